@@ -1,0 +1,67 @@
+# AlgoAgent: `make run` serves the API, `make test` runs the tests. Both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Processes `make run` starts together (name=command). The task worker joins with the
+# autonomous-endpoints issue: add  "worker=$(PY) manage.py db_worker"  to this list.
+RUN_PROCS = "web=$(PY) manage.py runserver $(HOST):$(PORT)"
+
+.PHONY: help install install-dev run test lint format schema ci clean
+
+help:
+	@echo "make run    - install, migrate, create a demo user, serve the API on http://$(HOST):$(PORT)/"
+	@echo "make test   - install dev requirements and run the test suite"
+	@echo "make lint   - ruff check + format check"
+	@echo "make schema - write and validate the OpenAPI schema (var/schema.yml)"
+	@echo "Overrides: PYTHON=/path/to/python3.13  HOST=0.0.0.0  PORT=9000"
+
+# The venv is rebuilt only when the interpreter is missing; requirements are re-installed only
+# when a requirements file changed (stamp files), so re-running is fast.
+$(PY):
+	@py="$$(scripts/find_python.sh)" || exit 1; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	ALGOAGENT_PROFILE=local $(PY) manage.py migrate --noinput
+	ALGOAGENT_PROFILE=local $(PY) manage.py ensure_demo_user
+	@echo "Serving on http://$(HOST):$(PORT)/  (docs: /api/docs/, admin: /admin/)"
+	ALGOAGENT_PROFILE=local $(PY) scripts/run_procs.py $(RUN_PROCS)
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schema: install-dev
+	@mkdir -p var
+	$(PY) manage.py spectacular --validate --fail-on-warn --file var/schema.yml
+	@echo "OpenAPI schema written to var/schema.yml and validated"
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var/test .pytest_cache .ruff_cache

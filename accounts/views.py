@@ -1,0 +1,82 @@
+"""Auth endpoints under /api/auth/: register, login, logout, me."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout as django_logout
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.serializers import (
+    LoginInputSerializer,
+    RegisterInputSerializer,
+    TokenResponseSerializer,
+    UserSerializer,
+)
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(
+        summary="Create an account",
+        request=RegisterInputSerializer,
+        responses={201: TokenResponseSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        data = RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = services.user_register(**data.validated_data)
+        body = TokenResponseSerializer({"token": token, "user": user}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        summary="Log in and get an API token",
+        request=LoginInputSerializer,
+        responses={200: TokenResponseSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        data = LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = services.user_login(**data.validated_data, ip=_client_ip(request))
+        return Response(TokenResponseSerializer({"token": token, "user": user}).data)
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Revoke the API token",
+        request=None,
+        responses={204: OpenApiResponse(description="Token revoked.")},
+    )
+    def post(self, request):
+        services.user_logout(user=request.user)
+        django_logout(request._request)  # also end a browsable-API/admin session
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="The authenticated user", responses={200: UserSerializer})
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)

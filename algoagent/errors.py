@@ -1,0 +1,166 @@
+"""The one error shape of the API: ``{"error": {"code", "message", "details"}}``.
+
+Everything that can go wrong in a request ends up here: DRF exceptions, Django's 404 and
+permission errors, our own domain errors (``ApiError`` subclasses) and unexpected exceptions
+(a 500 without a traceback). Views raise; they never build error responses by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger("algoagent.errors")
+
+
+class ApiError(exceptions.APIException):
+    """Base for errors the services raise on purpose; carries a code and details."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+    default_detail = "The request could not be processed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(detail=message or self.default_detail, code=code or self.default_code)
+        self.error_code = code or self.default_code
+        self.details = details or {}
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class PayloadTooLarge(ApiError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+# DRF exception class -> our stable error code.
+_CODES: dict[type[exceptions.APIException], str] = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "parse_error",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the error payload; the only place its shape is written down."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def error_json_response(
+    code: str, message: str, status_code: int, details: dict[str, Any] | None = None
+) -> JsonResponse:
+    """The error shape for code paths outside DRF views (middleware, Django 404/500 handlers)."""
+    return JsonResponse(error_body(code, message, details), status=status_code)
+
+
+def _flatten(detail: Any) -> Any:
+    """Turn DRF's ErrorDetail trees into plain lists/dicts of strings."""
+    if isinstance(detail, dict):
+        return {str(key): _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _validation_payload(exc: exceptions.ValidationError) -> tuple[str, dict[str, Any]]:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        fields = _flatten(detail)
+        non_field = fields.pop("non_field_errors", None)
+        names = ", ".join(fields) if fields else ""
+        message = f"Invalid input in: {names}." if names else "Invalid input."
+        if non_field:
+            first = non_field[0] if isinstance(non_field, list) else non_field
+            message = str(first) if not names else f"{message} {first}"
+            fields["non_field_errors"] = non_field
+        return message, {"fields": fields}
+    messages = _flatten(detail if isinstance(detail, list) else [detail])
+    return (str(messages[0]) if messages else "Invalid input."), {"errors": messages}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF ``EXCEPTION_HANDLER``: every API error leaves through here in the one shape."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    headers: dict[str, str] = {}
+    if isinstance(exc, exceptions.APIException):
+        if isinstance(exc, exceptions.ValidationError):
+            message, details = _validation_payload(exc)
+            code = "validation_error"
+        elif isinstance(exc, ApiError):
+            message, details, code = str(exc.detail), exc.details, exc.error_code
+        else:
+            code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None)
+            code = code or (exc.get_codes() if isinstance(exc.get_codes(), str) else "error")
+            message, details = str(exc.detail), {}
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            wait = max(1, math.ceil(exc.wait))
+            headers["Retry-After"] = str(wait)
+            details = {**details, "retry_after_seconds": wait}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+        elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            request = context.get("request")
+            view = context.get("view")
+            header = view.get_authenticate_header(request) if view and request else None
+            if header:
+                headers["WWW-Authenticate"] = header
+        set_rollback()
+        return Response(error_body(code, message, details), status=exc.status_code, headers=headers)
+
+    # Anything else is a bug: log it with the traceback, answer without one.
+    view = context.get("view")
+    logger.exception("Unhandled error in %s", type(view).__name__ if view else "API view")
+    set_rollback()
+    return Response(
+        error_body("server_error", "An unexpected error occurred. It has been logged."),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler404(request, exception=None):
+    """Unknown API URLs answer in the error shape; the admin keeps Django's HTML page."""
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return error_json_response("not_found", "No such endpoint.", status.HTTP_404_NOT_FOUND)
+
+
+def handler500(request):
+    """Errors outside DRF views: still the error shape for the API, never a traceback."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return error_json_response(
+        "server_error",
+        "An unexpected error occurred. It has been logged.",
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )

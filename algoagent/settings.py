@@ -1,0 +1,256 @@
+"""AlgoAgent settings: one module, everything read from the environment.
+
+Profiles (``ALGOAGENT_PROFILE``):
+- ``production`` (default): DEBUG off, SECRET_KEY required.
+- ``local`` (what ``make run`` uses): DEBUG on, a per-install SECRET_KEY kept in the data directory.
+- ``test`` (what the test suite uses): fast password hashing, tasks run immediately.
+
+Every variable is documented in ``.env.example`` and in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+from algoagent import __version__
+from algoagent.env import env_bool, env_choice, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A .env file is optional; real environment variables win over it.
+load_dotenv(BASE_DIR / ".env", override=False)
+
+PROFILE = env_choice("ALGOAGENT_PROFILE", "production", ("production", "local", "test"))
+DEBUG = env_bool("DEBUG", PROFILE == "local")
+VERSION = __version__
+
+# --- Runtime files: SQLite db, strategy files, results, plots, market-data cache ---------------
+DATA_DIR = env_path("ALGOAGENT_DATA_DIR", BASE_DIR / "var", base=BASE_DIR)
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key(path: Path) -> str:
+    """Read the per-install key, creating it once; it lives in the data dir, never in git."""
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if DEBUG or PROFILE in ("local", "test"):
+        SECRET_KEY = _local_secret_key(DATA_DIR / "secret_key")
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is false. Set it in the environment or .env "
+            "(for local development use `make run`, which generates one in the data directory)."
+        )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "algoagent",
+    "accounts",
+    "strategy_api",
+    "backtest_api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "algoagent.middleware.ApiBodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "algoagent.urls"
+WSGI_APPLICATION = "algoagent.wsgi.application"
+ASGI_APPLICATION = "algoagent.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+_default_db_url = f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+try:
+    _db = dj_database_url.parse(
+        env_str("DATABASE_URL", _default_db_url) or _default_db_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, min_value=0),
+        conn_health_checks=True,
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write concurrently: WAL plus a busy timeout and
+    # IMMEDIATE transactions avoid "database is locked" errors under that load.
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    _db["CONN_MAX_AGE"] = 0
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth ---------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if PROFILE == "test":
+    # Tests create many users; MD5 keeps them fast. Never used outside the test profile.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Failed logins per client address and username before login answers 429, and the window.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, min_value=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 300, min_value=1)
+
+# Demo account created by `make run` when the database has no users.
+DEMO_USERNAME = env_str("ALGOAGENT_DEMO_USERNAME", "demo")
+DEMO_PASSWORD = env_str("ALGOAGENT_DEMO_PASSWORD")
+
+# --- Internationalisation ------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files (Swagger UI assets are served locally, so the docs work offline) --------------
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Cache (login-failure counters, throttling) ---------------------------------------------------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "algoagent",
+    }
+}
+
+# --- Background tasks (django.tasks + django-tasks-db) -----------------------------------------
+_tasks_backend = env_choice(
+    "ALGOAGENT_TASKS_BACKEND",
+    "immediate" if PROFILE == "test" else "database",
+    ("database", "immediate"),
+)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks_backend == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- API ---------------------------------------------------------------------------------------
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, min_value=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+STRATEGY_CODE_MAX_BYTES = env_int("STRATEGY_CODE_MAX_BYTES", 100_000, min_value=1000)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes unauthenticated calls a 401, not a 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "algoagent.pagination.DefaultPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "algoagent.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "register": env_str("THROTTLE_REGISTER_RATE", "20/hour"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AlgoAgent API",
+    "DESCRIPTION": (
+        "Turn a plain-English trading idea into a working, tested backtesting.py strategy. "
+        "Authenticate with `Authorization: Token <key>` (POST /api/auth/login/). Every error has "
+        'the shape `{"error": {"code", "message", "details"}}`.'
+    ),
+    "VERSION": __version__,
+    "LICENSE": {"name": "AGPL-3.0-or-later"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "algoagent.openapi.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StrategyStatusEnum": "strategy_api.models.StrategyStatus",
+        "ReviewStatusEnum": "strategy_api.models.ReviewStatus",
+        "VersionSourceEnum": "strategy_api.models.VersionSource",
+    },
+}
+
+# --- Security headers for non-debug deployments --------------------------------------------------
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+}

@@ -1,0 +1,24 @@
+"""URL routing: the API lives under /api/, the admin under /admin/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from algoagent.views import HealthView
+
+admin.site.site_header = "AlgoAgent administration"
+admin.site.site_title = "AlgoAgent admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/health/", HealthView.as_view(), name="health"),
+    path("api/auth/", include("accounts.urls")),
+    path("api/", include("strategy_api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+handler404 = "algoagent.errors.handler404"
+handler500 = "algoagent.errors.handler500"

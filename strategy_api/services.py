@@ -1,0 +1,140 @@
+"""Writes and workflows for strategies: create, update (versioning the code), delete, review."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from strategy_api.models import (
+    ReviewStatus,
+    Strategy,
+    StrategyStatus,
+    StrategyVersion,
+    VersionSource,
+)
+
+
+def _strategy_dir(strategy_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "strategies" / str(strategy_id)
+
+
+def _write_code_file(strategy: Strategy, number: int, code: str) -> str:
+    """Write the version's code under the data directory (atomically); return its relative path."""
+    directory = _strategy_dir(strategy.pk)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"v{number}.py"
+    tmp = target.with_suffix(".py.tmp")
+    tmp.write_text(code, encoding="utf-8")
+    os.replace(tmp, target)
+    return str(target.relative_to(settings.DATA_DIR))
+
+
+def strategy_version_create(
+    *,
+    strategy: Strategy,
+    code: str,
+    source: str,
+    user: AbstractBaseUser | None = None,
+    message: str = "",
+    status: str | None = None,
+) -> StrategyVersion:
+    """Record ``code`` as the strategy's next version and make it the current code.
+
+    The strategy row is locked so concurrent writers (an API edit and a fix job, say) get
+    distinct version numbers. ``status`` defaults to draft: new code has not been validated.
+    """
+    with transaction.atomic():
+        locked = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        number = locked.current_version + 1
+        version = StrategyVersion.objects.create(
+            strategy=locked,
+            number=number,
+            code=code,
+            source=source,
+            message=message[:300],
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        locked.code = code
+        locked.current_version = number
+        locked.file_path = _write_code_file(locked, number, code)
+        locked.status = status or StrategyStatus.DRAFT
+        locked.save(update_fields=["code", "current_version", "file_path", "status", "updated_at"])
+    strategy.refresh_from_db()
+    return version
+
+
+def strategy_create(
+    *,
+    owner: AbstractBaseUser,
+    name: str,
+    description: str = "",
+    code: str = "",
+    source: str = VersionSource.USER,
+    status: str = StrategyStatus.DRAFT,
+) -> Strategy:
+    """Create a strategy; non-empty code becomes version 1."""
+    with transaction.atomic():
+        strategy = Strategy.objects.create(
+            owner=owner, name=name, description=description, status=status
+        )
+        if code:
+            strategy_version_create(
+                strategy=strategy, code=code, source=source, user=owner, status=status
+            )
+    return strategy
+
+
+def strategy_update(
+    *,
+    strategy: Strategy,
+    user: AbstractBaseUser,
+    name: str | None = None,
+    description: str | None = None,
+    code: str | None = None,
+) -> Strategy:
+    """Change name/description; a change of code creates a new version (source "user")."""
+    with transaction.atomic():
+        fields = []
+        if name is not None and name != strategy.name:
+            strategy.name = name
+            fields.append("name")
+        if description is not None and description != strategy.description:
+            strategy.description = description
+            fields.append("description")
+        if fields:
+            strategy.save(update_fields=[*fields, "updated_at"])
+        if code is not None and code != strategy.code:
+            strategy_version_create(
+                strategy=strategy, code=code, source=VersionSource.USER, user=user
+            )
+    return strategy
+
+
+def strategy_delete(*, strategy: Strategy) -> None:
+    """Delete the strategy, its versions and its files under the data directory."""
+    directory = _strategy_dir(strategy.pk)
+    strategy.delete()
+    transaction.on_commit(lambda: shutil.rmtree(directory, ignore_errors=True))
+
+
+def strategy_review(
+    *, strategy: Strategy, reviewer: AbstractBaseUser, decision: str, notes: str | None = None
+) -> Strategy:
+    """Set the admin review outcome (approved/rejected/pending) with who and when."""
+    if decision not in ReviewStatus.values:
+        raise ValueError(f"unknown review decision {decision!r}")
+    strategy.review_status = decision
+    strategy.reviewed_by = reviewer
+    strategy.reviewed_at = timezone.now()
+    fields = ["review_status", "reviewed_by", "reviewed_at", "updated_at"]
+    if notes is not None:
+        strategy.reviewer_notes = notes
+        fields.append("reviewer_notes")
+    strategy.save(update_fields=fields)
+    return strategy

@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from strategy_api.views import StrategyViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("strategies", StrategyViewSet, basename="strategy")
+
+urlpatterns = router.urls

@@ -1,0 +1,45 @@
+"""Health endpoint, OpenAPI schema generation and the offline Swagger UI."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+import algoagent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_is_open_and_reports_database_and_version(anon_client):
+    response = anon_client.get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["version"] == algoagent.__version__
+    assert body["database"]["ok"] is True
+
+
+def test_schema_generates_and_validates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    assert "/api/strategies/" in schema["paths"]
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("responses"), f"{method} {path} has no responses"
+            if method in {"post", "put", "patch"} and path not in {"/api/auth/logout/"}:
+                assert "requestBody" in operation, f"{method} {path} has no request schema"
+
+
+def test_schema_and_docs_are_open_and_docs_use_local_assets(anon_client):
+    assert anon_client.get("/api/schema/").status_code == 200
+    docs = anon_client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn." not in html
+    assert "unpkg" not in html
+    asset = anon_client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200

@@ -1,0 +1,57 @@
+"""Shared fixtures: API clients for two users, isolated data directory, clean cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory, token_for
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(settings, tmp_path):
+    """Each test writes strategy files, results and caches into its own directory."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Login-failure counters and throttles live in the cache; never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+    return client
+
+
+@pytest.fixture
+def api_client(user) -> APIClient:
+    """Token-authenticated client for ``user``."""
+    return _client_for(user)
+
+
+@pytest.fixture
+def other_client(other_user) -> APIClient:
+    """Token-authenticated client for ``other_user``."""
+    return _client_for(other_user)

@@ -1,0 +1,56 @@
+"""Layering rules that keep the domain package reusable and testable without Django."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_backtest_package_never_imports_django_statically():
+    offenders = []
+    for path in (ROOT / "Backtest").rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n.split(".")[0]
+                in {
+                    "django",
+                    "rest_framework",
+                    "algoagent",
+                    "strategy_api",
+                    "backtest_api",
+                    "accounts",
+                }
+            ]
+    assert offenders == []
+
+
+def test_importing_every_backtest_module_loads_no_django():
+    code = (
+        "import importlib, pkgutil, sys, Backtest\n"
+        "skip = ('Backtest.bench', 'Backtest.sandbox.server')\n"
+        "for m in pkgutil.walk_packages(Backtest.__path__, 'Backtest.'):\n"
+        "    if not m.name.startswith(skip): importlib.import_module(m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('django', 'rest_framework'))\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
