@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "algoagent",
     "accounts",
+    "jobs",
     "strategy_api",
     "backtest_api",
 ]
@@ -188,6 +189,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Jobs: a running job's worker refreshes its heartbeat every JOB_HEARTBEAT_SECONDS; a job whose
+# heartbeat is older than JOB_STALE_SECONDS is failed as "worker_lost".
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5, min_value=1)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60, min_value=2)
+JOB_SSE_POLL_SECONDS = 0.25
+JOB_SSE_MAX_SECONDS = env_int("JOB_SSE_MAX_SECONDS", 600, min_value=5)
 
 # --- API ---------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, min_value=1024)

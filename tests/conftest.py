@@ -10,10 +10,9 @@ from tests.factories import UserFactory, token_for
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(settings, tmp_path):
+def _isolated_data_dir(settings, tmp_path_factory):
     """Each test writes strategy files, results and caches into its own directory."""
-    settings.DATA_DIR = tmp_path / "data"
-    settings.DATA_DIR.mkdir()
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
 
 
 @pytest.fixture(autouse=True)

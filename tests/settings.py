@@ -6,3 +6,7 @@ os.environ.setdefault("ALGOAGENT_PROFILE", "test")
 os.environ.setdefault("ALGOAGENT_DATA_DIR", "var/test")
 
 from algoagent.settings import *  # noqa: F403
+
+# A file-backed SQLite test database, so real worker processes started by tests share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405

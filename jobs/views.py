@@ -1,0 +1,136 @@
+"""Job endpoints: status, events (JSON or Server-Sent Events), cancel."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from jobs import selectors, services
+from jobs.models import Job
+from jobs.serializers import JobEventSerializer, JobEventsQuerySerializer, JobSerializer
+
+
+class EventStreamRenderer(BaseRenderer):
+    """Lets content negotiation accept ``Accept: text/event-stream`` (the view streams itself)."""
+
+    media_type = "text/event-stream"
+    format = "sse"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data).encode()
+
+
+def _sse(event) -> str:
+    payload = json.dumps(JobEventSerializer(event).data, default=str)
+    return f"id: {event.seq}\nevent: {event.kind}\ndata: {payload}\n\n"
+
+
+def _event_stream(job_id, after: int):
+    """Yield events as they are written; end once the job finished and all were sent."""
+    deadline = time.monotonic() + settings.JOB_SSE_MAX_SECONDS
+    last_keepalive = time.monotonic()
+    yield "retry: 2000\n\n"
+    while True:
+        job = Job.objects.only("id", "status").get(pk=job_id)
+        finished = job.is_finished
+        events = list(selectors.job_events_after(job=job, after=after))
+        for event in events:
+            after = event.seq
+            yield _sse(event)
+        if finished and not events:
+            return
+        if time.monotonic() >= deadline:
+            yield ": stream time limit reached; reconnect with Last-Event-ID\n\n"
+            return
+        if time.monotonic() - last_keepalive > 15:
+            last_keepalive = time.monotonic()
+            yield ": keep-alive\n\n"
+        if not events:
+            if not finished:
+                services.job_mark_stale_failed()
+            time.sleep(settings.JOB_SSE_POLL_SECONDS)
+
+
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The requesting user's jobs."""
+
+    serializer_class = JobSerializer
+    filterset_fields = ["status", "kind"]
+    ordering_fields = ["created_at", "status", "kind"]
+    ordering = ["-created_at"]
+    search_fields: list[str] = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return selectors.job_list(user=self.request.user)
+
+    def get_object(self):
+        # A job whose worker died is failed here rather than left "running" for its reader.
+        services.job_mark_stale_failed()
+        return super().get_object()
+
+    @extend_schema(summary="List your jobs")
+    def list(self, request, *args, **kwargs):
+        services.job_mark_stale_failed()
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="A job's status, progress, result or error")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="A job's events (JSON, or a Server-Sent Events stream)",
+        description=(
+            "JSON list of events after `?after=<seq>`. With `Accept: text/event-stream` the "
+            "events are streamed as they happen (SSE `id` = seq, `event` = kind) and the stream "
+            "ends with the job; reconnect with `Last-Event-ID` to resume."
+        ),
+        parameters=[
+            OpenApiParameter("after", OpenApiTypes.INT, description="Only events with seq > after")
+        ],
+        responses={
+            (200, "application/json"): JobEventSerializer(many=True),
+            (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="SSE"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer, EventStreamRenderer],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def events(self, request, pk=None):
+        job = self.get_object()
+        query = JobEventsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data["after"]
+        if request.accepted_renderer.format == "sse":
+            last_id = request.headers.get("Last-Event-ID", "")
+            if last_id.isdigit():
+                after = max(after, int(last_id))
+            response = StreamingHttpResponse(
+                _event_stream(job.pk, after), content_type="text/event-stream"
+            )
+            response["Cache-Control"] = "no-cache"
+            response["X-Accel-Buffering"] = "no"
+            return response
+        events = selectors.job_events_after(job=job, after=after)
+        return Response(JobEventSerializer(events, many=True).data)
+
+    @extend_schema(summary="Cancel a job", request=None, responses={200: JobSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def cancel(self, request, pk=None):
+        job = services.job_cancel(job=self.get_object())
+        return Response(JobSerializer(job).data)
