@@ -7,9 +7,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Processes `make run` starts together (name=command). The task worker joins with the
-# autonomous-endpoints issue: add  "worker=$(PY) manage.py db_worker"  to this list.
-RUN_PROCS = "web=$(PY) manage.py runserver $(HOST):$(PORT)"
+# Processes `make run` starts together (name=command): the API and the task worker.
+RUN_PROCS = "web=$(PY) manage.py runserver $(HOST):$(PORT)" \
+            "worker=$(PY) manage.py db_worker"
 
 .PHONY: help install install-dev run test lint format schema ci clean
 

@@ -6,6 +6,9 @@ from django.conf import settings
 
 from algoagent.errors import error_json_response
 
+_UPLOAD_PATHS = {"/api/data/upload/"}
+_MULTIPART_OVERHEAD = 64 * 1024
+
 
 class ApiBodySizeLimitMiddleware:
     """Answer 413 in the error shape when an API request body exceeds ``API_MAX_BODY_BYTES``.
@@ -24,6 +27,9 @@ class ApiBodySizeLimitMiddleware:
             except ValueError:
                 length = 0
             limit = settings.API_MAX_BODY_BYTES
+            if request.path in _UPLOAD_PATHS:
+                # CSV uploads have their own (larger) limit, checked again by the parser.
+                limit = max(limit, settings.DATASET_UPLOAD_MAX_BYTES + _MULTIPART_OVERHEAD)
             if length > limit:
                 return error_json_response(
                     "payload_too_large",

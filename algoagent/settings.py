@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from bokeh.util.paths import bokehjs_path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -70,12 +71,16 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "jobs",  # before django_tasks_db: its db_worker command adds a heartbeat
     "django_tasks_db",
     "algoagent",
     "accounts",
-    "jobs",
+    "apikeys",
     "strategy_api",
     "backtest_api",
+    "data_api",
+    "templates_api",
+    "production_api",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +169,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# BokehJS ships inside the bokeh package: backtest plots load it from here, not from a CDN.
+STATICFILES_DIRS = [("bokeh", bokehjs_path())]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -197,10 +204,34 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60, min_value=2)
 JOB_SSE_POLL_SECONDS = 0.25
 JOB_SSE_MAX_SECONDS = env_int("JOB_SSE_MAX_SECONDS", 600, min_value=5)
 
+# --- Sandbox (where untrusted strategy code runs) -----------------------------------------------
+SANDBOX_WORK_DIR = env_path("SANDBOX_WORK_DIR", DATA_DIR / "runs", base=BASE_DIR)
+SANDBOX_POOL_SIZE = env_int("SANDBOX_POOL_SIZE", 2, min_value=1, max_value=64)
+SANDBOX_TIMEOUT_SECONDS = env_int("SANDBOX_TIMEOUT_SECONDS", 60, min_value=1, max_value=3600)
+SANDBOX_MEMORY_MB = env_int("SANDBOX_MEMORY_MB", 2048, min_value=512)
+# Refuse to run strategy code unless these isolation layers are active (comma-separated).
+SANDBOX_REQUIRE_LAYERS = env_list("SANDBOX_REQUIRE_LAYERS", [])
+
+# --- LLM ---------------------------------------------------------------------------------------
+# auto: Gemini when a key is configured (GEMINI_API_KEYS, GEMINI_KEY_<alias>, GEMINI_API_KEY),
+# else the deterministic offline generator. The keys are read where they are used, never here.
+LLM_PROVIDER = env_choice("ALGOAGENT_LLM_PROVIDER", "auto", ("auto", "offline", "gemini"))
+GEMINI_MODEL = env_str("GEMINI_MODEL", "gemini-2.5-flash")
+GEMINI_BASE_URL = env_str("GEMINI_BASE_URL")
+GEMINI_TIMEOUT_SECONDS = env_int("GEMINI_TIMEOUT_SECONDS", 60, min_value=1)
+GEMINI_MAX_RETRIES = env_int("GEMINI_MAX_RETRIES", 3, min_value=0, max_value=10)
+KEY_COOLDOWN_SECONDS = env_int("KEY_COOLDOWN_SECONDS", 60, min_value=1)
+
 # --- API ---------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_048_576, min_value=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 STRATEGY_CODE_MAX_BYTES = env_int("STRATEGY_CODE_MAX_BYTES", 100_000, min_value=1000)
+# Market data: uploads (CSV) and how much one request may read.
+DATASET_UPLOAD_MAX_BYTES = env_int("DATASET_UPLOAD_MAX_BYTES", 10_000_000, min_value=1000)
+DATASET_UPLOAD_MAX_ROWS = env_int("DATASET_UPLOAD_MAX_ROWS", 200_000, min_value=10)
+DATASET_MAX_PER_USER = env_int("DATASET_MAX_PER_USER", 50, min_value=1)
+MARKET_DATA_MAX_ROWS = env_int("MARKET_DATA_MAX_ROWS", 100_000, min_value=100)
+INDICATOR_SERIES_MAX_ROWS = env_int("INDICATOR_SERIES_MAX_ROWS", 10_000, min_value=100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -220,6 +251,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "algoagent.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "register": env_str("THROTTLE_REGISTER_RATE", "20/hour"),
+        # Per user: actions that call the LLM (generate, fix, chat) and sandbox executions.
+        "llm": env_str("THROTTLE_LLM_RATE", "30/hour"),
+        "execute": env_str("THROTTLE_EXECUTE_RATE", "120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -246,6 +280,8 @@ SPECTACULAR_SETTINGS = {
         "StrategyStatusEnum": "strategy_api.models.StrategyStatus",
         "ReviewStatusEnum": "strategy_api.models.ReviewStatus",
         "VersionSourceEnum": "strategy_api.models.VersionSource",
+        "LlmProviderChoiceEnum": ["auto", "offline", "gemini"],
+        "LlmProviderEnum": ["offline", "gemini"],
     },
 }
 

@@ -17,6 +17,10 @@ urlpatterns = [
     path("api/auth/", include("accounts.urls")),
     path("api/", include("strategy_api.urls")),
     path("api/", include("jobs.urls")),
+    path("api/", include("apikeys.urls")),
+    path("api/data/", include("data_api.urls")),
+    path("api/templates/", include("templates_api.urls")),
+    path("api/production/", include("production_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -36,6 +39,26 @@ class HealthView(APIView):
                             "error": serializers.CharField(required=False),
                         },
                     ),
+                    "workers": inline_serializer(
+                        "HealthWorkers",
+                        {
+                            "ok": serializers.BooleanField(),
+                            "backend": serializers.CharField(),
+                            "alive": serializers.IntegerField(),
+                            "queued_jobs": serializers.IntegerField(),
+                        },
+                    ),
+                    "sandbox": inline_serializer(
+                        "HealthSandbox",
+                        {
+                            "ok": serializers.BooleanField(),
+                            "available_layers": serializers.ListField(
+                                child=serializers.CharField()
+                            ),
+                            "required_layers": serializers.ListField(child=serializers.CharField()),
+                            "missing_layers": serializers.ListField(child=serializers.CharField()),
+                        },
+                    ),
                 },
             ),
         },
@@ -48,11 +71,46 @@ class HealthView(APIView):
                 cursor.fetchone()
         except Exception as exc:  # any driver error means "not reachable"
             database = {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
+        workers = _workers() if database["ok"] else {"ok": False}
+        sandbox = _sandbox()
         healthy = bool(database["ok"])
         body = {
-            "status": "ok" if healthy else "degraded",
+            "status": "ok" if healthy and workers["ok"] and sandbox["ok"] else "degraded",
             "version": __version__,
             "time": timezone.now(),
             "database": database,
+            "workers": workers,
+            "sandbox": sandbox,
         }
         return Response(body, status=200 if healthy else 503)
+
+
+def _workers() -> dict[str, object]:
+    """Live db_worker processes (recent heartbeat) and the queue they should be draining."""
+    from jobs.models import Job, JobStatus, WorkerHeartbeat
+    from jobs.services import runs_inline
+
+    inline = runs_inline()
+    cutoff = timezone.now() - timedelta(seconds=3 * settings.JOB_HEARTBEAT_SECONDS)
+    alive = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).count()
+    return {
+        "ok": inline or alive > 0,
+        "backend": "immediate" if inline else "database",
+        "alive": alive,
+        "queued_jobs": Job.objects.filter(status=JobStatus.QUEUED).count(),
+    }
+
+
+def _sandbox() -> dict[str, object]:
+    """Isolation layers this machine enforces, against the ones the settings require."""
+    from Backtest.sandbox.layers import available_layers
+
+    available = available_layers()
+    required = list(settings.SANDBOX_REQUIRE_LAYERS)
+    missing = [layer for layer in required if layer not in available]
+    return {
+        "ok": not missing,
+        "available_layers": available,
+        "required_layers": required,
+        "missing_layers": missing,
+    }

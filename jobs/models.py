@@ -85,3 +85,19 @@ class JobEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id} #{self.seq} {self.kind}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``db_worker`` process, refreshed while it lives (health reports live workers)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

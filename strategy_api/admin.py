@@ -5,8 +5,15 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from jobs.services import job_submit
 from strategy_api import services
-from strategy_api.models import ReviewStatus, Strategy, StrategyVersion
+from strategy_api.models import (
+    ReviewStatus,
+    Strategy,
+    StrategyExecution,
+    StrategyFixAttempt,
+    StrategyVersion,
+)
 
 _CODE_STYLE = (
     "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; "
@@ -35,6 +42,42 @@ class StrategyVersionInline(admin.TabularInline):
         return False
 
 
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StrategyExecutionInline(_ReadOnlyInline):
+    model = StrategyExecution
+    fields = [
+        "timestamp",
+        "status",
+        "version",
+        "test_symbol",
+        "return_pct",
+        "num_trades",
+        "win_rate",
+        "error_type",
+    ]
+    readonly_fields = fields
+    ordering = ["-timestamp"]
+
+
+class StrategyFixAttemptInline(_ReadOnlyInline):
+    model = StrategyFixAttempt
+    fields = ["timestamp", "attempt_number", "success", "error_type", "fix_applied", "provider"]
+    readonly_fields = fields
+    ordering = ["-timestamp"]
+
+
 @admin.register(Strategy)
 class StrategyAdmin(admin.ModelAdmin):
     list_display = [
@@ -51,8 +94,8 @@ class StrategyAdmin(admin.ModelAdmin):
     list_filter = ["status", "review_status", "created_at", "owner"]
     search_fields = ["name", "description", "owner__username"]
     list_select_related = ["owner"]
-    inlines = [StrategyVersionInline]
-    actions = ["approve", "reject", "reset_review"]
+    inlines = [StrategyVersionInline, StrategyExecutionInline, StrategyFixAttemptInline]
+    actions = ["approve", "reject", "reset_review", "run_backtest"]
     readonly_fields = [
         "owner",
         "code_view",
@@ -135,3 +178,71 @@ class StrategyAdmin(admin.ModelAdmin):
     @admin.action(description="Reset review to pending")
     def reset_review(self, request, queryset):
         self._review(request, queryset, ReviewStatus.PENDING)
+
+    @admin.action(description="Run a backtest (GOOG, default settings) as a job")
+    def run_backtest(self, request, queryset):
+        started = 0
+        for strategy in queryset.exclude(current_version=0):
+            job_submit(
+                owner=strategy.owner,
+                kind="execute",
+                input={
+                    "strategy_id": strategy.pk,
+                    "version": strategy.current_version,
+                    "params": {"symbol": "GOOG", "cash": 10_000, "commission": 0.0},
+                },
+                strategy=strategy,
+            )
+            started += 1
+        skipped = queryset.count() - started
+        message = f"Started {started} backtest job(s); see Jobs."
+        if skipped:
+            message += f" {skipped} strateg(ies) without code skipped."
+        self.message_user(request, message, messages.SUCCESS if started else messages.WARNING)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StrategyExecution)
+class StrategyExecutionAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "strategy",
+        "timestamp",
+        "status",
+        "test_symbol",
+        "return_pct",
+        "num_trades",
+        "win_rate",
+        "error_type",
+        "execution_time",
+    ]
+    list_filter = ["status", "success", "error_type", "test_symbol", "timestamp"]
+    search_fields = ["strategy__name", "strategy__owner__username", "error_message"]
+    list_select_related = ["strategy"]
+    readonly_fields = [f.name for f in StrategyExecution._meta.fields]
+
+
+@admin.register(StrategyFixAttempt)
+class StrategyFixAttemptAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "strategy",
+        "timestamp",
+        "attempt_number",
+        "success",
+        "error_type",
+        "provider",
+        "key_alias",
+        "duration",
+    ]
+    list_filter = ["success", "error_type", "provider", "timestamp"]
+    search_fields = ["strategy__name", "error_message", "fix_applied"]
+    list_select_related = ["strategy"]
+    readonly_fields = [f.name for f in StrategyFixAttempt._meta.fields]

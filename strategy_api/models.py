@@ -40,6 +40,11 @@ class Strategy(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     code = models.TextField(blank=True)
+    spec = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Canonical spec the current code was compiled from (None for free-form code).",
+    )
     status = models.CharField(
         max_length=16, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
     )
@@ -96,6 +101,7 @@ class StrategyVersion(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     code = models.TextField()
+    spec = models.JSONField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=VersionSource.choices)
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -111,3 +117,95 @@ class StrategyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy_id} v{self.number}"
+
+
+class ExecutionStatus(models.TextChoices):
+    SUCCESS = "success", "Success"
+    NO_TRADES = "no_trades", "Ran, no trades"
+    FAILED = "failed", "Failed"
+
+
+class StrategyExecution(models.Model):
+    """One sandboxed backtest of a strategy version, with everything it produced."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="executions")
+    version = models.ForeignKey(
+        StrategyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="executions"
+    )
+    timestamp = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=ExecutionStatus.choices)
+    success = models.BooleanField()
+    no_trades = models.BooleanField(default=False)
+    test_symbol = models.CharField(max_length=64)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="cash, commission, ...")
+    return_pct = models.FloatField(null=True, blank=True)
+    num_trades = models.IntegerField(null=True, blank=True)
+    win_rate = models.FloatField(null=True, blank=True)
+    sharpe_ratio = models.FloatField(null=True, blank=True)
+    max_drawdown = models.FloatField(null=True, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    trades = models.JSONField(default=list, blank=True)
+    trades_total = models.PositiveIntegerField(default=0)
+    equity_curve = models.JSONField(default=list, blank=True)
+    results_file = models.CharField(max_length=500, blank=True)
+    plot_file = models.CharField(max_length=500, blank=True)
+    execution_time = models.FloatField(null=True, blank=True)
+    error_type = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    error_line = models.PositiveIntegerField(null=True, blank=True)
+    traceback = models.TextField(blank=True)
+    stdout = models.TextField(blank=True)
+    stderr = models.TextField(blank=True)
+    sandbox_layers = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["strategy", "-timestamp"]),
+            models.Index(fields=["success", "-timestamp"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} @ {self.timestamp:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class StrategyFixAttempt(models.Model):
+    """One automatic repair attempt; it counts as a fix only if its verifying run succeeded."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="fix_attempts")
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="fix_attempts"
+    )
+    attempt_number = models.PositiveIntegerField()
+    timestamp = models.DateTimeField(auto_now_add=True)
+    error_type = models.CharField(max_length=64)
+    error_message = models.TextField(blank=True)
+    fix_applied = models.TextField(blank=True)
+    diff = models.TextField(blank=True)
+    version_before = models.ForeignKey(
+        StrategyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version_after = models.ForeignKey(
+        StrategyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    success = models.BooleanField()
+    execution = models.ForeignKey(
+        StrategyExecution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider = models.CharField(max_length=32, blank=True)
+    key_alias = models.CharField(max_length=64, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="seconds")
+
+    class Meta:
+        ordering = ["-timestamp", "-attempt_number"]
+        indexes = [models.Index(fields=["strategy", "-timestamp"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.strategy_id} fix #{self.attempt_number} ({'ok' if self.success else 'failed'})"
+        )

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from strategy_api.models import Strategy, StrategyVersion
+from Backtest.indicator_registry import IndicatorInfo, list_groups, list_indicators
+from strategy_api.models import Strategy, StrategyExecution, StrategyFixAttempt, StrategyVersion
 
 
 def strategy_list(*, user: AbstractBaseUser) -> QuerySet[Strategy]:
@@ -22,3 +23,31 @@ def strategy_get(*, user: AbstractBaseUser, pk: int | str) -> Strategy:
 def strategy_version_list(*, strategy: Strategy) -> QuerySet[StrategyVersion]:
     """The strategy's versions, newest first."""
     return strategy.versions.order_by("-number")
+
+
+def execution_list(*, strategy: Strategy) -> QuerySet[StrategyExecution]:
+    """The strategy's executions, newest first, without the bulky JSON columns."""
+    return (
+        strategy.executions.select_related("version")
+        .defer("stats", "trades", "equity_curve", "stdout", "stderr", "traceback")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def execution_get(*, strategy: Strategy, pk: int | str) -> StrategyExecution:
+    """One execution of the (already owner-checked) strategy, or Http404."""
+    return get_object_or_404(strategy.executions.select_related("version"), pk=pk)
+
+
+def fix_attempt_list(*, strategy: Strategy) -> QuerySet[StrategyFixAttempt]:
+    """The strategy's fix attempts, newest first."""
+    return strategy.fix_attempts.select_related("version_before", "version_after").order_by(
+        "-timestamp", "-attempt_number"
+    )
+
+
+def indicator_list(
+    *, featured: bool | None = None, group: str | None = None, search: str | None = None
+) -> tuple[list[IndicatorInfo], list[str]]:
+    """Indicators from the registry, and all groups (for filters in clients)."""
+    return list_indicators(featured=featured, group=group, search=search), list_groups()

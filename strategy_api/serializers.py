@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from strategy_api.models import Strategy, StrategyVersion
+from strategy_api.models import Strategy, StrategyFixAttempt, StrategyVersion
 
 TRACKING_FIELDS = [
     "last_execution_date",
@@ -73,12 +73,256 @@ class StrategySerializer(StrategyListSerializer):
     """A strategy with its current code and review notes."""
 
     class Meta(StrategyListSerializer.Meta):
-        fields = [*StrategyListSerializer.Meta.fields, "code", "reviewer_notes", "reviewed_at"]
+        fields = [
+            *StrategyListSerializer.Meta.fields,
+            "code",
+            "spec",
+            "reviewer_notes",
+            "reviewed_at",
+        ]
         read_only_fields = fields
 
 
 class StrategyVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = StrategyVersion
-        fields = ["number", "source", "message", "code", "created_at"]
+        fields = ["number", "source", "message", "code", "spec", "created_at"]
         read_only_fields = fields
+
+
+class ExecuteInputSerializer(serializers.Serializer):
+    """Backtest settings for ``POST /api/strategies/{id}/execute/``."""
+
+    symbol = serializers.CharField(
+        required=False, max_length=64, help_text="Market data symbol (default GOOG)."
+    )
+    test_symbol = serializers.CharField(
+        required=False, max_length=64, help_text="Alias of `symbol` (the original field name)."
+    )
+    start = serializers.DateField(required=False, allow_null=True)
+    end = serializers.DateField(required=False, allow_null=True)
+    interval = serializers.CharField(
+        required=False,
+        max_length=8,
+        help_text="Bar size, e.g. 1d, 1wk, 1mo, 1h (default: the data's own).",
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Run this version instead of the current code."
+    )
+    cash = serializers.FloatField(required=False, default=10_000, min_value=1)
+    commission = serializers.FloatField(required=False, default=0.0, min_value=0, max_value=0.2)
+    spread = serializers.FloatField(required=False, min_value=0, max_value=0.2)
+    margin = serializers.FloatField(required=False, min_value=0.001, max_value=1)
+    trade_on_close = serializers.BooleanField(required=False)
+    hedging = serializers.BooleanField(required=False)
+    exclusive_orders = serializers.BooleanField(required=False)
+    finalize_trades = serializers.BooleanField(required=False)
+
+    def validate(self, attrs):
+        symbol = attrs.pop("test_symbol", None)
+        attrs["symbol"] = (attrs.get("symbol") or symbol or "GOOG").strip()
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and start > end:
+            raise serializers.ValidationError({"end": ["`end` must not be before `start`."]})
+        return attrs
+
+
+class ExecutionSummarySerializer(serializers.Serializer):
+    """One row of ``execution_history``."""
+
+    id = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    status = serializers.CharField()
+    success = serializers.BooleanField()
+    version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
+    test_symbol = serializers.CharField()
+    return_pct = serializers.FloatField(allow_null=True)
+    num_trades = serializers.IntegerField(allow_null=True)
+    win_rate = serializers.FloatField(allow_null=True)
+    sharpe_ratio = serializers.FloatField(allow_null=True)
+    max_drawdown = serializers.FloatField(allow_null=True)
+    execution_time = serializers.FloatField(allow_null=True)
+    error_type = serializers.CharField()
+    error_message = serializers.CharField()
+
+
+class ExecutionResultSerializer(serializers.Serializer):
+    """The result of an execution (the body of a finished execute job)."""
+
+    success = serializers.BooleanField()
+    status = serializers.CharField()
+    no_trades = serializers.BooleanField()
+    execution_id = serializers.IntegerField()
+    strategy_id = serializers.IntegerField()
+    version = serializers.IntegerField(allow_null=True)
+    test_symbol = serializers.CharField()
+    metrics = serializers.DictField()
+    results_file = serializers.CharField(allow_null=True)
+    plot_url = serializers.CharField(allow_null=True)
+    execution_time = serializers.FloatField(allow_null=True)
+    error_type = serializers.CharField(allow_null=True)
+    error_message = serializers.CharField(allow_null=True)
+    error_line = serializers.IntegerField(allow_null=True)
+    sandbox_layers = serializers.ListField(child=serializers.CharField())
+    timestamp = serializers.DateTimeField()
+
+
+class ExecutionDetailSerializer(ExecutionResultSerializer):
+    trades = serializers.ListField(child=serializers.DictField())
+    trades_total = serializers.IntegerField()
+    equity_curve = serializers.ListField(child=serializers.DictField())
+    stdout = serializers.CharField()
+    stderr = serializers.CharField()
+    traceback = serializers.CharField()
+
+
+class ExecutionHistorySerializer(serializers.Serializer):
+    strategy_id = serializers.IntegerField()
+    strategy_name = serializers.CharField()
+    total_executions = serializers.IntegerField()
+    executions = ExecutionSummarySerializer(many=True)
+
+
+class LimitQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=500)
+
+
+class ValidationFindingSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True)
+    column = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField()
+    message = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    strategy_class = serializers.CharField(allow_null=True)
+    errors = serializers.IntegerField()
+    warnings = serializers.IntegerField()
+    findings = ValidationFindingSerializer(many=True)
+    status = serializers.CharField()
+
+
+class IndicatorQuerySerializer(serializers.Serializer):
+    featured = serializers.BooleanField(required=False, allow_null=True, default=None)
+    group = serializers.CharField(required=False, max_length=100)
+    search = serializers.CharField(required=False, max_length=100)
+
+
+class IndicatorParameterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    type = serializers.CharField()
+    default = serializers.JSONField(allow_null=True)
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    description = serializers.CharField()
+
+
+class IndicatorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    display_name = serializers.CharField()
+    description = serializers.CharField()
+    group = serializers.CharField()
+    featured = serializers.BooleanField()
+    inputs = serializers.ListField(child=serializers.CharField())
+    parameters = IndicatorParameterSerializer(many=True)
+    outputs = serializers.ListField(child=serializers.CharField())
+    example = serializers.CharField()
+
+
+class IndicatorListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    groups = serializers.ListField(child=serializers.CharField())
+    indicators = IndicatorSerializer(many=True)
+
+
+class FixAttemptSerializer(serializers.ModelSerializer):
+    """One automatic fix attempt (field names follow the original system)."""
+
+    attempt = serializers.IntegerField(source="attempt_number")
+    version_before = serializers.IntegerField(source="version_before.number", allow_null=True)
+    version_after = serializers.IntegerField(source="version_after.number", allow_null=True)
+    execution_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = StrategyFixAttempt
+        fields = [
+            "id",
+            "attempt",
+            "timestamp",
+            "success",
+            "error_type",
+            "error_message",
+            "fix_applied",
+            "diff",
+            "version_before",
+            "version_after",
+            "execution_id",
+            "provider",
+            "key_alias",
+            "duration",
+        ]
+        read_only_fields = fields
+
+
+PROVIDER_CHOICES = ["auto", "offline", "gemini"]
+
+
+class GenerateInputSerializer(serializers.Serializer):
+    """``POST /api/strategies/generate_with_ai/`` (alias ``generate/``)."""
+
+    description = serializers.CharField(max_length=5_000, trim_whitespace=True)
+    name = serializers.CharField(required=False, max_length=200)
+    auto_fix = serializers.BooleanField(default=True)
+    execute_after_generation = serializers.BooleanField(default=False)
+    max_fix_attempts = serializers.IntegerField(default=3, min_value=1, max_value=10)
+    symbol = serializers.CharField(default="GOOG", max_length=64)
+    provider = serializers.ChoiceField(choices=PROVIDER_CHOICES, required=False)
+
+    def validate_description(self, value: str) -> str:
+        if len(value.split()) < 2:
+            raise serializers.ValidationError(
+                "Describe the strategy in words, e.g. 'buy when RSI < 30, sell when RSI > 70'."
+            )
+        return value
+
+
+class FixErrorsInputSerializer(serializers.Serializer):
+    """``POST /api/strategies/{id}/fix_errors/``."""
+
+    max_attempts = serializers.IntegerField(default=3, min_value=1, max_value=10)
+    provider = serializers.ChoiceField(choices=PROVIDER_CHOICES, required=False)
+    require_trades = serializers.BooleanField(
+        default=False, help_text="Count a run that places no trades as a failure to fix."
+    )
+    symbol = serializers.CharField(default="GOOG", max_length=64)
+
+
+class FixResultSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    strategy_id = serializers.IntegerField()
+    status = serializers.CharField()
+    stopped_reason = serializers.CharField()
+    detail = serializers.CharField()
+    attempts = serializers.IntegerField()
+    current_version = serializers.IntegerField()
+    code = serializers.CharField()
+    fixes = serializers.ListField(child=serializers.DictField())
+    final_execution = ExecutionResultSerializer(allow_null=True)
+
+
+class GenerateResultSerializer(serializers.Serializer):
+    strategy_id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["success", "fixed", "needs_fixing", "failed"])
+    provider = serializers.CharField()
+    model = serializers.CharField(allow_null=True)
+    key_used = serializers.CharField(allow_null=True)
+    code = serializers.CharField()
+    spec = serializers.DictField(allow_null=True)
+    understood = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+    validation = serializers.ListField(child=serializers.DictField())
+    execution_result = ExecutionResultSerializer(allow_null=True)
+    fix_attempts = serializers.IntegerField()
+    fixes = serializers.ListField(child=serializers.DictField())

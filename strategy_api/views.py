@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
-from strategy_api import selectors, services
+from apikeys.services import llm_provider_get
+from jobs import services as job_services
+from jobs.http import job_response
+from jobs.serializers import JobAcceptedSerializer
+from strategy_api import engine, selectors, services
 from strategy_api.filters import StrategyFilter
 from strategy_api.models import Strategy
 from strategy_api.serializers import (
+    ExecuteInputSerializer,
+    ExecutionDetailSerializer,
+    ExecutionHistorySerializer,
+    ExecutionResultSerializer,
+    FixAttemptSerializer,
+    FixErrorsInputSerializer,
+    FixResultSerializer,
+    GenerateInputSerializer,
+    GenerateResultSerializer,
+    IndicatorListSerializer,
+    IndicatorQuerySerializer,
+    LimitQuerySerializer,
     StrategyInputSerializer,
     StrategyListSerializer,
     StrategySerializer,
     StrategyVersionSerializer,
+    ValidationResultSerializer,
+)
+from strategy_api.services.executions import (
+    execution_payload,
+    execution_plot_html,
+    strategy_current_version,
+)
+from strategy_api.services.generation import description_precheck
+from strategy_api.services.validation import strategy_validate
+
+PREFER_HEADER = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="`wait=N` (N <= 60): answer with the finished result if it completes in time.",
 )
 
 
@@ -43,7 +84,7 @@ class StrategyViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """CRUD on the requesting user's strategies; every code change is versioned."""
+    """CRUD on the requesting user's strategies, plus the autonomous actions."""
 
     filterset_class = StrategyFilter
     search_fields = ["name", "description"]
@@ -56,6 +97,7 @@ class StrategyViewSet(
         "total_executions",
     ]
     ordering = ["-created_at", "-id"]
+    throttle_scope: str | None = None  # set per action (ScopedRateThrottle): llm, execute
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
@@ -65,6 +107,7 @@ class StrategyViewSet(
     def get_serializer_class(self):
         return StrategyListSerializer if self.action == "list" else StrategySerializer
 
+    # --- CRUD -------------------------------------------------------------------------------
     def create(self, request):
         data = StrategyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,9 +130,257 @@ class StrategyViewSet(
         services.strategy_delete(strategy=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    # --- versions ---------------------------------------------------------------------------
     @extend_schema(summary="The strategy's code versions, newest first")
     @action(detail=True, methods=["get"], serializer_class=StrategyVersionSerializer)
     def versions(self, request, pk=None):
         versions = selectors.strategy_version_list(strategy=self.get_object())
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(StrategyVersionSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Make an earlier version current again (as a new version)",
+        request=None,
+        responses={201: StrategyVersionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"versions/(?P<number>[0-9]+)/restore",
+        filter_backends=[],
+    )
+    def restore_version(self, request, pk=None, number=None):
+        version = services.strategy_version_restore(
+            strategy=self.get_object(), number=int(number), user=request.user
+        )
+        return Response(StrategyVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    # --- validation and execution -------------------------------------------------------------
+    @extend_schema(
+        summary="Validate the current code (static checks)",
+        request=None,
+        responses={200: ValidationResultSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def validate(self, request, pk=None):
+        return Response(strategy_validate(strategy=self.get_object()))
+
+    @extend_schema(
+        summary="Backtest the strategy in the sandbox (a job)",
+        request=ExecuteInputSerializer,
+        parameters=[PREFER_HEADER],
+        responses={
+            202: JobAcceptedSerializer,
+            200: ExecutionResultSerializer,
+            422: OpenApiResponse(description="Unusable market data (error shape)."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="execute",
+    )
+    def execute(self, request, pk=None):
+        strategy = self.get_object()
+        data = ExecuteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        engine.market_data_check(
+            symbol=params["symbol"],
+            start=params.get("start"),
+            end=params.get("end"),
+            interval=params.get("interval"),
+            user=request.user,
+        )
+        number = params.pop("version", None)
+        if number is None:
+            number = strategy_current_version(strategy=strategy).number
+        elif not strategy.versions.filter(number=number).exists():
+            raise NotFound(f"Strategy {strategy.pk} has no version {number}.")
+        params = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()}
+        job = job_services.job_submit(
+            owner=request.user,
+            kind="execute",
+            input={"strategy_id": strategy.pk, "version": number, "params": params},
+            strategy=strategy,
+        )
+        return job_response(request, job)
+
+    @extend_schema(
+        summary="Repair the strategy automatically (a job): rules first, then the LLM",
+        description=(
+            "Each attempt classifies the failure, applies a fix and re-runs the code in the "
+            "sandbox; a fix counts only if that run succeeded. The strategy's code becomes the "
+            "fixed version; every candidate and run is kept in the history."
+        ),
+        request=FixErrorsInputSerializer,
+        parameters=[PREFER_HEADER],
+        responses={202: JobAcceptedSerializer, 200: FixResultSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="llm",
+    )
+    def fix_errors(self, request, pk=None):
+        strategy = self.get_object()
+        data = FixErrorsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        strategy_current_version(strategy=strategy)
+        engine.market_data_check(symbol=params["symbol"], user=request.user)
+        llm_provider_get(requested=params.get("provider"))  # 422 now if it cannot be served
+        job = job_services.job_submit(
+            owner=request.user,
+            kind="fix_errors",
+            input={
+                "strategy_id": strategy.pk,
+                "max_attempts": params["max_attempts"],
+                "provider": params.get("provider"),
+                "require_trades": params["require_trades"],
+                "run": {"symbol": params["symbol"]},
+            },
+            strategy=strategy,
+        )
+        return job_response(request, job)
+
+    def _generate(self, request):
+        data = GenerateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        if params["execute_after_generation"] or params["auto_fix"]:
+            engine.market_data_check(symbol=params["symbol"], user=request.user)
+        if llm_provider_get(requested=params.get("provider")) is None:
+            description_precheck(description=params["description"])
+        job = job_services.job_submit(owner=request.user, kind="generate", input=params)
+        return job_response(request, job)
+
+    @extend_schema(
+        summary="Generate a strategy from a plain-English description (a job)",
+        description=(
+            "Uses Gemini (rotating over the configured keys) or, without keys, the deterministic "
+            "offline generator. A description the offline generator cannot understand is a 422 "
+            "that says what it understood and gives example phrasings."
+        ),
+        request=GenerateInputSerializer,
+        parameters=[PREFER_HEADER],
+        responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="llm",
+    )
+    def generate_with_ai(self, request):
+        return self._generate(request)
+
+    @extend_schema(
+        summary="Alias of generate_with_ai",
+        request=GenerateInputSerializer,
+        parameters=[PREFER_HEADER],
+        responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        filter_backends=[],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="llm",
+    )
+    def generate(self, request):
+        return self._generate(request)
+
+    @extend_schema(
+        summary="The strategy's executions, newest first",
+        parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description="Default 20, max 500")],
+        responses={200: ExecutionHistorySerializer},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def execution_history(self, request, pk=None):
+        strategy = self.get_object()
+        query = LimitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        executions = selectors.execution_list(strategy=strategy)[: query.validated_data["limit"]]
+        body = {
+            "strategy_id": strategy.pk,
+            "strategy_name": strategy.name,
+            "total_executions": strategy.total_executions,
+            "executions": executions,
+        }
+        return Response(ExecutionHistorySerializer(body).data)
+
+    @extend_schema(
+        summary="One execution with its trades and equity curve",
+        responses={200: ExecutionDetailSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"executions/(?P<execution_id>[0-9]+)",
+        filter_backends=[],
+    )
+    def execution_detail(self, request, pk=None, execution_id=None):
+        execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
+        body = {
+            **execution_payload(execution),
+            "trades": execution.trades,
+            "trades_total": execution.trades_total,
+            "equity_curve": execution.equity_curve,
+            "stdout": execution.stdout,
+            "stderr": execution.stderr,
+            "traceback": execution.traceback,
+        }
+        return Response(body)
+
+    @extend_schema(
+        summary="The execution's interactive Bokeh plot (HTML), for its owner only",
+        responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"executions/(?P<execution_id>[0-9]+)/plot",
+        url_name="execution-plot",
+        filter_backends=[],
+    )
+    def execution_plot(self, request, pk=None, execution_id=None):
+        execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
+        static_url = request.build_absolute_uri(settings.STATIC_URL)
+        html = execution_plot_html(execution=execution, static_url=static_url)
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+        # The plot was written by untrusted strategy code: an opaque-origin sandbox keeps its
+        # scripts away from the API's cookies and same-origin requests.
+        response["Content-Security-Policy"] = "sandbox allow-scripts"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(summary="The strategy's automatic fix attempts, newest first")
+    @action(detail=True, methods=["get"], filter_backends=[], serializer_class=FixAttemptSerializer)
+    def fix_history(self, request, pk=None):
+        attempts = selectors.fix_attempt_list(strategy=self.get_object())
+        page = self.paginate_queryset(attempts)
+        return self.get_paginated_response(FixAttemptSerializer(page, many=True).data)
+
+    # --- catalogue ------------------------------------------------------------------------------
+    @extend_schema(
+        summary="Indicators strategies can use (7 featured + the TA-Lib catalogue)",
+        parameters=[IndicatorQuerySerializer],
+        responses={200: IndicatorListSerializer},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def available_indicators(self, request):
+        query = IndicatorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        indicators, groups = selectors.indicator_list(**query.validated_data)
+        body = {
+            "count": len(indicators),
+            "groups": groups,
+            "indicators": [indicator.to_dict() for indicator in indicators],
+        }
+        return Response(body)

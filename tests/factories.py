@@ -27,8 +27,10 @@ class SmaCross(Strategy):
 
     def next(self):
         if crossover(self.sma1, self.sma2):
+            self.position.close()
             self.buy()
         elif crossover(self.sma2, self.sma1):
+            self.position.close()
             self.sell()
 """
 

@@ -11,7 +11,14 @@ import algoagent
 pytestmark = pytest.mark.django_db
 
 # Actions that take no request body on purpose.
-BODILESS_ACTIONS = {"/api/auth/logout/", "/api/jobs/{id}/cancel/"}
+BODILESS_ACTIONS = {
+    "/api/auth/logout/",
+    "/api/jobs/{id}/cancel/",
+    "/api/keys/{alias}/disable/",
+    "/api/keys/{alias}/enable/",
+    "/api/strategies/{id}/validate/",
+    "/api/strategies/{id}/versions/{number}/restore/",
+}
 
 
 def test_health_is_open_and_reports_database_and_version(anon_client):
@@ -21,6 +28,24 @@ def test_health_is_open_and_reports_database_and_version(anon_client):
     assert body["status"] == "ok"
     assert body["version"] == algoagent.__version__
     assert body["database"]["ok"] is True
+    assert body["workers"]["backend"] == "immediate"  # the test profile runs tasks inline
+    assert body["workers"]["ok"] is True
+    assert "process" in body["sandbox"]["available_layers"]
+    assert body["sandbox"]["missing_layers"] == []
+
+
+def test_health_reports_missing_required_sandbox_layers(anon_client, settings):
+    settings.SANDBOX_REQUIRE_LAYERS = ["process", "no-such-layer"]
+    body = anon_client.get("/api/health/").json()
+    assert body["status"] == "degraded"
+    assert body["sandbox"]["missing_layers"] == ["no-such-layer"]
+
+
+def test_health_reports_no_worker_for_the_database_backend(anon_client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    body = anon_client.get("/api/health/").json()
+    assert body["workers"] == {"ok": False, "backend": "database", "alive": 0, "queued_jobs": 0}
+    assert body["status"] == "degraded"
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):

@@ -83,8 +83,12 @@ def _wait_for(predicate, timeout: float = 60.0):
     return result
 
 
-def test_real_worker_runs_a_job_end_to_end(user, db_backend, start_worker):
+def test_real_worker_runs_a_job_end_to_end(user, anon_client, db_backend, start_worker):
     worker = start_worker("w1")
+    health = _wait_for(
+        lambda: (b := anon_client.get("/api/health/").json())["workers"]["alive"] and b
+    )
+    assert health["workers"]["ok"] is True
     job = services.job_submit(owner=user, kind="t_sleep", input={"seconds": 0.3})
     assert job.status == JobStatus.QUEUED
     assert job.task_id

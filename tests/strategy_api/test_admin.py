@@ -35,6 +35,15 @@ def test_review_actions_set_status_and_reviewer(admin_client, admin_user, user, 
         assert strategy.reviewed_at is not None
 
 
+def _empty_inline(prefix: str) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "0",
+    }
+
+
 def test_review_status_edit_records_reviewer_and_notes(admin_client, admin_user, user):
     strategy = make_strategy(user)
     response = admin_client.post(
@@ -50,6 +59,8 @@ def test_review_status_edit_records_reviewer_and_notes(admin_client, admin_user,
             "versions-MAX_NUM_FORMS": "1000",
             "versions-0-id": strategy.versions.get().pk,
             "versions-0-strategy": strategy.pk,
+            **_empty_inline("executions"),
+            **_empty_inline("fix_attempts"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

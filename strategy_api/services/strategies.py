@@ -9,7 +9,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 
 from strategy_api.models import (
     ReviewStatus,
@@ -43,30 +45,55 @@ def strategy_version_create(
     user: AbstractBaseUser | None = None,
     message: str = "",
     status: str | None = None,
+    spec: dict | None = None,
+    make_current: bool = True,
 ) -> StrategyVersion:
-    """Record ``code`` as the strategy's next version and make it the current code.
+    """Record ``code`` as the strategy's next version and (by default) make it the current code.
 
     The strategy row is locked so concurrent writers (an API edit and a fix job, say) get
     distinct version numbers. ``status`` defaults to draft: new code has not been validated.
+    ``spec`` is the canonical spec the code was compiled from; hand-edited code has none.
+    ``make_current=False`` keeps a candidate (e.g. a failed fix attempt) in the history without
+    replacing the strategy's code, so every execution can point at the exact code it ran.
     """
     with transaction.atomic():
         locked = Strategy.objects.select_for_update().get(pk=strategy.pk)
-        number = locked.current_version + 1
+        top = locked.versions.aggregate(top=Max("number"))["top"] or 0
         version = StrategyVersion.objects.create(
             strategy=locked,
-            number=number,
+            number=top + 1,
             code=code,
+            spec=spec,
             source=source,
             message=message[:300],
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        locked.code = code
-        locked.current_version = number
-        locked.file_path = _write_code_file(locked, number, code)
-        locked.status = status or StrategyStatus.DRAFT
-        locked.save(update_fields=["code", "current_version", "file_path", "status", "updated_at"])
+        if make_current:
+            _make_current(locked, version, status=status or StrategyStatus.DRAFT)
     strategy.refresh_from_db()
     return version
+
+
+def _make_current(locked: Strategy, version: StrategyVersion, *, status: str) -> None:
+    locked.code = version.code
+    locked.spec = version.spec
+    locked.current_version = version.number
+    locked.file_path = _write_code_file(locked, version.number, version.code)
+    locked.status = status
+    locked.save(
+        update_fields=["code", "spec", "current_version", "file_path", "status", "updated_at"]
+    )
+
+
+def strategy_version_set_current(
+    *, strategy: Strategy, version: StrategyVersion, status: str
+) -> Strategy:
+    """Make an existing version (e.g. a verified fix) the strategy's current code."""
+    with transaction.atomic():
+        locked = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        _make_current(locked, version, status=status)
+    strategy.refresh_from_db()
+    return strategy
 
 
 def strategy_create(
@@ -77,6 +104,7 @@ def strategy_create(
     code: str = "",
     source: str = VersionSource.USER,
     status: str = StrategyStatus.DRAFT,
+    spec: dict | None = None,
 ) -> Strategy:
     """Create a strategy; non-empty code becomes version 1."""
     with transaction.atomic():
@@ -85,7 +113,7 @@ def strategy_create(
         )
         if code:
             strategy_version_create(
-                strategy=strategy, code=code, source=source, user=owner, status=status
+                strategy=strategy, code=code, source=source, user=owner, status=status, spec=spec
             )
     return strategy
 
@@ -138,3 +166,21 @@ def strategy_review(
         fields.append("reviewer_notes")
     strategy.save(update_fields=fields)
     return strategy
+
+
+def strategy_version_restore(
+    *, strategy: Strategy, number: int, user: AbstractBaseUser
+) -> StrategyVersion:
+    """Make an earlier version's code current again, as a new version (history is kept)."""
+    try:
+        old = strategy.versions.get(number=number)
+    except StrategyVersion.DoesNotExist:
+        raise NotFound(f"Strategy {strategy.pk} has no version {number}.") from None
+    return strategy_version_create(
+        strategy=strategy,
+        code=old.code,
+        spec=old.spec,
+        source=VersionSource.RESTORE,
+        user=user,
+        message=f"Restored from version {number}",
+    )

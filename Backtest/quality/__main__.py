@@ -1,0 +1,27 @@
+"""``python -m Backtest.quality [generation|fixing]``: print the quality rates as JSON."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+
+SUITES = ("generation", "fixing")
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(SUITES)
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        print(f"unknown suite(s): {', '.join(unknown)}; choose from {', '.join(SUITES)}")
+        return 2
+    report = {}
+    for name in names:
+        module = importlib.import_module(f"Backtest.quality.{name}")
+        report[name] = module.run()
+    print(json.dumps(report, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,110 @@
+"""Per-run resource limits and how they are applied with setrlimit.
+
+Hard limits equal soft limits (except CPU, where the hard limit is one second later so the kernel
+follows SIGXCPU with SIGKILL), and they are set while still root, so the unprivileged strategy
+can never raise them again.
+"""
+
+from __future__ import annotations
+
+import math
+import resource
+from dataclasses import asdict, dataclass
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+class LimitsError(ValueError):
+    """A limit value is out of range."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource budget of one strategy run."""
+
+    timeout_s: float = 60.0
+    memory_mb: int = 2048  # address space of the strategy process, in MiB
+    cpu_seconds: int | None = None  # None: the wall-clock timeout (rounded up) plus a margin
+    max_output_bytes: int = 64_000  # stdout/stderr kept per stream
+    max_file_mb: int = 256  # largest file the strategy may write (plot HTML included)
+    max_disk_mb: int = 512  # size of the private tmpfs working directory
+    max_open_files: int = 256
+    max_processes: int = 64  # per uid, threads included; fork itself is blocked elsewhere
+    max_result_bytes: int = 16 * MIB  # result frame, and separately the plot frame
+
+    def __post_init__(self) -> None:
+        if not (0 < self.timeout_s <= 24 * 3600):
+            raise LimitsError("timeout_s must be in (0, 86400]")
+        if not (64 <= self.memory_mb <= 1024 * 1024):
+            raise LimitsError("memory_mb must be in [64, 1048576]")
+        if self.cpu_seconds is not None and not (1 <= self.cpu_seconds <= 24 * 3600):
+            raise LimitsError("cpu_seconds must be in [1, 86400] or None")
+        if not (1024 <= self.max_output_bytes <= 64 * MIB):
+            raise LimitsError("max_output_bytes must be in [1024, 64 MiB]")
+        if not (1 <= self.max_file_mb <= 64 * 1024):
+            raise LimitsError("max_file_mb must be in [1, 65536]")
+        if not (1 <= self.max_disk_mb <= 64 * 1024):
+            raise LimitsError("max_disk_mb must be in [1, 65536]")
+        if not (32 <= self.max_open_files <= 65536):
+            raise LimitsError("max_open_files must be in [32, 65536]")
+        if not (1 <= self.max_processes <= 100_000):
+            raise LimitsError("max_processes must be in [1, 100000]")
+        if not (64 * 1024 <= self.max_result_bytes <= 1024 * MIB):
+            raise LimitsError("max_result_bytes must be in [64 KiB, 1 GiB]")
+
+    @property
+    def effective_cpu_seconds(self) -> int:
+        """CPU budget actually enforced."""
+        if self.cpu_seconds is not None:
+            return self.cpu_seconds
+        return math.ceil(self.timeout_s) + 2
+
+    @property
+    def output_kill_bytes(self) -> int:
+        """Total stdout+stderr after which the run is killed (beyond that it is abuse)."""
+        return max(16 * self.max_output_bytes, MIB)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for the wire."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Limits:
+        """Validate and build from the wire format (unknown keys are an error)."""
+        allowed = set(cls.__dataclass_fields__)
+        unknown = set(raw) - allowed
+        if unknown:
+            raise LimitsError(f"unknown limit(s): {sorted(unknown)}")
+        for key, value in raw.items():
+            if key == "cpu_seconds" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise LimitsError(f"limit {key} must be a number")
+            if key != "timeout_s" and not isinstance(value, int):
+                raise LimitsError(f"limit {key} must be an integer")
+        return cls(**raw)
+
+
+def apply(limits: Limits, *, cpu_offset: int = 0) -> dict[str, int]:
+    """Set the rlimits on the calling process; return what was set (for diagnostics).
+
+    ``cpu_offset`` is CPU time the process already used on trusted work (pre-warming), which
+    RLIMIT_CPU would otherwise count against the strategy.
+    """
+    cpu = limits.effective_cpu_seconds + cpu_offset
+    table = {
+        resource.RLIMIT_CPU: (cpu, cpu + 1),
+        resource.RLIMIT_AS: (limits.memory_mb * MIB,) * 2,
+        resource.RLIMIT_FSIZE: (limits.max_file_mb * MIB,) * 2,
+        resource.RLIMIT_NOFILE: (limits.max_open_files,) * 2,
+        resource.RLIMIT_NPROC: (limits.max_processes,) * 2,
+        resource.RLIMIT_CORE: (0, 0),
+        resource.RLIMIT_MEMLOCK: (0, 0),
+        resource.RLIMIT_MSGQUEUE: (0, 0),
+    }
+    applied = {}
+    for which, (soft, hard) in table.items():
+        resource.setrlimit(which, (soft, hard))
+        applied[str(which)] = soft
+    return applied

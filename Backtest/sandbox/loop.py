@@ -1,0 +1,386 @@
+"""The server's single-threaded event loop: connections, strategy processes, deadlines.
+
+Each connection carries one request frame and receives one response frame. A run is assigned a
+pre-spawned, pre-warmed process when one is idle (the fork and copy-on-write warm-up then cost
+the request nothing) or a freshly forked one. Per run the loop owns the wall-clock deadline
+(SIGKILL), the output caps and the result-channel framing; the process's answer is parsed with
+hard size limits and passed on for the client to validate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import socket
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from Backtest.sandbox import mounts, protocol
+from Backtest.sandbox.child import ChildPrep
+from Backtest.sandbox.job import JobError, validate_job
+from Backtest.sandbox.layers import OPTIONAL_LAYERS
+from Backtest.sandbox.limits import Limits, LimitsError
+from Backtest.sandbox.prespawn import Prespawner, log
+from Backtest.sandbox.runstate import Run
+from Backtest.sandbox.spawn import SpawnError, send_job
+
+READ_CHUNK = 1 << 16
+DRAIN_GRACE_S = 2.0
+REQUEST_READ_TIMEOUT_S = 30.0
+
+
+@dataclass
+class LoopConfig:
+    """What the loop needs from the server's start-up."""
+
+    runs_root: str
+    max_children: int
+    layers: list[str]
+    allow_layer_overrides: bool = False
+    prespawn: bool = True
+
+
+class Server:
+    """The event loop and the per-run bookkeeping."""
+
+    def __init__(self, config: LoopConfig, prep: ChildPrep) -> None:
+        self.config = config
+        self.prep = prep  # defaults for processes (layers, rootfs, seccomp program)
+        self.sel = selectors.DefaultSelector()
+        self.queue: list[Run] = []
+        self.runs: dict[int, Run] = {}
+        self.devnull = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+        self.pool = Prespawner(self.sel, prep, self.devnull, enabled=config.prespawn)
+        self.stopping = False
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def serve(self, listener: socket.socket) -> None:
+        """Run until the lifeline (stdin) closes."""
+        listener.setblocking(False)
+        self.sel.register(listener, selectors.EVENT_READ, ("listen", None))
+        os.set_blocking(0, False)
+        self.sel.register(0, selectors.EVENT_READ, ("lifeline", None))
+        while not self.stopping:
+            for key, _ in self.sel.select(self._next_timeout()):
+                kind, obj = key.data
+                try:
+                    self._dispatch(kind, obj, key.fd, listener)
+                except Exception:  # one bad run must never take the server down
+                    log("internal error:\n" + traceback.format_exc())
+                    if isinstance(obj, Run):
+                        self._fail(obj, "server error")
+            self._check_deadlines()
+            self._start_queued()
+            self.pool.maybe_spawn(busy=bool(self.queue) or self._running() > 0)
+        for run in list(self.runs.values()):
+            if run.proc is not None:
+                run.proc.kill()
+        self.pool.kill()
+
+    def _dispatch(self, kind: str, obj: Any, fd: int, listener: socket.socket) -> None:
+        if kind == "listen":
+            self._accept(listener)
+        elif kind == "lifeline":
+            with contextlib.suppress(BlockingIOError):
+                if not os.read(0, 4096):
+                    self.stopping = True
+        elif kind == "conn":
+            self._on_conn(obj)
+        elif kind == "pipe":
+            self._on_pipe(obj, fd)
+        elif kind == "pidfd":
+            self._on_exit(obj)
+        elif kind == "idle_exit":
+            self.pool.on_exit(obj)
+        elif kind == "idle_result":
+            self.pool.on_result(obj, fd)
+
+    def _running(self) -> int:
+        return sum(1 for run in self.runs.values() if run.alive)
+
+    def _next_timeout(self) -> float:
+        now = time.monotonic()
+        waits = [1.0]
+        for run in self.runs.values():
+            if run.alive:
+                waits.append(run.deadline - now)
+            elif run.exited_at is not None and not run.finished:
+                waits.append(run.exited_at + DRAIN_GRACE_S - now)
+            elif run.request is None:
+                waits.append(run.accepted_at + REQUEST_READ_TIMEOUT_S - now)
+        return max(0.0, min(waits))
+
+    # ---- connections -----------------------------------------------------------------------
+    def _accept(self, listener: socket.socket) -> None:
+        try:
+            conn, _ = listener.accept()
+        except BlockingIOError:
+            return
+        conn.setblocking(False)
+        run = Run(conn=conn, accepted_at=time.monotonic())
+        self.runs[id(run)] = run
+        self.sel.register(conn, selectors.EVENT_READ, ("conn", run))
+
+    def _on_conn(self, run: Run) -> None:
+        if run.outbuf:
+            self._flush(run)
+            return
+        try:
+            data = run.conn.recv(READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data or run.request is not None:
+            # The client went away (or spoke out of turn): nobody wants this result any more.
+            self._client_gone(run)
+            return
+        run.inbuf += data
+        if len(run.inbuf) < protocol.HEADER.size:
+            return
+        (length,) = protocol.HEADER.unpack_from(run.inbuf)
+        if length > protocol.MAX_REQUEST_BYTES:
+            self._respond(run, {"status": "bad_request", "error": "request too large"})
+            return
+        if len(run.inbuf) < protocol.HEADER.size + length:
+            return
+        try:
+            request = protocol.decode_payload(bytes(run.inbuf[protocol.HEADER.size :]))
+        except protocol.ProtocolError as exc:
+            self._respond(run, {"status": "bad_request", "error": str(exc)})
+            return
+        run.inbuf.clear()
+        self._on_request(run, request)
+
+    def _on_request(self, run: Run, request: dict[str, Any]) -> None:
+        op = request.get("op")
+        if op == "ping":
+            self._respond(
+                run,
+                {
+                    "status": "pong",
+                    "layers": self.config.layers,
+                    "running": self._running(),
+                    "queued": len(self.queue),
+                    "idle_ready": self.pool.ready,
+                },
+            )
+            return
+        if op != "run":
+            self._respond(run, {"status": "bad_request", "error": f"unknown op {op!r}"})
+            return
+        try:
+            run.limits = Limits.from_dict(request["limits"])
+            validate_job(request["job"])
+            box = self._run_path(request["box"])
+            data = self._run_path(request["data"])
+            run.layers = self._layers_for(request.get("disable_layers") or [])
+        except (JobError, LimitsError, ValueError, KeyError, TypeError) as exc:
+            self._respond(run, {"status": "bad_request", "error": str(exc)})
+            return
+        run.request = {"job": request["job"], "limits": request["limits"], "box": box, "data": data}
+        self.queue.append(run)
+
+    def _layers_for(self, off: Any) -> frozenset[str]:
+        layers = set(self.prep.layers)
+        if off:
+            if not self.config.allow_layer_overrides:
+                raise ValueError("this server does not allow disabling layers per request")
+            if not isinstance(off, list) or not set(off) <= OPTIONAL_LAYERS:
+                raise ValueError(f"bad layers to disable: {off!r}")
+            layers -= set(off)
+        return frozenset(layers)
+
+    def _run_path(self, raw: Any) -> str:
+        if not isinstance(raw, str) or not os.path.isabs(raw):
+            raise ValueError("run paths must be absolute strings")
+        real = os.path.realpath(raw)
+        if real != os.path.normpath(raw) or not real.startswith(self.config.runs_root + "/"):
+            raise ValueError(f"run path {raw!r} is not inside {self.config.runs_root}")
+        if not os.path.isdir(real):
+            raise ValueError(f"run path {raw!r} is not a directory")
+        return real
+
+    # ---- runs ------------------------------------------------------------------------------
+    def _start_queued(self) -> None:
+        while self.queue and self._running() < self.config.max_children:
+            run = self.queue.pop(0)
+            if run.client_gone:
+                continue
+            self._start(run)
+
+    def _start(self, run: Run) -> None:
+        assert run.limits is not None
+        assert run.request is not None
+        try:
+            proc, run.prewarmed = self.pool.take(run.layers)
+        except (OSError, SpawnError) as exc:
+            self._respond(run, {"status": "spawn_failed", "error": str(exc)})
+            return
+        run.proc = proc
+        run.started = time.monotonic()
+        run.deadline = run.started + run.limits.timeout_s
+        proc.frames.max_frame = run.limits.max_result_bytes
+        proc.frames.max_total = proc.frames.total + run.limits.max_result_bytes + 64 * 1024
+        self.sel.register(proc.pidfd, selectors.EVENT_READ, ("pidfd", run))
+        for fd in proc.pipes:
+            self.sel.register(fd, selectors.EVENT_READ, ("pipe", run))
+        try:
+            send_job(proc, run.request)
+        except SpawnError as exc:
+            log(f"job hand-over failed: {exc}")
+            self._kill(run, "spawn_failed")
+
+    def _on_pipe(self, run: Run, fd: int) -> None:
+        assert run.proc is not None
+        assert run.limits is not None
+        name = run.proc.pipes.get(fd)
+        if name is None:
+            return
+        try:
+            data = os.read(fd, READ_CHUNK)
+        except BlockingIOError:
+            return
+        if not data:
+            self._close_pipe(run, fd)
+            return
+        if name == "result":
+            try:
+                for frame in run.proc.frames.feed(data):
+                    run.on_frame(frame)
+            except protocol.ProtocolError as exc:
+                run.protocol_error = str(exc)[:500]
+                self._kill(run, "protocol_error")
+                self._close_pipe(run, fd)
+            return
+        run.out_total[name] += len(data)
+        room = run.limits.max_output_bytes - len(run.out[name])
+        if room > 0:
+            run.out[name] += data[:room]
+        if sum(run.out_total.values()) > run.limits.output_kill_bytes:
+            self._kill(run, "output_limit")
+            for pipe_fd, pipe_name in list(run.proc.pipes.items()):
+                if pipe_name != "result":
+                    self._close_pipe(run, pipe_fd)
+
+    def _on_exit(self, run: Run) -> None:
+        proc = run.proc
+        assert proc is not None
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(proc.pidfd)
+        with contextlib.suppress(OSError):
+            os.close(proc.pidfd)
+        proc.pidfd = -1
+        try:
+            _, run.status, run.rusage = os.wait4(proc.pid, 0)
+        except ChildProcessError:
+            run.status, run.rusage = None, None
+        run.exited_at = time.monotonic()
+        self._maybe_finish(run)
+
+    def _close_pipe(self, run: Run, fd: int) -> None:
+        assert run.proc is not None
+        if run.proc.pipes.pop(fd, None) is not None:
+            self.sel.unregister(fd)
+            os.close(fd)
+        self._maybe_finish(run)
+
+    def _maybe_finish(self, run: Run) -> None:
+        if run.finished or run.exited_at is None or run.proc is None:
+            return
+        if run.proc.pipes and time.monotonic() < run.exited_at + DRAIN_GRACE_S:
+            return
+        for fd in list(run.proc.pipes):
+            self.sel.unregister(fd)
+        run.proc.close_fds()
+        run.finished = True
+        self._respond(run, run.response())
+
+    def _check_deadlines(self) -> None:
+        now = time.monotonic()
+        for run in list(self.runs.values()):
+            if run.alive and now >= run.deadline:
+                self._kill(run, "timeout")
+            elif run.exited_at is not None and not run.finished:
+                self._maybe_finish(run)
+            elif run.request is None and now > run.accepted_at + REQUEST_READ_TIMEOUT_S:
+                self._close(run)
+
+    def _kill(self, run: Run, reason: str) -> None:
+        if run.killed_for is None:
+            run.killed_for = reason
+        if run.alive:
+            run.proc.kill()  # type: ignore[union-attr]
+
+    # ---- responses -------------------------------------------------------------------------
+    def _fail(self, run: Run, reason: str) -> None:
+        if run.alive:
+            self._kill(run, "server_error")  # the normal completion path reports it
+        elif not run.outbuf:
+            self._respond(run, {"status": "server_error", "error": reason})
+        else:
+            self._close(run)
+
+    def _respond(self, run: Run, response: dict[str, Any]) -> None:
+        if run.client_gone:
+            self._close(run)
+            return
+        response.setdefault("v", protocol.PROTOCOL_VERSION)
+        try:
+            run.outbuf = protocol.encode(response)
+        except (ValueError, TypeError) as exc:
+            run.outbuf = protocol.encode({"status": "server_error", "error": str(exc)})
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.modify(run.conn, selectors.EVENT_WRITE, ("conn", run))
+        self._flush(run)
+
+    def _flush(self, run: Run) -> None:
+        try:
+            sent = run.conn.send(run.outbuf)
+        except BlockingIOError:
+            return
+        except OSError:
+            self._close(run)
+            return
+        run.outbuf = run.outbuf[sent:]
+        if not run.outbuf:
+            self._close(run)
+
+    def _client_gone(self, run: Run) -> None:
+        run.client_gone = True
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(run.conn)
+        run.conn.close()
+        if run.alive:
+            self._kill(run, "client_gone")  # bookkeeping finishes when the process is reaped
+        else:
+            self._close(run)
+
+    def _close(self, run: Run) -> None:
+        """Forget a run whose process (if any) has been reaped."""
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(run.conn)
+        run.conn.close()
+        if run in self.queue:
+            self.queue.remove(run)
+        if run.proc is not None and not run.alive:
+            for fd in run.proc.pipes:
+                with contextlib.suppress(KeyError, ValueError):
+                    self.sel.unregister(fd)
+            run.proc.close_fds()
+        self.runs.pop(id(run), None)
+
+
+def default_prep(
+    layers: list[str], rootfs: str | None, plan: mounts.RootfsPlan | None, bpf: bytes | None
+) -> ChildPrep:
+    """Process defaults from the server's probed layers."""
+    return ChildPrep(
+        layers=frozenset(layers),
+        rootfs=rootfs,
+        plan=plan or mounts.RootfsPlan(),
+        seccomp_bpf=bpf,
+    )

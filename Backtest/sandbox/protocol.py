@@ -1,0 +1,103 @@
+"""Length-prefixed JSON frames, used on every channel of the sandbox.
+
+A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON (an object).
+Readers always know the maximum size they accept before reading a single payload byte, reject
+NaN/Infinity literals, turn absurd nesting (RecursionError) into a ``ProtocolError``, and never
+unpickle anything.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from typing import Any
+
+HEADER = struct.Struct(">I")
+PROTOCOL_VERSION = 1
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+
+
+class ProtocolError(Exception):
+    """A peer sent something that is not a valid frame (too big, bad JSON, wrong shape)."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise ProtocolError(f"non-finite number {name} is not allowed")
+
+
+def encode(obj: dict[str, Any]) -> bytes:
+    """Serialise one frame (strict JSON: NaN/inf are an error, not a literal)."""
+    payload = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+    return HEADER.pack(len(payload)) + payload
+
+
+def decode_payload(payload: bytes) -> dict[str, Any]:
+    """Parse one frame body into a dict, raising ``ProtocolError`` for anything else."""
+    try:
+        obj = json.loads(payload.decode("utf-8"), parse_constant=_reject_constant)
+    except ProtocolError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolError(f"invalid JSON frame: {type(exc).__name__}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError("frame must be a JSON object")
+    return obj
+
+
+class FrameBuffer:
+    """Incremental frame parser for non-blocking readers with a hard byte budget."""
+
+    def __init__(self, max_frame: int, max_total: int) -> None:
+        self.max_frame = max_frame
+        self.max_total = max_total
+        self.total = 0
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[dict[str, Any]]:
+        """Add bytes; return the complete frames now available. Raises ``ProtocolError``."""
+        self.total += len(data)
+        if self.total > self.max_total:
+            raise ProtocolError(f"channel carried more than {self.max_total} bytes")
+        self._buf += data
+        frames = []
+        while len(self._buf) >= HEADER.size:
+            (length,) = HEADER.unpack_from(self._buf)
+            if length > self.max_frame:
+                raise ProtocolError(f"frame of {length} bytes exceeds limit {self.max_frame}")
+            if len(self._buf) < HEADER.size + length:
+                break
+            payload = bytes(self._buf[HEADER.size : HEADER.size + length])
+            del self._buf[: HEADER.size + length]
+            frames.append(decode_payload(payload))
+        return frames
+
+    @property
+    def pending(self) -> int:
+        """Bytes of an incomplete frame still buffered."""
+        return len(self._buf)
+
+
+def recv_frame(sock: socket.socket, max_bytes: int, deadline: float | None) -> dict[str, Any]:
+    """Blocking read of exactly one frame from a socket, bounded in size and time."""
+    header = _recv_exact(sock, HEADER.size, deadline)
+    (length,) = HEADER.unpack(header)
+    if length > max_bytes:
+        raise ProtocolError(f"frame of {length} bytes exceeds limit {max_bytes}")
+    return decode_payload(_recv_exact(sock, length, deadline))
+
+
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("timed out waiting for the sandbox server")
+            sock.settimeout(remaining)
+        chunk = sock.recv(min(n - len(chunks), 1 << 20))
+        if not chunk:
+            raise ConnectionError("sandbox server closed the connection")
+        chunks += chunk
+    return bytes(chunks)

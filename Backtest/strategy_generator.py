@@ -1,0 +1,265 @@
+"""Plain English -> strategy code, offline (parser + compiler) or through an LLM provider.
+
+    StrategyGenerator().generate("Buy when RSI drops below 30, sell above 70")   # offline
+    StrategyGenerator(GeminiProvider(...), fixer=BotErrorFixer(...), executor=executor)
+
+Offline: :func:`parse_description` -> :func:`compile_spec` -> :func:`validate_code`; the spec is
+returned too. LLM: the prompt from :mod:`Backtest.llm.prompts`, code extracted from the reply
+with :func:`extract_code`, validated; invalid code goes to the fixer when one is given, and is
+otherwise returned with ``needs_fixing=True`` and the findings, never as a success.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from Backtest.llm.base import LLMProvider, LLMResponse
+from Backtest.llm.errors import LLMEmptyResponseError
+from Backtest.llm.offline import parse_description
+from Backtest.llm.prompts import build_generation_request
+from Backtest.spec import compile_spec
+from Backtest.validation import ValidationReport, validate_code
+
+__all__ = [
+    "OFFLINE_MODEL",
+    "GeneratedStrategy",
+    "NoCodeInReplyError",
+    "StrategyGenerator",
+    "extract_code",
+]
+
+OFFLINE_MODEL = "offline-parser-1.0"
+_FENCE = re.compile(r"```[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n(?P<body>.*?)(?:```|\Z)", re.S)
+_STRATEGY_CLASS = re.compile(r"^\s*class\s+\w+\s*\([^)]*Strategy[^)]*\)\s*:", re.M)
+_CODE_START = re.compile(r"^(?:from\s+\w|import\s+\w|class\s+\w|@|def\s+\w|\"\"\"|#)", re.M)
+_PYTHON_TAGS = frozenset({"", "python", "py", "python3"})
+
+
+class NoCodeInReplyError(LLMEmptyResponseError):
+    """The model answered, but its reply contains no Python code."""
+
+    default_code = "llm_no_code"
+
+
+class Fixer(Protocol):
+    """What the generator needs from ``Backtest.bot_error_fixer.BotErrorFixer``."""
+
+    def fix_errors_iteratively(self, code: str, **kwargs: Any) -> Any:
+        """Return a result with ``success`` and the repaired code."""
+        ...
+
+
+@dataclass
+class GeneratedStrategy:
+    """Generated code plus where it came from and what is known to be wrong with it."""
+
+    code: str
+    spec: dict[str, Any] | None
+    provider: str
+    model: str | None
+    key_alias: str | None = None
+    strategy_class: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)
+    defaults_used: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    needs_fixing: bool = False
+    fixed_by_fixer: bool = False
+    fix_attempts: int | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict for the API."""
+        return asdict(self)
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _bare_code(reply: str) -> str:
+    """Code in a reply without fences: from the first code-like line, minus trailing prose."""
+    match = _CODE_START.search(reply)
+    if match is None:
+        return ""
+    lines = reply[match.start() :].rstrip().split("\n")
+    # Drop trailing prose ("This strategy buys when ...") until the rest parses.
+    for end in range(len(lines), max(len(lines) - 40, 0), -1):
+        candidate = "\n".join(lines[:end]).rstrip()
+        if _parses(candidate):
+            return candidate
+    return "\n".join(lines).strip()
+
+
+def extract_code(reply: str) -> str:
+    """The strategy module in an LLM reply ("" when there is none).
+
+    Fenced blocks win; among several, the one defining a ``Strategy`` subclass, preferring
+    python-tagged and longer ones. Without fences the reply is taken from its first code-like
+    line, with trailing prose removed. A fence the model never closed is read to the end.
+    """
+    text = reply.replace("\r\n", "\n").replace("\ufeff", "").strip()
+    if not text:
+        return ""
+    blocks = [(m["lang"].lower(), m["body"]) for m in _FENCE.finditer(text)]
+    blocks = [(lang, textwrap.dedent(body).strip()) for lang, body in blocks if body.strip()]
+    if blocks:
+        with_class = [b for b in blocks if _STRATEGY_CLASS.search(b[1])]
+        pool = with_class or [b for b in blocks if b[0] in _PYTHON_TAGS] or blocks
+        lang, body = max(pool, key=lambda b: (b[0] in _PYTHON_TAGS, len(b[1])))
+        return body + "\n"
+    code = _bare_code(text)
+    return code + "\n" if code else ""
+
+
+class StrategyGenerator:
+    """Turns descriptions into strategy code; offline when ``provider`` is None."""
+
+    def __init__(
+        self,
+        provider: LLMProvider | None = None,
+        *,
+        fixer: Fixer | None = None,
+        executor: Any = None,
+        max_fix_attempts: int = 3,
+        temperature: float = 0.2,
+        max_output_tokens: int | None = None,
+        timeout_s: float | None = None,
+        test_symbol: str = "GOOG",
+    ) -> None:
+        """``executor`` (a ``BotExecutor``) lets the fixer run candidate fixes."""
+        self.provider = provider
+        self.fixer = fixer
+        self.executor = executor
+        self.max_fix_attempts = max_fix_attempts
+        self.temperature = temperature
+        self.max_output_tokens = max_output_tokens
+        self.timeout_s = timeout_s
+        self.test_symbol = test_symbol
+
+    def generate(self, description: str, *, name: str | None = None) -> GeneratedStrategy:
+        """Generate a strategy; see the module docstring for the two paths.
+
+        Raises ``DescriptionNotUnderstood`` (offline) or an ``LLMError`` (LLM path; a reply
+        without code is :class:`NoCodeInReplyError`).
+        """
+        if self.provider is None:
+            return self._offline(description, name)
+        return self._with_llm(self.provider, description, name)
+
+    # ---- offline ----------------------------------------------------------------------------
+    def _offline(self, description: str, name: str | None) -> GeneratedStrategy:
+        parsed = parse_description(description, name=name)
+        code = compile_spec(parsed.spec)
+        report = validate_code(code)
+        return GeneratedStrategy(
+            code=code,
+            spec=parsed.spec.model_dump(mode="json"),
+            provider="offline",
+            model=OFFLINE_MODEL,
+            strategy_class=report.strategy_class,
+            warnings=list(parsed.warnings),
+            understood=list(parsed.understood),
+            defaults_used=list(parsed.defaults_used),
+            findings=[f.to_dict() for f in report.findings],
+            needs_fixing=not report.ok,  # compiler output always validates; never hide it
+        )
+
+    # ---- LLM ----------------------------------------------------------------------------------
+    def _with_llm(
+        self, provider: LLMProvider, description: str, name: str | None
+    ) -> GeneratedStrategy:
+        request = build_generation_request(
+            description,
+            name=name,
+            temperature=self.temperature,
+            max_output_tokens=self.max_output_tokens,
+            timeout_s=self.timeout_s,
+        )
+        response = provider.complete(request)
+        code = extract_code(response.text or "")
+        if not code.strip():
+            raise NoCodeInReplyError(
+                "The model's reply contains no code.",
+                details={"provider": response.provider, "model": response.model},
+            )
+        report = validate_code(code)
+        result = self._result(code, report, response)
+        if report.ok:
+            return result
+        result.warnings.append("the generated code failed validation")
+        if self.fixer is None:
+            return result
+        return self._fix(result)
+
+    @staticmethod
+    def _result(code: str, report: ValidationReport, response: LLMResponse) -> GeneratedStrategy:
+        return GeneratedStrategy(
+            code=code,
+            spec=None,
+            provider=response.provider,
+            model=response.model,
+            key_alias=response.key_alias,
+            strategy_class=report.strategy_class,
+            findings=[f.to_dict() for f in report.findings],
+            needs_fixing=not report.ok,
+            input_tokens=response.input_tokens,
+            output_tokens=response.output_tokens,
+        )
+
+    def _execute(self) -> Callable[[str], Any] | None:
+        if self.executor is None:
+            return None
+
+        def execute(code: str) -> Any:
+            """Backtest ``code`` in the sandbox (the fixer's runtime check)."""
+            return self.executor.execute_bot(code=code, test_symbol=self.test_symbol, plot=False)
+
+        return execute
+
+    def _fix(self, result: GeneratedStrategy) -> GeneratedStrategy:
+        """Hand invalid code to the fixer; keep it flagged unless the fix validates."""
+        assert self.fixer is not None
+        kwargs: dict[str, Any] = {"max_attempts": self.max_fix_attempts}
+        execute = self._execute()
+        if execute is not None:
+            kwargs["execute"] = execute
+        outcome = self.fixer.fix_errors_iteratively(result.code, **kwargs)
+        fixed = next(
+            (
+                getattr(outcome, attr)
+                for attr in ("code", "fixed_code", "final_code")
+                if isinstance(getattr(outcome, attr, None), str)
+            ),
+            None,
+        )
+        result.fix_attempts = _attempt_count(outcome)
+        if not getattr(outcome, "success", False) or not fixed:
+            result.warnings.append("the fixer could not repair the code")
+            return result
+        report = validate_code(fixed)
+        result.code = fixed
+        result.findings = [f.to_dict() for f in report.findings]
+        result.strategy_class = report.strategy_class
+        result.needs_fixing = not report.ok
+        result.fixed_by_fixer = report.ok
+        if not report.ok:
+            result.warnings.append("the fixer's code still fails validation")
+        return result
+
+
+def _attempt_count(outcome: Any) -> int | None:
+    attempts = getattr(outcome, "attempts", None)
+    if isinstance(attempts, int):
+        return attempts
+    return len(attempts) if isinstance(attempts, list | tuple) else None

@@ -1,0 +1,108 @@
+"""Adapts Django settings to the ``Backtest`` domain package (settings in, plain objects out).
+
+One ``BotExecutor`` (and so one warm sandbox server) per process, created on first use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+
+from Backtest.bot_executor import BotExecutor
+from Backtest.market_data import load_ohlcv
+
+_lock = threading.Lock()
+_executors: dict[tuple, BotExecutor] = {}
+
+
+def sandbox_work_dir() -> Path:
+    return Path(settings.SANDBOX_WORK_DIR)
+
+
+def executor_get() -> BotExecutor:
+    """The process's executor for the current sandbox settings (started lazily)."""
+    key = (
+        str(sandbox_work_dir()),
+        settings.SANDBOX_POOL_SIZE,
+        settings.SANDBOX_TIMEOUT_SECONDS,
+        settings.SANDBOX_MEMORY_MB,
+        tuple(settings.SANDBOX_REQUIRE_LAYERS),
+    )
+    with _lock:
+        executor = _executors.get(key)
+        if executor is None:
+            sandbox_work_dir().mkdir(parents=True, exist_ok=True)
+            executor = BotExecutor(
+                work_root=sandbox_work_dir(),
+                pool_size=settings.SANDBOX_POOL_SIZE,
+                timeout_s=settings.SANDBOX_TIMEOUT_SECONDS,
+                memory_mb=settings.SANDBOX_MEMORY_MB,
+                require_layers=settings.SANDBOX_REQUIRE_LAYERS,
+            )
+            _executors[key] = executor
+        return executor
+
+
+@atexit.register
+def _close_executors() -> None:
+    for executor in list(_executors.values()):
+        executor.close()
+
+
+def market_data_load(
+    *,
+    symbol: str,
+    start: Any = None,
+    end: Any = None,
+    interval: str | None = None,
+    user=None,
+) -> pd.DataFrame:
+    """OHLCV from the user's uploads, the bundled data or the on-disk cache; never downloads.
+
+    ``interval`` None means the data's own bar size (GOOG daily, EURUSD hourly, BTCUSD monthly).
+    """
+    from data_api.selectors import dataset_paths, market_data_cache_dir
+
+    return load_ohlcv(
+        symbol,
+        start=start,
+        end=end,
+        interval=interval,
+        cache_dir=market_data_cache_dir(),
+        datasets=dataset_paths(user=user),
+        allow_network=False,
+    )
+
+
+def market_data_check(
+    *,
+    symbol: str,
+    start: Any = None,
+    end: Any = None,
+    interval: str | None = None,
+    user=None,
+    field: str = "symbol",
+):
+    """Fail fast (400 naming the field) when the symbol or range cannot be served."""
+    from rest_framework import serializers
+
+    from Backtest.market_data import (
+        DataError,
+        EmptyRangeError,
+        InvalidIntervalError,
+        InvalidRangeError,
+    )
+
+    try:
+        return market_data_load(symbol=symbol, start=start, end=end, interval=interval, user=user)
+    except (EmptyRangeError, InvalidRangeError) as exc:
+        raise serializers.ValidationError({"start": [str(exc)], "end": [str(exc)]}) from None
+    except InvalidIntervalError as exc:
+        raise serializers.ValidationError({"interval": [str(exc)]}) from None
+    except DataError as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from None

@@ -1,0 +1,21 @@
+"""Writes and workflows of the strategy app, one module per concern, re-exported here."""
+
+from strategy_api.services.strategies import (
+    strategy_create,
+    strategy_delete,
+    strategy_review,
+    strategy_update,
+    strategy_version_create,
+    strategy_version_restore,
+    strategy_version_set_current,
+)
+
+__all__ = [
+    "strategy_create",
+    "strategy_delete",
+    "strategy_review",
+    "strategy_update",
+    "strategy_version_create",
+    "strategy_version_restore",
+    "strategy_version_set_current",
+]

@@ -1,0 +1,242 @@
+"""Executing strategy versions in the sandbox and keeping every run as history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.exceptions import NotFound
+
+from algoagent.errors import ApiError
+from Backtest.market_data import DataError
+from Backtest.sandbox.results import ExecutionResult
+from jobs.services import JobFailure
+from strategy_api import engine
+from strategy_api.models import (
+    ExecutionStatus,
+    Strategy,
+    StrategyExecution,
+    StrategyStatus,
+    StrategyVersion,
+)
+
+EventSink = Callable[..., None]
+_OUTPUT_EXCERPT = 8_000
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def strategy_current_version(*, strategy: Strategy) -> StrategyVersion:
+    """The version holding the strategy's current code; 400 when it has no code yet."""
+    version = strategy.versions.filter(number=strategy.current_version).first()
+    if version is None:
+        raise ApiError(
+            "This strategy has no code yet; add code or generate it first.",
+            code="no_code",
+            details={"strategy_id": strategy.pk},
+        )
+    return version
+
+
+def _as_datetime(value: Any):
+    """ISO date/datetime strings from job input -> aware datetimes for the model (UTC)."""
+    if value in (None, ""):
+        return None
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+
+
+def _relative_to_runs(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(engine.sandbox_work_dir().resolve()))
+    except ValueError:
+        return ""
+
+
+def execution_record(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion | None,
+    result: ExecutionResult,
+    params: dict[str, Any],
+    job=None,
+) -> StrategyExecution:
+    """Store one run and update the strategy's tracking fields in the same transaction."""
+    if result.success:
+        status = ExecutionStatus.NO_TRADES if result.no_trades else ExecutionStatus.SUCCESS
+    else:
+        status = ExecutionStatus.FAILED
+    options = {k: v for k, v in params.items() if k not in ("symbol", "start", "end", "interval")}
+    with transaction.atomic():
+        execution = StrategyExecution.objects.create(
+            strategy=strategy,
+            version=version,
+            job=job,
+            status=status,
+            success=result.success,
+            no_trades=result.no_trades,
+            test_symbol=params.get("symbol", ""),
+            start=_as_datetime(params.get("start")),
+            end=_as_datetime(params.get("end")),
+            options=options,
+            return_pct=result.return_pct,
+            num_trades=result.num_trades,
+            win_rate=result.win_rate,
+            sharpe_ratio=result.sharpe_ratio,
+            max_drawdown=result.max_drawdown,
+            stats=result.stats,
+            trades=result.trades,
+            trades_total=result.trades_total or len(result.trades),
+            equity_curve=result.equity_curve,
+            results_file=_relative_to_runs(result.results_file),
+            plot_file=_relative_to_runs(result.plot_file),
+            execution_time=result.execution_time,
+            error_type=result.error_type or "",
+            error_message=result.error_message or "",
+            error_line=result.error_line,
+            traceback=result.traceback or "",
+            stdout=(result.stdout or "")[:_OUTPUT_EXCERPT],
+            stderr=(result.stderr or "")[:_OUTPUT_EXCERPT],
+            sandbox_layers=result.sandbox_layers,
+        )
+        updates: dict[str, Any] = {
+            "total_executions": F("total_executions") + 1,
+            "last_execution_date": execution.timestamp,
+            "updated_at": timezone.now(),
+        }
+        if result.success:
+            updates.update(
+                successful_executions=F("successful_executions") + 1,
+                latest_return_pct=result.return_pct,
+                latest_num_trades=result.num_trades,
+                latest_win_rate=result.win_rate,
+            )
+        else:
+            updates["failed_executions"] = F("failed_executions") + 1
+        Strategy.objects.filter(pk=strategy.pk).update(**updates)
+        # The status describes the current code: a run of an older version leaves it alone.
+        if version is not None:
+            Strategy.objects.filter(pk=strategy.pk, current_version=version.number).update(
+                status=StrategyStatus.EXECUTED if result.success else StrategyStatus.FAILED
+            )
+    strategy.refresh_from_db()
+    return execution
+
+
+def strategy_execute(
+    *,
+    strategy: Strategy,
+    params: dict[str, Any],
+    version: StrategyVersion | None = None,
+    job=None,
+    on_event: EventSink = _noop,
+) -> StrategyExecution:
+    """Run the strategy's code (current version unless given) in the sandbox and record it.
+
+    ``params``: symbol, start, end, cash, commission and other backtesting.py options. Problems of
+    the code come back as a failed execution (kept in history); unusable market data is a
+    ``JobFailure`` (422) because the request, not the code, was at fault.
+    """
+    version = version or strategy_current_version(strategy=strategy)
+    symbol = params.get("symbol", "GOOG")
+    try:
+        data = engine.market_data_load(
+            symbol=symbol,
+            start=params.get("start"),
+            end=params.get("end"),
+            interval=params.get("interval"),
+            user=strategy.owner,
+        )
+    except DataError as exc:
+        raise JobFailure(exc.code, str(exc), details=getattr(exc, "details", {})) from None
+    on_event(
+        "executing",
+        f"Backtesting version {version.number} on {symbol} ({len(data)} bars)",
+        data={"version": version.number, "symbol": symbol, "bars": len(data)},
+    )
+    options = {
+        k: v
+        for k, v in params.items()
+        if k not in ("symbol", "start", "end", "interval") and v is not None
+    }
+    result = engine.executor_get().execute_bot(
+        code=version.code, test_symbol=symbol, data=data, **options
+    )
+    execution = execution_record(
+        strategy=strategy, version=version, result=result, params=params, job=job
+    )
+    on_event(
+        "execution_finished",
+        "Run succeeded" if result.success else f"Run failed: {result.error_type}",
+        data={
+            "execution_id": execution.pk,
+            "success": result.success,
+            "error_type": result.error_type,
+            "num_trades": result.num_trades,
+        },
+    )
+    return execution
+
+
+def execution_payload(execution: StrategyExecution) -> dict[str, Any]:
+    """The API's answer for one execution (field names follow the original system)."""
+    stats = execution.stats or {}
+    metrics = {
+        "return_pct": execution.return_pct,
+        "num_trades": execution.num_trades,
+        "win_rate": execution.win_rate,
+        "sharpe_ratio": execution.sharpe_ratio,
+        "max_drawdown": execution.max_drawdown,
+        **{k: v for k, v in stats.items() if k not in ("_strategy",)},
+    }
+    plot_url = None
+    if execution.plot_file:
+        plot_url = reverse("strategy-execution-plot", args=[execution.strategy_id, execution.pk])
+    return {
+        "success": execution.success,
+        "status": execution.status,
+        "no_trades": execution.no_trades,
+        "execution_id": execution.pk,
+        "strategy_id": execution.strategy_id,
+        "version": execution.version.number if execution.version_id else None,
+        "test_symbol": execution.test_symbol,
+        "metrics": metrics,
+        "results_file": execution.results_file or None,
+        "plot_url": plot_url,
+        "execution_time": execution.execution_time,
+        "error_type": execution.error_type or None,
+        "error_message": execution.error_message or None,
+        "error_line": execution.error_line,
+        "sandbox_layers": execution.sandbox_layers,
+        "timestamp": execution.timestamp.isoformat(),
+    }
+
+
+_BOKEH_CDN = re.compile(
+    r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(\.min)?\.js"
+)
+
+
+def execution_plot_html(*, execution: StrategyExecution, static_url: str) -> bytes:
+    """The run's Bokeh plot with BokehJS served by us (works offline) instead of the CDN.
+
+    The HTML was produced by untrusted code: the view serves it with a sandboxing CSP.
+    """
+    root = engine.sandbox_work_dir().resolve()
+    path = (root / execution.plot_file).resolve() if execution.plot_file else None
+    if path is None or not path.is_relative_to(root) or not path.is_file():
+        raise NotFound("This execution has no plot.")
+    html = path.read_text(encoding="utf-8", errors="replace")
+    html = _BOKEH_CDN.sub(lambda m: f"{static_url}bokeh/js/{m.group(1)}{m.group(2) or ''}.js", html)
+    return html.encode("utf-8")

@@ -1,0 +1,216 @@
+"""Automatic repair of a failing strategy: classify, fix (rules, then the LLM), re-run to prove it.
+
+Every candidate the fixer tries is kept as a (non-current) version and every verifying run as an
+execution, so the history shows exactly what ran. Only a candidate whose re-run succeeded becomes
+the strategy's current code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from Backtest.bot_error_fixer import BotErrorFixer
+from Backtest.market_data import DataError
+from jobs.services import JobFailure
+from strategy_api import engine
+from strategy_api.models import (
+    Strategy,
+    StrategyExecution,
+    StrategyFixAttempt,
+    StrategyStatus,
+    StrategyVersion,
+    VersionSource,
+)
+from strategy_api.services.executions import execution_record, strategy_current_version
+from strategy_api.services.strategies import strategy_version_create, strategy_version_set_current
+
+EventSink = Callable[..., None]
+DEFAULT_RUN = {"symbol": "GOOG", "cash": 10_000, "commission": 0.0}
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+@dataclass
+class FixOutcome:
+    """What ``strategy_fix_errors`` did, for the API response and the job result."""
+
+    success: bool
+    stopped_reason: str
+    detail: str = ""
+    attempts: list[StrategyFixAttempt] = field(default_factory=list)
+    final_version: StrategyVersion | None = None
+    final_execution: StrategyExecution | None = None
+    provider: str = "offline"
+    key_alias: str = ""
+
+
+class _RecordingExecutor:
+    """The fixer's ``execute`` callable: runs code in the sandbox and records version + run."""
+
+    def __init__(
+        self, *, strategy: Strategy, start_version: StrategyVersion, run: dict, job
+    ) -> None:
+        self.strategy = strategy
+        self.run = run
+        self.job = job
+        self.by_code: dict[str, tuple[StrategyVersion, StrategyExecution]] = {}
+        self._versions = {start_version.code: start_version}
+        symbol = run.get("symbol", "GOOG")
+        try:
+            self.data = engine.market_data_load(
+                symbol=symbol,
+                start=run.get("start"),
+                end=run.get("end"),
+                interval=run.get("interval"),
+                user=strategy.owner,
+            )
+        except DataError as exc:
+            raise JobFailure(exc.code, str(exc), details=getattr(exc, "details", {})) from None
+
+    def __call__(self, code: str):
+        version = self._versions.get(code)
+        if version is None:
+            version = strategy_version_create(
+                strategy=self.strategy,
+                code=code,
+                source=VersionSource.FIX,
+                message="Fix candidate",
+                make_current=False,
+            )
+            self._versions[code] = version
+        options = {
+            k: v
+            for k, v in self.run.items()
+            if k not in ("symbol", "start", "end", "interval") and v is not None
+        }
+        result = engine.executor_get().execute_bot(
+            code=code, test_symbol=self.run.get("symbol", "GOOG"), data=self.data, **options
+        )
+        execution = execution_record(
+            strategy=self.strategy, version=version, result=result, params=self.run, job=self.job
+        )
+        self.by_code[code] = (version, execution)
+        return result
+
+
+def strategy_fix_errors(
+    *,
+    strategy: Strategy,
+    max_attempts: int = 3,
+    provider=None,
+    run: dict[str, Any] | None = None,
+    require_trades: bool = False,
+    job=None,
+    on_event: EventSink = _noop,
+) -> FixOutcome:
+    """Run the iterative fixer on the strategy's current code and record every attempt.
+
+    ``provider`` is an LLM provider or None (rule fixes only). The strategy's code changes only
+    when a re-run of the fixed code succeeded; otherwise it keeps its code and is marked failed.
+    """
+    run = {**DEFAULT_RUN, **(run or {})}
+    start_version = strategy_current_version(strategy=strategy)
+    execute = _RecordingExecutor(strategy=strategy, start_version=start_version, run=run, job=job)
+
+    def relay(kind: str, data: dict) -> None:
+        number = data.get("attempt") or data.get("number")
+        message = f"Fix attempt {number}" if number else kind
+        if kind.endswith("finished"):
+            message += " succeeded" if data.get("success") else " failed"
+        on_event(kind, message, data=_json_safe(data))
+
+    fixer = BotErrorFixer(provider=provider)
+    result = fixer.fix_errors_iteratively(
+        start_version.code,
+        max_attempts=max_attempts,
+        execute=execute,
+        require_trades=require_trades,
+        on_event=relay,
+    )
+
+    attempts: list[StrategyFixAttempt] = []
+    with transaction.atomic():
+        for attempt in result.attempts:
+            before = execute.by_code.get(attempt.code_before, (None, None))[0] or (
+                start_version if attempt.code_before == start_version.code else None
+            )
+            after, verifying_run = execute.by_code.get(attempt.code_after or "", (None, None))
+            attempts.append(
+                StrategyFixAttempt.objects.create(
+                    strategy=strategy,
+                    job=job,
+                    attempt_number=attempt.number,
+                    error_type=attempt.error_type or "unknown",
+                    error_message=attempt.error_message or "",
+                    fix_applied=attempt.fix_applied or "",
+                    diff=attempt.diff or "",
+                    version_before=before,
+                    version_after=after,
+                    success=bool(attempt.success),
+                    execution=verifying_run,
+                    provider=attempt.provider or "",
+                    key_alias=attempt.key_alias or "",
+                    duration=attempt.duration_s,
+                )
+            )
+        Strategy.objects.filter(pk=strategy.pk).update(
+            total_fix_attempts=F("total_fix_attempts") + len(attempts),
+            successful_fixes=F("successful_fixes") + (1 if result.success and attempts else 0),
+        )
+
+    final_version, final_execution = execute.by_code.get(result.final_code, (None, None))
+    if result.success and final_version is not None and final_version != start_version:
+        strategy_version_set_current(
+            strategy=strategy, version=final_version, status=StrategyStatus.WORKING
+        )
+    elif result.success:
+        Strategy.objects.filter(pk=strategy.pk).update(status=StrategyStatus.WORKING)
+    else:
+        Strategy.objects.filter(pk=strategy.pk, current_version=start_version.number).update(
+            status=StrategyStatus.FAILED
+        )
+    strategy.refresh_from_db()
+    last = result.attempts[-1] if result.attempts else None
+    return FixOutcome(
+        success=result.success,
+        stopped_reason=result.stopped_reason,
+        detail=getattr(result, "detail", ""),
+        attempts=attempts,
+        final_version=final_version if result.success else start_version,
+        final_execution=final_execution,
+        provider=(last.provider if last else "") or "",
+        key_alias=(last.key_alias if last else "") or "",
+    )
+
+
+def _json_safe(data: dict) -> dict:
+    """Event payloads are stored as JSON: keep scalars, summarise the rest."""
+    safe: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str | int | float | bool) or value is None:
+            safe[key] = value if not isinstance(value, str) else value[:500]
+    return safe
+
+
+def fix_attempt_payload(attempt: StrategyFixAttempt) -> dict[str, Any]:
+    """One attempt as the original system's `fixes` entries."""
+    return {
+        "attempt": attempt.attempt_number,
+        "success": attempt.success,
+        "error_type": attempt.error_type,
+        "error_message": attempt.error_message[:200],
+        "fix_applied": attempt.fix_applied,
+        "diff": attempt.diff,
+        "provider": attempt.provider,
+        "key_alias": attempt.key_alias or None,
+        "execution_id": attempt.execution_id,
+        "version_after": attempt.version_after.number if attempt.version_after_id else None,
+        "timestamp": attempt.timestamp.isoformat(),
+    }
