@@ -172,3 +172,13 @@ def listener() -> Iterator[socket.socket]:
     sock.settimeout(0.3)
     yield sock
     sock.close()
+
+
+@pytest.fixture
+def tmp_canary():
+    """A file directly in the host's /tmp: it must never be visible inside the sandbox."""
+    fd, path = tempfile.mkstemp(dir="/tmp", prefix="algoagent-canary-")
+    os.write(fd, b"host tmp secret")
+    os.close(fd)
+    yield path
+    os.unlink(path)

@@ -31,12 +31,25 @@ def test_reading_etc_passwd_fails(sbx):
     assert "root:" not in result.stdout
 
 
-def test_host_files_do_not_exist_inside_even_when_the_hook_is_bypassed(sbx):
+def test_host_files_do_not_exist_inside_even_when_the_hook_is_bypassed(sbx, tmp_canary):
+    # /tmp itself may exist inside (as a skeleton parent when the checkout lives under /tmp);
+    # what matters is that nothing of the host's /tmp, home or repository files is visible.
+    repo = Path(__file__).resolve().parents[3]
+    paths = [
+        "/etc/passwd",
+        str(sbx.outside / "world.txt"),
+        "/proc/1/environ",
+        "/root/.bashrc",
+        str(repo / ".env"),
+        str(repo / "requirements.txt"),
+        str(repo / "manage.py"),
+        tmp_canary,
+        "/home",
+    ]
     code = f"""
 import os
 seen = {{}}
-for path in ["/etc/passwd", {str(sbx.outside / "world.txt")!r}, "/proc/1/environ",
-             "/root/.bashrc", "/work/main/.env", "/work/main/requirements.txt", "/tmp", "/home"]:
+for path in {paths!r}:
     seen[path] = os.path.exists(path)
 print("SEEN", seen)
 """

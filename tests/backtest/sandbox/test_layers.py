@@ -109,11 +109,11 @@ def test_landlock_alone_blocks_writes_outside(sbx):
     assert not target.exists()
 
 
-def test_mountns_alone_hides_host_files_and_proc(sbx):
+def test_mountns_alone_hides_host_files_and_proc(sbx, tmp_canary):
     code = f"""
 import os
 print("SEEN", [p for p in ["/etc/passwd", {str(sbx.outside / "world.txt")!r}, "/proc/1/environ",
-               "/proc/self/environ", "/home", "/tmp"] if os.path.exists(p)])
+               "/proc/self/environ", "/home", {tmp_canary!r}] if os.path.exists(p)])
 """
     result = sbx.run(code, disable=sbx.only("mountns"))
     assert result.success, result.error_message
