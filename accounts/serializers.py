@@ -26,6 +26,9 @@ class LoginInputSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # Optional at registration, so it may be empty: not documented as format "email".
+    email = serializers.CharField(read_only=True, allow_blank=True)
+
     class Meta:
         model = User
         fields = ["id", "username", "email", "is_staff", "date_joined"]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "data_api",
     "templates_api",
     "production_api",
+    "chat_api",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,10 @@ DATASET_UPLOAD_MAX_ROWS = env_int("DATASET_UPLOAD_MAX_ROWS", 200_000, min_value=
 DATASET_MAX_PER_USER = env_int("DATASET_MAX_PER_USER", 50, min_value=1)
 MARKET_DATA_MAX_ROWS = env_int("MARKET_DATA_MAX_ROWS", 100_000, min_value=100)
 INDICATOR_SERIES_MAX_ROWS = env_int("INDICATOR_SERIES_MAX_ROWS", 10_000, min_value=100)
+# How long POST /api/backtests/quick_run/ waits for its result when no `Prefer: wait` is sent.
+BACKTEST_QUICK_RUN_WAIT_SECONDS = env_int(
+    "BACKTEST_QUICK_RUN_WAIT_SECONDS", 30, min_value=0, max_value=60
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -249,6 +254,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "algoagent.errors.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "algoagent.metadata.SafeMetadata",
     "DEFAULT_THROTTLE_RATES": {
         "register": env_str("THROTTLE_REGISTER_RATE", "20/hour"),
         # Per user: actions that call the LLM (generate, fix, chat) and sandbox executions.

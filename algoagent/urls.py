@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/", include("accounts.urls")),
+    path("api/", include("chat_api.urls")),
+    path("api/backtests/", include("backtest_api.urls")),
     path("api/", include("strategy_api.urls")),
     path("api/", include("jobs.urls")),
     path("api/", include("apikeys.urls")),

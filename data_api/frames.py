@@ -9,6 +9,8 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 
+from Backtest.market_data import iso_utc
+
 _FIELDS = (("open", "Open"), ("high", "High"), ("low", "Low"), ("close", "Close"))
 
 
@@ -32,7 +34,7 @@ def _number(value: Any) -> float | None:
 
 
 def _times(index: pd.Index) -> list[str]:
-    return [ts.isoformat() for ts in index]
+    return [iso_utc(ts) for ts in index]
 
 
 def ohlcv_rows(frame: pd.DataFrame) -> list[OhlcvRow]:

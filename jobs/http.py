@@ -30,14 +30,17 @@ def job_accepted_response(job: Job) -> Response:
     return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
 
 
-def job_response(request, job: Job) -> Response:
+def job_response(request, job: Job, *, default_wait: int | None = None) -> Response:
     """The answer of an action that submitted ``job``.
 
     Without ``Prefer: wait`` (or when the wait runs out) it is 202 with the job's URL. When the
     job finished in time it is the job's result with its status (200/201), or its error in the
     error shape with the error's status (e.g. 422 for a request that could not be understood).
+    ``default_wait`` applies when the client sent no ``Prefer: wait`` (quick_run waits by default).
     """
     wait = prefer_wait_seconds(request)
+    if wait is None and default_wait is not None:
+        wait = min(default_wait, MAX_WAIT_SECONDS)
     if wait:
         job = services.job_wait(job=job, timeout_s=wait)
     if not job.is_finished or not wait:

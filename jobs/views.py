@@ -18,6 +18,17 @@ from jobs import selectors, services
 from jobs.models import Job
 from jobs.serializers import JobEventSerializer, JobEventsQuerySerializer, JobSerializer
 
+# Each SSE event as clients (and schemathesis) parse it: id = seq, event = kind, data = JSON text.
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "event": {"type": "string"},
+        "data": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
+
 
 class EventStreamRenderer(BaseRenderer):
     """Lets content negotiation accept ``Accept: text/event-stream`` (the view streams itself)."""
@@ -101,7 +112,10 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         ],
         responses={
             (200, "application/json"): JobEventSerializer(many=True),
-            (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="SSE"),
+            (200, "text/event-stream"): OpenApiResponse(
+                SSE_EVENT_SCHEMA,
+                description="Server-Sent Events: one event per JobEvent (data = its JSON).",
+            ),
         },
     )
     @action(

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import serializers
 
 from algoagent.errors import ApiError
-from Backtest.market_data import DataError
+from Backtest.market_data import DataError, iso_utc
 from Backtest.spec import (
     SPEC_VERSION,
     CompileError,
@@ -107,8 +107,8 @@ def strategy_sandbox_test(
     outcome: dict[str, Any] = {
         "symbol": symbol.strip().upper(),
         "bars": len(window),
-        "start": window.index[0].isoformat(),
-        "end": window.index[-1].isoformat(),
+        "start": iso_utc(window.index[0]),
+        "end": iso_utc(window.index[-1]),
     }
     check = code_validate(code=code)
     if not check["valid"]:

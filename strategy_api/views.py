@@ -98,6 +98,7 @@ class StrategyViewSet(
     ]
     ordering = ["-created_at", "-id"]
     throttle_scope: str | None = None  # set per action (ScopedRateThrottle): llm, execute
+    serializer_class = StrategySerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
@@ -105,7 +106,11 @@ class StrategyViewSet(
         return selectors.strategy_list(user=self.request.user)
 
     def get_serializer_class(self):
-        return StrategyListSerializer if self.action == "list" else StrategySerializer
+        if self.action == "list":
+            return StrategyListSerializer
+        if self.action in ("retrieve", "create", "update", "partial_update", "destroy"):
+            return StrategySerializer
+        return super().get_serializer_class()  # an action's own serializer_class
 
     # --- CRUD -------------------------------------------------------------------------------
     def create(self, request):
@@ -131,7 +136,10 @@ class StrategyViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # --- versions ---------------------------------------------------------------------------
-    @extend_schema(summary="The strategy's code versions, newest first")
+    @extend_schema(
+        summary="The strategy's code versions, newest first",
+        responses=StrategyVersionSerializer(many=True),
+    )
     @action(detail=True, methods=["get"], serializer_class=StrategyVersionSerializer)
     def versions(self, request, pk=None):
         versions = selectors.strategy_version_list(strategy=self.get_object())
@@ -354,13 +362,14 @@ class StrategyViewSet(
         static_url = request.build_absolute_uri(settings.STATIC_URL)
         html = execution_plot_html(execution=execution, static_url=static_url)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-        # The plot was written by untrusted strategy code: an opaque-origin sandbox keeps its
-        # scripts away from the API's cookies and same-origin requests.
-        response["Content-Security-Policy"] = "sandbox allow-scripts"
+        response["Content-Security-Policy"] = engine.PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
-    @extend_schema(summary="The strategy's automatic fix attempts, newest first")
+    @extend_schema(
+        summary="The strategy's automatic fix attempts, newest first",
+        responses=FixAttemptSerializer(many=True),
+    )
     @action(detail=True, methods=["get"], filter_backends=[], serializer_class=FixAttemptSerializer)
     def fix_history(self, request, pk=None):
         attempts = selectors.fix_attempt_list(strategy=self.get_object())

@@ -103,6 +103,13 @@ class StrategyTemplateInputSerializer(serializers.Serializer):
         return value
 
     def validate_parameters(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # PATCH makes nested fields optional; a parameter still needs all of these.
+        for index, parameter in enumerate(value):
+            missing = [key for key in ("name", "path", "type") if key not in parameter]
+            if missing:
+                raise serializers.ValidationError(
+                    f"Parameter {index} is missing {', '.join(missing)}."
+                )
         names = [p["name"] for p in value]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

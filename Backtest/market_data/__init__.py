@@ -21,6 +21,7 @@ from Backtest.market_data.errors import (
 from Backtest.market_data.loader import (
     SymbolInfo,
     fetch_to_cache,
+    iso_utc,
     list_symbols,
     load_ohlcv,
     save_dataset,
@@ -40,6 +41,7 @@ __all__ = [
     "SymbolInfo",
     "UnknownSymbolError",
     "fetch_to_cache",
+    "iso_utc",
     "list_symbols",
     "load_ohlcv",
     "normalize_ohlcv",

@@ -55,11 +55,18 @@ class SymbolInfo:
         return {
             "symbol": self.symbol,
             "source": self.source,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
+            "start": iso_utc(self.start),
+            "end": iso_utc(self.end),
             "bars": self.bars,
             "interval": self.interval,
         }
+
+
+def iso_utc(value: Any) -> str:
+    """ISO 8601 with an explicit UTC offset: bar times are naive UTC after normalisation."""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.isoformat().replace("+00:00", "Z")
 
 
 def load_ohlcv(

@@ -36,6 +36,7 @@ class Checker:
         self.findings: list[Finding] = []
         self.strategy_class: str | None = None
         self.aliases: dict[str, str] = {}  # local name -> qualified name, from imports
+        self.bound: set[str] = set()
 
     def add(self, node: ast.AST, code: str, message: str, severity: Severity = "error") -> None:
         line = getattr(node, "lineno", 1)
@@ -51,6 +52,11 @@ class Checker:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.check_import(node)
         approved = {id(c.func) for c in nodes if isinstance(c, ast.Call) and self.safe_attr_call(c)}
+        # Names the code binds itself (variables, parameters): `signal = ...` is the author's own
+        # variable, not the module; modules can only arrive through (checked) imports.
+        self.bound = {
+            n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        } | {n.arg for n in nodes if isinstance(n, ast.arg)}
         for node in nodes:
             if isinstance(node, ast.Name):
                 self.check_name(node, approved)
@@ -144,7 +150,7 @@ class Checker:
                 f"{name}() is not allowed in strategy code (if `{name}` is your own variable, "
                 f"rename it, e.g. {name}_value)",
             )
-        elif name in FORBIDDEN_MODULE_NAMES:
+        elif name in FORBIDDEN_MODULE_NAMES and name not in self.bound:
             self.add(node, "forbidden_name", f"{name!r} is not available to strategies")
         elif name in ATTR_FUNCS and id(node) not in approved:
             self.add(
@@ -164,7 +170,11 @@ class Checker:
                 "forbidden_attribute",
                 f"dunder attribute access `.{attr}` is not allowed; use the object's public API",
             )
-        elif attr in INTROSPECTION_ATTRS or attr in FORBIDDEN_MODULE_NAMES:
+        elif attr in INTROSPECTION_ATTRS or (
+            # A strategy's own attributes (`self.signal`) are fine; a library's submodule of the
+            # same name (`pd.io`, `np.os`) is a way out and is not.
+            attr in FORBIDDEN_MODULE_NAMES and not _is_self(node.value)
+        ):
             self.add(node, "forbidden_attribute", f"attribute `.{attr}` is not allowed")
         elif attr in FILE_IO_ATTRS or (
             attr in NUMPY_ONLY_IO and (self.qualify(node.value) or "").startswith("numpy")
@@ -373,3 +383,7 @@ def _file_io_message(what: str) -> str:
         f"file I/O ({what}) is not allowed in strategy code: the platform supplies the data "
         f"as self.data and collects results itself"
     )
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"

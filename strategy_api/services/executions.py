@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,20 +222,9 @@ def execution_payload(execution: StrategyExecution) -> dict[str, Any]:
     }
 
 
-_BOKEH_CDN = re.compile(
-    r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(\.min)?\.js"
-)
-
-
 def execution_plot_html(*, execution: StrategyExecution, static_url: str) -> bytes:
-    """The run's Bokeh plot with BokehJS served by us (works offline) instead of the CDN.
-
-    The HTML was produced by untrusted code: the view serves it with a sandboxing CSP.
-    """
-    root = engine.sandbox_work_dir().resolve()
-    path = (root / execution.plot_file).resolve() if execution.plot_file else None
-    if path is None or not path.is_relative_to(root) or not path.is_file():
+    """The run's Bokeh plot, with BokehJS served by us (see ``engine.plot_html``)."""
+    html = engine.plot_html(plot_file=execution.plot_file, static_url=static_url)
+    if html is None:
         raise NotFound("This execution has no plot.")
-    html = path.read_text(encoding="utf-8", errors="replace")
-    html = _BOKEH_CDN.sub(lambda m: f"{static_url}bokeh/js/{m.group(1)}{m.group(2) or ''}.js", html)
-    return html.encode("utf-8")
+    return html

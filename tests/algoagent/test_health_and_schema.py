@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 # Actions that take no request body on purpose.
 BODILESS_ACTIONS = {
     "/api/auth/logout/",
+    "/api/backtests/{id}/cancel/",
     "/api/jobs/{id}/cancel/",
     "/api/keys/{alias}/disable/",
     "/api/keys/{alias}/enable/",

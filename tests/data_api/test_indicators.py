@@ -27,7 +27,7 @@ def test_single_output_indicator_with_warm_up_nulls(api_client):
     )
     series = body["outputs"]["real"]
     assert len(series) == 250
-    assert series[0]["time"] == "2012-01-03T00:00:00"
+    assert series[0]["time"] == "2012-01-03T00:00:00Z"
     assert [p["value"] for p in series[:14]] == [None] * 14
     assert all(0 <= p["value"] <= 100 for p in series[14:])
 

@@ -32,7 +32,7 @@ def test_symbols_include_own_uploads_but_not_other_users(
         symbols = api_client.get("/api/data/symbols/").json()["symbols"]
     uploads = [s for s in symbols if s["source"] == "upload"]
     assert [(s["symbol"], s["bars"], s["interval"]) for s in uploads] == [("MINE", 30, "1d")]
-    assert uploads[0]["start"] == "2021-01-04T00:00:00"
+    assert uploads[0]["start"] == "2021-01-04T00:00:00Z"
 
 
 def test_ohlcv_pages_rows_in_the_requested_range(api_client):
@@ -47,14 +47,14 @@ def test_ohlcv_pages_rows_in_the_requested_range(api_client):
     assert "page=2" in body["next"]
     first = body["results"][0]
     assert set(first) == {"time", "open", "high", "low", "close", "volume"}
-    assert first["time"] == "2010-01-04T00:00:00"
+    assert first["time"] == "2010-01-04T00:00:00Z"
     assert first["low"] <= first["close"] <= first["high"]
     last_page = api_client.get(
         "/api/data/GOOG/ohlcv/",
         {"start": "2010-01-01", "end": "2010-12-31", "page_size": 100, "page": 3},
     ).json()
     assert len(last_page["results"]) == 52
-    assert last_page["results"][-1]["time"] == "2010-12-31T00:00:00"
+    assert last_page["results"][-1]["time"] == "2010-12-31T00:00:00Z"
 
 
 def test_ohlcv_page_size_is_capped_at_1000(api_client):
@@ -68,7 +68,7 @@ def test_ohlcv_resamples_to_a_coarser_interval(api_client):
         "/api/data/goog/ohlcv/", {"start": "2010-01-01", "end": "2010-12-31", "interval": "1mo"}
     ).json()
     assert body["count"] == 12
-    assert body["results"][0]["time"] == "2010-01-01T00:00:00"
+    assert body["results"][0]["time"] == "2010-01-01T00:00:00Z"
 
 
 def test_ohlcv_reads_own_upload_case_insensitively(api_client, user):

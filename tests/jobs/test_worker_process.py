@@ -134,3 +134,26 @@ def test_killed_worker_leaves_no_job_running_forever(
     body = _wait_for(failed, timeout=30)
     assert body["error"]["code"] == "worker_lost"
     assert "stopped responding" in body["error"]["message"]
+
+
+def test_real_worker_executes_a_strategy_through_the_api(
+    user, api_client, db_backend, start_worker
+):
+    from tests.factories import make_strategy
+
+    start_worker("w1")
+    strategy = make_strategy(user)
+    accepted = api_client.post(f"/api/strategies/{strategy.pk}/execute/", {"symbol": "GOOG"})
+    assert accepted.status_code == 202
+    job_url = accepted.json()["job_url"]
+
+    def finished():
+        body = api_client.get(job_url).json()
+        return body if body["status"] in ("succeeded", "failed") else None
+
+    body = _wait_for(finished, timeout=90)
+    assert body["status"] == "succeeded", body["error"]
+    assert body["result"]["success"] is True
+    assert body["result"]["metrics"]["num_trades"] > 0
+    kinds = [e["kind"] for e in api_client.get(f"{job_url}events/").json()]
+    assert kinds == ["queued", "started", "executing", "execution_finished", "succeeded"]

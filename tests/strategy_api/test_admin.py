@@ -77,3 +77,19 @@ def test_list_filters_and_search_work(admin_client, user):
     )
     assert response.status_code == 200
     assert "Findable RSI" in response.content.decode()
+
+
+def test_admin_action_runs_a_backtest_job(admin_client, user):
+    from jobs.models import Job
+
+    with_code = make_strategy(user, name="with code")
+    without = make_strategy(user, name="idea", code="")
+    response = admin_client.post(
+        "/admin/strategy_api/strategy/",
+        {"action": "run_backtest", "_selected_action": [with_code.pk, without.pk]},
+    )
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert (job.kind, job.strategy_id, job.owner_id) == ("execute", with_code.pk, user.pk)
+    assert job.status == "succeeded"  # the test profile runs jobs inline
+    assert with_code.executions.count() == 1

@@ -189,8 +189,8 @@ def test_list_symbols_describes_uploads_and_bundled_data(tmp_path: Path) -> None
     assert by_name["GOOG"].to_dict() == {
         "symbol": "GOOG",
         "source": "bundled",
-        "start": "2004-08-19T00:00:00",
-        "end": "2013-03-01T00:00:00",
+        "start": "2004-08-19T00:00:00Z",
+        "end": "2013-03-01T00:00:00Z",
         "bars": 2148,
         "interval": "1d",
     }

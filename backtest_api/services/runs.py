@@ -1,0 +1,347 @@
+"""Backtest runs: submit (validated, then queued as a job), execute in the sandbox, cancel, delete.
+
+A run row exists from the moment it is submitted, so it can be listed and cancelled while it
+waits; the ``backtest`` job handler moves it through running to succeeded/failed/cancelled.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import serializers, status
+
+from algoagent.errors import ApiError
+from Backtest.market_data import DataError
+from Backtest.sandbox.results import ExecutionResult
+from backtest_api.models import BacktestConfig, BacktestRun, RunSource, RunStatus
+from backtest_api.services.configs import (
+    BROKER_FIELDS,
+    backtest_config_for_run,
+    backtest_settings_resolve,
+)
+from jobs.models import Job, JobStatus
+from jobs.services import (
+    JobCancelled,
+    JobFailure,
+    job_cancel,
+    job_mark_stale_failed,
+    job_submit,
+)
+from production_api.services import code_validate, spec_compile, spec_normalised
+from strategy_api import engine
+from strategy_api.models import Strategy, StrategyVersion
+from strategy_api.selectors import strategy_list
+from strategy_api.services.executions import strategy_current_version
+
+EventSink = Callable[..., None]
+JOB_KIND = "backtest"
+INLINE_LABEL = "inline"
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: str
+    label: str
+    strategy: Strategy | None = None
+    version: StrategyVersion | None = None
+    code: str = ""
+    spec: dict[str, Any] | None = None
+
+
+def _strategy_source(*, user: AbstractBaseUser, pk: int, number: int | None) -> _Source:
+    strategy = strategy_list(user=user).filter(pk=pk).first()
+    if strategy is None:
+        raise serializers.ValidationError({"strategy": [f"You have no strategy {pk}."]})
+    if number is None:
+        version = strategy_current_version(strategy=strategy)
+    else:
+        version = strategy.versions.filter(number=number).first()
+        if version is None:
+            raise serializers.ValidationError(
+                {"version": [f"Strategy {pk} has no version {number}."]}
+            )
+    label = f"{strategy.name} v{version.number}"
+    return _Source(RunSource.STRATEGY, label, strategy=strategy, version=version)
+
+
+def _code_source(code: str) -> _Source:
+    """Inline code passes the static validator before it is queued (400 with its lines)."""
+    report = code_validate(code=code)
+    if not report["valid"]:
+        problems = [
+            f"line {f['line']}: {f['message']}" if f["line"] else f["message"]
+            for f in report["findings"]
+            if f["severity"] == "error"
+        ]
+        raise serializers.ValidationError({"code": problems})
+    return _Source(RunSource.CODE, INLINE_LABEL, code=code)
+
+
+def _spec_source(spec: Any) -> _Source:
+    validated, code = spec_compile(data=spec, field_prefix="spec.")
+    return _Source(RunSource.SPEC, INLINE_LABEL, code=code, spec=spec_normalised(validated))
+
+
+def backtest_run_submit(
+    *,
+    owner: AbstractBaseUser,
+    strategy: int | None = None,
+    version: int | None = None,
+    code: str | None = None,
+    spec: Any = None,
+    config: int | None = None,
+    **overrides: Any,
+) -> BacktestRun:
+    """Validate the source and settings, then record a queued run and enqueue its job.
+
+    The source is exactly one of ``strategy`` (id, optional ``version`` number; default its
+    current code), ``code`` or ``spec`` (compiled). Settings come from ``config`` (id) with
+    ``overrides`` (symbol, interval, start, end, cash ...) on top. Everything that needs no
+    sandbox is checked here: unknown ids, spec errors, static code errors, symbol and range.
+    """
+    if strategy is not None:
+        source = _strategy_source(user=owner, pk=strategy, number=version)
+    elif spec is not None:
+        source = _spec_source(spec)
+    else:
+        source = _code_source(code or "")
+    saved: BacktestConfig | None = None
+    if config is not None:
+        saved = backtest_config_for_run(user=owner, pk=config)
+    values = backtest_settings_resolve(user=owner, config=saved, overrides=overrides)
+    with transaction.atomic():  # with the database task backend: neither row without the other
+        run = BacktestRun.objects.create(
+            owner=owner,
+            config=saved,
+            source=source.kind,
+            label=source.label[:250],
+            strategy=source.strategy,
+            version=source.version,
+            code=source.code,
+            spec=source.spec,
+            symbol=values["symbol"],
+            interval=values["interval"],
+            start=values["start"],
+            end=values["end"],
+            settings={name: values[name] for name in BROKER_FIELDS},
+        )
+        job = job_submit(
+            owner=owner, kind=JOB_KIND, input={"run_id": run.pk}, strategy=source.strategy
+        )
+        BacktestRun.objects.filter(pk=run.pk).update(job=job)
+    run.refresh_from_db()
+    return run
+
+
+def _relative_to_work_dir(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(engine.sandbox_work_dir().resolve()))
+    except ValueError:
+        return ""
+
+
+def _progress(run: BacktestRun, on_event: EventSink, kind: str, message: str, **kwargs) -> None:
+    on_event(kind, message, **kwargs)
+    if kwargs.get("progress") is not None:
+        BacktestRun.objects.filter(
+            pk=run.pk, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+        ).update(progress=kwargs["progress"])
+
+
+def _finish(run: BacktestRun, run_status: str, **fields: Any) -> None:
+    fields.update(status=run_status, finished_at=timezone.now())
+    if run_status == RunStatus.SUCCEEDED:
+        fields["progress"] = 100
+    BacktestRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _record(run: BacktestRun, result: ExecutionResult) -> None:
+    _finish(
+        run,
+        RunStatus.SUCCEEDED,
+        success=result.success,
+        no_trades=result.no_trades,
+        error_type=result.error_type or "",
+        error_message=result.error_message or "",
+        error_line=result.error_line,
+        stats=result.stats,
+        return_pct=result.return_pct,
+        num_trades=result.num_trades,
+        win_rate=result.win_rate,
+        sharpe_ratio=result.sharpe_ratio,
+        max_drawdown=result.max_drawdown,
+        trades=result.trades,
+        trades_total=result.trades_total or len(result.trades),
+        equity_curve=result.equity_curve,
+        plot_file=_relative_to_work_dir(result.plot_file),
+        results_file=_relative_to_work_dir(result.results_file),
+        execution_time=result.execution_time,
+        sandbox_layers=result.sandbox_layers,
+    )
+
+
+def _run_code(run: BacktestRun) -> str:
+    if run.source != RunSource.STRATEGY:
+        return run.code
+    if run.version is None:
+        raise JobFailure(
+            "not_found", "The strategy version of this run no longer exists.", http_status=404
+        )
+    return run.version.code
+
+
+def _execute(
+    run: BacktestRun, on_event: EventSink, check_cancelled: Callable[[], None]
+) -> ExecutionResult:
+    code = _run_code(run)
+    try:
+        data = engine.market_data_load(
+            symbol=run.symbol,
+            start=run.start,
+            end=run.end,
+            interval=run.interval or None,
+            user=run.owner,
+        )
+    except DataError as exc:
+        raise JobFailure(exc.code, str(exc), details=exc.details) from None
+    check_cancelled()
+    _progress(
+        run,
+        on_event,
+        "executing",
+        f"Backtesting {run.label} on {run.symbol} ({len(data)} bars)",
+        data={"run_id": run.pk, "symbol": run.symbol, "bars": len(data)},
+        progress=10,
+    )
+    options = {k: v for k, v in run.settings.items() if k in BROKER_FIELDS and v is not None}
+    return engine.executor_get().execute_bot(
+        code=code, data=data, test_symbol=run.symbol, **options
+    )
+
+
+def backtest_run_execute(
+    *,
+    run: BacktestRun,
+    job=None,
+    on_event: EventSink = _noop,
+    check_cancelled: Callable[[], None] = _noop,
+) -> BacktestRun:
+    """Run a queued run in the sandbox and store everything it produced.
+
+    Code that fails is a succeeded run with ``success`` false (its error and line are kept);
+    unusable data is a ``JobFailure`` (422). Whatever ends the job, the run records it: failed
+    for a ``JobFailure`` or a crash, cancelled for a ``JobCancelled``; the exception goes on to
+    the job runner.
+    """
+    BacktestRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        job_id=job.pk if job is not None else run.job_id,
+    )
+    try:
+        result = _execute(run, on_event, check_cancelled)
+    except JobCancelled:
+        _finish(run, RunStatus.CANCELLED)
+        raise
+    except JobFailure as exc:
+        _finish(run, RunStatus.FAILED, error_type=exc.code, error_message=exc.message)
+        raise
+    except Exception:
+        _finish(
+            run,
+            RunStatus.FAILED,
+            error_type="server_error",
+            error_message="The run failed with an unexpected error. It has been logged.",
+        )
+        raise
+    _record(run, result)
+    _progress(
+        run,
+        on_event,
+        "execution_finished",
+        "Run succeeded" if result.success else f"Run failed: {result.error_type}",
+        data={
+            "run_id": run.pk,
+            "success": result.success,
+            "error_type": result.error_type,
+            "num_trades": result.num_trades,
+        },
+        progress=95,
+    )
+    run.refresh_from_db()
+    return run
+
+
+def backtest_run_sync(*, run: BacktestRun) -> BacktestRun:
+    """Give an unfinished run the outcome of a job that ended without reaching the handler.
+
+    The handler records every outcome it sees; a job cancelled before it started, or failed
+    because its worker died (see ``job_mark_stale_failed``), never got there.
+    """
+    if run.is_finished or run.job_id is None:
+        return run
+    job_mark_stale_failed()
+    job = Job.objects.only("status", "error").get(pk=run.job_id)
+    fields: dict[str, Any] = {"finished_at": timezone.now()}
+    if job.status == JobStatus.CANCELLED:
+        fields["status"] = RunStatus.CANCELLED
+    elif job.status == JobStatus.FAILED:
+        error = job.error or {}
+        fields.update(
+            status=RunStatus.FAILED,
+            error_type=str(error.get("code", "job_failed"))[:64],
+            error_message=str(error.get("message", "")),
+        )
+    else:
+        return run
+    unfinished = (RunStatus.QUEUED, RunStatus.RUNNING)
+    BacktestRun.objects.filter(pk=run.pk, status__in=unfinished).update(**fields)
+    run.refresh_from_db()
+    return run
+
+
+def backtest_run_cancel(*, run: BacktestRun) -> BacktestRun:
+    """Cancel the run's job: a queued run is cancelled at once, a running one at its next
+    checkpoint (code already in the sandbox finishes). A finished run is a 409."""
+    run = backtest_run_sync(run=run)
+    if run.is_finished:
+        raise ApiError(
+            f"Backtest run {run.pk} already finished ({run.status}); nothing to cancel.",
+            code="run_finished",
+            details={"run_id": run.pk, "status": run.status},
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    if run.job is not None:
+        job_cancel(job=run.job)
+    return backtest_run_sync(run=run)
+
+
+def backtest_run_delete(*, run: BacktestRun) -> None:
+    """Delete the run and its sandbox files; a run still waiting is cancelled first."""
+    if run.job is not None and not run.is_finished:
+        job_cancel(job=run.job)
+    root = engine.sandbox_work_dir().resolve()
+    # Files live in runs/<run id>/ under the sandbox work dir; never remove anything above that.
+    directories = {
+        directory
+        for name in (run.results_file, run.plot_file)
+        if name
+        and (directory := (root / name).resolve().parent).is_relative_to(root)
+        and len(directory.relative_to(root).parts) >= 2
+    }
+    run.delete()
+    for directory in directories:
+        transaction.on_commit(lambda d=directory: shutil.rmtree(d, ignore_errors=True))

@@ -1,0 +1,253 @@
+"""Chat about a strategy: store the conversation and answer it, offline or with the LLM.
+
+Offline (no Gemini key, or provider "offline") the answer comes from the deterministic spec
+editor (:func:`Backtest.llm.offline.edits.apply_edit`): it can change strategies that have a
+spec, and says clearly when a request needs an LLM. With Gemini the model sees the code, spec,
+latest backtest and recent conversation; code in its reply is saved as a new version only when
+it passes ``validate_code``. A new version is source "chat" and, like every unverified code
+change, leaves the strategy in status "draft" until it is validated or run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from apikeys.services import llm_provider_get
+from Backtest.fixer.results import unified_diff
+from Backtest.llm import LLMError, LLMProvider
+from Backtest.llm.chat_prompts import ChatTurn, build_chat_request
+from Backtest.llm.offline.edits import EXAMPLE_EDITS, EditNotUnderstood, apply_edit
+from Backtest.spec import compile_spec, validate_spec
+from Backtest.strategy_generator import extract_code
+from Backtest.validation import validate_code
+from chat_api.models import ChatMessage, ChatRole
+from chat_api.selectors import chat_history
+from jobs.models import Job
+from jobs.services import job_submit
+from strategy_api.models import Strategy, StrategyExecution, VersionSource
+from strategy_api.services.generation import llm_job_failure
+from strategy_api.services.strategies import strategy_version_create
+
+EventSink = Callable[..., None]
+HISTORY_MESSAGES = 10
+_EXAMPLES_SHOWN = 8
+_CLASS = re.compile(r"^\s*class\s+\w+", re.M)
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def chat_message_submit(
+    *, strategy: Strategy, user: AbstractBaseUser, content: str, provider: str | None = None
+) -> Job:
+    """Store the user's message and start the job that answers it.
+
+    Asking for Gemini on a server without keys is a 422 here, before anything is stored.
+    """
+    llm_provider_get(requested=provider)
+    message = ChatMessage.objects.create(
+        strategy=strategy, author=user, role=ChatRole.USER, content=content
+    )
+    return job_submit(
+        owner=user,
+        kind="chat",
+        input={"strategy_id": strategy.pk, "message_id": message.pk, "provider": provider},
+        strategy=strategy,
+    )
+
+
+def chat_reply(
+    *,
+    strategy: Strategy,
+    message: ChatMessage,
+    provider: LLMProvider | None,
+    on_event: EventSink = _noop,
+) -> ChatMessage:
+    """Answer ``message`` with an assistant message (offline when ``provider`` is None).
+
+    Raises ``JobFailure`` (503 when every key is rate limited, else 502) when the LLM fails;
+    the failure is recorded in the conversation first.
+    """
+    if provider is None:
+        return _offline_reply(strategy=strategy, message=message, on_event=on_event)
+    return _llm_reply(strategy=strategy, message=message, provider=provider, on_event=on_event)
+
+
+def _assistant(strategy: Strategy, content: str, **fields: Any) -> ChatMessage:
+    fields.setdefault("data", {})
+    return ChatMessage.objects.create(
+        strategy=strategy, role=ChatRole.ASSISTANT, content=content, **fields
+    )
+
+
+def _save_version(
+    *,
+    strategy: Strategy,
+    message: ChatMessage,
+    code: str,
+    spec: dict[str, Any] | None,
+    summary: str,
+    content: str,
+    **fields: Any,
+) -> ChatMessage:
+    """The new version (source "chat", status draft) and the assistant message pointing at it."""
+    strategy.refresh_from_db()
+    before = strategy.code
+    with transaction.atomic():
+        version = strategy_version_create(
+            strategy=strategy,
+            code=code,
+            source=VersionSource.CHAT,
+            user=message.author,
+            message=f"Chat: {summary}",
+            spec=spec,
+        )
+        content = f"{content}\n\nSaved as version {version.number}."
+        return _assistant(
+            strategy,
+            content,
+            version=version,
+            diff=unified_diff(before, code),
+            changed=True,
+            **fields,
+        )
+
+
+# ---- offline ------------------------------------------------------------------------------------
+def _needs_llm(reason: str, examples: list[str]) -> str:
+    shown = "\n".join(f"- {example}" for example in examples[:_EXAMPLES_SHOWN])
+    return (
+        f"{reason}\n\nThis needs an LLM (configure GEMINI_API_KEYS) or rephrase as one of:\n{shown}"
+    )
+
+
+def _offline_reply(*, strategy: Strategy, message: ChatMessage, on_event: EventSink):
+    if strategy.spec is None:
+        reason = (
+            "This strategy is free-form code without a spec, so the offline editor cannot "
+            "change it."
+        )
+        error = {"code": "needs_llm", "message": reason, "details": {}}
+        content = _needs_llm(reason, list(EXAMPLE_EDITS)) + (
+            "\n(Those phrasings work on strategies generated offline or from a template.)"
+        )
+        return _assistant(
+            strategy, content, provider="offline", data={"understood": [], "error": error}
+        )
+    on_event("editing", "Reading the request with the offline editor", progress=30)
+    try:
+        result = apply_edit(strategy.spec, message.content)
+    except EditNotUnderstood as exc:
+        error = {"code": exc.code, "message": exc.message, "details": exc.details}
+        content = exc.message
+        if exc.candidates:
+            content += "\nIt could refer to:\n" + "\n".join(f"- {c}" for c in exc.candidates)
+        content = _needs_llm(content, exc.examples)
+        return _assistant(
+            strategy, content, provider="offline", data={"understood": [], "error": error}
+        )
+    data = {"understood": result.understood}
+    if result.spec is None:
+        return _assistant(strategy, result.summary, provider="offline", data=data)
+    on_event("compiling", "Compiling the edited spec", progress=60)
+    code = compile_spec(validate_spec(result.spec))
+    return _save_version(
+        strategy=strategy,
+        message=message,
+        code=code,
+        spec=result.spec,
+        summary=result.summary,
+        content=result.summary,
+        provider="offline",
+        data=data,
+    )
+
+
+# ---- LLM ----------------------------------------------------------------------------------------
+def _execution_context(execution: StrategyExecution | None) -> dict[str, Any] | None:
+    if execution is None:
+        return None
+    return {
+        "timestamp": execution.timestamp.isoformat(),
+        "test_symbol": execution.test_symbol,
+        "version": execution.version.number if execution.version_id else None,
+        "status": execution.status,
+        "return_pct": execution.return_pct,
+        "num_trades": execution.num_trades,
+        "win_rate": execution.win_rate,
+        "sharpe_ratio": execution.sharpe_ratio,
+        "max_drawdown": execution.max_drawdown,
+        "error_type": execution.error_type,
+        "error_message": execution.error_message,
+    }
+
+
+def _llm_reply(
+    *, strategy: Strategy, message: ChatMessage, provider: LLMProvider, on_event: EventSink
+) -> ChatMessage:
+    execution = (
+        strategy.executions.select_related("version")
+        .defer("stats", "trades", "equity_curve", "stdout", "stderr", "traceback")
+        .order_by("-timestamp")
+        .first()
+    )
+    history = chat_history(strategy=strategy, before=message, limit=HISTORY_MESSAGES)
+    request = build_chat_request(
+        message=message.content,
+        code=strategy.code,
+        spec=strategy.spec,
+        execution=_execution_context(execution),
+        history=[ChatTurn(m.role, m.content) for m in history],
+    )
+    on_event("asking_llm", f"Asking {provider.name}", progress=20)
+    try:
+        response = provider.complete(request)
+    except LLMError as exc:
+        _assistant(
+            strategy,
+            f"The model could not answer: {exc.message}",
+            provider=provider.name,
+            data={"error": exc.to_dict(), "llm_failed": True},
+        )
+        raise llm_job_failure(exc) from None
+    on_event("answered", "The model answered", progress=70)
+    text = (response.text or "").strip()
+    fields = {"provider": response.provider, "key_alias": response.key_alias or ""}
+    code = extract_code(text)
+    # Without a fence, only a whole class counts as code ("# Summary" headings are prose).
+    proposes_code = bool(code.strip()) and ("```" in text or bool(_CLASS.search(code)))
+    if not proposes_code or code.strip() == strategy.code.strip():
+        return _assistant(strategy, text, **fields)
+    report = validate_code(code, max_bytes=settings.STRATEGY_CODE_MAX_BYTES)
+    findings = [f.to_dict() for f in report.findings]
+    if not report.ok:
+        listed = "\n".join(
+            f"- line {f.line}: {f.message} ({f.code})" for f in report.errors[:_EXAMPLES_SHOWN]
+        )
+        content = (
+            f"{text}\n\nThe code in this answer failed validation, so it was not saved:\n{listed}"
+        )
+        return _assistant(strategy, content, data={"findings": findings}, **fields)
+    return _save_version(
+        strategy=strategy,
+        message=message,
+        code=code,
+        spec=None,
+        summary=_first_sentence(text),
+        content=text,
+        data={"findings": findings},
+        **fields,
+    )
+
+
+def _first_sentence(text: str) -> str:
+    """The reply's opening sentence (before any code), for the version's message."""
+    prose = text.split("```", 1)[0].strip() or "Code change from the chat"
+    return prose.split("\n", 1)[0].split(". ", 1)[0][:200]
