@@ -11,13 +11,14 @@ PORT ?= 8000
 RUN_PROCS = "web=$(PY) manage.py runserver $(HOST):$(PORT)" \
             "worker=$(PY) manage.py db_worker"
 
-.PHONY: help install install-dev run test lint format schema ci clean
+.PHONY: help install install-dev run test lint format schema postman newman ci clean
 
 help:
 	@echo "make run    - install, migrate, create a demo user, serve the API on http://$(HOST):$(PORT)/"
 	@echo "make test   - install dev requirements and run the test suite"
 	@echo "make lint   - ruff check + format check"
 	@echo "make schema - write and validate the OpenAPI schema (var/schema.yml)"
+	@echo "make postman - regenerate postman/ from scripts/build_postman.py"
 	@echo "Overrides: PYTHON=/path/to/python3.13  HOST=0.0.0.0  PORT=9000"
 
 # The venv is rebuilt only when the interpreter is missing; requirements are re-installed only
@@ -59,6 +60,17 @@ schema: install-dev
 	@mkdir -p var
 	$(PY) manage.py spectacular --validate --fail-on-warn --file var/schema.yml
 	@echo "OpenAPI schema written to var/schema.yml and validated"
+
+# The Postman collection is generated from scripts/build_postman.py.
+postman: install
+	$(PY) scripts/build_postman.py
+
+# newman (the Postman CLI) from the npm registry, into a git-ignored cache.
+NEWMAN_VERSION := 6.2.2
+newman: .cache/newman/node_modules/.bin/newman
+.cache/newman/node_modules/.bin/newman:
+	@command -v npm >/dev/null || { echo "npm is required to run the Postman collection"; exit 1; }
+	npm install --prefix .cache/newman --no-audit --no-fund --loglevel=error newman@$(NEWMAN_VERSION)
 
 ci:
 	bash .ci/run

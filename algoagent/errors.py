@@ -105,6 +105,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     """DRF ``EXCEPTION_HANDLER``: every API error leaves through here in the one shape."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, OverflowError):
+        # A number in the query too large for the database (e.g. ?strategy=1e308): the request's
+        # fault, not ours.
+        exc = ApiError("A number in the request is out of range.", code="value_out_of_range")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 

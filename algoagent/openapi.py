@@ -37,6 +37,22 @@ _DESCRIPTIONS = {
 }
 
 
+def sse_event_schemas(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """drf-spectacular hook: a ``text/event-stream`` response describes ONE event, not a list.
+
+    Clients (and contract testers) read an SSE body as a sequence of events and check each one.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {}).get("text/event-stream")
+                if content and content.get("schema", {}).get("type") == "array":
+                    content["schema"] = content["schema"]["items"]
+    return result
+
+
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """drf-spectacular hook: add the error component and reference it from each operation."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA

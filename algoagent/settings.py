@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "algoagent.openapi.add_error_responses",
+        "algoagent.openapi.sse_event_schemas",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StrategyStatusEnum": "strategy_api.models.StrategyStatus",

@@ -204,7 +204,8 @@ def walkthrough() -> list[dict[str, Any]]:
                     auth=False,
                     prerequest=[
                         'pm.collectionVariables.set("username", "trader" + Date.now());',
-                        'pm.collectionVariables.set("password", "Tr4ding-Ideas-" + Date.now());',
+                        'pm.collectionVariables.set("password", "Kx-" + Math.random().toString(36)'
+                        '.slice(2) + "-Backtest!");',
                     ],
                     body={"username": "{{username}}", "email": "", "password": "{{password}}"},
                     tests=status(201) + has("token", "user"),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start `make run` exactly as a newcomer would (fresh data directory), then check that the API
 # serves docs, refuses anonymous calls with a 401 in the error shape, and answers a
-# token-authenticated GET /api/strategies/. Stops the server afterwards.
+# token-authenticated GET /api/strategies/. With CONTRACT=1 it then runs, against the same live
+# server and worker, the Postman collection with newman and schemathesis on /api/schema/.
+# Stops the server afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,12 +26,15 @@ trap cleanup EXIT
 
 fail() { echo "SMOKE FAILED: $*"; echo "--- make run output ---"; cat "$LOG"; exit 1; }
 
+# Healthy means the database answers, the task worker is alive and the sandbox layers are there.
 for _ in $(seq 1 120); do
-  curl -fsS "$BASE/api/health/" >/dev/null 2>&1 && break
+  curl -fsS "$BASE/api/health/" 2>/dev/null | grep -q '"status":"ok"' && break
   kill -0 "$RUN_PID" 2>/dev/null || fail "make run exited early"
   sleep 0.5
 done
-curl -fsS "$BASE/api/health/" | grep -q '"status":"ok"' || fail "health is not ok"
+curl -fsS "$BASE/api/health/" | grep -q '"status":"ok"' ||
+  fail "health is not ok: $(curl -sS "$BASE/api/health/")"
+grep -q '"alive":[1-9]' <<<"$(curl -fsS "$BASE/api/health/")" || fail "no live task worker"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/docs/")
 [ "$code" = 200 ] || fail "/api/docs/ answered $code"
@@ -50,3 +55,22 @@ body=$(curl -s -w '\n%{http_code}' -H "Authorization: Token $token" "$BASE/api/s
 grep -q '"count":0' <<<"$body" || fail "unexpected strategy list: $body"
 
 echo "make run smoke test passed on port $PORT (docs, 401 error shape, token auth)"
+
+if [ "${CONTRACT:-0}" = 1 ]; then
+  echo "--- Postman collection (newman) ---"
+  make newman >/dev/null
+  .cache/newman/node_modules/.bin/newman run postman/AlgoAgent.postman_collection.json \
+    -e postman/AlgoAgent.postman_environment.json --env-var "baseUrl=$BASE" \
+    --timeout-request 90000 --reporters cli --color off ||
+    fail "the Postman collection failed against the live server"
+
+  echo "--- schemathesis (property-based contract tests, bounded) ---"
+  # Logout is excluded: it would revoke the token the rest of the run uses.
+  .venv/bin/schemathesis run "$BASE/api/schema/" \
+    -H "Authorization: Token $token" \
+    --checks not_a_server_error,response_schema_conformance \
+    --exclude-path /api/auth/logout/ \
+    --phases examples,coverage,fuzzing -n "${SCHEMATHESIS_EXAMPLES:-15}" --seed 20261122 \
+    -w 2 --request-timeout 90 --no-color ||
+    fail "schemathesis found server errors or responses that do not match the schema"
+fi

@@ -246,7 +246,12 @@ def _parse_range(start: DateLike, end: DateLike) -> tuple[pd.Timestamp | None, p
     start_ts = _to_timestamp(start, "start")
     end_ts = _to_timestamp(end, "end")
     if end_ts is not None and end_ts == end_ts.normalize():
-        end_ts = end_ts + _DAY - _NS  # a bare date means "through the end of that day"
+        try:
+            end_ts = end_ts + _DAY - _NS  # a bare date means "through the end of that day"
+        except (OverflowError, ValueError) as exc:
+            raise InvalidRangeError(
+                f"end {end} is outside the supported dates", details={"end": str(end)}
+            ) from exc
     if start_ts is not None and end_ts is not None and start_ts > end_ts:
         raise InvalidRangeError(
             f"start {start_ts} is after end {end_ts}",
@@ -269,7 +274,13 @@ def _to_timestamp(value: DateLike, which: str) -> pd.Timestamp | None:
         raise InvalidRangeError(f"{which} is not a date: {value!r}", details={which: str(value)})
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.as_unit("ns")
+    try:
+        return ts.as_unit("ns")
+    except (OverflowError, ValueError) as exc:  # outside pandas' nanosecond range (1677-2262)
+        raise InvalidRangeError(
+            f"{which} {value!r} is outside the supported dates (1678 to 2261)",
+            details={which: str(value)},
+        ) from exc
 
 
 def _convert(

@@ -77,3 +77,20 @@ def test_admin_404_stays_html(admin_client):
     unknown = admin_client.get("/admin-nope/")
     assert unknown.status_code == 404
     assert "application/json" not in unknown["Content-Type"]
+
+
+def test_number_too_large_for_the_database_is_a_400(api_client):
+    response = api_client.get("/api/backtests/?strategy=-1.7976931348623157e308")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] in {"value_out_of_range", "validation_error"}
+    huge = api_client.get(
+        "/api/strategies/?created_after=1696-11-10T02:32:17Z&page=99999999999999999999999"
+    )
+    assert huge.status_code in (400, 404)
+
+
+def test_options_requests_never_fail(api_client):
+    for url in ("/api/data/fetch/", "/api/data/upload/", "/api/strategies/", "/api/backtests/"):
+        response = api_client.options(url)
+        assert response.status_code == 200, (url, response.content)
+        assert "name" in response.json()

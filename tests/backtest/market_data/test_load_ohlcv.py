@@ -194,3 +194,12 @@ def test_list_symbols_describes_uploads_and_bundled_data(tmp_path: Path) -> None
         "bars": 2148,
         "interval": "1d",
     }
+
+
+def test_dates_outside_pandas_range_are_a_typed_error():
+    from Backtest.market_data import InvalidRangeError
+
+    with pytest.raises(InvalidRangeError, match="outside the supported dates"):
+        load_ohlcv("GOOG", start="0230-02-03T08:30:23Z")
+    with pytest.raises(InvalidRangeError):
+        load_ohlcv("GOOG", end="2262-04-11")
