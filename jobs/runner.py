@@ -55,6 +55,8 @@ class JobContext:
         data: dict[str, Any] | None = None,
         progress: int | None = None,
     ) -> None:
+        """Record progress. Every event is also a cancellation checkpoint."""
+        self.check_cancelled()
         services.job_event_add(
             job=self.job, kind=kind, message=message, data=data, progress=progress
         )

@@ -38,8 +38,12 @@ class JobFailure(Exception):
         self.http_status = http_status
 
 
-class JobCancelled(Exception):
-    """Raised inside a handler when the job's owner asked to cancel it."""
+class JobCancelled(BaseException):
+    """Raised inside a handler when the job's owner asked to cancel it.
+
+    A ``BaseException`` (like ``asyncio.CancelledError``) so that domain code which guards its
+    callbacks with ``except Exception`` (the fixer does) cannot swallow the cancellation.
+    """
 
 
 def runs_inline() -> bool:

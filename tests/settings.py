@@ -11,9 +11,12 @@ os.environ.setdefault("ALGOAGENT_DATA_DIR", "var/test")
 
 from algoagent.settings import *  # noqa: F403
 
-# A file-backed SQLite test database, so real worker processes started by tests share it.
+# A file-backed SQLite test database, so real worker processes started by tests share it; one
+# per test session (pid), so two sessions on one machine never share or delete each other's.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-db-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 
 # Sandbox runs (results, plots) of the whole test session go to a temporary directory.
 _RUNS = tempfile.mkdtemp(prefix="algoagent-test-runs-")

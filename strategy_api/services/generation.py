@@ -9,6 +9,7 @@ from algoagent.errors import ApiError
 from Backtest.llm import AllKeysExhaustedError, LLMError
 from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
 from Backtest.strategy_generator import StrategyGenerator
+from jobs.models import Job
 from jobs.services import JobFailure
 from strategy_api.models import Strategy, StrategyStatus, VersionSource
 from strategy_api.services.executions import execution_payload, strategy_execute
@@ -88,7 +89,7 @@ def strategy_generate(
         spec=generated.spec,
     )
     if job is not None:
-        type(job).objects.filter(pk=job.pk).update(strategy=strategy)
+        Job.objects.filter(pk=job.pk).update(strategy=strategy)
     findings = [getattr(f, "to_dict", lambda f=f: f)() for f in generated.findings or []]
     on_event(
         "validated",
@@ -99,8 +100,7 @@ def strategy_generate(
 
     execution = None
     fix = None
-    needs_run = execute_after_generation or generated.needs_fixing
-    if needs_run and not generated.needs_fixing:
+    if execute_after_generation and not generated.needs_fixing:
         execution = strategy_execute(
             strategy=strategy, params={"symbol": symbol}, job=job, on_event=on_event
         )

@@ -221,3 +221,21 @@ def test_job_response_returns_result_or_error_when_waiting(user, handlers):
     assert excinfo.value.status_code == 422
     assert excinfo.value.error_code == "not_understood"
     assert excinfo.value.details["job_id"] == str(failed.pk)
+
+
+def test_every_progress_event_is_a_cancellation_checkpoint(user, handlers):
+    reached = []
+
+    def long_work(job, ctx):
+        services.job_cancel(job=job)  # the owner cancels while it runs
+        try:
+            ctx.event("step", "next step")  # domain code may guard callbacks broadly...
+        except Exception:  # ...but cannot swallow a cancellation
+            reached.append("swallowed")
+        reached.append("continued")
+        return {}, 200
+
+    handlers("t_cancel_event", long_work)
+    job = services.job_submit(owner=user, kind="t_cancel_event", input={})
+    assert job.status == JobStatus.CANCELLED
+    assert reached == []
