@@ -6,9 +6,12 @@ Prints one JSON document:
   (``raw_ms``) and through ``BotExecutor.execute_bot`` with a warm server (``sandbox_ms``; runs
   spaced ``gap_s`` apart, the steady state of an API, so a pre-warmed process is ready), their
   ``ratio``, the same for back-to-back calls, and plot-on timing. Raw and sandboxed runs are
-  interleaved so both see the same machine load.
+  interleaved so both see the same machine load, and each raw run starts only once the previous
+  sandboxed run's after-work is over (the server warming its next process, the executor's
+  background ``results.json`` write), so that work never slows the raw run it would overlap.
 * ``bars_1m``: one million synthetic one-minute bars (deterministic random walk), each side
-  measured in its own fresh process: wall time of the run and peak memory. Raw: the process's
+  measured in its own fresh process, the two sides alternating: wall time of the run and peak
+  memory. Raw: the process's
   peak RSS. Sandbox: the calling process's peak RSS plus the peak, sampled every 50 ms, of the
   summed PSS of the warm server and its strategy process (PSS splits the copy-on-write pages
   they share, so the sum is the physical memory really used; summing their RSS would count the
@@ -128,6 +131,7 @@ def bench_goog(runs: int, gap_s: float, work_root: Path) -> dict[str, Any]:
         _raw_run(GOOG, {}, GOOG_OPTIONS)  # warm both paths once
         ex.execute_bot(code=SMA_CROSS, data=GOOG, plot=False, **GOOG_OPTIONS)
         for _ in range(runs):
+            _settle(ex)
             raw.append(_raw_run(GOOG, {}, GOOG_OPTIONS))
             time.sleep(gap_s)
             t0 = time.perf_counter()
@@ -220,6 +224,12 @@ def _self_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _settle(executor: Any) -> None:
+    """Untimed: let the last sandboxed run's after-work finish before timing anything else."""
+    executor.wait_for_files(timeout=30)
+    _wait_for_warm_process(executor)
+
+
 def _wait_for_warm_process(executor: Any, timeout_s: float = 30.0) -> bool:
     """Steady state: the server keeps one pre-warmed process; wait until it is ready."""
     deadline = time.monotonic() + timeout_s
@@ -272,9 +282,15 @@ def _measure(kind: str, work_root: Path) -> dict[str, Any]:
 
 
 def bench_big(work_root: Path, repeats: int) -> dict[str, Any]:
-    """One million bars, raw and sandboxed, each in a fresh process (best of ``repeats``)."""
-    raws = [_measure("raw", work_root) for _ in range(repeats)]
-    boxes = [_measure("sandbox", work_root) for _ in range(repeats)]
+    """One million bars, raw and sandboxed, each in a fresh process (best of ``repeats``).
+
+    The two kinds alternate, as on GOOG: run back to back in two blocks, a change in the
+    machine's load between the blocks (common on a shared box) skewed the ratio either way.
+    """
+    raws, boxes = [], []
+    for _ in range(repeats):
+        raws.append(_measure("raw", work_root))
+        boxes.append(_measure("sandbox", work_root))
     raw = min(raws, key=lambda r: r["run_s"])
     box = min(boxes, key=lambda r: r["run_s"])
     raw_peak = max(r["self_peak_mb"] for r in raws)

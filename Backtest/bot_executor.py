@@ -3,14 +3,15 @@
 ``BotExecutor`` loads data in this (trusted) process, writes it as plain arrays into a fresh run
 directory, asks the warm sandbox server to execute the code in a locked-down child, and turns the
 validated answer into an ``ExecutionResult``. It never imports Django and is safe to share
-between threads.
+between threads. Bookkeeping the caller does not need to wait for (writing ``results.json``,
+removing the run's input arrays) happens on one background thread (``sandbox.rundir``);
+``wait_for_files()`` waits for it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import os
+import dataclasses
 import shutil
 import threading
 import time
@@ -21,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from Backtest.sandbox import datafiles, job
+from Backtest.sandbox import datafiles, job, rundir
 from Backtest.sandbox.client import SandboxClient, SandboxConfig, SandboxError
-from Backtest.sandbox.layers import ALL_LAYERS, SANDBOX_GID, SANDBOX_UID, available_layers
-from Backtest.sandbox.limits import MIB, Limits
+from Backtest.sandbox.layers import ALL_LAYERS, available_layers
+from Backtest.sandbox.limits import Limits
 from Backtest.sandbox.results import (
     ExecutionResult,
     InvalidPayload,
@@ -35,8 +36,7 @@ from Backtest.sandbox.results import (
 
 __all__ = ["BotExecutor", "ExecutionResult", "available_layers"]
 
-RESULTS_FILENAME = "results.json"
-MAX_PLOT_BYTES = 200 * MIB
+RESULTS_FILENAME = rundir.RESULTS_FILENAME
 _FALLBACK_DATASETS = ("GOOG", "EURUSD", "BTCUSD")
 
 
@@ -78,6 +78,7 @@ class BotExecutor:
             )
         )
         self._lock = threading.Lock()
+        self._background = rundir.BackgroundFiles()
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self) -> list[str]:
@@ -94,8 +95,13 @@ class BotExecutor:
         """The underlying sandbox client (diagnostics and tests)."""
         return self._client
 
+    def wait_for_files(self, timeout: float | None = None) -> bool:
+        """Wait until every ``results.json`` of a returned run is on disk (True if so)."""
+        return self._background.wait(timeout)
+
     def close(self) -> None:
-        """Stop the warm server."""
+        """Finish the pending file work, then stop the warm server."""
+        self._background.wait()
         self._client.close()
 
     def __enter__(self) -> BotExecutor:
@@ -126,12 +132,15 @@ class BotExecutor:
         ``backtest_options`` are ``backtesting.Backtest`` keywords (spread, margin,
         trade_on_close, hedging, exclusive_orders, finalize_trades); unknown ones are a
         validation error. Never raises for problems of the code, data or sandbox: they come
-        back as ``success=False`` with an ``error_type``.
+        back as ``success=False`` with an ``error_type``. ``results_file`` is written in the
+        background (``wait_for_files()`` before reading it).
         """
         started = time.perf_counter()
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}"
+        leftovers: list[Path] = []
         result = self._execute(
             run_id,
+            leftovers,
             strategy_file,
             code,
             test_symbol,
@@ -147,12 +156,21 @@ class BotExecutor:
         result.execution_time = time.perf_counter() - started
         run_dir = self._client.runs_root / run_id
         if run_dir.is_dir():
-            result.results_file = self._write_results(run_dir, result)
+            result.results_file = str(run_dir / RESULTS_FILENAME)
+            # The work is handed over last, so the thread competes for the GIL only once we
+            # are done; the snapshot copies the lists but shares the row dicts (copying those
+            # would double the memory of 10,000 trades for a moment).
+            snapshot = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+            for name, value in snapshot.items():
+                if isinstance(value, list | dict):
+                    snapshot[name] = value.copy()
+            self._background.submit(rundir.finish, run_dir, snapshot, leftovers)
         return result
 
     def _execute(
         self,
         run_id: str,
+        leftovers: list[Path],
         strategy_file: str | Path | None,
         code: str | None,
         symbol: str,
@@ -202,13 +220,13 @@ class BotExecutor:
             except Exception as exc:  # any loader failure is the caller's data problem
                 return failure("data_error", f"{type(exc).__name__}: {exc}")
         try:
-            run_dir, box, data_dir = self._make_run_dir(run_id)
+            run_dir, box, data_dir = rundir.make_run_dir(self._client.runs_root, run_id)
         except OSError as exc:
             return failure("sandbox_error", f"cannot create the run directory: {exc}")
         try:
             datafiles.write_dataset(data, data_dir)
         except (datafiles.DatasetError, OSError, ValueError, TypeError) as exc:
-            self._cleanup(box, data_dir)
+            rundir.remove(box, data_dir)
             return failure("data_error", str(exc))
         wire_job = dict(job_spec, options=_wire_options(job_spec["options"]))
         try:
@@ -220,13 +238,13 @@ class BotExecutor:
                 disable_layers=disable_layers,
             )
         except SandboxError as exc:
-            self._cleanup(box, data_dir)
+            rundir.remove(box, data_dir)
             return failure("sandbox_error", str(exc))
         result = self._to_result(response, job_spec, limits)
         html = response.get("plot_html")
         if result.success and plot and isinstance(html, str):
-            result.plot_file = _write_plot(run_dir, html)
-        self._cleanup(box, data_dir)
+            result.plot_file = rundir.write_plot(run_dir, html)
+        leftovers.extend((box, data_dir))
         return result
 
     @staticmethod
@@ -272,40 +290,6 @@ class BotExecutor:
             ),
         }
         return result
-
-    # ---- files -----------------------------------------------------------------------------
-    def _make_run_dir(self, run_id: str) -> tuple[Path, Path, Path]:
-        self._client.runs_root.mkdir(parents=True, exist_ok=True)
-        run_dir = self._client.runs_root / run_id
-        run_dir.mkdir(mode=0o711)
-        os.chmod(run_dir, 0o711)
-        box = run_dir / "box"
-        box.mkdir(mode=0o700)
-        data_dir = run_dir / "data"
-        data_dir.mkdir(mode=0o755)
-        os.chmod(data_dir, 0o755)
-        if os.geteuid() == 0:
-            os.chown(box, SANDBOX_UID, SANDBOX_GID)
-        return run_dir, box, data_dir
-
-    @staticmethod
-    def _cleanup(*dirs: Path) -> None:
-        for directory in dirs:
-            shutil.rmtree(directory, ignore_errors=True)  # fd-based: never follows symlinks
-
-    @staticmethod
-    def _write_results(run_dir: Path, result: ExecutionResult) -> str | None:
-        path = run_dir / RESULTS_FILENAME
-        result.results_file = str(path)
-        try:
-            text = json.dumps(result.to_dict(), allow_nan=False, check_circular=False)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-        except (OSError, TypeError, ValueError):
-            result.results_file = None
-            return None
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        return str(path)
 
     def prune_runs(self, older_than_s: float) -> int:
         """Delete run directories older than ``older_than_s``; return how many were removed."""
@@ -353,25 +337,6 @@ def load_data(symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
 
     df = getattr(bundled, symbol.upper())
     return df.loc[start:end] if start is not None or end is not None else df
-
-
-def _write_plot(run_dir: Path, html: str) -> str | None:
-    """Store the plot HTML the sandbox sent (we never read files the strategy could plant).
-
-    The HTML was produced in the strategy's process: serve it as untrusted content (separate
-    origin or a sandboxing Content-Security-Policy), never inline in the application's pages.
-    """
-    data = html.encode("utf-8", "replace")
-    if len(data) > MAX_PLOT_BYTES:
-        return None
-    target = run_dir / job.PLOT_FILENAME
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    except OSError:
-        return None
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    return str(target)
 
 
 def _text(value: Any, limit: int) -> str:

@@ -11,7 +11,8 @@ Modules: ``client`` (starts/talks to the server), ``server`` (start-up), ``loop`
 / ``prespawn`` / ``spawn`` (the server's event loop and processes), ``child`` (lockdown),
 ``runner`` (runs the backtest), ``seccomp``, ``landlock``, ``mounts``, ``limits``, ``audit``,
 ``protocol`` (framing), ``job`` (job validation), ``datafiles`` (data hand-over),
-``serialize`` / ``results`` (result conversion and validation).
+``serialize`` / ``results`` (result conversion and validation), ``rundir`` (the caller's files
+of a run).
 
 Keep this module light: the warm server imports it before anything else.
 """

@@ -7,7 +7,8 @@ writes the job to fd 4): pivot_root into the minimal tree, rlimits, uid drop, no
 Landlock, seccomp, audit hook. Every requested layer must succeed or the process exits before
 any untrusted code exists in it. The first frame on the result channel ("ready", with the layers
 applied) is written before the strategy code is even compiled, so the server can trust it;
-everything after it is untrusted.
+everything after it is untrusted. After its result the runner sends "done" and idles until the
+server SIGKILLs it: the caller is answered without waiting for the process to exit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import resource
 import signal
 import sys
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -36,6 +38,7 @@ EXIT_LOCKDOWN_FAILED = 90
 EXIT_SPAWN_FAILED = 91
 EXIT_NO_JOB = 92
 MAX_JOB_BYTES = protocol.MAX_REQUEST_BYTES + 65536
+LINGER_S = 30.0
 
 
 @dataclass
@@ -47,6 +50,7 @@ class ChildPrep:
     plan: mounts.RootfsPlan = field(default_factory=mounts.RootfsPlan)
     seccomp_bpf: bytes | None = None  # precompiled for pid 1 (the child in its PID namespace)
     warm_up: bool = False
+    warm_data: str | None = None  # a dataset for the warm-up to read (server-private)
     uid: int = SANDBOX_UID
     gid: int = SANDBOX_GID
 
@@ -122,7 +126,7 @@ def prepare(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> list[str]:
     if prep.warm_up:
         from Backtest.sandbox.server import warm_up
 
-        warm_up(None)
+        warm_up(None, prep.warm_data)
         gc.collect()
     send_frame({"type": "prepared"})  # trusted: no job (let alone strategy code) exists yet
     return applied
@@ -270,6 +274,19 @@ def child_main(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> NoReturn:
             with contextlib.suppress(Exception):
                 stream.flush()
         send_frame(payload)
+        send_frame({"type": "done"})
     except BaseException:
         os._exit(EXIT_SPAWN_FAILED)
+    _wait_for_the_server()
     os._exit(EXIT_OK)
+
+
+def _wait_for_the_server() -> None:
+    """Stay alive, idle, until the server has read our usage and SIGKILLs us.
+
+    The server answers the caller as soon as "done" arrives and reaps us afterwards, so the
+    caller never waits for the kernel to tear down a large address space and the namespaces.
+    The bound only matters if the server is gone (then our PID namespace dies with it anyway).
+    """
+    with contextlib.suppress(BaseException):
+        time.sleep(LINGER_S)

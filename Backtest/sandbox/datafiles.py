@@ -1,8 +1,13 @@
 """Hand OHLCV data from the trusted parent to the sandbox as plain ``.npy`` files.
 
-The parent writes one array per column (dtype preserved) plus a small JSON manifest; the child
-memory-maps them read-only. A million bars cost a few tens of milliseconds and no copy in the
-child, and nothing is ever unpickled on either side (``allow_pickle=False``).
+The parent writes the columns of each dtype as the rows of one 2-D ``.npy`` file (dtype
+preserved, streamed column by column, so no combined copy exists in the parent) plus a small JSON
+manifest; the child memory-maps the files read-only and hands row views to pandas. A million
+bars cost a few tens of milliseconds and no copy in the child; OHLCV of one dtype is one file,
+which matters on short runs where each file costs an open, a header parse and a mapping.
+Nothing is ever unpickled on either side (``allow_pickle=False``). A regular index (one with a
+``freq``) is regenerated in the child and checked against the file instead of being re-validated
+by pandas, which is three times faster for long series.
 """
 
 from __future__ import annotations
@@ -51,15 +56,17 @@ def write_dataset(df: pd.DataFrame, directory: str | os.PathLike[str]) -> dict[s
     if len(set(names)) != len(names):
         raise DatasetError("column names must be unique")
     out = Path(directory)
-    columns = []
-    for i, name in enumerate(names):
-        series = df.iloc[:, i]
-        dtype = series.dtype
+    groups: dict[np.dtype, list[int]] = {}
+    for i, (name, dtype) in enumerate(zip(names, df.dtypes, strict=True)):
         if not (isinstance(dtype, np.dtype) and dtype.kind in _ALLOWED_KINDS):
             raise DatasetError(f"column {name!r} has unsupported dtype {dtype} (numeric only)")
-        file = f"c{i}.npy"
-        np.save(out / file, np.ascontiguousarray(series.to_numpy()), allow_pickle=False)
-        columns.append({"name": name, "file": file})
+        groups.setdefault(dtype, []).append(i)
+    columns: list[dict[str, Any]] = [{} for _ in names]
+    for g, (dtype, positions) in enumerate(groups.items()):
+        file = f"g{g}.npy"
+        _save_rows(out / file, dtype, [df.iloc[:, i].to_numpy() for i in positions])
+        for row, i in enumerate(positions):
+            columns[i] = {"name": names[i], "file": file, "row": row}
     index = df.index
     index_meta: dict[str, Any] = {"file": "index.npy", "name": _index_name(index)}
     if isinstance(index, pd.DatetimeIndex):
@@ -89,6 +96,16 @@ def write_dataset(df: pd.DataFrame, directory: str | os.PathLike[str]) -> dict[s
     return manifest
 
 
+def _save_rows(path: Path, dtype: np.dtype, arrays: list[np.ndarray]) -> None:
+    """One C-ordered (len(arrays), rows) ``.npy`` file, written one row at a time."""
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
+    header["shape"] = (len(arrays), len(arrays[0]))
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, header)
+        for array in arrays:
+            np.ascontiguousarray(array, dtype=dtype).tofile(f)
+
+
 def _index_name(index: pd.Index) -> str | None:
     name = index.name
     if name is None or isinstance(name, str):
@@ -101,27 +118,47 @@ def read_dataset(directory: str | os.PathLike[str]) -> pd.DataFrame:
     base = Path(directory)
     manifest = json.loads((base / MANIFEST).read_text())
     rows = int(manifest["rows"])
+    files: dict[str, np.ndarray] = {}
     data = {}
     for col in manifest["columns"]:
-        arr = np.load(base / _plain(col["file"]), mmap_mode="r", allow_pickle=False)
-        if arr.shape != (rows,):
-            raise DatasetError(f"column {col['name']!r} has shape {arr.shape}, expected {rows}")
-        data[col["name"]] = np.asarray(arr)
+        name = _plain(col["file"])
+        if name not in files:
+            files[name] = np.asarray(np.load(base / name, mmap_mode="r", allow_pickle=False))
+        block = files[name]
+        row = col["row"]
+        if block.ndim != 2 or block.shape[1] != rows or not 0 <= row < block.shape[0]:
+            raise DatasetError(f"column {col['name']!r}: bad shape {block.shape} or row {row}")
+        data[col["name"]] = block[row]
     meta = manifest["index"]
     if meta["kind"] == "range":
         index: pd.Index = pd.RangeIndex(meta["start"], meta["stop"], meta["step"])
     else:
-        raw = np.load(base / _plain(meta["file"]), allow_pickle=False)
+        raw = np.asarray(np.load(base / _plain(meta["file"]), mmap_mode="r", allow_pickle=False))
+        if raw.shape != (rows,):
+            raise DatasetError(f"index has shape {raw.shape}, expected {rows}")
         if meta["kind"] == "datetime":
-            index = pd.DatetimeIndex(raw)
-            if meta.get("tz"):
-                index = index.tz_localize("UTC").tz_convert(meta["tz"])
-            if meta.get("freq"):
-                index = pd.DatetimeIndex(index, freq=meta["freq"])
+            index = _datetime_index(raw, meta.get("tz"), meta.get("freq"))
         else:
-            index = pd.Index(raw)
+            index = pd.Index(raw, copy=False)
     index.name = meta.get("name")
     return pd.DataFrame(data, index=index, copy=False)
+
+
+def _datetime_index(raw: np.ndarray, tz: str | None, freq: str | None) -> pd.DatetimeIndex:
+    """The index from UTC values; a regular one is regenerated and compared, not re-validated."""
+    if freq:
+        first = pd.Timestamp(raw[0]).tz_localize("UTC").tz_convert(tz) if tz else raw[0]
+        unit = np.datetime_data(raw.dtype)[0]
+        try:
+            regular = pd.date_range(start=first, periods=len(raw), freq=freq, unit=unit)
+        except (ValueError, TypeError):
+            regular = None
+        if regular is not None and np.array_equal(regular.asi8, raw.view("i8")):
+            return regular
+    index = pd.DatetimeIndex(raw, copy=False)
+    if tz:
+        index = index.tz_localize("UTC").tz_convert(tz)
+    return pd.DatetimeIndex(index, freq=freq) if freq else index
 
 
 def _plain(name: str) -> str:

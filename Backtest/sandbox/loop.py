@@ -5,6 +5,11 @@ pre-spawned, pre-warmed process when one is idle (the fork and copy-on-write war
 the request nothing) or a freshly forked one. Per run the loop owns the wall-clock deadline
 (SIGKILL), the output caps and the result-channel framing; the process's answer is parsed with
 hard size limits and passed on for the client to validate.
+
+When the runner reports "done" after its result, the loop drains the pipes, reads the process's
+CPU time and peak RSS from the kernel, SIGKILLs it and answers at once; the exit (freeing a large
+address space, tearing down the namespaces) is reaped afterwards. A process that ends any other
+way is answered after its exit, as before.
 """
 
 from __future__ import annotations
@@ -18,16 +23,16 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from Backtest.sandbox import mounts, protocol
+from Backtest.sandbox import protocol
 from Backtest.sandbox.child import ChildPrep
-from Backtest.sandbox.job import JobError, validate_job
-from Backtest.sandbox.layers import OPTIONAL_LAYERS
-from Backtest.sandbox.limits import Limits, LimitsError
-from Backtest.sandbox.prespawn import Prespawner, log
+from Backtest.sandbox.job import JobError
+from Backtest.sandbox.limits import LimitsError
+from Backtest.sandbox.prespawn import Prespawner, Reaper, log
 from Backtest.sandbox.runstate import Run
 from Backtest.sandbox.spawn import SpawnError, send_job
 
 READ_CHUNK = 1 << 16
+RESULT_READ_CHUNK = 1 << 20  # the result pipe's size: a whole result in one read
 DRAIN_GRACE_S = 2.0
 REQUEST_READ_TIMEOUT_S = 30.0
 
@@ -54,6 +59,7 @@ class Server:
         self.runs: dict[int, Run] = {}
         self.devnull = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
         self.pool = Prespawner(self.sel, prep, self.devnull, enabled=config.prespawn)
+        self.reaper = Reaper(self.sel)  # answered early, killed, exit not yet collected
         self.stopping = False
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -74,10 +80,13 @@ class Server:
                         self._fail(obj, "server error")
             self._check_deadlines()
             self._start_queued()
-            self.pool.maybe_spawn(busy=bool(self.queue) or self._running() > 0)
+            # No warm-up while a killed process still holds its memory: it would add to the
+            # peak and compete with the next run for the CPU.
+            self.pool.maybe_spawn(busy=bool(self.queue) or self._running() > 0 or self.reaper.busy)
         for run in list(self.runs.values()):
             if run.proc is not None:
                 run.proc.kill()
+        self.reaper.kill()
         self.pool.kill()
 
     def _dispatch(self, kind: str, obj: Any, fd: int, listener: socket.socket) -> None:
@@ -93,6 +102,8 @@ class Server:
             self._on_pipe(obj, fd)
         elif kind == "pidfd":
             self._on_exit(obj)
+        elif kind == "reap":
+            self.reaper.on_exit(obj)
         elif kind == "idle_exit":
             self.pool.on_exit(obj)
         elif kind == "idle_result":
@@ -173,36 +184,16 @@ class Server:
             self._respond(run, {"status": "bad_request", "error": f"unknown op {op!r}"})
             return
         try:
-            run.limits = Limits.from_dict(request["limits"])
-            validate_job(request["job"])
-            box = self._run_path(request["box"])
-            data = self._run_path(request["data"])
-            run.layers = self._layers_for(request.get("disable_layers") or [])
+            run.accept(
+                request,
+                runs_root=self.config.runs_root,
+                layers=self.prep.layers,
+                allow_layer_overrides=self.config.allow_layer_overrides,
+            )
         except (JobError, LimitsError, ValueError, KeyError, TypeError) as exc:
             self._respond(run, {"status": "bad_request", "error": str(exc)})
             return
-        run.request = {"job": request["job"], "limits": request["limits"], "box": box, "data": data}
         self.queue.append(run)
-
-    def _layers_for(self, off: Any) -> frozenset[str]:
-        layers = set(self.prep.layers)
-        if off:
-            if not self.config.allow_layer_overrides:
-                raise ValueError("this server does not allow disabling layers per request")
-            if not isinstance(off, list) or not set(off) <= OPTIONAL_LAYERS:
-                raise ValueError(f"bad layers to disable: {off!r}")
-            layers -= set(off)
-        return frozenset(layers)
-
-    def _run_path(self, raw: Any) -> str:
-        if not isinstance(raw, str) or not os.path.isabs(raw):
-            raise ValueError("run paths must be absolute strings")
-        real = os.path.realpath(raw)
-        if real != os.path.normpath(raw) or not real.startswith(self.config.runs_root + "/"):
-            raise ValueError(f"run path {raw!r} is not inside {self.config.runs_root}")
-        if not os.path.isdir(real):
-            raise ValueError(f"run path {raw!r} is not a directory")
-        return real
 
     # ---- runs ------------------------------------------------------------------------------
     def _start_queued(self) -> None:
@@ -235,27 +226,34 @@ class Server:
             self._kill(run, "spawn_failed")
 
     def _on_pipe(self, run: Run, fd: int) -> None:
+        self._read_pipe(run, fd)
+        if run.done and not run.finished and run.killed_for is None and run.alive:
+            self._finish_on_done(run)
+
+    def _read_pipe(self, run: Run, fd: int) -> bool:
+        """Consume one chunk from a pipe of ``run``; False when it had nothing (or hit EOF)."""
         assert run.proc is not None
         assert run.limits is not None
         name = run.proc.pipes.get(fd)
         if name is None:
-            return
+            return False
         try:
-            data = os.read(fd, READ_CHUNK)
+            data = os.read(fd, RESULT_READ_CHUNK if name == "result" else READ_CHUNK)
         except BlockingIOError:
-            return
+            return False
         if not data:
             self._close_pipe(run, fd)
-            return
+            return False
         if name == "result":
             try:
-                for frame in run.proc.frames.feed(data):
-                    run.on_frame(frame)
+                for frame, raw in run.proc.frames.feed_raw(data):
+                    run.on_frame(frame, raw)
             except protocol.ProtocolError as exc:
                 run.protocol_error = str(exc)[:500]
                 self._kill(run, "protocol_error")
                 self._close_pipe(run, fd)
-            return
+                return False
+            return True
         run.out_total[name] += len(data)
         room = run.limits.max_output_bytes - len(run.out[name])
         if room > 0:
@@ -265,6 +263,37 @@ class Server:
             for pipe_fd, pipe_name in list(run.proc.pipes.items()):
                 if pipe_name != "result":
                     self._close_pipe(run, pipe_fd)
+            return False
+        return True
+
+    def _finish_on_done(self, run: Run) -> None:
+        """The runner has nothing more to send: answer now, reap the process later.
+
+        Everything it wrote before "done" is already in the pipes (it flushed stdout/stderr
+        before its result), so draining them without blocking sees all of it, and any frame
+        after "done" is still caught as a protocol error. The process is then SIGKILLed: it
+        is only waiting for that, and nothing it might still try can reach anyone.
+        """
+        proc = run.proc
+        assert proc is not None
+        usage = proc.usage()  # while it is alive: afterwards the kernel drops these numbers
+        for fd in list(proc.pipes):
+            while self._read_pipe(run, fd):
+                pass
+        proc.kill()
+        run.ended_by_server = True
+        if run.killed_for is not None or usage is None:
+            return  # answered when the exit is collected (with wait4's numbers)
+        for fd in list(proc.pipes):
+            self.sel.unregister(fd)
+            os.close(fd)
+        proc.pipes.clear()
+        self.reaper.adopt(proc)
+        run.usage = usage
+        run.exited_at = time.monotonic()
+        run.proc = None  # the run is over; the reaper owns the process now
+        run.finished = True
+        self._respond(run, run.response())
 
     def _on_exit(self, run: Run) -> None:
         proc = run.proc
@@ -330,7 +359,11 @@ class Server:
             return
         response.setdefault("v", protocol.PROTOCOL_VERSION)
         try:
-            run.outbuf = protocol.encode(response)
+            if run.result_raw is not None and response.get("result") is run.result:
+                envelope = {k: v for k, v in response.items() if k != "result"}
+                run.outbuf = protocol.encode_with_raw(envelope, "result", run.result_raw)
+            else:
+                run.outbuf = protocol.encode(response)
         except (ValueError, TypeError) as exc:
             run.outbuf = protocol.encode({"status": "server_error", "error": str(exc)})
         with contextlib.suppress(KeyError, ValueError):
@@ -372,15 +405,3 @@ class Server:
                     self.sel.unregister(fd)
             run.proc.close_fds()
         self.runs.pop(id(run), None)
-
-
-def default_prep(
-    layers: list[str], rootfs: str | None, plan: mounts.RootfsPlan | None, bpf: bytes | None
-) -> ChildPrep:
-    """Process defaults from the server's probed layers."""
-    return ChildPrep(
-        layers=frozenset(layers),
-        rootfs=rootfs,
-        plan=plan or mounts.RootfsPlan(),
-        seccomp_bpf=bpf,
-    )

@@ -1,4 +1,5 @@
-"""One strategy process kept forked, namespaced and warmed up, waiting for the next job.
+"""One strategy process kept forked, namespaced and warmed up, waiting for the next job; and
+the processes that are done (answered early, killed), waiting to be reaped.
 
 The fork, namespace creation and a representative warm-up backtest (which turns the
 copy-on-write page faults of a fresh fork into private pages) then cost the next request
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
+import signal
 import sys
 import time
 
@@ -56,6 +58,7 @@ class Prespawner:
             plan=self.prep.plan,
             seccomp_bpf=self.prep.seccomp_bpf,
             warm_up=True,
+            warm_data=self.prep.warm_data,
         )
         try:
             proc = spawn(prep, self.devnull)
@@ -122,3 +125,44 @@ class Prespawner:
         for fd in (proc.pidfd, proc.result_fd):
             with contextlib.suppress(KeyError, ValueError):
                 self.sel.unregister(fd)
+
+
+class Reaper:
+    """Processes whose run was answered at "done": SIGKILLed, their exit still to collect."""
+
+    def __init__(self, sel: selectors.BaseSelector) -> None:
+        self.sel = sel
+        self.procs: dict[int, Proc] = {}
+
+    @property
+    def busy(self) -> bool:
+        """Some process still holds its memory."""
+        return bool(self.procs)
+
+    def adopt(self, proc: Proc) -> None:
+        """Take over a killed process whose pipes are closed; its pidfd reports the exit."""
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(proc.pidfd)
+        self.sel.register(proc.pidfd, selectors.EVENT_READ, ("reap", proc))
+        self.procs[proc.pidfd] = proc
+
+    def on_exit(self, proc: Proc) -> None:
+        """Collect the exit. The caller has its answer; anything other than our own SIGKILL is
+        logged, not reported."""
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(proc.pidfd)
+        self.procs.pop(proc.pidfd, None)
+        try:
+            _, status = os.waitpid(proc.pid, 0)
+        except ChildProcessError:
+            status = None
+        proc.close_fds()
+        if status is not None and not (
+            os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        ):
+            log(f"process {proc.pid} answered after 'done', then ended with status {status}")
+
+    def kill(self) -> None:
+        """Shutdown: make sure none of them lives on."""
+        for proc in self.procs.values():
+            proc.kill()

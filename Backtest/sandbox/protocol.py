@@ -33,6 +33,17 @@ def encode(obj: dict[str, Any]) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
+def encode_with_raw(obj: dict[str, Any], key: str, raw: bytes) -> bytes:
+    """``encode({**obj, key: value})`` where ``raw`` is the JSON text of ``value`` exactly as
+    ``decode_payload`` accepted it (a whole, strict JSON object), spliced in instead of being
+    encoded again: the result frame crosses the server without a second encode."""
+    if key in obj:
+        raise ValueError(f"{key!r} is already in the frame")
+    head = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode()
+    payload = head[:-1] + (b"," if obj else b"") + json.dumps(key).encode() + b":" + raw + b"}"
+    return HEADER.pack(len(payload)) + payload
+
+
 def decode_payload(payload: bytes) -> dict[str, Any]:
     """Parse one frame body into a dict, raising ``ProtocolError`` for anything else."""
     try:
@@ -57,6 +68,10 @@ class FrameBuffer:
 
     def feed(self, data: bytes) -> list[dict[str, Any]]:
         """Add bytes; return the complete frames now available. Raises ``ProtocolError``."""
+        return [frame for frame, _ in self.feed_raw(data)]
+
+    def feed_raw(self, data: bytes) -> list[tuple[dict[str, Any], bytes]]:
+        """Like ``feed``, each frame with the payload bytes it was decoded from."""
         self.total += len(data)
         if self.total > self.max_total:
             raise ProtocolError(f"channel carried more than {self.max_total} bytes")
@@ -70,7 +85,7 @@ class FrameBuffer:
                 break
             payload = bytes(self._buf[HEADER.size : HEADER.size + length])
             del self._buf[: HEADER.size + length]
-            frames.append(decode_payload(payload))
+            frames.append((decode_payload(payload), payload))
         return frames
 
     @property

@@ -8,11 +8,15 @@ reported before the strategy ran) decide the outcome first.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 import signal
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import numpy as np
 
 from Backtest.sandbox.serialize import MAX_TAG_CHARS, TRADE_FIELDS
 
@@ -135,18 +139,50 @@ def validate_stats(raw: Any) -> dict[str, Any]:
 
 
 _NONE = type(None)
+_PACKED_DTYPES = {"f8": "<f8", "i8": "<i8"}
+
+
+def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]) -> list:
+    """A packed numeric column (``{"f8"|"i8": base64}``) as a list of Python numbers.
+
+    Only fixed-width little-endian numbers are accepted (``np.frombuffer`` never unpickles);
+    non-finite floats become ``None``, as they did in a JSON list.
+    """
+    if len(value) != 1:
+        raise InvalidPayload(f"{what} must be a list or one packed array")
+    ((code, text),) = value.items()
+    if code not in _PACKED_DTYPES or {"f8": float, "i8": int}[code] not in kinds:
+        raise InvalidPayload(f"{what} cannot be packed as {str(code)[:10]!r}")
+    if not isinstance(text, str) or len(text) > (limit * 8 + 2) // 3 * 4:
+        raise InvalidPayload(f"{what} must hold at most {limit} packed numbers")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidPayload(f"{what} is not valid base64") from None
+    if len(raw) % 8:
+        raise InvalidPayload(f"{what} is not a whole number of 8-byte values")
+    array = np.frombuffer(raw, dtype=_PACKED_DTYPES[code])
+    out: list[Any] = array.tolist()
+    if code == "f8":
+        for i in np.flatnonzero(~np.isfinite(array)):
+            out[i] = None
+    return out
 
 
 def _column(values: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0) -> list:
     """Check a whole column at C speed: element types, finiteness, string lengths."""
+    if isinstance(values, dict):
+        return _unpack(values, what, limit, kinds)
     values = _list(values, what, limit)
     present = set(map(type, values))
     if not present <= kinds:
         raise InvalidPayload(f"{what} holds {sorted(t.__name__ for t in present - kinds)}")
     if float in present and not all(map(math.isfinite, (v for v in values if type(v) is float))):
         raise InvalidPayload(f"{what} holds a non-finite number")
-    if str in present and max(len(v) for v in values if type(v) is str) > max_len:
-        raise InvalidPayload(f"{what} holds a string longer than {max_len}")
+    if str in present:
+        strings = values if len(present) == 1 else [v for v in values if type(v) is str]
+        if max(map(len, strings)) > max_len:
+            raise InvalidPayload(f"{what} holds a string longer than {max_len}")
     return values
 
 

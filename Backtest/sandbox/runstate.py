@@ -3,12 +3,15 @@
 Frame order on the result channel is fixed: an optional "prepared" (stage 1 done), then
 "ready" or "lockdown_failed" (both written before any untrusted code existed in the process, so
 they are trusted), then any "violation" frames from the audit hook, at most one "plot" and
-exactly one "result". Anything else, or anything after the result, is a protocol error.
+exactly one "result", then one "done". Anything else, or anything after "done", is a protocol
+error. "done" is as forgeable as the result itself (a strategy can always write a result and
+exit): it only tells the server that the runner has nothing more to send.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 from dataclasses import dataclass, field
@@ -16,6 +19,8 @@ from typing import Any
 
 from Backtest.sandbox import protocol
 from Backtest.sandbox.child import EXIT_LOCKDOWN_FAILED, EXIT_NO_JOB, EXIT_SPAWN_FAILED
+from Backtest.sandbox.job import validate_job
+from Backtest.sandbox.layers import OPTIONAL_LAYERS
 from Backtest.sandbox.limits import Limits
 from Backtest.sandbox.spawn import Proc
 
@@ -42,6 +47,7 @@ class Run:
     lockdown_error: str | None = None
     violations: list[dict[str, str]] = field(default_factory=list)
     result: dict[str, Any] | None = None
+    result_raw: bytes | None = None  # the result frame's JSON text, passed on as it came
     plot_html: str | None = None
     protocol_error: str | None = None
     killed_for: str | None = None
@@ -53,14 +59,45 @@ class Run:
     finished: bool = False
     client_gone: bool = False
     prewarmed: bool = False
+    done: bool = False  # the process said "done" after its result
+    usage: tuple[float, int] | None = None  # (cpu_s, max_rss_kb) read before the server's kill
+    ended_by_server: bool = False  # SIGKILLed by the server after "done": not a failure
 
     @property
     def alive(self) -> bool:
         """A process is assigned and has not been reaped yet."""
         return self.proc is not None and self.exited_at is None
 
-    def on_frame(self, frame: dict[str, Any]) -> None:
-        """Account for one frame from the process; raise ``ProtocolError`` if out of order."""
+    def accept(
+        self,
+        request: dict[str, Any],
+        *,
+        runs_root: str,
+        layers: frozenset[str],
+        allow_layer_overrides: bool,
+    ) -> None:
+        """Validate a "run" request and take it on; raise (ValueError, KeyError, ...) if bad."""
+        self.limits = Limits.from_dict(request["limits"])
+        validate_job(request["job"])
+        box = _run_path(request["box"], runs_root)
+        data = _run_path(request["data"], runs_root)
+        off = request.get("disable_layers") or []
+        if off:
+            if not allow_layer_overrides:
+                raise ValueError("this server does not allow disabling layers per request")
+            if not isinstance(off, list) or not set(off) <= OPTIONAL_LAYERS:
+                raise ValueError(f"bad layers to disable: {off!r}")
+        self.layers = frozenset(set(layers) - set(off))
+        self.request = {
+            "job": request["job"],
+            "limits": request["limits"],
+            "box": box,
+            "data": data,
+        }
+
+    def on_frame(self, frame: dict[str, Any], raw: bytes | None = None) -> None:
+        """Account for one frame (``raw``: its JSON text); raise ``ProtocolError`` if out of
+        order."""
         kind = frame.get("type")
         if kind == "prepared" and self.ready is None and not self.proc.prepared:  # type: ignore[union-attr]
             self.proc.prepared = True  # type: ignore[union-attr]
@@ -80,6 +117,9 @@ class Run:
                 raise protocol.ProtocolError("first frame must be the lockdown report")
             return
         if self.result is not None:
+            if kind == "done" and not self.done:
+                self.done = True
+                return
             raise protocol.ProtocolError("extra frame after the result (channel forged?)")
         if kind == "violation":
             if len(self.violations) < MAX_VIOLATIONS:
@@ -96,6 +136,7 @@ class Run:
             self.plot_html = html
         elif kind == "result":
             self.result = frame
+            self.result_raw = raw
         else:
             raise protocol.ProtocolError(f"unexpected frame type {str(kind)[:50]!r}")
 
@@ -104,7 +145,15 @@ class Run:
         status = self.status
         code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else None
         sig = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
-        usage = self.rusage
+        if self.ended_by_server and sig == signal.SIGKILL:
+            sig = None  # our own kill after "done"
+        cpu_s: float | None = None
+        max_rss_kb: int | None = None
+        if self.usage is not None:
+            cpu_s, max_rss_kb = self.usage
+        elif self.rusage is not None:
+            cpu_s = self.rusage.ru_utime + self.rusage.ru_stime
+            max_rss_kb = self.rusage.ru_maxrss
         return {
             "status": "finished",
             "killed_for": self.killed_for,
@@ -124,7 +173,19 @@ class Run:
             "stdout_bytes": self.out_total["stdout"],
             "stderr_bytes": self.out_total["stderr"],
             "wall_s": (self.exited_at or time.monotonic()) - self.started,
-            "cpu_s": (usage.ru_utime + usage.ru_stime) if usage else None,
-            "max_rss_kb": usage.ru_maxrss if usage else None,
+            "cpu_s": cpu_s,
+            "max_rss_kb": max_rss_kb,
             "prewarmed": self.prewarmed,
         }
+
+
+def _run_path(raw: Any, runs_root: str) -> str:
+    """A run directory named by the client: absolute, no symlinks, inside ``runs_root``."""
+    if not isinstance(raw, str) or not os.path.isabs(raw):
+        raise ValueError("run paths must be absolute strings")
+    real = os.path.realpath(raw)
+    if real != os.path.normpath(raw) or not real.startswith(runs_root + "/"):
+        raise ValueError(f"run path {raw!r} is not inside {runs_root}")
+    if not os.path.isdir(real):
+        raise ValueError(f"run path {raw!r} is not a directory")
+    return real

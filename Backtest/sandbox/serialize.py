@@ -2,11 +2,16 @@
 
 Runs inside the sandbox child (so the work happens where the objects are) and in tests, which
 compare an in-process ``Backtest.run()`` against the sandbox. Transport is columnar (one list per
-field) because the parent validates lists much faster than thousands of small dicts.
+field) because the parent validates lists much faster than thousands of small dicts, and numeric
+columns are packed (``{"f8": base64}`` / ``{"i8": base64}``, little-endian): JSON-encoding and
+parsing float reprs cost more than the backtest's own bookkeeping on short runs, and every hop
+(child, server, parent) paid it again. Packing is exact (the same bits come out), and a
+non-finite float is carried as NaN, which the parent turns into ``None`` as JSON did before.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 from collections.abc import Mapping
@@ -95,35 +100,48 @@ def _iso_strings(values: Any) -> list[str | None]:
     return out
 
 
-def _float_list(values: Any) -> list[float | None]:
-    arr = np.asarray(values, dtype="float64")
-    out: list[float | None] = arr.tolist()
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        for i in np.flatnonzero(bad):
-            out[i] = None
-    return out
+def packed_floats(values: Any) -> dict[str, str]:
+    """``{"f8": base64 of little-endian float64}`` (non-finite values travel as NaN)."""
+    arr = np.ascontiguousarray(values, dtype="<f8")
+    return {"f8": base64.b64encode(arr.tobytes()).decode("ascii")}
 
 
-def _column(series: pd.Series, field: str) -> list[Any]:
+def packed_ints(values: Any) -> dict[str, str]:
+    """``{"i8": base64 of little-endian int64}``."""
+    arr = np.ascontiguousarray(values, dtype="<i8")
+    return {"i8": base64.b64encode(arr.tobytes()).decode("ascii")}
+
+
+def _column(series: pd.Series, field: str) -> list[Any] | dict[str, str]:
     if field in ("entry_time", "exit_time"):
         if pd.api.types.is_datetime64_any_dtype(series):
             return _iso_strings(series)
         return [json_safe(v) for v in series.tolist()]
-    if field == "duration_s":
-        if pd.api.types.is_timedelta64_dtype(series):
-            return _float_list(series.dt.total_seconds())
-        return [json_safe(v) for v in series.tolist()]
-    if field in ("entry_bar", "exit_bar"):
-        return [int(v) for v in series.to_numpy()]
     if field == "tag":
         return [None if v is None else str(json_safe(v))[:MAX_TAG_CHARS] for v in series]
-    if field == "size" and pd.api.types.is_integer_dtype(series):
-        return [int(v) for v in series.to_numpy()]
-    return _float_list(pd.to_numeric(series, errors="coerce"))
+    values = series.to_numpy()
+    kind = values.dtype.kind
+    if field == "duration_s":
+        if kind == "m":  # seconds the way Timedelta.total_seconds() computes them
+            ticks = values.view("i8")
+            seconds = ticks / np.timedelta64(1, "s").astype(values.dtype).view("i8")
+            return packed_floats(np.where(np.isnat(values), np.nan, seconds))
+        return [json_safe(v) for v in series.tolist()]
+    if field in ("entry_bar", "exit_bar") or (field == "size" and kind in "iu"):
+        return packed_ints(values)
+    if kind in "fiub":
+        return packed_floats(values)
+    if kind == "O":  # SL/TP: floats and None
+        try:
+            return packed_floats(np.asarray(values, dtype="float64"))
+        except (TypeError, ValueError):
+            pass
+    return packed_floats(
+        pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    )
 
 
-def trades_columns(trades: pd.DataFrame, limit: int) -> dict[str, list[Any]]:
+def trades_columns(trades: pd.DataFrame, limit: int) -> dict[str, list[Any] | dict[str, str]]:
     """The first ``limit`` trades as ``{field: [values...]}`` (absent columns are skipped)."""
     head = trades.iloc[:limit]
     return {
@@ -156,10 +174,10 @@ def downsample_indices(equity: np.ndarray, drawdown: np.ndarray, max_points: int
     lows = np.where(finite_eq, eq, np.inf).argmin(axis=1)
     highs = np.where(finite_eq, eq, -np.inf).argmax(axis=1)
     deepest = np.where(valid & np.isfinite(dd), dd, -np.inf).argmax(axis=1)
-    keep = np.concatenate(
-        [[0, n - 1], starts, stops - 1, starts + lows, starts + highs, starts + deepest]
-    )
-    return np.unique(keep)
+    keep = np.zeros(n, dtype=bool)
+    for rows in ([0, n - 1], starts, stops - 1, starts + lows, starts + highs, starts + deepest):
+        keep[rows] = True
+    return np.flatnonzero(keep)
 
 
 def equity_columns(equity_curve: pd.DataFrame, max_points: int) -> dict[str, Any]:
@@ -174,7 +192,7 @@ def equity_columns(equity_curve: pd.DataFrame, max_points: int) -> dict[str, Any
         times = [json_safe(v) for v in index.tolist()]
     return {
         "time": times,
-        "equity": _float_list(equity[idx]),
-        "drawdown_pct": _float_list(drawdown[idx]),
+        "equity": packed_floats(equity[idx]),
+        "drawdown_pct": packed_floats(drawdown[idx]),
         "total_points": len(equity),
     }

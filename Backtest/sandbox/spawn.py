@@ -63,6 +63,29 @@ class Proc:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
 
+    def usage(self) -> tuple[float, int] | None:
+        """(CPU seconds, peak RSS in KiB) of the live process, from the kernel; None if unknown.
+
+        The server's pids live in its own namespace while /proc is the host's, so the pidfd's
+        fdinfo gives the pid /proc knows it by. Only valid before the process is reaped (until
+        then its pid cannot be reused); None once its memory is gone or on older kernels.
+        """
+        try:
+            with open(f"/proc/self/fdinfo/{self.pidfd}", encoding="ascii") as f:
+                info = dict(line.split(":", 1) for line in f if ":" in line)
+            host_pid = int(info["Pid"])
+            if str(self.pid) not in info.get("NSpid", "").split():
+                return None
+            with open(f"/proc/{host_pid}/status", encoding="utf-8", errors="replace") as f:
+                status = dict(line.split(":", 1) for line in f if ":" in line)
+            peak_kb = int(status["VmHWM"].split()[0])
+            with open(f"/proc/{host_pid}/stat", encoding="utf-8", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        except (OSError, KeyError, ValueError, IndexError):
+            return None
+        return ticks / os.sysconf("SC_CLK_TCK"), peak_kb
+
 
 def spawn(prep: ChildPrep, devnull: int) -> Proc:
     """Fork a strategy process prepared as ``prep``; it blocks until ``send_job``."""

@@ -261,6 +261,7 @@ def test_plot_and_results_files_are_written(executor):
     html = Path(result.plot_file).read_text()
     assert "Bokeh" in html
     assert len(html) > 10_000
+    assert executor.wait_for_files(timeout=10)
     saved = json.loads(Path(result.results_file).read_text())
     assert saved["stats"] == result.stats
     assert saved["plot_file"] == result.plot_file

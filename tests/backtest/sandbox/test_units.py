@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import math
+import os
+import signal
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +30,8 @@ from Backtest.sandbox.results import (
     validate_stats,
     validate_trades,
 )
+from Backtest.sandbox.runstate import Run
+from Backtest.sandbox.spawn import Proc
 
 
 # ---- protocol ----------------------------------------------------------------------------------
@@ -33,6 +40,18 @@ def test_frames_round_trip_through_the_buffer():
     data = protocol.encode({"a": 1}) + protocol.encode({"b": [1, 2]})
     frames = buf.feed(data[:5]) + buf.feed(data[5:])
     assert frames == [{"a": 1}, {"b": [1, 2]}]
+
+
+def test_a_result_frame_is_passed_on_verbatim_inside_the_response():
+    buf = protocol.FrameBuffer(max_frame=1000, max_total=10_000)
+    sent = {"type": "result", "text": 'caf\u00e9 "}, "status": "forged', "x": [1, 2.5]}
+    ((frame, raw),) = buf.feed_raw(protocol.encode(sent))
+    assert frame == sent
+    envelope = {"status": "finished", "violations": []}
+    response = protocol.encode_with_raw(envelope, "result", raw)
+    assert protocol.decode_payload(response[protocol.HEADER.size :]) == {**envelope, "result": sent}
+    with pytest.raises(ValueError, match="already in the frame"):
+        protocol.encode_with_raw({"result": None}, "result", raw)
 
 
 def test_oversized_frame_header_is_rejected_before_reading_the_body():
@@ -178,6 +197,35 @@ def test_dataset_round_trip_with_timezone_and_extra_columns(tmp_path):
     pd.testing.assert_frame_equal(datafiles.read_dataset(tmp_path), df)
 
 
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2020-01-01", periods=5000, freq="1min"),
+        pd.date_range("2024-03-01", periods=60, freq="D", tz="America/New_York"),  # over DST
+        pd.date_range("2024-01-01", periods=30, freq="B"),
+        pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-04"]),
+    ],
+    ids=["minutes", "daily-dst", "business-days", "irregular"],
+)
+def test_dataset_round_trip_keeps_the_index_and_its_frequency(tmp_path, index):
+    mixed = {"Open": np.arange(len(index), dtype="f8"), "Volume": np.arange(len(index))}
+    df = pd.DataFrame({**mixed, "Close": 2.0}, index=index.rename("Date"))
+    datafiles.write_dataset(df, tmp_path)
+    back = datafiles.read_dataset(tmp_path)
+    pd.testing.assert_frame_equal(back, df)
+    assert back.index.freq == df.index.freq
+
+
+def test_dataset_with_a_tampered_regular_index_is_not_trusted_to_be_regular(tmp_path):
+    index = pd.date_range("2020-01-01", periods=10, freq="1min")
+    datafiles.write_dataset(pd.DataFrame({"Close": np.ones(10)}, index=index), tmp_path)
+    values = np.load(tmp_path / "index.npy")
+    values[5] += np.timedelta64(1, "s")
+    np.save(tmp_path / "index.npy", values)
+    with pytest.raises(ValueError, match="frequency"):
+        datafiles.read_dataset(tmp_path)
+
+
 def test_dataset_rejects_object_columns_and_empty_frames(tmp_path):
     with pytest.raises(datafiles.DatasetError, match="unsupported dtype"):
         datafiles.write_dataset(pd.DataFrame({"Close": ["a", "b"]}), tmp_path)
@@ -229,6 +277,94 @@ def test_equity_validation_checks_types_and_sizes():
             {"time": ["t"], "equity": ["1"], "drawdown_pct": [0.0], "total_points": 1},
             max_points=10,
         )
+
+
+def test_packed_columns_round_trip_exactly_and_non_finite_becomes_none():
+    values = np.array([0.1, 1e-300, -2.5, np.nan, np.inf])
+    rows, _ = validate_equity(
+        {
+            "time": ["a", "b", "c", "d", "e"],
+            "equity": serialize.packed_floats(values),
+            "drawdown_pct": serialize.packed_ints(np.arange(5)),
+            "total_points": 5,
+        },
+        max_points=10,
+    )
+    assert [r["equity"] for r in rows] == [0.1, 1e-300, -2.5, None, None]
+    assert [r["drawdown_pct"] for r in rows] == [0, 1, 2, 3, 4]
+    trades = validate_trades({"entry_bar": serialize.packed_ints([3, 7])}, max_trades=10)
+    assert trades == [{"entry_bar": 3}, {"entry_bar": 7}]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        {"f8": "not base64!"},
+        {"f8": base64.b64encode(b"1234567").decode()},  # not whole 8-byte values
+        {"f8": base64.b64encode(bytes(8 * 11)).decode()},  # more than max_trades
+        {"f8": "", "i8": ""},
+        {"u1": ""},
+        {"f8": 5},
+    ],
+    ids=["bad-base64", "ragged", "too-many", "two-keys", "unknown-dtype", "not-text"],
+)
+def test_malformed_packed_columns_are_invalid(column):
+    with pytest.raises(InvalidPayload):
+        validate_trades({"pnl": column}, max_trades=10)
+
+
+def test_packed_columns_must_match_the_field_type():
+    with pytest.raises(InvalidPayload):  # bars are integers
+        validate_trades({"entry_bar": serialize.packed_floats([1.0])}, max_trades=10)
+    with pytest.raises(InvalidPayload):  # tags are strings
+        validate_trades({"tag": serialize.packed_ints([1])}, max_trades=10)
+    with pytest.raises(InvalidPayload):
+        validate_trades({"entry_bar": serialize.packed_ints([-5])}, max_trades=10)
+
+
+def test_nothing_may_follow_done_on_the_result_channel():
+    run = Run(conn=None, accepted_at=0.0)  # type: ignore[arg-type]
+    run.proc = Proc(pid=0, pidfd=-1, prepared=True)
+    run.on_frame({"type": "ready", "layers": []})
+    with pytest.raises(protocol.ProtocolError):  # "done" only after the result
+        Run.on_frame(run, {"type": "done"})
+    run.on_frame({"type": "result", "ok": True})
+    run.on_frame({"type": "done"})
+    assert run.done
+    for extra in ({"type": "done"}, {"type": "result"}, {"type": "violation"}):
+        with pytest.raises(protocol.ProtocolError):
+            run.on_frame(extra)
+
+
+def test_the_servers_own_kill_after_done_is_not_a_failure():
+    run = Run(conn=None, accepted_at=0.0)  # type: ignore[arg-type]
+    run.result = {"ok": True}
+    run.status = signal.SIGKILL  # a wait status: killed by SIGKILL
+    assert classify(run.response(), {}).error_type == "sandbox_error"
+    run.ended_by_server = True
+    assert classify(run.response(), {}) is None
+    run.status = signal.SIGSYS  # a seccomp kill just before ours still counts
+    assert classify(run.response(), {}).error_type == "security_violation"
+
+
+def test_usage_of_a_live_process_comes_from_the_kernel():
+    code = "b = bytearray(64 << 20)\nb[::4096] = b'x' * len(b[::4096])\nprint(flush=True)\ninput()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    proc = Proc(pid=child.pid, pidfd=os.pidfd_open(child.pid))
+    try:
+        assert child.stdout is not None
+        child.stdout.readline()  # the memory is touched
+        usage = proc.usage()
+        assert usage is not None
+        cpu_s, peak_kb = usage
+        assert cpu_s >= 0
+        assert peak_kb >= 64 * 1024
+    finally:
+        child.kill()
+        child.wait()
+        os.close(proc.pidfd)
 
 
 def test_payload_with_bogus_error_type_is_invalid():
