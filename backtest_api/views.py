@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -37,16 +36,9 @@ from backtest_api.serializers import (
     QuickRunInputSerializer,
     TradeSerializer,
 )
-from jobs.http import job_response
+from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from strategy_api import engine
-
-PREFER_HEADER = OpenApiParameter(
-    "Prefer",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="`wait=N` (N <= 60): answer with the finished run if it completes in time.",
-)
 
 
 @extend_schema_view(
@@ -167,7 +159,7 @@ class BacktestRunViewSet(
             "(status queued); code that fails is a run with `success` false."
         ),
         request=BacktestRunInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={
             202: JobAcceptedSerializer,
             200: BacktestRunResultSerializer,
@@ -195,7 +187,7 @@ class BacktestRunViewSet(
             "`Prefer: wait=N` sets the wait (0: answer 202 at once). Slower runs answer 202."
         ),
         request=QuickRunInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={
             200: BacktestRunResultSerializer,
             202: JobAcceptedSerializer,

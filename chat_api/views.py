@@ -15,16 +15,10 @@ from rest_framework.throttling import ScopedRateThrottle
 from chat_api import selectors, services
 from chat_api.models import ChatMessage
 from chat_api.serializers import ChatInputSerializer, ChatMessageSerializer
-from jobs.http import job_response
+from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from strategy_api.selectors import strategy_get
 
-PREFER_HEADER = OpenApiParameter(
-    "Prefer",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="`wait=N` (N <= 60): answer with the finished result if it completes in time.",
-)
 STRATEGY_ID = OpenApiParameter("strategy_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
@@ -44,7 +38,7 @@ STRATEGY_ID = OpenApiParameter("strategy_id", OpenApiTypes.INT, OpenApiParameter
             "'add a 2% stop loss'; anything else gets an answer saying what works. A change "
             "creates a version with source 'chat' and leaves the strategy in status 'draft'."
         ),
-        parameters=[STRATEGY_ID, PREFER_HEADER],
+        parameters=[STRATEGY_ID, PREFER_WAIT_HEADER],
         request=ChatInputSerializer,
         responses={
             202: JobAcceptedSerializer,

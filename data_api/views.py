@@ -24,15 +24,9 @@ from data_api.serializers import (
     OhlcvRowSerializer,
 )
 from jobs import services as job_services
-from jobs.http import job_response
+from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 
-PREFER_HEADER = OpenApiParameter(
-    "Prefer",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="`wait=N` (N <= 60): answer with the finished result if it completes in time.",
-)
 SYMBOL_PATH = OpenApiParameter(
     "symbol",
     OpenApiTypes.STR,
@@ -90,7 +84,7 @@ class MarketDataViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Download a symbol from Yahoo Finance into the cache (a job)",
         request=DataFetchInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={
             202: JobAcceptedSerializer,
             200: OpenApiResponse(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -13,6 +15,15 @@ from jobs import services
 from jobs.models import Job, JobStatus
 
 MAX_WAIT_SECONDS = 60
+
+# The request header every job-starting action documents in the OpenAPI schema.
+PREFER_WAIT_HEADER = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=f"RFC 7240 `wait=N` (N <= {MAX_WAIT_SECONDS}): answer with the finished result "
+    "if it completes in time, else 202 with the job.",
+)
 _WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+)", re.IGNORECASE)
 
 

@@ -15,7 +15,6 @@ import pandas as pd
 from django.conf import settings
 
 from Backtest.bot_executor import BotExecutor
-from Backtest.market_data import load_ohlcv
 
 _lock = threading.Lock()
 _executors: dict[tuple, BotExecutor] = {}
@@ -67,17 +66,9 @@ def market_data_load(
 
     ``interval`` None means the data's own bar size (GOOG daily, EURUSD hourly, BTCUSD monthly).
     """
-    from data_api.selectors import dataset_paths, market_data_cache_dir
+    from data_api.selectors import ohlcv_load
 
-    return load_ohlcv(
-        symbol,
-        start=start,
-        end=end,
-        interval=interval,
-        cache_dir=market_data_cache_dir(),
-        datasets=dataset_paths(user=user),
-        allow_network=False,
-    )
+    return ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
 
 
 def market_data_check(

@@ -19,7 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from apikeys.services import llm_provider_get
 from jobs import services as job_services
-from jobs.http import job_response
+from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from strategy_api import engine, selectors, services
 from strategy_api.filters import StrategyFilter
@@ -50,13 +50,6 @@ from strategy_api.services.executions import (
 )
 from strategy_api.services.generation import description_precheck
 from strategy_api.services.validation import strategy_validate
-
-PREFER_HEADER = OpenApiParameter(
-    "Prefer",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="`wait=N` (N <= 60): answer with the finished result if it completes in time.",
-)
 
 
 @extend_schema_view(
@@ -176,7 +169,7 @@ class StrategyViewSet(
     @extend_schema(
         summary="Backtest the strategy in the sandbox (a job)",
         request=ExecuteInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={
             202: JobAcceptedSerializer,
             200: ExecutionResultSerializer,
@@ -224,7 +217,7 @@ class StrategyViewSet(
             "fixed version; every candidate and run is kept in the history."
         ),
         request=FixErrorsInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={202: JobAcceptedSerializer, 200: FixResultSerializer},
     )
     @action(
@@ -275,7 +268,7 @@ class StrategyViewSet(
             "that says what it understood and gives example phrasings."
         ),
         request=GenerateInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
     )
     @action(
@@ -291,7 +284,7 @@ class StrategyViewSet(
     @extend_schema(
         summary="Alias of generate_with_ai",
         request=GenerateInputSerializer,
-        parameters=[PREFER_HEADER],
+        parameters=[PREFER_WAIT_HEADER],
         responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
     )
     @action(
