@@ -125,3 +125,37 @@ def plot_html(*, plot_file: str, static_url: str) -> bytes | None:
 
 # An opaque-origin sandbox keeps the plot's scripts away from the API's cookies and requests.
 PLOT_CSP = "sandbox allow-scripts"
+
+
+def run_file_relative(path: str | None) -> str:
+    """A run's file (results JSON, plot) as stored: relative to the sandbox work dir, or ""."""
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(sandbox_work_dir().resolve()))
+    except ValueError:
+        return ""
+
+
+def execution_result_fields(result: Any) -> dict[str, Any]:
+    """The columns a ``StrategyExecution`` and a ``BacktestRun`` both keep of an ExecutionResult."""
+    return {
+        "success": result.success,
+        "no_trades": result.no_trades,
+        "return_pct": result.return_pct,
+        "num_trades": result.num_trades,
+        "win_rate": result.win_rate,
+        "sharpe_ratio": result.sharpe_ratio,
+        "max_drawdown": result.max_drawdown,
+        "stats": result.stats,
+        "trades": result.trades,
+        "trades_total": result.trades_total or len(result.trades),
+        "equity_curve": result.equity_curve,
+        "results_file": run_file_relative(result.results_file),
+        "plot_file": run_file_relative(result.plot_file),
+        "execution_time": result.execution_time,
+        "error_type": result.error_type or "",
+        "error_message": result.error_message or "",
+        "error_line": result.error_line,
+        "sandbox_layers": result.sandbox_layers,
+    }

@@ -51,6 +51,20 @@ from strategy_api.services.executions import (
 from strategy_api.services.generation import description_precheck
 from strategy_api.services.validation import strategy_validate
 
+# generate_with_ai and its alias generate share one schema and one action configuration.
+_GENERATE_SCHEMA = {
+    "request": GenerateInputSerializer,
+    "parameters": [PREFER_WAIT_HEADER],
+    "responses": {202: JobAcceptedSerializer, 201: GenerateResultSerializer},
+}
+_GENERATE_ACTION = {
+    "detail": False,
+    "methods": ["post"],
+    "filter_backends": [],
+    "throttle_classes": [ScopedRateThrottle],
+    "throttle_scope": "llm",
+}
+
 
 @extend_schema_view(
     list=extend_schema(summary="List your strategies"),
@@ -267,33 +281,14 @@ class StrategyViewSet(
             "offline generator. A description the offline generator cannot understand is a 422 "
             "that says what it understood and gives example phrasings."
         ),
-        request=GenerateInputSerializer,
-        parameters=[PREFER_WAIT_HEADER],
-        responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
+        **_GENERATE_SCHEMA,
     )
-    @action(
-        detail=False,
-        methods=["post"],
-        filter_backends=[],
-        throttle_classes=[ScopedRateThrottle],
-        throttle_scope="llm",
-    )
+    @action(**_GENERATE_ACTION)
     def generate_with_ai(self, request):
         return self._generate(request)
 
-    @extend_schema(
-        summary="Alias of generate_with_ai",
-        request=GenerateInputSerializer,
-        parameters=[PREFER_WAIT_HEADER],
-        responses={202: JobAcceptedSerializer, 201: GenerateResultSerializer},
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        filter_backends=[],
-        throttle_classes=[ScopedRateThrottle],
-        throttle_scope="llm",
-    )
+    @extend_schema(summary="Alias of generate_with_ai", **_GENERATE_SCHEMA)
+    @action(**_GENERATE_ACTION)
     def generate(self, request):
         return self._generate(request)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -144,15 +143,6 @@ def backtest_run_submit(
     return run
 
 
-def _relative_to_work_dir(path: str | None) -> str:
-    if not path:
-        return ""
-    try:
-        return str(Path(path).resolve().relative_to(engine.sandbox_work_dir().resolve()))
-    except ValueError:
-        return ""
-
-
 def _progress(run: BacktestRun, on_event: EventSink, kind: str, message: str, **kwargs) -> None:
     on_event(kind, message, **kwargs)
     if kwargs.get("progress") is not None:
@@ -169,28 +159,7 @@ def _finish(run: BacktestRun, run_status: str, **fields: Any) -> None:
 
 
 def _record(run: BacktestRun, result: ExecutionResult) -> None:
-    _finish(
-        run,
-        RunStatus.SUCCEEDED,
-        success=result.success,
-        no_trades=result.no_trades,
-        error_type=result.error_type or "",
-        error_message=result.error_message or "",
-        error_line=result.error_line,
-        stats=result.stats,
-        return_pct=result.return_pct,
-        num_trades=result.num_trades,
-        win_rate=result.win_rate,
-        sharpe_ratio=result.sharpe_ratio,
-        max_drawdown=result.max_drawdown,
-        trades=result.trades,
-        trades_total=result.trades_total or len(result.trades),
-        equity_curve=result.equity_curve,
-        plot_file=_relative_to_work_dir(result.plot_file),
-        results_file=_relative_to_work_dir(result.results_file),
-        execution_time=result.execution_time,
-        sandbox_layers=result.sandbox_layers,
-    )
+    _finish(run, RunStatus.SUCCEEDED, **engine.execution_result_fields(result))
 
 
 def _run_code(run: BacktestRun) -> str:

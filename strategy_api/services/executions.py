@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -54,15 +53,6 @@ def _as_datetime(value: Any):
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
-def _relative_to_runs(path: str | None) -> str:
-    if not path:
-        return ""
-    try:
-        return str(Path(path).resolve().relative_to(engine.sandbox_work_dir().resolve()))
-    except ValueError:
-        return ""
-
-
 def execution_record(
     *,
     strategy: Strategy,
@@ -83,31 +73,14 @@ def execution_record(
             version=version,
             job=job,
             status=status,
-            success=result.success,
-            no_trades=result.no_trades,
             test_symbol=params.get("symbol", ""),
             start=_as_datetime(params.get("start")),
             end=_as_datetime(params.get("end")),
             options=options,
-            return_pct=result.return_pct,
-            num_trades=result.num_trades,
-            win_rate=result.win_rate,
-            sharpe_ratio=result.sharpe_ratio,
-            max_drawdown=result.max_drawdown,
-            stats=result.stats,
-            trades=result.trades,
-            trades_total=result.trades_total or len(result.trades),
-            equity_curve=result.equity_curve,
-            results_file=_relative_to_runs(result.results_file),
-            plot_file=_relative_to_runs(result.plot_file),
-            execution_time=result.execution_time,
-            error_type=result.error_type or "",
-            error_message=result.error_message or "",
-            error_line=result.error_line,
             traceback=result.traceback or "",
             stdout=(result.stdout or "")[:_OUTPUT_EXCERPT],
             stderr=(result.stderr or "")[:_OUTPUT_EXCERPT],
-            sandbox_layers=result.sandbox_layers,
+            **engine.execution_result_fields(result),
         )
         updates: dict[str, Any] = {
             "total_executions": F("total_executions") + 1,
