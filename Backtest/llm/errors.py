@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from Backtest import errors
+
 __all__ = [
     "AllKeysExhaustedError",
     "KeyConfigurationError",
@@ -41,25 +43,10 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-class LLMError(Exception):
+class LLMError(errors.LLMError):
     """Base class of every LLM-layer failure; carries the API error ``code`` and ``details``."""
 
     default_code = "llm_error"
-
-    def __init__(
-        self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code or self.default_code
-        self.details: dict[str, Any] = dict(details or {})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the error in the REST API's error shape."""
-        return {"code": self.code, "message": self.message, "details": self.details}
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
 
 
 class NoKeysConfiguredError(LLMError):

@@ -11,28 +11,24 @@ from typing import Any
 
 import pandas as pd
 
+from Backtest import errors
+
 BUNDLED_HINT = "bundled symbols GOOG, EURUSD, BTCUSD work offline"
 
 
-class DataError(Exception):
+class DataError(errors.DataError):
     """Base class for every market-data problem a caller can report back to a user."""
 
-    code = "data_error"
+    default_code = "data_error"
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details: dict[str, Any] = dict(details or {})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the ``{"code", "message", "details"}`` body the API layer sends."""
-        return {"code": self.code, "message": self.message, "details": self.details}
+        super().__init__(message, details=details)
 
 
 class UnknownSymbolError(DataError):
     """The symbol is in no upload, bundled set or cache (and the network was not allowed)."""
 
-    code = "unknown_symbol"
+    default_code = "unknown_symbol"
 
     def __init__(self, symbol: str, available: Iterable[str], *, hint: str = "") -> None:
         self.symbol = symbol
@@ -47,13 +43,13 @@ class UnknownSymbolError(DataError):
 class InvalidSymbolError(DataError):
     """The symbol string cannot be a ticker (and must never become a file name)."""
 
-    code = "invalid_symbol"
+    default_code = "invalid_symbol"
 
 
 class DataFetchError(DataError):
     """Downloading from Yahoo Finance failed (no network, unknown ticker, empty answer)."""
 
-    code = "fetch_failed"
+    default_code = "fetch_failed"
 
     def __init__(self, symbol: str, reason: str) -> None:
         self.symbol = symbol
@@ -67,13 +63,13 @@ class DataFetchError(DataError):
 class InvalidRangeError(DataError):
     """start/end cannot be parsed, or start is after end."""
 
-    code = "invalid_range"
+    default_code = "invalid_range"
 
 
 class EmptyRangeError(DataError):
     """The requested range holds no bars; the message states the data's actual range."""
 
-    code = "empty_range"
+    default_code = "empty_range"
 
     def __init__(
         self,
@@ -111,13 +107,13 @@ class EmptyRangeError(DataError):
 class InvalidIntervalError(DataError):
     """The interval is malformed, or finer than the data it would be built from."""
 
-    code = "invalid_interval"
+    default_code = "invalid_interval"
 
 
 class InvalidDataError(DataError):
     """An OHLCV frame fails validation (missing column, bad value, High < Low ...)."""
 
-    code = "invalid_data"
+    default_code = "invalid_data"
 
     def __init__(self, message: str, *, field: str | None = None, row: int | None = None) -> None:
         self.field = field
@@ -133,4 +129,4 @@ class InvalidDataError(DataError):
 class CSVValidationError(InvalidDataError):
     """An uploaded CSV is unusable; ``row`` is the 1-based line number in the file when known."""
 
-    code = "invalid_csv"
+    default_code = "invalid_csv"

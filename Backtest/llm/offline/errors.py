@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from Backtest.errors import GenerationError
 
 # Shown when a description cannot be parsed, so the user sees phrasings that do work.
 EXAMPLE_PHRASINGS: tuple[str, ...] = (
@@ -15,7 +15,7 @@ EXAMPLE_PHRASINGS: tuple[str, ...] = (
 )
 
 
-class DescriptionNotUnderstood(ValueError):
+class DescriptionNotUnderstood(GenerationError, ValueError):
     """The description does not describe a strategy the spec can express.
 
     ``understood`` lists what was recognised (so the user can see what is missing),
@@ -23,7 +23,7 @@ class DescriptionNotUnderstood(ValueError):
     reason, and ``examples`` phrasings that work. ``code``/``details`` feed the API's 422.
     """
 
-    code = "description_not_understood"
+    default_code = "description_not_understood"
 
     def __init__(
         self,
@@ -33,21 +33,14 @@ class DescriptionNotUnderstood(ValueError):
         unrecognised: list[str] | None = None,
         examples: list[str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
         self.understood = list(understood or [])
         self.unrecognised = list(unrecognised or [])
         self.examples = list(examples if examples is not None else EXAMPLE_PHRASINGS)
-
-    @property
-    def details(self) -> dict[str, Any]:
-        """JSON-safe details for the API error body."""
-        return {
-            "understood": self.understood,
-            "unrecognised": self.unrecognised,
-            "examples": self.examples,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The project's API error shape."""
-        return {"code": self.code, "message": self.message, "details": self.details}
+        super().__init__(
+            message,
+            details={
+                "understood": self.understood,
+                "unrecognised": self.unrecognised,
+                "examples": self.examples,
+            },
+        )
