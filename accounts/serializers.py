@@ -6,10 +6,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
+
 User = get_user_model()
 
 
-class RegisterInputSerializer(serializers.Serializer):
+class RegisterInputSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
@@ -20,7 +22,7 @@ class RegisterInputSerializer(serializers.Serializer):
         return value
 
 
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
 

@@ -17,6 +17,7 @@ from accounts.serializers import (
     TokenResponseSerializer,
     UserSerializer,
 )
+from algoagent.serializers import reject_body
 
 
 def _client_ip(request) -> str:
@@ -69,6 +70,7 @@ class LogoutView(APIView):
         responses={204: OpenApiResponse(description="Token revoked.")},
     )
     def post(self, request):
+        reject_body(request)
         services.user_logout(user=request.user)
         django_logout(request._request)  # also end a browsable-API/admin session
         return Response(status=status.HTTP_204_NO_CONTENT)

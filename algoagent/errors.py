@@ -18,6 +18,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from algoagent.serializers import REFUSED_FIELD_PREFIXES
+
 logger = logging.getLogger("algoagent.errors")
 
 
@@ -101,6 +103,18 @@ def _validation_payload(exc: exceptions.ValidationError) -> tuple[str, dict[str,
     return (str(messages[0]) if messages else "Invalid input."), {"errors": messages}
 
 
+def unknown_field_names(fields: Any) -> list[str]:
+    """Top-level fields refused as unknown or read-only by ``StrictSerializer``/``reject_body``."""
+    if not isinstance(fields, dict):
+        return []
+    return sorted(
+        name
+        for name, messages in fields.items()
+        if isinstance(messages, list)
+        and any(isinstance(m, str) and m.startswith(REFUSED_FIELD_PREFIXES) for m in messages)
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: every API error leaves through here in the one shape."""
     if isinstance(exc, Http404):
@@ -117,6 +131,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         if isinstance(exc, exceptions.ValidationError):
             message, details = _validation_payload(exc)
             code = "validation_error"
+            unknown = unknown_field_names(details.get("fields"))
+            if unknown:
+                details["unknown_fields"] = unknown
+                message = f"Unknown or read-only field(s): {', '.join(unknown)}."
         elif isinstance(exc, ApiError):
             message, details, code = str(exc.detail), exc.details, exc.error_code
         else:

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
+from algoagent.serializers import reject_body
 from apikeys import services
 from apikeys.serializers import KeyStatusSerializer, ProviderStatusSerializer
 
@@ -29,6 +30,7 @@ class KeyViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"])
     def disable(self, request, alias=None):
+        reject_body(request)
         return Response(services.key_set_enabled(alias=alias, enabled=False))
 
     @extend_schema(
@@ -38,4 +40,5 @@ class KeyViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"])
     def enable(self, request, alias=None):
+        reject_body(request)
         return Response(services.key_set_enabled(alias=alias, enabled=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from backtest_api.models import BacktestConfig, BacktestRun
 from backtest_api.services.compare import MAX_COMPARE
 from production_api.serializers import PreflightBacktestConfigSerializer
@@ -307,7 +308,7 @@ class CompareQuerySerializer(serializers.Serializer):
         return _parse_ids(value)
 
 
-class CompareInputSerializer(serializers.Serializer):
+class CompareInputSerializer(StrictSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         allow_empty=False,

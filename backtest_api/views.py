@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from algoagent.serializers import reject_body
 from backtest_api import selectors, services
 from backtest_api.filters import BacktestConfigFilter, BacktestRunFilter
 from backtest_api.models import BacktestConfig, BacktestRun
@@ -240,6 +241,7 @@ class BacktestRunViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def cancel(self, request, pk=None):
+        reject_body(request)
         run = services.backtest_run_cancel(run=self._run(pk))
         return Response(BacktestRunCancelSerializer(run).data)
 

@@ -7,11 +7,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from apikeys.services import PROVIDERS
 from chat_api.models import ChatMessage
 
 
-class ChatInputSerializer(serializers.Serializer):
+class ChatInputSerializer(StrictSerializer):
     """``POST /api/strategies/{id}/chat/``."""
 
     message = serializers.CharField(max_length=5_000, trim_whitespace=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from Backtest.market_data import DataError
 from Backtest.market_data.bundled import bundled_symbols
 from Backtest.market_data.cache import check_symbol
@@ -50,7 +51,7 @@ class MarketDatasetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MarketDatasetUploadSerializer(serializers.Serializer):
+class MarketDatasetUploadSerializer(StrictSerializer):
     """``multipart/form-data`` upload of an OHLCV CSV."""
 
     file = serializers.FileField(
@@ -119,7 +120,7 @@ class OhlcvRowSerializer(serializers.Serializer):
     volume = serializers.FloatField(allow_null=True)
 
 
-class DataFetchInputSerializer(serializers.Serializer):
+class DataFetchInputSerializer(StrictSerializer):
     """What to download from Yahoo Finance into the shared cache."""
 
     symbol = serializers.CharField(max_length=32, help_text="Yahoo ticker: AAPL, BRK-B, ^GSPC ...")

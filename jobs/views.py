@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from algoagent.serializers import reject_body
 from jobs import selectors, services
 from jobs.models import Job
 from jobs.serializers import JobEventSerializer, JobEventsQuerySerializer, JobSerializer
@@ -146,5 +147,6 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(summary="Cancel a job", request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request, pk=None):
+        reject_body(request)
         job = services.job_cancel(job=self.get_object())
         return Response(JobSerializer(job).data)

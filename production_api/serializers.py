@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from Backtest.market_data import DataError
 from Backtest.market_data.intervals import parse_interval
 from strategy_api.serializers import ValidationFindingSerializer
@@ -24,7 +25,7 @@ class PreflightSpecResultSerializer(serializers.Serializer):
     schema_version = serializers.CharField()
 
 
-class PreflightCodeInputSerializer(serializers.Serializer):
+class PreflightCodeInputSerializer(StrictSerializer):
     code = serializers.CharField(
         allow_blank=True, trim_whitespace=False, help_text="backtesting.py strategy source."
     )
@@ -38,7 +39,7 @@ class PreflightCodeResultSerializer(serializers.Serializer):
     findings = ValidationFindingSerializer(many=True)
 
 
-class PreflightSandboxInputSerializer(serializers.Serializer):
+class PreflightSandboxInputSerializer(StrictSerializer):
     """Either ``code`` or ``spec``; the run uses the last ``bars`` bars of ``symbol``."""
 
     code = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -76,7 +77,7 @@ class PreflightSandboxResultSerializer(serializers.Serializer):
     findings = ValidationFindingSerializer(many=True)
 
 
-class PreflightBacktestConfigSerializer(serializers.Serializer):
+class PreflightBacktestConfigSerializer(StrictSerializer):
     """The settings of ``POST /api/strategies/{id}/execute/``, plus the bar interval."""
 
     symbol = serializers.CharField(required=False, default="GOOG", max_length=64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from strategy_api.models import Strategy, StrategyFixAttempt, StrategyVersion
 
 TRACKING_FIELDS = [
@@ -28,7 +29,7 @@ def _validate_code_size(value: str) -> str:
     return value
 
 
-class StrategyInputSerializer(serializers.Serializer):
+class StrategyInputSerializer(StrictSerializer):
     """Create (all fields) or update (any subset with PATCH) a strategy."""
 
     name = serializers.CharField(max_length=200)
@@ -90,7 +91,7 @@ class StrategyVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExecuteInputSerializer(serializers.Serializer):
+class ExecuteInputSerializer(StrictSerializer):
     """Backtest settings for ``POST /api/strategies/{id}/execute/``."""
 
     symbol = serializers.CharField(
@@ -269,7 +270,7 @@ class FixAttemptSerializer(serializers.ModelSerializer):
 PROVIDER_CHOICES = ["auto", "offline", "gemini"]
 
 
-class GenerateInputSerializer(serializers.Serializer):
+class GenerateInputSerializer(StrictSerializer):
     """``POST /api/strategies/generate_with_ai/`` (alias ``generate/``)."""
 
     description = serializers.CharField(max_length=5_000, trim_whitespace=True)
@@ -288,7 +289,7 @@ class GenerateInputSerializer(serializers.Serializer):
         return value
 
 
-class FixErrorsInputSerializer(serializers.Serializer):
+class FixErrorsInputSerializer(StrictSerializer):
     """``POST /api/strategies/{id}/fix_errors/``."""
 
     max_attempts = serializers.IntegerField(default=3, min_value=1, max_value=10)

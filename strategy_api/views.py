@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from algoagent.serializers import reject_body
 from apikeys.services import llm_provider_get
 from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
@@ -165,6 +166,7 @@ class StrategyViewSet(
         filter_backends=[],
     )
     def restore_version(self, request, pk=None, number=None):
+        reject_body(request)
         version = services.strategy_version_restore(
             strategy=self.get_object(), number=int(number), user=request.user
         )
@@ -178,6 +180,7 @@ class StrategyViewSet(
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def validate(self, request, pk=None):
+        reject_body(request)
         return Response(strategy_validate(strategy=self.get_object()))
 
     @extend_schema(

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from algoagent.serializers import StrictSerializer
 from templates_api.models import StrategyTemplate, TemplateCategory
 
 MAX_PARAMETERS = 50
@@ -29,7 +30,7 @@ class NumberField(serializers.Field):
         return value
 
 
-class StrategyTemplateParameterSerializer(serializers.Serializer):
+class StrategyTemplateParameterSerializer(StrictSerializer):
     """One tunable value of the template's spec."""
 
     name = serializers.RegexField(
@@ -78,7 +79,7 @@ class StrategyTemplateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StrategyTemplateInputSerializer(serializers.Serializer):
+class StrategyTemplateInputSerializer(StrictSerializer):
     """Create (all required fields) or update (any subset with PATCH) your own template."""
 
     name = serializers.CharField(max_length=100)
@@ -119,7 +120,7 @@ class StrategyTemplateInputSerializer(serializers.Serializer):
         return value
 
 
-class TemplateInstantiateInputSerializer(serializers.Serializer):
+class TemplateInstantiateInputSerializer(StrictSerializer):
     name = serializers.CharField(
         required=False, max_length=100, help_text="Strategy name (default: the template's)."
     )

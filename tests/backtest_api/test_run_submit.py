@@ -170,6 +170,8 @@ def test_spec_run_stores_normalised_spec_and_compiled_code(api_client, db_backen
 def test_quick_run_needs_code_or_spec_and_a_symbol(api_client, user):
     strategy = make_strategy(user)
     fields = _fields(api_client.post(QUICK, {"strategy": strategy.pk, "symbol": "GOOG"}))
+    assert "Unknown field" in fields["strategy"][0]  # quick_run runs code or a spec only
+    fields = _fields(api_client.post(QUICK, {"symbol": "GOOG"}))
     assert "`code`, `spec`" in fields["non_field_errors"][0]
     assert set(_fields(api_client.post(QUICK, {"code": SMA_CROSS_CODE}))) == {"symbol"}
     assert _nothing_queued()

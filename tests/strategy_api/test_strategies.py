@@ -48,16 +48,15 @@ def test_create_reports_each_invalid_field(api_client, settings):
     assert "1001 bytes" in error["details"]["fields"]["code"][0]
 
 
-def test_tracking_fields_are_read_only(api_client):
+def test_tracking_fields_cannot_be_set_and_are_named(api_client, user):
     response = api_client.post(
         "/api/strategies/",
         {"name": "Sneaky", "total_executions": 99, "latest_return_pct": 1e6, "status": "working"},
     )
-    assert response.status_code == 201
-    body = response.json()
-    assert body["total_executions"] == 0
-    assert body["latest_return_pct"] is None
-    assert body["status"] == "draft"
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["details"]["unknown_fields"] == ["latest_return_pct", "status", "total_executions"]
+    assert not Strategy.objects.filter(owner=user).exists()
 
 
 def test_code_change_creates_new_version_and_resets_status(api_client, user):
