@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -19,12 +20,19 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from algoagent.serializers import REFUSED_FIELD_PREFIXES
+from Backtest import errors as domain
+from Backtest.errors import AlgoAgentError
 
 logger = logging.getLogger("algoagent.errors")
 
 
-class ApiError(exceptions.APIException):
-    """Base for errors the services raise on purpose; carries a code and details."""
+class ApiError(AlgoAgentError):
+    """An error a Django-side service raises on purpose, with the HTTP status it means.
+
+    Domain errors from ``Backtest`` (``DataError``, ``SpecError`` ...) need no wrapping: the
+    handler maps them by family in :func:`domain_error_status`. ``ApiError`` is for what only the
+    web layer knows (a job that was cancelled, a run that already finished ...).
+    """
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "bad_request"
@@ -38,9 +46,7 @@ class ApiError(exceptions.APIException):
         details: dict[str, Any] | None = None,
         status_code: int | None = None,
     ) -> None:
-        super().__init__(detail=message or self.default_detail, code=code or self.default_code)
-        self.error_code = code or self.default_code
-        self.details = details or {}
+        super().__init__(message or self.default_detail, code=code, details=details)
         if status_code is not None:
             self.status_code = status_code
 
@@ -49,6 +55,64 @@ class PayloadTooLarge(ApiError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
     default_detail = "The request body is too large."
+
+
+# Market-data problems, one status per kind wherever they surface (a request checked before it
+# is queued, a job's result, the data API): a symbol nobody has is "not found"; a well-formed
+# request the data cannot answer is 422; malformed input is 400; Yahoo failing is a bad gateway.
+DATA_ERROR_STATUS = {
+    "unknown_symbol": status.HTTP_404_NOT_FOUND,
+    "empty_range": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    "invalid_range": status.HTTP_400_BAD_REQUEST,
+    "invalid_interval": status.HTTP_400_BAD_REQUEST,
+    "invalid_symbol": status.HTTP_400_BAD_REQUEST,
+    "invalid_csv": status.HTTP_400_BAD_REQUEST,
+    "fetch_failed": status.HTTP_502_BAD_GATEWAY,
+}
+# Every other family, most specific first.
+_FAMILY_STATUS: tuple[tuple[type[AlgoAgentError], int], ...] = (
+    (domain.SpecError, status.HTTP_400_BAD_REQUEST),
+    (domain.StrategyError, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (domain.GenerationError, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (domain.SandboxError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (domain.LLMError, status.HTTP_502_BAD_GATEWAY),
+)
+
+
+def domain_error_status(exc: AlgoAgentError) -> int:
+    """The HTTP status of a domain error: the one mapping, used by the API and by job results."""
+    if isinstance(exc, ApiError):
+        return exc.status_code
+    if isinstance(exc, domain.DataError):
+        return DATA_ERROR_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
+    if isinstance(exc, domain.LLMError) and "retry_after_s" in exc.details:
+        return status.HTTP_503_SERVICE_UNAVAILABLE  # every key is cooling down: come back later
+    explicit = getattr(exc, "http_status", None)
+    if isinstance(explicit, int):
+        return explicit
+    for family, code in _FAMILY_STATUS:
+        if isinstance(exc, family):
+            return code
+    return status.HTTP_500_INTERNAL_SERVER_ERROR
+
+
+def domain_error_body(exc: AlgoAgentError) -> tuple[dict[str, Any], dict[str, str]]:
+    """``{"code", "message", "details"}`` of a domain error, and the headers it implies."""
+    details = dict(exc.details)
+    headers: dict[str, str] = {}
+    retry = details.get("retry_after_s")
+    if isinstance(retry, int | float):
+        wait = max(1, math.ceil(retry))
+        details.setdefault("retry_after_seconds", wait)
+        headers["Retry-After"] = str(wait)
+    return {"code": exc.code, "message": exc.message, "details": details}, headers
+
+
+def django_validation_fields(exc: DjangoValidationError) -> dict[str, Any]:
+    """A Django ``ValidationError`` raised by a service as the DRF detail it stands for."""
+    if hasattr(exc, "error_dict"):
+        return {field: list(messages) for field, messages in exc.message_dict.items()}
+    return {"non_field_errors": list(exc.messages)}
 
 
 # DRF exception class -> our stable error code.
@@ -125,6 +189,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = ApiError("A number in the request is out of range.", code="value_out_of_range")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(django_validation_fields(exc))
+
+    if isinstance(exc, AlgoAgentError):
+        body, headers = domain_error_body(exc)
+        set_rollback()
+        return Response({"error": body}, status=domain_error_status(exc), headers=headers)
 
     headers: dict[str, str] = {}
     if isinstance(exc, exceptions.APIException):
@@ -135,8 +206,6 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             if unknown:
                 details["unknown_fields"] = unknown
                 message = f"Unknown or read-only field(s): {', '.join(unknown)}."
-        elif isinstance(exc, ApiError):
-            message, details, code = str(exc.detail), exc.details, exc.error_code
         else:
             code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None)
             code = code or (exc.get_codes() if isinstance(exc.get_codes(), str) else "error")

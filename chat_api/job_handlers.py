@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from algoagent.errors import ApiError
 from chat_api.models import ChatMessage
 from chat_api.serializers import ChatMessageSerializer
 from chat_api.services import chat_reply
@@ -20,9 +19,7 @@ def chat_job(job, ctx: JobContext):
         message = ChatMessage.objects.get(pk=job.input["message_id"], strategy=strategy)
     except (Strategy.DoesNotExist, ChatMessage.DoesNotExist):
         raise JobFailure("not_found", "The strategy no longer exists.", http_status=404) from None
-    try:
-        provider = llm_provider_get(requested=job.input.get("provider"))
-    except ApiError as exc:  # the keys were removed after the message was accepted
-        raise JobFailure(exc.error_code, str(exc.detail), details=exc.details) from None
+    # Raises ProviderUnavailable (422) if the keys were removed after the message was accepted.
+    provider = llm_provider_get(requested=job.input.get("provider"))
     reply = chat_reply(strategy=strategy, message=message, provider=provider, on_event=ctx.event)
     return dict(ChatMessageSerializer(reply).data), 200

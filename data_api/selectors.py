@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from rest_framework import serializers, status
+from rest_framework import status
 
 from algoagent.errors import ApiError
 from Backtest.indicator_registry import (
@@ -20,8 +21,7 @@ from Backtest.indicator_registry import (
     get_indicator,
 )
 from Backtest.indicators import IndicatorInputError, compute_frame
-from Backtest.market_data import DataError, SymbolInfo, list_symbols, load_ohlcv
-from data_api.errors import data_api_error
+from Backtest.market_data import SymbolInfo, list_symbols, load_ohlcv
 from data_api.frames import series_points
 from data_api.models import MarketDataset
 
@@ -125,10 +125,7 @@ def ohlcv_get(
     interval: str | None = None,
 ) -> pd.DataFrame:
     """``ohlcv_load`` for the API: data errors in the error shape, the row limit enforced."""
-    try:
-        frame = ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
-    except DataError as exc:
-        raise data_api_error(exc) from None
+    frame = ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
     return _limited(frame, ohlcv_max_rows(), symbol)
 
 
@@ -157,11 +154,8 @@ def indicator_series(
     try:
         resolved = info.resolve_params(params)
     except IndicatorParameterError as exc:
-        raise serializers.ValidationError({f"params.{exc.param}": [exc.message]}) from None
-    try:
-        frame = ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
-    except DataError as exc:
-        raise data_api_error(exc) from None
+        raise ValidationError({f"params.{exc.param}": [exc.message]}) from None
+    frame = ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
     frame = _limited(frame, indicator_max_rows(), symbol)
     try:
         outputs = compute_frame(info.name, frame, **resolved)

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.utils import timezone
 
+from algoagent.errors import django_validation_fields, domain_error_body, domain_error_status
+from Backtest.errors import AlgoAgentError
 from jobs import services
 from jobs.models import Job, JobStatus
 
@@ -90,6 +93,19 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def job_error(exc: AlgoAgentError | DjangoValidationError) -> tuple[dict[str, Any], int]:
+    """The stored error of a job and the status a waiting client gets: the API's own mapping."""
+    if isinstance(exc, DjangoValidationError):
+        message = "Invalid input."
+        return {
+            "code": "validation_error",
+            "message": message,
+            "details": {"fields": django_validation_fields(exc)},
+        }, 400
+    body, _ = domain_error_body(exc)
+    return body, domain_error_status(exc)
+
+
 def run(job_id: str) -> None:
     """Run the job if it is still queued; every outcome is written to the job."""
     now = timezone.now()
@@ -114,14 +130,14 @@ def run(job_id: str) -> None:
         result, http_status = handler(job, ctx)
     except services.JobCancelled:
         services.job_finish(job=job, status=JobStatus.CANCELLED, message="Cancelled by its owner")
-    except services.JobFailure as exc:
-        error = {"code": exc.code, "message": exc.message, "details": exc.details}
+    except (AlgoAgentError, DjangoValidationError) as exc:
+        error, http_status = job_error(exc)
         services.job_finish(
             job=job,
             status=JobStatus.FAILED,
-            message=exc.message,
+            message=error["message"],
             error=error,
-            result_status=exc.http_status,
+            result_status=http_status,
         )
     except Exception as exc:
         logger.exception("Job %s (%s) crashed", job.pk, job.kind)

@@ -12,15 +12,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from algoagent.errors import ApiError
 from jobs.models import FINISHED_STATUSES, Job, JobEvent, JobStatus
 
 
-class JobFailure(Exception):
+class JobFailure(ApiError):
     """Raised by job handlers for an expected failure with a stable code and HTTP status.
 
     ``http_status`` says what a client waiting on the job (``Prefer: wait``) receives: 422 when
-    the request itself was unusable (e.g. a description that cannot be understood), 503 when an
-    upstream service is unavailable, 500 for our own faults.
+    the request itself was unusable, 404 when what it names is gone, 500 for our own faults.
+    Domain errors (``Backtest.errors``) need no wrapping: the runner maps them like the API does.
     """
 
     def __init__(
@@ -31,11 +32,7 @@ class JobFailure(Exception):
         details: dict[str, Any] | None = None,
         http_status: int = 422,
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details or {}
-        self.http_status = http_status
+        super().__init__(message, code=code, details=details, status_code=http_status)
 
 
 class JobCancelled(BaseException):

@@ -89,7 +89,7 @@ def test_requesting_gemini_without_keys_is_a_clear_422(monkeypatch):
     with pytest.raises(services.ProviderUnavailable) as excinfo:
         services.llm_provider_get(requested="gemini")
     assert excinfo.value.status_code == 422
-    assert "GEMINI_API_KEYS" in str(excinfo.value.detail)
+    assert "GEMINI_API_KEYS" in excinfo.value.message
     assert services.llm_provider_get(requested="auto") is None
 
 

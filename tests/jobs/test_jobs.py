@@ -219,7 +219,7 @@ def test_job_response_returns_result_or_error_when_waiting(user, handlers):
     with pytest.raises(ApiError) as excinfo:
         http.job_response(APIRequestFactory().post("/", HTTP_PREFER="wait=1"), failed)
     assert excinfo.value.status_code == 422
-    assert excinfo.value.error_code == "not_understood"
+    assert excinfo.value.code == "not_understood"
     assert excinfo.value.details["job_id"] == str(failed.pk)
 
 
