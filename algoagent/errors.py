@@ -182,7 +182,7 @@ def unknown_field_names(fields: Any) -> list[str]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: every API error leaves through here in the one shape."""
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, OverflowError):
         # A number in the query too large for the database (e.g. ?strategy=1e308): the request's
         # fault, not ours.

@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "VersionSourceEnum": "strategy_api.models.VersionSource",
         "LlmProviderChoiceEnum": ["auto", "offline", "gemini"],
         "LlmProviderEnum": ["offline", "gemini"],
+        "RunOutcomeStatusEnum": ["success", "no_trades", "failed"],
+        "GenerateStatusEnum": ["success", "fixed", "needs_fixing", "failed", "no_trades"],
     },
 }
 

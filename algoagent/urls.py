@@ -6,14 +6,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from algoagent.views import HealthView
-
 admin.site.site_header = "AlgoAgent administration"
 admin.site.site_title = "AlgoAgent admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/", include("accounts.urls")),
     path("api/", include("chat_api.urls")),
     path("api/backtests/", include("backtest_api.urls")),

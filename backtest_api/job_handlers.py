@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backtest_api.models import BacktestRun
+from backtest_api.payloads import BacktestJobInput
 from backtest_api.serializers import BacktestRunResultSerializer
 from backtest_api.services import backtest_run_execute
 from backtest_api.services.runs import JOB_KIND
@@ -14,7 +15,7 @@ from jobs.services import JobFailure
 def backtest_job(job, ctx: JobContext):
     run = (
         BacktestRun.objects.select_related("owner", "version")
-        .filter(pk=job.input["run_id"], owner=job.owner)
+        .filter(pk=BacktestJobInput.model_validate(job.input).run_id, owner=job.owner)
         .first()
     )
     if run is None:

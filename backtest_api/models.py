@@ -124,6 +124,13 @@ class BacktestRun(models.Model):
     results_file = models.CharField(max_length=500, blank=True)
     execution_time = models.FloatField(null=True, blank=True, help_text="seconds")
     sandbox_layers = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(
+        default=list, blank=True, help_text='[{"code", "message"}] that change how the numbers read'
+    )
+    benchmark = models.JSONField(
+        null=True, blank=True, help_text="Buy & hold of the same bars: {symbol, return_pct, equity}"
+    )
+    bars = models.PositiveIntegerField(null=True, blank=True, help_text="Bars the run used")
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

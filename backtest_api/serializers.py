@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
+from Backtest.pipeline.metrics import metrics_from_stats
 from backtest_api.models import BacktestConfig, BacktestRun
-from backtest_api.services.compare import MAX_COMPARE
-from production_api.serializers import PreflightBacktestConfigSerializer
+from backtest_api.request import BacktestSettingsSerializer
+from backtest_api.services.compare import DEFAULT_RANK_BY, MAX_COMPARE, RANKABLE
 
 
 class BlankAsNullCharField(serializers.CharField):
@@ -19,41 +22,6 @@ class BlankAsNullCharField(serializers.CharField):
 
     def to_representation(self, value):
         return value or None
-
-
-# --- settings ---------------------------------------------------------------------------------
-class BacktestSettingsSerializer(PreflightBacktestConfigSerializer):
-    """Backtest settings without defaults: only the fields sent are set (or override a config).
-
-    The range checks (cash > 0, 0 <= commission < 0.2, 0 <= spread < 0.2, 0 < margin <= 1,
-    start <= end, a known interval) are those of ``/api/production/backtests/validate-config/``.
-    """
-
-    symbol = serializers.CharField(
-        required=False, max_length=64, help_text="A bundled, cached or uploaded symbol."
-    )
-    start = serializers.DateField(required=False, allow_null=True)
-    end = serializers.DateField(required=False, allow_null=True)
-    interval = serializers.CharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=8,
-        help_text="Bar size, e.g. 1d, 1wk, 1h; null: the data's own.",
-    )
-    cash = serializers.FloatField(required=False)
-    commission = serializers.FloatField(required=False, help_text="Fraction of trade value.")
-    spread = serializers.FloatField(required=False, help_text="Fraction of the price.")
-    margin = serializers.FloatField(required=False, help_text="1 = no leverage, 0.02 = 50:1.")
-    trade_on_close = serializers.BooleanField(required=False)
-    hedging = serializers.BooleanField(required=False)
-    exclusive_orders = serializers.BooleanField(required=False)
-    finalize_trades = serializers.BooleanField(
-        required=False, help_text="Close trades still open at the end, so they count."
-    )
-
-    def validate_interval(self, value: str | None) -> str | None:
-        return super().validate_interval(value) if value else None
 
 
 class BacktestConfigInputSerializer(BacktestSettingsSerializer):
@@ -212,6 +180,17 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
     plot_url = serializers.SerializerMethodField()
     trades_url = serializers.SerializerMethodField()
     stats = serializers.DictField(help_text="Every backtesting.py statistic of the run.")
+    metrics = serializers.SerializerMethodField(
+        help_text="The statistics under names whose suffix is the unit (*_pct percent, *_s "
+        "seconds, money in the account currency); see the Metrics schema."
+    )
+    warnings = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text='[{"code", "message"}]: no_trades, insufficient_cash, data_gaps, ...',
+    )
+    benchmark = serializers.JSONField(
+        allow_null=True, help_text="Buy & hold of the same bars: {symbol, return_pct, equity}."
+    )
     code = BlankAsNullCharField(help_text="The code run, for inline code and specs.")
     spec = serializers.JSONField(allow_null=True, help_text="The normalised spec, if any.")
     results_file = BlankAsNullCharField()
@@ -221,13 +200,20 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
             *BacktestRunListSerializer.Meta.fields,
             "code",
             "spec",
+            "bars",
+            "metrics",
             "stats",
+            "warnings",
+            "benchmark",
             "plot_url",
             "trades_url",
             "results_file",
             "sandbox_layers",
         ]
         read_only_fields = fields
+
+    def get_metrics(self, run: BacktestRun) -> dict[str, Any]:
+        return metrics_from_stats(run.stats or {})
 
     def get_plot_url(self, run: BacktestRun) -> str | None:
         return reverse("backtest-plot", args=[run.pk]) if run.plot_file else None
@@ -297,23 +283,52 @@ def _parse_ids(value: str) -> list[int]:
         return [int(part) for part in value.split(",") if part.strip()]
     except ValueError:
         raise serializers.ValidationError(
-            "Give run ids separated by commas, e.g. `ids=3,5,8`."
+            "Give ids separated by commas, e.g. `ids=3,5,8`."
         ) from None
 
 
+RANK_HELP = (
+    "The metric that orders `ranking` (default return_pct): "
+    + ", ".join(RANKABLE)
+    + ". Final equity depends on each run's cash and is never ranked."
+)
+
+
 class CompareQuerySerializer(serializers.Serializer):
-    ids = serializers.CharField(help_text=f"2 to {MAX_COMPARE} run ids, comma-separated: 3,5,8.")
+    ids = serializers.CharField(
+        required=False, default="", help_text="Backtest run ids, comma-separated: 3,5,8."
+    )
+    execution_ids = serializers.CharField(
+        required=False, default="", help_text="Strategy execution ids, comma-separated."
+    )
+    rank_by = serializers.ChoiceField(
+        choices=RANKABLE, default=DEFAULT_RANK_BY, help_text=RANK_HELP
+    )
 
     def validate_ids(self, value: str) -> list[int]:
+        return _parse_ids(value)
+
+    def validate_execution_ids(self, value: str) -> list[int]:
         return _parse_ids(value)
 
 
 class CompareInputSerializer(StrictSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
-        allow_empty=False,
+        required=False,
+        default=list,
         max_length=MAX_COMPARE,
-        help_text="The other runs to compare this one with.",
+        help_text="Other backtest runs to compare this one with.",
+    )
+    execution_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=MAX_COMPARE,
+        help_text="Strategy executions to compare this run with.",
+    )
+    rank_by = serializers.ChoiceField(
+        choices=RANKABLE, default=DEFAULT_RANK_BY, help_text=RANK_HELP
     )
 
 
@@ -323,22 +338,26 @@ class ComparePeriodSerializer(serializers.Serializer):
 
 
 class CompareRowSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["backtest", "execution"])
     id = serializers.IntegerField()
+    key = serializers.CharField(help_text="kind:id, unique across both kinds.")
     label = serializers.CharField()
     source = serializers.CharField(help_text=SOURCE_HELP)
     strategy = serializers.IntegerField(allow_null=True)
     version = serializers.IntegerField(allow_null=True)
     symbol = serializers.CharField()
     interval = serializers.CharField(allow_null=True)
+    cash = serializers.FloatField(allow_null=True, help_text="Starting cash, account currency.")
     period = ComparePeriodSerializer(help_text="The bars the run covered.")
-    status = serializers.CharField(help_text=STATUS_HELP)
+    status = serializers.CharField()
     success = serializers.BooleanField(allow_null=True)
     metrics = serializers.DictField(
         child=serializers.FloatField(allow_null=True),
-        help_text="Return [%], Buy & Hold Return [%], Sharpe Ratio, Sortino Ratio, "
-        "Max. Drawdown [%], # Trades, Win Rate [%], Profit Factor, Exposure Time [%], "
-        "Equity Final [$].",
+        help_text="return_pct, cagr_pct, buy_hold_return_pct, sharpe_ratio, sortino_ratio, "
+        "calmar_ratio, max_drawdown_pct, num_trades, win_rate_pct, profit_factor, exposure_pct, "
+        "equity_final (*_pct in percent; equity in the account currency).",
     )
+    url = serializers.CharField(help_text="The run's detail (equity curve, trades).")
 
 
 class CompareBestSerializer(serializers.Serializer):
@@ -346,14 +365,18 @@ class CompareBestSerializer(serializers.Serializer):
     better = serializers.ChoiceField(
         choices=["higher", "closer_to_zero"],
         allow_null=True,
-        help_text="null: the metric has no best (market or activity, not quality).",
+        help_text="null: no best (market, activity or cash-dependent, not quality).",
     )
-    run_ids = serializers.ListField(
-        child=serializers.IntegerField(), help_text="The best run(s); ties share it."
+    run_keys = serializers.ListField(
+        child=serializers.CharField(), help_text="The best run(s) (kind:id); ties share it."
     )
 
 
 class CompareResultSerializer(serializers.Serializer):
+    rank_by = serializers.CharField()
+    ranking = serializers.ListField(
+        child=serializers.CharField(), help_text="Run keys, best first by `rank_by`."
+    )
     runs = CompareRowSerializer(many=True)
     best = CompareBestSerializer(many=True)
 

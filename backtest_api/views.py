@@ -282,7 +282,7 @@ class BacktestRunViewSet(
 
     # --- comparing ------------------------------------------------------------------------------
     @extend_schema(
-        summary="Compare 2 to 10 of your runs side by side, with the best run per metric",
+        summary="Compare 2 to 10 of your runs (backtests and executions), ranked by a metric",
         parameters=[CompareQuerySerializer],
         responses={200: CompareResultSerializer},
     )
@@ -290,7 +290,7 @@ class BacktestRunViewSet(
     def compare(self, request):
         query = CompareQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        result = services.backtest_run_compare(user=request.user, ids=query.validated_data["ids"])
+        result = services.backtest_run_compare(user=request.user, **query.validated_data)
         return Response(CompareResultSerializer(result).data)
 
     @extend_schema(
@@ -309,6 +309,11 @@ class BacktestRunViewSet(
     def compare_with(self, request, pk=None):
         data = CompareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ids = [int(pk), *data.validated_data["ids"]]
-        result = services.backtest_run_compare(user=request.user, ids=ids)
+        params = data.validated_data
+        result = services.backtest_run_compare(
+            user=request.user,
+            ids=[int(pk), *params["ids"]],
+            execution_ids=params["execution_ids"],
+            rank_by=params["rank_by"],
+        )
         return Response(CompareResultSerializer(result).data)

@@ -11,7 +11,6 @@ change, leaves the strategy in status "draft" until it is validated or run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,20 +27,15 @@ from Backtest.strategy_generator import extract_code
 from Backtest.validation import validate_code
 from chat_api.models import ChatMessage, ChatRole
 from chat_api.selectors import chat_history
+from jobs.events import EventSink, no_events
 from jobs.models import Job
 from jobs.services import job_submit
 from strategy_api.models import Strategy, StrategyExecution, VersionSource
-from strategy_api.services.generation import llm_job_failure
 from strategy_api.services.strategies import strategy_version_create
 
-EventSink = Callable[..., None]
 HISTORY_MESSAGES = 10
 _EXAMPLES_SHOWN = 8
 _CLASS = re.compile(r"^\s*class\s+\w+", re.M)
-
-
-def _noop(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 def chat_message_submit(
@@ -68,7 +62,7 @@ def chat_reply(
     strategy: Strategy,
     message: ChatMessage,
     provider: LLMProvider | None,
-    on_event: EventSink = _noop,
+    on_event: EventSink = no_events,
 ) -> ChatMessage:
     """Answer ``message`` with an assistant message (offline when ``provider`` is None).
 
@@ -216,7 +210,7 @@ def _llm_reply(
             provider=provider.name,
             data={"error": exc.to_dict(), "llm_failed": True},
         )
-        raise llm_job_failure(exc) from None
+        raise
     on_event("answered", "The model answered", progress=70)
     text = (response.text or "").strip()
     fields = {"provider": response.provider, "key_alias": response.key_alias or ""}

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from algoagent.errors import ApiError
+from algoagent.schemas import ApiModel
 from jobs.models import FINISHED_STATUSES, Job, JobEvent, JobStatus
 
 
@@ -83,7 +84,7 @@ def job_submit(
     *,
     owner: AbstractBaseUser,
     kind: str,
-    input: dict[str, Any],
+    input: dict[str, Any] | ApiModel,
     strategy=None,
 ) -> Job:
     """Create a job and enqueue its task so that neither exists without the other.
@@ -93,6 +94,8 @@ def job_submit(
     """
     from jobs.tasks import run_job  # the task module imports the runner, which imports us
 
+    if isinstance(input, ApiModel):  # a typed payload (``<app>/payloads.py``)
+        input = input.to_json()
     with transaction.atomic():
         job = Job.objects.create(owner=owner, kind=kind, input=input, strategy=strategy)
         job_event_add(job=job, kind="queued", message=f"{kind} job queued", progress=0)

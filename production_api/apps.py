@@ -6,3 +6,7 @@ class ProductionApiConfig(AppConfig):
 
     name = "production_api"
     verbose_name = "Production checks"
+
+    def ready(self) -> None:
+        # The sandbox-test job handler registers itself with the runner.
+        from production_api import job_handlers  # noqa: F401

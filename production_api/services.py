@@ -1,203 +1,123 @@
-"""Pre-flight checks: spec and code validation, a sandbox smoke test, backtest settings.
+"""Pre-flight checks: a sandbox smoke test (a job) and backtest settings against the data.
 
-Nothing here is stored; every check reports what really happened (the sandbox test runs the
-code for real on a short window of bars).
+Spec and code validation live with the strategies (``strategy_api.services.specs``); this app
+only answers the pre-flight endpoints. The sandbox test runs the code for real, through the one
+backtest pipeline, on the last N bars.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from rest_framework import serializers
 
-from algoagent.errors import ApiError
-from Backtest.market_data import DataError, iso_utc
-from Backtest.spec import (
-    SPEC_VERSION,
-    CompileError,
-    SpecValidationError,
-    StrategySpec,
-    compile_spec,
-    validate_spec,
-)
-from Backtest.validation import validate_code
+from Backtest.pipeline import BacktestRequest
+from backtest_api import pipeline
 from data_api import selectors as data_selectors
-from strategy_api import engine
+from jobs.models import Job
+from jobs.services import job_submit
+from production_api.payloads import SandboxTestJobInput, SandboxTestResult
+from strategy_api.services.specs import code_validate, spec_compile
+
+JOB_KIND = "sandbox_test"
 
 
-def spec_validate(*, data: Any, field_prefix: str = "") -> StrategySpec:
-    """Validate spec JSON; problems become a 400 with dotted paths under ``details.fields``.
-
-    ``field_prefix`` locates the spec inside a larger body (``"spec."``); problems with the
-    spec as a whole go under the prefix itself, or ``non_field_errors`` without one.
-    """
-    try:
-        return validate_spec(data)
-    except SpecValidationError as exc:
-        fields: dict[str, list[str]] = {}
-        for error in exc.errors:
-            if error["field"]:
-                key = f"{field_prefix}{error['field']}"
-            else:
-                key = field_prefix.rstrip(".") or "non_field_errors"
-            fields.setdefault(key, []).append(error["message"])
-        raise serializers.ValidationError(fields) from None
-
-
-def spec_normalised(spec: StrategySpec) -> dict[str, Any]:
-    """The canonical JSON of a validated spec (aliases resolved, defaults filled, no nulls)."""
-    return spec.model_dump(mode="json", exclude_none=True)
-
-
-def spec_check(*, data: Any) -> dict[str, Any]:
-    """``{"valid": true, "spec": normalised, "schema_version"}`` or a 400 (see spec_validate)."""
-    spec = spec_validate(data=data)
-    return {"valid": True, "spec": spec_normalised(spec), "schema_version": SPEC_VERSION}
+def _not_run(request: BacktestRequest, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    first = next(f for f in findings if f["severity"] == "error")
+    return SandboxTestResult(
+        symbol=request.symbol,
+        bars=0,
+        start=None,
+        end=None,
+        ran=False,
+        success=False,
+        status="failed",
+        no_trades=False,
+        num_trades=None,
+        return_pct=None,
+        win_rate=None,
+        max_drawdown=None,
+        error_type="validation_error",
+        error_message=first["message"],
+        error_line=first["line"],
+        execution_time=0.0,
+        sandbox_layers=[],
+        warnings=[],
+        findings=findings,
+    ).to_json()
 
 
-def code_validate(*, code: str) -> dict[str, Any]:
-    """The static validator's findings for ``code`` (nothing is executed)."""
-    report = validate_code(code, max_bytes=settings.STRATEGY_CODE_MAX_BYTES)
-    findings = [finding.to_dict() for finding in report.findings]
-    errors = sum(1 for f in findings if f["severity"] == "error")
-    return {
-        "valid": report.ok,
-        "strategy_class": report.strategy_class,
-        "errors": errors,
-        "warnings": len(findings) - errors,
-        "findings": findings,
-    }
-
-
-def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[StrategySpec, str]:
-    """Validate and compile spec JSON to backtesting.py code."""
-    spec = spec_validate(data=data, field_prefix=field_prefix)
-    try:
-        return spec, compile_spec(spec)
-    except CompileError as exc:
-        raise ApiError(str(exc), code="compile_failed", status_code=422) from None
-
-
-def strategy_sandbox_test(
+def strategy_sandbox_test_submit(
     *,
     user: AbstractBaseUser,
+    request: BacktestRequest,
     code: str | None = None,
     spec: dict[str, Any] | None = None,
-    symbol: str = "GOOG",
-    bars: int = 250,
-    cash: float = 10_000,
-) -> dict[str, Any]:
-    """Run code (or a spec, compiled) in the sandbox on the last ``bars`` bars of ``symbol``.
+) -> Job | dict[str, Any]:
+    """Queue a real sandbox run of code (or a compiled spec) on ``request``'s last bars.
 
-    The answer is the run's real outcome. Code the static validator rejects is not run: the
-    outcome is then a ``validation_error`` with the first error's line, and ``ran`` is false.
-    Data is read at the symbol's native interval, so every symbol works; trades still open
-    at the end are closed and counted (``finalize_trades``).
+    Code the static validator rejects is not run: the answer is then returned at once, with
+    ``ran`` false and the first error's line. Everything the data can refuse is refused here.
     """
     if spec is not None:
         _, code = spec_compile(data=spec, field_prefix="spec.")
     code = code or ""
-    try:
-        frame = data_selectors.ohlcv_load(user=user, symbol=symbol)
-    except DataError as exc:
-        raise serializers.ValidationError({"symbol": [exc.message]}) from None
-    window = frame.iloc[-bars:]
-    outcome: dict[str, Any] = {
-        "symbol": symbol.strip().upper(),
-        "bars": len(window),
-        "start": iso_utc(window.index[0]),
-        "end": iso_utc(window.index[-1]),
-    }
     check = code_validate(code=code)
     if not check["valid"]:
-        first = next(f for f in check["findings"] if f["severity"] == "error")
-        return {
-            **outcome,
-            "ran": False,
-            "success": False,
-            "no_trades": False,
-            "num_trades": None,
-            "return_pct": None,
-            "win_rate": None,
-            "max_drawdown": None,
-            "error_type": "validation_error",
-            "error_message": first["message"],
-            "error_line": first["line"],
-            "execution_time": 0.0,
-            "sandbox_layers": [],
-            "findings": check["findings"],
-        }
-    # finalize_trades: on a short window the last trade is often still open; count it.
-    result = engine.executor_get().execute_bot(
-        code=code,
-        data=window,
-        test_symbol=outcome["symbol"],
-        cash=cash,
-        plot=False,
-        finalize_trades=True,
+        return _not_run(request, check["findings"])
+    pipeline.backtest_request_check(owner=user, request=request)
+    return job_submit(
+        owner=user,
+        kind=JOB_KIND,
+        input=SandboxTestJobInput(code=code, request=request, findings=check["findings"]),
     )
-    return {
-        **outcome,
-        "ran": True,
-        "success": result.success,
-        "no_trades": result.no_trades,
-        "num_trades": result.num_trades,
-        "return_pct": result.return_pct,
-        "win_rate": result.win_rate,
-        "max_drawdown": result.max_drawdown,
-        "error_type": result.error_type,
-        "error_message": result.error_message,
-        "error_line": result.error_line,
-        "execution_time": result.execution_time,
-        "sandbox_layers": result.sandbox_layers,
-        "findings": check["findings"],
-    }
 
 
-# Which request field a market-data problem belongs to.
-_DATA_ERROR_FIELDS = {
-    "unknown_symbol": ["symbol"],
-    "invalid_symbol": ["symbol"],
-    "empty_range": ["start", "end"],
-    "invalid_range": ["end"],
-    "invalid_interval": ["interval"],
-}
-
-
-def backtest_config_validate(
-    *,
-    user: AbstractBaseUser,
-    symbol: str,
-    start: Any = None,
-    end: Any = None,
-    interval: str = "1d",
-    **options: Any,
+def strategy_sandbox_test_run(
+    *, owner: AbstractBaseUser, payload: SandboxTestJobInput, on_event=None
 ) -> dict[str, Any]:
-    """Check that a backtest configuration would find data; report the symbol and bar count.
+    """The sandbox test's job: one run through the pipeline, answered as ``SandboxTestResult``."""
+    request = payload.request
+    outcome = pipeline.backtest_execute(
+        owner=owner,
+        request=request,
+        code=payload.code,
+        **({"on_event": on_event} if on_event else {}),
+    )
+    result = outcome.result
+    return SandboxTestResult(
+        symbol=request.symbol,
+        bars=outcome.bars,
+        start=outcome.first_bar,
+        end=outcome.last_bar,
+        ran=True,
+        success=result.success,
+        status=outcome.status,
+        no_trades=result.success and not result.num_trades,
+        num_trades=result.num_trades,
+        return_pct=result.return_pct,
+        win_rate=result.win_rate,
+        max_drawdown=result.max_drawdown,
+        error_type=result.error_type,
+        error_message=result.error_message,
+        error_line=result.error_line,
+        execution_time=result.execution_time,
+        sandbox_layers=result.sandbox_layers,
+        warnings=outcome.warnings_json(),
+        findings=payload.findings,
+    ).to_json()
 
-    ``options`` (cash, commission ...) were range-checked by the input serializer; they are
-    echoed back in ``config``.
-    """
-    try:
-        frame = data_selectors.ohlcv_load(
-            user=user, symbol=symbol, start=start, end=end, interval=interval
-        )
-    except DataError as exc:
-        names = _DATA_ERROR_FIELDS.get(exc.code, ["symbol"])
-        raise serializers.ValidationError({name: [exc.message] for name in names}) from None
-    info = data_selectors.symbol_info_get(user=user, symbol=symbol)
-    config = {
-        "symbol": symbol,
-        "start": start.isoformat() if start else None,
-        "end": end.isoformat() if end else None,
-        "interval": interval,
-        **options,
-    }
+
+def backtest_config_validate(*, user: AbstractBaseUser, request: BacktestRequest) -> dict[str, Any]:
+    """Check that a backtest configuration would find data; report the symbol and bar count."""
+    bars = pipeline.backtest_request_check(owner=user, request=request)
+    info = data_selectors.symbol_info_get(user=user, symbol=request.symbol)
+    config = request.to_json()
+    for name in ("last_bars", "plot"):
+        config.pop(name, None)
     return {
         "valid": True,
         "symbol_info": info.to_dict() if info else None,
-        "bars": len(frame),
+        "bars": bars,
         "config": config,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -10,16 +11,20 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from Backtest.spec import spec_json_schema
+from backtest_api.request import request_from
+from jobs.http import PREFER_WAIT_HEADER, job_response
+from jobs.serializers import JobAcceptedSerializer
 from production_api import services
+from production_api.payloads import SandboxTestResult
 from production_api.serializers import (
     PreflightBacktestConfigSerializer,
     PreflightBacktestResultSerializer,
     PreflightCodeInputSerializer,
     PreflightCodeResultSerializer,
     PreflightSandboxInputSerializer,
-    PreflightSandboxResultSerializer,
     PreflightSpecResultSerializer,
 )
+from strategy_api.services import specs
 
 
 class PreflightStrategyViewSet(viewsets.ViewSet):
@@ -37,7 +42,7 @@ class PreflightStrategyViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["post"], url_path="validate-schema")
     def validate_schema(self, request):
-        return Response(services.spec_check(data=request.data))
+        return Response(specs.spec_check(data=request.data))
 
     @extend_schema(
         summary="JSON Schema (draft 2020-12) of the canonical strategy spec",
@@ -56,12 +61,19 @@ class PreflightStrategyViewSet(viewsets.ViewSet):
     def validate_code(self, request):
         data = PreflightCodeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.code_validate(**data.validated_data))
+        return Response(specs.code_validate(**data.validated_data))
 
     @extend_schema(
-        summary="Run code or a spec in the sandbox on the last N bars; the real outcome",
+        summary="Run code or a spec in the sandbox on the last N bars; the real outcome (a job)",
+        description=(
+            "A job like every run: without a `Prefer` header it waits up to 30 s (setting "
+            "`BACKTEST_QUICK_RUN_WAIT_SECONDS`) and answers the outcome; `Prefer: wait=N` sets "
+            "the wait (0: 202 at once). Code the static validator refuses answers at once with "
+            "`ran` false."
+        ),
         request=PreflightSandboxInputSerializer,
-        responses={200: PreflightSandboxResultSerializer},
+        parameters=[PREFER_WAIT_HEADER],
+        responses={200: SandboxTestResult, 202: JobAcceptedSerializer},
     )
     @action(
         detail=False,
@@ -73,8 +85,16 @@ class PreflightStrategyViewSet(viewsets.ViewSet):
     def sandbox_test(self, request):
         data = PreflightSandboxInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.strategy_sandbox_test(user=request.user, **data.validated_data)
-        return Response(PreflightSandboxResultSerializer(result).data)
+        params = data.validated_data
+        backtest = request_from(params, last_bars=params["bars"], finalize_trades=True, plot=False)
+        submitted = services.strategy_sandbox_test_submit(
+            user=request.user, request=backtest, code=params.get("code"), spec=params.get("spec")
+        )
+        if isinstance(submitted, dict):  # refused by static validation: nothing to run
+            return Response(submitted)
+        return job_response(
+            request, submitted, default_wait=settings.BACKTEST_QUICK_RUN_WAIT_SECONDS
+        )
 
 
 class PreflightBacktestViewSet(viewsets.ViewSet):
@@ -89,5 +109,7 @@ class PreflightBacktestViewSet(viewsets.ViewSet):
     def validate_config(self, request):
         data = PreflightBacktestConfigSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.backtest_config_validate(user=request.user, **data.validated_data)
+        result = services.backtest_config_validate(
+            user=request.user, request=request_from(data.validated_data)
+        )
         return Response(PreflightBacktestResultSerializer(result).data)

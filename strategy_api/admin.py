@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from Backtest.pipeline import BacktestRequest
 from jobs.services import job_submit
 from strategy_api import services
 from strategy_api.models import (
@@ -14,6 +15,7 @@ from strategy_api.models import (
     StrategyFixAttempt,
     StrategyVersion,
 )
+from strategy_api.payloads import ExecuteJobInput
 
 _CODE_STYLE = (
     "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; "
@@ -186,11 +188,11 @@ class StrategyAdmin(admin.ModelAdmin):
             job_submit(
                 owner=strategy.owner,
                 kind="execute",
-                input={
-                    "strategy_id": strategy.pk,
-                    "version": strategy.current_version,
-                    "params": {"symbol": "GOOG", "cash": 10_000, "commission": 0.0},
-                },
+                input=ExecuteJobInput(
+                    strategy_id=strategy.pk,
+                    version=strategy.current_version,
+                    request=BacktestRequest.build(symbol="GOOG"),
+                ),
                 strategy=strategy,
             )
             started += 1

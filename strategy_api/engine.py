@@ -1,104 +1,10 @@
-"""Adapts Django settings to the ``Backtest`` domain package (settings in, plain objects out).
-
-One ``BotExecutor`` (and so one warm sandbox server) per process, created on first use.
-"""
+"""Serving a run's saved Bokeh plot (HTML written by untrusted code) safely."""
 
 from __future__ import annotations
 
-import atexit
 import re
-import threading
-from pathlib import Path
-from typing import Any
 
-import pandas as pd
-from django.conf import settings
-
-from Backtest.bot_executor import BotExecutor
-
-_lock = threading.Lock()
-_executors: dict[tuple, BotExecutor] = {}
-
-
-def sandbox_work_dir() -> Path:
-    return Path(settings.SANDBOX_WORK_DIR)
-
-
-def executor_get() -> BotExecutor:
-    """The process's executor for the current sandbox settings (started lazily)."""
-    key = (
-        str(sandbox_work_dir()),
-        settings.SANDBOX_POOL_SIZE,
-        settings.SANDBOX_TIMEOUT_SECONDS,
-        settings.SANDBOX_MEMORY_MB,
-        tuple(settings.SANDBOX_REQUIRE_LAYERS),
-    )
-    with _lock:
-        executor = _executors.get(key)
-        if executor is None:
-            sandbox_work_dir().mkdir(parents=True, exist_ok=True)
-            executor = BotExecutor(
-                work_root=sandbox_work_dir(),
-                pool_size=settings.SANDBOX_POOL_SIZE,
-                timeout_s=settings.SANDBOX_TIMEOUT_SECONDS,
-                memory_mb=settings.SANDBOX_MEMORY_MB,
-                require_layers=settings.SANDBOX_REQUIRE_LAYERS,
-            )
-            _executors[key] = executor
-        return executor
-
-
-@atexit.register
-def _close_executors() -> None:
-    for executor in list(_executors.values()):
-        executor.close()
-
-
-def market_data_load(
-    *,
-    symbol: str,
-    start: Any = None,
-    end: Any = None,
-    interval: str | None = None,
-    user=None,
-) -> pd.DataFrame:
-    """OHLCV from the user's uploads, the bundled data or the on-disk cache; never downloads.
-
-    ``interval`` None means the data's own bar size (GOOG daily, EURUSD hourly, BTCUSD monthly).
-    """
-    from data_api.selectors import ohlcv_load
-
-    return ohlcv_load(user=user, symbol=symbol, start=start, end=end, interval=interval)
-
-
-def market_data_check(
-    *,
-    symbol: str,
-    start: Any = None,
-    end: Any = None,
-    interval: str | None = None,
-    user=None,
-    field: str = "symbol",
-):
-    """Fail fast (400 naming the field) when the symbol or range cannot be served."""
-    from rest_framework import serializers
-
-    from Backtest.market_data import (
-        DataError,
-        EmptyRangeError,
-        InvalidIntervalError,
-        InvalidRangeError,
-    )
-
-    try:
-        return market_data_load(symbol=symbol, start=start, end=end, interval=interval, user=user)
-    except (EmptyRangeError, InvalidRangeError) as exc:
-        raise serializers.ValidationError({"start": [str(exc)], "end": [str(exc)]}) from None
-    except InvalidIntervalError as exc:
-        raise serializers.ValidationError({"interval": [str(exc)]}) from None
-    except DataError as exc:
-        raise serializers.ValidationError({field: [str(exc)]}) from None
-
+from backtest_api.executor import sandbox_work_dir
 
 _BOKEH_CDN = re.compile(
     r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(\.min)?\.js"
@@ -125,37 +31,3 @@ def plot_html(*, plot_file: str, static_url: str) -> bytes | None:
 
 # An opaque-origin sandbox keeps the plot's scripts away from the API's cookies and requests.
 PLOT_CSP = "sandbox allow-scripts"
-
-
-def run_file_relative(path: str | None) -> str:
-    """A run's file (results JSON, plot) as stored: relative to the sandbox work dir, or ""."""
-    if not path:
-        return ""
-    try:
-        return str(Path(path).resolve().relative_to(sandbox_work_dir().resolve()))
-    except ValueError:
-        return ""
-
-
-def execution_result_fields(result: Any) -> dict[str, Any]:
-    """The columns a ``StrategyExecution`` and a ``BacktestRun`` both keep of an ExecutionResult."""
-    return {
-        "success": result.success,
-        "no_trades": result.no_trades,
-        "return_pct": result.return_pct,
-        "num_trades": result.num_trades,
-        "win_rate": result.win_rate,
-        "sharpe_ratio": result.sharpe_ratio,
-        "max_drawdown": result.max_drawdown,
-        "stats": result.stats,
-        "trades": result.trades,
-        "trades_total": result.trades_total or len(result.trades),
-        "equity_curve": result.equity_curve,
-        "results_file": run_file_relative(result.results_file),
-        "plot_file": run_file_relative(result.plot_file),
-        "execution_time": result.execution_time,
-        "error_type": result.error_type or "",
-        "error_message": result.error_message or "",
-        "error_line": result.error_line,
-        "sandbox_layers": result.sandbox_layers,
-    }

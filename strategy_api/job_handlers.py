@@ -1,30 +1,30 @@
-"""Job handlers of the strategy actions: thin adapters from a Job's input to the services."""
+"""Job handlers of the strategy actions: thin adapters from a typed job input to the services."""
 
 from __future__ import annotations
 
 from jobs.runner import JobContext, register
 from jobs.services import JobFailure
 from strategy_api.models import Strategy
+from strategy_api.payloads import ExecuteJobInput, FixErrorsJobInput, GenerateJobInput
 from strategy_api.services.executions import execution_payload, strategy_execute
 
 
-def _strategy(job) -> Strategy:
+def _strategy(job, strategy_id: int) -> Strategy:
     try:
-        return Strategy.objects.get(pk=job.input["strategy_id"], owner=job.owner)
+        return Strategy.objects.get(pk=strategy_id, owner=job.owner)
     except Strategy.DoesNotExist:
         raise JobFailure("not_found", "The strategy no longer exists.", http_status=404) from None
 
 
 @register("execute")
 def execute_job(job, ctx: JobContext):
-    strategy = _strategy(job)
-    version = strategy.versions.filter(number=job.input.get("version")).first()
+    payload = ExecuteJobInput.model_validate(job.input)
+    strategy = _strategy(job, payload.strategy_id)
+    version = strategy.versions.filter(number=payload.version).first()
+    if version is None:
+        raise JobFailure("not_found", "That version no longer exists.", http_status=404)
     execution = strategy_execute(
-        strategy=strategy,
-        version=version,
-        params=job.input["params"],
-        job=job,
-        on_event=ctx.event,
+        strategy=strategy, version=version, request=payload.request, job=job, on_event=ctx.event
     )
     return execution_payload(execution), 200
 
@@ -34,10 +34,19 @@ def generate_job(job, ctx: JobContext):
     from apikeys.services import llm_provider_get
     from strategy_api.services.generation import strategy_generate
 
-    params = dict(job.input)
-    provider = llm_provider_get(requested=params.pop("provider", None))
+    payload = GenerateJobInput.model_validate(job.input)
+    provider = llm_provider_get(requested=payload.provider)
     result = strategy_generate(
-        owner=job.owner, provider=provider, job=job, on_event=ctx.event, **params
+        owner=job.owner,
+        description=payload.description,
+        name=payload.name,
+        provider=provider,
+        auto_fix=payload.auto_fix,
+        execute_after_generation=payload.execute_after_generation,
+        max_fix_attempts=payload.max_fix_attempts,
+        request=payload.request,
+        job=job,
+        on_event=ctx.event,
     )
     return result, 201
 
@@ -45,22 +54,20 @@ def generate_job(job, ctx: JobContext):
 @register("fix_errors")
 def fix_errors_job(job, ctx: JobContext):
     from apikeys.services import llm_provider_get
-    from Backtest.llm import LLMError
     from strategy_api.services.fixes import strategy_fix_errors
-    from strategy_api.services.generation import llm_job_failure, strategy_fix_payload
+    from strategy_api.services.generation import strategy_fix_payload
 
-    strategy = _strategy(job)
-    provider = llm_provider_get(requested=job.input.get("provider"))
-    try:
-        outcome = strategy_fix_errors(
-            strategy=strategy,
-            max_attempts=job.input.get("max_attempts", 3),
-            provider=provider,
-            run=job.input.get("run") or None,
-            require_trades=job.input.get("require_trades", False),
-            job=job,
-            on_event=ctx.event,
-        )
-    except LLMError as exc:
-        raise llm_job_failure(exc) from None
+    payload = FixErrorsJobInput.model_validate(job.input)
+    strategy = _strategy(job, payload.strategy_id)
+    provider = llm_provider_get(requested=payload.provider)
+    outcome = strategy_fix_errors(
+        strategy=strategy,
+        request=payload.request,
+        max_attempts=payload.max_attempts,
+        provider=provider,
+        require_trades=payload.require_trades,
+        allow_semantic_changes=payload.allow_semantic_changes,
+        job=job,
+        on_event=ctx.event,
+    )
     return strategy_fix_payload(strategy=strategy, outcome=outcome), 200

@@ -162,6 +162,13 @@ class StrategyExecution(models.Model):
     stdout = models.TextField(blank=True)
     stderr = models.TextField(blank=True)
     sandbox_layers = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(
+        default=list, blank=True, help_text='[{"code", "message"}] that change how the numbers read'
+    )
+    benchmark = models.JSONField(
+        null=True, blank=True, help_text="Buy & hold of the same bars: {symbol, return_pct, equity}"
+    )
+    bars = models.PositiveIntegerField(null=True, blank=True, help_text="Bars the run used")
 
     class Meta:
         ordering = ["-timestamp", "-id"]
@@ -200,6 +207,10 @@ class StrategyFixAttempt(models.Model):
     provider = models.CharField(max_length=32, blank=True)
     key_alias = models.CharField(max_length=64, blank=True)
     duration = models.FloatField(null=True, blank=True, help_text="seconds")
+    semantic_change = models.BooleanField(
+        null=True, blank=True, help_text="The fix changed what the strategy does (None: unknown)"
+    )
+    changes = models.JSONField(default=list, blank=True, help_text="What the fix changed, in words")
 
     class Meta:
         ordering = ["-timestamp", "-attempt_number"]

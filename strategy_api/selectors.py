@@ -51,3 +51,11 @@ def indicator_list(
 ) -> tuple[list[IndicatorInfo], list[str]]:
     """Indicators from the registry, and all groups (for filters in clients)."""
     return list_indicators(featured=featured, group=group, search=search), list_groups()
+
+
+def executions_by_ids(*, user: AbstractBaseUser, ids: list[int]) -> dict[int, StrategyExecution]:
+    """``{id: execution}`` of those ``ids`` that are executions of the user's strategies."""
+    queryset = StrategyExecution.objects.filter(strategy__owner=user, pk__in=ids).select_related(
+        "strategy", "version"
+    )
+    return {e.pk: e for e in queryset.defer("trades", "equity_curve", "stdout", "stderr")}

@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
+from backtest_api.request import BacktestSettingsSerializer
 from strategy_api.models import Strategy, StrategyFixAttempt, StrategyVersion
 
 TRACKING_FIELDS = [
@@ -91,40 +92,25 @@ class StrategyVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExecuteInputSerializer(StrictSerializer):
-    """Backtest settings for ``POST /api/strategies/{id}/execute/``."""
+class ExecuteInputSerializer(BacktestSettingsSerializer):
+    """``POST /api/strategies/{id}/execute/``: the backtest settings, and which version."""
 
-    symbol = serializers.CharField(
-        required=False, max_length=64, help_text="Market data symbol (default GOOG)."
-    )
     test_symbol = serializers.CharField(
         required=False, max_length=64, help_text="Alias of `symbol` (the original field name)."
-    )
-    start = serializers.DateField(required=False, allow_null=True)
-    end = serializers.DateField(required=False, allow_null=True)
-    interval = serializers.CharField(
-        required=False,
-        max_length=8,
-        help_text="Bar size, e.g. 1d, 1wk, 1mo, 1h (default: the data's own).",
     )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Run this version instead of the current code."
     )
-    cash = serializers.FloatField(required=False, default=10_000, min_value=1)
-    commission = serializers.FloatField(required=False, default=0.0, min_value=0, max_value=0.2)
-    spread = serializers.FloatField(required=False, min_value=0, max_value=0.2)
-    margin = serializers.FloatField(required=False, min_value=0.001, max_value=1)
-    trade_on_close = serializers.BooleanField(required=False)
-    hedging = serializers.BooleanField(required=False)
-    exclusive_orders = serializers.BooleanField(required=False)
-    finalize_trades = serializers.BooleanField(required=False)
 
     def validate(self, attrs):
-        symbol = attrs.pop("test_symbol", None)
-        attrs["symbol"] = (attrs.get("symbol") or symbol or "GOOG").strip()
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and start > end:
-            raise serializers.ValidationError({"end": ["`end` must not be before `start`."]})
+        attrs = super().validate(attrs)
+        alias = attrs.pop("test_symbol", None)
+        if alias is not None:
+            if "symbol" in attrs and attrs["symbol"] != self.validate_symbol(alias):
+                raise serializers.ValidationError(
+                    {"test_symbol": ["`test_symbol` and `symbol` name different symbols."]}
+                )
+            attrs["symbol"] = self.validate_symbol(alias)
         return attrs
 
 
@@ -145,36 +131,6 @@ class ExecutionSummarySerializer(serializers.Serializer):
     execution_time = serializers.FloatField(allow_null=True)
     error_type = serializers.CharField()
     error_message = serializers.CharField()
-
-
-class ExecutionResultSerializer(serializers.Serializer):
-    """The result of an execution (the body of a finished execute job)."""
-
-    success = serializers.BooleanField()
-    status = serializers.CharField()
-    no_trades = serializers.BooleanField()
-    execution_id = serializers.IntegerField()
-    strategy_id = serializers.IntegerField()
-    version = serializers.IntegerField(allow_null=True)
-    test_symbol = serializers.CharField()
-    metrics = serializers.DictField()
-    results_file = serializers.CharField(allow_null=True)
-    plot_url = serializers.CharField(allow_null=True)
-    execution_time = serializers.FloatField(allow_null=True)
-    error_type = serializers.CharField(allow_null=True)
-    error_message = serializers.CharField(allow_null=True)
-    error_line = serializers.IntegerField(allow_null=True)
-    sandbox_layers = serializers.ListField(child=serializers.CharField())
-    timestamp = serializers.DateTimeField()
-
-
-class ExecutionDetailSerializer(ExecutionResultSerializer):
-    trades = serializers.ListField(child=serializers.DictField())
-    trades_total = serializers.IntegerField()
-    equity_curve = serializers.ListField(child=serializers.DictField())
-    stdout = serializers.CharField()
-    stderr = serializers.CharField()
-    traceback = serializers.CharField()
 
 
 class ExecutionHistorySerializer(serializers.Serializer):
@@ -270,15 +226,15 @@ class FixAttemptSerializer(serializers.ModelSerializer):
 PROVIDER_CHOICES = ["auto", "offline", "gemini"]
 
 
-class GenerateInputSerializer(StrictSerializer):
-    """``POST /api/strategies/generate_with_ai/`` (alias ``generate/``)."""
+class GenerateInputSerializer(BacktestSettingsSerializer):
+    """``POST /api/strategies/generate_with_ai/`` (alias ``generate/``); the backtest settings
+    apply to the first run (``execute_after_generation``) and to auto-fix's verifying runs."""
 
     description = serializers.CharField(max_length=5_000, trim_whitespace=True)
     name = serializers.CharField(required=False, max_length=200)
     auto_fix = serializers.BooleanField(default=True)
     execute_after_generation = serializers.BooleanField(default=False)
     max_fix_attempts = serializers.IntegerField(default=3, min_value=1, max_value=10)
-    symbol = serializers.CharField(default="GOOG", max_length=64)
     provider = serializers.ChoiceField(choices=PROVIDER_CHOICES, required=False)
 
     def validate_description(self, value: str) -> str:
@@ -289,41 +245,17 @@ class GenerateInputSerializer(StrictSerializer):
         return value
 
 
-class FixErrorsInputSerializer(StrictSerializer):
-    """``POST /api/strategies/{id}/fix_errors/``."""
+class FixErrorsInputSerializer(BacktestSettingsSerializer):
+    """``POST /api/strategies/{id}/fix_errors/``; every candidate is verified by a backtest
+    with these settings."""
 
     max_attempts = serializers.IntegerField(default=3, min_value=1, max_value=10)
     provider = serializers.ChoiceField(choices=PROVIDER_CHOICES, required=False)
     require_trades = serializers.BooleanField(
         default=False, help_text="Count a run that places no trades as a failure to fix."
     )
-    symbol = serializers.CharField(default="GOOG", max_length=64)
-
-
-class FixResultSerializer(serializers.Serializer):
-    success = serializers.BooleanField()
-    strategy_id = serializers.IntegerField()
-    status = serializers.CharField()
-    stopped_reason = serializers.CharField()
-    detail = serializers.CharField()
-    attempts = serializers.IntegerField()
-    current_version = serializers.IntegerField()
-    code = serializers.CharField()
-    fixes = serializers.ListField(child=serializers.DictField())
-    final_execution = ExecutionResultSerializer(allow_null=True)
-
-
-class GenerateResultSerializer(serializers.Serializer):
-    strategy_id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["success", "fixed", "needs_fixing", "failed"])
-    provider = serializers.CharField()
-    model = serializers.CharField(allow_null=True)
-    key_used = serializers.CharField(allow_null=True)
-    code = serializers.CharField()
-    spec = serializers.DictField(allow_null=True)
-    understood = serializers.ListField(child=serializers.CharField())
-    warnings = serializers.ListField(child=serializers.CharField())
-    validation = serializers.ListField(child=serializers.DictField())
-    execution_result = ExecutionResultSerializer(allow_null=True)
-    fix_attempts = serializers.IntegerField()
-    fixes = serializers.ListField(child=serializers.DictField())
+    allow_semantic_changes = serializers.BooleanField(
+        default=False,
+        help_text="Accept fixes that change what the strategy does (sizing, parameters, rules); "
+        "without it such a fix is reported but not applied.",
+    )

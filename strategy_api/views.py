@@ -19,22 +19,29 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from algoagent.serializers import reject_body
 from apikeys.services import llm_provider_get
+from backtest_api.pipeline import backtest_request_check
+from backtest_api.request import request_from
 from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from strategy_api import engine, selectors, services
 from strategy_api.filters import StrategyFilter
 from strategy_api.models import Strategy
+from strategy_api.payloads import (
+    ExecuteJobInput,
+    ExecutionDetailPayload,
+    ExecutionResultPayload,
+    FixErrorsJobInput,
+    FixResultPayload,
+    GenerateJobInput,
+    GenerateResultPayload,
+)
 from strategy_api.serializers import (
     ExecuteInputSerializer,
-    ExecutionDetailSerializer,
     ExecutionHistorySerializer,
-    ExecutionResultSerializer,
     FixAttemptSerializer,
     FixErrorsInputSerializer,
-    FixResultSerializer,
     GenerateInputSerializer,
-    GenerateResultSerializer,
     IndicatorListSerializer,
     IndicatorQuerySerializer,
     LimitQuerySerializer,
@@ -45,7 +52,7 @@ from strategy_api.serializers import (
     ValidationResultSerializer,
 )
 from strategy_api.services.executions import (
-    execution_payload,
+    execution_detail_payload,
     execution_plot_html,
     strategy_current_version,
 )
@@ -56,7 +63,7 @@ from strategy_api.services.validation import strategy_validate
 _GENERATE_SCHEMA = {
     "request": GenerateInputSerializer,
     "parameters": [PREFER_WAIT_HEADER],
-    "responses": {202: JobAcceptedSerializer, 201: GenerateResultSerializer},
+    "responses": {202: JobAcceptedSerializer, 201: GenerateResultPayload},
 }
 _GENERATE_ACTION = {
     "detail": False,
@@ -189,7 +196,7 @@ class StrategyViewSet(
         parameters=[PREFER_WAIT_HEADER],
         responses={
             202: JobAcceptedSerializer,
-            200: ExecutionResultSerializer,
+            200: ExecutionResultPayload,
             422: OpenApiResponse(description="Unusable market data (error shape)."),
         },
     )
@@ -204,24 +211,17 @@ class StrategyViewSet(
         strategy = self.get_object()
         data = ExecuteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
-        engine.market_data_check(
-            symbol=params["symbol"],
-            start=params.get("start"),
-            end=params.get("end"),
-            interval=params.get("interval"),
-            user=request.user,
-        )
-        number = params.pop("version", None)
+        backtest = request_from(data.validated_data)
+        number = data.validated_data.get("version")
         if number is None:
             number = strategy_current_version(strategy=strategy).number
         elif not strategy.versions.filter(number=number).exists():
             raise NotFound(f"Strategy {strategy.pk} has no version {number}.")
-        params = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()}
+        backtest_request_check(owner=request.user, request=backtest)
         job = job_services.job_submit(
             owner=request.user,
             kind="execute",
-            input={"strategy_id": strategy.pk, "version": number, "params": params},
+            input=ExecuteJobInput(strategy_id=strategy.pk, version=number, request=backtest),
             strategy=strategy,
         )
         return job_response(request, job)
@@ -235,7 +235,7 @@ class StrategyViewSet(
         ),
         request=FixErrorsInputSerializer,
         parameters=[PREFER_WAIT_HEADER],
-        responses={202: JobAcceptedSerializer, 200: FixResultSerializer},
+        responses={202: JobAcceptedSerializer, 200: FixResultPayload},
     )
     @action(
         detail=True,
@@ -250,18 +250,20 @@ class StrategyViewSet(
         data.is_valid(raise_exception=True)
         params = data.validated_data
         strategy_current_version(strategy=strategy)
-        engine.market_data_check(symbol=params["symbol"], user=request.user)
+        backtest = request_from(params)
+        backtest_request_check(owner=request.user, request=backtest)
         llm_provider_get(requested=params.get("provider"))  # 422 now if it cannot be served
         job = job_services.job_submit(
             owner=request.user,
             kind="fix_errors",
-            input={
-                "strategy_id": strategy.pk,
-                "max_attempts": params["max_attempts"],
-                "provider": params.get("provider"),
-                "require_trades": params["require_trades"],
-                "run": {"symbol": params["symbol"]},
-            },
+            input=FixErrorsJobInput(
+                strategy_id=strategy.pk,
+                max_attempts=params["max_attempts"],
+                provider=params.get("provider"),
+                require_trades=params["require_trades"],
+                allow_semantic_changes=params["allow_semantic_changes"],
+                request=backtest,
+            ),
             strategy=strategy,
         )
         return job_response(request, job)
@@ -269,12 +271,25 @@ class StrategyViewSet(
     def _generate(self, request):
         data = GenerateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
+        params = data.validated_data
+        backtest = request_from(params)
         if params["execute_after_generation"] or params["auto_fix"]:
-            engine.market_data_check(symbol=params["symbol"], user=request.user)
+            backtest_request_check(owner=request.user, request=backtest)
         if llm_provider_get(requested=params.get("provider")) is None:
             description_precheck(description=params["description"])
-        job = job_services.job_submit(owner=request.user, kind="generate", input=params)
+        job = job_services.job_submit(
+            owner=request.user,
+            kind="generate",
+            input=GenerateJobInput(
+                description=params["description"],
+                name=params.get("name"),
+                provider=params.get("provider"),
+                auto_fix=params["auto_fix"],
+                execute_after_generation=params["execute_after_generation"],
+                max_fix_attempts=params["max_fix_attempts"],
+                request=backtest,
+            ),
+        )
         return job_response(request, job)
 
     @extend_schema(
@@ -316,7 +331,7 @@ class StrategyViewSet(
 
     @extend_schema(
         summary="One execution with its trades and equity curve",
-        responses={200: ExecutionDetailSerializer},
+        responses={200: ExecutionDetailPayload},
     )
     @action(
         detail=True,
@@ -326,16 +341,7 @@ class StrategyViewSet(
     )
     def execution_detail(self, request, pk=None, execution_id=None):
         execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
-        body = {
-            **execution_payload(execution),
-            "trades": execution.trades,
-            "trades_total": execution.trades_total,
-            "equity_curve": execution.equity_curve,
-            "stdout": execution.stdout,
-            "stderr": execution.stderr,
-            "traceback": execution.traceback,
-        }
-        return Response(body)
+        return Response(execution_detail_payload(execution))
 
     @extend_schema(
         summary="The execution's interactive Bokeh plot (HTML), for its owner only",

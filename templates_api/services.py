@@ -10,9 +10,9 @@ from django.utils.text import slugify
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from production_api.services import spec_compile, spec_normalised, spec_validate
 from strategy_api.models import Strategy, StrategyStatus, VersionSource
 from strategy_api.services import strategy_create
+from strategy_api.services.specs import spec_compile, spec_normalised, spec_validate
 from templates_api import parameters as template_parameters
 from templates_api.models import StrategyTemplate
 

@@ -54,3 +54,49 @@ def test_importing_every_backtest_module_loads_no_django():
         env={"PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+APPS = {
+    "accounts",
+    "apikeys",
+    "backtest_api",
+    "chat_api",
+    "data_api",
+    "jobs",
+    "production_api",
+    "strategy_api",
+    "templates_api",
+}
+
+
+def _imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
+
+
+def test_the_settings_package_imports_no_app():
+    """``algoagent`` configures the project; apps depend on it, never the other way round."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "algoagent").rglob("*.py")
+        for name in _imported_modules(path)
+        if name.split(".")[0] in APPS
+    ]
+    assert offenders == []
+
+
+def test_no_app_uses_production_api_as_a_library():
+    """The pre-flight endpoints use the other apps' services, not the other way round."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for app in APPS - {"production_api"}
+        for path in (ROOT / app).rglob("*.py")
+        for name in _imported_modules(path)
+        if name.split(".")[0] == "production_api"
+    ]
+    assert offenders == []

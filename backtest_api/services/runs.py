@@ -12,19 +12,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import serializers, status
+from rest_framework import status
 
 from algoagent.errors import ApiError
-from Backtest.market_data import DataError
-from Backtest.sandbox.results import ExecutionResult
+from Backtest.errors import AlgoAgentError
+from Backtest.pipeline import BacktestOutcome, BacktestRequest
+from backtest_api import pipeline
+from backtest_api.executor import sandbox_work_dir
 from backtest_api.models import BacktestConfig, BacktestRun, RunSource, RunStatus
+from backtest_api.payloads import BacktestJobInput
 from backtest_api.services.configs import (
     BROKER_FIELDS,
     backtest_config_for_run,
+    backtest_request_of,
     backtest_settings_resolve,
 )
+from jobs.events import EventSink, no_events
 from jobs.models import Job, JobStatus
 from jobs.services import (
     JobCancelled,
@@ -33,19 +39,13 @@ from jobs.services import (
     job_mark_stale_failed,
     job_submit,
 )
-from production_api.services import code_validate, spec_compile, spec_normalised
-from strategy_api import engine
 from strategy_api.models import Strategy, StrategyVersion
 from strategy_api.selectors import strategy_list
 from strategy_api.services.executions import strategy_current_version
+from strategy_api.services.specs import code_validate, spec_compile, spec_normalised
 
-EventSink = Callable[..., None]
 JOB_KIND = "backtest"
 INLINE_LABEL = "inline"
-
-
-def _noop(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,13 @@ class _Source:
 def _strategy_source(*, user: AbstractBaseUser, pk: int, number: int | None) -> _Source:
     strategy = strategy_list(user=user).filter(pk=pk).first()
     if strategy is None:
-        raise serializers.ValidationError({"strategy": [f"You have no strategy {pk}."]})
+        raise ValidationError({"strategy": [f"You have no strategy {pk}."]})
     if number is None:
         version = strategy_current_version(strategy=strategy)
     else:
         version = strategy.versions.filter(number=number).first()
         if version is None:
-            raise serializers.ValidationError(
-                {"version": [f"Strategy {pk} has no version {number}."]}
-            )
+            raise ValidationError({"version": [f"Strategy {pk} has no version {number}."]})
     label = f"{strategy.name} v{version.number}"
     return _Source(RunSource.STRATEGY, label, strategy=strategy, version=version)
 
@@ -83,7 +81,7 @@ def _code_source(code: str) -> _Source:
             for f in report["findings"]
             if f["severity"] == "error"
         ]
-        raise serializers.ValidationError({"code": problems})
+        raise ValidationError({"code": problems})
     return _Source(RunSource.CODE, INLINE_LABEL, code=code)
 
 
@@ -118,7 +116,7 @@ def backtest_run_submit(
     saved: BacktestConfig | None = None
     if config is not None:
         saved = backtest_config_for_run(user=owner, pk=config)
-    values = backtest_settings_resolve(user=owner, config=saved, overrides=overrides)
+    request = backtest_settings_resolve(user=owner, config=saved, overrides=overrides)
     with transaction.atomic():  # with the database task backend: neither row without the other
         run = BacktestRun.objects.create(
             owner=owner,
@@ -129,14 +127,17 @@ def backtest_run_submit(
             version=source.version,
             code=source.code,
             spec=source.spec,
-            symbol=values["symbol"],
-            interval=values["interval"],
-            start=values["start"],
-            end=values["end"],
-            settings={name: values[name] for name in BROKER_FIELDS},
+            symbol=request.symbol,
+            interval=request.interval or "",
+            start=request.start,
+            end=request.end,
+            settings={name: getattr(request, name) for name in BROKER_FIELDS},
         )
         job = job_submit(
-            owner=owner, kind=JOB_KIND, input={"run_id": run.pk}, strategy=source.strategy
+            owner=owner,
+            kind=JOB_KIND,
+            input=BacktestJobInput(run_id=run.pk),
+            strategy=source.strategy,
         )
         BacktestRun.objects.filter(pk=run.pk).update(job=job)
     run.refresh_from_db()
@@ -158,8 +159,8 @@ def _finish(run: BacktestRun, run_status: str, **fields: Any) -> None:
     BacktestRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def _record(run: BacktestRun, result: ExecutionResult) -> None:
-    _finish(run, RunStatus.SUCCEEDED, **engine.execution_result_fields(result))
+def _record(run: BacktestRun, outcome: BacktestOutcome) -> None:
+    _finish(run, RunStatus.SUCCEEDED, **pipeline.outcome_fields(outcome))
 
 
 def _run_code(run: BacktestRun) -> str:
@@ -172,41 +173,42 @@ def _run_code(run: BacktestRun) -> str:
     return run.version.code
 
 
+def run_request(run: BacktestRun) -> BacktestRequest:
+    """The ``BacktestRequest`` a stored run was submitted with."""
+    return backtest_request_of(
+        {
+            "symbol": run.symbol,
+            "interval": run.interval,
+            "start": run.start,
+            "end": run.end,
+            **{k: v for k, v in run.settings.items() if k in BROKER_FIELDS},
+        }
+    )
+
+
 def _execute(
     run: BacktestRun, on_event: EventSink, check_cancelled: Callable[[], None]
-) -> ExecutionResult:
+) -> BacktestOutcome:
     code = _run_code(run)
-    try:
-        data = engine.market_data_load(
-            symbol=run.symbol,
-            start=run.start,
-            end=run.end,
-            interval=run.interval or None,
-            user=run.owner,
-        )
-    except DataError as exc:
-        raise JobFailure(exc.code, str(exc), details=exc.details) from None
+    request = run_request(run)
     check_cancelled()
     _progress(
         run,
         on_event,
         "executing",
-        f"Backtesting {run.label} on {run.symbol} ({len(data)} bars)",
-        data={"run_id": run.pk, "symbol": run.symbol, "bars": len(data)},
-        progress=10,
+        f"Backtesting {run.label} on {run.symbol}",
+        data={"run_id": run.pk, "symbol": run.symbol},
+        progress=5,
     )
-    options = {k: v for k, v in run.settings.items() if k in BROKER_FIELDS and v is not None}
-    return engine.executor_get().execute_bot(
-        code=code, data=data, test_symbol=run.symbol, **options
-    )
+    return pipeline.backtest_execute(owner=run.owner, request=request, code=code, on_event=on_event)
 
 
 def backtest_run_execute(
     *,
     run: BacktestRun,
     job=None,
-    on_event: EventSink = _noop,
-    check_cancelled: Callable[[], None] = _noop,
+    on_event: EventSink = no_events,
+    check_cancelled: Callable[[], None] = lambda: None,
 ) -> BacktestRun:
     """Run a queued run in the sandbox and store everything it produced.
 
@@ -221,11 +223,11 @@ def backtest_run_execute(
         job_id=job.pk if job is not None else run.job_id,
     )
     try:
-        result = _execute(run, on_event, check_cancelled)
+        outcome = _execute(run, on_event, check_cancelled)
     except JobCancelled:
         _finish(run, RunStatus.CANCELLED)
         raise
-    except JobFailure as exc:
+    except AlgoAgentError as exc:
         _finish(run, RunStatus.FAILED, error_type=exc.code, error_message=exc.message)
         raise
     except Exception:
@@ -236,7 +238,8 @@ def backtest_run_execute(
             error_message="The run failed with an unexpected error. It has been logged.",
         )
         raise
-    _record(run, result)
+    _record(run, outcome)
+    result = outcome.result
     _progress(
         run,
         on_event,
@@ -245,6 +248,7 @@ def backtest_run_execute(
         data={
             "run_id": run.pk,
             "success": result.success,
+            "status": outcome.status,
             "error_type": result.error_type,
             "num_trades": result.num_trades,
         },
@@ -302,7 +306,7 @@ def backtest_run_delete(*, run: BacktestRun) -> None:
     """Delete the run and its sandbox files; a run still waiting is cancelled first."""
     if run.job is not None and not run.is_finished:
         job_cancel(job=run.job)
-    root = engine.sandbox_work_dir().resolve()
+    root = sandbox_work_dir().resolve()
     # Files live in runs/<run id>/ under the sandbox work dir; never remove anything above that.
     directories = {
         directory

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from algoagent.errors import ApiError
-from Backtest.market_data import DataError
-from Backtest.sandbox.results import ExecutionResult
-from jobs.services import JobFailure
+from Backtest.pipeline import BacktestOutcome, BacktestRequest
+from Backtest.pipeline.metrics import metrics_from_stats
+from backtest_api import pipeline
+from jobs.events import EventSink, no_events
 from strategy_api import engine
 from strategy_api.models import (
     ExecutionStatus,
@@ -24,13 +24,9 @@ from strategy_api.models import (
     StrategyStatus,
     StrategyVersion,
 )
+from strategy_api.payloads import ExecutionDetailPayload, ExecutionResultPayload
 
-EventSink = Callable[..., None]
 _OUTPUT_EXCERPT = 8_000
-
-
-def _noop(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 def strategy_current_version(*, strategy: Strategy) -> StrategyVersion:
@@ -46,7 +42,7 @@ def strategy_current_version(*, strategy: Strategy) -> StrategyVersion:
 
 
 def _as_datetime(value: Any):
-    """ISO date/datetime strings from job input -> aware datetimes for the model (UTC)."""
+    """A request's start/end date -> an aware datetime for the model (UTC midnight)."""
     if value in (None, ""):
         return None
     parsed = datetime.fromisoformat(str(value))
@@ -57,30 +53,36 @@ def execution_record(
     *,
     strategy: Strategy,
     version: StrategyVersion | None,
-    result: ExecutionResult,
-    params: dict[str, Any],
+    outcome: BacktestOutcome,
     job=None,
 ) -> StrategyExecution:
     """Store one run and update the strategy's tracking fields in the same transaction."""
-    if result.success:
-        status = ExecutionStatus.NO_TRADES if result.no_trades else ExecutionStatus.SUCCESS
-    else:
-        status = ExecutionStatus.FAILED
-    options = {k: v for k, v in params.items() if k not in ("symbol", "start", "end", "interval")}
+    result = outcome.result
+    status = {
+        "success": ExecutionStatus.SUCCESS,
+        "no_trades": ExecutionStatus.NO_TRADES,
+        "failed": ExecutionStatus.FAILED,
+    }[outcome.status]
+    request = outcome.request
+    options = {
+        k: v
+        for k, v in request.to_json().items()
+        if k not in ("symbol", "start", "end", "last_bars", "plot")
+    }
     with transaction.atomic():
         execution = StrategyExecution.objects.create(
             strategy=strategy,
             version=version,
             job=job,
             status=status,
-            test_symbol=params.get("symbol", ""),
-            start=_as_datetime(params.get("start")),
-            end=_as_datetime(params.get("end")),
+            test_symbol=request.symbol,
+            start=_as_datetime(request.start),
+            end=_as_datetime(request.end),
             options=options,
             traceback=result.traceback or "",
             stdout=(result.stdout or "")[:_OUTPUT_EXCERPT],
             stderr=(result.stderr or "")[:_OUTPUT_EXCERPT],
-            **engine.execution_result_fields(result),
+            **pipeline.outcome_fields(outcome),
         )
         updates: dict[str, Any] = {
             "total_executions": F("total_executions") + 1,
@@ -109,51 +111,44 @@ def execution_record(
 def strategy_execute(
     *,
     strategy: Strategy,
-    params: dict[str, Any],
+    request: BacktestRequest,
     version: StrategyVersion | None = None,
     job=None,
-    on_event: EventSink = _noop,
+    on_event: EventSink = no_events,
+    progress_span: tuple[int, int] = (10, 95),
 ) -> StrategyExecution:
-    """Run the strategy's code (current version unless given) in the sandbox and record it.
+    """Run the strategy's code (current version unless given) through the one backtest
+    pipeline and record it.
 
-    ``params``: symbol, start, end, cash, commission and other backtesting.py options. Problems of
-    the code come back as a failed execution (kept in history); unusable market data is a
-    ``JobFailure`` (422) because the request, not the code, was at fault.
+    Problems of the code come back as a failed execution (kept in history); unusable market
+    data or an impossible request raise domain errors (the request, not the code, was at fault).
     """
     version = version or strategy_current_version(strategy=strategy)
-    symbol = params.get("symbol", "GOOG")
-    try:
-        data = engine.market_data_load(
-            symbol=symbol,
-            start=params.get("start"),
-            end=params.get("end"),
-            interval=params.get("interval"),
-            user=strategy.owner,
-        )
-    except DataError as exc:
-        raise JobFailure(exc.code, str(exc), details=getattr(exc, "details", {})) from None
     on_event(
         "executing",
-        f"Backtesting version {version.number} on {symbol} ({len(data)} bars)",
-        data={"version": version.number, "symbol": symbol, "bars": len(data)},
+        f"Backtesting version {version.number} on {request.symbol}",
+        data={"version": version.number, "symbol": request.symbol},
     )
-    options = {
-        k: v
-        for k, v in params.items()
-        if k not in ("symbol", "start", "end", "interval") and v is not None
-    }
-    result = engine.executor_get().execute_bot(
-        code=version.code, test_symbol=symbol, data=data, **options
+    outcome = pipeline.backtest_execute(
+        owner=strategy.owner,
+        request=request,
+        code=version.code,
+        on_event=on_event,
+        progress_span=progress_span,
     )
-    execution = execution_record(
-        strategy=strategy, version=version, result=result, params=params, job=job
-    )
+    execution = execution_record(strategy=strategy, version=version, outcome=outcome, job=job)
+    result = outcome.result
     on_event(
         "execution_finished",
-        "Run succeeded" if result.success else f"Run failed: {result.error_type}",
+        {
+            "success": "Run succeeded",
+            "no_trades": "Run finished without a single trade",
+            "failed": f"Run failed: {result.error_type}",
+        }[outcome.status],
         data={
             "execution_id": execution.pk,
             "success": result.success,
+            "status": outcome.status,
             "error_type": result.error_type,
             "num_trades": result.num_trades,
         },
@@ -162,42 +157,62 @@ def strategy_execute(
 
 
 def execution_payload(execution: StrategyExecution) -> dict[str, Any]:
-    """The API's answer for one execution (field names follow the original system)."""
+    """The API's answer for one execution (``ExecutionResultPayload``)."""
+    return _execution_model(execution, ExecutionResultPayload).to_json()
+
+
+def execution_detail_payload(execution: StrategyExecution) -> dict[str, Any]:
+    """One execution with trades, equity curve and output (``ExecutionDetailPayload``)."""
+    return _execution_model(
+        execution,
+        ExecutionDetailPayload,
+        trades=execution.trades,
+        trades_total=execution.trades_total,
+        equity_curve=execution.equity_curve,
+        stdout=execution.stdout,
+        stderr=execution.stderr,
+        traceback=execution.traceback,
+    ).to_json()
+
+
+def _execution_model(execution: StrategyExecution, model, **extra: Any):
     stats = execution.stats or {}
-    metrics = {
-        "return_pct": execution.return_pct,
-        "num_trades": execution.num_trades,
-        "win_rate": execution.win_rate,
-        "sharpe_ratio": execution.sharpe_ratio,
-        "max_drawdown": execution.max_drawdown,
-        **{k: v for k, v in stats.items() if k not in ("_strategy",)},
-    }
     plot_url = None
     if execution.plot_file:
         plot_url = reverse("strategy-execution-plot", args=[execution.strategy_id, execution.pk])
-    return {
-        "success": execution.success,
-        "status": execution.status,
-        "no_trades": execution.no_trades,
-        "execution_id": execution.pk,
-        "strategy_id": execution.strategy_id,
-        "version": execution.version.number if execution.version_id else None,
-        "test_symbol": execution.test_symbol,
-        "metrics": metrics,
-        "results_file": execution.results_file or None,
-        "plot_url": plot_url,
-        "execution_time": execution.execution_time,
-        "error_type": execution.error_type or None,
-        "error_message": execution.error_message or None,
-        "error_line": execution.error_line,
-        "sandbox_layers": execution.sandbox_layers,
-        "timestamp": execution.timestamp.isoformat(),
-    }
+    return model(
+        success=execution.success,
+        status=execution.status,
+        no_trades=execution.no_trades,
+        execution_id=execution.pk,
+        strategy_id=execution.strategy_id,
+        version=execution.version.number if execution.version_id else None,
+        test_symbol=execution.test_symbol,
+        bars=execution.bars,
+        settings=execution.options or {},
+        metrics={
+            **metrics_from_stats(stats),
+            "win_rate": execution.win_rate,
+            "max_drawdown": execution.max_drawdown,
+        },
+        stats=stats,
+        warnings=execution.warnings or [],
+        benchmark=execution.benchmark,
+        results_file=execution.results_file or None,
+        plot_url=plot_url,
+        execution_time=execution.execution_time,
+        error_type=execution.error_type or None,
+        error_message=execution.error_message or None,
+        error_line=execution.error_line,
+        sandbox_layers=execution.sandbox_layers,
+        timestamp=execution.timestamp,
+        **extra,
+    )
 
 
 def execution_plot_html(*, execution: StrategyExecution, static_url: str) -> bytes:
     """The run's Bokeh plot, with BokehJS served by us (see ``engine.plot_html``)."""
     html = engine.plot_html(plot_file=execution.plot_file, static_url=static_url)
     if html is None:
-        raise NotFound("This execution has no plot.")
+        raise Http404("This execution has no plot.")
     return html

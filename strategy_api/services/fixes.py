@@ -7,17 +7,17 @@ the strategy's current code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from inspect import signature
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
 from Backtest.bot_error_fixer import BotErrorFixer
-from Backtest.market_data import DataError
-from jobs.services import JobFailure
-from strategy_api import engine
+from Backtest.pipeline import BacktestRequest
+from backtest_api import pipeline
+from jobs.events import EventSink, no_events
 from strategy_api.models import (
     Strategy,
     StrategyExecution,
@@ -26,15 +26,9 @@ from strategy_api.models import (
     StrategyVersion,
     VersionSource,
 )
+from strategy_api.payloads import FixAttemptModel
 from strategy_api.services.executions import execution_record, strategy_current_version
 from strategy_api.services.strategies import strategy_version_create, strategy_version_set_current
-
-EventSink = Callable[..., None]
-DEFAULT_RUN = {"symbol": "GOOG", "cash": 10_000, "commission": 0.0}
-
-
-def _noop(*args: Any, **kwargs: Any) -> None:
-    return None
 
 
 @dataclass
@@ -52,27 +46,19 @@ class FixOutcome:
 
 
 class _RecordingExecutor:
-    """The fixer's ``execute`` callable: runs code in the sandbox and records version + run."""
+    """The fixer's ``execute`` callable: runs code through the one backtest pipeline and
+    records each candidate as a version and each run as an execution."""
 
     def __init__(
-        self, *, strategy: Strategy, start_version: StrategyVersion, run: dict, job
+        self, *, strategy: Strategy, start_version: StrategyVersion, request: BacktestRequest, job
     ) -> None:
         self.strategy = strategy
-        self.run = run
+        self.request = request
         self.job = job
         self.by_code: dict[str, tuple[StrategyVersion, StrategyExecution]] = {}
         self._versions = {start_version.code: start_version}
-        symbol = run.get("symbol", "GOOG")
-        try:
-            self.data = engine.market_data_load(
-                symbol=symbol,
-                start=run.get("start"),
-                end=run.get("end"),
-                interval=run.get("interval"),
-                user=strategy.owner,
-            )
-        except DataError as exc:
-            raise JobFailure(exc.code, str(exc), details=getattr(exc, "details", {})) from None
+        # Every candidate runs on the same bars: load them once.
+        self.data = pipeline.backtest_data_load(owner=strategy.owner, request=request)
 
     def __call__(self, code: str):
         version = self._versions.get(code)
@@ -85,39 +71,37 @@ class _RecordingExecutor:
                 make_current=False,
             )
             self._versions[code] = version
-        options = {
-            k: v
-            for k, v in self.run.items()
-            if k not in ("symbol", "start", "end", "interval") and v is not None
-        }
-        result = engine.executor_get().execute_bot(
-            code=code, test_symbol=self.run.get("symbol", "GOOG"), data=self.data, **options
+        outcome = pipeline.backtest_execute(
+            owner=self.strategy.owner, request=self.request, code=code, data=self.data
         )
         execution = execution_record(
-            strategy=self.strategy, version=version, result=result, params=self.run, job=self.job
+            strategy=self.strategy, version=version, outcome=outcome, job=self.job
         )
         self.by_code[code] = (version, execution)
-        return result
+        return outcome.result
 
 
 def strategy_fix_errors(
     *,
     strategy: Strategy,
+    request: BacktestRequest,
     max_attempts: int = 3,
     provider=None,
-    run: dict[str, Any] | None = None,
     require_trades: bool = False,
+    allow_semantic_changes: bool = False,
     job=None,
-    on_event: EventSink = _noop,
+    on_event: EventSink = no_events,
 ) -> FixOutcome:
     """Run the iterative fixer on the strategy's current code and record every attempt.
 
-    ``provider`` is an LLM provider or None (rule fixes only). The strategy's code changes only
-    when a re-run of the fixed code succeeded; otherwise it keeps its code and is marked failed.
+    ``provider`` is an LLM provider or None (rule fixes only). Every candidate is verified by a
+    backtest of ``request``. The strategy's code changes only when a re-run of the fixed code
+    succeeded (and, unless ``allow_semantic_changes``, the fix kept the strategy's meaning).
     """
-    run = {**DEFAULT_RUN, **(run or {})}
     start_version = strategy_current_version(strategy=strategy)
-    execute = _RecordingExecutor(strategy=strategy, start_version=start_version, run=run, job=job)
+    execute = _RecordingExecutor(
+        strategy=strategy, start_version=start_version, request=request, job=job
+    )
 
     def relay(kind: str, data: dict) -> None:
         number = data.get("attempt") or data.get("number")
@@ -127,12 +111,16 @@ def strategy_fix_errors(
         on_event(kind, message, data=_json_safe(data))
 
     fixer = BotErrorFixer(provider=provider)
+    options: dict[str, Any] = {}
+    if "allow_semantic_changes" in signature(fixer.fix_errors_iteratively).parameters:
+        options["allow_semantic_changes"] = allow_semantic_changes
     result = fixer.fix_errors_iteratively(
         start_version.code,
         max_attempts=max_attempts,
         execute=execute,
         require_trades=require_trades,
         on_event=relay,
+        **options,
     )
 
     attempts: list[StrategyFixAttempt] = []
@@ -158,6 +146,8 @@ def strategy_fix_errors(
                     provider=attempt.provider or "",
                     key_alias=attempt.key_alias or "",
                     duration=attempt.duration_s,
+                    semantic_change=getattr(attempt, "semantic_change", None),
+                    changes=list(getattr(attempt, "changes", None) or []),
                 )
             )
         Strategy.objects.filter(pk=strategy.pk).update(
@@ -200,17 +190,19 @@ def _json_safe(data: dict) -> dict:
 
 
 def fix_attempt_payload(attempt: StrategyFixAttempt) -> dict[str, Any]:
-    """One attempt as the original system's `fixes` entries."""
-    return {
-        "attempt": attempt.attempt_number,
-        "success": attempt.success,
-        "error_type": attempt.error_type,
-        "error_message": attempt.error_message[:200],
-        "fix_applied": attempt.fix_applied,
-        "diff": attempt.diff,
-        "provider": attempt.provider,
-        "key_alias": attempt.key_alias or None,
-        "execution_id": attempt.execution_id,
-        "version_after": attempt.version_after.number if attempt.version_after_id else None,
-        "timestamp": attempt.timestamp.isoformat(),
-    }
+    """One attempt as the original system's ``fixes`` entries (``FixAttemptModel``)."""
+    return FixAttemptModel(
+        attempt=attempt.attempt_number,
+        success=attempt.success,
+        error_type=attempt.error_type,
+        error_message=attempt.error_message[:200],
+        fix_applied=attempt.fix_applied,
+        diff=attempt.diff,
+        semantic_change=attempt.semantic_change,
+        changes=attempt.changes or [],
+        provider=attempt.provider,
+        key_alias=attempt.key_alias or None,
+        execution_id=attempt.execution_id,
+        version_after=attempt.version_after.number if attempt.version_after_id else None,
+        timestamp=attempt.timestamp,
+    ).to_json()

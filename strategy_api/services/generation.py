@@ -2,82 +2,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from algoagent.errors import ApiError
-from Backtest.llm import AllKeysExhaustedError, LLMError
-from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.llm.offline import parse_description
+from Backtest.pipeline import BacktestRequest
 from Backtest.strategy_generator import StrategyGenerator
+from jobs.events import EventSink, no_events
 from jobs.models import Job
-from jobs.services import JobFailure
 from strategy_api.models import Strategy, StrategyStatus, VersionSource
+from strategy_api.payloads import FixResultPayload, GenerateResultPayload
 from strategy_api.services.executions import execution_payload, strategy_execute
 from strategy_api.services.fixes import fix_attempt_payload, strategy_fix_errors
 from strategy_api.services.strategies import strategy_create
-
-EventSink = Callable[..., None]
-
-
-def _noop(*args: Any, **kwargs: Any) -> None:
-    return None
-
-
-def description_not_understood_error(exc: DescriptionNotUnderstood) -> dict[str, Any]:
-    details = dict(getattr(exc, "details", {}) or {})
-    details.setdefault("understood", list(getattr(exc, "understood", []) or []))
-    details.setdefault("examples", list(getattr(exc, "examples", []) or []))
-    return {"code": "description_not_understood", "message": str(exc), "details": details}
 
 
 def description_precheck(*, description: str) -> None:
     """Parse with the offline generator before enqueuing: a description it cannot understand is
     the request's fault, so the client gets the 422 at once instead of a job that fails."""
+    parse_description(description)  # raises DescriptionNotUnderstood (a GenerationError)
+
+
+def _understood_as(generated) -> str | None:
+    """The plain-words rendering of the strategy's spec, when it has one."""
+    text = getattr(generated, "understood_as", None)
+    if text:
+        return str(text)
+    if not generated.spec:
+        return None
     try:
-        parse_description(description)
-    except DescriptionNotUnderstood as exc:
-        error = description_not_understood_error(exc)
-        raise ApiError(
-            error["message"], code=error["code"], details=error["details"], status_code=422
-        ) from None
+        from Backtest.spec import render_understood_as  # added with spec 2.0
+    except ImportError:
+        return "; ".join(generated.understood or []) or None
+    return render_understood_as(generated.spec)
 
 
-def llm_job_failure(exc: LLMError) -> JobFailure:
-    """Map a provider error to a job failure; exhausted keys are a 503 with the retry time."""
-    details = dict(getattr(exc, "details", {}) or {})
-    if isinstance(exc, AllKeysExhaustedError):
-        details["retry_after_seconds"] = max(1, round(exc.retry_after_s))
-        return JobFailure(exc.code, str(exc), details=details, http_status=503)
-    return JobFailure(exc.code or "llm_error", str(exc), details=details, http_status=502)
+def _warnings(items) -> list[dict[str, str]]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict) and {"code", "message"} <= item.keys():
+            out.append({"code": str(item["code"]), "message": str(item["message"])})
+        else:
+            out.append({"code": "generation_note", "message": str(item)})
+    return out
 
 
 def strategy_generate(
     *,
     owner,
     description: str,
+    request: BacktestRequest,
     name: str | None = None,
     provider=None,
     auto_fix: bool = True,
     execute_after_generation: bool = False,
     max_fix_attempts: int = 3,
-    symbol: str = "GOOG",
     job=None,
-    on_event: EventSink = _noop,
+    on_event: EventSink = no_events,
 ) -> dict[str, Any]:
-    """Generate a strategy from ``description`` and report what happened (seed field names).
+    """Generate a strategy from ``description``; what happened (``GenerateResultPayload``).
 
-    ``status``: success (generated, and it ran when asked), fixed (it failed and a verified fix
-    made it work), needs_fixing (it failed and auto_fix was off), failed (fixing did not help).
+    ``status``: success (generated, and it traded when asked to run), no_trades (it ran but never
+    traded: not a success), fixed (it failed and a verified fix made it work), needs_fixing (it
+    failed and auto_fix was off), failed (fixing did not help). A description that cannot be
+    understood raises ``DescriptionNotUnderstood`` and creates no strategy.
     """
     on_event("generating", "Generating strategy code", progress=5)
-    generator = StrategyGenerator(provider=provider)
-    try:
-        generated = generator.generate(description, name=name)
-    except DescriptionNotUnderstood as exc:
-        error = description_not_understood_error(exc)
-        raise JobFailure(error["code"], error["message"], details=error["details"]) from None
-    except LLMError as exc:
-        raise llm_job_failure(exc) from None
+    generated = StrategyGenerator(provider=provider).generate(description, name=name)
 
     strategy = strategy_create(
         owner=owner,
@@ -102,47 +92,49 @@ def strategy_generate(
     fix = None
     if execute_after_generation and not generated.needs_fixing:
         execution = strategy_execute(
-            strategy=strategy, params={"symbol": symbol}, job=job, on_event=on_event
+            strategy=strategy,
+            request=request,
+            job=job,
+            on_event=on_event,
+            progress_span=(30, 60),
         )
     failed = generated.needs_fixing or (execution is not None and not execution.success)
     if failed and auto_fix:
         on_event("fixing", "Repairing the strategy", progress=60)
-        try:
-            fix = strategy_fix_errors(
-                strategy=strategy,
-                max_attempts=max_fix_attempts,
-                provider=provider,
-                run={"symbol": symbol},
-                job=job,
-                on_event=on_event,
-            )
-        except LLMError as exc:
-            raise llm_job_failure(exc) from None
+        fix = strategy_fix_errors(
+            strategy=strategy,
+            request=request,
+            max_attempts=max_fix_attempts,
+            provider=provider,
+            job=job,
+            on_event=on_event,
+        )
         if fix.final_execution is not None:
             execution = fix.final_execution
     strategy.refresh_from_db()
 
     if not failed:
-        status = "success"
+        status = "no_trades" if execution is not None and execution.no_trades else "success"
     elif fix is None:
         status = "needs_fixing"
     else:
         status = "fixed" if fix.success else "failed"
-    return {
-        "strategy_id": strategy.pk,
-        "status": status,
-        "provider": generated.provider,
-        "model": generated.model,
-        "key_used": generated.key_alias,
-        "code": strategy.code,
-        "spec": strategy.spec,
-        "understood": list(generated.understood or []),
-        "warnings": list(generated.warnings or []),
-        "validation": findings,
-        "execution_result": execution_payload(execution) if execution is not None else None,
-        "fix_attempts": len(fix.attempts) if fix else 0,
-        "fixes": [fix_attempt_payload(a) for a in fix.attempts] if fix else [],
-    }
+    return GenerateResultPayload(
+        strategy_id=strategy.pk,
+        status=status,
+        provider=generated.provider,
+        model=generated.model,
+        key_used=generated.key_alias,
+        code=strategy.code,
+        spec=strategy.spec,
+        understood_as=_understood_as(generated),
+        understood=list(generated.understood or []),
+        warnings=_warnings(generated.warnings),
+        validation=findings,
+        execution_result=execution_payload(execution) if execution is not None else None,
+        fix_attempts=len(fix.attempts) if fix else 0,
+        fixes=[fix_attempt_payload(a) for a in fix.attempts] if fix else [],
+    ).to_json()
 
 
 def _default_name(generated, description: str) -> str:
@@ -154,18 +146,18 @@ def _default_name(generated, description: str) -> str:
 
 
 def strategy_fix_payload(*, strategy: Strategy, outcome) -> dict[str, Any]:
-    """Answer of ``fix_errors`` (seed field names)."""
-    return {
-        "success": outcome.success,
-        "strategy_id": strategy.pk,
-        "status": strategy.status,
-        "stopped_reason": outcome.stopped_reason,
-        "detail": outcome.detail,
-        "attempts": len(outcome.attempts),
-        "current_version": strategy.current_version,
-        "code": strategy.code,
-        "fixes": [fix_attempt_payload(a) for a in outcome.attempts],
-        "final_execution": execution_payload(outcome.final_execution)
+    """Answer of ``fix_errors`` (``FixResultPayload``; seed field names)."""
+    return FixResultPayload(
+        success=outcome.success,
+        strategy_id=strategy.pk,
+        status=strategy.status,
+        stopped_reason=outcome.stopped_reason,
+        detail=outcome.detail,
+        attempts=len(outcome.attempts),
+        current_version=strategy.current_version,
+        code=strategy.code,
+        fixes=[fix_attempt_payload(a) for a in outcome.attempts],
+        final_execution=execution_payload(outcome.final_execution)
         if outcome.final_execution is not None
         else None,
-    }
+    ).to_json()

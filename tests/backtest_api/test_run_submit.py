@@ -30,9 +30,14 @@ SPEC = {
 }
 
 
+# Market-data problems keep their own code and status on every route (algoagent.errors).
+DATA_STATUS = {"unknown_symbol": 404, "empty_range": 422}
+
+
 def _fields(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["error"]["details"]["fields"]
+    error = response.json()["error"]
+    assert response.status_code == DATA_STATUS.get(error["code"], 400), response.content
+    return error["details"]["fields"]
 
 
 def _nothing_queued() -> bool:

@@ -169,10 +169,11 @@ def test_delete_removes_the_runs_files(api_client, user, django_capture_on_commi
 
 
 # --- the job handler without the sandbox --------------------------------------------------------
-def test_unusable_data_fails_the_job_with_422_and_the_run(user):
+def test_unusable_data_fails_the_job_and_the_run_with_the_data_error(user):
     run = make_run(user, symbol="NOPE", status="queued", success=None, stats={}, trades=0)
     job = job_submit(owner=user, kind="backtest", input={"run_id": run.pk})
-    assert (job.status, job.result_status, job.error["code"]) == ("failed", 422, "unknown_symbol")
+    # The same status as when the request names the symbol (algoagent.errors).
+    assert (job.status, job.result_status, job.error["code"]) == ("failed", 404, "unknown_symbol")
     run.refresh_from_db()
     assert (run.status, run.success, run.error_type) == ("failed", None, "unknown_symbol")
     assert run.finished_at is not None

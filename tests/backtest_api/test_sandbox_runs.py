@@ -48,10 +48,11 @@ def test_run_a_strategy_version(api_client, user):
         "queued",
         "started",
         "executing",
+        "data_loaded",
         "execution_finished",
         "succeeded",
     ]
-    assert [e["progress"] for e in events[2:4]] == [10, 95]
+    assert [e["progress"] for e in events[2:5]] == [5, 14, 95]
 
 
 def test_quick_run_of_inline_code_answers_the_result_without_a_prefer_header(api_client):

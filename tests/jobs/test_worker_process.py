@@ -156,4 +156,11 @@ def test_real_worker_executes_a_strategy_through_the_api(
     assert body["result"]["success"] is True
     assert body["result"]["metrics"]["num_trades"] > 0
     kinds = [e["kind"] for e in api_client.get(f"{job_url}events/").json()]
-    assert kinds == ["queued", "started", "executing", "execution_finished", "succeeded"]
+    assert kinds == [
+        "queued",
+        "started",
+        "executing",
+        "data_loaded",
+        "execution_finished",
+        "succeeded",
+    ]

@@ -50,32 +50,45 @@ def test_own_upload_is_a_valid_symbol(api_client, user):
 def test_other_users_upload_is_an_unknown_symbol(other_client, user):
     make_dataset(user, name="SECRET")
     response = other_client.post(URL, {"symbol": "SECRET"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 404  # unknown_symbol: the same status on every route
+    assert response.json()["error"]["code"] == "unknown_symbol"
     message = response.json()["error"]["details"]["fields"]["symbol"][0]
     assert "unknown symbol 'SECRET'" in message
     assert "GOOG" in message
 
 
 @pytest.mark.parametrize(
-    ("payload", "fields", "text"),
+    ("payload", "fields", "text", "status", "code"),
     [
-        ({"symbol": "NOPE"}, {"symbol"}, "available symbols: BTCUSD, EURUSD, GOOG"),
-        ({"start": "2030-01-01"}, {"start", "end"}, "data covers 2004-08-19 to 2013-03-01"),
-        ({"start": "2012-01-01", "end": "2011-01-01"}, {"end"}, "must not be before"),
-        ({"cash": -5}, {"cash"}, "more than 0"),
-        ({"commission": 0.2}, {"commission"}, "below 0.2"),
-        ({"commission": -0.01}, {"commission"}, "at least 0"),
-        ({"margin": 0}, {"margin"}, "above 0"),
-        ({"margin": 1.5}, {"margin"}, "at most 1"),
-        ({"interval": "3x"}, {"interval"}, "invalid interval"),
-        ({"symbol": "BTCUSD", "interval": "1d"}, {"interval"}, "BTCUSD"),
+        (
+            {"symbol": "NOPE"},
+            {"symbol"},
+            "available symbols: BTCUSD, EURUSD, GOOG",
+            404,
+            "unknown_symbol",
+        ),
+        (
+            {"start": "2030-01-01"},
+            {"start", "end"},
+            "data covers 2004-08-19 to 2013-03-01",
+            422,
+            "empty_range",
+        ),
+        ({"start": "2012-01-01", "end": "2011-01-01"}, {"end"}, "must not be before", 400, None),
+        ({"cash": -5}, {"cash"}, "more than 0", 400, None),
+        ({"commission": 0.2}, {"commission"}, "below 0.2", 400, None),
+        ({"commission": -0.01}, {"commission"}, "at least 0", 400, None),
+        ({"margin": 0}, {"margin"}, "more than 0", 400, None),
+        ({"margin": 1.5}, {"margin"}, "at most 1", 400, None),
+        ({"interval": "3x"}, {"interval"}, "invalid interval", 400, None),
+        ({"symbol": "BTCUSD", "interval": "1d"}, {"interval"}, "BTCUSD", 400, "invalid_interval"),
     ],
 )
-def test_bad_config_is_400_with_field_errors(api_client, payload, fields, text):
+def test_bad_config_names_the_field(api_client, payload, fields, text, status, code):
     response = api_client.post(URL, payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     error = response.json()["error"]
-    assert error["code"] == "validation_error"
+    assert error["code"] == (code or "validation_error")
     assert set(error["details"]["fields"]) == fields
     assert text in error["details"]["fields"][sorted(fields)[0]][0]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from backtesting.test import GOOG
 from rest_framework.throttling import ScopedRateThrottle
 
 from jobs.models import Job
@@ -29,7 +30,10 @@ def test_execute_runs_in_sandbox_and_records_history(api_client, user):
     body = response.json()
     assert body["success"] is True
     assert body["metrics"]["num_trades"] > 10
-    assert body["metrics"]["return_pct"] == pytest.approx(body["metrics"]["Return [%]"])
+    assert body["metrics"]["return_pct"] == pytest.approx(body["stats"]["Return [%]"])
+    assert body["metrics"]["win_rate_pct"] == pytest.approx(body["stats"]["Win Rate [%]"])
+    assert body["benchmark"]["return_pct"] == pytest.approx(body["stats"]["Buy & Hold Return [%]"])
+    assert body["bars"] == len(GOOG)
     assert "seccomp" in body["sandbox_layers"]
     assert response["Preference-Applied"] == "wait=60"
 
@@ -81,7 +85,14 @@ def test_execute_without_prefer_answers_202_with_job(api_client, user):
     assert job["status"] == "succeeded"  # the test profile runs jobs inline
     assert job["result"]["success"] is True
     kinds = [e["kind"] for e in api_client.get(f"{body['job_url']}events/").json()]
-    assert kinds == ["queued", "started", "executing", "execution_finished", "succeeded"]
+    assert kinds == [
+        "queued",
+        "started",
+        "executing",
+        "data_loaded",
+        "execution_finished",
+        "succeeded",
+    ]
 
 
 def test_failing_code_is_a_failed_execution_with_the_strategy_line(api_client, user):
@@ -97,7 +108,8 @@ def test_failing_code_is_a_failed_execution_with_the_strategy_line(api_client, u
 def test_execute_rejects_unknown_symbol_before_enqueuing(api_client, user):
     strategy = make_strategy(user)
     response = api_client.post(f"/api/strategies/{strategy.pk}/execute/", {"symbol": "NOPE"})
-    assert response.status_code == 400
+    assert response.status_code == 404  # unknown_symbol: the same status on every route
+    assert response.json()["error"]["code"] == "unknown_symbol"
     message = response.json()["error"]["details"]["fields"]["symbol"][0]
     assert "GOOG" in message
     assert not Job.objects.exists()

@@ -102,5 +102,6 @@ def test_generate_rejects_unknown_symbol_when_it_will_run(api_client):
         "/api/strategies/generate_with_ai/",
         {"description": "buy when RSI < 30, sell when RSI > 70", "symbol": "ZZZZ"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_symbol"
     assert "symbol" in response.json()["error"]["details"]["fields"]

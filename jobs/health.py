@@ -1,4 +1,4 @@
-"""Project-level endpoints: health."""
+"""Health: database, live workers, sandbox layers, version (the jobs app watches workers)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from algoagent import __version__
+from Backtest.sandbox.layers import available_layers
+from jobs.models import Job, JobStatus, WorkerHeartbeat
+from jobs.services import runs_inline
 
 
 class HealthView(APIView):
@@ -87,9 +90,6 @@ class HealthView(APIView):
 
 def _workers() -> dict[str, object]:
     """Live db_worker processes (recent heartbeat) and the queue they should be draining."""
-    from jobs.models import Job, JobStatus, WorkerHeartbeat
-    from jobs.services import runs_inline
-
     inline = runs_inline()
     cutoff = timezone.now() - timedelta(seconds=3 * settings.JOB_HEARTBEAT_SECONDS)
     alive = WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).count()
@@ -103,8 +103,6 @@ def _workers() -> dict[str, object]:
 
 def _sandbox() -> dict[str, object]:
     """Isolation layers this machine enforces, against the ones the settings require."""
-    from Backtest.sandbox.layers import available_layers
-
     available = available_layers()
     required = list(settings.SANDBOX_REQUIRE_LAYERS)
     missing = [layer for layer in required if layer not in available]

@@ -1,0 +1,205 @@
+"""The one backtest pipeline: request + code + data -> sandbox -> ``BacktestOutcome``.
+
+Every route that runs a backtest (execute, backtest runs, quick_run, the sandbox test, the
+fixer's verifying runs, generate-and-execute, templates, optimisation) ends here, so the checks
+against the data, the warnings and the benchmark are computed once, the same way for all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from inspect import signature
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from Backtest.market_data import iso_utc
+from Backtest.pipeline.outcome import BacktestOutcome, Benchmark, RunWarning
+from Backtest.pipeline.request import BacktestRequest, InvalidRequest
+from Backtest.sandbox.results import ExecutionResult
+
+__all__ = ["Executor", "ProgressSink", "data_warnings", "prepare_data", "run_backtest"]
+
+ProgressSink = Callable[[str, dict[str, Any]], None]
+# A gap is reported when it is this many times the usual bar spacing ...
+GAP_FACTOR = 10.0
+# ... and also clearly longer than the market's regular pauses (weekends, nights, holidays),
+# which show up as the longest half-percent of spacings.
+REGULAR_PAUSE_QUANTILE = 0.995
+REGULAR_PAUSE_FACTOR = 1.5
+MAX_GAPS_LISTED = 3
+
+
+class Executor(Protocol):
+    """What the pipeline needs of ``Backtest.bot_executor.BotExecutor``."""
+
+    def execute_bot(self, *args: Any, **kwargs: Any) -> ExecutionResult: ...
+
+
+def prepare_data(request: BacktestRequest, data: pd.DataFrame) -> pd.DataFrame:
+    """The bars the run will use (``last_bars`` applied); raise if none are usable."""
+    window = data.iloc[-request.last_bars :] if request.last_bars else data
+    if window.empty:
+        raise InvalidRequest({"start": ["There are no bars to backtest in this range."]})
+    return window
+
+
+def cash_warnings(request: BacktestRequest, data: pd.DataFrame) -> list[RunWarning]:
+    """Refuse cash that can never buy one unit; warn when it cannot on some bars.
+
+    backtesting.py trades whole units: with ``cash / margin`` below the price, an order is
+    silently cancelled. Below the lowest close of the range nothing can ever be bought.
+    """
+    close = data["Close"].to_numpy(dtype="float64")
+    close = close[np.isfinite(close)]
+    if close.size == 0:
+        return []
+    buying_power = request.cash / request.margin
+    lowest, highest = float(close.min()), float(close.max())
+    if buying_power < lowest:
+        raise InvalidRequest(
+            {
+                "cash": [
+                    f"cash {request.cash:g} (buying power {buying_power:g} at margin "
+                    f"{request.margin:g}) is below the lowest {request.symbol} close in this "
+                    f"range ({lowest:g}): not one unit could ever be bought."
+                ]
+            }
+        )
+    if buying_power < highest:
+        share = float((close > buying_power).mean() * 100)
+        return [
+            RunWarning(
+                "insufficient_cash",
+                f"cash {request.cash:g} buys no whole unit on {share:.0f}% of the bars "
+                f"(closes above {buying_power:g}); orders there are cancelled.",
+            )
+        ]
+    return []
+
+
+def data_warnings(data: pd.DataFrame) -> list[RunWarning]:
+    """Unusually long gaps between bars (missing data, not the market's regular pauses)."""
+    index = data.index
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
+        return []
+    spacing = np.diff(index.asi8).astype("float64")
+    usual = float(np.median(spacing))
+    if usual <= 0:
+        return []
+    pause = float(np.quantile(spacing, REGULAR_PAUSE_QUANTILE))
+    threshold = max(GAP_FACTOR * usual, REGULAR_PAUSE_FACTOR * pause)
+    gaps = np.flatnonzero(spacing > threshold)
+    if gaps.size == 0:
+        return []
+    longest = gaps[np.argsort(spacing[gaps])[::-1][:MAX_GAPS_LISTED]]
+    listed = ", ".join(
+        f"{iso_utc(index[i])[:10]} to {iso_utc(index[i + 1])[:10]}" for i in sorted(longest)
+    )
+    return [
+        RunWarning(
+            "data_gaps",
+            f"{gaps.size} gap(s) in the data longer than {_span(threshold)} "
+            f"(usual bar spacing {_span(usual)}); longest: {listed}.",
+        )
+    ]
+
+
+def _span(nanoseconds: float) -> str:
+    seconds = nanoseconds / 1e9
+    for unit, size in (("days", 86_400), ("hours", 3_600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} seconds"
+
+
+def benchmark(request: BacktestRequest, data: pd.DataFrame, result: ExecutionResult) -> Benchmark:
+    """Buy & hold of the run's own bars (backtesting.py's ``Buy & Hold Return [%]``)."""
+    stats = result.stats or {}
+    close = data["Close"]
+    equity: list[dict[str, Any]] = []
+    first = float(close.iloc[0])
+    if result.equity_curve and np.isfinite(first) and first > 0:
+        times = [row.get("time") for row in result.equity_curve]
+        try:
+            at = pd.DatetimeIndex(pd.to_datetime(times, utc=True))
+            index = data.index
+            if isinstance(index, pd.DatetimeIndex) and index.tz is None:
+                at = at.tz_localize(None)
+            prices = close.reindex(at).to_numpy(dtype="float64")
+        except (TypeError, ValueError):
+            prices = np.array([])
+        equity = [
+            {"time": t, "equity": round(float(request.cash * p / first), 6)}
+            for t, p in zip(times, prices, strict=False)
+            if np.isfinite(p)
+        ]
+    return Benchmark(
+        symbol=request.symbol,
+        return_pct=_number(stats.get("Buy & Hold Return [%]")),
+        equity=equity,
+        alpha_pct=_number(stats.get("Alpha [%]")),
+        beta=_number(stats.get("Beta")),
+    )
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def run_backtest(
+    *,
+    request: BacktestRequest,
+    code: str,
+    data: pd.DataFrame,
+    executor: Executor,
+    on_progress: ProgressSink | None = None,
+    strategy_params: dict[str, Any] | None = None,
+) -> BacktestOutcome:
+    """Check ``request`` against ``data``, run ``code`` in the sandbox, gather the outcome.
+
+    Raises :class:`InvalidRequest` for a request the data makes impossible (no bars, cash below
+    every price); problems of the code come back as a failed ``result``, never as an exception.
+    """
+    window = prepare_data(request, data)
+    early = [*cash_warnings(request, window), *data_warnings(window)]
+    if on_progress is not None:
+        on_progress(
+            "data_loaded",
+            {"bars": len(window), "first_bar": iso_utc(window.index[0])},
+        )
+    extra: dict[str, Any] = {}
+    if on_progress is not None and "on_progress" in signature(executor.execute_bot).parameters:
+        extra["on_progress"] = on_progress
+    if strategy_params:
+        extra["strategy_params"] = strategy_params
+    result = executor.execute_bot(
+        code=code,
+        data=window,
+        test_symbol=request.symbol,
+        plot=request.plot,
+        **request.broker_options(),
+        **extra,
+    )
+    outcome = BacktestOutcome(
+        request=request,
+        result=result,
+        bars=len(window),
+        first_bar=iso_utc(window.index[0]),
+        last_bar=iso_utc(window.index[-1]),
+    )
+    for warning in early:
+        outcome.add_warning(warning.code, warning.message)
+    for item in getattr(result, "warnings", None) or []:
+        if isinstance(item, dict) and {"code", "message"} <= item.keys():
+            outcome.add_warning(str(item["code"]), str(item["message"]))
+    if result.success and not result.num_trades:
+        outcome.add_warning(
+            "no_trades",
+            f"The strategy placed no trades on these {len(window):,} bars: its entry rule never "
+            "fired (or every order was cancelled). The metrics describe doing nothing.",
+        )
+    if result.success:
+        outcome.benchmark = benchmark(request, window, result)
+    return outcome

@@ -1,0 +1,136 @@
+"""``BacktestRequest`` validation and the pipeline's own warnings (no sandbox needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from backtesting.test import GOOG
+
+from Backtest.pipeline import BacktestRequest, InvalidRequest, data_warnings, run_backtest
+from Backtest.pipeline.run import cash_warnings
+from Backtest.sandbox.results import ExecutionResult
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"cash": 0}, "cash", "more than 0"),
+        ({"commission": 0.2}, "commission", "below 0.2"),
+        ({"commission": -0.001}, "commission", "at least 0"),
+        ({"spread": 1}, "spread", "below 0.2"),
+        ({"margin": 0}, "margin", "more than 0"),
+        ({"margin": 2}, "margin", "at most 1"),
+        ({"last_bars": 5}, "last_bars", "at least 20"),
+        ({"start": dt.date(2012, 1, 2), "end": dt.date(2011, 1, 1)}, "end", "before start"),
+    ],
+)
+def test_out_of_range_values_name_the_field_and_the_range(values, field, words):
+    with pytest.raises(InvalidRequest) as caught:
+        BacktestRequest.build(**values)
+    messages = caught.value.details["fields"][field]
+    assert words in messages[0]
+    assert field in messages[0] or field == "end"
+
+
+def test_every_bad_field_is_reported_at_once():
+    with pytest.raises(InvalidRequest) as caught:
+        BacktestRequest.build(cash=-1, commission=5, margin=3)
+    assert set(caught.value.details["fields"]) == {"cash", "commission", "margin"}
+
+
+def test_unknown_fields_are_refused_not_ignored():
+    with pytest.raises(InvalidRequest) as caught:
+        BacktestRequest.build(comission=0.01)
+    assert "comission" in caught.value.details["fields"]
+
+
+def test_symbol_is_normalised_and_defaults_are_backtesting_py_defaults():
+    request = BacktestRequest.build(symbol=" goog ")
+    assert request.symbol == "GOOG"
+    assert request.broker_options() == {
+        "cash": 10_000.0,
+        "commission": 0.0,
+        "spread": 0.0,
+        "margin": 1.0,
+        "trade_on_close": False,
+        "hedging": False,
+        "exclusive_orders": False,
+        "finalize_trades": False,
+    }
+
+
+def test_cash_below_every_price_is_refused_and_below_some_is_a_warning():
+    frame = GOOG.loc["2012"]
+    low, high = frame.Close.min(), frame.Close.max()
+    with pytest.raises(InvalidRequest) as caught:
+        cash_warnings(BacktestRequest.build(cash=low / 2), frame)
+    assert "not one unit" in caught.value.details["fields"]["cash"][0]
+    warnings = cash_warnings(BacktestRequest.build(cash=(low + high) / 2), frame)
+    assert [w.code for w in warnings] == ["insufficient_cash"]
+    assert cash_warnings(BacktestRequest.build(cash=high * 2), frame) == []
+    # Leverage raises buying power: the same cash at 10:1 buys a unit everywhere.
+    assert cash_warnings(BacktestRequest.build(cash=high / 5, margin=0.1), frame) == []
+
+
+def test_regular_weekends_are_not_gaps_but_missing_months_are():
+    assert data_warnings(GOOG) == []  # daily bars with weekends and holidays
+    holed = GOOG.drop(GOOG.loc["2010-03-01":"2010-05-31"].index)
+    [warning] = data_warnings(holed)
+    assert warning.code == "data_gaps"
+    assert "2010-02-26 to 2010-06-01" in warning.message
+
+
+def test_hourly_data_with_weekends_has_no_gap_warning():
+    index = pd.date_range("2024-01-01", periods=24 * 60, freq="h")
+    index = index[index.dayofweek < 5]  # markets closed on weekends
+    frame = pd.DataFrame({"Close": np.linspace(1, 2, len(index))}, index=index)
+    assert data_warnings(frame) == []
+
+
+class _Executor:
+    """Stands in for the sandbox: returns a canned result (the pipeline's bookkeeping only)."""
+
+    def __init__(self, result: ExecutionResult) -> None:
+        self.result = result
+        self.calls: list[dict] = []
+
+    def execute_bot(self, **kwargs):
+        self.calls.append(kwargs)
+        return self.result
+
+
+def test_a_run_without_trades_is_flagged_not_a_success():
+    result = ExecutionResult(success=True, num_trades=0, no_trades=True, stats={})
+    outcome = run_backtest(
+        request=BacktestRequest.build(), code="...", data=GOOG, executor=_Executor(result)
+    )
+    assert outcome.status == "no_trades"
+    assert [w.code for w in outcome.warnings] == ["no_trades"]
+
+
+def test_benchmark_is_buy_and_hold_of_the_same_bars():
+    frame = GOOG.iloc[-100:]
+    times = [ts.isoformat() for ts in frame.index[::10]]
+    result = ExecutionResult(
+        success=True,
+        num_trades=3,
+        stats={"Buy & Hold Return [%]": 12.5, "Alpha [%]": 1.0, "Beta": 0.5},
+        equity_curve=[{"time": t, "equity": 1.0} for t in times],
+    )
+    executor = _Executor(result)
+    request = BacktestRequest.build(cash=1000, last_bars=50, commission=0.001)
+    outcome = run_backtest(request=request, code="x", data=frame, executor=executor)
+    assert outcome.bars == 50
+    assert len(executor.calls[0]["data"]) == 50
+    assert executor.calls[0]["commission"] == 0.001
+    bench = outcome.benchmark
+    assert (bench.return_pct, bench.alpha_pct, bench.beta) == (12.5, 1.0, 0.5)
+    window = frame.iloc[-50:]
+    first_point = next(p for p in bench.equity if p["time"] == window.index[0].isoformat())
+    assert first_point["equity"] == pytest.approx(1000)
+    last = bench.equity[-1]
+    close = window.Close.loc[pd.Timestamp(last["time"])]
+    assert last["equity"] == pytest.approx(1000 * close / window.Close.iloc[0])
