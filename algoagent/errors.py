@@ -188,7 +188,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # fault, not ours.
         exc = ApiError("A number in the request is out of range.", code="value_out_of_range")
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_fields(exc))
 

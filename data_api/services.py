@@ -9,9 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from rest_framework import serializers, status
+from rest_framework import status
 
 from algoagent.errors import ApiError
 from Backtest.market_data import (
@@ -71,7 +72,7 @@ def dataset_upload(*, owner: AbstractBaseUser, name: str, file: UploadedFile) ->
         raise _csv_error(exc) from None
     relative = Path("datasets") / str(owner.pk) / f"{name}.csv.gz"
     interval = infer_interval(frame.index)
-    taken = serializers.ValidationError(
+    taken = ValidationError(
         {"name": [f"You already have a dataset named {name}; delete it first or pick another."]}
     )
     with transaction.atomic():

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 
 from strategy_api.models import Strategy, StrategyStatus, VersionSource
 from strategy_api.services import strategy_create
@@ -31,7 +30,7 @@ def _check_parameters(spec: dict[str, Any], parameters: list[dict[str, Any]]) ->
         except template_parameters.ParameterError as exc:
             fields[f"parameters.{index}.default"] = [str(exc)]
     if fields:
-        raise serializers.ValidationError(fields)
+        raise ValidationError(fields)
 
 
 def _checked(spec: Any, parameters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -49,7 +48,7 @@ def _save(template: StrategyTemplate, *, creating: bool) -> StrategyTemplate:
             else:
                 template.save()
     except IntegrityError:
-        raise serializers.ValidationError(
+        raise ValidationError(
             {"slug": [f"You already have a template with the slug {template.slug!r}."]}
         ) from None
     return template
@@ -139,9 +138,7 @@ def template_instantiate(
     """
     spec, problems = template_parameters.apply(template.spec, template.parameters, values)
     if problems:
-        raise serializers.ValidationError(
-            {f"parameters.{key}": messages for key, messages in problems.items()}
-        )
+        raise ValidationError({f"parameters.{key}": messages for key, messages in problems.items()})
     if name:
         spec["name"] = name
     validated, code = spec_compile(data=spec, field_prefix="spec.")

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from rest_framework.exceptions import NotFound
+from django.http import Http404
 
 from backtest_api.models import BacktestRun
 from strategy_api import engine
@@ -53,5 +53,5 @@ def backtest_run_plot_html(*, run: BacktestRun, static_url: str) -> bytes:
     """The run's Bokeh plot with BokehJS served by us (see ``engine.plot_html``), or 404."""
     html = engine.plot_html(plot_file=run.plot_file, static_url=static_url)
     if html is None:
-        raise NotFound("This run has no plot.")
+        raise Http404("This run has no plot.")
     return html

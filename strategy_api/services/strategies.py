@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from strategy_api.models import (
     ReviewStatus,
@@ -175,7 +175,7 @@ def strategy_version_restore(
     try:
         old = strategy.versions.get(number=number)
     except StrategyVersion.DoesNotExist:
-        raise NotFound(f"Strategy {strategy.pk} has no version {number}.") from None
+        raise Http404(f"Strategy {strategy.pk} has no version {number}.") from None
     return strategy_version_create(
         strategy=strategy,
         code=old.code,
