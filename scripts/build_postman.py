@@ -414,6 +414,21 @@ def walkthrough() -> list[dict[str, Any]]:
                     + expect("two runs", "body.total_executions >= 2"),
                 ),
                 request(
+                    "All my executions (filtered, ordered)",
+                    "GET",
+                    "/api/executions/",
+                    query={"symbol": "GOOG", "ordering": "-return_pct", "page_size": "10"},
+                    tests=status(200)
+                    + has("count", "results")
+                    + expect("mine only", "body.results.length >= 1"),
+                ),
+                request(
+                    "One execution by id",
+                    "GET",
+                    "/api/executions/{{execution_id}}/",
+                    tests=status(200) + has("metrics", "trades", "equity_curve", "warnings"),
+                ),
+                request(
                     "Available indicators (featured)",
                     "GET",
                     "/api/strategies/available_indicators/",
@@ -501,8 +516,8 @@ def walkthrough() -> list[dict[str, Any]]:
                     "Compare runs",
                     "GET",
                     "/api/backtests/compare/",
-                    query={"ids": "{{run_id}},{{run2_id}}"},
-                    tests=status(200),
+                    query={"ids": "{{run_id}},{{run2_id}}", "rank_by": "sharpe_ratio"},
+                    tests=status(200) + has("ranking", "runs", "best"),
                 ),
                 request(
                     "Compare (POST)",
@@ -668,7 +683,8 @@ def walkthrough() -> list[dict[str, Any]]:
                     "POST",
                     "/api/production/strategies/sandbox-test/",
                     body={"code": SMA_CODE, "symbol": "GOOG", "bars": 250},
-                    tests=status(200) + has("success", "num_trades", "sandbox_layers"),
+                    headers={"Prefer": "wait=60"},
+                    tests=status(200) + has("success", "num_trades", "sandbox_layers", "warnings"),
                 ),
                 request(
                     "Validate backtest config",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from strategy_api.models import Strategy
+from strategy_api.models import Strategy, StrategyExecution
 
 
 class StrategyFilter(django_filters.FilterSet):
@@ -16,3 +16,15 @@ class StrategyFilter(django_filters.FilterSet):
     class Meta:
         model = Strategy
         fields = ["status", "review_status"]
+
+
+class ExecutionFilter(django_filters.FilterSet):
+    """``?symbol=``, ``?status=``, ``?strategy=``, ``?success=``, ``?created_after=``/``before``."""
+
+    symbol = django_filters.CharFilter(field_name="test_symbol", lookup_expr="iexact")
+    created_after = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
+
+    class Meta:
+        model = StrategyExecution
+        fields = ["status", "strategy", "success"]

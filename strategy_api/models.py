@@ -45,6 +45,9 @@ class Strategy(models.Model):
         blank=True,
         help_text="Canonical spec the current code was compiled from (None for free-form code).",
     )
+    understood_as = models.TextField(
+        blank=True, help_text="The current version's strategy in plain words ('' if no spec)"
+    )
     status = models.CharField(
         max_length=16, choices=StrategyStatus.choices, default=StrategyStatus.DRAFT
     )
@@ -102,6 +105,9 @@ class StrategyVersion(models.Model):
     number = models.PositiveIntegerField()
     code = models.TextField()
     spec = models.JSONField(null=True, blank=True)
+    understood_as = models.TextField(
+        blank=True, help_text="The strategy in plain words, rendered from its spec ('' if none)"
+    )
     source = models.CharField(max_length=16, choices=VersionSource.choices)
     message = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(

@@ -59,3 +59,19 @@ def executions_by_ids(*, user: AbstractBaseUser, ids: list[int]) -> dict[int, St
         "strategy", "version"
     )
     return {e.pk: e for e in queryset.defer("trades", "equity_curve", "stdout", "stderr")}
+
+
+def execution_list_for_user(*, user: AbstractBaseUser) -> QuerySet[StrategyExecution]:
+    """Every execution of the user's strategies, newest first, without the bulky columns."""
+    return (
+        StrategyExecution.objects.filter(strategy__owner=user)
+        .select_related("strategy", "version")
+        .defer("stats", "trades", "equity_curve", "stdout", "stderr", "traceback")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def execution_get_for_user(*, user: AbstractBaseUser, pk: int | str) -> StrategyExecution:
+    """One execution of one of the user's strategies, or Http404 (another user's too)."""
+    queryset = StrategyExecution.objects.filter(strategy__owner=user).select_related("version")
+    return get_object_or_404(queryset, pk=pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
@@ -79,6 +80,7 @@ class StrategySerializer(StrategyListSerializer):
             *StrategyListSerializer.Meta.fields,
             "code",
             "spec",
+            "understood_as",
             "reviewer_notes",
             "reviewed_at",
         ]
@@ -88,7 +90,7 @@ class StrategySerializer(StrategyListSerializer):
 class StrategyVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = StrategyVersion
-        fields = ["number", "source", "message", "code", "spec", "created_at"]
+        fields = ["number", "source", "message", "code", "spec", "understood_as", "created_at"]
         read_only_fields = fields
 
 
@@ -131,6 +133,22 @@ class ExecutionSummarySerializer(serializers.Serializer):
     execution_time = serializers.FloatField(allow_null=True)
     error_type = serializers.CharField()
     error_message = serializers.CharField()
+
+
+class ExecutionListItemSerializer(ExecutionSummarySerializer):
+    """One row of ``GET /api/executions/``: the summary, whose strategy, and where to look."""
+
+    strategy_id = serializers.IntegerField()
+    strategy_name = serializers.CharField(source="strategy.name")
+    bars = serializers.IntegerField(allow_null=True)
+    warnings = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text='[{"code", "message"}]',
+    )
+    url = serializers.SerializerMethodField(help_text="The execution with trades and equity.")
+
+    def get_url(self, execution) -> str:
+        return reverse("execution-detail", args=[execution.pk])
 
 
 class ExecutionHistorySerializer(serializers.Serializer):

@@ -25,8 +25,8 @@ from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from strategy_api import engine, selectors, services
-from strategy_api.filters import StrategyFilter
-from strategy_api.models import Strategy
+from strategy_api.filters import ExecutionFilter, StrategyFilter
+from strategy_api.models import Strategy, StrategyExecution
 from strategy_api.payloads import (
     ExecuteJobInput,
     ExecutionDetailPayload,
@@ -39,6 +39,7 @@ from strategy_api.payloads import (
 from strategy_api.serializers import (
     ExecuteInputSerializer,
     ExecutionHistorySerializer,
+    ExecutionListItemSerializer,
     FixAttemptSerializer,
     FixErrorsInputSerializer,
     GenerateInputSerializer,
@@ -390,3 +391,42 @@ class StrategyViewSet(
             "indicators": [indicator.to_dict() for indicator in indicators],
         }
         return Response(body)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="All your executions across strategies, newest first",
+        description="Filter with `symbol`, `status` (success, no_trades, failed), `strategy`, "
+        "`success`, `created_after`/`created_before` (ISO 8601); order with `ordering` "
+        "(timestamp, return_pct, sharpe_ratio, max_drawdown, num_trades, win_rate; `-` for "
+        "descending); page with `page`/`page_size`.",
+    ),
+    retrieve=extend_schema(
+        summary="One of your executions with its trades and equity curve",
+        responses={200: ExecutionDetailPayload},
+    ),
+)
+class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The requesting user's executions, for history screens and comparisons."""
+
+    serializer_class = ExecutionListItemSerializer
+    filterset_class = ExecutionFilter
+    search_fields = ["strategy__name", "test_symbol"]
+    ordering_fields = [
+        "timestamp",
+        "return_pct",
+        "sharpe_ratio",
+        "max_drawdown",
+        "num_trades",
+        "win_rate",
+    ]
+    ordering = ["-timestamp", "-id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
+            return StrategyExecution.objects.none()
+        return selectors.execution_list_for_user(user=self.request.user)
+
+    def retrieve(self, request, pk=None):
+        execution = selectors.execution_get_for_user(user=request.user, pk=pk)
+        return Response(execution_detail_payload(execution))

@@ -13,6 +13,7 @@ from strategy_api.models import Strategy, StrategyStatus, VersionSource
 from strategy_api.payloads import FixResultPayload, GenerateResultPayload
 from strategy_api.services.executions import execution_payload, strategy_execute
 from strategy_api.services.fixes import fix_attempt_payload, strategy_fix_errors
+from strategy_api.services.specs import spec_understood_as
 from strategy_api.services.strategies import strategy_create
 
 
@@ -23,17 +24,11 @@ def description_precheck(*, description: str) -> None:
 
 
 def _understood_as(generated) -> str | None:
-    """The plain-words rendering of the strategy's spec, when it has one."""
+    """The plain-words rendering of the strategy's spec; None when the code has no spec."""
     text = getattr(generated, "understood_as", None)
     if text:
         return str(text)
-    if not generated.spec:
-        return None
-    try:
-        from Backtest.spec import render_understood_as  # added with spec 2.0
-    except ImportError:
-        return "; ".join(generated.understood or []) or None
-    return render_understood_as(generated.spec)
+    return spec_understood_as(generated.spec) or None
 
 
 def _warnings(items) -> list[dict[str, str]]:
@@ -68,6 +63,7 @@ def strategy_generate(
     """
     on_event("generating", "Generating strategy code", progress=5)
     generated = StrategyGenerator(provider=provider).generate(description, name=name)
+    understood_as = _understood_as(generated)
 
     strategy = strategy_create(
         owner=owner,
@@ -77,6 +73,7 @@ def strategy_generate(
         source=VersionSource.GENERATED,
         status=StrategyStatus.GENERATED,
         spec=generated.spec,
+        understood_as=understood_as or "",
     )
     if job is not None:
         Job.objects.filter(pk=job.pk).update(strategy=strategy)
@@ -127,7 +124,7 @@ def strategy_generate(
         key_used=generated.key_alias,
         code=strategy.code,
         spec=strategy.spec,
-        understood_as=_understood_as(generated),
+        understood_as=understood_as,
         understood=list(generated.understood or []),
         warnings=_warnings(generated.warnings),
         validation=findings,

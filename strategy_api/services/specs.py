@@ -70,3 +70,14 @@ def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[StrategySpec, st
         return spec, compile_spec(spec)
     except CompileError as exc:
         raise ApiError(str(exc), code="compile_failed", status_code=422) from None
+
+
+def spec_understood_as(spec: dict[str, Any] | None) -> str:
+    """The spec in plain words (deterministic, from the spec alone); "" without a spec."""
+    if not spec:
+        return ""
+    try:
+        from Backtest.spec import render_understood_as
+    except ImportError:  # the renderer arrives with spec 2.0
+        return ""
+    return render_understood_as(spec)

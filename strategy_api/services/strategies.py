@@ -20,6 +20,7 @@ from strategy_api.models import (
     StrategyVersion,
     VersionSource,
 )
+from strategy_api.services.specs import spec_understood_as
 
 
 def _strategy_dir(strategy_id: int) -> Path:
@@ -46,6 +47,7 @@ def strategy_version_create(
     message: str = "",
     status: str | None = None,
     spec: dict | None = None,
+    understood_as: str | None = None,
     make_current: bool = True,
 ) -> StrategyVersion:
     """Record ``code`` as the strategy's next version and (by default) make it the current code.
@@ -53,6 +55,7 @@ def strategy_version_create(
     The strategy row is locked so concurrent writers (an API edit and a fix job, say) get
     distinct version numbers. ``status`` defaults to draft: new code has not been validated.
     ``spec`` is the canonical spec the code was compiled from; hand-edited code has none.
+    ``understood_as`` (the spec in plain words) is rendered from ``spec`` unless given.
     ``make_current=False`` keeps a candidate (e.g. a failed fix attempt) in the history without
     replacing the strategy's code, so every execution can point at the exact code it ran.
     """
@@ -64,6 +67,7 @@ def strategy_version_create(
             number=top + 1,
             code=code,
             spec=spec,
+            understood_as=spec_understood_as(spec) if understood_as is None else understood_as,
             source=source,
             message=message[:300],
             created_by=user if user is not None and user.is_authenticated else None,
@@ -77,11 +81,20 @@ def strategy_version_create(
 def _make_current(locked: Strategy, version: StrategyVersion, *, status: str) -> None:
     locked.code = version.code
     locked.spec = version.spec
+    locked.understood_as = version.understood_as
     locked.current_version = version.number
     locked.file_path = _write_code_file(locked, version.number, version.code)
     locked.status = status
     locked.save(
-        update_fields=["code", "spec", "current_version", "file_path", "status", "updated_at"]
+        update_fields=[
+            "code",
+            "spec",
+            "understood_as",
+            "current_version",
+            "file_path",
+            "status",
+            "updated_at",
+        ]
     )
 
 
@@ -105,6 +118,7 @@ def strategy_create(
     source: str = VersionSource.USER,
     status: str = StrategyStatus.DRAFT,
     spec: dict | None = None,
+    understood_as: str | None = None,
 ) -> Strategy:
     """Create a strategy; non-empty code becomes version 1."""
     with transaction.atomic():
@@ -113,7 +127,13 @@ def strategy_create(
         )
         if code:
             strategy_version_create(
-                strategy=strategy, code=code, source=source, user=owner, status=status, spec=spec
+                strategy=strategy,
+                code=code,
+                source=source,
+                user=owner,
+                status=status,
+                spec=spec,
+                understood_as=understood_as,
             )
     return strategy
 
