@@ -15,10 +15,9 @@ from rest_framework import serializers
 from algoagent.errors import ApiError
 from Backtest.market_data import DataError, iso_utc
 from Backtest.spec import (
-    SPEC_VERSION,
+    AnySpec,
     CompileError,
     SpecValidationError,
-    StrategySpec,
     compile_spec,
     validate_spec,
 )
@@ -27,7 +26,7 @@ from data_api import selectors as data_selectors
 from strategy_api import engine
 
 
-def spec_validate(*, data: Any, field_prefix: str = "") -> StrategySpec:
+def spec_validate(*, data: Any, field_prefix: str = "") -> AnySpec:
     """Validate spec JSON; problems become a 400 with dotted paths under ``details.fields``.
 
     ``field_prefix`` locates the spec inside a larger body (``"spec."``); problems with the
@@ -46,7 +45,7 @@ def spec_validate(*, data: Any, field_prefix: str = "") -> StrategySpec:
         raise serializers.ValidationError(fields) from None
 
 
-def spec_normalised(spec: StrategySpec) -> dict[str, Any]:
+def spec_normalised(spec: AnySpec) -> dict[str, Any]:
     """The canonical JSON of a validated spec (aliases resolved, defaults filled, no nulls)."""
     return spec.model_dump(mode="json", exclude_none=True)
 
@@ -54,7 +53,7 @@ def spec_normalised(spec: StrategySpec) -> dict[str, Any]:
 def spec_check(*, data: Any) -> dict[str, Any]:
     """``{"valid": true, "spec": normalised, "schema_version"}`` or a 400 (see spec_validate)."""
     spec = spec_validate(data=data)
-    return {"valid": True, "spec": spec_normalised(spec), "schema_version": SPEC_VERSION}
+    return {"valid": True, "spec": spec_normalised(spec), "schema_version": spec.version}
 
 
 def code_validate(*, code: str) -> dict[str, Any]:
@@ -71,7 +70,7 @@ def code_validate(*, code: str) -> dict[str, Any]:
     }
 
 
-def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[StrategySpec, str]:
+def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[AnySpec, str]:
     """Validate and compile spec JSON to backtesting.py code."""
     spec = spec_validate(data=data, field_prefix=field_prefix)
     try:

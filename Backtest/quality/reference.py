@@ -36,7 +36,7 @@ Canon = Any
 _FLIP = {"<": ">", ">": "<", "crosses_above": "crosses_below", "crosses_below": "crosses_above"}
 _FLIP |= {"below": "above", "above": "below"}
 _LOOSE = {"below": {"<", "crosses_below"}, "above": {">", "crosses_above"}}
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _TOKEN = re.compile(
     r"\s*(?:(?P<time>\d{1,2}:\d{2})|(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op><=|>=|[<>()\[\],;.*/+\-%]))"
@@ -90,7 +90,7 @@ def _group(logic: str, items: list[Canon]) -> Canon:
         for child in children:
             if child not in flat:
                 flat.append(child)
-    return flat[0] if len(flat) == 1 else (logic, tuple(flat))
+    return flat[0] if len(flat) == 1 else (logic, tuple(sorted(flat, key=repr)))
 
 
 def _trend(series: Canon, direction: str, bars: int) -> Canon:

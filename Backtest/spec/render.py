@@ -45,7 +45,7 @@ OP_WORDS = {
 }
 # How an output name reads after its indicator's label ("MACD(12,26,9) signal line").
 OUTPUT_WORDS = {
-    "macd": "MACD line",
+    "macd": "line",
     "macdsignal": "signal line",
     "macdhist": "histogram",
     "upperband": "upper band",

@@ -191,6 +191,21 @@ class _Checker:
             if low >= high and len(nodes) > 1:
                 texts = " and ".join(f"'{describe_node(n, self.labels)}'" for n in nodes)
                 return f"{texts} can never both be true"
+        pairs: dict[tuple[str, str], list[tuple[str, Compare]]] = {}
+        for child in children:
+            if isinstance(child, Compare):
+                left, right, op = repr(child.left), repr(child.right), child.op
+                if left > right:
+                    left, right, op = right, left, _flip(op)
+                pairs.setdefault((left, right), []).append((op, child))
+        for ops in pairs.values():
+            up = [(op, c) for op, c in ops if op in _UP]
+            down = [(op, c) for op, c in ops if op in _DOWN]
+            if up and down and not {up[0][0], down[0][0]} <= {">=", "<="}:
+                texts = " and ".join(
+                    f"'{describe_node(c, self.labels)}'" for _, c in (up[0], down[0])
+                )
+                return f"{texts} can never both be true"
         windows = [c for c in children if isinstance(c, TimeWindow)]
         for index, first in enumerate(windows):
             for second in windows[index + 1 :]:

@@ -30,7 +30,6 @@ from Backtest.llm.offline.resolve import (
     RHeld,
     RNode,
     RNot,
-    RRisk,
     RTrend,
     Series,
 )
@@ -66,6 +65,8 @@ class Assembly:
     no_exit: bool = False
 
     # ---- statements -------------------------------------------------------------------------
+    conditions_are_entry: bool = False
+
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
             try:
@@ -152,6 +153,8 @@ class Assembly:
 
     def _cond_only(self, statement: ir.CondOnly, resolver: Resolver) -> None:
         verb = self.section
+        if verb is None and self.conditions_are_entry:
+            verb = "entry_n"
         if verb is None or verb == "filter":
             node = resolver.cond(statement.cond)
             if verb == "filter":
@@ -218,7 +221,8 @@ class Assembly:
             resolver.ctx.pair = self.crossover
         elif statement.kind == "golden":
             node = resolver.cond(ir.Event("golden"))
-            assert isinstance(node, RCmp) and isinstance(node.left, Series)
+            assert isinstance(node, RCmp)
+            assert isinstance(node.left, Series)
             assert isinstance(node.right, Series)
             self.crossover = (node.left, node.right)
 

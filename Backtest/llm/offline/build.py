@@ -93,11 +93,13 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if not any(role.startswith("entry") for role in rules) and assembly.crossover is not None:
         fast, slow = assembly.crossover
         rules["entry_long"] = RCmp(fast, "crosses_above", slow)
-        rules.setdefault("exit_long", RCmp(fast, "crosses_below", slow))
-        assembly.ctx.warnings.append(
-            f"'{fast.label()} / {slow.label()} crossover' read as: enter on the upward cross, "
-            "exit on the downward cross"
-        )
+        if assembly.side == "both" or assembly.reverse:
+            rules["entry_short"] = RCmp(fast, "crosses_below", slow)
+            how = "go long on the upward cross, short on the downward cross"
+        else:
+            rules.setdefault("exit_long", RCmp(fast, "crosses_below", slow))
+            how = "enter on the upward cross, exit on the downward cross"
+        assembly.ctx.warnings.append(f"'{fast.label()} / {slow.label()} crossover' read as: {how}")
     if not any(role.startswith("entry") for role in rules):
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)

@@ -341,6 +341,11 @@ class Resolver:
         ctx = self.ctx
         if item.kind in ("golden", "death"):
             pair = ctx.pair
+            if item.of is not None and item.other is not None:
+                first, second = self.expr(item.of), self.expr(item.other)
+                assert isinstance(first, Series)
+                assert isinstance(second, Series)
+                pair = (first, second)
             if pair is None:
                 fast = ctx.series(
                     ctx.instance(ir.Mention("SMA", (50.0,), span=item.span)), None, item.span

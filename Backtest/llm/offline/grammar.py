@@ -60,7 +60,8 @@ number = alt(
     seq(tok("PLUS"), NUM, build=lambda p, n: ir.Num(n.value, _span(p, n))),
 )
 
-# Indicator parameters inside brackets: "(20, 2)", "(20 periods, 2.5 std dev)", "(20 EMA, 2x ATR(10))"
+# Indicator parameters inside brackets: "(20, 2)", "(20 periods, 2.5 std dev)",
+# "(20 EMA, 2x ATR(10))"
 param = alt(
     seq(NUM, opt(tok("UNIT")), build=lambda n, _u: ("num", n.value)),
     seq(tok("UNIT"), NUM, build=lambda _u, n: ("num", n.value)),
@@ -315,6 +316,14 @@ avg_ref = alt(
     ),
     seq(tok("ITS"), IND, build=lambda i, a: ir.AvgOf(None, None, a.value[0], _span(i, a))),
     seq(
+        tok("ITS"),
+        IND,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda i, a, _l, n, r: ir.AvgOf(None, n.value, a.value[0], _span(i, r)),
+    ),
+    seq(
         tok("AVERAGE"),
         PRICE,
         build=lambda a, p: ir.AvgOf(ir.Price(p.value), None, span=_span(a, p)),
@@ -382,14 +391,14 @@ factor = alt(
 def _fold(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
     value = first
     for op, right in rest:
-        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "SLASH": "/"}[op.kind]
+        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/"}[op.kind]
         value = ir.Arith(symbol, value, right)
     return value
 
 
 product = seq(
     factor,
-    many(seq(tok("TIMES", "SLASH"), factor, build=lambda o, f: (o, f))),
+    many(seq(tok("TIMES", "DIVIDE"), factor, build=lambda o, f: (o, f))),
     build=_fold,
 )
 operand: Parser = seq(
@@ -487,8 +496,32 @@ def _broken(subject: Any, word: Lexeme) -> Any:
     return ir.Cmp(None, op, subject, "motion", span=_span(subject, word))
 
 
+def _cross_and_level(left: Any, v: Any, right: Any, cmp: Lexeme, level: Any) -> Any:
+    crossing = _cmp(left, v, right)
+    if crossing is REJECT or v[0] != "cross" or not isinstance(level, ir.Num):
+        return REJECT
+    op = cmp.value if cmp.kind == "CMP" else ("<" if cmp.value == "crosses_above" else ">")
+    return ir.Group("all", (crossing, ir.Cmp(left, op, level, span=_span(left, level))))
+
+
+def _chain(first: Any, v1: Any, second: Any, v2: Any, third: Any) -> Any:
+    if v1[0] != "static" or v2[0] != "static":
+        return REJECT
+    return ir.Group("all", (_cmp(first, v1, second), _cmp(second, v2, third)))
+
+
+def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
+    if not isinstance(extreme, ir.Channel):
+        return REJECT
+    current = ir.Channel(extreme.kind, extreme.field, extreme.period, False, extreme.span)
+    return ir.Cmp(left, ">=" if extreme.kind == "max" else "<=", current, span=_span(left, extreme))
+
+
 comparison = alt(
     seq(operand, tok("BROKEN"), build=_broken),
+    seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
+    seq(operand, verb, operand, verb, operand, build=_chain),
+    seq(operand, tok("IS"), lazy(lambda: channel), build=_is_extreme),
     seq(operand, verb, operand, build=_cmp),
     seq(operand, verb, operand, tok("FROMDIR"), build=_cmp_from),
     seq(
@@ -616,7 +649,7 @@ zone = alt(
 SIGN = tok("POSITIVE", "NEGATIVE")
 sign_atom = alt(
     seq(
-        operand,
+        opt(operand),
         IS,
         SIGN,
         build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
@@ -631,6 +664,13 @@ sign_atom = alt(
 event_atom = alt(
     seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
     seq(tok("DEATH"), build=lambda d: ir.Event("death", span=_span(d))),
+    seq(
+        ind_pair,
+        tok("GOLDEN", "DEATH"),
+        build=lambda pair, g: ir.Event(
+            "golden" if g.kind == "GOLDEN" else "death", pair[0], None, pair[1], _span(g)
+        ),
+    ),
     seq(
         opt(ind_ref),
         opt(SIGN),
@@ -907,8 +947,10 @@ price_spec = alt(
 order_phrase = seq(
     order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)
 )
+STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())
 action_mod = alt(
     seq(NUM, tok("SHARES"), build=lambda n, _s: ("units", n.value)),
+    seq(alt(tok("SHARES"), STOCK), build=lambda _s: ("object", None)),
     seq(tok("TICKER"), build=lambda t: ("ticker", t.value)),
     seq(opt(tok("AT")), tok("NEXTBAR"), build=lambda _a, _n: ("nextbar", None)),
     seq(opt(tok("WITH", "AT")), order_phrase, build=lambda _w, o: ("order", o)),
@@ -979,7 +1021,13 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
-    seq(action_phrase, tok("COLON", "ARROW"), cond, build=lambda a, _c, x: _rule(a, x)),
+    seq(
+        action_phrase,
+        tok("COLON", "ARROW"),
+        opt(tok("WHEN")),
+        cond,
+        build=lambda a, _c, _w, x: _rule(a, x),
+    ),
     seq(action_phrase, tok("ON"), event_atom, build=lambda a, _o, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
     seq(
@@ -991,6 +1039,9 @@ rule_stmt = alt(
         ),
     ),
     seq(action_phrase, calendar, opt(tok("ONLY")), build=lambda a, c, _o: _rule(a, c)),
+    seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
+    seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
+    seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(
         when_clause,
         opt(tok("COMMA")),
@@ -1134,7 +1185,7 @@ size_stmt = alt(
         build=lambda _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
     ),
     seq(
-        opt(tok("PLACE")),
+        opt(tok("PLACE", "TRADE", "BUY")),
         NUM,
         tok("SHARES"),
         opt(tok("PERTRADE")),
@@ -1158,8 +1209,14 @@ side_stmt = alt(
     ),
     seq(tok("REVERSE"), build=lambda _r: ir.Side("reverse")),
 )
-mirror_stmt = seq(
-    action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, _x: ir.Mirror(a)
+mirror_stmt = alt(
+    seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, _x: ir.Mirror(a)),
+    seq(
+        tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda _o, _x, a: ir.Mirror(a)
+    ),
+    seq(
+        tok("REVERSE"), tok("FOR", "TO", "ON"), action_phrase, build=lambda _r, _f, a: ir.Mirror(a)
+    ),
 )
 decl_item = alt(
     seq(ind_single, build=lambda m: (m,)),
@@ -1227,10 +1284,16 @@ strategy_stmt = alt(
     ),
     seq(
         ind_pair,
-        tok("CROSSNOUN", "GOLDEN"),
+        tok("CROSSNOUN", "GOLDEN", "CROSS"),
         build=lambda pair, c: ir.Crossover(pair, "golden" if c.kind == "GOLDEN" else "cross"),
     ),
     seq(tok("GOLDEN"), build=lambda _g: ir.Crossover((), "golden")),
+    seq(
+        tok("GOLDEN"),
+        tok("SLASH", "AND", "OR"),
+        tok("DEATH"),
+        build=lambda _g, _s, _d: ir.Crossover((), "golden"),
+    ),
     seq(
         IND,
         tok("CROSSNOUN"),
@@ -1248,12 +1311,25 @@ def _filter(negate: bool) -> Any:
         verb = next(
             (_VERBS[i.kind] for i in items if isinstance(i, Lexeme) and i.kind in _VERBS), None
         )
-        x = next(i for i in items if not isinstance(i, Lexeme) and i is not None)
+        x = next(i for i in items if isinstance(i, _COND_TYPES))
         return ir.Filter(ir.Not(x) if negate else x, verb)
 
     return build
 
 
+_COND_TYPES = (
+    ir.Cmp,
+    ir.Trend,
+    ir.Zone,
+    ir.Sign,
+    ir.Event,
+    ir.Calendar,
+    ir.Held,
+    ir.RiskAtom,
+    ir.Not,
+    ir.Group,
+    ir.Restate,
+)
 NEG = tok("DONT", "NEVER", "NO")
 filter_stmt = alt(
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
@@ -1261,10 +1337,17 @@ filter_stmt = alt(
     seq(NEG, opt(tok(*ACTION_KINDS)), calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
     seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), calendar, build=_filter(True)),
-    seq(tok("FILTER_N"), tok("COLON", "IS", "ARROW"), opt(tok("THAT")), cond, build=_filter(False)),
+    seq(
+        tok("FILTER_N"),
+        tok("COLON", "IS", "ARROW"),
+        opt(tok("THAT")),
+        opt(INTRO),
+        cond,
+        build=_filter(False),
+    ),
 )
 cond_stmt = alt(
-    seq(cond, build=lambda x: ir.CondOnly(x)),
+    seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
     seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),
 )
 stmt = alt(
@@ -1281,9 +1364,15 @@ stmt = alt(
     seq(strategy_stmt, build=lambda s: (s,)),
 )
 SEP = alt(
-    tok("COMMA", "AND", "THEN", "COLON"),
+    tok("COMMA", "AND", "THEN", "COLON", "WITH"),
     seq(tok("COMMA", "AND"), tok("THEN", "AND")),
 )
+
+
+def _headed(heading_stmt: Any, _colon: Any, rest: Any) -> Any:
+    if not rest or not isinstance(rest[0], ir.Rule):
+        return REJECT  # "Long the breakout: buy when ...": a label before a full rule
+    return rest
 
 
 def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], _tail: Any) -> Any:
@@ -1300,7 +1389,10 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], _tail: Any) -> Any:
     return tuple(statements)
 
 
-tf_stmt = seq(timeframe, build=lambda s: (s,))
+tf_stmt = alt(
+    seq(timeframe, build=lambda s: (s,)),
+    seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
+)
 sentence = alt(
     seq(
         opt(tok("AND", "OR", "TO")),
@@ -1310,6 +1402,13 @@ sentence = alt(
         build=_sentence,
     ),
     seq(heading, build=lambda h: (h,)),
+    seq(heading, opt(tok("COLON")), lazy(lambda: sentence_body), build=_headed),
+)
+sentence_body: Parser = seq(
+    stmt,
+    many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
+    opt(tok("COMMA", "COLON")),
+    build=lambda first, rest, tail: _sentence(None, first, rest, tail),
 )
 
 

@@ -8,7 +8,8 @@ is reported verbatim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 Span = tuple[int, int]
 
@@ -19,7 +20,7 @@ class Num:
     """A plain number."""
 
     value: float
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Price:
 
     field: str
     ago: int = 0
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Mention:
     output: str | None = None  # an output role word ("signal", "upper", ...)
     plural: bool = False
     ago: int = 0
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Ref:
     detail: str | None = None
     value: float | None = None
     mention: Mention | None = None
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class AvgOf:
     of: Operand | None  # None: "its" = the subject of the comparison
     period: float | None
     name: str = "SMA"
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,14 @@ class Channel:
     field: str
     period: float
     previous: bool
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
 class EntryPrice:
     """The trade's entry price (only meaningful in stops and targets)."""
 
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Cmp:
     right: Operand | None
     kind: str = "static"
     both: bool = False  # "both are below 20": every line of the previous crossing
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Trend:
     of: Operand | None
     direction: str
     bars: int = 1
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class Zone:
     of: Operand | None
     zone: str
     level: Cmp | None = None
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ class Sign:
     of: Operand | None
     positive: bool
     turn: bool
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class Event:
     of: Operand | None = None
     direction: str | None = None  # crosses_above | crosses_below | None
     other: Operand | None = None
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class Calendar:
     time_from: int | None = None  # minutes since midnight
     time_to: int | None = None
     negate: bool = False
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class RiskAtom:
     kind: str  # target | stop | time
     distance: Distance | None = None
     bars: int | None = None
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class Action:
     units: float | None = None
     fraction: float | None = None
     order: Order | None = None
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ class Rule:
 
     action: Action
     cond: Cond
-    span: Span = field(default=(0, 0), compare=False)
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)

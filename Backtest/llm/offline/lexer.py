@@ -150,6 +150,11 @@ class _Lexer:
             self.emit("UNKNOWN", token.norm, i, i)
 
 
+def _is_heading(line: list[Token]) -> bool:
+    """ "Exit: ..." / "Trailing stop: 4%": a label and a colon at the start of a line."""
+    return any(token.norm == ":" for token in line[1:4])
+
+
 def _is_bullet(line: list[Token]) -> bool:
     if not line:
         return False
@@ -183,6 +188,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
                 or previous[-1].norm == ":"
                 or _is_bullet(previous)
                 or _is_bullet(line)
+                or _is_heading(line)
             )
             if hard:
                 out.append(breaks[index - 1])

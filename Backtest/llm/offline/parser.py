@@ -114,8 +114,10 @@ class _Reader:
                 self.problems.append(Problem((lexeme.start, lexeme.end), lexeme.value))
         if any(lexeme.kind == "UNSUPPORTED" for lexeme in lexemes):
             return None
-        lexemes = self._title(lexemes)
+        lexemes = self._title(lexemes, sentence.start)
         lexemes = self._explanations(lexemes)
+        while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
+            lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
         if not lexemes:
             return None
         if all(lexeme.kind in _WEAK for lexeme in lexemes):
@@ -131,13 +133,13 @@ class _Reader:
             return None
         return lexemes
 
-    def _title(self, lexemes: list[Lexeme]) -> list[Lexeme]:
+    def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)
         if colon is None or colon == 0 or colon == len(lexemes) - 1:
             return lexemes
         head = lexemes[:colon]
         if all(lx.kind in _TITLE for lx in head) and any(lx.kind == "UNKNOWN" for lx in head):
-            self.warnings.append(f"read '{self.quote(head[0].start, head[-1].end)}' as a title")
+            self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")
             return lexemes[colon + 1 :]
         return lexemes
 
@@ -149,10 +151,8 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if (
-                    close is not None
-                    and inside
-                    and not any(lx.kind in ("NUM", "PCT", "TIME") for lx in inside)
+                if close is not None and not any(
+                    lx.kind in ("NUM", "PCT", "TIME") for lx in inside
                 ):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
@@ -252,6 +252,13 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
         raise _refuse(text, reader, reader.problems)
     ctx = Context(text)
     assembly = Assembly(ctx)
+    if not any(isinstance(s, _ACTIONS) for statements in readings for s in statements):
+        # Only conditions, no "buy"/"sell" anywhere: they describe the entry (said in warnings).
+        assembly.conditions_are_entry = any(
+            isinstance(s, ir.CondOnly) for statements in readings for s in statements
+        )
+        if assembly.conditions_are_entry:
+            reader.warnings.append("no action word: the conditions are read as the long entry")
     resolver = Resolver(ctx)
     for statements in readings:
         assembly.add(statements, resolver)
@@ -279,4 +286,5 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     )
 
 
+_ACTIONS = (ir.Rule, ir.Mirror, ir.Heading, ir.OrderStmt, ir.Crossover, ir.HoldWhile)
 _EXAMPLE = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."

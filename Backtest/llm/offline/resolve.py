@@ -212,9 +212,8 @@ class Context:
         except IndicatorParameterError as exc:
             raise ParseError(mention.span, exc.message) from None
         inst = Inst(info.name, tuple(resolved.items()), source)
-        if bare or len(params) < len([p for p in info.parameters if not p.name.endswith("matype")]):
-            if bare:
-                self.default(f"{inst.label()}: {info.display_name} with its standard parameters")
+        if bare:
+            self.default(f"{inst.label()}: {info.display_name} with its standard parameters")
         return self.remember(inst)
 
     def _params(self, info: Any, mention: ir.Mention) -> dict[str, Number]:

@@ -108,7 +108,7 @@ _add("TO", "to|into")
 _add("UNTIL", "until|till|til|through|thru")
 _add("BETWEEN", "between")
 _add("OF", "of")
-_add("WITH", "with|using|via|w/")
+_add("WITH", "with|using|via|w /")
 _add("FOR", "for")
 _add("BY", "by")
 _add("ARROW", "->|=>|=")
@@ -154,7 +154,7 @@ _add(
     "EXIT",
     "exit|exits|exiting|exited|close the trade|close the position|close position|close it|"
     "close out|close all|close everything|get out|gets out|get out of the trade|exit the trade|"
-    "exit the position|exit position|exit all|exit everything|liquidate|flatten|go flat|"
+    "exit the position|exit position|exit all|exit everything|liquidate|flatten|go flat|flat|"
     "close the long|exit long|exit longs|exit the long|close long|close longs|close my position|"
     "close the trades|closing the trade|selling out|exit trades|close trades|exit positions|"
     "close positions|get flat|closed out",
@@ -172,7 +172,14 @@ _add(
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
-_add("PLACE", "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with")
+_add("PLACE", "use only|only use|only invest|invest only")
+_add("BUY", "buy the dip|buy dips|buy the dips")
+_add(
+    "PLACE",
+    "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with|add|adds|"
+    "change|changes|make|makes|increase|decrease|raise|tighten|loosen|widen|switch|update|"
+    "switch to|go back to|instead use|apply",
+)
 _add(
     "ENTRY_N", "entry rules|entry rule|entry conditions|entry condition|entry signal|entry signals"
 )
@@ -258,7 +265,9 @@ _add("LOWEST", "lowest|minimum|min")
 _add("LAST", "last|past|recent|latest")
 _add(
     "WINDOW",
-    "over the last|over the past|in the last|in the past|over the previous|of the last|of the past|of the previous|during the last|over the prior|within the last|for the last|for the past|in the previous",
+    "over the last|over the past|in the last|in the past|over the previous|of the last|"
+    "of the past|of the previous|during the last|over the prior|within the last|for the last|"
+    "for the past|in the previous",
 )
 _add("AVERAGE", "average|avg|mean|moving avg|rolling average|rolling mean|its average")
 _add("POSITIVE", "positive|above 0|greater than 0|bullish|buy signal|long signal")
@@ -272,9 +281,10 @@ _add("TWICE", "triple|three times", 3)
 _add("HALF_OF", "half of|half", 0.5)
 _add("PLUS", "+")
 _add("MINUS", "-|minus")
-_add("SLASH", "/|divided by")
+_add("SLASH", "/")
+_add("DIVIDE", "divided by")
 _add("PERCENT_SIGN", "%|percent|per cent|pct|percentage")
-_add("CHANGE", "change|rate of change|roc|percent change|% change|return|gain|move")
+_add("CHANGE", "rate of change|percent change|% change")
 
 # ---- indicators -------------------------------------------------------------------------------
 # Phrase -> (catalogue name, plural). Plural forms matter: "12 and 26 period EMAs" names two.
@@ -466,7 +476,9 @@ del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")
 _add("CMP", "is under|is below|trails|underperforms", "<")
 _MOTION_UP = "rise|climb|jump|pop|push|spike|move|go|get|break|tick|pierce|return|come"
-_MOTION_DOWN = "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come"
+_MOTION_DOWN = (
+    "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
+)
 _add("MOTION", _verbs(_MOTION_UP, "above|over|up above|up over|up through|higher than"), ">")
 _add("MOTION", _verbs(_MOTION_DOWN, "below|under|beneath|down below|down through|lower than"), "<")
 _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
@@ -499,7 +511,8 @@ _add(
         for back in ("", " back")
     )
     + "|gets back to|get back to|goes back to|returns to|comes back to|reverts to|back to|"
-    "reaches back to|is at|are at|gets to|goes to",
+    "reaches back to|is at|are at|gets to|goes to|pulls back to|pull back to|pulled back to|"
+    "pulls back toward|retraces to|dips to|falls to|drops to|comes down to|pullback to",
 )
 _add(
     "BROKEN",
@@ -579,7 +592,11 @@ _add(
     "per trade|each trade|every trade|per position|each position|a trade|per entry|"
     "each entry|on each trade|for each trade|per signal",
 )
-_add("ALL_IN", "all in|all-in|full size|full position|100% of equity")
+_add(
+    "ALL_IN",
+    "all in|all-in|full size|full position|100% of equity|all equity|all of my equity|"
+    "all my equity|all the equity|all capital|all my capital|full equity",
+)
 _add("BARS_IN_TRADE", "in the trade|in trade|in a trade|holding period|in the position")
 _add("TIMESTOP", "time stop|time exit|time-based exit|max holding period")
 
@@ -703,21 +720,185 @@ for _phrase, _reason in UNSUPPORTED.items():
 
 # ---- filler: words that never change what a strategy does -------------------------------------
 FILLER = frozenset(
-    """
-    the a an i we you me us my our your to of it's its's so just really basically simply also
-    too then please thanks thank cheers hi hello hey guys all folks everyone want wants wanted
-    would like love need needs needed to try trying tried test testing tested backtest
-    backtesting backtested see check checking look looking idea ideas strategy strategies
-    system systems setup approach method rule rules simple basic classic standard plain
-    following follows here there this that which what something thing things kind sort type
-    some any can could should will shall may might must do does did done doing have has had
-    having am been let lets go going gonna wanna how i'm well ok okay yeah yes new old good
-    great nice cool quick quickly small little fairly pretty very rather quite exactly precisely
-    approximately around about roughly somewhere something like maybe perhaps probably possibly
-    generally usually typically normally always naturally obviously clearly note notice
-    noticed called known named as such case just in case anyway though although however still
-    yet already
-    """.split()
+    [
+        "the",
+        "a",
+        "an",
+        "i",
+        "we",
+        "you",
+        "me",
+        "us",
+        "my",
+        "our",
+        "your",
+        "to",
+        "of",
+        "it's",
+        "its's",
+        "so",
+        "just",
+        "really",
+        "basically",
+        "simply",
+        "also",
+        "too",
+        "then",
+        "please",
+        "thanks",
+        "thank",
+        "cheers",
+        "hi",
+        "hello",
+        "hey",
+        "guys",
+        "all",
+        "folks",
+        "everyone",
+        "want",
+        "wants",
+        "wanted",
+        "would",
+        "like",
+        "love",
+        "need",
+        "needs",
+        "needed",
+        "to",
+        "try",
+        "trying",
+        "tried",
+        "test",
+        "testing",
+        "tested",
+        "backtest",
+        "backtesting",
+        "backtested",
+        "see",
+        "check",
+        "checking",
+        "look",
+        "looking",
+        "idea",
+        "ideas",
+        "strategy",
+        "strategies",
+        "system",
+        "systems",
+        "setup",
+        "approach",
+        "method",
+        "rule",
+        "rules",
+        "simple",
+        "basic",
+        "classic",
+        "standard",
+        "plain",
+        "following",
+        "follows",
+        "here",
+        "there",
+        "this",
+        "that",
+        "which",
+        "what",
+        "something",
+        "thing",
+        "things",
+        "kind",
+        "sort",
+        "type",
+        "some",
+        "any",
+        "can",
+        "could",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "am",
+        "been",
+        "let",
+        "lets",
+        "go",
+        "going",
+        "gonna",
+        "wanna",
+        "how",
+        "i'm",
+        "well",
+        "ok",
+        "okay",
+        "yeah",
+        "yes",
+        "new",
+        "old",
+        "good",
+        "great",
+        "nice",
+        "cool",
+        "quick",
+        "quickly",
+        "small",
+        "little",
+        "fairly",
+        "pretty",
+        "very",
+        "rather",
+        "quite",
+        "exactly",
+        "precisely",
+        "approximately",
+        "around",
+        "about",
+        "roughly",
+        "somewhere",
+        "something",
+        "like",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "generally",
+        "usually",
+        "typically",
+        "normally",
+        "always",
+        "naturally",
+        "obviously",
+        "clearly",
+        "note",
+        "notice",
+        "noticed",
+        "called",
+        "known",
+        "named",
+        "as",
+        "such",
+        "case",
+        "just",
+        "in",
+        "case",
+        "anyway",
+        "though",
+        "although",
+        "however",
+        "still",
+        "yet",
+        "already",
+    ]
 ) | frozenset(
     {
         "long time",
@@ -777,5 +958,8 @@ FILLER = frozenset(
         "swing trading",
         "swing trade",
         "for the backtest",
+        "breakout",
+        "breakouts",
+        "the breakout",
     }
 )
