@@ -441,7 +441,7 @@ class StrategySpec(BaseModel):
 
     model_config = FORBID
 
-    version: Literal["2.0"] = "2.0"
+    version: Literal["2.0"] = Field(description='Always "2.0"')
     name: str = Field(min_length=1, max_length=100)
     description: str = Field("", max_length=5000)
     side: Side = "long"

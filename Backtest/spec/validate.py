@@ -18,12 +18,16 @@ AnySpec = StrategySpec | StrategySpecV1
 SUPPORTED_VERSIONS = (V1_VERSION, SPEC_VERSION)
 
 
-# Keys only 1.0 has: a document without "version" that uses them is a 1.0 document.
-_V1_KEYS = frozenset({"stop_loss_pct", "take_profit_pct", "trailing_stop_pct", "position_size"})
+# Keys only 2.0 has: a document without "version" that uses one is a 2.0 document; any other
+# version-less document is read as 1.0, as it always was (the two mean the same without them).
+_V2_KEYS = frozenset(
+    {"stop_loss", "take_profit", "trailing_stop", "exit_after_bars", "entry_order"}
+    | {"short_entry_order", "sizing"}
+)
 
 
 def _model_for(data: Mapping[str, Any]) -> type[BaseModel]:
-    default = V1_VERSION if _V1_KEYS & set(data) else SPEC_VERSION
+    default = SPEC_VERSION if _V2_KEYS & set(data) else V1_VERSION
     version = data.get("version", default)
     if version == V1_VERSION:
         return StrategySpecV1

@@ -25,7 +25,7 @@ from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.edit_types import RULE_LABELS, EditNotUnderstood
 from Backtest.llm.offline.ir import Distance
 from Backtest.llm.offline.resolve import Context, Inst, ParseError, RCmp, RGroup, RNode, Series
-from Backtest.llm.offline.specmap import instances, node_of, seeded_writer
+from Backtest.llm.offline.specmap import instances, leaf_paths, node_of, seeded_writer
 from Backtest.spec import StrategySpec, validate_spec_v2
 from Backtest.spec.render import Labels, describe_node, number
 
@@ -149,7 +149,7 @@ class RuleEditor:
             else {"atr": distance.atr, "atr_period": distance.atr_period or 14}
         )
         self.data[field_name] = value
-        self.outcome.lines.append(f"{label}: {_distance_text(before)} -> {_distance_text(value)}")
+        self.outcome.lines.append(f"{label}: {distance_text(before)} -> {distance_text(value)}")
 
     def _size(self, size: ir.Size) -> None:
         before = self.data.get("sizing") or {"mode": "equity_fraction", "value": 1.0}
@@ -263,7 +263,7 @@ class RuleEditor:
         model = self._model()
         paths = [
             path
-            for path, leaf in _leaf_paths(current)
+            for path, leaf in leaf_paths(current)
             if old in (leaf.get("left"), leaf.get("right"))
             and _subject(node_of(_rule_model(model, key, path), found)) == _subject(node)
         ]
@@ -345,17 +345,6 @@ def _direction(op: str) -> str:
     return "up" if op in (">", ">=", "crosses_above") else "down"
 
 
-def _leaf_paths(
-    node: dict[str, Any], path: tuple[int, ...] = ()
-) -> list[tuple[tuple[int, ...], dict[str, Any]]]:
-    if "conditions" in node:
-        out: list[tuple[tuple[int, ...], dict[str, Any]]] = []
-        for index, child in enumerate(node["conditions"]):
-            out += _leaf_paths(child, (*path, index))
-        return out
-    return [(path, node)] if "op" in node else []
-
-
 def _get(node: dict[str, Any], path: tuple[int, ...]) -> dict[str, Any]:
     for index in path:
         node = node["conditions"][index]
@@ -387,7 +376,7 @@ def _flatten(node: dict[str, Any]) -> dict[str, Any]:
     return {"logic": node["logic"], "conditions": items}
 
 
-def _distance_text(value: dict[str, Any] | None) -> str:
+def distance_text(value: dict[str, Any] | None) -> str:
     if not value:
         return "none"
     if value.get("percent") is not None:

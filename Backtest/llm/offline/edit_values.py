@@ -18,6 +18,7 @@ from Backtest.indicator_registry import IndicatorParameterError
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.edit_types import RULE_LABELS, EditNotUnderstood
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.specmap import leaf_paths
 from Backtest.spec import Compare, lookup_indicator, validate_spec_v2
 from Backtest.spec.render import Labels, describe_node, number
 
@@ -167,17 +168,6 @@ def _param_targets(spec: dict[str, Any], request: ValueRequest) -> list[_Target]
     return targets
 
 
-def _leaves(
-    node: dict[str, Any], path: tuple[int, ...] = ()
-) -> list[tuple[tuple[int, ...], dict[str, Any]]]:
-    if "conditions" in node:
-        out = []
-        for index, child in enumerate(node["conditions"]):
-            out += _leaves(child, (*path, index))
-        return out
-    return [(path, node)] if "op" in node else []
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -193,7 +183,7 @@ def _threshold_targets(spec: dict[str, Any], request: ValueRequest) -> list[_Tar
         node = (spec.get("rules") or {}).get(key)
         if node is None:
             continue
-        for path, leaf in _leaves(node):
+        for path, leaf in leaf_paths(node):
             numbers = [o for o in (leaf["left"], leaf["right"]) if _is_number(o)]
             series = [o for o in (leaf["left"], leaf["right"]) if not _is_number(o)]
             if len(numbers) != 1 or len(series) != 1 or not isinstance(series[0], str | dict):

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from Backtest.llm.offline.edit_rules import Markers, RuleEditor, mirror_level
+from Backtest.llm.offline.edit_rules import Markers, RuleEditor, distance_text, mirror_level
 from Backtest.llm.offline.edit_types import (
     EXAMPLE_EDITS,
     RULE_LABELS,
@@ -184,18 +184,11 @@ def _removals(editor: RuleEditor, text: str) -> str:
         key = match["what"].split(" ")[0].lower()
         field_name, label = _REMOVE_FIELDS.get(key, ("stop_loss", "Stop loss"))
         before = editor.data.pop(field_name, None)
-        shown = "none set" if before is None else f"{_shown(before)} -> none"
+        value = distance_text(before) if isinstance(before, dict) else f"{before} bars"
+        shown = "none set" if before is None else f"{value} -> none"
         editor.outcome.lines.append(f"{label}: {shown}")
         text = text[: match.start()] + " " + text[match.end() :]
     return text
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        if value.get("percent") is not None:
-            return f"{value['percent']:g}%"
-        return f"{value['atr']:g} × ATR({value.get('atr_period') or 14})"
-    return f"{value} bars"
 
 
 def _side(editor: RuleEditor, lexemes: list[Lexeme]) -> bool:

@@ -17,6 +17,7 @@ where the furthest attempt stopped is reported as the phrase that could not be p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -197,16 +198,7 @@ ind_pair = alt(
 def _with_output(mention: ir.Mention, output: Lexeme) -> Any:
     if mention.output is not None:
         return REJECT
-    return ir.Mention(
-        mention.name,
-        mention.numbers,
-        mention.labelled,
-        mention.source,
-        output.value,
-        mention.plural,
-        mention.ago,
-        _span(mention, output),
-    )
+    return replace(mention, output=output.value, span=_span(mention, output))
 
 
 OUTPUT = tok("OUTPUT")
@@ -346,31 +338,13 @@ entry_ref = seq(tok("ENTRY_N", "ENTRY_PRICE"), build=lambda e: ir.EntryPrice(_sp
 def _ago(series: Any, n: Lexeme, _unit: Any, _ago: Lexeme) -> Any:
     if not isinstance(series, ir.Mention) or _int(n.value) is None:
         return REJECT
-    return ir.Mention(
-        series.name,
-        series.numbers,
-        series.labelled,
-        series.source,
-        series.output,
-        series.plural,
-        int(n.value),
-        series.span,
-    )
+    return replace(series, ago=int(n.value))
 
 
 def _prev_bar(series: Any, *_rest: Any) -> Any:
     if not isinstance(series, ir.Mention) or series.ago:
         return REJECT
-    return ir.Mention(
-        series.name,
-        series.numbers,
-        series.labelled,
-        series.source,
-        series.output,
-        series.plural,
-        1,
-        series.span,
-    )
+    return replace(series, ago=1)
 
 
 PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())

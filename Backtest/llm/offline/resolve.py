@@ -16,6 +16,7 @@ from Backtest.indicator_registry import IndicatorParameterError, UnknownIndicato
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
 from Backtest.spec.catalogue import lookup_indicator
+from Backtest.spec.render import number
 
 Number = int | float
 
@@ -30,7 +31,7 @@ class Inst:
     source_series: Series | None = None  # an indicator output: an indicator of an indicator
 
     def label(self) -> str:
-        args = ",".join(_num(val) for key, val in self.params if not key.endswith("matype"))
+        args = ",".join(number(val) for key, val in self.params if not key.endswith("matype"))
         text = f"{self.name}({args})" if args else self.name
         if self.source_series is not None:
             return f"{text} of {self.source_series.label()}"
@@ -133,10 +134,6 @@ class Problem:
 
     span: ir.Span
     reason: str
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def is_price_scale(expr: Expr | None) -> bool:

@@ -124,9 +124,29 @@ def node_of(node: Any, found: dict[str, Inst]) -> RNode:
     raise TypeError(node)
 
 
+def leaf_paths(
+    node: dict[str, Any], path: tuple[int, ...] = ()
+) -> list[tuple[tuple[int, ...], dict[str, Any]]]:
+    """``(path of indexes, comparison)`` for every comparison of a stored rule tree (JSON)."""
+    if "conditions" in node:
+        out: list[tuple[tuple[int, ...], dict[str, Any]]] = []
+        for index, child in enumerate(node["conditions"]):
+            out += leaf_paths(child, (*path, index))
+        return out
+    return [(path, node)] if "op" in node else []
+
+
 def _minutes(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
 
 
-__all__ = ["WEEKDAYS", "expr_of", "instances", "node_of", "seeded_writer", "series_of"]
+__all__ = [
+    "WEEKDAYS",
+    "expr_of",
+    "instances",
+    "leaf_paths",
+    "node_of",
+    "seeded_writer",
+    "series_of",
+]
