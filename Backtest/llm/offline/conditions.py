@@ -24,6 +24,7 @@ from Backtest.llm.offline.resolve import (
 )
 
 _FLIP = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+_PERCENT_VALUED = frozenset({"ROC", "ROCP", "PPO", "NATR"})
 
 
 def _span_of(item: object) -> ir.Span:
@@ -237,12 +238,27 @@ class Resolver:
         op = item.op
         if item.kind == "touch":
             op = "touch"
+        self._check_percent(item, left)
         node = RCmp(left, op, right)
         ctx.last_subject = left.of if isinstance(left, Change) else left
         ctx.last_cmp = node
         if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
             ctx.pair = (left, right)
         return node
+
+    def _check_percent(self, item: ir.Cmp, left: Expr) -> None:
+        """ "ROC is above 3%" is a level of a percent-valued series; "RSI above 3%" is not."""
+        if not (isinstance(item.right, ir.Num) and item.right.percent):
+            return
+        percent_valued = isinstance(left, Change) or (
+            isinstance(left, Series) and left.inst is not None and left.inst.name in _PERCENT_VALUED
+        )
+        if not percent_valued:
+            raise ParseError(
+                item.right.span,
+                f"'{self.ctx.quote(item.right.span)}': a percentage compared with a value "
+                "that is not a percentage",
+            )
 
     def _other(self, left: Expr, ref: ir.Ref) -> Expr:
         """A pronoun on the right: the other operand of the comparison that had ``left``."""

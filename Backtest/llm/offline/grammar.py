@@ -57,6 +57,7 @@ NUM = tok("NUM")
 PCT = tok("PCT")
 number = alt(
     seq(NUM, build=lambda n: ir.Num(n.value, _span(n))),
+    seq(PCT, build=lambda p: ir.Num(p.value, _span(p), percent=True)),
     seq(tok("MINUS"), NUM, build=lambda m, n: ir.Num(-n.value, _span(m, n))),
     seq(tok("PLUS"), NUM, build=lambda p, n: ir.Num(n.value, _span(p, n))),
 )
@@ -348,7 +349,7 @@ def _prev_bar(series: Any, *_rest: Any) -> Any:
 
 
 PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())
-series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref, entry_ref)
+series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
 series_ago = alt(
     series,
     seq(ind_single, NUM, opt(UNIT), tok("AGO"), build=_ago),
@@ -558,7 +559,7 @@ TREND = tok("RISING", "FALLING")
 UPDOWN = tok("UPWORD", "DOWNWORD")
 trend = alt(
     seq(
-        operand,
+        opt(operand),
         IS,
         TREND,
         build=lambda x, _i, t: ir.Trend(x, t.value, 1, _span(x, t)),
@@ -639,6 +640,18 @@ event_atom = alt(
     seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
     seq(tok("DEATH"), build=lambda d: ir.Event("death", span=_span(d))),
     seq(
+        SIGN,
+        ind_ref,
+        tok("CROSSNOUN"),
+        build=lambda s, x, c: ir.Event(
+            "cross",
+            x,
+            "crosses_above" if s.kind == "POSITIVE" else "crosses_below",
+            None,
+            _span(s, x, c),
+        ),
+    ),
+    seq(
         ind_pair,
         tok("GOLDEN", "DEATH"),
         build=lambda pair, g: ir.Event(
@@ -692,6 +705,12 @@ def _change(
     return ir.Cmp(ir.Change(x, int(n.value)), op, ir.Num(level), span=_span(x, pct, u))
 
 
+def _downward(verb: Lexeme, cmp: Lexeme) -> bool:
+    if cmp.kind == "CMP":
+        return bool(cmp.value in ("<", "<="))
+    return bool(verb.value in ("falling", "<"))
+
+
 def _distance_pct(p: Lexeme) -> ir.Distance:
     return ir.Distance(percent=p.value)
 
@@ -729,6 +748,16 @@ risk_atom = alt(
         UNIT,
         build=lambda a, n, u: (
             ir.RiskAtom("time", bars=_int(n.value), span=_span(a, u)) if _int(n.value) else REJECT
+        ),
+    ),
+    seq(
+        WHO,
+        tok("FALLING", "RISING", "MOTION"),
+        PCT,
+        tok("CMP", "FROM"),
+        tok("ENTRY_N", "ENTRY_PRICE"),
+        build=lambda w, m, p, c, e: ir.RiskAtom(
+            "stop" if _downward(m, c) else "target", _distance_pct(p), span=_span(w, m, p, e)
         ),
     ),
 )
@@ -866,12 +895,18 @@ CONN = alt(
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
     seq(tok("AND", "COMMA"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=lambda *_a: "and"),
 )
 
 
 def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     if not rest:
         return first
+    items = [first, *(x for _, x in rest)]
+    for a, b in zip(items, items[1:], strict=False):
+        both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
+        if both_calendar and a.kind == b.kind and a.kind != "time":
+            return REJECT  # "in November and December" is one list, not two conditions
     joiners = {j for j, _ in rest} - {","}
     if len(joiners) > 1:
         return ir.Group("mixed", (first, *(x for _, x in rest)))
@@ -1003,6 +1038,14 @@ rule_stmt = alt(
         build=lambda a, _c, _w, x: _rule(a, x),
     ),
     seq(action_phrase, tok("ON"), event_atom, build=lambda a, _o, x: _rule(a, x)),
+    seq(
+        action_phrase,
+        opt(tok("ON")),
+        event_atom,
+        when_clause,
+        build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
+    ),
+    seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
     seq(
         action_phrase,

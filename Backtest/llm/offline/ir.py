@@ -21,6 +21,7 @@ class Num:
 
     value: float
     span: Span = dc_field(default=(0, 0), compare=False)
+    percent: bool = False  # written with "%": only a percent-valued series may be compared
 
 
 @dataclass(frozen=True)
