@@ -142,6 +142,9 @@ class Assembly:
             self.mirrors.append(self._role(action.verb, action.span))
             return
         role = self._role(action.verb, action.span)
+        resolver.ctx.new_rule()
+        if action.traded and resolver.ctx.last_subject is None:
+            resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
         node = resolver.cond(cond)
         self._add_rule(role, node, explicit)
         if action.order is not None:

@@ -69,6 +69,8 @@ class Resolver:
         ctx = self.ctx
         quoted = ctx.quote(ref.span)
         if ref.kind == "it":
+            if ctx.rule_subject is None and ctx.previous_rule_subject is not None:
+                return ctx.previous_rule_subject  # "Sell when it ...": the last rule's subject
             if ctx.last_subject is None:
                 raise ParseError(ref.span, f"'{quoted}' refers to nothing mentioned before")
             return ctx.last_subject
@@ -151,6 +153,12 @@ class Resolver:
 
     # ---- conditions ---------------------------------------------------------------------------
     def cond(self, item: ir.Cond) -> RNode:
+        node = self._cond(item)
+        if self.ctx.rule_subject is None:
+            self.ctx.rule_subject = self.ctx.last_subject
+        return node
+
+    def _cond(self, item: ir.Cond) -> RNode:
         ctx = self.ctx
         if isinstance(item, ir.Cmp):
             return self._cmp(item)
@@ -207,7 +215,10 @@ class Resolver:
         ctx = self.ctx
         if item.both:
             return self._both(item)
-        left = self._operand_or_period(item.left, None)
+        if item.kind == "close" and isinstance(item.left, ir.Ref) and item.left.kind == "it":
+            left: Expr | None = Series(price="Close")  # "it closes above X": the price does
+        else:
+            left = self._operand_or_period(item.left, None)
         right_subject = left if left is not None else ctx.last_subject
         if isinstance(item.right, ir.Ref) and item.right.kind == "it" and left is not None:
             right: Expr | None = self._other(left, item.right)  # "closes below it"
@@ -238,6 +249,8 @@ class Resolver:
         op = item.op
         if item.kind == "touch":
             op = "touch"
+        if ctx.rule_subject is None:
+            ctx.rule_subject = left.of if isinstance(left, Change) else left
         self._check_percent(item, left)
         node = RCmp(left, op, right)
         ctx.last_subject = left.of if isinstance(left, Change) else left

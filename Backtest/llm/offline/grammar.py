@@ -206,6 +206,7 @@ OUTPUT = tok("OUTPUT")
 LOWER_WORD = tok("DOWNWORD", when=lambda lx: lx.text.lower() == "lower")
 ind_ref = alt(
     ind_single,
+    seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
     seq(ind_single, OUTPUT, build=_with_output),
     seq(OUTPUT, build=lambda o: ir.Ref("output", o.value, span=_span(o))),
     seq(OUTPUT, tok("OF"), ind_single, build=lambda o, _f, m: _with_output(m, o)),
@@ -416,8 +417,6 @@ verb = alt(
 
 def _cmp(left: Any, v: Any, right: Any, *spans: Any) -> Any:
     kind, op, lexeme = v
-    if kind == "close":
-        kind = "close" if left is None else "motion"
     return ir.Cmp(left, op, right, kind, span=_span(left, lexeme, right, *spans))
 
 
@@ -492,8 +491,16 @@ def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
     return ir.Cmp(left, ">=" if extreme.kind == "max" else "<=", current, span=_span(left, extreme))
 
 
+def _against_pair(left: Any, v: Any, _both: Any, pair: Any) -> Any:
+    first, second = _cmp(left, v, pair[0]), _cmp(left, v, pair[1])
+    if first is REJECT or second is REJECT:
+        return REJECT
+    return ir.Group("all", (first, second))
+
+
 comparison = alt(
     seq(operand, tok("BROKEN"), build=_broken),
+    seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
     seq(operand, verb, operand, verb, operand, build=_chain),
     seq(operand, tok("IS"), lazy(lambda: channel), build=_is_extreme),
@@ -886,6 +893,8 @@ citem: Parser = alt(
     ),
     seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
     seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),
+    seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
+    seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
 )
 CONN = alt(
     seq(tok("AND"), build=lambda _a: "and"),
@@ -957,6 +966,7 @@ order_phrase = seq(
     order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)
 )
 STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())
+CLOSE_VERB = tok("PRICE", when=lambda lx: lx.text.lower() == "close")
 action_mod = alt(
     seq(NUM, tok("SHARES"), build=lambda n, _s: ("units", n.value)),
     seq(alt(tok("SHARES"), STOCK), build=lambda _s: ("object", None)),
@@ -976,6 +986,7 @@ action_mod = alt(
 
 def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
     units = fraction = order = None
+    traded = any(kind in ("object", "ticker") for kind, _ in mods)
     for kind, value in mods:
         if kind == "units":
             units = value
@@ -983,7 +994,7 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
             fraction = value
         elif kind == "order":
             order = value
-    return ir.Action(_VERBS[verb.kind], units, fraction, order, _span(verb))
+    return ir.Action(_VERBS[verb.kind], units, fraction, order, _span(verb), traded)
 
 
 action_phrase = alt(
@@ -1059,6 +1070,7 @@ rule_stmt = alt(
     seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
+    seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),
     seq(
         when_clause,
         opt(tok("COMMA")),
@@ -1378,6 +1390,11 @@ stmt = alt(
     seq(mirror_stmt, build=lambda s: (s,)),
     seq(decl_stmt, build=lambda s: (s,)),
     seq(timeframe, build=lambda s: (s,)),
+    seq(
+        tok("ON", "FOR", "IN", "OF"),
+        tok("TICKER"),
+        build=lambda _o, t: (ir.Timeframe(t.text),),
+    ),
     seq(strategy_stmt, build=lambda s: (s,)),
 )
 SEP = alt(

@@ -250,6 +250,7 @@ class Action:
     fraction: float | None = None
     order: Order | None = None
     span: Span = dc_field(default=(0, 0), compare=False)
+    traded: bool = False  # "short the stock": "it" then means the price
 
 
 @dataclass(frozen=True)

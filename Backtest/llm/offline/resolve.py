@@ -166,10 +166,18 @@ class Context:
     text: str
     instances: list[Inst] = field(default_factory=list)
     last_subject: Expr | None = None
+    rule_subject: Expr | None = None  # the first subject of the rule being read
+    previous_rule_subject: Expr | None = None
     last_cmp: RCmp | None = None
     pair: tuple[Series, Series] | None = None  # a declared crossover pair
     defaults_used: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def new_rule(self) -> None:
+        """A new rule starts: "it" at its start means the previous rule's first subject."""
+        if self.rule_subject is not None:
+            self.previous_rule_subject = self.rule_subject
+        self.rule_subject = None
 
     def quote(self, span: ir.Span) -> str:
         return self.text[span[0] : span[1]]
