@@ -1066,7 +1066,7 @@ rule_stmt = alt(
             a, ir.Cmp(None, "touch", level, "touch", span=_span(level))
         ),
     ),
-    seq(action_phrase, calendar, opt(tok("ONLY")), build=lambda a, c, _o: _rule(a, c)),
+    seq(action_phrase, calendar, build=lambda a, c: _rule(a, c)),
     seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
@@ -1360,7 +1360,15 @@ _COND_TYPES = (
     ir.Restate,
 )
 NEG = tok("DONT", "NEVER", "NO")
+
+
+def _only_calendar(action: ir.Action, x: ir.Calendar, _only: Lexeme) -> ir.Filter:
+    """ "Be long from November to April only": "only" restricts the entries, it is no trigger."""
+    return ir.Filter(x, action.verb if action.verb in ("buy", "short") else None)
+
+
 filter_stmt = alt(
+    seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
     seq(NEG, opt(tok(*ACTION_KINDS)), calendar, build=_filter(True)),

@@ -73,6 +73,10 @@ PHRASINGS: list[tuple[str, dict[str, object]]] = [
         {"entry": "all(Close > EMA(20); month in [nov, dec])"},
     ),
     (
+        "Be long from June to August only. Enter when RSI(14) is below 30.",
+        {"entry": "all(RSI(14) < 30; month in [jun, jul, aug])"},
+    ),
+    (
         "Buy when the close crosses above VWAP between 10:00 and 11:30",
         {"entry": "all(Close crosses_above VWAP; time in 10:00-11:30)"},
     ),
