@@ -14,7 +14,7 @@ from Backtest.fixer.hints import KNOWN_IMPORTS
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import SourceEditor, ensure_import, parse_or_none
 
-__all__ = ["bound_names", "undefined_names"]
+__all__ = ["NUMPY_REMOVED", "NUMPY_RENAMED", "bound_names", "undefined_names"]
 
 #: Names LLMs invent for "a crosses below b" / "a crosses above b".
 CROSS_DOWN = frozenset({"crossunder", "cross_under", "crossdown", "cross_down", "crossbelow"})
@@ -227,7 +227,7 @@ def _uses_upper_attrs(tree: ast.Module, name: str) -> bool:
     return bool(attrs) and all(a.isupper() for a in attrs)
 
 
-_NUMPY_REMOVED = {
+NUMPY_REMOVED = {
     "float": "float",
     "int": "int",
     "bool": "bool",
@@ -237,7 +237,7 @@ _NUMPY_REMOVED = {
     "complex": "complex",
     "unicode": "str",
 }
-_NUMPY_RENAMED = {
+NUMPY_RENAMED = {
     "NaN": "nan",
     "NAN": "nan",
     "Inf": "inf",
@@ -272,10 +272,10 @@ def numpy2_aliases(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
             and not hasattr(numpy, node.attr)
         ):
             continue
-        if node.attr in _NUMPY_REMOVED:
-            editor.replace(node, _NUMPY_REMOVED[node.attr])
-        elif node.attr in _NUMPY_RENAMED:
-            editor.replace(node, f"{node.value.id}.{_NUMPY_RENAMED[node.attr]}")
+        if node.attr in NUMPY_REMOVED:
+            editor.replace(node, NUMPY_REMOVED[node.attr])
+        elif node.attr in NUMPY_RENAMED:
+            editor.replace(node, f"{node.value.id}.{NUMPY_RENAMED[node.attr]}")
         elif node.attr == "NINF":
             editor.replace(node, f"(-{node.value.id}.inf)")
     if not editor.changed:

@@ -6,7 +6,7 @@ import ast
 
 from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.rules.arrays import parent_map
-from Backtest.fixer.rules.base import RuleEdit, locate_line, rule
+from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none
 
 __all__ = ["ORDER_KWARGS", "POSITION_ATTRS", "VALID_ORDER_KWARGS"]
@@ -229,38 +229,6 @@ def order_arguments(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 
 def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value == 0
-
-
-@rule("valid_order_size", triggers=("value_error",))
-def valid_order_size(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
-    """After "size must be a positive fraction of equity, or a positive whole number of units":
-    a computed unit count becomes ``max(1, int(units))``; a literal like ``1.5`` is rounded."""
-    if "size must be a positive" not in analysis.message:
-        return None
-    model = _model(code)
-    if model is None:
-        return None
-    editor = SourceEditor(code)
-    calls = [n for m in model.methods.values() for n in ast.walk(m) if _is_order_call(n)]
-    line = locate_line(code, analysis)
-    on_line = [c for c in calls if line and c.lineno <= line <= (c.end_lineno or c.lineno)]
-    for call in on_line or calls:
-        assert isinstance(call, ast.Call)
-        for keyword in call.keywords:
-            if keyword.arg != "size":
-                continue
-            value = keyword.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, int | float):
-                if value.value > 1:
-                    editor.replace(value, str(max(1, round(value.value))))
-                continue
-            text = editor.segment(value)
-            if text.startswith("max(1, int("):
-                continue
-            editor.replace(value, f"max(1, int({text}))")
-    if not editor.changed:
-        return None
-    return RuleEdit(editor.apply(), "Made the order size a whole number of units (at least 1)")
 
 
 @rule("sell_closes_long", always=True)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import cache
-from typing import Any
 
 from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.rules.arrays import iter_methods, parent_map
 from Backtest.fixer.rules.base import RuleEdit, locate_line, rule
 from Backtest.fixer.rules.kinds import KindGuesser
 from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none, self_attr_name
+from Backtest.fixer.talib_info import signature as talib_signature
 
 __all__ = ["TALIB_KEYWORD_ALIASES", "lookback_needed"]
 
@@ -247,21 +246,6 @@ def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 
 
 # -- TA-Lib ------------------------------------------------------------------------------------
-@cache
-def _talib_signature(name: str) -> tuple[dict[str, Any], tuple[str, ...]] | None:
-    """(parameters with defaults, input names) of a TA-Lib function, or None."""
-    try:
-        from talib import abstract
-
-        function = abstract.Function(name)
-    except Exception:  # unknown function name: TA-Lib raises a bare Exception
-        return None
-    inputs: list[str] = []
-    for value in function.input_names.values():
-        inputs.extend(value if isinstance(value, list) else [value])
-    return dict(function.parameters), tuple(inputs)
-
-
 def _talib_calls(
     model: StrategyModel, modules: tuple[str, ...] = TALIB_STYLE_MODULES
 ) -> list[tuple[ast.Call, str, list[ast.keyword], int]]:
@@ -300,7 +284,7 @@ def talib_keywords(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = StrategyModel.build(tree)
     editor = SourceEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
-        signature = _talib_signature(name)
+        signature = talib_signature(name)
         if signature is None:
             continue
         params, inputs = signature
@@ -334,7 +318,7 @@ def talib_float_parameters(code: str, analysis: ErrorAnalysis) -> RuleEdit | Non
     model = StrategyModel.build(tree)
     editor = SourceEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
-        signature = _talib_signature(name)
+        signature = talib_signature(name)
         if signature is None:
             continue
         params = signature[0]
