@@ -357,8 +357,6 @@ class _Renderer:
             op = _OPS.get(type(node.op), "?")
             return f"({self.expr(node.left)} {op} {self.expr(node.right)})"
         if isinstance(node, ast.IfExp):
-            if _is_division_guard(node):
-                return self.expr(node.body)
             return (
                 f"({self.expr(node.body)} if {self.expr(node.test)} else {self.expr(node.orelse)})"
             )
@@ -636,16 +634,6 @@ def _warmup_guard(stmt: ast.If | ast.While) -> ast.expr | None:
     while isinstance(subject, ast.Attribute) and subject.attr in ("Close", "Open", "High", "Low"):
         subject = subject.value
     return test.comparators[0] if _is_data(subject) else None
-
-
-def _is_division_guard(node: ast.IfExp) -> bool:
-    """``(a / b if b else 0.0)``: the division, made safe where it would have raised."""
-    body = node.body
-    return (
-        isinstance(body, ast.BinOp)
-        and isinstance(body.op, ast.Div | ast.FloorDiv | ast.Mod)
-        and ast.dump(body.right) == ast.dump(node.test)
-    )
 
 
 def _is_order_statement(stmt: ast.stmt) -> bool:

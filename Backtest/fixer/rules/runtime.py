@@ -217,7 +217,10 @@ def warmup_guard(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 @rule("guard_division", triggers=("zero_division_error", "value_error"))
 def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     """``a / b`` on the failing line -> ``(a / b if b else 0.0)`` (also for "cannot convert
-    float infinity to integer", the numpy flavour of a division by zero)."""
+    float infinity to integer", the numpy flavour of a division by zero).
+
+    0.0 is a value the author never chose: where it feeds a size or a rule it changes what the
+    strategy does, so the classifier reports this edit as a semantic change."""
     if analysis.error_type == "value_error" and "infinity" not in analysis.message:
         return None
     line = locate_line(code, analysis)
@@ -242,7 +245,11 @@ def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         editor.replace(node, f"({editor.segment(node)} if {divisor} else 0.0)")
     if not editor.changed:
         return None
-    return RuleEdit(editor.apply(), f"Guarded the division(s) on line {line} against zero")
+    return RuleEdit(
+        editor.apply(),
+        f"Guarded the division(s) on line {line} against zero: where the divisor is 0 the "
+        "result is now 0.0 instead of an error",
+    )
 
 
 # -- TA-Lib ------------------------------------------------------------------------------------

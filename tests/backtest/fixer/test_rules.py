@@ -351,6 +351,7 @@ CASES: dict[str, Case] = {
             17,
             "        rate = len([t for t in self.trades if t.pl > 0]) / len(self.closed_trades)",
         ),
+        semantic=True,
     ),
     "talib_keywords": Case(
         strategy(
