@@ -578,3 +578,13 @@ def test_strip_markdown_keeps_imports_from_a_separate_block() -> None:
     outcome = apply_rules(answer, analysis("syntax_error"), only={"strip_markdown"})
     assert "pip install" not in outcome.code
     assert run_strategy(outcome.code).success
+
+
+def test_pandas_idioms_are_found_through_tuple_aliases_of_columns() -> None:
+    code = strategy(
+        next_="high, low = self.data.High, self.data.Low\n"
+        "if self.data.Close[-1] > high.shift(1)[-1]: self.buy()"
+    )
+    outcome = apply_rules(code, analysis("attribute_error"), only={"numpy_not_pandas"})
+    assert "if self.data.Close[-1] > high[-2]: self.buy()" in outcome.code
+    assert not classify_edit(code, outcome.code).semantic_change
