@@ -4,34 +4,50 @@
     StrategyGenerator(GeminiProvider(...), fixer=BotErrorFixer(...), executor=executor)
 
 Offline: :func:`parse_description` -> :func:`compile_spec` -> :func:`validate_code`; the spec is
-returned too. LLM: the prompt from :mod:`Backtest.llm.prompts`, code extracted from the reply
-with :func:`extract_code`, validated; invalid code goes to the fixer when one is given, and is
-otherwise returned with ``needs_fixing=True`` and the findings, never as a success.
+returned too.
+
+LLM, spec first (``path="spec"``): the model is asked for a spec through structured output
+(:mod:`Backtest.llm.spec_prompts`); the spec is validated with :func:`validate_spec`, compiled by
+the same compiler as the offline path and rendered as ``understood_as``. A malformed or invalid
+answer is sent back once with what was wrong; a second failure is a :class:`SpecReplyError`.
+Only when the model answers that the idea does not fit the spec does the generator ask for code
+(``path="code"``): the code is extracted, validated, handed to the fixer when invalid, and
+returned with ``understood_as=None`` and a warning that the LLM wrote it freely. Never a silent
+success: invalid code comes back with ``needs_fixing=True`` and its findings.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import logging
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
+from Backtest.errors import GenerationError, SpecError
 from Backtest.llm.base import LLMProvider, LLMResponse
 from Backtest.llm.errors import LLMEmptyResponseError
 from Backtest.llm.offline import parse_description
 from Backtest.llm.prompts import build_generation_request
-from Backtest.spec import compile_spec
+from Backtest.llm.spec_prompts import build_spec_request
+from Backtest.spec import SpecValidationError, StrategySpec, compile_spec, validate_spec
 from Backtest.validation import ValidationReport, validate_code
 
 __all__ = [
     "OFFLINE_MODEL",
     "GeneratedStrategy",
     "NoCodeInReplyError",
+    "SpecReplyError",
     "StrategyGenerator",
     "extract_code",
+    "understood_as",
 ]
+
+logger = logging.getLogger(__name__)
+Path = Literal["spec", "code"]
 
 OFFLINE_MODEL = "offline-parser-1.0"
 _FENCE = re.compile(r"```[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n(?P<body>.*?)(?:```|\Z)", re.S)
@@ -44,6 +60,12 @@ class NoCodeInReplyError(LLMEmptyResponseError):
     """The model answered, but its reply contains no Python code."""
 
     default_code = "llm_no_code"
+
+
+class SpecReplyError(GenerationError):
+    """The model's spec answer was malformed or invalid twice (``details["problems"]``)."""
+
+    default_code = "llm_spec_invalid"
 
 
 class Fixer(Protocol):
@@ -73,6 +95,10 @@ class GeneratedStrategy:
     fix_attempts: int | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    #: Plain-English reading of the spec; None when the LLM wrote the code freely.
+    understood_as: str | None = None
+    #: "spec": compiled from a validated spec; "code": written by the LLM without a spec.
+    path: Path = "spec"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict for the API."""
@@ -173,10 +199,73 @@ class StrategyGenerator:
             defaults_used=list(parsed.defaults_used),
             findings=[f.to_dict() for f in report.findings],
             needs_fixing=not report.ok,  # compiler output always validates; never hide it
+            understood_as=understood_as(parsed.spec),
+            path="spec",
         )
 
     # ---- LLM ----------------------------------------------------------------------------------
     def _with_llm(
+        self, provider: LLMProvider, description: str, name: str | None
+    ) -> GeneratedStrategy:
+        spec_result = self._spec_path(provider, description, name)
+        if isinstance(spec_result, GeneratedStrategy):
+            return spec_result
+        result = self._code_path(provider, description, name)
+        result.warnings.insert(
+            0,
+            f"the idea does not fit the strategy spec ({spec_result}), so the LLM wrote the "
+            "code freely: there is no plain-English reading of it (understood_as is null) and "
+            "nothing checks that it does what was asked; read the code before trusting a result",
+        )
+        return result
+
+    def _spec_path(
+        self, provider: LLMProvider, description: str, name: str | None
+    ) -> GeneratedStrategy | str:
+        """A compiled spec, or the model's reason why the idea does not fit the spec."""
+        problems: list[str] = []
+        reply: str | None = None
+        for _ in range(2):  # the first answer, and one retry with what was wrong with it
+            request = build_spec_request(
+                description,
+                name=name,
+                problems=problems,
+                previous_reply=reply,
+                temperature=self.temperature,
+                max_output_tokens=self.max_output_tokens,
+                timeout_s=self.timeout_s,
+            )
+            response = provider.complete(request)
+            reply = response.text or ""
+            outcome = _read_spec_reply(reply)
+            if isinstance(outcome, str):
+                return outcome
+            spec, problems = outcome
+            if spec is not None:
+                return self._from_spec(spec, name, response)
+        raise SpecReplyError(
+            "The model's strategy spec could not be used, even after it was told what was "
+            "wrong: " + "; ".join(problems[:5]),
+            details={"problems": problems, "provider": response.provider, "model": response.model},
+        )
+
+    @staticmethod
+    def _from_spec(
+        spec: StrategySpec, name: str | None, response: LLMResponse
+    ) -> GeneratedStrategy:
+        if name:
+            spec = spec.model_copy(update={"name": name})
+        code = compile_spec(spec)
+        report = validate_code(code)
+        result = StrategyGenerator._result(code, report, response)
+        result.spec = spec.model_dump(mode="json")
+        result.understood_as = understood_as(spec)
+        result.path = "spec"
+        if not report.ok:  # compiler output always validates; never hide it if not
+            result.warnings.append("the code compiled from the spec failed validation")
+        return result
+
+    def _code_path(
         self, provider: LLMProvider, description: str, name: str | None
     ) -> GeneratedStrategy:
         request = build_generation_request(
@@ -215,6 +304,8 @@ class StrategyGenerator:
             needs_fixing=not report.ok,
             input_tokens=response.input_tokens,
             output_tokens=response.output_tokens,
+            understood_as=None,
+            path="code",
         )
 
     def _execute(self) -> Callable[[str], Any] | None:
@@ -256,6 +347,94 @@ class StrategyGenerator:
         if not report.ok:
             result.warnings.append("the fixer's code still fails validation")
         return result
+
+
+def _read_spec_reply(text: str) -> str | tuple[StrategySpec | None, list[str]]:
+    """The model's reason (does not fit), or (valid spec or None, what is wrong)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [f"the answer is not valid JSON ({exc.msg} at line {exc.lineno})"]
+    if not isinstance(data, dict):
+        return None, ["the answer must be a JSON object with fits_spec"]
+    fits = data.get("fits_spec")
+    if fits is False:
+        reason = data.get("reason")
+        if isinstance(reason, str) and reason.strip():
+            return reason.strip()
+        return None, ["fits_spec is false but no reason says which part does not fit"]
+    if fits is not True:
+        return None, ["fits_spec must be true or false"]
+    if not isinstance(data.get("spec"), dict):
+        return None, ["fits_spec is true but there is no spec object"]
+    try:
+        spec = validate_spec(data["spec"])
+        compile_spec(spec)
+    except SpecValidationError as exc:
+        return None, [
+            f"spec.{e['field']}: {e['message']}" if e["field"] else e["message"] for e in exc.errors
+        ]
+    except SpecError as exc:
+        return None, [f"the spec cannot be compiled: {exc.message}"]
+    return spec, []
+
+
+def understood_as(spec: StrategySpec) -> str:
+    """The spec in plain English: ``Backtest.spec.render_understood_as`` when available.
+
+    Until the spec package provides it, a deterministic summary of the spec's own fields (every
+    indicator, rule and risk setting, nothing left out) stands in.
+    """
+    try:
+        from Backtest.spec import render_understood_as  # type: ignore[attr-defined]
+    except ImportError:
+        return _spec_summary(spec.model_dump(mode="json"))
+    return str(render_understood_as(spec))
+
+
+def _spec_summary(data: dict[str, Any]) -> str:
+    indicators = ", ".join(
+        f"{i['id']} = {i['indicator']}("
+        + ", ".join(f"{k}={v}" for k, v in (i.get("params") or {}).items())
+        + ")"
+        for i in data.get("indicators") or []
+    )
+    parts = [f"{str(data.get('side', 'long')).capitalize()} strategy."]
+    if indicators:
+        parts.append(f"Indicators: {indicators}.")
+    labels = {
+        "entry": "Enter long when",
+        "exit": "Exit long when",
+        "short_entry": "Enter short when",
+        "short_exit": "Exit short when",
+    }
+    for key, label in labels.items():
+        rule = (data.get("rules") or {}).get(key)
+        if rule:
+            parts.append(f"{label} {_rule_text(rule)}.")
+    for key in ("stop_loss_pct", "take_profit_pct", "trailing_stop_pct"):
+        if data.get(key) is not None:
+            parts.append(f"{key.removesuffix('_pct').replace('_', ' ').capitalize()} {data[key]}%.")
+    if data.get("position_size") is not None:
+        parts.append(f"Position size {data['position_size']}.")
+    return " ".join(parts)
+
+
+def _rule_text(node: Any) -> str:
+    if isinstance(node, dict) and "conditions" in node:
+        joiner = " and " if node.get("logic", "all") == "all" else " or "
+        return "(" + joiner.join(_rule_text(c) for c in node["conditions"]) + ")"
+    if isinstance(node, dict) and {"left", "op", "right"} <= set(node):
+        op = str(node["op"]).replace("_", " ")
+        return f"{_operand_text(node['left'])} {op} {_operand_text(node['right'])}"
+    return json.dumps(node, sort_keys=True)
+
+
+def _operand_text(value: Any) -> str:
+    if isinstance(value, dict) and "ref" in value:
+        ago = value.get("bars_ago") or 0
+        return f"{value['ref']} {ago} bar(s) ago" if ago else str(value["ref"])
+    return str(value)
 
 
 def _attempt_count(outcome: Any) -> int | None:
