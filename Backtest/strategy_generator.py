@@ -27,13 +27,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
-from Backtest.errors import GenerationError, SpecError
+from Backtest.errors import GenerationError
 from Backtest.llm.base import LLMProvider, LLMResponse
 from Backtest.llm.errors import LLMEmptyResponseError
 from Backtest.llm.offline import parse_description
 from Backtest.llm.prompts import build_generation_request
-from Backtest.llm.spec_prompts import build_spec_request
-from Backtest.spec import SpecValidationError, StrategySpec, compile_spec, validate_spec
+from Backtest.llm.spec_prompts import build_spec_request, read_json_object, read_spec
+from Backtest.spec import StrategySpec, compile_spec
 from Backtest.validation import ValidationReport, validate_code
 
 __all__ = [
@@ -351,12 +351,9 @@ class StrategyGenerator:
 
 def _read_spec_reply(text: str) -> str | tuple[StrategySpec | None, list[str]]:
     """The model's reason (does not fit), or (valid spec or None, what is wrong)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, [f"the answer is not valid JSON ({exc.msg} at line {exc.lineno})"]
-    if not isinstance(data, dict):
-        return None, ["the answer must be a JSON object with fits_spec"]
+    data, problems = read_json_object(text)
+    if data is None:
+        return None, problems
     fits = data.get("fits_spec")
     if fits is False:
         reason = data.get("reason")
@@ -365,18 +362,7 @@ def _read_spec_reply(text: str) -> str | tuple[StrategySpec | None, list[str]]:
         return None, ["fits_spec is false but no reason says which part does not fit"]
     if fits is not True:
         return None, ["fits_spec must be true or false"]
-    if not isinstance(data.get("spec"), dict):
-        return None, ["fits_spec is true but there is no spec object"]
-    try:
-        spec = validate_spec(data["spec"])
-        compile_spec(spec)
-    except SpecValidationError as exc:
-        return None, [
-            f"spec.{e['field']}: {e['message']}" if e["field"] else e["message"] for e in exc.errors
-        ]
-    except SpecError as exc:
-        return None, [f"the spec cannot be compiled: {exc.message}"]
-    return spec, []
+    return read_spec(data.get("spec"))
 
 
 def understood_as(spec: StrategySpec) -> str:

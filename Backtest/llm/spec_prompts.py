@@ -13,10 +13,25 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from Backtest.errors import SpecError
 from Backtest.llm.base import LLMRequest
-from Backtest.spec import example_spec_data, spec_json_schema
+from Backtest.spec import (
+    SpecValidationError,
+    StrategySpec,
+    compile_spec,
+    example_spec_data,
+    spec_json_schema,
+    validate_spec,
+)
 
-__all__ = ["SPEC_SYSTEM_PROMPT", "build_spec_request", "reply_schema"]
+__all__ = [
+    "SPEC_SYSTEM_PROMPT",
+    "build_spec_request",
+    "read_json_object",
+    "read_spec",
+    "reply_schema",
+    "wrap_spec_schema",
+]
 
 MAX_DESCRIPTION_CHARS = 5000
 
@@ -37,14 +52,25 @@ default. Percentages are in percent (2 means 2 %).
 """
 
 
-def reply_schema() -> dict[str, Any]:
-    """JSON Schema of the reply: the spec's schema (whatever ``Backtest.spec`` exports) wrapped
-    in ``{fits_spec, spec, reason}``, its ``$defs`` hoisted so ``#/$defs/...`` refs resolve."""
+def wrap_spec_schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An object schema with ``properties`` plus ``spec`` (whatever ``Backtest.spec`` exports),
+    the spec's ``$defs`` hoisted to the top so its ``#/$defs/...`` references resolve."""
     spec = dict(spec_json_schema())
     defs = spec.pop("$defs", {})
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {
+        "properties": {**properties, "spec": spec},
+        "required": required,
+    }
+    if defs:
+        schema["$defs"] = defs
+    return schema
+
+
+def reply_schema() -> dict[str, Any]:
+    """JSON Schema of the generation reply: ``{fits_spec, spec, reason}``."""
+    return wrap_spec_schema(
+        {
             "fits_spec": {
                 "type": "boolean",
                 "description": "false when some part of the idea cannot be written as a spec",
@@ -53,13 +79,36 @@ def reply_schema() -> dict[str, Any]:
                 "type": "string",
                 "description": "when fits_spec is false: which part does not fit, and why",
             },
-            "spec": spec,
         },
-        "required": ["fits_spec"],
-    }
-    if defs:
-        schema["$defs"] = defs
-    return schema
+        ["fits_spec"],
+    )
+
+
+def read_json_object(text: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """The reply as a JSON object, or None and what is wrong with it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [f"the answer is not valid JSON ({exc.msg} at line {exc.lineno})"]
+    if not isinstance(data, dict):
+        return None, ["the answer must be a JSON object"]
+    return data, []
+
+
+def read_spec(data: Any) -> tuple[StrategySpec | None, list[str]]:
+    """A spec that validates AND compiles, or None and every problem (``spec.<field>: ...``)."""
+    if not isinstance(data, dict):
+        return None, ["there is no spec object"]
+    try:
+        spec = validate_spec(data)
+        compile_spec(spec)
+    except SpecValidationError as exc:
+        return None, [
+            f"spec.{e['field']}: {e['message']}" if e["field"] else e["message"] for e in exc.errors
+        ]
+    except SpecError as exc:
+        return None, [f"the spec cannot be compiled: {exc.message}"]
+    return spec, []
 
 
 def build_spec_request(
