@@ -50,9 +50,9 @@ class _Replace(cst.CSTTransformer):
         super().__init__()
         self._by_id = {id(old): new for old, new in replacements.items()}
 
-    def on_leave(
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
+    ) -> cst.CSTNode:
         return self._by_id.get(id(original_node), updated_node)
 
 

@@ -339,7 +339,7 @@ class BotErrorFixer:
                 adoptable = True
                 new_result = _run(execute, candidate.code)
                 attempt.execution = new_result
-                new_analysis = self.analyzer.analyze(
+                new_analysis = self.analyzer.analyze(  # type: ignore[assignment]
                     new_result, candidate.code, require_trades=require_trades
                 )
         attempt.success = new_analysis is None

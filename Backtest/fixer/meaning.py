@@ -368,7 +368,7 @@ class _Renderer:
         if isinstance(node, ast.Lambda):
             params = ", ".join(a.arg for a in node.args.args)
             return f"lambda {params}: {self.expr(node.body)}"
-        return ast.unparse(node)  # type: ignore[arg-type]
+        return ast.unparse(node)
 
     def attribute(self, node: ast.Attribute) -> str:
         value, attr = node.value, node.attr

@@ -86,7 +86,7 @@ def _function(name: str) -> Any:
     try:
         from talib import abstract
 
-        return abstract.Function(name)
+        return abstract.Function(name)  # type: ignore[attr-defined]
     except Exception:  # unknown function name: TA-Lib raises a bare Exception
         return None
 

@@ -162,7 +162,7 @@ def _spec_edit(
             message=message, spec=spec, execution=execution, history=history, problems=problems
         )
         response = provider.complete(request)
-        meta = {
+        meta: dict[str, Any] = {
             "provider": response.provider,
             "model": response.model,
             "key_alias": response.key_alias,
@@ -275,7 +275,11 @@ def _code_edit(
 ) -> ChatEdit:
     request = build_chat_request(message=message, code=code, execution=execution, history=history)
     response = provider.complete(request)
-    meta = {"provider": response.provider, "model": response.model, "key_alias": response.key_alias}
+    meta: dict[str, Any] = {
+        "provider": response.provider,
+        "model": response.model,
+        "key_alias": response.key_alias,
+    }
     text = (response.text or "").strip()
     new_code = extract_code(text) if "```" in text else ""
     if not new_code.strip() or new_code.strip() == code.strip():

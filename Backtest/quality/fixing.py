@@ -54,7 +54,8 @@ def run(
             cases = load_part(part)[:limit]
             outcomes = [judge_case(case, run_code, analyzer, fixer) for case in cases]
             report[part] = {"totals": _totals(outcomes), "cases": outcomes}
-    return json.loads(json.dumps(report, default=str))
+    safe: dict[str, Any] = json.loads(json.dumps(report, default=str))
+    return safe
 
 
 def judge_case(

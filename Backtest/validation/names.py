@@ -17,7 +17,7 @@ import difflib
 from pyflakes import checker as flakes
 from pyflakes import messages as flake_messages
 
-from Backtest.validation.report import Finding
+from Backtest.validation.report import Finding, Severity
 from Backtest.validation.rules import KNOWN_IMPORTS, STRATEGY_MEMBERS
 
 __all__ = ["undefined_attributes", "undefined_names"]
@@ -54,7 +54,7 @@ def undefined_attributes(tree: ast.Module, strategy_class: str | None) -> list[F
     defined = set(STRATEGY_MEMBERS)
     for member in chain:
         defined |= _defined_in(member)
-    severity = "error" if _only_plain_bases(chain, classes) else "warning"
+    severity: Severity = "error" if _only_plain_bases(chain, classes) else "warning"
     findings = []
     seen: set[str] = set()
     for member in chain:
@@ -74,14 +74,11 @@ def undefined_attributes(tree: ast.Module, strategy_class: str | None) -> list[F
                     if set_by_init
                     else ""
                 )
+                assert isinstance(node, ast.Attribute)
+                column = (node.end_col_offset or 0) - len(name) + 1
+                message = f"self.{name} is read in {method.name}() but never set{where}{hint}"
                 findings.append(
-                    Finding(
-                        node.lineno,
-                        node.end_col_offset - len(name) + 1,  # type: ignore[operator]
-                        "undefined_attribute",
-                        f"self.{name} is read in {method.name}() but never set{where}{hint}",
-                        severity,
-                    )
+                    Finding(node.lineno, column, "undefined_attribute", message, severity)
                 )
     return findings
 

@@ -54,9 +54,29 @@ FILE_IO_ATTRS = frozenset(
     | {"DataSource"}
 )
 NUMPY_ONLY_IO = frozenset({"load", "save"})  # too generic to flag on any object
-INIT_ALIASES = ("__init__", "initialize", "setup", "on_init", "on_start", "start", "Init")
-NEXT_ALIASES = ("on_bar", "on_data", "on_tick", "onbar", "on_candle", "handle_data", "on_next")
-NEXT_ALIASES += ("tick", "step", "run", "update", "Next")
+INIT_ALIASES: tuple[str, ...] = (
+    "__init__",
+    "initialize",
+    "setup",
+    "on_init",
+    "on_start",
+    "start",
+    "Init",
+)
+NEXT_ALIASES: tuple[str, ...] = (
+    "on_bar",
+    "on_data",
+    "on_tick",
+    "onbar",
+    "on_candle",
+    "handle_data",
+    "on_next",
+    "tick",
+    "step",
+    "run",
+    "update",
+    "Next",
+)
 PRICE_COLUMNS = {
     "open": "Open",
     "high": "High",

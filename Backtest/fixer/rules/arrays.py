@@ -239,8 +239,8 @@ def _rewrite_pandas(
         continues_chain = (isinstance(parent, ast.Attribute) and parent.value is top) or (
             isinstance(parent, ast.Call) and parent.func is top
         )
-        if continues_chain:
-            top = parent
+        if continues_chain and parent is not None:
+            top = parent  # type: ignore[assignment]  # the chain goes on through Attribute/Call
         else:
             break
     if not seg(top).startswith(seg(receiver)):
@@ -343,7 +343,7 @@ def indicators_through_self_i(code: str, analysis: ErrorAnalysis) -> RuleEdit | 
     init = model.methods["init"]
     kinds = KindGuesser(model, init)
     editor = SourceEditor(code)
-    names = []
+    names: list[str] = []
     for node in ast.walk(init):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue

@@ -132,9 +132,9 @@ def undefined_self_attribute(code: str, analysis: ErrorAnalysis) -> RuleEdit | N
         return None
     replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     for node in walk(module):
-        name = self_attr(node)
-        if name in renames and isinstance(node, cst.Attribute):
-            replacements[node.attr] = node.attr.with_changes(value=renames[name])
+        attr = self_attr(node)
+        if attr is not None and attr in renames and isinstance(node, cst.Attribute):
+            replacements[node.attr] = node.attr.with_changes(value=renames[attr])
     described = ", ".join(f"self.{a} -> self.{b}" for a, b in renames.items())
     return RuleEdit(
         replace_nodes(module, replacements), f"Read the attributes that exist: {described}"

@@ -67,7 +67,7 @@ def _module_exports(module: str) -> frozenset[str] | None:
 def _indicator_names() -> frozenset[str]:
     import talib
 
-    return frozenset(talib.get_functions())
+    return frozenset(talib.get_functions())  # type: ignore[no-untyped-call]
 
 
 # -- imports ---------------------------------------------------------------------------------

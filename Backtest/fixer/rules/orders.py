@@ -254,7 +254,10 @@ def sell_closes_long(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         isinstance(n, ast.Attribute) and n.attr == "is_short" for n in ast.walk(model.tree)
     ):
         return None
-    if not all(_guarded_by_long(s, parents) and not s.args and not s.keywords for s in sells):
+    if not all(
+        _guarded_by_long(s, parents) and isinstance(s, ast.Call) and not s.args and not s.keywords
+        for s in sells
+    ):
         return None
     editor = SourceEditor(code)
     for call in sells:

@@ -90,25 +90,25 @@ def indicator_unpack_count(code: str, analysis: ErrorAnalysis) -> RuleEdit | Non
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
             continue
-        target = node.targets[0]
+        names = node.targets[0]
         call = talib_info.indicator_call(node.value)
-        if not isinstance(target, ast.Tuple | ast.List) or call is None:
+        if not isinstance(names, ast.Tuple | ast.List) or call is None:
             continue
         outputs = talib_info.outputs(call[0])
-        if len(outputs) < 2 or len(target.elts) == len(outputs):
+        if len(outputs) < 2 or len(names.elts) == len(outputs):
             continue
-        layout = _layout(call[0], [talib_info.assigned_name(e) for e in target.elts])
+        layout = _layout(call[0], [talib_info.assigned_name(e) for e in names.elts])
         if layout is not None:
             wanted[node.lineno] = layout
     if not wanted:
         return None
     module, positions = parsed
     replacements: dict[cst.CSTNode, cst.CSTNode] = {}
-    for node in walk(module):
-        if not (isinstance(node, cst.Assign) and len(node.targets) == 1):
+    for found in walk(module):
+        if not (isinstance(found, cst.Assign) and len(found.targets) == 1):
             continue
-        layout = wanted.get(positions[node].start.line)
-        target = node.targets[0].target
+        layout = wanted.get(positions[found].start.line)
+        target = found.targets[0].target
         if layout is None or not isinstance(target, cst.Tuple | cst.List):
             continue
         by_label = {_label(e.value): e.value for e in target.elements}

@@ -139,14 +139,14 @@ def _mentions(node: ast.expr, names: set[str]) -> bool:
 
 def _literal(node: ast.expr) -> float | None:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return float(node.value)
+        return float(node.value)  # type: ignore[arg-type]
     if (
         isinstance(node, ast.UnaryOp)
         and isinstance(node.op, ast.USub)
         and isinstance(node.operand, ast.Constant)
         and type(node.operand.value) in (int, float)
     ):
-        return -float(node.operand.value)
+        return -float(node.operand.value)  # type: ignore[arg-type]
     return None
 
 
