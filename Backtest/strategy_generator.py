@@ -19,7 +19,6 @@ success: invalid code comes back with ``needs_fixing=True`` and its findings.
 from __future__ import annotations
 
 import ast
-import json
 import logging
 import re
 import textwrap
@@ -33,6 +32,7 @@ from Backtest.llm.errors import LLMEmptyResponseError
 from Backtest.llm.offline import parse_description
 from Backtest.llm.prompts import build_generation_request
 from Backtest.llm.spec_prompts import build_spec_request, read_json_object, read_spec
+from Backtest.llm.understood import understood_as
 from Backtest.spec import StrategySpec, compile_spec
 from Backtest.validation import ValidationReport, validate_code
 
@@ -363,64 +363,6 @@ def _read_spec_reply(text: str) -> str | tuple[StrategySpec | None, list[str]]:
     if fits is not True:
         return None, ["fits_spec must be true or false"]
     return read_spec(data.get("spec"))
-
-
-def understood_as(spec: StrategySpec) -> str:
-    """The spec in plain English: ``Backtest.spec.render_understood_as`` when available.
-
-    Until the spec package provides it, a deterministic summary of the spec's own fields (every
-    indicator, rule and risk setting, nothing left out) stands in.
-    """
-    try:
-        from Backtest.spec import render_understood_as  # type: ignore[attr-defined]
-    except ImportError:
-        return _spec_summary(spec.model_dump(mode="json"))
-    return str(render_understood_as(spec))
-
-
-def _spec_summary(data: dict[str, Any]) -> str:
-    indicators = ", ".join(
-        f"{i['id']} = {i['indicator']}("
-        + ", ".join(f"{k}={v}" for k, v in (i.get("params") or {}).items())
-        + ")"
-        for i in data.get("indicators") or []
-    )
-    parts = [f"{str(data.get('side', 'long')).capitalize()} strategy."]
-    if indicators:
-        parts.append(f"Indicators: {indicators}.")
-    labels = {
-        "entry": "Enter long when",
-        "exit": "Exit long when",
-        "short_entry": "Enter short when",
-        "short_exit": "Exit short when",
-    }
-    for key, label in labels.items():
-        rule = (data.get("rules") or {}).get(key)
-        if rule:
-            parts.append(f"{label} {_rule_text(rule)}.")
-    for key in ("stop_loss_pct", "take_profit_pct", "trailing_stop_pct"):
-        if data.get(key) is not None:
-            parts.append(f"{key.removesuffix('_pct').replace('_', ' ').capitalize()} {data[key]}%.")
-    if data.get("position_size") is not None:
-        parts.append(f"Position size {data['position_size']}.")
-    return " ".join(parts)
-
-
-def _rule_text(node: Any) -> str:
-    if isinstance(node, dict) and "conditions" in node:
-        joiner = " and " if node.get("logic", "all") == "all" else " or "
-        return "(" + joiner.join(_rule_text(c) for c in node["conditions"]) + ")"
-    if isinstance(node, dict) and {"left", "op", "right"} <= set(node):
-        op = str(node["op"]).replace("_", " ")
-        return f"{_operand_text(node['left'])} {op} {_operand_text(node['right'])}"
-    return json.dumps(node, sort_keys=True)
-
-
-def _operand_text(value: Any) -> str:
-    if isinstance(value, dict) and "ref" in value:
-        ago = value.get("bars_ago") or 0
-        return f"{value['ref']} {ago} bar(s) ago" if ago else str(value["ref"])
-    return str(value)
 
 
 def _attempt_count(outcome: Any) -> int | None:

@@ -27,8 +27,9 @@ from Backtest.fixer.semantics import classify_edit
 from Backtest.llm.base import LLMProvider, LLMRequest
 from Backtest.llm.chat_prompts import CHAT_SYSTEM_PROMPT, ChatTurn, build_chat_request
 from Backtest.llm.spec_prompts import read_json_object, read_spec, wrap_spec_schema
+from Backtest.llm.understood import understood_as
 from Backtest.spec import compile_spec, validate_spec
-from Backtest.strategy_generator import extract_code, understood_as
+from Backtest.strategy_generator import extract_code
 from Backtest.validation import validate_code
 
 __all__ = [

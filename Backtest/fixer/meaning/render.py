@@ -1,25 +1,28 @@
-"""What a strategy *means*, written out canonically, so two versions can be compared.
-
-A strategy's meaning is its parameters and, per method, its statements: the rules (``if``
-tests), the computations and the orders. Each is rendered as text in a canonical spelling in
-which the mistakes the fixer repairs disappear: ``self.data.close`` and ``self.data.Close``,
-``x.iloc[-1]`` and ``x[-1]``, ``x.shift(1)[-1]`` and ``x[-2]``, ``self.bb.lower`` and
-``self.bb[2]``, ``crossunder(a, b)`` and ``crossover(b, a)``, ``self.position == None`` and
-``not self.position``, ``qty=`` and ``size=``, ``self.I(f(x))`` and ``self.I(f, x)``,
-``talib.RSI(close, 14)`` and ``RSI(close, timeperiod=14)``. Anything else that differs between
-two versions (a number, an operator, an order argument, an indicator) is a change of meaning.
-
-Module-level script code (``Backtest(...)``, ``bt.run()``, downloads), imports, ``print`` calls,
-docstrings and ``super().__init__()`` carry no trading meaning and are not rendered.
-"""
+"""Statements and expressions in the canonical spelling (see :mod:`Backtest.fixer.meaning`)."""
 
 from __future__ import annotations
 
 import ast
 from collections import Counter
-from dataclasses import dataclass, field
 
 from Backtest.fixer import talib_info
+from Backtest.fixer.meaning.model import Element
+from Backtest.fixer.meaning.shapes import (
+    _OPS,
+    _backtrader_params,
+    _carries_no_meaning,
+    _constant_int,
+    _fill_method,
+    _is_data,
+    _is_order_statement,
+    _is_position,
+    _is_self,
+    _is_self_i,
+    _number,
+    _position_test,
+    _warmup_guard,
+    _watches_position,
+)
 from Backtest.fixer.rules.arrays import COLUMN_NAMES, DATE_NAMES
 from Backtest.fixer.rules.imports import (
     CROSS_DOWN,
@@ -36,10 +39,8 @@ from Backtest.fixer.rules.orders import (
     STRATEGY_CLOSERS,
 )
 from Backtest.fixer.rules.runtime import TALIB_KEYWORD_ALIASES
-from Backtest.fixer.source import STRATEGY_ATTRS
-from Backtest.validation.rules import INIT_ALIASES, NEXT_ALIASES
 
-__all__ = ["Element", "Meaning", "meaning_of"]
+__all__ = ["Renderer"]
 
 _ACCESSORS = frozenset({"iloc", "iat", "values", "array", "df", "s"})
 _UNWRAP_METHODS = frozenset({"to_numpy", "astype", "copy", "flatten", "ravel"})
@@ -47,130 +48,7 @@ _UNWRAP_FUNCS = frozenset({"Series", "array", "asarray", "asanyarray"})
 _SELF_I_OPTIONS = frozenset({"name", "plot", "overlay", "color", "scatter"})
 
 
-@dataclass(frozen=True)
-class Element:
-    """One piece of meaning: where it is, what kind, and its canonical text."""
-
-    scope: str  # "parameters" or the method / function name
-    kind: str  # "parameter", "rule", "order", "computation", "warmup"
-    text: str
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """Comparison key (case-insensitive: ``RSI`` and ``rsi`` name the same function)."""
-        return (self.scope, self.kind, self.text.lower())
-
-
-@dataclass
-class Meaning:
-    """The canonical elements of one version plus what the comparison needs to know."""
-
-    elements: list[Element] = field(default_factory=list)
-    #: ``self.x`` attributes read but never set (typos an edit may resolve).
-    undefined_attrs: set[str] = field(default_factory=set)
-    #: Attributes the version defines (assigned, class attributes, methods).
-    defined_attrs: set[str] = field(default_factory=set)
-
-    def counts(self) -> Counter[tuple[str, str, str]]:
-        """Multiset of element keys."""
-        return Counter(e.key for e in self.elements)
-
-
-def meaning_of(tree: ast.Module, renames: dict[str, str] | None = None) -> Meaning:
-    """Render ``tree``'s meaning; ``renames`` maps undefined ``self`` attributes to others."""
-    meaning = Meaning()
-    multi = talib_info.multi_output_names(tree)
-    renderer = _Renderer(multi, renames or {})
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            meaning.defined_attrs |= _defined_attrs(node)
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    renderer.function(item, _method_scope(item.name), meaning.elements)
-                elif isinstance(item, ast.Assign | ast.AnnAssign):
-                    meaning.elements.extend(renderer.parameters(item))
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            renderer.function(node, node.name, meaning.elements)
-        elif isinstance(node, ast.Assign | ast.AnnAssign) and _is_literal(node.value):
-            meaning.elements.extend(renderer.parameters(node))
-    read = {
-        n.attr
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Attribute)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == "self"
-        and isinstance(n.ctx, ast.Load)
-    }
-    meaning.undefined_attrs = read - meaning.defined_attrs - STRATEGY_ATTRS - {"params", "p"}
-    return meaning
-
-
-def _method_scope(name: str) -> str:
-    if name in NEXT_ALIASES:
-        return "next"
-    if name in INIT_ALIASES:
-        return "init"
-    return name
-
-
-def _is_literal(node: ast.expr | None) -> bool:
-    if node is None:
-        return False
-    try:
-        ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
-
-
-def _defined_attrs(cls: ast.ClassDef) -> set[str]:
-    names: set[str] = set()
-    for item in cls.body:
-        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(item.name)
-        elif isinstance(item, ast.Assign):
-            names |= {t.id for t in item.targets if isinstance(t, ast.Name)}
-        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            names.add(item.target.id)
-    for node in ast.walk(cls):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.ctx, ast.Store)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-        ):
-            names.add(node.attr)
-    return names
-
-
-def _is_self(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "self"
-
-
-def _is_self_i(node: ast.Call) -> bool:
-    return (
-        isinstance(node.func, ast.Attribute) and node.func.attr == "I" and _is_self(node.func.value)
-    )
-
-
-def _is_position(node: ast.expr) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "position" and _is_self(node.value)
-
-
-def _is_data(node: ast.expr) -> bool:
-    if isinstance(node, ast.Attribute) and node.attr == "df":
-        node = node.value
-    return (isinstance(node, ast.Attribute) and node.attr == "data" and _is_self(node.value)) or (
-        isinstance(node, ast.Name) and node.id == "data"
-    )
-
-
-def _number(value: float) -> str:
-    text = format(float(value), ".12g")
-    return text
-
-
-class _Renderer:
+class Renderer:
     """Renders statements and expressions in the canonical spelling."""
 
     def __init__(self, multi: dict[str, str], renames: dict[str, str]) -> None:
@@ -552,156 +430,3 @@ class _Renderer:
         elif symbol in ("==", "!=", "is", "is not"):
             a, b = sorted((a, b))
         return f"{a} {symbol} {b}"
-
-
-def _fill_method(node: ast.Call) -> str | None:
-    """``x.fillna(method="ffill")`` (removed in pandas 3) is ``x.ffill()``."""
-    func = node.func
-    if (
-        isinstance(func, ast.Attribute)
-        and func.attr == "fillna"
-        and not node.args
-        and len(node.keywords) == 1
-        and node.keywords[0].arg == "method"
-        and isinstance(node.keywords[0].value, ast.Constant)
-    ):
-        method = node.keywords[0].value.value
-        return "ffill" if method in ("ffill", "pad") else "bfill" if method else None
-    return None
-
-
-def _position_test(op: ast.cmpop, flipped: bool) -> str | None:
-    if isinstance(op, ast.Eq | ast.Is):
-        return "not position"
-    if isinstance(op, ast.NotEq | ast.IsNot):
-        return "position"
-    if isinstance(op, ast.Gt | ast.Lt):
-        long = isinstance(op, ast.Gt) != flipped
-        return "position.is_long" if long else "position.is_short"
-    return None
-
-
-def _constant_int(node: ast.expr) -> int | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return node.value
-    if (
-        isinstance(node, ast.UnaryOp)
-        and isinstance(node.op, ast.USub)
-        and isinstance(node.operand, ast.Constant)
-        and isinstance(node.operand.value, int)
-    ):
-        return -node.operand.value
-    return None
-
-
-def _carries_no_meaning(node: ast.expr) -> bool:
-    """Docstrings, ``print(...)`` and ``super().__init__(...)`` place no order."""
-    if isinstance(node, ast.Constant):
-        return True
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    if isinstance(func, ast.Name) and func.id == "print":
-        return True
-    return isinstance(func, ast.Attribute) and func.attr == "__init__"
-
-
-def _watches_position(stmt: ast.If | ast.While) -> bool:
-    """``while self.position: ... close()`` never ends (orders fill after next()): an ``if``."""
-    return any(
-        isinstance(n, ast.Attribute) and n.attr in ("position", "trades", "orders")
-        for n in ast.walk(stmt.test)
-    ) and not any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(stmt))
-
-
-def _warmup_guard(stmt: ast.If | ast.While) -> ast.expr | None:
-    """``if len(self.data) < N: return`` -> N (a guard that only skips bars lacking history)."""
-    test = stmt.test
-    if not (
-        isinstance(stmt, ast.If)
-        and not stmt.orelse
-        and all(isinstance(s, ast.Return) and s.value is None for s in stmt.body)
-        and isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Lt | ast.LtE)
-        and isinstance(test.left, ast.Call)
-        and isinstance(test.left.func, ast.Name)
-        and test.left.func.id == "len"
-        and len(test.left.args) == 1
-    ):
-        return None
-    subject = test.left.args[0]
-    while isinstance(subject, ast.Attribute) and subject.attr in ("Close", "Open", "High", "Low"):
-        subject = subject.value
-    return test.comparators[0] if _is_data(subject) else None
-
-
-def _is_order_statement(stmt: ast.stmt) -> bool:
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("buy", "sell") and _is_self(node.func.value):
-                return True
-            if node.func.attr == "close" or node.func.attr in STRATEGY_CLOSERS:
-                return True
-    return False
-
-
-def _backtrader_params(
-    target: ast.expr, value: ast.expr | None
-) -> list[tuple[str, ast.expr]] | None:
-    """``params = (('fast', 10),)`` / ``params = dict(fast=10)`` -> [("fast", <10>)]."""
-    if not (isinstance(target, ast.Name) and target.id in ("params", "p")) or value is None:
-        return None
-    pairs: list[tuple[str, ast.expr]] = []
-    if isinstance(value, ast.Tuple | ast.List):
-        for element in value.elts:
-            if not (
-                isinstance(element, ast.Tuple | ast.List)
-                and len(element.elts) == 2
-                and isinstance(element.elts[0], ast.Constant)
-                and isinstance(element.elts[0].value, str)
-            ):
-                return None
-            pairs.append((element.elts[0].value, element.elts[1]))
-    elif isinstance(value, ast.Dict):
-        for key, item in zip(value.keys, value.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            pairs.append((key.value, item))
-    elif (
-        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
-    ):
-        pairs = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
-    else:
-        return None
-    return pairs
-
-
-_OPS: dict[type, str] = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.MatMult: "@",
-    ast.USub: "-",
-    ast.UAdd: "+",
-    ast.Invert: "~",
-    ast.Eq: "==",
-    ast.NotEq: "!=",
-    ast.Lt: "<",
-    ast.LtE: "<=",
-    ast.Gt: ">",
-    ast.GtE: ">=",
-    ast.Is: "is",
-    ast.IsNot: "is not",
-    ast.In: "in",
-    ast.NotIn: "not in",
-}
