@@ -12,6 +12,8 @@ import re
 from functools import cache
 from typing import Any
 
+from Backtest.fixer.source import self_attr_name
+
 __all__ = [
     "assigned_name",
     "indicator_call",
@@ -135,13 +137,7 @@ def assigned_name(node: ast.expr) -> str | None:
     """``x`` -> ``"x"``, ``self.x`` -> ``"x"``; other targets -> None."""
     if isinstance(node, ast.Name):
         return node.id
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "self"
-    ):
-        return node.attr
-    return None
+    return self_attr_name(node)
 
 
 def multi_output_names(tree: ast.Module) -> dict[str, str]:

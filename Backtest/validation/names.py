@@ -20,7 +20,7 @@ from pyflakes import messages as flake_messages
 from Backtest.validation.report import Finding, Severity
 from Backtest.validation.rules import KNOWN_IMPORTS, STRATEGY_MEMBERS
 
-__all__ = ["undefined_attributes", "undefined_names"]
+__all__ = ["defined_attributes", "self_reads", "undefined_attributes", "undefined_names"]
 
 
 def undefined_names(tree: ast.Module) -> list[Finding]:
@@ -53,7 +53,7 @@ def undefined_attributes(tree: ast.Module, strategy_class: str | None) -> list[F
     chain = _in_module_chain(cls, classes)
     defined = set(STRATEGY_MEMBERS)
     for member in chain:
-        defined |= _defined_in(member)
+        defined |= defined_attributes(member)
     severity: Severity = "error" if _only_plain_bases(chain, classes) else "warning"
     findings = []
     seen: set[str] = set()
@@ -81,6 +81,11 @@ def undefined_attributes(tree: ast.Module, strategy_class: str | None) -> list[F
                     Finding(node.lineno, column, "undefined_attribute", message, severity)
                 )
     return findings
+
+
+def self_reads(node: ast.AST) -> set[str]:
+    """Every ``self.<name>`` read under ``node``."""
+    return {name for n in ast.walk(node) if (name := _self_read(n)) is not None}
 
 
 def _self_read(node: ast.AST) -> str | None:
@@ -116,7 +121,9 @@ def _only_plain_bases(chain: list[ast.ClassDef], classes: dict[str, ast.ClassDef
     return True
 
 
-def _defined_in(cls: ast.ClassDef) -> set[str]:
+def defined_attributes(cls: ast.ClassDef) -> set[str]:
+    """Names ``self.<name>`` can read because the class itself sets them: methods, class
+    attributes, ``self.x = ...`` anywhere in it, literal ``setattr(self, "x", ...)``."""
     names: set[str] = set()
     for item in cls.body:
         if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):

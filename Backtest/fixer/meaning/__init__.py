@@ -21,6 +21,7 @@ from Backtest.fixer import talib_info
 from Backtest.fixer.meaning.model import Element, Meaning
 from Backtest.fixer.meaning.render import Renderer
 from Backtest.fixer.source import STRATEGY_ATTRS
+from Backtest.validation.names import defined_attributes
 from Backtest.validation.rules import INIT_ALIASES, NEXT_ALIASES
 
 __all__ = ["Element", "Meaning", "meaning_of"]
@@ -33,7 +34,7 @@ def meaning_of(tree: ast.Module, renames: dict[str, str] | None = None) -> Meani
     renderer = Renderer(multi, renames or {})
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            meaning.defined_attrs |= _defined_attrs(node)
+            meaning.defined_attrs |= defined_attributes(node)
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     renderer.function(item, _method_scope(item.name), meaning.elements)
@@ -71,23 +72,3 @@ def _is_literal(node: ast.expr | None) -> bool:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return True
-
-
-def _defined_attrs(cls: ast.ClassDef) -> set[str]:
-    names: set[str] = set()
-    for item in cls.body:
-        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(item.name)
-        elif isinstance(item, ast.Assign):
-            names |= {t.id for t in item.targets if isinstance(t, ast.Name)}
-        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            names.add(item.target.id)
-    for node in ast.walk(cls):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.ctx, ast.Store)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "self"
-        ):
-            names.add(node.attr)
-    return names

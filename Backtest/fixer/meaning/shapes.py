@@ -8,6 +8,7 @@ import ast
 from Backtest.fixer.rules.orders import (
     STRATEGY_CLOSERS,
 )
+from Backtest.fixer.source import param_pairs
 
 
 def _is_self(node: ast.expr) -> bool:
@@ -135,29 +136,7 @@ def _backtrader_params(
     """``params = (('fast', 10),)`` / ``params = dict(fast=10)`` -> [("fast", <10>)]."""
     if not (isinstance(target, ast.Name) and target.id in ("params", "p")) or value is None:
         return None
-    pairs: list[tuple[str, ast.expr]] = []
-    if isinstance(value, ast.Tuple | ast.List):
-        for element in value.elts:
-            if not (
-                isinstance(element, ast.Tuple | ast.List)
-                and len(element.elts) == 2
-                and isinstance(element.elts[0], ast.Constant)
-                and isinstance(element.elts[0].value, str)
-            ):
-                return None
-            pairs.append((element.elts[0].value, element.elts[1]))
-    elif isinstance(value, ast.Dict):
-        for key, item in zip(value.keys, value.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            pairs.append((key.value, item))
-    elif (
-        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
-    ):
-        pairs = [(k.arg, k.value) for k in value.keywords if k.arg is not None]
-    else:
-        return None
-    return pairs
+    return param_pairs(value)
 
 
 _OPS: dict[type, str] = {

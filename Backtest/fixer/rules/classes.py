@@ -15,6 +15,7 @@ from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.cst import parse_module, replace_nodes, self_attr, walk
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import STRATEGY_ATTRS, ensure_import, find_strategy_class, parse_or_none
+from Backtest.validation.names import defined_attributes, self_reads
 
 __all__ = ["typo_target"]
 
@@ -96,30 +97,8 @@ def undefined_self_attribute(code: str, analysis: ErrorAnalysis) -> RuleEdit | N
     cls = find_strategy_class(tree)
     if cls is None:
         return None
-    defined = {
-        n.attr
-        for n in ast.walk(cls)
-        if isinstance(n, ast.Attribute)
-        and isinstance(n.ctx, ast.Store)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == "self"
-    }
-    defined |= {
-        t.id
-        for item in cls.body
-        if isinstance(item, ast.Assign)
-        for t in item.targets
-        if isinstance(t, ast.Name)
-    }
-    defined |= {f.name for f in cls.body if isinstance(f, ast.FunctionDef)}
-    read = {
-        n.attr
-        for n in ast.walk(cls)
-        if isinstance(n, ast.Attribute)
-        and isinstance(n.ctx, ast.Load)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == "self"
-    }
+    defined = defined_attributes(cls)
+    read = self_reads(cls)
     renames = {}
     for name in sorted(read - defined - STRATEGY_ATTRS):
         target = typo_target(name, defined - STRATEGY_ATTRS)

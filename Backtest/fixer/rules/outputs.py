@@ -14,7 +14,7 @@ import libcst as cst
 
 from Backtest.fixer import talib_info
 from Backtest.fixer.analyzer import ErrorAnalysis
-from Backtest.fixer.cst import parse_with_positions, replace_nodes, walk
+from Backtest.fixer.cst import parse_with_positions, replace_nodes, self_attr, walk
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import parse_or_none
 
@@ -25,13 +25,7 @@ def _label(node: cst.BaseExpression) -> str | None:
     """``x`` / ``self.x`` -> ``"x"``."""
     if isinstance(node, cst.Name):
         return node.value
-    if (
-        isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value == "self"
-    ):
-        return node.attr.value
-    return None
+    return self_attr(node)
 
 
 @rule("indicator_output_attributes", always=True)

@@ -16,7 +16,7 @@ from Backtest.fixer import talib_info
 from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.cst import number, parse_module, replace_nodes, walk
 from Backtest.fixer.rules.base import RuleEdit, rule
-from Backtest.fixer.source import find_strategy_class, parse_or_none
+from Backtest.fixer.source import find_strategy_class, parse_or_none, self_attr_name
 
 __all__ = ["PERCENT_OSCILLATORS"]
 
@@ -51,7 +51,7 @@ def percent_thresholds(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
             value = _literal(operand)
             if value is not None and 0 < abs(value) < 1:
                 literals.add((operand.lineno, operand.col_offset))
-            name = _self_param(operand)
+            name = self_attr_name(operand)
             if name is not None:
                 params.add(name)
     fractional_params = {
@@ -147,16 +147,6 @@ def _literal(node: ast.expr) -> float | None:
         and type(node.operand.value) in (int, float)
     ):
         return -float(node.operand.value)  # type: ignore[arg-type]
-    return None
-
-
-def _self_param(node: ast.expr) -> str | None:
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "self"
-    ):
-        return node.attr
     return None
 
 
