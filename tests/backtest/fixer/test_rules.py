@@ -588,3 +588,20 @@ def test_pandas_idioms_are_found_through_tuple_aliases_of_columns() -> None:
     outcome = apply_rules(code, analysis("attribute_error"), only={"numpy_not_pandas"})
     assert "if self.data.Close[-1] > high[-2]: self.buy()" in outcome.code
     assert not classify_edit(code, outcome.code).semantic_change
+
+
+def test_cst_rules_change_only_the_broken_expression_byte_for_byte() -> None:
+    code = (
+        HEADER
+        + "\n\nclass Odd(Strategy):  # keep me\n"
+        + "    def init(self):\n"
+        + "        self.bb = self.I( talib.BBANDS,self.data.Close ,20 )   # weird spacing\n"
+        + "\n\n"
+        + "    def next(self):\n"
+        + "        '''docstring'''\n"
+        + "        if self.data.Close[-1]<self.bb.lower[-1] :  # entry\n"
+        + "            self.buy()\n"
+    )
+    outcome = apply_rules(code, analysis(), only={"indicator_output_attributes"})
+    expected = code.replace("self.bb.lower[-1]", "self.bb[2][-1]")
+    assert outcome.code == expected
