@@ -7,9 +7,11 @@ import builtins
 import importlib
 from functools import cache
 
+import libcst as cst
 import numpy
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import AstBridge, CstEditor, replace_nodes
 from Backtest.fixer.hints import KNOWN_IMPORTS
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import SourceEditor, ensure_import, parse_or_none
@@ -195,7 +197,7 @@ def add_missing_imports(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     missing = undefined_names(tree)
     fixed = code
     added = []
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for name, nodes in missing.items():
         if name in PY2_BUILTINS:
             for node in nodes:
@@ -263,7 +265,8 @@ def numpy2_aliases(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             numpy_names |= {a.asname or a.name for a in node.names if a.name == "numpy"}
-    editor = SourceEditor(code)
+    bridge = AstBridge(code)
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     for node in ast.walk(tree):
         if not (
             isinstance(node, ast.Attribute)
@@ -273,11 +276,19 @@ def numpy2_aliases(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         ):
             continue
         if node.attr in NUMPY_REMOVED:
-            editor.replace(node, NUMPY_REMOVED[node.attr])
+            text = NUMPY_REMOVED[node.attr]
         elif node.attr in NUMPY_RENAMED:
-            editor.replace(node, f"{node.value.id}.{NUMPY_RENAMED[node.attr]}")
+            text = f"{node.value.id}.{NUMPY_RENAMED[node.attr]}"
         elif node.attr == "NINF":
-            editor.replace(node, f"(-{node.value.id}.inf)")
-    if not editor.changed:
+            text = f"(-{node.value.id}.inf)"
+        else:
+            continue
+        target = bridge.node(node, cst.Attribute)
+        if target is not None:
+            replacements[target] = cst.parse_expression(text)
+    if not replacements:
         return None
-    return RuleEdit(editor.apply(), "Replaced numpy aliases removed in numpy 2 (np.float -> float)")
+    return RuleEdit(
+        replace_nodes(bridge.module, replacements),
+        "Replaced numpy aliases removed in numpy 2 (np.float -> float)",
+    )

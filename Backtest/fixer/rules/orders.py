@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 
+import libcst as cst
+
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import AstBridge, CstEditor, replace_nodes
 from Backtest.fixer.rules.arrays import parent_map
 from Backtest.fixer.rules.base import RuleEdit, rule
-from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none
+from Backtest.fixer.source import StrategyModel, parse_or_none
 
 __all__ = ["ORDER_KWARGS", "POSITION_ATTRS", "VALID_ORDER_KWARGS"]
 
@@ -111,7 +114,7 @@ def position_api(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method in model.methods.values():
         for node in ast.walk(method):
             if isinstance(node, ast.Attribute) and _is_self_position(node.value):
@@ -144,7 +147,8 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    bridge = AstBridge(code)
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     parents = parent_map(model.tree)
     for method in model.methods.values():
         for node in ast.walk(method):
@@ -154,6 +158,9 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
                 and _is_self_position(node.left)
                 and isinstance(node.comparators[0], ast.Constant)
             ):
+                continue
+            target = bridge.node(node, cst.Comparison)
+            if target is None:
                 continue
             value, op = node.comparators[0].value, node.ops[0]
             replacement = None
@@ -174,10 +181,13 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
                 parents.get(node), ast.BoolOp | ast.If | ast.While | ast.IfExp | ast.Assign
             ):
                 replacement = f"({replacement})"
-            editor.replace(node, replacement)
-    if not editor.changed:
+            replacements[target] = cst.parse_expression(replacement)
+    if not replacements:
         return None
-    return RuleEdit(editor.apply(), "Tested the position by truthiness (not self.position)")
+    return RuleEdit(
+        replace_nodes(bridge.module, replacements),
+        "Tested the position by truthiness (not self.position)",
+    )
 
 
 @rule("order_arguments", always=True)
@@ -188,7 +198,7 @@ def order_arguments(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method in model.methods.values():
         for node in ast.walk(method):
             if not _is_order_call(node):
@@ -259,7 +269,7 @@ def sell_closes_long(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         for s in sells
     ):
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for call in sells:
         editor.replace(call, "self.position.close()")
     return RuleEdit(editor.apply(), "Closed the long position instead of selling short")

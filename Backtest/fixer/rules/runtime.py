@@ -6,6 +6,7 @@ import ast
 import re
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.arrays import iter_methods, parent_map
 from Backtest.fixer.rules.base import RuleEdit, locate_line, rule
 from Backtest.fixer.rules.kinds import KindGuesser
@@ -228,7 +229,7 @@ def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     if tree is None or line is None:
         return None
     parents = parent_map(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for node in ast.walk(tree):
         if not (
             isinstance(node, ast.BinOp)
@@ -289,7 +290,7 @@ def talib_keywords(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     if tree is None:
         return None
     model = StrategyModel.build(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
         signature = talib_signature(name)
         if signature is None:
@@ -323,7 +324,7 @@ def talib_float_parameters(code: str, analysis: ErrorAnalysis) -> RuleEdit | Non
     if tree is None:
         return None
     model = StrategyModel.build(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
         signature = talib_signature(name)
         if signature is None:
@@ -354,7 +355,7 @@ def talib_float_inputs(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         return None
     model = StrategyModel.build(tree)
     line = locate_line(code, analysis)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     calls = _talib_calls(model, ("talib", "talib.abstract"))  # Backtest.indicators casts itself
     on_line = [c for c in calls if line and c[0].lineno <= line <= (c[0].end_lineno or line)]
     guesser = KindGuesser(model)

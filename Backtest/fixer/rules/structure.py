@@ -6,6 +6,7 @@ import ast
 import tokenize
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.rules.imports import bound_names
 from Backtest.fixer.source import (
@@ -225,7 +226,7 @@ def add_missing_self(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     cls = model.cls
     assert cls is not None
     bound_module = bound_names(model.tree) - _local_bindings_only(cls)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     fixed_names: set[str] = set()
     known = model.self_attrs | set(model.class_constants)
     for method in model.methods.values():
