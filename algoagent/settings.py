@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "web",
 ]
 
 MIDDLEWARE = [

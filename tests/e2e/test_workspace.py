@@ -1,0 +1,90 @@
+"""The workspace in a real browser: register, describe, watch progress, read the result."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, api_post, api_register, api_token, sign_in
+
+pytestmark = pytest.mark.e2e
+
+RSI_IDEA = "Buy when RSI(14) drops below 30, sell when it rises above 70. 5% stop loss."
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def test_happy_path_register_describe_and_read_the_result(page):
+    page.goto("/")
+    page.get_by_test_id("go-register").click()
+    page.get_by_test_id("register-username").fill(_name("alice"))
+    page.get_by_test_id("register-email").fill("alice@example.com")
+    page.get_by_test_id("register-password").fill(PASSWORD)
+    page.get_by_test_id("register-password2").fill(PASSWORD)
+    page.get_by_test_id("register-submit").click()
+
+    page.get_by_test_id("describe-input").fill(RSI_IDEA)
+    page.get_by_test_id("describe-submit").click()
+    progress = page.get_by_test_id("job-progress")
+    expect(progress).to_be_visible()
+    # Real stages from the job's events, not a simulated bar.
+    expect(progress.locator("li[data-kind=executing]")).to_be_visible(timeout=60_000)
+
+    expect(page.get_by_test_id("understood-as")).to_contain_text("RSI(14)")
+    code = page.get_by_test_id("strategy-code")
+    expect(code).to_contain_text("class ")
+    assert "def next(self)" in code.inner_text()
+    for testid in ("metric-return", "metric-sharpe", "metric-max-drawdown", "metric-trades"):
+        expect(page.get_by_test_id(testid)).to_be_visible()
+    expect(page.get_by_test_id("metric-return")).to_contain_text("%")
+    trades = int(page.get_by_test_id("metric-trades").locator(".tile-value").inner_text())
+    assert trades > 0
+    for chart in ("chart-equity", "chart-drawdown", "chart-price"):
+        expect(page.get_by_test_id(chart).locator("canvas").first).to_be_visible()
+    expect(page.get_by_test_id("trades-table").get_by_test_id("trade-row")).to_have_count(trades)
+    expect(page.get_by_test_id("monthly-returns")).to_contain_text("Dec")
+    expect(progress).to_be_visible()
+    expect(page.get_by_test_id("error-banner")).to_be_hidden()
+
+
+def test_refusal_highlights_the_phrase_it_could_not_place(page, workspace_url, recorder):
+    api_register(workspace_url, username := _name("refused"))
+    sign_in(page, username)
+    recorder.expect_console_error("422")
+    page.get_by_test_id("describe-input").fill(
+        "Buy when the moon is full and RSI(14) is below 30, sell when RSI(14) is above 70."
+    )
+    page.get_by_test_id("describe-submit").click()
+    banner = page.get_by_test_id("error-banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("moon")
+    expect(page.get_by_test_id("refusal-highlight").locator("mark")).to_contain_text(
+        "the moon is full"
+    )
+
+
+def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url, recorder):
+    first = _name("owner")
+    api_register(workspace_url, first)
+    token = api_token(workspace_url, first)
+    created = api_post(
+        workspace_url,
+        token,
+        "/api/strategies/",
+        {"name": "Owner's secret idea", "code": "from backtesting import Strategy\n"},
+    )
+    api_register(workspace_url, second := _name("other"))
+    sign_in(page, second)
+    page.get_by_test_id("nav-history").click()
+    expect(page.get_by_test_id("history-list")).to_be_visible()
+    expect(page.get_by_test_id("history-list-item")).to_have_count(0)
+    expect(page.get_by_text("Owner's secret idea")).to_have_count(0)
+    # Even with the id in the address, another user's strategy is "not found".
+    recorder.expect_console_error("404")
+    page.goto(f"/#/strategy/{created['id']}")
+    expect(page.get_by_test_id("error-banner")).to_contain_text("Not found")
+    expect(page.get_by_text("Owner's secret idea")).to_have_count(0)
