@@ -192,10 +192,12 @@ def api_token(base: str, username: str) -> str:
 
 
 def api_post(base: str, token: str, path: str, payload: dict) -> dict:
+    """POST with a token; job-starting actions wait for their result (Prefer: wait)."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Token {token}"}
     req = urllib.request.Request(
         f"{base}{path}",
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+        headers={**headers, "Prefer": "wait=60"},
     )
     with urllib.request.urlopen(req, timeout=60) as response:
         return json.loads(response.read())

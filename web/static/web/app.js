@@ -15,7 +15,7 @@ const ROUTES = [
   [/^#\/strategy\/(\d+)\/run\/(\d+)$/, './screens/strategy.js', 'renderRun'],
   [/^#\/strategy\/(\d+)$/, './screens/strategy.js', 'renderStrategy'],
   [/^#\/history$/, './screens/history.js', 'renderHistory'],
-  [/^#\/compare(?:\?ids=([\d,]*))?$/, './screens/history.js', 'renderCompare'],
+  [/^#\/compare(?:\?runs=([\d,:]*))?$/, './screens/history.js', 'renderCompare'],
   [/^#\/indicators$/, './screens/library.js', 'renderIndicators'],
   [/^#\/templates$/, './screens/library.js', 'renderTemplates'],
 ];
