@@ -10,7 +10,7 @@ PORT ?= 8000
 # Processes `make run` starts together (name=command): the workspace + API on uvicorn (ASGI, so
 # async views such as event streams are served natively; static files via WhiteNoise) and the
 # task worker.
-RUN_PROCS = "web=$(VENV)/bin/uvicorn algoagent.asgi:application --host $(HOST) --port $(PORT) --timeout-graceful-shutdown 5" \
+RUN_PROCS = "web=$(VENV)/bin/uvicorn algoagent.asgi:application --host $(HOST) --port $(PORT) --timeout-graceful-shutdown 5 --lifespan off" \
             "worker=$(PY) manage.py db_worker"
 CHROMIUM ?= /usr/bin/chromium
 

@@ -88,7 +88,7 @@ def workspace_url(tmp_path_factory):
     log = (data_dir / "server.log").open("wb")
     uvicorn = [py, "-m", "uvicorn", "algoagent.asgi:application", "--host", "127.0.0.1"]
     commands = [
-        [*uvicorn, "--port", str(port), "--timeout-graceful-shutdown", "2"],
+        [*uvicorn, "--port", str(port), "--timeout-graceful-shutdown", "2", "--lifespan", "off"],
         [py, "manage.py", "db_worker"],
     ]
     procs = [

@@ -88,3 +88,32 @@ def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url
     page.goto(f"/#/strategy/{created['id']}")
     expect(page.get_by_test_id("error-banner")).to_contain_text("Not found")
     expect(page.get_by_text("Owner's secret idea")).to_have_count(0)
+
+
+def test_a_lost_event_stream_is_resumed_and_the_result_still_shows(page, workspace_url, recorder):
+    api_register(workspace_url, username := _name("flaky"))
+    sign_in(page, username)
+    dropped = []
+
+    def drop_first_stream(route):
+        if route.request.headers.get("accept") == "text/event-stream" and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/jobs/*/events/**", drop_first_stream)
+    recorder.expect_console_error("ERR_CONNECTION_RESET")
+    page.get_by_test_id("describe-input").fill(RSI_IDEA)
+    page.get_by_test_id("describe-submit").click()
+    expect(page.get_by_test_id("metric-return")).to_be_visible(timeout=60_000)
+    assert dropped, "the stream was never opened"
+    events = (
+        page.get_by_test_id("job-progress")
+        .locator("li")
+        .evaluate_all("items => items.map(i => [Number(i.dataset.seq), i.dataset.kind])")
+    )
+    # Every event exactly once and in order, despite the reconnect.
+    assert [seq for seq, _ in events] == list(range(1, len(events) + 1))
+    assert events[0][1] == "queued"
+    assert events[-1][1] == "succeeded"

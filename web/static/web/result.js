@@ -170,8 +170,9 @@ function legend(items) {
 }
 
 // Render the run `executionId` of strategy `strategyId` into `container`.
-export async function renderExecution(container, strategyId, executionId, { spec } = {}) {
-  const detail = await api(`/api/strategies/${strategyId}/executions/${executionId}/`);
+// `spec` may be a promise (the caller loads the strategy while the run loads).
+export async function renderExecution(container, strategyId, executionId, { spec: specOrPromise } = {}) {
+  const [detail, spec] = await Promise.all([api(`/api/strategies/${strategyId}/executions/${executionId}/`), specOrPromise]);
   const equity = detail.equity_curve || [];
   const trades = detail.trades || [];
   const head = h('div', { class: 'result-head' },
@@ -211,24 +212,20 @@ export async function renderExecution(container, strategyId, executionId, { spec
         h('button', { type: 'button', 'data-testid': 'download-json', onclick: () => download(`run-${detail.execution_id}.json`, JSON.stringify(detail, null, 2), 'application/json') }, 'Whole run (JSON)'),
         detail.plot_url ? h('a', { href: detail.plot_url, target: '_blank', rel: 'noopener', 'data-testid': 'bokeh-plot' }, 'Interactive Bokeh plot') : h('span', { class: 'muted' }, 'No saved plot for this run.'))),
   );
-  const charts = await import('./charts.js');
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
-  let bars = [];
-  try {
-    bars = await ohlcv(detail.test_symbol, start, end);
-  } catch (err) {
-    priceNote.textContent = `Price data unavailable: ${err.message}`;
-  }
+  // Price bars, the chart module and indicator series load in parallel.
+  const noOverlays = { overlays: [], notes: [] };
+  const [charts, bars, overlays] = await Promise.all([
+    import('./charts.js'),
+    ohlcv(detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Price data unavailable: ${err.message}`; return []; }),
+    spec ? overlaysFor(spec, detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Indicators unavailable: ${err.message}`; return noOverlays; }) : noOverlays,
+  ]);
   let benchPoints = [];
   if (bench && bench.equity) benchPoints = bench.equity.map((p) => ({ time: charts.ts(p.time), value: p.equity ?? p.value }));
   else benchPoints = buyAndHold(bars, equity, charts.ts);
   charts.equityChart(equityEl, equity, benchPoints);
   charts.drawdownChart(ddEl, drawdownSeries(equity, charts.ts));
-  let overlays = { overlays: [], notes: [] };
-  if (spec) {
-    try { overlays = await overlaysFor(spec, detail.test_symbol, start, end); } catch (err) { priceNote.textContent = `Indicators unavailable: ${err.message}`; }
-  }
   charts.priceChart(priceEl, bars, trades, overlays.overlays);
   if (!priceNote.textContent) {
     const shown = overlays.overlays.map((o) => o.label);

@@ -99,9 +99,14 @@ export function dateTime(s) {
 
 export const day = (s) => (s ? String(s).slice(0, 10) : '–');
 
+const OK = ['success', 'executed', 'valid', 'succeeded', 'fixed', 'generated', 'working', 'approved'];
+const NEUTRAL = ['draft', 'pending', 'queued', 'running', 'needs_fixing'];
+
+// Status with a symbol as well as a colour (never colour alone).
 export function statusBadge(status, success) {
-  const ok = success === undefined ? ['success', 'executed', 'valid', 'succeeded', 'fixed', 'generated', 'working'].includes(status) : success;
-  return h('span', { class: `badge ${ok ? 'ok' : 'bad'}` }, ok ? '✓ ' : '✗ ', status || (ok ? 'ok' : 'failed'));
+  const kind = success !== undefined ? (success ? 'ok' : 'bad') : OK.includes(status) ? 'ok' : NEUTRAL.includes(status) ? 'neutral' : 'bad';
+  const mark = { ok: '✓ ', bad: '✗ ', neutral: '• ' }[kind];
+  return h('span', { class: `badge ${kind}` }, mark, status || (kind === 'ok' ? 'ok' : 'failed'));
 }
 
 export function download(filename, text, type) {

@@ -118,7 +118,7 @@ export function progressPanel() {
     panel,
     add(event) {
       if (typeof event.progress === 'number') bar.value = event.progress;
-      list.append(h('li', { 'data-kind': event.kind }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
+      list.append(h('li', { 'data-kind': event.kind, 'data-seq': String(event.seq) }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
     },
   };
 }

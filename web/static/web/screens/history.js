@@ -73,11 +73,14 @@ export async function renderHistory(view) {
   await load();
 }
 
+// [stat, label, ranked (higher is better), format]
 const COMPARE_METRICS = [
-  ['Return [%]', 'Return', true], ['CAGR [%]', 'CAGR', true], ['Sharpe Ratio', 'Sharpe', true], ['Sortino Ratio', 'Sortino', true],
-  ['Max. Drawdown [%]', 'Max drawdown', true], ['Win Rate [%]', 'Win rate', true], ['# Trades', 'Trades', false],
-  ['Exposure Time [%]', 'Exposure', false], ['Profit Factor', 'Profit factor', true], ['Equity Final [$]', 'Final equity', false],
+  ['Return [%]', 'Return', true, 'signed'], ['CAGR [%]', 'CAGR', true, 'signed'], ['Sharpe Ratio', 'Sharpe', true, 'num'],
+  ['Sortino Ratio', 'Sortino', true, 'num'], ['Max. Drawdown [%]', 'Max drawdown', true, 'signed'], ['Win Rate [%]', 'Win rate', true, 'pct'],
+  ['# Trades', 'Trades', false, 'int'], ['Exposure Time [%]', 'Exposure', false, 'pct'], ['Profit Factor', 'Profit factor', true, 'num'],
+  ['Equity Final [$]', 'Final equity', false, 'num'],
 ];
+const FORMAT = { signed: (v) => signed(v), num: (v) => num(v), pct: (v) => (isNum(v) ? `${num(v)}%` : '–'), int: (v) => (isNum(v) ? String(Math.round(v)) : '–') };
 
 export async function renderCompare(view, runs) {
   const keys = (runs || [...selected.keys()].join(',')).split(',').filter(Boolean);
@@ -101,11 +104,11 @@ export async function renderCompare(view, runs) {
     h('caption', {}, 'Metrics (★ best of the row)'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), details.map((d) => h('th', { scope: 'col' }, d.label)))),
     h('tbody', {},
-      COMPARE_METRICS.map(([key, label, rank]) => {
+      COMPARE_METRICS.map(([key, label, rank, format]) => {
         const top = rank ? best(key, true) : null;
         return h('tr', {}, h('th', { scope: 'row' }, label), details.map((d) => {
           const v = (d.detail.metrics || {})[key];
-          return h('td', { class: key.includes('[%]') ? tone(v) : '' }, key.includes('[%]') && key !== 'Win Rate [%]' && key !== 'Exposure Time [%]' ? signed(v) : num(v), top !== null && v === top ? ' ★' : '');
+          return h('td', { class: format === 'signed' ? tone(v) : '' }, FORMAT[format](v), top !== null && v === top ? ' ★' : '');
         }));
       }),
       h('tr', {}, h('th', { scope: 'row' }, 'Buy & hold'), details.map((d) => { const b = benchmarkOf(d.detail); return h('td', {}, b ? signed(b.returnPct) : '–'); }))));

@@ -178,9 +178,11 @@ export async function renderStrategy(view, id) {
       api(`/api/strategies/${id}/chat/`),
     ]);
     const reload = async () => { await load(); };
+    const runsBox = h('div', {}, runsList(strategy, history.executions));
     const onResult = async (result) => {
       await renderExecution(resultBox, id, result.execution_id, { spec: strategy.spec });
-      history.executions.unshift(result);
+      const latest = await api(`/api/strategies/${id}/execution_history/${qs({ limit: 20 })}`);
+      clear(runsBox, runsList(strategy, latest.executions));
       resultBox.scrollIntoView({ block: 'start' });
     };
     const listOf = (body) => body.results || body;
@@ -190,7 +192,7 @@ export async function renderStrategy(view, id) {
       strategy.description ? h('p', {}, strategy.description) : null,
       strategy.spec ? h('p', { 'data-testid': 'understood-as' }, strategy.understood_as || specSummary(strategy.spec)) : null,
       section('Run a backtest', runForm(strategy, onResult), resultBox),
-      section('Runs', runsList(strategy, history.executions)),
+      section('Runs', runsBox),
       h('div', { class: 'split' },
         section('Code', codeEditor(strategy, reload)),
         section('Chat', chatPanel(strategy, listOf(chat), reload))),
@@ -201,9 +203,11 @@ export async function renderStrategy(view, id) {
 }
 
 export async function renderRun(view, id, executionId) {
-  const strategy = await api(`/api/strategies/${id}/`);
+  const back = h('a', { href: `#/strategy/${id}` }, '← Strategy');
   const box = h('div', { class: 'result', 'data-testid': 'result' });
-  add(view, h('p', {}, h('a', { href: `#/strategy/${id}` }, `← ${strategy.name}`)), box);
-  await renderExecution(box, id, executionId, { spec: strategy.spec });
+  add(view, h('p', {}, back), box);
+  const strategy = api(`/api/strategies/${id}/`);
+  strategy.then((s) => { back.textContent = `← ${s.name}`; }, () => {});
+  await renderExecution(box, id, executionId, { spec: strategy.then((s) => s.spec) });
 }
 
