@@ -209,3 +209,11 @@ def sign_in(page, username: str) -> None:
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
     page.get_by_test_id("describe-input").wait_for()
+
+
+def shoot(page, testid: str, filename: str) -> None:
+    """A viewport screenshot with ``testid`` at the top (the README's pictures come from here)."""
+    page.get_by_test_id(testid).evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.mouse.move(0, 0)  # no chart crosshair in the picture
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / filename))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_post, api_register, api_token, sign_in
+from tests.e2e.conftest import api_post, api_register, api_token, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -76,6 +77,7 @@ def test_history_filters_and_compares_two_runs(page, workspace_url, user):
     view = page.get_by_test_id("compare-view")
     expect(view.get_by_test_id("compare-table")).to_contain_text("Sharpe")
     expect(view.locator("canvas").first).to_be_visible()
+    shoot(page, "compare-view", "workspace-compare.png")
     # The compare tab keeps the selection.
     page.get_by_test_id("nav-history").click()
     page.get_by_test_id("nav-compare").click()
@@ -106,3 +108,53 @@ def test_template_is_instantiated_with_parameters_then_run(page, user):
     page.get_by_test_id("run-backtest").click()
     expect(page.get_by_test_id("metric-return")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("chart-equity").locator("canvas").first).to_be_visible()
+
+
+SMA_CROSS = """from backtesting import Strategy
+from backtesting.lib import crossover
+from backtesting.test import SMA
+
+
+class SmaCross(Strategy):
+    def init(self):
+        self.a = self.I(SMA, self.data.Close, 5)
+        self.b = self.I(SMA, self.data.Close, 20)
+
+    def next(self):
+        if crossover(self.a, self.b):
+            self.buy()
+        elif crossover(self.b, self.a):
+            self.position.close()
+"""
+
+
+def _ohlcv_csv(rows: int = 300) -> bytes:
+    """A deterministic zig-zag price series: the moving averages cross several times."""
+    lines = ["Date,Open,High,Low,Close,Volume"]
+    price = 100.0
+    for i in range(rows):
+        close = price + (1.0 if (i // 15) % 2 == 0 else -0.8)
+        day = date(2020, 1, 1) + timedelta(days=i)
+        high, low = max(price, close) + 0.5, min(price, close) - 0.5
+        lines.append(f"{day},{price:.2f},{high:.2f},{low:.2f},{close:.2f},1000")
+        price = close
+    return "\n".join(lines).encode()
+
+
+def test_an_uploaded_csv_becomes_a_symbol_to_run_on(page, workspace_url, user, tmp_path):
+    username, token = user
+    strategy = api_post(
+        workspace_url, token, "/api/strategies/", {"name": "SMA on my data", "code": SMA_CROSS}
+    )
+    csv = tmp_path / "zigzag.csv"
+    csv.write_bytes(_ohlcv_csv())
+    sign_in(page, username)
+    page.goto(f"/#/strategy/{strategy['id']}")
+    page.get_by_text("Upload your own data").click()
+    page.get_by_test_id("upload-file").set_input_files(str(csv))
+    page.get_by_test_id("upload-name").fill("zigzag")
+    page.get_by_test_id("upload-submit").click()
+    expect(page.get_by_test_id("symbol-select")).to_have_value("ZIGZAG")
+    page.get_by_test_id("run-backtest").click()
+    expect(page.get_by_test_id("result")).to_contain_text("on ZIGZAG", timeout=60_000)
+    expect(page.get_by_test_id("metric-trades")).to_be_visible()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, api_post, api_register, api_token, sign_in
+from tests.e2e.conftest import PASSWORD, api_post, api_register, api_token, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,8 @@ def test_happy_path_register_describe_and_read_the_result(page):
     expect(page.get_by_test_id("monthly-returns")).to_contain_text("Dec")
     expect(progress).to_be_visible()
     expect(page.get_by_test_id("error-banner")).to_be_hidden()
+    shoot(page, "job-progress", "workspace-describe.png")
+    shoot(page, "metric-return", "workspace-result.png")
 
 
 def test_refusal_highlights_the_phrase_it_could_not_place(page, workspace_url, recorder):

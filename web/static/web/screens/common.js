@@ -10,8 +10,8 @@ export async function symbols(refresh = false) {
 }
 
 // A native <select> of every symbol the data API knows (bundled, cached and my uploads).
-export async function symbolSelect({ testid = 'symbol-select', selected = 'GOOG', name = 'symbol' } = {}) {
-  const list = await symbols();
+export async function symbolSelect({ testid = 'symbol-select', selected = 'GOOG', name = 'symbol', refresh = false } = {}) {
+  const list = await symbols(refresh);
   return h('select', { name, 'data-testid': testid }, list.map((s) => h('option', { value: s.symbol, selected: s.symbol === selected },
     `${s.symbol} (${s.source}, ${s.interval || '?'}, ${String(s.start).slice(0, 10)} – ${String(s.end).slice(0, 10)})`)));
 }

@@ -28,6 +28,21 @@ function runForm(strategy, onResult) {
         field('Spread (fraction)', spread), field('Margin (1 = no leverage)', margin)),
       h('div', { class: 'row' }, h('label', { class: 'check' }, onClose, ' Trade on close'), submit),
       progressBox);
+    // Upload a CSV (OHLCV): it becomes a symbol of mine, selected in the form at once.
+    const file = input({ type: 'file', accept: '.csv,text/csv', 'data-testid': 'upload-file' });
+    const dataName = input({ name: 'name', 'data-testid': 'upload-name', placeholder: 'e.g. mydata' });
+    const upload = h('button', { type: 'button', 'data-testid': 'upload-submit', onclick: () => guard(async () => {
+      if (!file.files.length) throw Object.assign(new Error('Choose a CSV file first.'), { code: 'validation_error' });
+      const body = new FormData();
+      body.append('name', dataName.value);
+      body.append('file', file.files[0]);
+      const dataset = await api('/api/data/upload/', { method: 'POST', body });
+      const fresh = await symbolSelect({ testid: 'symbol-select', selected: dataset.name, refresh: true });
+      symbol.replaceChildren(...fresh.children);
+      symbol.value = dataset.name;
+    }) }, 'Upload');
+    const uploadBox = h('details', { class: 'upload' }, h('summary', {}, 'Upload your own data (CSV with Date, Open, High, Low, Close, Volume)'),
+      h('div', { class: 'row' }, field('CSV file', file), field('Name', dataName), upload));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearError();
@@ -49,7 +64,7 @@ function runForm(strategy, onResult) {
         submit.disabled = false;
       }
     });
-    box.append(form);
+    box.append(form, uploadBox);
   });
   return box;
 }
