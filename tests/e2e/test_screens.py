@@ -158,3 +158,31 @@ def test_an_uploaded_csv_becomes_a_symbol_to_run_on(page, workspace_url, user, t
     page.get_by_test_id("run-backtest").click()
     expect(page.get_by_test_id("result")).to_contain_text("on ZIGZAG", timeout=60_000)
     expect(page.get_by_test_id("metric-trades")).to_be_visible()
+
+
+def test_chat_edit_creates_a_version_with_a_diff_and_bad_code_is_not_saved(
+    page, workspace_url, user
+):
+    username, token = user
+    result = api_post(
+        workspace_url,
+        token,
+        "/api/strategies/generate_with_ai/",
+        {"description": "Buy when RSI(14) drops below 30, sell when it rises above 70."},
+    )
+    sign_in(page, username)
+    page.goto(f"/#/strategy/{result['strategy_id']}")
+    page.get_by_test_id("chat-input").fill("change the RSI period to 21")
+    page.get_by_test_id("chat-send").click()
+    log = page.get_by_test_id("chat-log")
+    expect(log).to_contain_text("Created version 2", timeout=60_000)
+    expect(log.locator("pre.diff .add").first).to_contain_text("21")
+    # Any two versions can be compared.
+    page.get_by_test_id("diff-from").select_option("1")
+    page.get_by_test_id("diff-to").select_option("2")
+    expect(page.get_by_test_id("version-diff").locator(".add").first).to_contain_text("21")
+    # Code that does not validate is refused before saving.
+    page.get_by_test_id("strategy-code").fill("this is not python")
+    page.get_by_test_id("save-code").click()
+    expect(page.get_by_test_id("error-banner")).to_contain_text("not saved")
+    expect(page.get_by_test_id("diff-to").locator("option")).to_have_count(2)

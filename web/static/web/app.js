@@ -105,6 +105,11 @@ export function afterLogin() {
 
 async function start() {
   initBanner();
+  // "New strategy" while already describing starts over (the hash does not change).
+  document.getElementById('nav').addEventListener('click', (e) => {
+    const link = e.target.closest('a');
+    if (link && link.getAttribute('href') === location.hash) route();
+  });
   try {
     setSession(await api('/api/auth/session/'));
   } catch (err) {
