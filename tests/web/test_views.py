@@ -61,3 +61,10 @@ def test_every_static_file_of_the_shell_exists(shell):
     for path in re.findall(rb'(?:src|href)="(/static/[^"]+)"', shell.content):
         name = path.decode().removeprefix("/static/")
         assert (WEB / "static" / name).exists(), name
+
+
+def test_every_workspace_module_is_preloaded_except_the_charts():
+    from web.views import PRELOAD_MODULES
+
+    modules = {str(p.relative_to(WEB / "static")) for p in (WEB / "static" / "web").rglob("*.js")}
+    assert modules - set(PRELOAD_MODULES) == {"web/app.js", "web/charts.js"}

@@ -128,15 +128,14 @@ function toCsv(trades) {
   return [keys.join(','), ...trades.map((t) => keys.map((k) => esc(t[k])).join(','))].join('\n');
 }
 
+// All bars of the run's range: the first page says how many there are, the rest load at once.
+const OHLCV_PAGE = 1000; // the API's largest page
 async function ohlcv(symbol, start, end) {
-  let url = `/api/data/${encodeURIComponent(symbol)}/ohlcv/${qs({ start, end, page_size: 5000 })}`;
-  const bars = [];
-  for (let page = 0; url && page < 20; page += 1) {
-    const body = await api(url);
-    bars.push(...body.results);
-    url = body.next ? new URL(body.next, location.origin).pathname + new URL(body.next, location.origin).search : null;
-  }
-  return bars;
+  const url = (page) => `/api/data/${encodeURIComponent(symbol)}/ohlcv/${qs({ start, end, page, page_size: OHLCV_PAGE })}`;
+  const first = await api(url(1));
+  const pages = Math.min(50, Math.ceil(first.count / OHLCV_PAGE));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => api(url(i + 2))));
+  return [first, ...rest].flatMap((body) => body.results);
 }
 
 async function overlaysFor(spec, symbol, start, end) {
@@ -172,6 +171,7 @@ function legend(items) {
 // Render the run `executionId` of strategy `strategyId` into `container`.
 // `spec` may be a promise (the caller loads the strategy while the run loads).
 export async function renderExecution(container, strategyId, executionId, { spec: specOrPromise } = {}) {
+  const chartsModule = import('./charts.js'); // loads while the run does
   const [detail, spec] = await Promise.all([api(`/api/strategies/${strategyId}/executions/${executionId}/`), specOrPromise]);
   const equity = detail.equity_curve || [];
   const trades = detail.trades || [];
@@ -217,7 +217,7 @@ export async function renderExecution(container, strategyId, executionId, { spec
   // Price bars, the chart module and indicator series load in parallel.
   const noOverlays = { overlays: [], notes: [] };
   const [charts, bars, overlays] = await Promise.all([
-    import('./charts.js'),
+    chartsModule,
     ohlcv(detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Price data unavailable: ${err.message}`; return []; }),
     spec ? overlaysFor(spec, detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Indicators unavailable: ${err.message}`; return noOverlays; }) : noOverlays,
   ]);

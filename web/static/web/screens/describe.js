@@ -116,6 +116,12 @@ export function progressPanel() {
   const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), bar, list);
   return {
     panel,
+    // The job ended in an error: nothing was running (a refusal answered at once) -> no panel.
+    stop(err) {
+      if (!list.children.length) { panel.remove(); return; }
+      bar.value = bar.value || 0;
+      list.append(h('li', { 'data-kind': 'error' }, `✗ ${err.message}`));
+    },
     add(event) {
       if (typeof event.progress === 'number') bar.value = event.progress;
       list.append(h('li', { 'data-kind': event.kind, 'data-seq': String(event.seq) }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
@@ -125,12 +131,17 @@ export function progressPanel() {
 
 // Start a job-backed action: an immediate result (200/201), or a job to follow; returns the result.
 export async function runJob(path, body, progress) {
-  const { status, data } = await request(path, { method: 'POST', body });
-  if (status !== 202) return data;
-  const job = await followJob(data.job_id, (e) => progress.add(e));
-  if (job.status === 'succeeded') return job.result;
-  const error = job.error || { code: job.status, message: `The job ${job.status}.` };
-  throw new ApiError(job.status === 'cancelled' ? 409 : 422, { error });
+  try {
+    const { status, data } = await request(path, { method: 'POST', body });
+    if (status !== 202) return data;
+    const job = await followJob(data.job_id, (e) => progress.add(e));
+    if (job.status === 'succeeded') return job.result;
+    const error = job.error || { code: job.status, message: `The job ${job.status}.` };
+    throw new ApiError(job.status === 'cancelled' ? 409 : 422, { error });
+  } catch (err) {
+    progress.stop(err);
+    throw err;
+  }
 }
 
 export async function renderDescribe(view) {
