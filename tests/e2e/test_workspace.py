@@ -34,7 +34,7 @@ def test_happy_path_register_describe_and_read_the_result(page):
     # Real stages from the job's events, not a simulated bar.
     expect(progress.locator("li[data-kind=executing]")).to_be_visible(timeout=60_000)
 
-    expect(page.get_by_test_id("understood-as")).to_contain_text("RSI(14)")
+    expect(page.get_by_test_id("understood-as")).to_contain_text("RSI(14)", timeout=60_000)
     code = page.get_by_test_id("strategy-code")
     expect(code).to_contain_text("class ")
     assert "def next(self)" in code.inner_text()
@@ -47,6 +47,11 @@ def test_happy_path_register_describe_and_read_the_result(page):
         expect(page.get_by_test_id(chart).locator("canvas").first).to_be_visible()
     expect(page.get_by_test_id("trades-table").get_by_test_id("trade-row")).to_have_count(trades)
     expect(page.get_by_test_id("monthly-returns")).to_contain_text("Dec")
+    # The buy & hold line ends where backtesting.py's own "Buy & Hold Return [%]" says.
+    tile = page.get_by_test_id("metric-benchmark").locator(".tile-value").inner_text()
+    bh_pct = float(tile.strip("▲▼ %+").replace(",", ""))
+    final = float(page.get_by_test_id("chart-equity").get_attribute("data-benchmark-final"))
+    assert final == pytest.approx(10_000 * (1 + bh_pct / 100), rel=1e-3)
     expect(progress).to_be_visible()
     expect(page.get_by_test_id("error-banner")).to_be_hidden()
     shoot(page, "job-progress", "workspace-describe.png")

@@ -33,7 +33,8 @@ function baseChart(el, height) {
     // attribution the licence asks for is the page footer's link instead.
     layout: { background: { color: '#ffffff' }, textColor: '#222', fontFamily: 'system-ui, sans-serif', attributionLogo: false },
     grid: { vertLines: { color: '#eef0f3' }, horzLines: { color: '#eef0f3' } },
-    timeScale: { borderColor: '#c8ccd2' },
+    // Thousands of daily bars in a ~800 px chart: allow thin bars so the whole run fits.
+    timeScale: { borderColor: '#c8ccd2', minBarSpacing: 0.05 },
     rightPriceScale: { borderColor: '#c8ccd2' },
   });
 }

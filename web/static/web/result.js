@@ -153,15 +153,24 @@ async function overlaysFor(spec, symbol, start, end) {
   return { overlays: out, notes };
 }
 
-// Buy & hold equity from the same bars: the run's starting equity times close / first close.
-function buyAndHold(bars, equity, ts) {
+// Buy & hold equity from the same bars: the run's starting equity times close / entry close.
+// backtesting.py measures its "Buy & Hold Return [%]" from the first bar the strategy could trade
+// (after indicator warm-up), so the line starts at the bar whose close gives that stat exactly;
+// without the stat it starts at the run's first bar.
+function buyAndHold(bars, equity, ts, statPct) {
   if (!bars.length || !equity.length) return [];
   const t0 = ts(equity[0].time);
   const t1 = ts(equity[equity.length - 1].time);
   const inRange = bars.filter((b) => ts(b.time) >= t0 && ts(b.time) <= t1);
   if (!inRange.length) return [];
-  const first = inRange[0].close;
-  return inRange.map((b) => ({ time: ts(b.time), value: (equity[0].equity * b.close) / first }));
+  let from = 0;
+  if (isNum(statPct)) {
+    const base = inRange[inRange.length - 1].close / (1 + statPct / 100);
+    const found = inRange.findIndex((b) => Math.abs(b.close - base) <= 1e-6 * base);
+    if (found >= 0) from = found;
+  }
+  const first = inRange[from].close;
+  return inRange.slice(from).map((b) => ({ time: ts(b.time), value: (equity[0].equity * b.close) / first }));
 }
 
 function legend(items) {
@@ -223,8 +232,9 @@ export async function renderExecution(container, strategyId, executionId, { spec
   ]);
   let benchPoints = [];
   if (bench && bench.equity) benchPoints = bench.equity.map((p) => ({ time: charts.ts(p.time), value: p.equity ?? p.value }));
-  else benchPoints = buyAndHold(bars, equity, charts.ts);
+  else benchPoints = buyAndHold(bars, equity, charts.ts, bench ? bench.returnPct : null);
   charts.equityChart(equityEl, equity, benchPoints);
+  if (benchPoints.length) equityEl.dataset.benchmarkFinal = String(benchPoints[benchPoints.length - 1].value);
   charts.drawdownChart(ddEl, drawdownSeries(equity, charts.ts));
   charts.priceChart(priceEl, bars, trades, overlays.overlays);
   if (!priceNote.textContent) {
