@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,34 @@ def api_post(base: str, token: str, path: str, payload: dict) -> dict:
     )
     with urllib.request.urlopen(req, timeout=60) as response:
         return json.loads(response.read())
+
+
+def new_user(base: str, prefix: str = "u") -> tuple[str, str]:
+    """A fresh account: (username, API token)."""
+    username = f"{prefix}{uuid.uuid4().hex[:8]}"
+    api_register(base, username)
+    return username, api_token(base, username)
+
+
+def generate_and_run(base: str, token: str, description: str) -> tuple[int, int]:
+    """Generate a strategy from ``description`` and backtest it: (strategy id, execution id)."""
+    result = api_post(
+        base,
+        token,
+        "/api/strategies/generate_with_ai/",
+        {"description": description, "execute_after_generation": True},
+    )
+    assert result["execution_result"]["success"], result
+    return result["strategy_id"], result["execution_result"]["execution_id"]
+
+
+# A function, not an expression: the page's CSP forbids eval of expression strings.
+SCREEN_READY = "name => document.body.dataset.screen === name"
+
+
+def wait_for_screen(page, name: str) -> None:
+    """Until the screen ``name`` (its render function) finished rendering with its data."""
+    page.wait_for_function(SCREEN_READY, arg=name)
 
 
 def sign_in(page, username: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_post, api_register, api_token, sign_in
+from tests.e2e.conftest import generate_and_run, new_user, sign_in, wait_for_screen
 
 pytestmark = pytest.mark.e2e
+
+RSI_IDEA = "Buy when RSI(14) drops below 30, sell when it rises above 70."
 
 # Controls without an accessible name: no <label for>, aria-label(ledby), or text of its own.
 UNNAMED = """() => [...document.querySelectorAll('input, select, textarea, button, a[href]')]
@@ -17,26 +17,13 @@ UNNAMED = """() => [...document.querySelectorAll('input, select, textarea, butto
   .filter(el => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
                  || el.getAttribute('aria-labelledby') || el.textContent.trim()))
   .map(el => el.outerHTML.slice(0, 120))"""
-# A function, not an expression: the page's CSP forbids eval of expression strings.
-READY = "name => document.body.dataset.screen === name"
 
 
 def test_every_visible_control_on_every_screen_has_a_name(page, workspace_url):
-    username = f"a11y{uuid.uuid4().hex[:6]}"
-    api_register(workspace_url, username)
-    token = api_token(workspace_url, username)
-    result = api_post(
-        workspace_url,
-        token,
-        "/api/strategies/generate_with_ai/",
-        {
-            "description": "Buy when RSI(14) drops below 30, sell when it rises above 70.",
-            "execute_after_generation": True,
-        },
-    )
-    sid, eid = result["strategy_id"], result["execution_result"]["execution_id"]
+    username, token = new_user(workspace_url, "a11y")
+    sid, eid = generate_and_run(workspace_url, token, RSI_IDEA)
     page.goto("/#/login")
-    page.wait_for_function(READY, arg="renderLogin")
+    wait_for_screen(page, "renderLogin")
     assert page.evaluate(UNNAMED) == []
     sign_in(page, username)
     screens = [
@@ -49,17 +36,15 @@ def test_every_visible_control_on_every_screen_has_a_name(page, workspace_url):
     ]
     for hash_, ready in screens:
         page.goto(f"/{hash_}")
-        page.wait_for_function(READY, arg=ready)
+        wait_for_screen(page, ready)
         assert page.evaluate(UNNAMED) == [], hash_
 
 
 def test_describe_works_from_the_keyboard_with_a_visible_focus(page, workspace_url):
-    username = f"keys{uuid.uuid4().hex[:6]}"
-    api_register(workspace_url, username)
-    sign_in(page, username)
+    sign_in(page, new_user(workspace_url, "keys")[0])
     # The description box has focus when the screen opens.
     expect(page.get_by_test_id("describe-input")).to_be_focused()
-    page.keyboard.type("Buy when RSI(14) drops below 30, sell when it rises above 70.")
+    page.keyboard.type(RSI_IDEA)
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("describe-symbol")).to_be_focused()
     page.keyboard.press("Tab")

@@ -11,13 +11,12 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, api_post, api_register, api_token, sign_in
+from tests.e2e.conftest import SCREENSHOTS, generate_and_run, new_user, sign_in, wait_for_screen
 
 pytestmark = pytest.mark.e2e
 
 BUDGET_BYTES = 500 * 1024
 
-READY = "name => document.body.dataset.screen === name"
 METRICS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const resources = performance.getEntriesByType('resource');
@@ -27,20 +26,12 @@ METRICS = """() => {
 
 
 def test_every_screen_loads_within_budget(browser, workspace_url):
-    username = "measure"
-    api_register(workspace_url, username)
-    token = api_token(workspace_url, username)
-    result = api_post(
+    username, token = new_user(workspace_url, "measure")
+    sid, eid = generate_and_run(
         workspace_url,
         token,
-        "/api/strategies/generate_with_ai/",
-        {
-            "description": "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it "
-            "crosses back below.",
-            "execute_after_generation": True,
-        },
+        "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below.",
     )
-    sid, eid = result["strategy_id"], result["execution_result"]["execution_id"]
     context = browser.new_context(base_url=workspace_url)
     sign_in(context.new_page(), username)
     state = context.storage_state()
@@ -61,7 +52,7 @@ def test_every_screen_loads_within_budget(browser, workspace_url):
         context = browser.new_context(base_url=workspace_url, storage_state=storage)
         page = context.new_page()
         page.goto(url)
-        page.wait_for_function(READY, arg=ready, timeout=30_000)
+        wait_for_screen(page, ready)
         rows.append({"screen": label, **page.evaluate(METRICS)})
         context.close()
 

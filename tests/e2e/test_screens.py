@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_post, api_register, api_token, shoot, sign_in
+from Backtest.bench import SMA_CROSS
+from tests.e2e.conftest import api_post, generate_and_run, new_user, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +26,7 @@ class Boom(Strategy):
 
 @pytest.fixture
 def user(workspace_url):
-    username = f"u{uuid.uuid4().hex[:8]}"
-    api_register(workspace_url, username)
-    return username, api_token(workspace_url, username)
+    return new_user(workspace_url)
 
 
 def test_a_failed_run_shows_the_error_banner_and_a_failed_status(page, workspace_url, user):
@@ -53,13 +51,7 @@ def test_history_filters_and_compares_two_runs(page, workspace_url, user):
         "Buy when RSI(14) drops below 30, sell when it rises above 70.",
         "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below.",
     ):
-        result = api_post(
-            workspace_url,
-            token,
-            "/api/strategies/generate_with_ai/",
-            {"description": idea, "execute_after_generation": True},
-        )
-        assert result["execution_result"]["success"], result
+        generate_and_run(workspace_url, token, idea)
     sign_in(page, username)
     page.get_by_test_id("nav-history").click()
     items = page.get_by_test_id("history-list-item")
@@ -108,24 +100,6 @@ def test_template_is_instantiated_with_parameters_then_run(page, user):
     page.get_by_test_id("run-backtest").click()
     expect(page.get_by_test_id("metric-return")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("chart-equity").locator("canvas").first).to_be_visible()
-
-
-SMA_CROSS = """from backtesting import Strategy
-from backtesting.lib import crossover
-from backtesting.test import SMA
-
-
-class SmaCross(Strategy):
-    def init(self):
-        self.a = self.I(SMA, self.data.Close, 5)
-        self.b = self.I(SMA, self.data.Close, 20)
-
-    def next(self):
-        if crossover(self.a, self.b):
-            self.buy()
-        elif crossover(self.b, self.a):
-            self.position.close()
-"""
 
 
 def _ohlcv_csv(rows: int = 300) -> bytes:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, api_post, api_register, api_token, shoot, sign_in
+from tests.e2e.conftest import PASSWORD, api_post, new_user, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -59,8 +59,7 @@ def test_happy_path_register_describe_and_read_the_result(page):
 
 
 def test_refusal_highlights_the_phrase_it_could_not_place(page, workspace_url, recorder):
-    api_register(workspace_url, username := _name("refused"))
-    sign_in(page, username)
+    sign_in(page, new_user(workspace_url, "refused")[0])
     recorder.expect_console_error("422")
     page.get_by_test_id("describe-input").fill(
         "Buy when the moon is full and RSI(14) is below 30, sell when RSI(14) is above 70."
@@ -75,17 +74,14 @@ def test_refusal_highlights_the_phrase_it_could_not_place(page, workspace_url, r
 
 
 def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url, recorder):
-    first = _name("owner")
-    api_register(workspace_url, first)
-    token = api_token(workspace_url, first)
+    _, token = new_user(workspace_url, "owner")
     created = api_post(
         workspace_url,
         token,
         "/api/strategies/",
         {"name": "Owner's secret idea", "code": "from backtesting import Strategy\n"},
     )
-    api_register(workspace_url, second := _name("other"))
-    sign_in(page, second)
+    sign_in(page, new_user(workspace_url, "other")[0])
     page.get_by_test_id("nav-history").click()
     expect(page.get_by_test_id("history-list")).to_be_visible()
     expect(page.get_by_test_id("history-list-item")).to_have_count(0)
@@ -98,8 +94,7 @@ def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url
 
 
 def test_a_lost_event_stream_is_resumed_and_the_result_still_shows(page, workspace_url, recorder):
-    api_register(workspace_url, username := _name("flaky"))
-    sign_in(page, username)
+    sign_in(page, new_user(workspace_url, "flaky")[0])
     dropped = []
 
     def drop_first_stream(route):
