@@ -89,7 +89,7 @@ def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url
     # Even with the id in the address, another user's strategy is "not found".
     recorder.expect_console_error("404")
     page.goto(f"/#/strategy/{created['id']}")
-    expect(page.get_by_test_id("error-banner")).to_contain_text("Not found")
+    expect(page.get_by_test_id("error-banner")).to_have_attribute("data-code", "not_found")
     expect(page.get_by_text("Owner's secret idea")).to_have_count(0)
 
 

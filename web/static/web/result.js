@@ -22,10 +22,16 @@ const OVERLAYS = new Set(['SMA', 'EMA', 'WMA', 'DEMA', 'TEMA', 'TRIMA', 'KAMA', 
 const tsZ = (s) => (/[zZ]|[+-]\d\d:?\d\d$/.test(String(s)) ? String(s) : `${s}Z`);
 const month = (s) => new Date(tsZ(s)).toISOString().slice(0, 7);
 
+// backtesting.py's statistics under its own names ("Return [%]"): `stats` in the current API,
+// `metrics` in the first one.
+export function statsOf(detail) {
+  return { ...(detail.metrics || {}), ...(detail.stats || {}) };
+}
+
 export function benchmarkOf(detail) {
   const b = detail.benchmark;
   if (b && isNum(b.return_pct)) return { label: `Buy & hold ${b.symbol || detail.test_symbol}`, returnPct: b.return_pct, equity: b.equity || null };
-  const stat = (detail.metrics || {})['Buy & Hold Return [%]'];
+  const stat = statsOf(detail)['Buy & Hold Return [%]'];
   return isNum(stat) ? { label: `Buy & hold ${detail.test_symbol}`, returnPct: stat, equity: null } : null;
 }
 
@@ -41,7 +47,7 @@ function tile(testid, label, value, kind, extra) {
 }
 
 export function metricTiles(detail) {
-  const m = detail.metrics || {};
+  const m = statsOf(detail);
   const bench = benchmarkOf(detail);
   return h('div', { class: 'tiles', role: 'group', 'aria-label': 'Key metrics' },
     TILES.map(([id, label, key, kind]) => tile(id, label, m[key], kind,
@@ -208,9 +214,10 @@ export async function renderExecution(container, strategyId, executionId, { spec
   const ddEl = h('div', { class: 'chart small', 'data-testid': 'chart-drawdown', role: 'img', 'aria-label': 'Drawdown below the running peak, percent' });
   const priceEl = h('div', { class: 'chart tall', 'data-testid': 'chart-price', role: 'img', 'aria-label': 'Price candles with entries and exits' });
   const priceNote = h('p', { class: 'muted' });
+  const benchNote = h('p', { class: 'muted', 'data-testid': 'benchmark-note' });
   const bench = benchmarkOf(detail);
   add(container, 
-    section('Equity', equityEl, legend([['Strategy', 'strategy'], [bench ? bench.label : 'Buy & hold', 'benchmark']])),
+    section('Equity', equityEl, legend([['Strategy', 'strategy'], [bench ? bench.label : 'Buy & hold', 'benchmark']]), benchNote),
     section('Drawdown', ddEl),
     section('Price and trades', priceEl, legend([['Buy / short entry (arrow)', 'up'], ['Exit (circle)', 'exit']]), priceNote),
     section('Trades', tradesTable(trades, detail.trades_total)),
@@ -230,9 +237,20 @@ export async function renderExecution(container, strategyId, executionId, { spec
     ohlcv(detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Price data unavailable: ${err.message}`; return []; }),
     spec ? overlaysFor(spec, detail.test_symbol, start, end).catch((err) => { priceNote.textContent = `Indicators unavailable: ${err.message}`; return noOverlays; }) : noOverlays,
   ]);
+  // The API's buy & hold curve when it agrees with its own return; else one from the bars
+  // (and the disagreement is said, not hidden).
   let benchPoints = [];
-  if (bench && bench.equity) benchPoints = bench.equity.map((p) => ({ time: charts.ts(p.time), value: p.equity ?? p.value }));
-  else benchPoints = buyAndHold(bars, equity, charts.ts, bench ? bench.returnPct : null);
+  if (bench && bench.equity && bench.equity.length) {
+    benchPoints = bench.equity.map((p) => ({ time: charts.ts(p.time), value: p.equity ?? p.value })).filter((p) => isNum(p.value));
+    const start = equity.length ? equity[0].equity : null;
+    const expected = isNum(start) && isNum(bench.returnPct) ? start * (1 + bench.returnPct / 100) : null;
+    const last = benchPoints.length ? benchPoints[benchPoints.length - 1].value : null;
+    if (expected !== null && (!isNum(last) || Math.abs(last - expected) > 1e-3 * expected)) {
+      benchNote.textContent = `The API's buy & hold curve ends at ${num(last)}, not at the ${signed(bench.returnPct)} it reports (${num(expected)}); the dashed line is computed from the bars instead.`;
+      benchPoints = [];
+    }
+  }
+  if (!benchPoints.length) benchPoints = buyAndHold(bars, equity, charts.ts, bench ? bench.returnPct : null);
   charts.equityChart(equityEl, equity, benchPoints);
   if (benchPoints.length) equityEl.dataset.benchmarkFinal = String(benchPoints[benchPoints.length - 1].value);
   charts.drawdownChart(ddEl, drawdownSeries(equity, charts.ts));

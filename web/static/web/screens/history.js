@@ -1,7 +1,7 @@
 // History (my strategies and their runs, filtered and paged) and Compare (runs side by side).
 import { api, qs } from '../api.js';
 import { boot, navigate } from '../app.js';
-import { benchmarkOf } from '../result.js';
+import { benchmarkOf, statsOf } from '../result.js';
 import { clear, dateTime, field, guard, h, isNum, num, section, signed, statusBadge, tone } from '../ui.js';
 import { symbols } from './common.js';
 
@@ -96,7 +96,7 @@ export async function renderCompare(view, runs) {
     return { label: `${strategy.name} #${eid} (${detail.test_symbol})`, detail };
   }));
   const best = (key, higher) => {
-    const values = details.map((d) => (d.detail.metrics || {})[key]).filter(isNum);
+    const values = details.map((d) => statsOf(d.detail)[key]).filter(isNum);
     if (!values.length) return null;
     return higher ? Math.max(...values) : null;
   };
@@ -107,7 +107,7 @@ export async function renderCompare(view, runs) {
       COMPARE_METRICS.map(([key, label, rank, format]) => {
         const top = rank ? best(key, true) : null;
         return h('tr', {}, h('th', { scope: 'row' }, label), details.map((d) => {
-          const v = (d.detail.metrics || {})[key];
+          const v = statsOf(d.detail)[key];
           return h('td', { class: format === 'signed' ? tone(v) : '' }, FORMAT[format](v), top !== null && v === top ? ' ★' : '');
         }));
       }),
