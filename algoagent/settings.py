@@ -82,10 +82,12 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.GZipExceptEventStreamsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "algoagent.middleware.ApiBodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
