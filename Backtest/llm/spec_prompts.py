@@ -21,6 +21,7 @@ from Backtest.spec import (
     compile_spec,
     example_spec_data,
     spec_json_schema,
+    upgrade,
     validate_spec,
 )
 
@@ -100,7 +101,7 @@ def read_spec(data: Any) -> tuple[StrategySpec | None, list[str]]:
     if not isinstance(data, dict):
         return None, ["there is no spec object"]
     try:
-        spec = validate_spec(data)
+        spec = upgrade(validate_spec(data))  # a 1.0-shaped answer is read as its 2.0 form
         compile_spec(spec)
     except SpecValidationError as exc:
         return None, [
