@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, token_for
+from tests.workers import db_backend, start_worker  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
