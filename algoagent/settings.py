@@ -204,7 +204,7 @@ JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5, min_value=1)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60, min_value=2)
 JOB_SSE_MAX_SECONDS = env_int("JOB_SSE_MAX_SECONDS", 600, min_value=5)
 # Fair share: queued+running jobs one user may have (beyond it: 429 too_many_jobs).
-JOB_MAX_ACTIVE_PER_USER = env_int("JOB_MAX_ACTIVE_PER_USER", 5, min_value=1, max_value=200)
+JOB_MAX_ACTIVE_PER_USER = env_int("JOB_MAX_ACTIVE_PER_USER", 5, min_value=1, max_value=1000)
 # Wake-ups between web and worker processes on this host (Unix datagram sockets), and how often
 # the one shared poller per process re-reads watched jobs in case a wake-up was lost.
 JOB_NOTIFY_DIR = env_path("JOB_NOTIFY_DIR", DATA_DIR / "notify", base=BASE_DIR)

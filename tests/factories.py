@@ -8,31 +8,9 @@ from rest_framework.authtoken.models import Token
 
 from strategy_api import services
 from strategy_api.models import Strategy
+from tests.sample_code import SMA_CROSS_CODE
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
-
-SMA_CROSS_CODE = """from backtesting import Strategy
-from backtesting.lib import crossover
-from backtesting.test import SMA
-
-
-class SmaCross(Strategy):
-    n1 = 10
-    n2 = 20
-
-    def init(self):
-        close = self.data.Close
-        self.sma1 = self.I(SMA, close, self.n1)
-        self.sma2 = self.I(SMA, close, self.n2)
-
-    def next(self):
-        if crossover(self.sma1, self.sma2):
-            self.position.close()
-            self.buy()
-        elif crossover(self.sma2, self.sma1):
-            self.position.close()
-            self.sell()
-"""
 
 
 class UserFactory(factory.django.DjangoModelFactory):
