@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -19,8 +19,12 @@ from accounts.serializers import (
 )
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def client_ip(request) -> str:
+    """The client address exactly as the throttles see it (REMOTE_ADDR unless NUM_PROXIES).
+
+    So a forged X-Forwarded-For moves neither the login-failure counter nor a throttle.
+    """
+    return BaseThrottle().get_ident(request) or "unknown"
 
 
 class RegisterView(APIView):
@@ -46,6 +50,8 @@ class RegisterView(APIView):
 class LoginView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
 
     @extend_schema(
         summary="Log in and get an API token",
@@ -56,7 +62,7 @@ class LoginView(APIView):
     def post(self, request):
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token = services.user_login(**data.validated_data, ip=_client_ip(request))
+        user, token = services.user_login(**data.validated_data, ip=client_ip(request))
         return Response(TokenResponseSerializer({"token": token, "user": user}).data)
 
 

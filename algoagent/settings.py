@@ -175,13 +175,27 @@ STATICFILES_DIRS = [("bokeh", bokehjs_path())]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Cache (login-failure counters, throttling) ---------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "algoagent",
-    }
-}
+# --- Cache (throttles, login-failure counters): shared by every web and worker process -----------
+# The database cache by default (its table is created by `migrate`, and by `createcachetable`);
+# Redis when CACHE_URL (or REDIS_URL) is a redis:// URL; locmem:// only for a single process.
+CACHE_TABLE = "algoagent_cache"
+
+
+def _cache_from_url(name: str, url: str) -> dict[str, str]:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if not url or scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "algoagent"}
+    raise ImproperlyConfigured(
+        f"{name} must be db://, redis://host:port/db or locmem://, got {url!r}"
+    )
+
+
+_cache_variable = "CACHE_URL" if env_str("CACHE_URL") else "REDIS_URL"
+CACHES = {"default": _cache_from_url(_cache_variable, env_str(_cache_variable))}
 
 # --- Background tasks (django.tasks + django-tasks-db) -----------------------------------------
 _tasks_backend = env_choice(
@@ -260,8 +274,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "algoagent.errors.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "algoagent.metadata.SafeMetadata",
+    # Client address for throttles: REMOTE_ADDR, unless NUM_PROXIES trusted proxies append to
+    # X-Forwarded-For (then the address that many hops from the right). Never the raw header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, min_value=0, max_value=10),
     "DEFAULT_THROTTLE_RATES": {
         "register": env_str("THROTTLE_REGISTER_RATE", "20/hour"),
+        "login": env_str("THROTTLE_LOGIN_RATE", "60/hour"),
+        # Per user: market-data downloads and CSV uploads.
+        "data": env_str("THROTTLE_DATA_RATE", "60/hour"),
         # Per user: actions that call the LLM (generate, fix, chat) and sandbox executions.
         "llm": env_str("THROTTLE_LLM_RATE", "30/hour"),
         "execute": env_str("THROTTLE_EXECUTE_RATE", "120/hour"),
