@@ -21,6 +21,7 @@ logger = logging.getLogger("algoagent.jobs")
 RETRY_ATTEMPTS = 10
 FIRST_DELAY_SECONDS = 0.05
 MAX_DELAY_SECONDS = 2.0
+_sleep = time.sleep  # tests observe the retries through it
 
 
 def retry_locked[T](func: Callable[[], T], *, what: str) -> T:
@@ -34,6 +35,6 @@ def retry_locked[T](func: Callable[[], T], *, what: str) -> T:
             if not retryable or attempt == RETRY_ATTEMPTS:
                 raise
             logger.warning("%s: database is locked (attempt %d); retrying", what, attempt)
-            time.sleep(delay)
+            _sleep(delay)
             delay = min(delay * 2, MAX_DELAY_SECONDS)
     raise AssertionError("unreachable")
