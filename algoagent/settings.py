@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,13 @@ SANDBOX_WORK_DIR = env_path("SANDBOX_WORK_DIR", DATA_DIR / "runs", base=BASE_DIR
 SANDBOX_POOL_SIZE = env_int("SANDBOX_POOL_SIZE", 2, min_value=1, max_value=64)
 SANDBOX_TIMEOUT_SECONDS = env_int("SANDBOX_TIMEOUT_SECONDS", 60, min_value=1, max_value=3600)
 SANDBOX_MEMORY_MB = env_int("SANDBOX_MEMORY_MB", 2048, min_value=512)
+# Run files (plots, results.json): kept this many days, at most this many MB per user (oldest
+# go first), pruned by the workers every RUN_PRUNE_INTERVAL_MINUTES and by `manage.py prune_runs`.
+RUN_RETENTION_DAYS = env_int("RUN_RETENTION_DAYS", 30, min_value=1)
+RUN_MAX_MB_PER_USER = env_int("RUN_MAX_MB_PER_USER", 500, min_value=1)
+RUN_PRUNE_INTERVAL_MINUTES = env_int("RUN_PRUNE_INTERVAL_MINUTES", 60, min_value=1)
+# Largest plot a run may store; a bigger one (forged by the strategy) is refused and deleted.
+RUN_PLOT_MAX_BYTES = env_int("RUN_PLOT_MAX_BYTES", 10_485_760, min_value=100_000)
 # Refuse to run strategy code unless these isolation layers are active (comma-separated).
 SANDBOX_REQUIRE_LAYERS = env_list("SANDBOX_REQUIRE_LAYERS", [])
 

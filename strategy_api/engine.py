@@ -137,8 +137,31 @@ def run_file_relative(path: str | None) -> str:
         return ""
 
 
+def run_outputs_cap(result: Any) -> None:
+    """Refuse a stored plot above ``RUN_PLOT_MAX_BYTES``: delete it and say so in stderr.
+
+    The plot is written from what the strategy's process sent; a forged multi-MB page must not
+    be kept or served. The run itself stands (its metrics came through the checked channel).
+    """
+    if not result.plot_file:
+        return
+    path = Path(result.plot_file)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        result.plot_file = None
+        return
+    limit = settings.RUN_PLOT_MAX_BYTES
+    if size > limit:
+        path.unlink(missing_ok=True)
+        result.plot_file = None
+        note = f"[host] plot refused: {size} bytes is over the {limit}-byte limit"
+        result.stderr = f"{note}\n{result.stderr or ''}".rstrip("\n")
+
+
 def execution_result_fields(result: Any) -> dict[str, Any]:
     """The columns a ``StrategyExecution`` and a ``BacktestRun`` both keep of an ExecutionResult."""
+    run_outputs_cap(result)
     return {
         "success": result.success,
         "no_trades": result.no_trades,

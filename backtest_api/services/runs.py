@@ -6,7 +6,6 @@ waits; the ``backtest`` job handler moves it through running to succeeded/failed
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from jobs.services import (
     job_submit,
 )
 from production_api.services import code_validate, spec_compile, spec_normalised
+from retention.services import run_files_delete
 from strategy_api import engine
 from strategy_api.models import Strategy, StrategyVersion
 from strategy_api.selectors import strategy_list
@@ -302,15 +302,6 @@ def backtest_run_delete(*, run: BacktestRun) -> None:
     """Delete the run and its sandbox files; a run still waiting is cancelled first."""
     if run.job is not None and not run.is_finished:
         job_cancel(job=run.job)
-    root = engine.sandbox_work_dir().resolve()
-    # Files live in runs/<run id>/ under the sandbox work dir; never remove anything above that.
-    directories = {
-        directory
-        for name in (run.results_file, run.plot_file)
-        if name
-        and (directory := (root / name).resolve().parent).is_relative_to(root)
-        and len(directory.relative_to(root).parts) >= 2
-    }
+    names = (run.results_file, run.plot_file)
     run.delete()
-    for directory in directories:
-        transaction.on_commit(lambda d=directory: shutil.rmtree(d, ignore_errors=True))
+    run_files_delete(*names)

@@ -67,6 +67,7 @@ def execution_record(
     else:
         status = ExecutionStatus.FAILED
     options = {k: v for k, v in params.items() if k not in ("symbol", "start", "end", "interval")}
+    fields = engine.execution_result_fields(result)  # first: it may refuse the plot (stderr)
     with transaction.atomic():
         execution = StrategyExecution.objects.create(
             strategy=strategy,
@@ -80,7 +81,7 @@ def execution_record(
             traceback=result.traceback or "",
             stdout=(result.stdout or "")[:_OUTPUT_EXCERPT],
             stderr=(result.stderr or "")[:_OUTPUT_EXCERPT],
-            **engine.execution_result_fields(result),
+            **fields,
         )
         updates: dict[str, Any] = {
             "total_executions": F("total_executions") + 1,

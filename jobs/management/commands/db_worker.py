@@ -4,6 +4,7 @@ This app is listed before ``django_tasks_db`` in INSTALLED_APPS, so this command
 package's while keeping every option. Added behaviour:
 - at start, jobs whose worker died are failed (``worker_lost``), so nothing stays "running";
 - a thread refreshes a ``WorkerHeartbeat`` row, which ``/api/health/`` reads to report workers;
+- a thread runs the apps' periodic work (``jobs.periodic``: the run-file retention);
 - when idle the worker sleeps on the job notifier (a datagram from the submitting process wakes
   it within a millisecond) and checks the queue anyway with a backoff from 50 ms up to
   ``--interval``, so a lost wake-up or a submitter on another host costs at most that.
@@ -28,6 +29,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from jobs import notify
 from jobs.models import WorkerHeartbeat
+from jobs.periodic import PeriodicThread
 from jobs.services import job_mark_stale_failed
 from jobs.writes import retry_locked
 
@@ -115,19 +117,21 @@ class Command(TasksDbWorkerCommand):
     def handle(self, *args, **options):
         reload = options["reload"] and not options["batch"]
         runs_tasks = not reload or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
-        beat = None
+        threads: list[_Beat | PeriodicThread] = []
         if runs_tasks:
             failed = job_mark_stale_failed()
             if failed:
                 self.stderr.write(f"Marked {failed} job(s) of dead workers as failed.")
-            beat = _Beat(options["worker_id"])
-            beat.start()
+            threads = [_Beat(options["worker_id"]), PeriodicThread()]
+            for thread in threads:
+                thread.start()
         try:
             self._run({**options, "reload": reload})
         finally:
-            if beat is not None:
-                beat.stop.set()
-                beat.join(timeout=5)
+            for thread in threads:
+                thread.stop.set()
+            for thread in threads:
+                thread.join(timeout=5)
 
     def _run(self, options: dict) -> None:
         reload = options["reload"]
