@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -13,9 +14,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken, token_hash
 from algoagent.errors import ApiError
 
 User = get_user_model()
@@ -40,6 +43,33 @@ def _recent_failures(key: str, now: float) -> list[float]:
     return [t for t in cache.get(key, []) if t > now - window]
 
 
+def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token; returns the row and the key (shown once: only its hash is kept).
+
+    Expires after ``TOKEN_TTL_HOURS`` when set. A user keeps at most ``TOKEN_MAX_PER_USER``
+    tokens: creating one more revokes the least recently used.
+    """
+    key = secrets.token_hex(20)
+    ttl = settings.TOKEN_TTL_HOURS
+    expires_at = timezone.now() + timedelta(hours=ttl) if ttl else None
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, key_hash=token_hash(key), prefix=key[:8], name=name, expires_at=expires_at
+        )
+        surplus = ApiToken.objects.filter(user=user).order_by(
+            F("last_used_at").desc(nulls_last=True), "-created_at"
+        )[settings.TOKEN_MAX_PER_USER :]
+        ApiToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
+    return token, key
+
+
+def token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
+    """Revoke one of the user's tokens; another user's id is a 404."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise exceptions.NotFound("No such token.")
+
+
 def user_register(*, username: str, password: str, email: str = "") -> tuple[AbstractBaseUser, str]:
     """Create a user after Django's password validators pass; return it with a fresh API token."""
     candidate = User(username=username, email=email)
@@ -49,8 +79,8 @@ def user_register(*, username: str, password: str, email: str = "") -> tuple[Abs
         raise exceptions.ValidationError({"password": list(exc.messages)}) from None
     with transaction.atomic():
         user = User.objects.create_user(username=username, email=email, password=password)
-        token = Token.objects.create(user=user)
-    return user, token.key
+        _, key = token_create(user=user, name="register")
+    return user, key
 
 
 def user_login(*, username: str, password: str, ip: str) -> tuple[AbstractBaseUser, str]:
@@ -71,13 +101,14 @@ def user_login(*, username: str, password: str, ip: str) -> tuple[AbstractBaseUs
         cache.set(key, failures, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
         raise InvalidCredentials()
     cache.delete(key)
-    token, _ = Token.objects.get_or_create(user=user)
-    return user, token.key
+    _, token_key = token_create(user=user, name="login")
+    return user, token_key
 
 
-def user_logout(*, user: AbstractBaseUser) -> None:
-    """Revoke the user's API token; the next request with it gets 401."""
-    Token.objects.filter(user=user).delete()
+def user_logout(*, token: ApiToken | None) -> None:
+    """Revoke the token the request came with (the user's other tokens stay valid)."""
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).delete()
 
 
 @dataclass(frozen=True)
@@ -101,7 +132,5 @@ def demo_user_ensure() -> DemoUser | None:
         user = User.objects.create_user(
             username=settings.DEMO_USERNAME, password=password, is_staff=True, is_superuser=True
         )
-        token = Token.objects.create(user=user)
-    return DemoUser(
-        username=user.username, password=password if generated else None, token=token.key
-    )
+        _, key = token_create(user=user, name="demo")
+    return DemoUser(username=user.username, password=password if generated else None, token=key)

@@ -153,6 +153,11 @@ if PROFILE == "test":
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, min_value=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 300, min_value=1)
 
+# API tokens: lifetime in hours (0 = never expire; expired ones answer 401 token_expired), and
+# how many one user may hold (a new one beyond it revokes the least recently used).
+TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 0, min_value=0)
+TOKEN_MAX_PER_USER = env_int("TOKEN_MAX_PER_USER", 20, min_value=1, max_value=1000)
+
 # Demo account created by `make run` when the database has no users.
 DEMO_USERNAME = env_str("ALGOAGENT_DEMO_USERNAME", "demo")
 DEMO_PASSWORD = env_str("ALGOAGENT_DEMO_PASSWORD")
@@ -268,7 +273,7 @@ BACKTEST_QUICK_RUN_WAIT_SECONDS = env_int(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes unauthenticated calls a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from strategy_api import services
 from strategy_api.models import Strategy
@@ -29,8 +28,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def token_for(user) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    """An API token for ``user``, made once per user object (only its hash is stored).
+
+    Marked as just used, so that query-count tests measure the endpoint rather than the
+    token's first-use write (``last_used_at`` is written at most once a minute).
+    """
+    if not hasattr(user, "_test_token"):
+        from django.utils import timezone
+
+        from accounts.models import ApiToken
+        from accounts.services import token_create
+
+        token, user._test_token = token_create(user=user, name="test")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return user._test_token
 
 
 def make_strategy(
