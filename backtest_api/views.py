@@ -223,8 +223,7 @@ class BacktestRunViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def plot(self, request, pk=None):
-        static_url = request.build_absolute_uri(settings.STATIC_URL)
-        html = services.backtest_run_plot_html(run=self._run(pk), static_url=static_url)
+        html = services.backtest_run_plot_html(run=self._run(pk))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = engine.PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"

@@ -6,12 +6,14 @@ One ``BotExecutor`` (and so one warm sandbox server) per process, created on fir
 from __future__ import annotations
 
 import atexit
+import functools
 import re
 import threading
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from bokeh.util.paths import bokehjs_path
 from django.conf import settings
 
 from Backtest.bot_executor import BotExecutor
@@ -100,17 +102,37 @@ def market_data_check(
         raise serializers.ValidationError({field: [str(exc)]}) from None
 
 
-_BOKEH_CDN = re.compile(
-    r"https://cdn\.bokeh\.org/bokeh/release/(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(\.min)?\.js"
+# backtesting.py's plots load BokehJS from a CDN and add a hidden tracking iframe.
+_BOKEH_SCRIPT = re.compile(
+    r'<script[^>]*\bsrc="https://cdn\.bokeh\.org/bokeh/release/'
+    r'(bokeh(?:-[a-z]+)?)-\d+\.\d+\.\d+(?:\.min)?\.js"[^>]*>\s*</script>'
 )
+_TRACKER = re.compile(r"\(function\(\) \{ var i = document\.createElement\('iframe'\);.*?\}\)\(\);")
 
 
-def plot_html(*, plot_file: str, static_url: str) -> bytes | None:
+@functools.cache
+def _bokehjs(name: str) -> str | None:
+    """The bokeh package's own copy of a BokehJS bundle (``bokeh``, ``bokeh-widgets``...)."""
+    path = Path(bokehjs_path()) / "js" / f"{name}.min.js"
+    if not path.is_file():
+        return None
+    # Inside an inline <script>, "</script" would end the element early.
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def _inline_bokehjs(match: re.Match[str]) -> str:
+    code = _bokehjs(match.group(1))
+    return "" if code is None else f"<script>{code}</script>"
+
+
+def plot_html(*, plot_file: str) -> bytes | None:
     """A run's Bokeh plot (path relative to the sandbox work dir) ready to serve, or None.
 
-    backtesting.py writes plots that load BokehJS from a CDN; the script URLs are pointed at
-    the copy the bokeh package ships (served as static files), so plots work offline. The HTML
-    was produced by untrusted code: serve it with ``PLOT_CSP``.
+    Made self-contained: the CDN ``<script src>`` tags become the bokeh package's BokehJS
+    inlined, so the page needs nothing from any server (it works offline, under ``PLOT_CSP``,
+    and never calls back to us); backtesting.py's tracking iframe is removed. The HTML was
+    produced by untrusted code: serve it only with ``PLOT_CSP``. Plots over
+    ``RUN_PLOT_MAX_BYTES`` are not served.
     """
     if not plot_file:
         return None
@@ -118,13 +140,21 @@ def plot_html(*, plot_file: str, static_url: str) -> bytes | None:
     path = (root / plot_file).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         return None
+    if path.stat().st_size > settings.RUN_PLOT_MAX_BYTES:
+        return None
     html = path.read_text(encoding="utf-8", errors="replace")
-    html = _BOKEH_CDN.sub(lambda m: f"{static_url}bokeh/js/{m.group(1)}{m.group(2) or ''}.js", html)
+    html = _TRACKER.sub("", html)
+    html = _BOKEH_SCRIPT.sub(_inline_bokehjs, html)
     return html.encode("utf-8")
 
 
-# An opaque-origin sandbox keeps the plot's scripts away from the API's cookies and requests.
-PLOT_CSP = "sandbox allow-scripts"
+# The plot runs in an opaque origin (sandbox without allow-same-origin): no access to the API's
+# cookies or storage. It may run inline scripts, and eval (BokehJS compiles the plot's CustomJS
+# callbacks with ``new Function``), but load nothing: no network, frames, fonts or workers.
+PLOT_CSP = (
+    "sandbox allow-scripts; default-src 'none'; "
+    "script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:"
+)
 
 
 def run_file_relative(path: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -347,8 +346,7 @@ class StrategyViewSet(
     )
     def execution_plot(self, request, pk=None, execution_id=None):
         execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
-        static_url = request.build_absolute_uri(settings.STATIC_URL)
-        html = execution_plot_html(execution=execution, static_url=static_url)
+        html = execution_plot_html(execution=execution)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = engine.PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"

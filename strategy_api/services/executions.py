@@ -196,9 +196,9 @@ def execution_payload(execution: StrategyExecution) -> dict[str, Any]:
     }
 
 
-def execution_plot_html(*, execution: StrategyExecution, static_url: str) -> bytes:
-    """The run's Bokeh plot, with BokehJS served by us (see ``engine.plot_html``)."""
-    html = engine.plot_html(plot_file=execution.plot_file, static_url=static_url)
+def execution_plot_html(*, execution: StrategyExecution) -> bytes:
+    """The run's self-contained Bokeh plot (see ``engine.plot_html``)."""
+    html = engine.plot_html(plot_file=execution.plot_file)
     if html is None:
         raise NotFound("This execution has no plot.")
     return html
