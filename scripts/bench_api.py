@@ -199,6 +199,9 @@ def main() -> None:
     parser.add_argument(
         "--sse-streams", type=int, default=0, help="instead: GET latency with N open SSE streams"
     )
+    parser.add_argument(
+        "--flood", type=int, default=0, help="instead: another user's execute under N queued jobs"
+    )
     args = parser.parse_args()
 
     with ExitStack() as stack:
@@ -216,7 +219,7 @@ def main() -> None:
             "DATABASE_URL": db_url,
             "ALGOAGENT_TASKS_BACKEND": "database",
             "THROTTLE_EXECUTE_RATE": "100000/hour",
-            "JOB_MAX_ACTIVE_PER_USER": str(max(5, args.sse_streams + 5)),
+            "JOB_MAX_ACTIVE_PER_USER": str(max(5, args.sse_streams + 5, args.flood + 5)),
             "LOG_LEVEL": "WARNING",
         }
         python = sys.executable
@@ -268,10 +271,42 @@ def main() -> None:
         if args.sse_streams:
             _sse_bench(client, port, strategy_id, args.sse_streams, args.n, db, procs[0].pid)
             return
+        if args.flood:
+            _flood_bench(client, port, strategy_id, args.flood, args.wait, db)
+            return
         _executes(client, strategy_id, args.warmup, args.wait)
         walls = _executes(client, strategy_id, args.n, args.wait)
         split = _split(client, args.n, walls)
         _print(f"POST execute, Prefer: wait={args.wait}, {db}, {args.server}, n={args.n}", split)
+
+
+def _flood_bench(client: Client, port: int, strategy_id: int, flood: int, wait: int, db: str):
+    """Another user's execute alone, then while this user has ``flood`` executes queued."""
+    other = Client(port)
+    status, body = other.request(
+        "POST",
+        "/api/auth/register/",
+        {"username": "other", "email": "other@example.com", "password": PASSWORD},
+    )
+    assert status == 201, body
+    other.token = body["token"]
+    status, body = other.request(
+        "POST", "/api/strategies/", {"name": "SMA cross", "code": SMA_CROSS_CODE}
+    )
+    assert status == 201, body
+    other_strategy = body["id"]
+    _executes(other, other_strategy, 2, wait)  # warm-up
+    solo = _executes(other, other_strategy, 3, max(wait, 60))
+    for _ in range(flood):
+        status, body = client.request(
+            "POST", f"/api/strategies/{strategy_id}/execute/", {"symbol": "GOOG"}
+        )
+        assert status == 202, body
+    flooded = _executes(other, other_strategy, 1, 60)[0]
+    solo_s = statistics.median(solo)
+    print(f"\nAnother user's execute ({db}, one worker): solo median {1000 * solo_s:.0f} ms")
+    print(f"with {flood} jobs of one user queued ahead: {1000 * flooded:.0f} ms")
+    print(f"bound 2 x solo + 5 s = {1000 * (2 * solo_s + 5):.0f} ms")
 
 
 def _threads(pid: int) -> int:

@@ -74,9 +74,8 @@ def test_execute_runs_in_sandbox_and_records_history(api_client, user):
     assert plot["Content-Security-Policy"] == engine.PLOT_CSP
     html = plot.content.decode()
     assert "cdn.bokeh.org" not in html
-    assert (
-        "testserver" not in html
-    )  # self-contained: BokehJS inlined (tests/strategy_api/test_plots.py)
+    # Self-contained: BokehJS is inlined (tests/strategy_api/test_plots.py checks the details).
+    assert "testserver" not in html
 
 
 def test_execute_without_prefer_answers_202_with_job(api_client, user):
