@@ -99,6 +99,23 @@ class Client:
         return response.status, (json.loads(data) if data else None)
 
 
+def _user_with_strategy(port: int, username: str) -> tuple[Client, int]:
+    """Register ``username`` and create the SMA-cross strategy; its client and strategy id."""
+    client = Client(port)
+    status, body = client.request(
+        "POST",
+        "/api/auth/register/",
+        {"username": username, "email": f"{username}@example.com", "password": PASSWORD},
+    )
+    assert status == 201, body
+    client.token = body["token"]
+    status, body = client.request(
+        "POST", "/api/strategies/", {"name": "SMA cross", "code": SMA_CROSS_CODE}
+    )
+    assert status == 201, body
+    return client, body["id"]
+
+
 def _wait_healthy(client: Client, procs, deadline_s: float = 90) -> None:
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
@@ -254,18 +271,7 @@ def main() -> None:
                 time.sleep(0.2)
         else:
             _wait_healthy(client, procs)
-        status, body = client.request(
-            "POST",
-            "/api/auth/register/",
-            {"username": "bench", "email": "bench@example.com", "password": PASSWORD},
-        )
-        assert status == 201, body
-        client.token = body["token"]
-        status, body = client.request(
-            "POST", "/api/strategies/", {"name": "SMA cross", "code": SMA_CROSS_CODE}
-        )
-        assert status == 201, body
-        strategy_id = body["id"]
+        client, strategy_id = _user_with_strategy(port, "bench")
         db = "PostgreSQL" if args.database_url else "SQLite"
 
         if args.sse_streams:
@@ -282,19 +288,7 @@ def main() -> None:
 
 def _flood_bench(client: Client, port: int, strategy_id: int, flood: int, wait: int, db: str):
     """Another user's execute alone, then while this user has ``flood`` executes queued."""
-    other = Client(port)
-    status, body = other.request(
-        "POST",
-        "/api/auth/register/",
-        {"username": "other", "email": "other@example.com", "password": PASSWORD},
-    )
-    assert status == 201, body
-    other.token = body["token"]
-    status, body = other.request(
-        "POST", "/api/strategies/", {"name": "SMA cross", "code": SMA_CROSS_CODE}
-    )
-    assert status == 201, body
-    other_strategy = body["id"]
+    other, other_strategy = _user_with_strategy(port, "other")
     _executes(other, other_strategy, 2, wait)  # warm-up
     solo = _executes(other, other_strategy, 3, max(wait, 60))
     for _ in range(flood):
