@@ -68,6 +68,7 @@ def _postgres_database(url: str):
 def _process(args: list[str], env: dict[str, str], log: Path):
     with open(log, "wb") as out:
         proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc.log_path = log  # type: ignore[attr-defined]
         try:
             yield proc
         finally:
@@ -121,7 +122,8 @@ def _wait_healthy(client: Client, procs, deadline_s: float = 90) -> None:
     while time.monotonic() < deadline:
         for proc in procs:
             if proc.poll() is not None:
-                raise SystemExit(f"a process exited early ({proc.args}); see its log")
+                log = proc.log_path.read_text(errors="replace")[-3000:]  # type: ignore[attr-defined]
+                raise SystemExit(f"a process exited early ({proc.args}):\n{log}")
         try:
             status, body = client.request("GET", "/api/health/")
             if status == 200 and body["workers"]["alive"]:
