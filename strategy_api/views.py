@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,11 +19,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from algoagent.serializers import reject_body
 from apikeys.services import llm_provider_get
 from backtest_api.pipeline import backtest_request_check
+from backtest_api.plots import PLOT_CSP
 from backtest_api.request import request_from
 from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
-from strategy_api import engine, selectors, services
+from strategy_api import selectors, services
 from strategy_api.filters import ExecutionFilter, StrategyFilter
 from strategy_api.models import Strategy, StrategyExecution
 from strategy_api.payloads import (
@@ -358,10 +358,9 @@ class StrategyViewSet(
     )
     def execution_plot(self, request, pk=None, execution_id=None):
         execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
-        static_url = request.build_absolute_uri(settings.STATIC_URL)
-        html = execution_plot_html(execution=execution, static_url=static_url)
+        html = execution_plot_html(execution=execution)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = engine.PLOT_CSP
+        response["Content-Security-Policy"] = PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backtest_api import plots
 from backtest_api.models import BacktestRun
 from tests.backtest_api.factories import make_config
 from tests.factories import SMA_CROSS_CODE, make_strategy
@@ -42,7 +43,7 @@ def test_run_a_strategy_version(api_client, user):
     assert trades["results"][0]["entry_bar"] >= 0
     plot = api_client.get(body["plot_url"])
     assert plot.status_code == 200
-    assert plot["Content-Security-Policy"] == "sandbox allow-scripts"
+    assert plot["Content-Security-Policy"] == plots.PLOT_CSP
     events = api_client.get(f"{body['job_url']}events/").json()
     assert [e["kind"] for e in events] == [
         "queued",
