@@ -305,6 +305,8 @@ REST_FRAMEWORK = {
         "data": env_str("THROTTLE_DATA_RATE", "60/hour"),
         # Per user: actions that call the LLM (generate, fix, chat) and sandbox executions.
         "llm": env_str("THROTTLE_LLM_RATE", "30/hour"),
+        # The offline generator costs no LLM quota: its own, generous rate (refusals not counted).
+        "generate": env_str("THROTTLE_GENERATE_RATE", "600/hour"),
         "execute": env_str("THROTTLE_EXECUTE_RATE", "120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

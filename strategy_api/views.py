@@ -60,6 +60,7 @@ from strategy_api.services.executions import (
 )
 from strategy_api.services.generation import description_precheck
 from strategy_api.services.validation import strategy_validate
+from strategy_api.throttles import GenerateThrottle
 
 # generate_with_ai and its alias generate share one schema and one action configuration.
 _GENERATE_SCHEMA = {
@@ -71,8 +72,7 @@ _GENERATE_ACTION = {
     "detail": False,
     "methods": ["post"],
     "filter_backends": [],
-    "throttle_classes": [ScopedRateThrottle],
-    "throttle_scope": "llm",
+    "throttle_classes": [GenerateThrottle],
 }
 
 
@@ -278,7 +278,10 @@ class StrategyViewSet(
         if params["execute_after_generation"] or params["auto_fix"]:
             backtest_request_check(owner=request.user, request=backtest)
         if llm_provider_get(requested=params.get("provider")) is None:
-            description_precheck(description=params["description"])
+            description_precheck(description=params["description"])  # a refusal costs nothing
+            GenerateThrottle.enforce(self, request, scope="generate")
+        else:
+            GenerateThrottle.enforce(self, request, scope="llm")
         job = job_services.job_submit(
             owner=request.user,
             kind="generate",
