@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from Backtest.sandbox import _linux
+from Backtest.sandbox._linux import native
 
 WORKDIR = "/workdir"
 DATADIR = "/data"
@@ -31,10 +31,12 @@ class RootfsPlan:
 
     ro_paths: list[str] = field(default_factory=list)
     symlinks: dict[str, str] = field(default_factory=dict)
+    #: Paths the interpreter uses through a symlink (a venv linked from elsewhere): readable too.
+    aliases: list[str] = field(default_factory=list)
 
     def read_roots(self) -> list[str]:
         """Paths strategy code may read (inside the tree), for the audit hook and Landlock."""
-        return [*self.ro_paths, DATADIR, *DEVICES]
+        return [*self.ro_paths, *self.aliases, DATADIR, *DEVICES]
 
 
 def _collapse(paths: Iterable[str]) -> list[str]:
@@ -75,8 +77,42 @@ def plan_rootfs(*, repo_root: str, expose: Iterable[str], exclude: Iterable[str]
         path = os.path.realpath(os.path.join(repo_root, rel))
         if path.startswith(repo_root + "/") and os.path.exists(path):
             ro.append(path)
+    ro = _collapse(ro)
     symlinks = {link: os.readlink(link) for link in _TOP_SYMLINKS if os.path.islink(link)}
-    return RootfsPlan(ro_paths=_collapse(ro), symlinks=symlinks)
+    aliases = []
+    for path in candidates:
+        norm = os.path.normpath(os.path.abspath(path))
+        if os.path.realpath(norm) == norm or not any(_inside(os.path.realpath(norm), ro)):
+            continue
+        aliases.append(norm)
+        for link, target in _symlinks_along(norm):
+            if not any(_inside(link, [*ro, *hidden])):
+                symlinks[link] = target
+    return RootfsPlan(ro_paths=ro, symlinks=symlinks, aliases=_collapse(aliases))
+
+
+def _inside(path: str, roots: Iterable[str]) -> Iterable[bool]:
+    return (path == root or path.startswith(root + "/") for root in roots)
+
+
+def _symlinks_along(path: str) -> list[tuple[str, str]]:
+    """The symlinks met while resolving ``path``, as (link location, link text) pairs."""
+    found: list[tuple[str, str]] = []
+    parts = [p for p in path.split("/") if p]
+    current = "/"
+    for _ in range(40):  # the kernel's own bound on links per lookup
+        if not parts:
+            break
+        candidate = os.path.join(current, parts.pop(0))
+        if os.path.islink(candidate):
+            text = os.readlink(candidate)
+            found.append((candidate, text))
+            resolved = os.path.normpath(os.path.join(current, text))
+            parts = [p for p in resolved.split("/") if p] + parts
+            current = "/"
+        else:
+            current = candidate
+    return found
 
 
 def _mapped_library_dirs() -> set[str]:
@@ -116,24 +152,26 @@ def build_rootfs(root: str, plan: RootfsPlan) -> None:
 
 
 def _build(root: str, plan: RootfsPlan) -> None:
-    _linux.mount("tmpfs", root, "tmpfs", _linux.MS_NOSUID | _linux.MS_NODEV, "size=4m,mode=0755")
+    native.mount("tmpfs", root, "tmpfs", native.MS_NOSUID | native.MS_NODEV, "size=4m,mode=0755")
     for link, target in plan.symlinks.items():
-        os.symlink(target, os.path.join(root, link.lstrip("/")))
+        location = os.path.join(root, link.lstrip("/"))
+        os.makedirs(os.path.dirname(location), mode=0o755, exist_ok=True)
+        os.symlink(target, location)
     for path in plan.ro_paths:
-        _linux.bind_mount(path, _mirror(root, path), readonly=True, noexec=False)
+        native.bind_mount(path, _mirror(root, path), readonly=True, noexec=False)
     for device in DEVICES:
         target = _mirror(root, device)
-        _linux.mount(device, target, None, _linux.MS_BIND)
-        _linux.mount(
+        native.mount(device, target, None, native.MS_BIND)
+        native.mount(
             None,
             target,
             None,
-            _linux.MS_BIND | _linux.MS_REMOUNT | _linux.MS_NOSUID | _linux.MS_NOEXEC,
+            native.MS_BIND | native.MS_REMOUNT | native.MS_NOSUID | native.MS_NOEXEC,
         )
     for mount_point in (WORKDIR, DATADIR):
         os.makedirs(os.path.join(root, mount_point.lstrip("/")), mode=0o755)
-    _linux.mount(
-        None, root, None, _linux.MS_REMOUNT | _linux.MS_RDONLY | _linux.MS_NOSUID | _linux.MS_NODEV
+    native.mount(
+        None, root, None, native.MS_REMOUNT | native.MS_RDONLY | native.MS_NOSUID | native.MS_NODEV
     )
 
 
@@ -146,15 +184,15 @@ def enter_rootfs(root: str, *, datadir: str, disk_mb: int, uid: int, gid: int) -
     disappears with the process. Afterwards the old root is detached: the host file system is
     unreachable by path.
     """
-    _linux.mount(
+    native.mount(
         "tmpfs",
         os.path.join(root, WORKDIR.lstrip("/")),
         "tmpfs",
-        _linux.MS_NOSUID | _linux.MS_NODEV | _linux.MS_NOEXEC,
+        native.MS_NOSUID | native.MS_NODEV | native.MS_NOEXEC,
         f"size={disk_mb}m,nr_inodes=10000,mode=0700,uid={uid},gid={gid}",
     )
-    _linux.bind_mount(datadir, os.path.join(root, DATADIR.lstrip("/")), readonly=True)
+    native.bind_mount(datadir, os.path.join(root, DATADIR.lstrip("/")), readonly=True)
     os.chdir(root)
-    _linux.pivot_root(".", ".")
-    _linux.umount2(".", _linux.MNT_DETACH)
+    native.pivot_root(".", ".")
+    native.umount2(".", native.MNT_DETACH)
     os.chdir(WORKDIR)

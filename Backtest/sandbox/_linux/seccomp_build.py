@@ -1,4 +1,8 @@
-"""A seccomp-bpf filter for strategy processes, built with libseccomp through ctypes.
+"""The seccomp-bpf filter for strategy processes, compiled with libseccomp through ctypes.
+
+Only ever imported in a throw-away process (the start-up probe): ctypes must never be loaded in
+the server, the zygote or a strategy process. The compiled program is plain bytes; ``seccomp``
+patches in the strategy process's pid and loads it through the native helper.
 
 Default-allow with a deny list: the scientific Python stack uses too many syscalls for a safe
 allow list, while everything that lets code leave the sandbox (exec, new processes, sockets,
@@ -16,7 +20,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from Backtest.sandbox._linux import (
+from Backtest.sandbox._linux.native import (
     CLONE_NEWCGROUP,
     CLONE_NEWIPC,
     CLONE_NEWNET,
@@ -27,6 +31,7 @@ from Backtest.sandbox._linux import (
     CLONE_NEWUTS,
     CLONE_THREAD,
 )
+from Backtest.sandbox._linux.seccomp import BPF_INSN_SIZE, PID_PLACEHOLDER, SeccompUnavailable
 
 SCMP_ACT_KILL_PROCESS = 0x80000000
 SCMP_ACT_ALLOW = 0x7FFF0000
@@ -130,6 +135,10 @@ KILL_SYSCALLS: tuple[str, ...] = (
     "nfsservctl",
 )
 
+#: Shared memory outside the address-space limit: denied (ENOMEM) when no memory cgroup caps
+#: the run's total memory, so RLIMIT_AS and the size-capped tmpfs remain the whole budget.
+SHARED_MEMORY_SYSCALLS: tuple[str, ...] = ("memfd_create", "memfd_secret", "shmget", "shmat")
+
 #: Identity changes fail politely (glibc and Python probe some of them); they are impossible
 #: after the uid drop anyway.
 EPERM_SYSCALLS: tuple[str, ...] = (
@@ -162,10 +171,6 @@ _NAMESPACE_FLAGS = (
 )
 
 
-class SeccompUnavailable(RuntimeError):
-    """libseccomp cannot be loaded or cannot build a filter on this machine."""
-
-
 class _ArgCmp(ctypes.Structure):
     _fields_ = (
         ("arg", ctypes.c_uint),
@@ -187,7 +192,7 @@ class _Rule:
 
 
 class _LibSeccomp:
-    """Lazily bound libseccomp entry points (loaded once in the warm server, before lockdown)."""
+    """libseccomp's entry points (loaded only in the throw-away process that compiles)."""
 
     def __init__(self) -> None:
         try:
@@ -226,7 +231,7 @@ def _lib() -> _LibSeccomp:
     return _LIB
 
 
-def _rules(own_pid: int) -> list[_Rule]:
+def _rules(*, shared_memory: bool) -> list[_Rule]:
     """The deny list as concrete rules (resolved syscall numbers, argument conditions)."""
     lib = _lib()
     kill = SCMP_ACT_KILL_PROCESS
@@ -243,6 +248,8 @@ def _rules(own_pid: int) -> list[_Rule]:
 
     add(KILL_SYSCALLS, kill)
     add(EPERM_SYSCALLS, _errno_action(errno.EPERM))
+    if not shared_memory:
+        add(SHARED_MEMORY_SYSCALLS, _errno_action(errno.ENOMEM))
     rules.append(_Rule(kill, _X86_64_OPEN_TREE_ATTR))
     seen.add(_X86_64_OPEN_TREE_ATTR)
     # clone: threads only (CLONE_THREAD set), never new namespaces. clone3 passes its flags in
@@ -252,9 +259,10 @@ def _rules(own_pid: int) -> list[_Rule]:
     for flag in _NAMESPACE_FLAGS:
         rules.append(_Rule(kill, clone, ((0, SCMP_CMP_MASKED_EQ, flag, flag),)))
     rules.append(_Rule(_errno_action(errno.ENOSYS), lib.resolve("clone3")))
-    # Signals only to ourselves.
+    # Signals only to ourselves. The pid is a placeholder the strategy process patches in
+    # (``seccomp.program_for``): one compiled program serves every process.
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
-        rules.append(_Rule(kill, lib.resolve(name), ((0, SCMP_CMP_NE, own_pid, 0),)))
+        rules.append(_Rule(kill, lib.resolve(name), ((0, SCMP_CMP_NE, PID_PLACEHOLDER, 0),)))
     # Terminal input injection.
     ioctl = lib.resolve("ioctl")
     for request in (TIOCSTI, TIOCLINUX):
@@ -265,13 +273,7 @@ def _rules(own_pid: int) -> list[_Rule]:
     return rules
 
 
-def probe() -> None:
-    """Check that a filter can be built (without loading it); raise ``SeccompUnavailable``."""
-    ctx = _build(os.getpid())
-    _lib().lib.seccomp_release(ctx)
-
-
-def _build(own_pid: int) -> int:
+def _build(*, shared_memory: bool) -> int:
     lib = _lib().lib
     ctx = lib.seccomp_init(SCMP_ACT_ALLOW)
     if not ctx:
@@ -280,7 +282,7 @@ def _build(own_pid: int) -> int:
         # We set no_new_privs ourselves; libseccomp would do it too, keep it explicit.
         lib.seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)
         lib.seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2)  # best effort
-        for rule in _rules(own_pid):
+        for rule in _rules(shared_memory=shared_memory):
             conds = (_ArgCmp * max(1, len(rule.conditions)))()
             for i, (arg, op, a, b) in enumerate(rule.conditions):
                 conds[i] = _ArgCmp(arg, op, a, b)
@@ -294,26 +296,17 @@ def _build(own_pid: int) -> int:
     except BaseException:
         lib.seccomp_release(ctx)
         raise
-    return ctx
+    return int(ctx)
 
 
-class _SockFprog(ctypes.Structure):
-    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+def compile_bpf(*, shared_memory: bool) -> bytes:
+    """The filter as raw classic-BPF instructions, with ``PID_PLACEHOLDER`` for the pid.
 
-
-_PR_SET_SECCOMP = 22
-_SECCOMP_MODE_FILTER = 2
-_BPF_INSN_SIZE = 8
-
-
-def compile_bpf(own_pid: int) -> bytes:
-    """The filter as raw classic-BPF instructions.
-
-    Building with libseccomp costs ~10 ms (hundreds of rules); the warm server compiles once
-    and every child only loads the bytes.
+    Building with libseccomp costs ~10 ms (hundreds of rules); the server compiles once (in a
+    throw-away process) and every strategy process only patches and loads the bytes.
     """
     lib = _lib().lib
-    ctx = _build(own_pid)
+    ctx = _build(shared_memory=shared_memory)
     try:
         fd = os.memfd_create("seccomp-bpf", os.MFD_CLOEXEC)
         try:
@@ -326,25 +319,6 @@ def compile_bpf(own_pid: int) -> bytes:
             os.close(fd)
     finally:
         lib.seccomp_release(ctx)
-    if not program or len(program) % _BPF_INSN_SIZE or len(program) // _BPF_INSN_SIZE > 4096:
+    if not program or len(program) % BPF_INSN_SIZE or len(program) // BPF_INSN_SIZE > 4096:
         raise SeccompUnavailable(f"unexpected BPF program size {len(program)}")
     return program
-
-
-def install_bpf(program: bytes) -> None:
-    """Load a compiled filter into the calling process (needs no_new_privs). Irreversible."""
-    from Backtest.sandbox import _linux
-
-    buf = ctypes.create_string_buffer(program, len(program))
-    fprog = _SockFprog(len(program) // _BPF_INSN_SIZE, ctypes.addressof(buf))
-    _linux.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog))
-
-
-def install(own_pid: int, program: bytes | None = None) -> None:
-    """Load the filter (``program`` if precompiled for ``own_pid``, else built now)."""
-    install_bpf(program if program is not None else compile_bpf(own_pid))
-
-
-def preload() -> None:
-    """Load libseccomp now (the library file is not visible after the filesystem lockdown)."""
-    _lib()

@@ -116,3 +116,14 @@ def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
             raise ConnectionError("sandbox server closed the connection")
         chunks += chunk
     return bytes(chunks)
+
+
+# ---- the strategy process's side of the contract -------------------------------------------
+#: The result channel (frames from the strategy process) and the job pipe (one frame to it).
+RESULT_FD = 3
+JOB_FD = 4
+#: Exit codes a strategy process uses before any untrusted code existed in it.
+EXIT_OK = 0
+EXIT_LOCKDOWN_FAILED = 90
+EXIT_SPAWN_FAILED = 91
+EXIT_NO_JOB = 92

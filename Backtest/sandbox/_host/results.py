@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from Backtest.sandbox.serialize import MAX_TAG_CHARS, TRADE_FIELDS
+from Backtest.sandbox._wire.serialize import MAX_TAG_CHARS, TRADE_FIELDS
 
 ERROR_TYPES_FIXED = (
     "timeout",
@@ -132,17 +132,19 @@ def validate_stats(raw: Any) -> dict[str, Any]:
     """Stats: at most 100 string keys with scalar values."""
     if not isinstance(raw, dict) or len(raw) > MAX_STATS:
         raise InvalidPayload("stats must be a mapping of at most 100 entries")
-    return {
-        _str(k, "stats key", 100, optional=False): _scalar(v, f"stats[{k!r}]")
-        for k, v in raw.items()
-    }
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or len(key) > 100:
+            raise InvalidPayload("stats keys must be strings of at most 100 chars")
+        out[key] = _scalar(value, f"stats[{key!r}]")
+    return out
 
 
 _NONE = type(None)
 _PACKED_DTYPES = {"f8": "<f8", "i8": "<i8"}
 
 
-def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]) -> list:
+def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]) -> list[Any]:
     """A packed numeric column (``{"f8"|"i8": base64}``) as a list of Python numbers.
 
     Only fixed-width little-endian numbers are accepted (``np.frombuffer`` never unpickles);
@@ -169,11 +171,13 @@ def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]
     return out
 
 
-def _column(values: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0) -> list:
+def _column(
+    raw: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0
+) -> list[Any]:
     """Check a whole column at C speed: element types, finiteness, string lengths."""
-    if isinstance(values, dict):
-        return _unpack(values, what, limit, kinds)
-    values = _list(values, what, limit)
+    if isinstance(raw, dict):
+        return _unpack(raw, what, limit, kinds)
+    values = _list(raw, what, limit)
     present = set(map(type, values))
     if not present <= kinds:
         raise InvalidPayload(f"{what} holds {sorted(t.__name__ for t in present - kinds)}")
@@ -186,10 +190,10 @@ def _column(values: Any, what: str, limit: int, kinds: frozenset[type], max_len:
     return values
 
 
-_NUMBERS = frozenset({int, float, _NONE})
-_INTS = frozenset({int})
-_TIMES = frozenset({str, int, float, _NONE})
-_TAGS = frozenset({str, _NONE})
+_NUMBERS: frozenset[type] = frozenset({int, float, _NONE})
+_INTS: frozenset[type] = frozenset({int})
+_TIMES: frozenset[type] = frozenset({str, int, float, _NONE})
+_TAGS: frozenset[type] = frozenset({str, _NONE})
 
 
 def validate_trades(raw: Any, *, max_trades: int) -> list[dict[str, Any]]:

@@ -16,9 +16,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from Backtest.sandbox.job import PLOT_FILENAME
-from Backtest.sandbox.layers import SANDBOX_GID, SANDBOX_UID
-from Backtest.sandbox.limits import MIB
+from Backtest.sandbox._wire.job import PLOT_FILENAME
+from Backtest.sandbox._wire.layers import SANDBOX_GID, SANDBOX_UID
+from Backtest.sandbox._wire.limits import MIB
 
 RESULTS_FILENAME = "results.json"
 MAX_PLOT_BYTES = 200 * MIB

@@ -23,13 +23,18 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from Backtest.sandbox import protocol
-from Backtest.sandbox.child import ChildPrep
-from Backtest.sandbox.job import JobError
-from Backtest.sandbox.limits import LimitsError
-from Backtest.sandbox.prespawn import Prespawner, Reaper, log
-from Backtest.sandbox.runstate import Run
-from Backtest.sandbox.spawn import SpawnError, send_job
+from Backtest.sandbox._server.procs import (
+    Prespawner,
+    Reaper,
+    SpawnError,
+    Zygote,
+    log,
+    send_job,
+)
+from Backtest.sandbox._server.runstate import Run
+from Backtest.sandbox._wire import protocol
+from Backtest.sandbox._wire.job import JobError
+from Backtest.sandbox._wire.limits import LimitsError
 
 READ_CHUNK = 1 << 16
 RESULT_READ_CHUNK = 1 << 20  # the result pipe's size: a whole result in one read
@@ -51,14 +56,14 @@ class LoopConfig:
 class Server:
     """The event loop and the per-run bookkeeping."""
 
-    def __init__(self, config: LoopConfig, prep: ChildPrep) -> None:
+    def __init__(self, config: LoopConfig, zygote: Zygote) -> None:
         self.config = config
-        self.prep = prep  # defaults for processes (layers, rootfs, seccomp program)
+        self.layers = frozenset(config.layers)
+        self.zygote = zygote
         self.sel = selectors.DefaultSelector()
         self.queue: list[Run] = []
         self.runs: dict[int, Run] = {}
-        self.devnull = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
-        self.pool = Prespawner(self.sel, prep, self.devnull, enabled=config.prespawn)
+        self.pool = Prespawner(self.sel, zygote, self.layers, enabled=config.prespawn)
         self.reaper = Reaper(self.sel)  # answered early, killed, exit not yet collected
         self.stopping = False
 
@@ -69,6 +74,7 @@ class Server:
         self.sel.register(listener, selectors.EVENT_READ, ("listen", None))
         os.set_blocking(0, False)
         self.sel.register(0, selectors.EVENT_READ, ("lifeline", None))
+        self.sel.register(self.zygote.pidfd, selectors.EVENT_READ, ("zygote", None))
         while not self.stopping:
             for key, _ in self.sel.select(self._next_timeout()):
                 kind, obj = key.data
@@ -96,6 +102,10 @@ class Server:
             with contextlib.suppress(BlockingIOError):
                 if not os.read(0, 4096):
                     self.stopping = True
+        elif kind == "zygote":
+            # Without the clean template no run can start; the client starts a new server.
+            log("the zygote exited; shutting down")
+            self.stopping = True
         elif kind == "conn":
             self._on_conn(obj)
         elif kind == "pipe":
@@ -187,7 +197,7 @@ class Server:
             run.accept(
                 request,
                 runs_root=self.config.runs_root,
-                layers=self.prep.layers,
+                layers=self.layers,
                 allow_layer_overrides=self.config.allow_layer_overrides,
             )
         except (JobError, LimitsError, ValueError, KeyError, TypeError) as exc:

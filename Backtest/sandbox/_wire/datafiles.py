@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import mmap
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +101,11 @@ def write_dataset(df: pd.DataFrame, directory: str | os.PathLike[str]) -> dict[s
 
 def _save_rows(path: Path, dtype: np.dtype, arrays: list[np.ndarray]) -> None:
     """One C-ordered (len(arrays), rows) ``.npy`` file, written one row at a time."""
-    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
-    header["shape"] = (len(arrays), len(arrays[0]))
+    header: dict[str, Any] = {
+        "descr": np.lib.format.dtype_to_descr(dtype),
+        "fortran_order": False,
+        "shape": (len(arrays), len(arrays[0])),
+    }
     with open(path, "wb") as f:
         np.lib.format.write_array_header_1_0(f, header)
         for array in arrays:
@@ -123,7 +129,7 @@ def read_dataset(directory: str | os.PathLike[str]) -> pd.DataFrame:
     for col in manifest["columns"]:
         name = _plain(col["file"])
         if name not in files:
-            files[name] = np.asarray(np.load(base / name, mmap_mode="r", allow_pickle=False))
+            files[name] = _map(base / name)
         block = files[name]
         row = col["row"]
         if block.ndim != 2 or block.shape[1] != rows or not 0 <= row < block.shape[0]:
@@ -133,7 +139,7 @@ def read_dataset(directory: str | os.PathLike[str]) -> pd.DataFrame:
     if meta["kind"] == "range":
         index: pd.Index = pd.RangeIndex(meta["start"], meta["stop"], meta["step"])
     else:
-        raw = np.asarray(np.load(base / _plain(meta["file"]), mmap_mode="r", allow_pickle=False))
+        raw = _map(base / _plain(meta["file"]))
         if raw.shape != (rows,):
             raise DatasetError(f"index has shape {raw.shape}, expected {rows}")
         if meta["kind"] == "datetime":
@@ -142,6 +148,38 @@ def read_dataset(directory: str | os.PathLike[str]) -> pd.DataFrame:
             index = pd.Index(raw, copy=False)
     index.name = meta.get("name")
     return pd.DataFrame(data, index=index, copy=False)
+
+
+def _map(path: Path) -> np.ndarray:
+    """A read-only memory map of a ``.npy`` file that keeps no file descriptor open.
+
+    ``np.load(mmap_mode="r")`` leaves a duplicated descriptor per file for the life of the
+    mapping; in the sandbox a strategy process should hold nothing but its standard streams and
+    its result pipe, so the mapping is made with ``trackfd=False`` (Python 3.13+).
+    """
+    if sys.version_info < (3, 13):  # pragma: no cover - older interpreters keep the fd
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise DatasetError(f"{path.name}: unsupported .npy version {version}")
+        if fortran or dtype.hasobject:
+            raise DatasetError(f"{path.name}: only C-ordered plain numbers are accepted")
+        count = math.prod(shape)
+        offset = f.tell()
+        if count == 0:
+            return np.empty(shape, dtype=dtype)
+        mapped = mmap.mmap(
+            f.fileno(),
+            offset + count * dtype.itemsize,
+            access=mmap.ACCESS_READ,
+            trackfd=False,
+        )
+    return np.frombuffer(mapped, dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
 def _datetime_index(raw: np.ndarray, tz: str | None, freq: str | None) -> pd.DatetimeIndex:

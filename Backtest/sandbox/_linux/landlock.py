@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from Backtest.sandbox import _linux
+from Backtest.sandbox._linux import native
 
 FS_EXECUTE = 1 << 0
 FS_WRITE_FILE = 1 << 1
@@ -51,7 +51,7 @@ def _handled_fs(abi: int) -> int:
 
 def abi_version() -> int:
     """Kernel Landlock ABI version (0 = unavailable)."""
-    return _linux.landlock_abi_version()
+    return native.landlock_abi_version()
 
 
 def restrict(
@@ -73,7 +73,7 @@ def restrict(
     handled_net = NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0
     scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
     truncate = FS_TRUNCATE if abi >= 3 else 0
-    ruleset = _linux.landlock_create_ruleset(handled_fs, handled_net, scoped, abi)
+    ruleset = native.landlock_create_ruleset(handled_fs, handled_net, scoped, abi)
     try:
         for paths, access in (
             (read_paths, _READ),
@@ -82,7 +82,7 @@ def restrict(
         ):
             for path in paths:
                 _add(ruleset, path, access)
-        _linux.landlock_restrict_self(ruleset)
+        native.landlock_restrict_self(ruleset)
     finally:
         os.close(ruleset)
     return abi
@@ -94,6 +94,6 @@ def _add(ruleset: int, path: str, access: int) -> None:
         if not os.path.isdir(path):
             # Directory-only rights are rejected on non-directories.
             access &= FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
-        _linux.landlock_add_path_rule(ruleset, access, fd)
+        native.landlock_add_path_rule(ruleset, access, fd)
     finally:
         os.close(fd)

@@ -2,8 +2,10 @@
 
 Thread-safe. A semaphore bounds the runs in flight (``pool_size``; the server enforces the same
 bound); each run uses its own connection. The server is started with the same interpreter, ``/``
-as cwd and an allow-listed environment, so no secret of this process reaches it. Closing the
-client, or this process dying, closes the lifeline pipe and the server exits.
+as cwd and an allow-listed environment, so no secret of this process reaches it. Each server
+gets its own private directory (its socket, its warm-up data): two clients, in one process or
+in two (the web and the worker processes), never share a socket even with the same work root.
+Closing the client, or this process dying, closes the lifeline pipe and the server exits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from Backtest.sandbox import protocol
-from Backtest.sandbox.layers import ALL_LAYERS, OPTIONAL_LAYERS
-from Backtest.sandbox.limits import MIB, Limits
+from Backtest.sandbox._linux import native_build
+from Backtest.sandbox._server.bootstrap import bootstrap_code, repo_root
+from Backtest.sandbox._wire import protocol
+from Backtest.sandbox._wire.layers import ALL_LAYERS, OPTIONAL_LAYERS
+from Backtest.sandbox._wire.limits import MIB, Limits
 
 #: The only variables the server inherits. Everything else (API keys, SECRET_KEY,
 #: DATABASE_URL, cloud credentials, ...) stays in this process.
@@ -44,7 +49,6 @@ BASE_ENV = {
     "BOKEH_BROWSER": "none",
 }
 RESPONSE_GRACE_S = 30.0
-_AF_UNIX_PATH_MAX = 100
 
 
 class SandboxError(RuntimeError):
@@ -79,6 +83,9 @@ class ServerInfo:
     baseline_vm_mb: float
     preloaded: list[str] = field(default_factory=list)
     root_paths: list[str] = field(default_factory=list)
+    socket_path: str = ""
+    zygote_pid: int = 0  # inside the server's PID namespace
+    native_problem: str | None = None  # why the native helper is missing, if it is
     started_at: float = field(default_factory=time.time)
     startup_s: float = 0.0
 
@@ -103,20 +110,15 @@ class SandboxClient:
         self._slots = threading.BoundedSemaphore(config.pool_size)
         self._proc: subprocess.Popen[bytes] | None = None
         self._info: ServerInfo | None = None
-        self._socket_dir: str | None = None
+        self._private_dir: str | None = None
         self._closed = False
         self.restarts = 0
 
     # ---- lifecycle -------------------------------------------------------------------------
     @property
     def socket_path(self) -> str:
-        """Where the server listens (inside work_root unless that path is too long)."""
-        path = str(self.work_root / "server.sock")
-        if len(path) <= _AF_UNIX_PATH_MAX:
-            return path
-        if self._socket_dir is None:
-            self._socket_dir = tempfile.mkdtemp(prefix="aa-sbx-")
-        return os.path.join(self._socket_dir, "s.sock")
+        """Where the running server listens ("" when none runs)."""
+        return self._info.socket_path if self._info is not None else ""
 
     def start(self) -> ServerInfo:
         """Start the server if it is not running; return its info. Idempotent, thread-safe."""
@@ -131,18 +133,26 @@ class SandboxClient:
             return self._start_locked()
 
     def _start_locked(self) -> ServerInfo:
-        from Backtest.sandbox.server import bootstrap_code, repo_root
-
         for path, mode in ((self.work_root, 0o711), (self.runs_root, 0o711)):
             path.mkdir(parents=True, exist_ok=True)
             os.chmod(path, mode)
+        try:
+            native_path: str | None = native_build.ensure_built()
+            native_problem = None
+        except native_build.NativeUnavailable as exc:
+            native_path, native_problem = None, str(exc)
+        # Short (AF_UNIX paths are limited to 108 bytes) and private to this server.
+        self._private_dir = tempfile.mkdtemp(prefix="aa-sbx-")
+        socket_path = os.path.join(self._private_dir, "s.sock")
         config = {
             "work_root": str(self.work_root),
-            "socket_path": self.socket_path,
+            "private_dir": self._private_dir,
+            "socket_path": socket_path,
             "repo_root": repo_root(),
             "max_children": self.config.pool_size,
             "disabled_layers": sorted(self.config.disabled_layers),
             "allow_layer_overrides": self.config.allow_layer_overrides,
+            "native_path": native_path,
         }
         log_path = self.work_root / "server.log"
         with contextlib.suppress(OSError):
@@ -182,6 +192,9 @@ class SandboxClient:
                 baseline_vm_mb=float(ready["baseline_vm_mb"]),
                 preloaded=list(ready.get("preloaded", [])),
                 root_paths=list(ready.get("root_paths", [])),
+                socket_path=socket_path,
+                zygote_pid=int(ready.get("zygote_pid", 0)),
+                native_problem=native_problem,
                 startup_s=time.monotonic() - started,
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -215,8 +228,14 @@ class SandboxClient:
 
     def _stop_locked(self, timeout: float = 5.0) -> None:
         proc, self._proc, self._info = self._proc, None, None
-        if proc is None:
-            return
+        private, self._private_dir = self._private_dir, None
+        if proc is not None:
+            self._stop_process(proc, timeout)
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
+
+    @staticmethod
+    def _stop_process(proc: subprocess.Popen[bytes], timeout: float) -> None:
         with contextlib.suppress(OSError):
             if proc.stdin:
                 proc.stdin.close()  # lifeline: the server exits on EOF
@@ -234,10 +253,6 @@ class SandboxClient:
         with self._lock:
             self._closed = True
             self._stop_locked()
-            if self._socket_dir:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(self._socket_dir, "s.sock"))
-                    os.rmdir(self._socket_dir)
 
     def __enter__(self) -> SandboxClient:
         return self
@@ -256,11 +271,11 @@ class SandboxClient:
         return proc is not None and proc.poll() is None
 
     # ---- requests --------------------------------------------------------------------------
-    def _connect(self) -> socket.socket:
+    def _connect(self, info: ServerInfo) -> socket.socket:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.settimeout(10.0)
-            sock.connect(self.socket_path)
+            sock.connect(info.socket_path)
         except OSError:
             sock.close()
             raise
@@ -271,7 +286,7 @@ class SandboxClient:
         for attempt in (1, 2):
             info = self.start()
             try:
-                sock = self._connect()
+                sock = self._connect(info)
             except OSError:
                 self._discard(info)
                 if attempt == 2:

@@ -1,20 +1,26 @@
-"""The Python audit hook: the innermost layer, there to give clear error messages.
+"""The Python audit hook: the innermost layer, for clear error messages and to keep the
+interpreter's own escape hatches shut.
 
-Audit hooks are not a security boundary on their own (native code, ``ctypes`` function pointers
-and ``_posixsubprocess.fork_exec`` raise no event); the OS layers underneath are. What this layer
-adds is an early, readable failure: "network access is not allowed in strategies" instead of a
-process killed by SIGSYS. Clear attacks (network, processes, signals to others, loading native
-code, writing outside the run directory) are also reported to the server the moment they happen,
-so catching the exception does not hide the attempt.
+Audit hooks are not a security boundary on their own (native code raises no event); the OS
+layers underneath are. What this layer adds is an early, readable failure ("network access is
+not allowed in strategies" instead of a process killed by SIGSYS), and it refuses the few
+interpreter features that would turn strategy code into native code: importing an FFI or a
+module that was deliberately removed (ctypes was never loaded in this process), hand-made code
+objects (``code.__new__``, ``marshal``), walking every live object or frame (``gc``,
+``sys._current_frames``), tracing hooks, and memory-mapping files. Clear attacks are also
+reported to the server the moment they happen, so catching the exception does not hide them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from Backtest.sandbox._child.scrub import is_denied
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
@@ -25,6 +31,11 @@ NATIVE = "loading native code or raw memory access (ctypes) is not allowed in st
 WRITE = "writing files outside the strategy's working directory is not allowed"
 READ = "reading files outside the sandbox is not allowed"
 LINK = "creating links is not allowed in strategies"
+INTROSPECT = (
+    "walking the interpreter's objects, frames or tracing hooks is not allowed in strategies"
+)
+CODE = "creating code objects directly (code.__new__, marshal) is not allowed in strategies"
+RAW_MEMORY = "reading or mapping raw memory is not allowed in strategies"
 
 _HARD_EVENTS: dict[str, str] = {
     "os.system": PROCESS,
@@ -56,8 +67,26 @@ _HARD_EVENTS: dict[str, str] = {
     "ctypes.dlsym": NATIVE,
     "ctypes.dlsym/handle": NATIVE,
     "ctypes.cdata": NATIVE,
+    "ctypes.cdata/buffer": NATIVE,
     "ctypes.string_at": NATIVE,
     "ctypes.wstring_at": NATIVE,
+    "ctypes.call_function": NATIVE,
+    "ctypes.addressof": NATIVE,
+    "ctypes.PyObj_FromPtr": NATIVE,
+    "ctypes.set_errno": NATIVE,
+    "ctypes.get_errno": NATIVE,
+    "ctypes.set_exception": NATIVE,
+    "gc.get_objects": INTROSPECT,
+    "gc.get_referrers": INTROSPECT,
+    "gc.get_referents": INTROSPECT,
+    "sys._current_frames": INTROSPECT,
+    "sys._current_exceptions": INTROSPECT,
+    "sys.setprofile": INTROSPECT,
+    "sys.settrace": INTROSPECT,
+    "sys.monitoring.register_callback": INTROSPECT,
+    "code.__new__": CODE,
+    "marshal.loads": CODE,
+    "marshal.load": CODE,
     "os.symlink": LINK,
     "os.link": LINK,
 }
@@ -80,6 +109,11 @@ _MODIFY_EVENTS = frozenset(
     }
 )
 _LIST_EVENTS = frozenset({"os.listdir", "os.scandir"})
+# Raw memory of this or another process, if such a path is reachable at all (it is not inside
+# the mount namespace).
+_RAW_MEMORY_PATH = re.compile(
+    r"^/(proc/[^/]+(/task/[^/]+)?/(mem|pagemap)|proc/kcore|dev/(k?mem|port))$"
+)
 
 
 class SandboxViolation(PermissionError):
@@ -128,10 +162,18 @@ def install(
         message = _HARD_EVENTS.get(event)
         if message is not None:
             raise violation(event, message, hard=True)
-        if event == "open":
+        if event == "import":
+            if args and isinstance(args[0], str) and is_denied(args[0]):
+                raise violation(event, f"{NATIVE}: {args[0]}", hard=True)
+        elif event == "mmap.__new__":
+            if args and args[0] != -1:  # anonymous memory is fine; mapping a file is not
+                raise violation(event, RAW_MEMORY, hard=True)
+        elif event == "open":
             path = _norm(args[0])
             if path is None:
                 return
+            if _RAW_MEMORY_PATH.match(path):
+                raise violation(event, f"{RAW_MEMORY}: {path}", hard=True)
             flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
             mode = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
             writing = bool(flags & _WRITE_FLAGS) or any(c in mode for c in "wax+")

@@ -1,14 +1,12 @@
-"""Per-run resource limits and how they are applied with setrlimit.
+"""The per-run resource budget, as it travels from the caller through the server to the child.
 
-Hard limits equal soft limits (except CPU, where the hard limit is one second later so the kernel
-follows SIGXCPU with SIGKILL), and they are set while still root, so the unprivileged strategy
-can never raise them again.
+``_linux.rlimits`` applies it with setrlimit in the strategy process, ``_server.cgroups`` as
+memory and pids cgroups around it.
 """
 
 from __future__ import annotations
 
 import math
-import resource
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -84,27 +82,3 @@ class Limits:
             if key != "timeout_s" and not isinstance(value, int):
                 raise LimitsError(f"limit {key} must be an integer")
         return cls(**raw)
-
-
-def apply(limits: Limits, *, cpu_offset: int = 0) -> dict[str, int]:
-    """Set the rlimits on the calling process; return what was set (for diagnostics).
-
-    ``cpu_offset`` is CPU time the process already used on trusted work (pre-warming), which
-    RLIMIT_CPU would otherwise count against the strategy.
-    """
-    cpu = limits.effective_cpu_seconds + cpu_offset
-    table = {
-        resource.RLIMIT_CPU: (cpu, cpu + 1),
-        resource.RLIMIT_AS: (limits.memory_mb * MIB,) * 2,
-        resource.RLIMIT_FSIZE: (limits.max_file_mb * MIB,) * 2,
-        resource.RLIMIT_NOFILE: (limits.max_open_files,) * 2,
-        resource.RLIMIT_NPROC: (limits.max_processes,) * 2,
-        resource.RLIMIT_CORE: (0, 0),
-        resource.RLIMIT_MEMLOCK: (0, 0),
-        resource.RLIMIT_MSGQUEUE: (0, 0),
-    }
-    applied = {}
-    for which, (soft, hard) in table.items():
-        resource.setrlimit(which, (soft, hard))
-        applied[str(which)] = soft
-    return applied

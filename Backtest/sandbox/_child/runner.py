@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 from backtesting import Backtest, Strategy
 
-from Backtest.sandbox import datafiles, serialize
-from Backtest.sandbox.audit import SandboxViolation
-from Backtest.sandbox.job import PLOT_FILENAME
+from Backtest.sandbox._child.audit import SandboxViolation
+from Backtest.sandbox._wire import serialize
+from Backtest.sandbox._wire.job import PLOT_FILENAME
 
 STRATEGY_FILENAME = "strategy.py"
 STRATEGY_MODULE = "strategy"
@@ -134,7 +134,7 @@ def _plot(
 def run_job(
     job: dict[str, Any],
     *,
-    datadir: str,
+    data: pd.DataFrame,
     workdir: str,
     send: Callable[[dict[str, Any]], None],
     max_plot_bytes: int,
@@ -148,7 +148,6 @@ def run_job(
             strategy = find_strategy(namespace)
         except StrategyLookupError as exc:
             return _error(exc, "validation_error")
-        data = datafiles.read_dataset(datadir)
         bt = Backtest(data, strategy, **job["options"])
         stats = bt.run(**job.get("strategy_params", {}))
         run_seconds = time.perf_counter() - started

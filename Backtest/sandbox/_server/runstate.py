@@ -17,12 +17,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from Backtest.sandbox import protocol
-from Backtest.sandbox.child import EXIT_LOCKDOWN_FAILED, EXIT_NO_JOB, EXIT_SPAWN_FAILED
-from Backtest.sandbox.job import validate_job
-from Backtest.sandbox.layers import OPTIONAL_LAYERS
-from Backtest.sandbox.limits import Limits
-from Backtest.sandbox.spawn import Proc
+from Backtest.sandbox._server.procs import Proc
+from Backtest.sandbox._wire import protocol
+from Backtest.sandbox._wire.job import validate_job
+from Backtest.sandbox._wire.layers import OPTIONAL_LAYERS
+from Backtest.sandbox._wire.limits import Limits
 
 MAX_VIOLATIONS = 20
 
@@ -93,6 +92,7 @@ class Run:
             "limits": request["limits"],
             "box": box,
             "data": data,
+            "shared_memory": False,  # no memory cgroup caps it: the seccomp filter refuses it
         }
 
     def on_frame(self, frame: dict[str, Any], raw: bytes | None = None) -> None:
@@ -159,8 +159,9 @@ class Run:
             "killed_for": self.killed_for,
             "exit_code": code,
             "signal": sig,
-            "lockdown_failed": code == EXIT_LOCKDOWN_FAILED or self.lockdown_error is not None,
-            "spawn_failed": code in (EXIT_SPAWN_FAILED, EXIT_NO_JOB)
+            "lockdown_failed": code == protocol.EXIT_LOCKDOWN_FAILED
+            or self.lockdown_error is not None,
+            "spawn_failed": code in (protocol.EXIT_SPAWN_FAILED, protocol.EXIT_NO_JOB)
             or self.killed_for == "spawn_failed",
             "lockdown_error": self.lockdown_error,
             "layers": self.ready.get("layers") if self.ready else None,

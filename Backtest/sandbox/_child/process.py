@@ -1,14 +1,18 @@
-"""A strategy process: prepared ahead of time, locked down when its job arrives, then run.
+"""A strategy process: forked by the zygote, locked down when its job arrives, run once, gone.
 
 Stage 1 (``prepare``, trusted code only, possibly long before a job exists): take the pipes as
-fds 0-4 and close everything else, new session, namespaces, optionally a warm-up backtest so the
-copy-on-write page faults are paid off the critical path. Stage 2 (``lockdown``, when the server
-writes the job to fd 4): pivot_root into the minimal tree, rlimits, uid drop, no_new_privs,
-Landlock, seccomp, audit hook. Every requested layer must succeed or the process exits before
-any untrusted code exists in it. The first frame on the result channel ("ready", with the layers
-applied) is written before the strategy code is even compiled, so the server can trust it;
-everything after it is untrusted. After its result the runner sends "done" and idles until the
-server SIGKILLs it: the caller is answered without waiting for the process to exit.
+fds 0-4 and close everything else, new session, namespaces, optionally a warm-up backtest on
+bundled data so the copy-on-write page faults are paid off the critical path. Stage 2
+(``lockdown``, when the server writes the job to fd 4): pivot_root into the minimal tree,
+rlimits, uid drop, no_new_privs, Landlock, seccomp; then the run's data is mapped, the native
+helper is sealed, and the audit hook is installed. Every requested layer must succeed or the
+process exits before any untrusted code exists in it. The first frame on the result channel
+("ready", with the layers applied) is written before the strategy code is even compiled, so the
+server can trust it; everything after it is untrusted. After its result the runner sends "done"
+and idles until the server SIGKILLs it.
+
+The process comes from the zygote, which has never held any run's code, data or results, so
+nothing of another run can be found in its memory; it exits after this one run.
 """
 
 from __future__ import annotations
@@ -27,37 +31,40 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from Backtest.sandbox import _linux, audit, landlock, limits, mounts, protocol, seccomp
-from Backtest.sandbox.job import validate_job
-from Backtest.sandbox.layers import SANDBOX_GID, SANDBOX_UID
+import pandas as pd
 
-RESULT_FD = 3
-JOB_FD = 4
-EXIT_OK = 0
-EXIT_LOCKDOWN_FAILED = 90
-EXIT_SPAWN_FAILED = 91
-EXIT_NO_JOB = 92
+from Backtest.sandbox._child import audit, scrub
+from Backtest.sandbox._child.warmup import warm_up
+from Backtest.sandbox._linux import landlock, mounts, native, rlimits, seccomp
+from Backtest.sandbox._wire import datafiles, protocol
+from Backtest.sandbox._wire.job import validate_job
+from Backtest.sandbox._wire.layers import SANDBOX_GID, SANDBOX_UID
+from Backtest.sandbox._wire.limits import Limits
+
 MAX_JOB_BYTES = protocol.MAX_REQUEST_BYTES + 65536
 LINGER_S = 30.0
 
 
 @dataclass
 class ChildPrep:
-    """Server-side facts fixed when the process is forked (before any job exists)."""
+    """Facts fixed before any job exists (built by the server at start-up, held by the
+    zygote, adjusted per process: layers, warm-up)."""
 
     layers: frozenset[str]
     rootfs: str | None
     plan: mounts.RootfsPlan = field(default_factory=mounts.RootfsPlan)
-    seccomp_bpf: bytes | None = None  # precompiled for pid 1 (the child in its PID namespace)
+    #: Compiled seccomp programs: "shm" (a memory cgroup caps shared memory) and "no_shm".
+    seccomp_programs: dict[str, bytes] = field(default_factory=dict)
     warm_up: bool = False
     warm_data: str | None = None  # a dataset for the warm-up to read (server-private)
     uid: int = SANDBOX_UID
     gid: int = SANDBOX_GID
+    parent_pid: int = 0  # the server, as seen from the zygote (for the death signal)
 
 
 @dataclass
 class ChildFds:
-    """Descriptors (in the server) that become the child's fds 0-4."""
+    """Descriptors that become the strategy process's fds 0-4."""
 
     devnull: int
     stdout: int
@@ -66,11 +73,20 @@ class ChildFds:
     job: int
 
 
+@dataclass
+class Locked:
+    """What the lockdown produced: layers applied, the run's data, where to work."""
+
+    layers: list[str]
+    workdir: str
+    data: pd.DataFrame
+
+
 def send_frame(frame: dict[str, Any]) -> None:
     """Write one frame to the result channel."""
     view = memoryview(protocol.encode(frame))
     while view:
-        written = os.write(RESULT_FD, view)
+        written = os.write(protocol.RESULT_FD, view)
         view = view[written:]
 
 
@@ -80,7 +96,7 @@ def _install_fds(fds: ChildFds) -> None:
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in sources]
     for target, source in enumerate(high):
         os.dup2(source, target, inheritable=False)
-    _linux.close_range(JOB_FD + 1)
+    native.close_range(protocol.JOB_FD + 1)
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout, sys.stderr = (
         io.TextIOWrapper(
@@ -91,7 +107,7 @@ def _install_fds(fds: ChildFds) -> None:
         )
         for fd in (1, 2)
     )
-    sys.__stdout__, sys.__stderr__, sys.__stdin__ = sys.stdout, sys.stderr, sys.stdin
+    sys.__stdout__, sys.__stderr__, sys.__stdin__ = sys.stdout, sys.stderr, sys.stdin  # type: ignore[misc]
 
 
 def prepare(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> list[str]:
@@ -105,27 +121,24 @@ def prepare(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> list[str]:
     applied = ["process", "clean_env"]
     if in_pidns:
         applied.append("pidns")
-    else:  # the server is our parent; nothing else would take us down with it
-        _linux.prctl(_linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    _linux.prctl(_linux.PR_SET_DUMPABLE, 0)
+    if native.available():
+        native.prctl(native.PR_SET_DUMPABLE, 0)
     layers = prep.layers
     flags = 0
     if "mountns" in layers:
-        flags |= _linux.CLONE_NEWNS
+        flags |= native.CLONE_NEWNS
     if "netns" in layers:
-        flags |= _linux.CLONE_NEWNET | _linux.CLONE_NEWUTS
+        flags |= native.CLONE_NEWNET | native.CLONE_NEWUTS
     if "ipcns" in layers:
-        flags |= _linux.CLONE_NEWIPC
+        flags |= native.CLONE_NEWIPC
     if flags:
-        _linux.unshare(flags)
+        native.unshare(flags)
     if "netns" in layers:
-        _linux.sethostname("sandbox")
+        native.sethostname("sandbox")
         applied.append("netns")
     if "ipcns" in layers:
         applied.append("ipcns")
     if prep.warm_up:
-        from Backtest.sandbox.server import warm_up
-
         warm_up(None, prep.warm_data)
         gc.collect()
     send_frame({"type": "prepared"})  # trusted: no job (let alone strategy code) exists yet
@@ -136,13 +149,13 @@ def read_job() -> dict[str, Any]:
     """Block until the server sends the job (one frame on fd 4), then close fd 4."""
     buf = bytearray()
     while True:
-        chunk = os.read(JOB_FD, 1 << 20)
+        chunk = os.read(protocol.JOB_FD, 1 << 20)
         if not chunk:
             break
         buf += chunk
         if len(buf) > MAX_JOB_BYTES:
             raise protocol.ProtocolError("job too large")
-    os.close(JOB_FD)
+    os.close(protocol.JOB_FD)
     if len(buf) < protocol.HEADER.size:
         raise EOFError("no job")
     (length,) = protocol.HEADER.unpack_from(buf)
@@ -151,9 +164,21 @@ def read_job() -> dict[str, Any]:
     return protocol.decode_payload(bytes(buf[protocol.HEADER.size :]))
 
 
+def _tie_to_the_server(prep: ChildPrep, *, in_pidns: bool) -> None:
+    """Die with the server. In a PID namespace that is automatic (the namespace dies with its
+    init); otherwise ask for a death signal now: the job only arrives once the zygote's
+    intermediate process has exited and we were re-parented to the server, and a death signal
+    set before that re-parenting would have fired at the intermediate's exit."""
+    if in_pidns or not native.available():
+        return
+    native.prctl(native.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if prep.parent_pid and os.getppid() != prep.parent_pid:
+        os._exit(protocol.EXIT_NO_JOB)  # the server is already gone
+
+
 def _drop_privileges(uid: int, gid: int) -> None:
-    _linux.drop_capability_bounding_set()
-    _linux.prctl(_linux.PR_CAP_AMBIENT, _linux.PR_CAP_AMBIENT_CLEAR_ALL)
+    native.drop_capability_bounding_set()
+    native.prctl(native.PR_CAP_AMBIENT, native.PR_CAP_AMBIENT_CLEAR_ALL)
     os.setgroups([])
     os.setresgid(gid, gid, gid)
     os.setresuid(uid, uid, uid)
@@ -168,17 +193,21 @@ def _drop_privileges(uid: int, gid: int) -> None:
 
 
 def lockdown(
-    prep: ChildPrep, applied: list[str], budget: limits.Limits, box: str, data: str
-) -> tuple[list[str], str, str]:
-    """Stage 2: apply the remaining layers; return (layers, workdir, datadir) as seen inside."""
+    prep: ChildPrep,
+    applied: list[str],
+    budget: Limits,
+    request: dict[str, Any],
+) -> Locked:
+    """Stage 2: apply the remaining layers, map the run's data, seal the native helper,
+    install the audit hook. Returns what the runner needs."""
     layers = prep.layers
-    workdir, datadir = box, data
-    read_roots = [*prep.plan.ro_paths, *mounts.DEVICES, data]
+    workdir, datadir = request["box"], request["data"]
+    read_roots = [*prep.plan.ro_paths, *prep.plan.aliases, *mounts.DEVICES, datadir]
     if "mountns" in layers:
         if prep.rootfs is None:
             raise RuntimeError("mount namespace requested but the server built no rootfs")
         mounts.enter_rootfs(
-            prep.rootfs, datadir=data, disk_mb=budget.max_disk_mb, uid=prep.uid, gid=prep.gid
+            prep.rootfs, datadir=datadir, disk_mb=budget.max_disk_mb, uid=prep.uid, gid=prep.gid
         )
         workdir, datadir = mounts.WORKDIR, mounts.DATADIR
         read_roots = prep.plan.read_roots()
@@ -188,12 +217,13 @@ def lockdown(
     if "rlimits" in layers:
         used = resource.getrusage(resource.RUSAGE_SELF)
         already = int(used.ru_utime + used.ru_stime)  # the warm-up must not eat the budget
-        limits.apply(budget, cpu_offset=already)
+        rlimits.apply(budget, cpu_offset=already)
     if "uid_drop" in layers:
         _drop_privileges(prep.uid, prep.gid)
-        _linux.prctl(_linux.PR_SET_DUMPABLE, 0)  # a uid change resets it
+        native.prctl(native.PR_SET_DUMPABLE, 0)  # a uid change resets it
         applied.append("uid_drop")
-    _linux.prctl(_linux.PR_SET_NO_NEW_PRIVS, 1)
+    if native.available():
+        native.prctl(native.PR_SET_NO_NEW_PRIVS, 1)
     if "landlock" in layers:
         landlock.restrict(
             read_paths=[p for p in read_roots if os.path.exists(p)],
@@ -202,11 +232,15 @@ def lockdown(
         )
         applied.append("landlock")
     if "seccomp" in layers:
-        own_pid = os.getpid()
-        seccomp.install(own_pid, prep.seccomp_bpf if own_pid == 1 else None)
+        program = prep.seccomp_programs["shm" if request.get("shared_memory") else "no_shm"]
+        seccomp.install(program, os.getpid())
         applied.append("seccomp")
     if "rlimits" in layers:
         applied.append("rlimits")
+    # Trusted input, read before the audit hook (which then refuses file-backed mappings).
+    data = datafiles.read_dataset(datadir)
+    native.seal()
+    scrub.forget_sandbox_internals()
     _python_environment(workdir)
     if "audit_hook" in layers:
         audit.install(
@@ -218,11 +252,15 @@ def lockdown(
         )
         applied.append("audit_hook")
     applied.append("timeout")
-    return applied, workdir, datadir
+    return Locked(layers=applied, workdir=workdir, data=data)
 
 
 def _python_environment(workdir: str) -> None:
     sys.dont_write_bytecode = True
+    # Modules imported from now on are compiled from source instead of unmarshalled from
+    # .pyc files, so the audit hook can refuse marshal.loads (hand-made code objects read
+    # and write arbitrary memory) without breaking a late import.
+    sys.pycache_prefix = "/nonexistent"
     os.environ.clear()
     os.environ.update(
         {
@@ -240,33 +278,33 @@ def _python_environment(workdir: str) -> None:
 
 def child_main(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> NoReturn:
     """Entry point of the forked process: prepare, wait for the job, lock down, run, report."""
-    from Backtest.sandbox import runner
+    from Backtest.sandbox._child import runner
 
     try:
         applied = prepare(prep, fds, in_pidns=in_pidns)
     except BaseException:
-        # fds 0-4 may not be ours yet (in the server, fd 3 may be a client connection):
-        # write nothing anywhere.
-        os._exit(EXIT_LOCKDOWN_FAILED)
+        # fds 0-4 may not be ours yet: write nothing anywhere.
+        os._exit(protocol.EXIT_LOCKDOWN_FAILED)
     try:
         request = read_job()
+        _tie_to_the_server(prep, in_pidns=in_pidns)
     except BaseException:
-        os._exit(EXIT_NO_JOB)
+        os._exit(protocol.EXIT_NO_JOB)
     try:
-        budget = limits.Limits.from_dict(request["limits"])
+        budget = Limits.from_dict(request["limits"])
         job = validate_job(request["job"])
-        applied, workdir, datadir = lockdown(prep, applied, budget, request["box"], request["data"])
+        locked = lockdown(prep, applied, budget, request)
     except BaseException as exc:
         try:
             send_frame({"type": "lockdown_failed", "error": f"{type(exc).__name__}: {exc}"[:2000]})
         finally:
-            os._exit(EXIT_LOCKDOWN_FAILED)
+            os._exit(protocol.EXIT_LOCKDOWN_FAILED)
     try:
-        send_frame({"type": "ready", "layers": applied})
+        send_frame({"type": "ready", "layers": locked.layers})
         payload = runner.run_job(
             job,
-            datadir=datadir,
-            workdir=workdir,
+            data=locked.data,
+            workdir=locked.workdir,
             send=send_frame,
             max_plot_bytes=budget.max_result_bytes,
         )
@@ -276,9 +314,9 @@ def child_main(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> NoReturn:
         send_frame(payload)
         send_frame({"type": "done"})
     except BaseException:
-        os._exit(EXIT_SPAWN_FAILED)
+        os._exit(protocol.EXIT_SPAWN_FAILED)
     _wait_for_the_server()
-    os._exit(EXIT_OK)
+    os._exit(protocol.EXIT_OK)
 
 
 def _wait_for_the_server() -> None:
