@@ -8,6 +8,7 @@ parent treats the payload as a claim to validate, never as truth. The code is co
 from __future__ import annotations
 
 import builtins
+import errno
 import linecache
 import os
 import sys
@@ -50,11 +51,17 @@ def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
             error_line = lineno
     if isinstance(exc, SyntaxError) and exc.filename == STRATEGY_FILENAME:
         error_line = exc.lineno
+    message = str(exc)[:MAX_MESSAGE_CHARS] or type(exc).__name__
     if error_type is None:
         if isinstance(exc, SandboxViolation):
             error_type = "security_violation"
         elif isinstance(exc, MemoryError):
             error_type = "memory_limit"
+        elif isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+            # Without a memory cgroup the seccomp filter answers ENOMEM to shared memory
+            # (memfd, SysV shm): it would not count against the address-space limit.
+            error_type = "resource_limit"
+            message = f"memory limit: {message} (shared memory is not available in the sandbox)"
         else:
             error_type = type(exc).__name__
     return {
@@ -62,7 +69,7 @@ def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
         "ok": False,
         "error_type": error_type[:100],
         "exception": type(exc).__name__[:100],
-        "error_message": str(exc)[:MAX_MESSAGE_CHARS] or type(exc).__name__,
+        "error_message": message[:MAX_MESSAGE_CHARS],
         "traceback": text[-MAX_TRACEBACK_CHARS:],
         "error_line": error_line,
     }

@@ -85,6 +85,7 @@ class ServerInfo:
     root_paths: list[str] = field(default_factory=list)
     socket_path: str = ""
     zygote_pid: int = 0  # inside the server's PID namespace
+    cgroup_bases: list[str] = field(default_factory=list)  # where its runs' cgroups are made
     native_problem: str | None = None  # why the native helper is missing, if it is
     started_at: float = field(default_factory=time.time)
     startup_s: float = 0.0
@@ -194,6 +195,7 @@ class SandboxClient:
                 root_paths=list(ready.get("root_paths", [])),
                 socket_path=socket_path,
                 zygote_pid=int(ready.get("zygote_pid", 0)),
+                cgroup_bases=[str(p) for p in ready.get("cgroup_bases", [])],
                 native_problem=native_problem,
                 startup_s=time.monotonic() - started,
             )

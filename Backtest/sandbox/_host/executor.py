@@ -28,6 +28,7 @@ from Backtest.sandbox._host.results import (
     ExecutionResult,
     InvalidPayload,
     apply_payload,
+    cgroup_limit_failure,
     classify,
     failure,
 )
@@ -263,6 +264,7 @@ class BotExecutor:
                 result = failure(
                     "security_violation", f"the sandbox returned an invalid result: {exc}"
                 )
+            result = cgroup_limit_failure(response, result)
         result.stdout = _text(response.get("stdout"), limits.max_output_bytes)
         result.stderr = _text(response.get("stderr"), limits.max_output_bytes)
         for stream in ("stdout", "stderr"):
@@ -286,6 +288,7 @@ class BotExecutor:
                 if isinstance(response.get("max_rss_kb"), int)
                 else None
             ),
+            "cgroup_peak_mb": _cgroup_peak_mb(response),
         }
         return result
 
@@ -326,6 +329,15 @@ def load_data(symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
 
 def _text(value: Any, limit: int) -> str:
     return value[: limit * 2] if isinstance(value, str) else ""
+
+
+def _cgroup_peak_mb(response: dict[str, Any]) -> float | None:
+    """The run's total memory peak as its memory cgroup measured it (shared memory included)."""
+    cgroup = response.get("cgroup")
+    peak = cgroup.get("memory_peak_bytes") if isinstance(cgroup, dict) else None
+    if isinstance(peak, int) and not isinstance(peak, bool) and peak > 0:
+        return round(peak / (1024 * 1024), 1)
+    return None
 
 
 def _maybe_float(value: Any) -> float | None:

@@ -171,9 +171,7 @@ def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]
     return out
 
 
-def _column(
-    raw: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0
-) -> list[Any]:
+def _column(raw: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0) -> list[Any]:
     """Check a whole column at C speed: element types, finiteness, string lengths."""
     if isinstance(raw, dict):
         return _unpack(raw, what, limit, kinds)
@@ -301,6 +299,11 @@ def classify(response: dict[str, Any], limits: dict[str, Any]) -> ExecutionResul
         return failure(
             "sandbox_error", f"sandbox lockdown failed: {response.get('lockdown_error')}"
         )
+    if response.get("setup_error"):
+        return failure(
+            "sandbox_error",
+            f"the sandbox could not prepare the run: {str(response['setup_error'])[:500]}",
+        )
     if response.get("spawn_failed"):
         return failure("sandbox_error", "the sandbox could not start the strategy process")
     violations = response.get("violations") or []
@@ -327,6 +330,9 @@ def classify(response: dict[str, Any], limits: dict[str, Any]) -> ExecutionResul
         )
     if killed_for is not None:
         return failure("sandbox_error", f"the strategy process was stopped ({killed_for})")
+    cgroup = _cgroup_facts(response)
+    if cgroup.get("oom_kills"):
+        return _memory_cgroup_failure(cgroup)
     sig = response.get("signal")
     if sig is not None:
         return _signal_failure(sig, response, limits)
@@ -336,6 +342,43 @@ def classify(response: dict[str, Any], limits: dict[str, Any]) -> ExecutionResul
             f"the strategy process exited (code {response.get('exit_code')}) without a result",
         )
     return None
+
+
+def _cgroup_facts(response: dict[str, Any]) -> dict[str, int]:
+    raw = response.get("cgroup")
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _memory_cgroup_failure(cgroup: dict[str, int]) -> ExecutionResult:
+    return failure(
+        "resource_limit",
+        f"memory limit of {cgroup.get('memory_mb')} MB reached (memory cgroup: everything the "
+        "run holds counts, shared memory and files in its working directory included)",
+        limits_hit=["memory_cgroup"],
+    )
+
+
+def cgroup_limit_failure(response: dict[str, Any], result: ExecutionResult) -> ExecutionResult:
+    """A failed run whose cgroup refused memory or a new process/thread failed because of that
+    limit, whatever the (untrusted) error inside says: report the limit."""
+    if result.success:
+        return result
+    cgroup = _cgroup_facts(response)
+    if cgroup.get("memory_failcnt") and cgroup.get("memory_mb"):
+        limited = _memory_cgroup_failure(cgroup)
+    elif cgroup.get("pids_refused") and cgroup.get("pids_max"):
+        limited = failure(
+            "resource_limit",
+            f"process/thread limit of {cgroup['pids_max']} reached (pids cgroup)",
+            limits_hit=["pids_cgroup"],
+        )
+    else:
+        return result
+    limited.traceback = result.traceback
+    limited.error_line = result.error_line
+    return limited
 
 
 def _signal_failure(sig: int, response: dict[str, Any], limits: dict[str, Any]) -> ExecutionResult:

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from Backtest.sandbox._linux import landlock, native
+from Backtest.sandbox._linux import cgroups, landlock, native
 from Backtest.sandbox._wire.layers import (
     ALL_LAYERS,
     ALWAYS_ON,
@@ -72,6 +72,7 @@ def probe_in_process() -> ProbeReport:
 def _probe_child() -> dict[str, object]:  # pragma: no cover - runs in a forked child
     found = ["rlimits", "audit_hook"]
     problems: dict[str, str] = {}
+    found += _probe_cgroups(problems)  # first: before this process leaves the host's namespaces
     for flag, name in (
         (native.CLONE_NEWPID, "pidns"),
         (native.CLONE_NEWNET, "netns"),
@@ -112,6 +113,32 @@ def _probe_child() -> dict[str, object]:  # pragma: no cover - runs in a forked 
             found.remove(layer)
             problems[layer] = "the sandbox's native helper is not available"
     return {"layers": found, "seccomp": programs, "problems": problems}
+
+
+def _probe_cgroups(problems: dict[str, str]) -> list[str]:  # pragma: no cover - forked child
+    setup = cgroups.discover()
+    problems.update({f"cgroup_{k}": v for k, v in setup.problems.items()})
+    try:
+        run = cgroups.RunCgroups.create(setup, memory_mb=64, pids_max=8, run_id="probe")
+        try:
+            run.attach(os.getpid())  # a real process can be moved in and limited
+        finally:
+            _leave(setup)
+            run.remove()
+    except OSError as exc:
+        problems["cgroup"] = str(exc)
+        return []
+    finally:
+        setup.remove()
+    return setup.layers()
+
+
+def _leave(setup: cgroups.Setup) -> None:  # pragma: no cover - runs in a forked child
+    """Move this process back to the parent of the base directories (so they can go)."""
+    for hierarchy in (setup.memory, setup.pids):
+        if hierarchy is not None:
+            with open(hierarchy.base.parent / "cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
 
 
 def _compile_seccomp() -> dict[str, str]:  # pragma: no cover - runs in a forked child

@@ -20,9 +20,10 @@ import selectors
 import socket
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from Backtest.sandbox._linux import cgroups
 from Backtest.sandbox._server.procs import (
     Prespawner,
     Reaper,
@@ -51,6 +52,7 @@ class LoopConfig:
     layers: list[str]
     allow_layer_overrides: bool = False
     prespawn: bool = True
+    cgroups: cgroups.Setup = field(default_factory=cgroups.Setup)
 
 
 class Server:
@@ -64,6 +66,8 @@ class Server:
         self.queue: list[Run] = []
         self.runs: dict[int, Run] = {}
         self.pool = Prespawner(self.sel, zygote, self.layers, enabled=config.prespawn)
+        self.cgroup_leftovers: list[cgroups.RunCgroups] = []  # busy at removal: retried
+        self.started_runs = 0
         self.reaper = Reaper(self.sel)  # answered early, killed, exit not yet collected
         self.stopping = False
 
@@ -86,6 +90,10 @@ class Server:
                         self._fail(obj, "server error")
             self._check_deadlines()
             self._start_queued()
+            if self.cgroup_leftovers:
+                leftovers, self.cgroup_leftovers = self.cgroup_leftovers, []
+                for group in leftovers:
+                    self._remove_cgroups(group)
             # No warm-up while a killed process still holds its memory: it would add to the
             # peak and compete with the next run for the CPU.
             self.pool.maybe_spawn(busy=bool(self.queue) or self._running() > 0 or self.reaper.busy)
@@ -224,16 +232,62 @@ class Server:
         run.proc = proc
         run.started = time.monotonic()
         run.deadline = run.started + run.limits.timeout_s
+        try:
+            self._join_cgroups(run, proc.pid)
+        except OSError as exc:
+            log(f"cgroup setup failed: {exc}")
+            run.setup_error = f"cgroup setup failed: {exc}"[:500]
         proc.frames.max_frame = run.limits.max_result_bytes
         proc.frames.max_total = proc.frames.total + run.limits.max_result_bytes + 64 * 1024
         self.sel.register(proc.pidfd, selectors.EVENT_READ, ("pidfd", run))
         for fd in proc.pipes:
             self.sel.register(fd, selectors.EVENT_READ, ("pipe", run))
+        if run.setup_error is not None:
+            self._kill(run, "spawn_failed")  # no job: nothing ran without its limits
+            return
         try:
             send_job(proc, run.request)
         except SpawnError as exc:
             log(f"job hand-over failed: {exc}")
             self._kill(run, "spawn_failed")
+
+    def _join_cgroups(self, run: Run, pid: int) -> None:
+        """Put the process in the run's own memory and pids cgroups, before it has its job
+        (so before its lockdown and before any strategy code exists in it)."""
+        assert run.limits is not None
+        assert run.request is not None
+        memory = "cgroup_memory" in run.layers and self.config.cgroups.memory is not None
+        pids = "cgroup_pids" in run.layers and self.config.cgroups.pids is not None
+        run.request["shared_memory"] = memory  # a memory cgroup counts it: no need to refuse
+        if not memory and not pids:
+            return
+        self.started_runs += 1
+        run.cgroups = cgroups.RunCgroups.create(
+            self.config.cgroups,
+            memory_mb=run.limits.memory_mb if memory else None,
+            pids_max=run.limits.max_processes if pids else None,
+            run_id=f"run-{self.started_runs}",
+        )
+        run.cgroup_limits = {
+            "memory_mb": run.limits.memory_mb if memory else 0,
+            "pids_max": run.limits.max_processes if pids else 0,
+        }
+        run.cgroups.attach(pid)
+
+    def _release_cgroups(self, run: Run) -> None:
+        """Read the run's cgroup counters (once its process is gone) and remove the cgroups."""
+        if run.cgroups is None:
+            return
+        run.cgroup_counters = run.cgroups.counters()
+        self._remove_cgroups(run.cgroups)
+        run.cgroups = None
+
+    def _remove_cgroups(self, group: cgroups.RunCgroups) -> None:
+        try:
+            if not group.remove():
+                self.cgroup_leftovers.append(group)
+        except OSError as exc:
+            log(f"cannot remove a run's cgroup: {exc}")
 
     def _on_pipe(self, run: Run, fd: int) -> None:
         self._read_pipe(run, fd)
@@ -290,6 +344,7 @@ class Server:
         for fd in list(proc.pipes):
             while self._read_pipe(run, fd):
                 pass
+        counters = run.cgroups.counters() if run.cgroups is not None else None
         proc.kill()
         run.ended_by_server = True
         if run.killed_for is not None or usage is None:
@@ -298,7 +353,8 @@ class Server:
             self.sel.unregister(fd)
             os.close(fd)
         proc.pipes.clear()
-        self.reaper.adopt(proc)
+        group, run.cgroups, run.cgroup_counters = run.cgroups, None, counters
+        self.reaper.adopt(proc, None if group is None else lambda: self._remove_cgroups(group))
         run.usage = usage
         run.exited_at = time.monotonic()
         run.proc = None  # the run is over; the reaper owns the process now
@@ -318,6 +374,7 @@ class Server:
         except ChildProcessError:
             run.status, run.rusage = None, None
         run.exited_at = time.monotonic()
+        self._release_cgroups(run)
         self._maybe_finish(run)
 
     def _close_pipe(self, run: Run, fd: int) -> None:

@@ -5,8 +5,9 @@ allow-listed environment (no secrets) and ``/`` as cwd; it never imports Django 
 never ctypes. In order, before it accepts a single request: become init of a new PID namespace
 (the bootstrap) and a child subreaper; pre-import numpy/pandas/backtesting/talib/bokeh (and
 ``Backtest.indicators``); warm up with a tiny backtest and plot on bundled data; probe the
-isolation layers (which also compiles the seccomp programs, in a throw-away process); build the
-read-only tree in a private mount namespace; fork the **zygote**. Only then does it listen on its
+isolation layers (which also compiles the seccomp programs, in a throw-away process); find the
+memory and pids cgroups it may use; build the read-only tree in a private mount namespace; fork
+the **zygote**. Only then does it listen on its
 Unix socket (mode 0600, in a directory private to this server), print one JSON "ready" line and
 run ``loop.Server``. Lifetime is tied to the client: EOF on stdin (the "lifeline" pipe) shuts it
 down, and because the server is the init of its PID namespace, its death kills the zygote and
@@ -29,11 +30,11 @@ from typing import Any
 from Backtest.sandbox import _zygote
 from Backtest.sandbox._child.process import ChildPrep
 from Backtest.sandbox._child.warmup import warm_up, write_warm_data
-from Backtest.sandbox._linux import mounts, native
+from Backtest.sandbox._linux import cgroups, mounts, native
 from Backtest.sandbox._linux.probe import probe_in_process
 from Backtest.sandbox._server.loop import LoopConfig, Server
 from Backtest.sandbox._server.procs import Zygote, log
-from Backtest.sandbox._wire.layers import ALL_LAYERS, ALWAYS_ON, OPTIONAL_LAYERS
+from Backtest.sandbox._wire.layers import ALL_LAYERS, ALWAYS_ON, CGROUP_LAYERS, OPTIONAL_LAYERS
 
 PRELOAD = (
     "numpy",
@@ -148,6 +149,13 @@ def main(raw_config: dict[str, Any], *, in_pidns: bool | None = None) -> None:
             probed.discard("mountns")
     if not {"shm", "no_shm"} <= set(report.seccomp_programs):
         probed.discard("seccomp")
+    cgroup_setup = cgroups.Setup()
+    if CGROUP_LAYERS & wanted:
+        cgroup_setup = cgroups.discover()
+        for controller, problem in cgroup_setup.problems.items():
+            log(f"cgroup {controller} unavailable: {problem}")
+    probed.difference_update(CGROUP_LAYERS)
+    probed.update(cgroup_setup.layers())
     layers = [layer for layer in ALL_LAYERS if layer in ALWAYS_ON or layer in probed & wanted]
     prep = ChildPrep(
         layers=frozenset(layers),
@@ -174,6 +182,9 @@ def main(raw_config: dict[str, Any], *, in_pidns: bool | None = None) -> None:
         "python": sys.version.split()[0],
         "root_paths": plan.ro_paths,
         "zygote_pid": zygote_pid,
+        "cgroup_bases": [
+            str(h.base) for h in (cgroup_setup.memory, cgroup_setup.pids) if h is not None
+        ],
     }
     sys.stdout.write(json.dumps(ready) + "\n")
     sys.stdout.flush()
@@ -183,9 +194,11 @@ def main(raw_config: dict[str, Any], *, in_pidns: bool | None = None) -> None:
         layers=layers,
         allow_layer_overrides=config.allow_layer_overrides,
         prespawn=config.prespawn,
+        cgroups=cgroup_setup,
     )
     try:
         Server(loop_config, zygote).serve(listener)
     finally:
         zygote.close()
+        cgroup_setup.remove()
     log("lifeline closed, exiting")

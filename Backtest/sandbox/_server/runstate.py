@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from Backtest.sandbox._linux.cgroups import RunCgroups
 from Backtest.sandbox._server.procs import Proc
 from Backtest.sandbox._wire import protocol
 from Backtest.sandbox._wire.job import validate_job
-from Backtest.sandbox._wire.layers import OPTIONAL_LAYERS
+from Backtest.sandbox._wire.layers import ALL_LAYERS, OPTIONAL_LAYERS
 from Backtest.sandbox._wire.limits import Limits
 
 MAX_VIOLATIONS = 20
@@ -61,6 +62,10 @@ class Run:
     done: bool = False  # the process said "done" after its result
     usage: tuple[float, int] | None = None  # (cpu_s, max_rss_kb) read before the server's kill
     ended_by_server: bool = False  # SIGKILLed by the server after "done": not a failure
+    cgroups: RunCgroups | None = None
+    cgroup_limits: dict[str, int] = field(default_factory=dict)
+    cgroup_counters: dict[str, int] | None = None
+    setup_error: str | None = None  # the server could not prepare the run (no job was sent)
 
     @property
     def alive(self) -> bool:
@@ -164,7 +169,9 @@ class Run:
             "spawn_failed": code in (protocol.EXIT_SPAWN_FAILED, protocol.EXIT_NO_JOB)
             or self.killed_for == "spawn_failed",
             "lockdown_error": self.lockdown_error,
-            "layers": self.ready.get("layers") if self.ready else None,
+            "setup_error": self.setup_error,
+            "layers": self._layers(),
+            "cgroup": {**self.cgroup_limits, **(self.cgroup_counters or {})} or None,
             "violations": self.violations,
             "result": self.result,
             "plot_html": self.plot_html,
@@ -178,6 +185,18 @@ class Run:
             "max_rss_kb": max_rss_kb,
             "prewarmed": self.prewarmed,
         }
+
+    def _layers(self) -> list[str] | None:
+        """The child's own report (trusted: written before any strategy code) plus the
+        cgroups the server put it in."""
+        if not self.ready:
+            return None
+        applied = set(self.ready.get("layers") or [])
+        if self.cgroup_limits.get("memory_mb"):
+            applied.add("cgroup_memory")
+        if self.cgroup_limits.get("pids_max"):
+            applied.add("cgroup_pids")
+        return [layer for layer in ALL_LAYERS if layer in applied]
 
 
 def _run_path(raw: Any, runs_root: str) -> str:

@@ -18,6 +18,8 @@ ALL_LAYERS: tuple[str, ...] = (
     "landlock",  # Landlock file-system, TCP and signal policy
     "seccomp",  # seccomp-bpf syscall filter
     "rlimits",  # CPU, address space, file size, open files, processes, core
+    "cgroup_memory",  # per-run memory cgroup: total memory incl. shared memory and tmpfs
+    "cgroup_pids",  # per-run pids cgroup: processes and threads of this run only
     "audit_hook",  # Python audit hook with clear error messages
     "timeout",  # SIGKILL from the server on the wall-clock deadline
 )
@@ -32,9 +34,13 @@ OPTIONAL_LAYERS: frozenset[str] = frozenset(
         "landlock",
         "seccomp",
         "rlimits",
+        "cgroup_memory",
+        "cgroup_pids",
         "audit_hook",
     }
 )
+#: The cgroup layers (set up by the server around the process, not by the process itself).
+CGROUP_LAYERS: frozenset[str] = frozenset({"cgroup_memory", "cgroup_pids"})
 ALWAYS_ON: tuple[str, ...] = ("process", "clean_env", "timeout")
 #: Layers that need the compiled native helper (mount, prctl, Landlock and seccomp calls).
 NEEDS_NATIVE: frozenset[str] = frozenset({"uid_drop", "mountns", "landlock", "seccomp"})

@@ -40,6 +40,8 @@ OPTIONAL = (
     "landlock",
     "seccomp",
     "rlimits",
+    "cgroup_memory",
+    "cgroup_pids",
     "audit_hook",
 )
 
@@ -189,6 +191,10 @@ class Harness:
             for pid in self.server_tree()
             if pid not in (outer, server, zygote) and pid not in sandboxed
         ]
+
+    def cgroup_bases(self) -> list[str]:
+        """The directories our server creates its runs' cgroups in."""
+        return list(self.executor.client.info.cgroup_bases)
 
     @staticmethod
     def memory_contains(pid: int, needle: bytes) -> list[str]:
