@@ -3,7 +3,8 @@
 Public names (everything else is private, by role):
 
 * ``BotExecutor`` - runs a strategy's backtest in the sandbox (``execute_bot``), the one entry
-  point every route uses; ``ExecutionResult`` is what it returns.
+  point every route uses; ``ExecutionResult`` is what it returns. ``execute_batch`` runs many
+  parameter sets of one strategy in one process and returns a ``BatchResult``.
 * ``ALL_LAYERS`` / ``available_layers()`` - the isolation layers, and which ones this machine
   enforces (for a health check).
 * ``Limits`` - a run's resource budget.
@@ -28,8 +29,16 @@ from __future__ import annotations
 
 from Backtest.sandbox._host.executor import BotExecutor
 from Backtest.sandbox._host.probe import available_layers
-from Backtest.sandbox._host.results import ExecutionResult
+from Backtest.sandbox._host.results import BatchResult, BatchRun, ExecutionResult
 from Backtest.sandbox._wire.layers import ALL_LAYERS
 from Backtest.sandbox._wire.limits import Limits
 
-__all__ = ["ALL_LAYERS", "BotExecutor", "ExecutionResult", "Limits", "available_layers"]
+__all__ = [
+    "ALL_LAYERS",
+    "BatchResult",
+    "BatchRun",
+    "BotExecutor",
+    "ExecutionResult",
+    "Limits",
+    "available_layers",
+]

@@ -306,7 +306,7 @@ def child_main(prep: ChildPrep, fds: ChildFds, *, in_pidns: bool) -> NoReturn:
             data=locked.data,
             workdir=locked.workdir,
             send=send_frame,
-            max_plot_bytes=budget.max_result_bytes,
+            max_plot_bytes=budget.max_plot_bytes,
         )
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):

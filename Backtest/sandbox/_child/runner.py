@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import errno
 import linecache
+import math
 import os
 import sys
 import time
@@ -22,6 +23,7 @@ import pandas as pd
 from backtesting import Backtest, Strategy
 
 from Backtest.sandbox._child.audit import SandboxViolation
+from Backtest.sandbox._child.observe import Progress, WarningCollector
 from Backtest.sandbox._wire import serialize
 from Backtest.sandbox._wire.job import PLOT_FILENAME
 
@@ -132,8 +134,8 @@ def _plot(
             html = f.read(max_bytes + 1)
     except Exception as exc:  # a broken plot must not fail a finished backtest
         return {"error": f"{type(exc).__name__}: {exc}"[:MAX_MESSAGE_CHARS]}
-    if len(html) > max_bytes // 2:  # JSON escaping can double the size on the wire
-        return {"error": f"plot is larger than {max_bytes // 2} bytes"}
+    if len(html) > max_bytes:
+        return {"error": f"plot is larger than {max_bytes} bytes"}
     send({"type": "plot", "html": html.decode("utf-8", "replace")})
     return {"sent": True, "seconds": time.perf_counter() - started}
 
@@ -147,32 +149,100 @@ def run_job(
     max_plot_bytes: int,
 ) -> dict[str, Any]:
     """Execute the job; return the result payload (never raises)."""
+    progress = Progress(send if job.get("progress") else None)
+    collector = WarningCollector(STRATEGY_FILENAME)
+    progress.stage("data_loaded", bars=len(data))  # mapped by the lockdown, before any code
     try:
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        try:
-            namespace = _load_code(job["code"])
-            strategy = find_strategy(namespace)
-        except StrategyLookupError as exc:
-            return _error(exc, "validation_error")
-        bt = Backtest(data, strategy, **job["options"])
-        stats = bt.run(**job.get("strategy_params", {}))
-        run_seconds = time.perf_counter() - started
-        trades = stats["_trades"]
-        payload: dict[str, Any] = {
-            "type": "result",
-            "ok": True,
-            "strategy": strategy.__name__[:200],
-            "strategy_repr": str(stats["_strategy"])[:1000],
-            "stats": serialize.stats_to_dict(stats),
-            "trades": serialize.trades_columns(trades, job["max_trades"]),
-            "trades_total": len(trades),
-            "equity": serialize.equity_columns(stats["_equity_curve"], job["max_equity_points"]),
-            "run_seconds": run_seconds,
-            "run_cpu_seconds": time.process_time() - cpu_started,
-        }
-        if job.get("plot"):
-            payload["plot"] = _plot(bt, stats, data, workdir, send, max_plot_bytes)
-        return payload
+        with collector.capturing():
+            payload = _run(job, data, workdir, send, max_plot_bytes, progress)
     except BaseException as exc:
-        return _error(exc)
+        payload = _error(exc)
+    payload["warnings"] = collector.items()
+    return payload
+
+
+def _run(
+    job: dict[str, Any],
+    data: pd.DataFrame,
+    workdir: str,
+    send: Callable[[dict[str, Any]], None],
+    max_plot_bytes: int,
+    progress: Progress,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    try:
+        namespace = _load_code(job["code"])
+        strategy = find_strategy(namespace)
+    except StrategyLookupError as exc:
+        return _error(exc, "validation_error")
+    bt = Backtest(data, strategy, **job["options"])
+    if job["mode"] == "batch":
+        return _run_batch(job, bt, strategy, progress)
+    with progress.counting_bars():
+        stats = bt.run(**job.get("strategy_params", {}))
+    run_seconds = time.perf_counter() - started
+    payload = _full_result(job, strategy, stats)
+    progress.stage("stats_computed")
+    payload["run_seconds"] = run_seconds
+    payload["run_cpu_seconds"] = time.process_time() - cpu_started
+    if job.get("plot"):
+        payload["plot"] = _plot(bt, stats, data, workdir, send, max_plot_bytes)
+    return payload
+
+
+def _full_result(job: dict[str, Any], strategy: type[Strategy], stats: pd.Series) -> dict[str, Any]:
+    trades = stats["_trades"]
+    return {
+        "type": "result",
+        "ok": True,
+        "strategy": strategy.__name__[:200],
+        "strategy_repr": str(stats["_strategy"])[:1000],
+        "stats": serialize.stats_to_dict(stats),
+        "trades": serialize.trades_columns(trades, job["max_trades"]),
+        "trades_total": len(trades),
+        "equity": serialize.equity_columns(stats["_equity_curve"], job["max_equity_points"]),
+    }
+
+
+def _run_batch(
+    job: dict[str, Any], bt: Backtest, strategy: type[Strategy], progress: Progress
+) -> dict[str, Any]:
+    """Every parameter set on the same data in this process: compact numeric stats per set,
+    and the full result (trades, equity) of one chosen set."""
+    param_sets: list[dict[str, Any]] = job["param_sets"]
+    maximize, chosen = job["maximize"], job["full_result"]
+    runs: list[dict[str, Any]] = []
+    best_index, best_value = None, -math.inf
+    kept: pd.Series | None = None  # stats of the set whose full result is returned
+    for index, params in enumerate(param_sets):
+        try:
+            stats = bt.run(**params)
+        except Exception as exc:  # one bad set does not end the batch
+            runs.append({"error_type": type(exc).__name__[:100], "error_message": str(exc)[:500]})
+        else:
+            runs.append({"stats": serialize.numeric_stats(stats)})
+            value = runs[-1]["stats"].get(maximize) if maximize else None
+            if isinstance(value, int | float) and math.isfinite(value) and value > best_value:
+                best_index, best_value = index, value
+                if chosen == "best":
+                    kept = stats
+            if chosen == index:
+                kept = stats
+        progress.stage(
+            "param_sets",
+            throttle=index + 1 < len(param_sets),
+            sets_done=index + 1,
+            sets_total=len(param_sets),
+        )
+    payload: dict[str, Any] = {
+        "type": "result",
+        "ok": True,
+        "mode": "batch",
+        "strategy": strategy.__name__[:200],
+        "runs": runs,
+        "best_index": best_index,
+    }
+    if kept is not None:
+        payload["full"] = _full_result(job, strategy, kept)
+    return payload

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -283,8 +283,18 @@ class SandboxClient:
             raise
         return sock
 
-    def request(self, payload: dict[str, Any], *, wait_s: float, max_bytes: int) -> dict[str, Any]:
-        """Send one request, return the server's response (restarting a dead server once)."""
+    def request(
+        self,
+        payload: dict[str, Any],
+        *,
+        wait_s: float,
+        max_bytes: int,
+        on_progress: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """Send one request, return the server's response (restarting a dead server once).
+
+        Progress frames the server sends before its answer go to ``on_progress`` (in this
+        thread); without a callback the request does not ask for them."""
         for attempt in (1, 2):
             info = self.start()
             try:
@@ -297,7 +307,13 @@ class SandboxClient:
             with sock:
                 try:
                     sock.sendall(protocol.encode(payload))
-                    return protocol.recv_frame(sock, max_bytes, time.monotonic() + wait_s)
+                    deadline = time.monotonic() + wait_s
+                    while True:
+                        frame = protocol.recv_frame(sock, max_bytes, deadline)
+                        if frame.get("status") != "progress":
+                            return frame
+                        if on_progress is not None:
+                            on_progress(frame)
                 except TimeoutError:
                     self._discard(info)  # an unresponsive server is replaced
                     raise SandboxError("sandbox server did not answer in time") from None
@@ -323,19 +339,29 @@ class SandboxClient:
         box: str,
         data: str,
         disable_layers: Collection[str] = (),
+        on_progress: Callable[[dict[str, Any]], None] | None = None,
     ) -> dict[str, Any]:
         """Execute one job in a fresh child; blocks while ``pool_size`` runs are in flight."""
-        payload = {
+        payload: dict[str, Any] = {
             "op": "run",
             "job": job,
             "limits": limits.to_dict(),
             "box": box,
             "data": data,
+            "progress": on_progress is not None,
         }
         if disable_layers:
             payload["disable_layers"] = sorted(disable_layers)
-        max_bytes = limits.max_result_bytes + 12 * limits.max_output_bytes + 4 * MIB
+        max_bytes = (
+            limits.max_result_bytes
+            + 2 * limits.max_plot_bytes
+            + 12 * limits.max_output_bytes
+            + 4 * MIB
+        )
         with self._slots:
             return self.request(
-                payload, wait_s=limits.timeout_s + RESPONSE_GRACE_S, max_bytes=max_bytes
+                payload,
+                wait_s=limits.timeout_s + RESPONSE_GRACE_S,
+                max_bytes=max_bytes,
+                on_progress=on_progress,
             )

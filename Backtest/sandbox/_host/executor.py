@@ -1,10 +1,12 @@
 """``BotExecutor``: the sandbox's public entry point (re-exported as ``Backtest.sandbox``).
 
-It loads data in this (trusted) process, writes it as plain arrays into a fresh run
-directory, asks the warm sandbox server to execute the code in a locked-down child, and turns the
-validated answer into an ``ExecutionResult``. It never imports Django and is safe to share
-between threads. Bookkeeping the caller does not need to wait for (writing ``results.json``,
-removing the run's input arrays) happens on one background thread (``sandbox.rundir``);
+It loads data in this (trusted) process, writes it as plain arrays into a fresh run directory,
+asks the warm sandbox server to execute the code in a locked-down strategy process, and turns
+the validated answer into an ``ExecutionResult`` (``execute_bot``) or, for many parameter sets
+of one strategy in one process, a ``BatchResult`` (``execute_batch``). It never imports Django
+and is safe to share between threads; it never raises for problems of the code, the data or
+the sandbox. Bookkeeping the caller does not need to wait for (writing ``results.json``,
+removing the run's input arrays) happens on one background thread (``rundir``);
 ``wait_for_files()`` waits for it.
 """
 
@@ -12,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +27,20 @@ import pandas as pd
 
 from Backtest.sandbox._host import rundir
 from Backtest.sandbox._host.client import SandboxClient, SandboxConfig, SandboxError
-from Backtest.sandbox._host.results import (
-    ExecutionResult,
-    InvalidPayload,
-    apply_payload,
-    cgroup_limit_failure,
-    classify,
-    failure,
-)
-from Backtest.sandbox._wire import datafiles, job
+from Backtest.sandbox._host.datachecks import data_gaps
+from Backtest.sandbox._host.outcome import Answer, batch_failure, batch_result, single_result
+from Backtest.sandbox._host.results import BatchResult, ExecutionResult, failure
+from Backtest.sandbox._wire import datafiles, job, protocol
 from Backtest.sandbox._wire.layers import ALL_LAYERS
 from Backtest.sandbox._wire.limits import Limits
 
 RESULTS_FILENAME = rundir.RESULTS_FILENAME
+logger = logging.getLogger(__name__)
+
+#: ``on_progress(stage, data)``: called in the caller's thread with the real stages of a run
+#: (``data_loaded``, ``indicators_computed``, ``simulating`` with ``bars_done``/``bars_total``,
+#: ``stats_computed``; ``param_sets`` with ``sets_done``/``sets_total`` for a batch).
+ProgressCallback = Callable[[str, dict[str, int]], None]
 
 
 class BotExecutor:
@@ -109,7 +113,7 @@ class BotExecutor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # ---- the run ---------------------------------------------------------------------------
+    # ---- one backtest ------------------------------------------------------------------------
     def execute_bot(
         self,
         strategy_file: str | Path | None = None,
@@ -123,6 +127,7 @@ class BotExecutor:
         data: pd.DataFrame | None = None,
         plot: bool = True,
         strategy_params: Mapping[str, Any] | None = None,
+        on_progress: ProgressCallback | None = None,
         _disable_layers: Collection[str] = (),
         **backtest_options: Any,
     ) -> ExecutionResult:
@@ -132,30 +137,40 @@ class BotExecutor:
         trade_on_close, hedging, exclusive_orders, finalize_trades); unknown ones are a
         validation error. Never raises for problems of the code, data or sandbox: they come
         back as ``success=False`` with an ``error_type``. ``results_file`` is written in the
-        background (``wait_for_files()`` before reading it).
+        background (``wait_for_files()`` before reading it). ``on_progress(stage, data)`` is
+        called in this thread as the run advances (an exception in it stops further calls
+        and does not affect the run).
         """
         started = time.perf_counter()
-        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}"
-        leftovers: list[Path] = []
-        result = self._execute(
-            run_id,
-            leftovers,
-            strategy_file,
-            code,
-            test_symbol,
-            start,
-            end,
-            {"cash": cash, "commission": commission, **backtest_options},
-            data,
-            plot,
-            strategy_params,
-            _disable_layers,
-        )
+        run_id = _new_run_id()
+        answer: Answer | None = None
+        try:
+            spec = job.validate_job(
+                {
+                    "code": _read_code(strategy_file, code),
+                    "options": {"cash": cash, "commission": commission, **backtest_options},
+                    "strategy_params": dict(strategy_params or {}),
+                    "plot": bool(plot),
+                    "progress": on_progress is not None,
+                    "max_trades": job.MAX_TRADES,
+                    "max_equity_points": job.MAX_EQUITY_POINTS,
+                }
+            )
+        except (job.JobError, OSError, UnicodeDecodeError, TypeError) as exc:
+            result = failure("validation_error", str(exc))
+        else:
+            try:
+                answer = self._submit(
+                    run_id, spec, test_symbol, start, end, data, _disable_layers, on_progress
+                )
+                result = single_result(answer, spec, plot)
+            except Exception as exc:  # a bug here must still come back as a result
+                logger.exception("sandbox run %s failed unexpectedly", run_id)
+                result = failure("sandbox_error", f"internal error: {type(exc).__name__}: {exc}")
         result.run_id = run_id
         result.execution_time = time.perf_counter() - started
-        run_dir = self._client.runs_root / run_id
-        if run_dir.is_dir():
-            result.results_file = str(run_dir / RESULTS_FILENAME)
+        if answer is not None and answer.run_dir is not None:
+            result.results_file = str(answer.run_dir / RESULTS_FILENAME)
             # The work is handed over last, so the thread competes for the GIL only once we
             # are done; the snapshot copies the lists but shares the row dicts (copying those
             # would double the memory of 10,000 trades for a moment).
@@ -163,134 +178,138 @@ class BotExecutor:
             for name, value in snapshot.items():
                 if isinstance(value, list | dict):
                     snapshot[name] = value.copy()
-            self._background.submit(rundir.finish, run_dir, snapshot, leftovers)
+            self._background.submit(rundir.finish, answer.run_dir, snapshot, answer.leftovers)
         return result
 
-    def _execute(
+    # ---- many parameter sets -------------------------------------------------------------------
+    def execute_batch(
         self,
-        run_id: str,
-        leftovers: list[Path],
-        strategy_file: str | Path | None,
-        code: str | None,
-        symbol: str,
-        start: Any,
-        end: Any,
-        options: dict[str, Any],
-        data: pd.DataFrame | None,
-        plot: bool,
-        strategy_params: Mapping[str, Any] | None,
-        disable_layers: Collection[str],
-    ) -> ExecutionResult:
+        *,
+        code: str,
+        param_sets: Sequence[Mapping[str, Any]],
+        data: pd.DataFrame | None = None,
+        test_symbol: str = "GOOG",
+        start: Any = None,
+        end: Any = None,
+        cash: float = 10_000,
+        commission: float | tuple[float, float] = 0.0,
+        maximize: str | None = None,
+        full_result: int | str | None = None,
+        on_progress: ProgressCallback | None = None,
+        _disable_layers: Collection[str] = (),
+        **backtest_options: Any,
+    ) -> BatchResult:
+        """Run one strategy on one dataset for each of ``param_sets`` (class-attribute
+        overrides, as ``bt.run(**params)``), in one strategy process: the unit of work of an
+        optimisation. At most 5,000 sets; the run's timeout applies to the whole batch.
+
+        Each set gets its numeric backtesting.py stats (no trades or equity); ``maximize``
+        names the stat that picks ``best_index``; ``full_result`` ("best" or a set's index)
+        asks for that set's complete result in ``BatchResult.full``. Never raises for
+        problems of the code, data or sandbox.
+        """
+        started = time.perf_counter()
+        run_id = _new_run_id()
         try:
-            source = _read_code(strategy_file, code)
-            job_spec = job.validate_job(
+            spec = job.validate_job(
                 {
-                    "code": source,
-                    "options": options,
-                    "strategy_params": dict(strategy_params or {}),
-                    "plot": bool(plot),
+                    "code": code,
+                    "options": {"cash": cash, "commission": commission, **backtest_options},
+                    "mode": "batch",
+                    "param_sets": [dict(params) for params in param_sets],
+                    "maximize": maximize,
+                    "full_result": full_result,
+                    "progress": on_progress is not None,
                     "max_trades": job.MAX_TRADES,
                     "max_equity_points": job.MAX_EQUITY_POINTS,
                 }
             )
-        except (job.JobError, OSError, UnicodeDecodeError) as exc:
-            return failure("validation_error", str(exc))
+        except (job.JobError, TypeError, ValueError) as exc:
+            result = batch_failure(failure("validation_error", str(exc)))
+        else:
+            try:
+                answer = self._submit(
+                    run_id, spec, test_symbol, start, end, data, _disable_layers, on_progress
+                )
+                result = batch_result(answer, spec)
+                if answer.run_dir is not None:
+                    self._background.submit(rundir.remove, answer.run_dir)
+            except Exception as exc:  # a bug here must still come back as a result
+                logger.exception("sandbox batch %s failed unexpectedly", run_id)
+                result = batch_failure(
+                    failure("sandbox_error", f"internal error: {type(exc).__name__}: {exc}")
+                )
+        result.execution_time = time.perf_counter() - started
+        return result
+
+    # ---- the shared path -----------------------------------------------------------------------
+    def _submit(
+        self,
+        run_id: str,
+        spec: dict[str, Any],
+        symbol: str,
+        start: Any,
+        end: Any,
+        data: pd.DataFrame | None,
+        disable_layers: Collection[str],
+        on_progress: ProgressCallback | None,
+    ) -> Answer:
+        """Everything between a validated job and the server's response, for any mode."""
         limits = self.limits  # one consistent snapshot for this run
+        answer = Answer(limits=limits)
         try:
             info = self._client.start()
         except SandboxError as exc:
-            return failure("sandbox_error", str(exc))
+            answer.failure = failure("sandbox_error", str(exc))
+            return answer
         missing = [layer for layer in self.require_layers if layer not in info.layers]
         if missing:
-            return failure(
+            answer.failure = failure(
                 "sandbox_error",
                 f"refusing to run: required sandbox layer(s) unavailable: {missing}",
                 sandbox_layers=list(info.layers),
             )
+            return answer
         if limits.memory_mb < info.baseline_vm_mb + 256:
-            return failure(
+            answer.failure = failure(
                 "validation_error",
                 f"memory_mb={limits.memory_mb} is too small: the runtime alone maps "
                 f"{info.baseline_vm_mb:.0f} MB (allow at least 256 MB more)",
             )
+            return answer
         if data is None:
             try:
                 data = load_data(symbol, start, end)
             except Exception as exc:  # any loader failure is the caller's data problem
-                return failure("data_error", f"{type(exc).__name__}: {exc}")
+                answer.failure = failure("data_error", f"{type(exc).__name__}: {exc}")
+                return answer
+        gaps = data_gaps(data.index) if isinstance(data, pd.DataFrame) else None
+        answer.data_warnings = [gaps] if gaps else []
         try:
-            run_dir, box, data_dir = rundir.make_run_dir(self._client.runs_root, run_id)
+            answer.run_dir, box, data_dir = rundir.make_run_dir(self._client.runs_root, run_id)
         except OSError as exc:
-            return failure("sandbox_error", f"cannot create the run directory: {exc}")
+            answer.failure = failure("sandbox_error", f"cannot create the run directory: {exc}")
+            return answer
+        answer.leftovers = [box, data_dir]
         try:
             datafiles.write_dataset(data, data_dir)
         except (datafiles.DatasetError, OSError, ValueError, TypeError) as exc:
             rundir.remove(box, data_dir)
-            return failure("data_error", str(exc))
-        wire_job = dict(job_spec, options=_wire_options(job_spec["options"]))
+            answer.failure = failure("data_error", str(exc))
+            return answer
         try:
-            response = self._client.run(
-                job=wire_job,
+            answer.response = self._client.run(
+                job=dict(spec, options=_wire_options(spec["options"])),
                 limits=limits,
                 box=str(box),
                 data=str(data_dir),
                 disable_layers=disable_layers,
+                on_progress=_progress_forwarder(on_progress),
             )
         except SandboxError as exc:
             rundir.remove(box, data_dir)
-            return failure("sandbox_error", str(exc))
-        result = self._to_result(response, job_spec, limits)
-        html = response.get("plot_html")
-        if result.success and plot and isinstance(html, str):
-            result.plot_file = rundir.write_plot(run_dir, html)
-        leftovers.extend((box, data_dir))
-        return result
-
-    @staticmethod
-    def _to_result(
-        response: dict[str, Any], job_spec: dict[str, Any], limits: Limits
-    ) -> ExecutionResult:
-        result = classify(response, limits.to_dict())
-        if result is None:
-            result = ExecutionResult(success=False)
-            try:
-                apply_payload(
-                    result,
-                    response["result"],
-                    max_trades=job_spec["max_trades"],
-                    max_points=job_spec["max_equity_points"],
-                )
-            except InvalidPayload as exc:
-                result = failure(
-                    "security_violation", f"the sandbox returned an invalid result: {exc}"
-                )
-            result = cgroup_limit_failure(response, result)
-        result.stdout = _text(response.get("stdout"), limits.max_output_bytes)
-        result.stderr = _text(response.get("stderr"), limits.max_output_bytes)
-        for stream in ("stdout", "stderr"):
-            produced = response.get(f"{stream}_bytes")
-            if isinstance(produced, int) and produced > limits.max_output_bytes:
-                if "output" not in result.limits_hit:
-                    result.limits_hit.append("output_truncated")
-                break
-        layers = response.get("layers")
-        if isinstance(layers, list):
-            result.sandbox_layers = [x for x in layers if isinstance(x, str) and x in ALL_LAYERS]
-        violations = response.get("violations")
-        if isinstance(violations, list):
-            result.violations = violations[:20]
-        result.resource_usage = {
-            "prewarmed": bool(response.get("prewarmed")),
-            "wall_s": _maybe_float(response.get("wall_s")),
-            "cpu_s": _maybe_float(response.get("cpu_s")),
-            "max_rss_mb": (
-                response["max_rss_kb"] / 1024
-                if isinstance(response.get("max_rss_kb"), int)
-                else None
-            ),
-            "cgroup_peak_mb": _cgroup_peak_mb(response),
-        }
-        return result
+            answer.failure = failure("sandbox_error", str(exc))
+        return answer
 
     def prune_runs(self, older_than_s: float) -> int:
         """Delete run directories older than ``older_than_s``; return how many were removed."""
@@ -327,18 +346,29 @@ def load_data(symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
     return frame
 
 
-def _text(value: Any, limit: int) -> str:
-    return value[: limit * 2] if isinstance(value, str) else ""
+def _new_run_id() -> str:
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:12]}"
 
 
-def _cgroup_peak_mb(response: dict[str, Any]) -> float | None:
-    """The run's total memory peak as its memory cgroup measured it (shared memory included)."""
-    cgroup = response.get("cgroup")
-    peak = cgroup.get("memory_peak_bytes") if isinstance(cgroup, dict) else None
-    if isinstance(peak, int) and not isinstance(peak, bool) and peak > 0:
-        return round(peak / (1024 * 1024), 1)
-    return None
+def _progress_forwarder(
+    callback: ProgressCallback | None,
+) -> Callable[[dict[str, Any]], None] | None:
+    """The client's frame handler for ``callback``: checks each frame again (the caller's
+    contract is known stages and bounded integers) and stops calling a callback that raised."""
+    if callback is None:
+        return None
+    broken = False
 
+    def forward(frame: dict[str, Any]) -> None:
+        nonlocal broken
+        stage = frame.get("stage")
+        data = protocol.checked_progress(stage, frame.get("data"))
+        if broken or data is None or not isinstance(stage, str):
+            return
+        try:
+            callback(stage, data)
+        except Exception:
+            logger.exception("on_progress callback failed; no further progress is reported")
+            broken = True
 
-def _maybe_float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return forward

@@ -1,36 +1,36 @@
-"""``ExecutionResult`` and the strict validation of what comes back from the sandbox.
+"""``ExecutionResult`` and how a server response becomes one.
 
-The child's payload is untrusted (it is produced in the same process as the strategy code), so
-every field is type- and size-checked here and anything malformed is reported as a security
-violation instead of being passed on. Server-side facts (exit status, kill reason, the layers
-reported before the strategy ran) decide the outcome first.
+Server-side facts (exit status, kill reason, cgroup counters, the layers reported before the
+strategy ran) decide the outcome first (``classify``); only then is the strategy process's own
+payload read, through the strict checks in ``validate``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
-import re
 import signal
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import numpy as np
-
-from Backtest.sandbox._wire.serialize import MAX_TAG_CHARS, TRADE_FIELDS
-
+#: Error types the sandbox itself assigns (any other is the name of the strategy's exception).
 ERROR_TYPES_FIXED = (
     "timeout",
     "memory_limit",
+    "resource_limit",
     "security_violation",
     "output_limit",
     "sandbox_error",
     "data_error",
     "validation_error",
 )
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,99}$")
-MAX_STATS = 100
+#: Codes of ``ExecutionResult.warnings`` items.
+WARNING_CODES = (
+    "insufficient_cash",
+    "no_trades",
+    "open_trades_at_end",
+    "data_gaps",
+    "backtesting_warning",
+)
 
 
 @dataclass
@@ -66,16 +66,71 @@ class ExecutionResult:
     equity_points_total: int = 0
     plot_error: str | None = None
     resource_usage: dict[str, float | bool | None] = field(default_factory=dict)
+    #: ``[{"code", "message"}]``: backtesting.py's warnings and the sandbox's observations
+    #: (codes in ``WARNING_CODES``), bounded in number and length.
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-safe dict (a copy; fast even for thousands of trades)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        for name in ("trades", "equity_curve", "violations"):
+        for name in ("trades", "equity_curve", "violations", "warnings"):
             out[name] = [dict(row) for row in out[name]]
         for name in ("stats", "resource_usage"):
             out[name] = dict(out[name])
         out["limits_hit"] = list(self.limits_hit)
         out["sandbox_layers"] = list(self.sandbox_layers)
+        return out
+
+
+@dataclass
+class BatchRun:
+    """One parameter set of a batch: its numeric stats, or why it failed."""
+
+    params: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+    error_type: str | None = None
+    error_message: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """Outcome of ``BotExecutor.execute_batch``: one strategy, one dataset, many parameter sets.
+
+    ``success`` is about the batch as a whole (the code loaded and every set was tried); a set
+    can still fail on its own (``runs[i].error_type``). ``best_index`` is the set with the
+    highest finite ``maximize`` statistic; ``full`` the complete result (trades, equity) of
+    the set asked for with ``full_result``.
+    """
+
+    success: bool
+    runs: list[BatchRun] = field(default_factory=list)
+    best_index: int | None = None
+    full: ExecutionResult | None = None
+    maximize: str | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    traceback: str | None = None
+    error_line: int | None = None
+    strategy_name: str | None = None
+    execution_time: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    limits_hit: list[str] = field(default_factory=list)
+    sandbox_layers: list[str] = field(default_factory=list)
+    violations: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    resource_usage: dict[str, float | bool | None] = field(default_factory=dict)
+
+    @property
+    def best(self) -> BatchRun | None:
+        """The best set's entry, if ``maximize`` was given and any set succeeded."""
+        return None if self.best_index is None else self.runs[self.best_index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-safe dict."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["runs"] = [{f.name: getattr(run, f.name) for f in fields(run)} for run in self.runs]
+        out["full"] = self.full.to_dict() if self.full is not None else None
         return out
 
 
@@ -86,208 +141,6 @@ class InvalidPayload(ValueError):
 def failure(error_type: str, message: str, **extra: Any) -> ExecutionResult:
     """A failed result with the given classification."""
     return ExecutionResult(success=False, error_type=error_type, error_message=message, **extra)
-
-
-# ---- primitive checks ----------------------------------------------------------------------
-def _num(value: Any, what: str) -> float | int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidPayload(f"{what} must be a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidPayload(f"{what} must be finite")
-    return value
-
-
-def _str(value: Any, what: str, limit: int, *, optional: bool = True) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise InvalidPayload(f"{what} must be a string of at most {limit} chars")
-    return value
-
-
-def _int(value: Any, what: str, low: int = 0, high: int = 10**12) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidPayload(f"{what} must be an integer in [{low}, {high}]")
-    return value
-
-
-def _list(value: Any, what: str, limit: int) -> list[Any]:
-    if not isinstance(value, list) or len(value) > limit:
-        raise InvalidPayload(f"{what} must be a list of at most {limit} items")
-    return value
-
-
-def _scalar(value: Any, what: str) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return _num(value, what)
-    return _str(value, what, 1000)
-
-
-# ---- payload -------------------------------------------------------------------------------
-def validate_stats(raw: Any) -> dict[str, Any]:
-    """Stats: at most 100 string keys with scalar values."""
-    if not isinstance(raw, dict) or len(raw) > MAX_STATS:
-        raise InvalidPayload("stats must be a mapping of at most 100 entries")
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str) or len(key) > 100:
-            raise InvalidPayload("stats keys must be strings of at most 100 chars")
-        out[key] = _scalar(value, f"stats[{key!r}]")
-    return out
-
-
-_NONE = type(None)
-_PACKED_DTYPES = {"f8": "<f8", "i8": "<i8"}
-
-
-def _unpack(value: dict[str, Any], what: str, limit: int, kinds: frozenset[type]) -> list[Any]:
-    """A packed numeric column (``{"f8"|"i8": base64}``) as a list of Python numbers.
-
-    Only fixed-width little-endian numbers are accepted (``np.frombuffer`` never unpickles);
-    non-finite floats become ``None``, as they did in a JSON list.
-    """
-    if len(value) != 1:
-        raise InvalidPayload(f"{what} must be a list or one packed array")
-    ((code, text),) = value.items()
-    if code not in _PACKED_DTYPES or {"f8": float, "i8": int}[code] not in kinds:
-        raise InvalidPayload(f"{what} cannot be packed as {str(code)[:10]!r}")
-    if not isinstance(text, str) or len(text) > (limit * 8 + 2) // 3 * 4:
-        raise InvalidPayload(f"{what} must hold at most {limit} packed numbers")
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidPayload(f"{what} is not valid base64") from None
-    if len(raw) % 8:
-        raise InvalidPayload(f"{what} is not a whole number of 8-byte values")
-    array = np.frombuffer(raw, dtype=_PACKED_DTYPES[code])
-    out: list[Any] = array.tolist()
-    if code == "f8":
-        for i in np.flatnonzero(~np.isfinite(array)):
-            out[i] = None
-    return out
-
-
-def _column(raw: Any, what: str, limit: int, kinds: frozenset[type], max_len: int = 0) -> list[Any]:
-    """Check a whole column at C speed: element types, finiteness, string lengths."""
-    if isinstance(raw, dict):
-        return _unpack(raw, what, limit, kinds)
-    values = _list(raw, what, limit)
-    present = set(map(type, values))
-    if not present <= kinds:
-        raise InvalidPayload(f"{what} holds {sorted(t.__name__ for t in present - kinds)}")
-    if float in present and not all(map(math.isfinite, (v for v in values if type(v) is float))):
-        raise InvalidPayload(f"{what} holds a non-finite number")
-    if str in present:
-        strings = values if len(present) == 1 else [v for v in values if type(v) is str]
-        if max(map(len, strings)) > max_len:
-            raise InvalidPayload(f"{what} holds a string longer than {max_len}")
-    return values
-
-
-_NUMBERS: frozenset[type] = frozenset({int, float, _NONE})
-_INTS: frozenset[type] = frozenset({int})
-_TIMES: frozenset[type] = frozenset({str, int, float, _NONE})
-_TAGS: frozenset[type] = frozenset({str, _NONE})
-
-
-def validate_trades(raw: Any, *, max_trades: int) -> list[dict[str, Any]]:
-    """Columnar trades -> list of row dicts."""
-    if not isinstance(raw, dict) or not set(raw) <= set(TRADE_FIELDS.values()):
-        raise InvalidPayload("trades must map known trade fields to lists")
-    columns: dict[str, list[Any]] = {}
-    for name, values in raw.items():
-        what = f"trades.{name}"
-        if name in ("entry_bar", "exit_bar"):
-            column = _column(values, what, max_trades, _INTS)
-            if column and (min(column) < -1 or max(column) > 10**12):
-                raise InvalidPayload(f"{what} out of range")
-        elif name == "tag":
-            column = _column(values, what, max_trades, _TAGS, MAX_TAG_CHARS)
-        elif name in ("entry_time", "exit_time"):
-            column = _column(values, what, max_trades, _TIMES, 64)
-        else:
-            column = _column(values, what, max_trades, _NUMBERS)
-        columns[name] = column
-    if len({len(c) for c in columns.values()}) > 1:
-        raise InvalidPayload("trade columns have different lengths")
-    names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
-
-
-def validate_equity(raw: Any, *, max_points: int) -> tuple[list[dict[str, Any]], int]:
-    """Columnar equity curve -> (list of {time, equity, drawdown_pct}, original length)."""
-    if not isinstance(raw, dict):
-        raise InvalidPayload("equity must be a mapping")
-    limit = max_points + 10
-    times = _column(raw.get("time"), "equity.time", limit, _TIMES, 64)
-    equity = _column(raw.get("equity"), "equity.equity", limit, _NUMBERS)
-    drawdown = _column(raw.get("drawdown_pct"), "equity.drawdown_pct", limit, _NUMBERS)
-    if not len(times) == len(equity) == len(drawdown):
-        raise InvalidPayload("equity columns have different lengths")
-    total = _int(raw.get("total_points"), "equity.total_points", len(times))
-    rows = [
-        {"time": t, "equity": e, "drawdown_pct": d}
-        for t, e, d in zip(times, equity, drawdown, strict=True)
-    ]
-    return rows, total
-
-
-def apply_payload(
-    result: ExecutionResult, payload: Any, *, max_trades: int, max_points: int
-) -> None:
-    """Fill ``result`` from the child's final frame; raise ``InvalidPayload`` if malformed."""
-    if not isinstance(payload, dict) or payload.get("type") != "result":
-        raise InvalidPayload("payload is not a result frame")
-    ok = payload.get("ok")
-    if ok is False:
-        error_type = _str(payload.get("error_type"), "error_type", 100, optional=False)
-        if not _NAME.match(error_type or ""):
-            raise InvalidPayload("error_type is not a name")
-        result.success = False
-        result.error_type = error_type
-        result.error_message = _str(payload.get("error_message"), "error_message", 4000)
-        result.traceback = _str(payload.get("traceback"), "traceback", 20_000)
-        line = payload.get("error_line")
-        result.error_line = None if line is None else _int(line, "error_line", 1, 10**7)
-        if error_type == "memory_limit":
-            result.limits_hit.append("memory")
-        return
-    if ok is not True:
-        raise InvalidPayload("payload.ok must be a bool")
-    result.strategy_name = _str(payload.get("strategy"), "strategy", 200)
-    result.stats = validate_stats(payload.get("stats"))
-    result.trades = validate_trades(payload.get("trades"), max_trades=max_trades)
-    result.trades_total = _int(payload.get("trades_total"), "trades_total", len(result.trades))
-    result.trades_truncated = result.trades_total > len(result.trades)
-    result.equity_curve, result.equity_points_total = validate_equity(
-        payload.get("equity"), max_points=max_points
-    )
-    _num(payload.get("run_seconds"), "run_seconds")
-    stats = result.stats
-    result.return_pct = _float_or_none(stats.get("Return [%]"))
-    result.num_trades = _int_or_none(stats.get("# Trades"))
-    result.win_rate = _float_or_none(stats.get("Win Rate [%]"))
-    result.sharpe_ratio = _float_or_none(stats.get("Sharpe Ratio"))
-    result.max_drawdown = _float_or_none(stats.get("Max. Drawdown [%]"))
-    result.success = True
-    result.no_trades = (result.num_trades or 0) == 0 and result.trades_total == 0
-    plot = payload.get("plot")
-    if plot is not None:
-        if not isinstance(plot, dict) or not set(plot) <= {"sent", "seconds", "error", "skipped"}:
-            raise InvalidPayload("plot must be a small mapping")
-        result.plot_error = _str(plot.get("error") or plot.get("skipped"), "plot.error", 4000)
-
-
-def _float_or_none(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _int_or_none(value: Any) -> int | None:
-    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def classify(response: dict[str, Any], limits: dict[str, Any]) -> ExecutionResult | None:

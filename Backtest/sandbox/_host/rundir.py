@@ -18,10 +18,8 @@ from typing import Any
 
 from Backtest.sandbox._wire.job import PLOT_FILENAME
 from Backtest.sandbox._wire.layers import SANDBOX_GID, SANDBOX_UID
-from Backtest.sandbox._wire.limits import MIB
 
 RESULTS_FILENAME = "results.json"
-MAX_PLOT_BYTES = 200 * MIB
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 
 
@@ -84,14 +82,14 @@ def remove(*dirs: Path) -> None:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def write_plot(run_dir: Path, html: str) -> str | None:
+def write_plot(run_dir: Path, html: str, max_bytes: int) -> str | None:
     """Store the plot HTML the sandbox sent (we never read files the strategy could plant).
 
     The HTML was produced in the strategy's process: serve it as untrusted content (separate
     origin or a sandboxing Content-Security-Policy), never inline in the application's pages.
     """
     data = html.encode("utf-8", "replace")
-    if len(data) > MAX_PLOT_BYTES:
+    if len(data) > max_bytes:
         return None
     target = run_dir / PLOT_FILENAME
     try:

@@ -196,10 +196,13 @@ class RunCgroups:
                         _write(swap, limit)
                 else:
                     _write(run.memory / "memory.max", limit)
-                    with contextlib.suppress(FileNotFoundError):
-                        _write(run.memory / "memory.swap.max", "0")
+                    swap = run.memory / "memory.swap.max"
+                    if swap.exists():
+                        _write(swap, "0")
             if pids_max is not None and setup.pids is not None:
-                run.pids = _mkdir(setup.pids.base / run_id)
+                directory = setup.pids.base / run_id
+                # cgroup v2 has one tree: the run's memory cgroup is its pids cgroup too.
+                run.pids = directory if directory == run.memory else _mkdir(directory)
                 run._versions["pids"] = setup.pids.version
                 run.pids_max = pids_max
                 _write(run.pids / "pids.max", str(pids_max))
@@ -208,11 +211,13 @@ class RunCgroups:
             raise
         return run
 
+    def _directories(self) -> list[Path]:
+        return list(dict.fromkeys(d for d in (self.memory, self.pids) if d is not None))
+
     def attach(self, pid: int) -> None:
         """Move process ``pid`` (in the caller's PID namespace) into every cgroup of the run."""
-        for directory in (self.memory, self.pids):
-            if directory is not None:
-                _write(directory / "cgroup.procs", str(pid))
+        for directory in self._directories():
+            _write(directory / "cgroup.procs", str(pid))
 
     def counters(self) -> dict[str, int]:
         """What the kernel counted: OOM kills, refused charges, refused forks."""
@@ -235,9 +240,7 @@ class RunCgroups:
     def remove(self) -> bool:
         """Remove the run's cgroups (their processes must be gone); False if one is busy."""
         removed = True
-        for directory in (self.memory, self.pids):
-            if directory is None:
-                continue
+        for directory in self._directories():
             try:
                 directory.rmdir()
             except FileNotFoundError:

@@ -80,10 +80,10 @@ class Server:
         self.sel.register(0, selectors.EVENT_READ, ("lifeline", None))
         self.sel.register(self.zygote.pidfd, selectors.EVENT_READ, ("zygote", None))
         while not self.stopping:
-            for key, _ in self.sel.select(self._next_timeout()):
+            for key, mask in self.sel.select(self._next_timeout()):
                 kind, obj = key.data
                 try:
-                    self._dispatch(kind, obj, key.fd, listener)
+                    self._dispatch(kind, obj, key.fd, listener, mask)
                 except Exception:  # one bad run must never take the server down
                     log("internal error:\n" + traceback.format_exc())
                     if isinstance(obj, Run):
@@ -103,7 +103,7 @@ class Server:
         self.reaper.kill()
         self.pool.kill()
 
-    def _dispatch(self, kind: str, obj: Any, fd: int, listener: socket.socket) -> None:
+    def _dispatch(self, kind: str, obj: Any, fd: int, listener: socket.socket, mask: int) -> None:
         if kind == "listen":
             self._accept(listener)
         elif kind == "lifeline":
@@ -115,7 +115,7 @@ class Server:
             log("the zygote exited; shutting down")
             self.stopping = True
         elif kind == "conn":
-            self._on_conn(obj)
+            self._on_conn(obj, mask)
         elif kind == "pipe":
             self._on_pipe(obj, fd)
         elif kind == "pidfd":
@@ -153,9 +153,10 @@ class Server:
         self.runs[id(run)] = run
         self.sel.register(conn, selectors.EVENT_READ, ("conn", run))
 
-    def _on_conn(self, run: Run) -> None:
-        if run.outbuf:
+    def _on_conn(self, run: Run, mask: int) -> None:
+        if mask & selectors.EVENT_WRITE and run.outbuf:
             self._flush(run)
+        if not mask & selectors.EVENT_READ or run.final or run.client_gone:
             return
         try:
             data = run.conn.recv(READ_CHUNK)
@@ -237,8 +238,10 @@ class Server:
         except OSError as exc:
             log(f"cgroup setup failed: {exc}")
             run.setup_error = f"cgroup setup failed: {exc}"[:500]
-        proc.frames.max_frame = run.limits.max_result_bytes
-        proc.frames.max_total = proc.frames.total + run.limits.max_result_bytes + 64 * 1024
+        proc.frames.max_frame = run.limits.max_frame_bytes
+        proc.frames.max_total = (
+            proc.frames.total + run.limits.max_result_bytes + run.limits.max_frame_bytes
+        )
         self.sel.register(proc.pidfd, selectors.EVENT_READ, ("pidfd", run))
         for fd in proc.pipes:
             self.sel.register(fd, selectors.EVENT_READ, ("pipe", run))
@@ -291,6 +294,8 @@ class Server:
 
     def _on_pipe(self, run: Run, fd: int) -> None:
         self._read_pipe(run, fd)
+        if run.progress:
+            self._forward_progress(run)
         if run.done and not run.finished and run.killed_for is None and run.alive:
             self._finish_on_done(run)
 
@@ -415,7 +420,7 @@ class Server:
     def _fail(self, run: Run, reason: str) -> None:
         if run.alive:
             self._kill(run, "server_error")  # the normal completion path reports it
-        elif not run.outbuf:
+        elif not run.final:
             self._respond(run, {"status": "server_error", "error": reason})
         else:
             self._close(run)
@@ -425,29 +430,50 @@ class Server:
             self._close(run)
             return
         response.setdefault("v", protocol.PROTOCOL_VERSION)
+        run.progress.clear()  # the answer supersedes progress not yet forwarded
         try:
             if run.result_raw is not None and response.get("result") is run.result:
                 envelope = {k: v for k, v in response.items() if k != "result"}
-                run.outbuf = protocol.encode_with_raw(envelope, "result", run.result_raw)
+                final = protocol.encode_with_raw(envelope, "result", run.result_raw)
             else:
-                run.outbuf = protocol.encode(response)
+                final = protocol.encode(response)
         except (ValueError, TypeError) as exc:
-            run.outbuf = protocol.encode({"status": "server_error", "error": str(exc)})
+            final = protocol.encode({"status": "server_error", "error": str(exc)})
+        run.outbuf += final
+        run.final = True
         with contextlib.suppress(KeyError, ValueError):
             self.sel.modify(run.conn, selectors.EVENT_WRITE, ("conn", run))
+        self._flush(run)
+
+    def _forward_progress(self, run: Run) -> None:
+        """Send the run's checked progress frames now (the answer follows on the same
+        connection); a slow client only delays them, never the run."""
+        frames, run.progress = run.progress, []
+        if run.final or run.client_gone:
+            return
+        run.outbuf += b"".join(protocol.encode(frame) for frame in frames)
         self._flush(run)
 
     def _flush(self, run: Run) -> None:
         try:
             sent = run.conn.send(run.outbuf)
         except BlockingIOError:
-            return
+            sent = 0
         except OSError:
-            self._close(run)
+            if run.final:
+                self._close(run)
+            else:
+                self._client_gone(run)
             return
         run.outbuf = run.outbuf[sent:]
-        if not run.outbuf:
+        if not run.outbuf and run.final:
             self._close(run)
+            return
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if run.outbuf else 0)
+        if run.final:
+            events = selectors.EVENT_WRITE
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.modify(run.conn, events, ("conn", run))
 
     def _client_gone(self, run: Run) -> None:
         run.client_gone = True

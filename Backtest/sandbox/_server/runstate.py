@@ -2,8 +2,10 @@
 
 Frame order on the result channel is fixed: an optional "prepared" (stage 1 done), then
 "ready" or "lockdown_failed" (both written before any untrusted code existed in the process, so
-they are trusted), then any "violation" frames from the audit hook, at most one "plot" and
-exactly one "result", then one "done". Anything else, or anything after "done", is a protocol
+they are trusted), then any "violation" and "progress" frames, at most one "plot" and exactly
+one "result", then one "done". Progress frames are untrusted like everything after "ready": each
+is checked (known stage, bounded integers) and rebuilt before it is forwarded, and only the
+first ``MAX_PROGRESS`` are. Anything else, or anything after "done", is a protocol
 error. "done" is as forgeable as the result itself (a strategy can always write a result and
 exit): it only tells the server that the runner has nothing more to send.
 """
@@ -25,6 +27,7 @@ from Backtest.sandbox._wire.layers import ALL_LAYERS, OPTIONAL_LAYERS
 from Backtest.sandbox._wire.limits import Limits
 
 MAX_VIOLATIONS = 20
+MAX_PROGRESS = 64
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Run:
     accepted_at: float
     inbuf: bytearray = field(default_factory=bytearray)
     outbuf: bytes = b""
+    final: bool = False  # the answer is queued: after it, the connection closes
     request: dict[str, Any] | None = None
     limits: Limits | None = None
     layers: frozenset[str] = frozenset()
@@ -66,6 +70,9 @@ class Run:
     cgroup_limits: dict[str, int] = field(default_factory=dict)
     cgroup_counters: dict[str, int] | None = None
     setup_error: str | None = None  # the server could not prepare the run (no job was sent)
+    wants_progress: bool = False
+    progress: list[dict[str, Any]] = field(default_factory=list)  # checked, not yet forwarded
+    progress_seen: int = 0
 
     @property
     def alive(self) -> bool:
@@ -92,6 +99,7 @@ class Run:
             if not isinstance(off, list) or not set(off) <= OPTIONAL_LAYERS:
                 raise ValueError(f"bad layers to disable: {off!r}")
         self.layers = frozenset(set(layers) - set(off))
+        self.wants_progress = request.get("progress") is True
         self.request = {
             "job": request["job"],
             "limits": request["limits"],
@@ -126,7 +134,14 @@ class Run:
                 self.done = True
                 return
             raise protocol.ProtocolError("extra frame after the result (channel forged?)")
-        if kind == "violation":
+        if kind == "progress":
+            self.progress_seen += 1
+            checked = progress_frame(frame)
+            if checked is None:
+                raise protocol.ProtocolError("malformed progress frame")
+            if self.wants_progress and self.progress_seen <= MAX_PROGRESS:
+                self.progress.append(checked)
+        elif kind == "violation":
             if len(self.violations) < MAX_VIOLATIONS:
                 self.violations.append(
                     {
@@ -138,6 +153,11 @@ class Run:
             html = frame.get("html")
             if self.plot_html is not None or not isinstance(html, str):
                 raise protocol.ProtocolError("unexpected plot frame")
+            limit = self.limits.max_plot_bytes if self.limits else 0
+            if len(html) > limit:
+                raise protocol.ProtocolError(
+                    f"a plot of {len(html)} characters exceeds the limit of {limit} bytes"
+                )
             self.plot_html = html
         elif kind == "result":
             self.result = frame
@@ -197,6 +217,15 @@ class Run:
         if self.cgroup_limits.get("pids_max"):
             applied.add("cgroup_pids")
         return [layer for layer in ALL_LAYERS if layer in applied]
+
+
+def progress_frame(frame: dict[str, Any]) -> dict[str, Any] | None:
+    """A progress frame rebuilt from checked values, or None if anything is off."""
+    stage = frame.get("stage")
+    data = protocol.checked_progress(
+        stage, {k: v for k, v in frame.items() if k not in ("type", "stage")}
+    )
+    return None if data is None else {"status": "progress", "stage": stage, "data": data}
 
 
 def _run_path(raw: Any, runs_root: str) -> str:

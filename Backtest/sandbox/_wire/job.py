@@ -2,6 +2,9 @@
 
 Options are checked by name and type against what ``backtesting.Backtest`` 0.6.6 accepts, so an
 unknown or mistyped option is a clear error instead of something passed blindly into the child.
+A job is either one backtest (``mode="single"``) or a batch: the same code and data for a list
+of parameter sets, each run with ``bt.run(**params)`` in one strategy process (``mode="batch"``,
+the unit of work of an optimisation).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ MAX_CODE_CHARS = 500_000
 MAX_PARAMS = 100
 MAX_TRADES = 10_000
 MAX_EQUITY_POINTS = 2_000
+MAX_PARAM_SETS = 5_000
+MODES = ("single", "batch")
 
 
 class JobError(ValueError):
@@ -100,18 +105,45 @@ def validate_params(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def validate_param_sets(raw: Any) -> list[dict[str, Any]]:
+    """The parameter sets of a batch: 1 to ``MAX_PARAM_SETS`` mappings for ``bt.run``."""
+    if not isinstance(raw, list | tuple) or not 1 <= len(raw) <= MAX_PARAM_SETS:
+        raise JobError(f"param_sets must be a list of 1 to {MAX_PARAM_SETS} mappings")
+    return [validate_params(params) for params in raw]
+
+
+_JOB_FIELDS = frozenset(
+    {
+        "code",
+        "options",
+        "strategy_params",
+        "plot",
+        "max_trades",
+        "max_equity_points",
+        "progress",
+        "mode",
+        "param_sets",
+        "maximize",
+        "full_result",
+    }
+)
+
+
 def validate_job(raw: Any) -> dict[str, Any]:
-    """Validate a job dict as received on the wire (server side)."""
+    """Validate a job dict as received on the wire (executor, server and child alike)."""
     if not isinstance(raw, dict):
         raise JobError("job must be a mapping")
+    unknown = set(raw) - _JOB_FIELDS
+    if unknown:
+        raise JobError(f"unknown job field(s): {sorted(unknown)}")
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip():
         raise JobError("code must be a non-empty string")
     if len(code) > MAX_CODE_CHARS:
         raise JobError(f"code is longer than {MAX_CODE_CHARS} characters")
-    plot = raw.get("plot", False)
-    if not isinstance(plot, bool):
-        raise JobError("plot must be a bool")
+    for flag in ("plot", "progress"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise JobError(f"{flag} must be a bool")
     max_trades = raw.get("max_trades", MAX_TRADES)
     max_points = raw.get("max_equity_points", MAX_EQUITY_POINTS)
     for name, value, ceiling in (
@@ -120,21 +152,41 @@ def validate_job(raw: Any) -> dict[str, Any]:
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ceiling:
             raise JobError(f"{name} must be an integer in [0, {ceiling}]")
-    unknown = set(raw) - {
-        "code",
-        "options",
-        "strategy_params",
-        "plot",
-        "max_trades",
-        "max_equity_points",
-    }
-    if unknown:
-        raise JobError(f"unknown job field(s): {sorted(unknown)}")
-    return {
+    mode = raw.get("mode", "single")
+    if mode not in MODES:
+        raise JobError(f"mode must be one of {MODES}")
+    job: dict[str, Any] = {
         "code": code,
         "options": validate_options(raw.get("options", {})),
         "strategy_params": validate_params(raw.get("strategy_params", {})),
-        "plot": plot,
+        "plot": raw.get("plot", False),
+        "progress": raw.get("progress", False),
         "max_trades": max_trades,
         "max_equity_points": max_points,
+        "mode": mode,
     }
+    if mode == "batch":
+        job.update(_batch_fields(raw))
+    elif any(name in raw for name in ("param_sets", "maximize", "full_result")):
+        raise JobError("param_sets, maximize and full_result belong to a batch job")
+    return job
+
+
+def _batch_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    param_sets = validate_param_sets(raw.get("param_sets"))
+    maximize = raw.get("maximize")
+    if maximize is not None and (not isinstance(maximize, str) or not 0 < len(maximize) <= 100):
+        raise JobError("maximize must be the name of a numeric backtesting.py statistic")
+    full_result = raw.get("full_result")
+    if full_result == "best":
+        if maximize is None:
+            raise JobError("full_result='best' needs maximize")
+    elif full_result is not None and (
+        isinstance(full_result, bool)
+        or not isinstance(full_result, int)
+        or not 0 <= full_result < len(param_sets)
+    ):
+        raise JobError("full_result must be None, 'best' or the index of a parameter set")
+    if raw.get("plot") or raw.get("strategy_params"):
+        raise JobError("a batch takes param_sets (no strategy_params) and makes no plot")
+    return {"param_sets": param_sets, "maximize": maximize, "full_result": full_result}

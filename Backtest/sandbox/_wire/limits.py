@@ -29,7 +29,8 @@ class Limits:
     max_disk_mb: int = 512  # size of the private tmpfs working directory
     max_open_files: int = 256
     max_processes: int = 64  # per uid, threads included; fork itself is blocked elsewhere
-    max_result_bytes: int = 16 * MIB  # result frame, and separately the plot frame
+    max_result_bytes: int = 16 * MIB  # the result frame
+    max_plot_bytes: int = 8 * MIB  # the plot's HTML (backtesting.py's are ~0.2-2 MB)
 
     def __post_init__(self) -> None:
         if not (0 < self.timeout_s <= 24 * 3600):
@@ -50,6 +51,8 @@ class Limits:
             raise LimitsError("max_processes must be in [1, 100000]")
         if not (64 * 1024 <= self.max_result_bytes <= 1024 * MIB):
             raise LimitsError("max_result_bytes must be in [64 KiB, 1 GiB]")
+        if not (64 * 1024 <= self.max_plot_bytes <= 256 * MIB):
+            raise LimitsError("max_plot_bytes must be in [64 KiB, 256 MiB]")
 
     @property
     def effective_cpu_seconds(self) -> int:
@@ -57,6 +60,11 @@ class Limits:
         if self.cpu_seconds is not None:
             return self.cpu_seconds
         return math.ceil(self.timeout_s) + 2
+
+    @property
+    def max_frame_bytes(self) -> int:
+        """Largest frame on the result channel (a plot's HTML may double in JSON escaping)."""
+        return max(self.max_result_bytes, 2 * self.max_plot_bytes + 4096)
 
     @property
     def output_kill_bytes(self) -> int:

@@ -118,6 +118,36 @@ def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
     return bytes(chunks)
 
 
+# ---- progress ------------------------------------------------------------------------------
+#: Progress stages and the integer fields each carries (all in [0, 10**9]). The strategy
+#: process sends them, the server checks and forwards them, the caller's callback gets them.
+PROGRESS_FIELDS: dict[str, tuple[str, ...]] = {
+    "data_loaded": ("bars",),
+    "indicators_computed": ("bars_total",),
+    "simulating": ("bars_done", "bars_total"),
+    "stats_computed": (),
+    "param_sets": ("sets_done", "sets_total"),
+}
+MAX_PROGRESS_VALUE = 10**9
+
+
+def checked_progress(stage: Any, data: Any) -> dict[str, int] | None:
+    """The data of a progress report if it is well-formed (known stage, exactly its fields,
+    integers in range, done <= total), else None."""
+    names = PROGRESS_FIELDS.get(stage) if isinstance(stage, str) else None
+    if names is None or not isinstance(data, dict) or set(data) != set(names):
+        return None
+    for value in data.values():
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        if not 0 <= value <= MAX_PROGRESS_VALUE:
+            return None
+    for done, total in (("bars_done", "bars_total"), ("sets_done", "sets_total")):
+        if done in data and data[done] > data[total]:
+            return None
+    return dict(data)
+
+
 # ---- the strategy process's side of the contract -------------------------------------------
 #: The result channel (frames from the strategy process) and the job pipe (one frame to it).
 RESULT_FD = 3

@@ -196,3 +196,12 @@ def equity_columns(equity_curve: pd.DataFrame, max_points: int) -> dict[str, Any
         "drawdown_pct": packed_floats(drawdown[idx]),
         "total_points": len(equity),
     }
+
+
+def numeric_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """The numeric public stats only (durations in seconds): a batch's compact per-set result."""
+    return {
+        key: value
+        for key, value in stats_to_dict(stats).items()
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+    }

@@ -113,6 +113,8 @@ def test_every_module_belongs_to_a_role_and_the_public_surface_is_small():
     assert {_role(m) for m in _modules()} == set(ALLOWED)
     assert sorted(sandbox.__all__) == [
         "ALL_LAYERS",
+        "BatchResult",
+        "BatchRun",
         "BotExecutor",
         "ExecutionResult",
         "Limits",

@@ -19,11 +19,9 @@ import pytest
 from backtesting import Backtest
 from backtesting.test import GOOG
 
-from Backtest.sandbox._host.results import (
-    ExecutionResult,
-    InvalidPayload,
+from Backtest.sandbox._host.results import ExecutionResult, InvalidPayload, classify
+from Backtest.sandbox._host.validate import (
     apply_payload,
-    classify,
     validate_equity,
     validate_stats,
     validate_trades,
