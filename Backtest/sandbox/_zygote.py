@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import json
 import os
 import selectors
@@ -26,7 +25,6 @@ import struct
 import sys
 from typing import Any, NoReturn
 
-from Backtest.sandbox._child import scrub
 from Backtest.sandbox._child.process import ChildFds, ChildPrep, child_main
 from Backtest.sandbox._linux import native
 from Backtest.sandbox._wire import protocol
@@ -73,9 +71,6 @@ def _serve(sock: socket.socket, prep: ChildPrep) -> NoReturn:  # pragma: no cove
         signal.signal(sig, signal.SIG_DFL)
     if native.available():
         native.prctl(native.PR_SET_PDEATHSIG, signal.SIGKILL)
-    scrub.forget_native_modules()
-    gc.collect()
-    gc.freeze()
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(sock, MAX_COMMAND_BYTES, PASSED_FDS)

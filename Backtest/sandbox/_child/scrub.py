@@ -1,12 +1,14 @@
 """Make native entry points unreachable from strategy code.
 
-Two steps. ``forget_native_modules`` runs once in the zygote, so every strategy process starts
-without them: modules that expose raw memory, native calls without an audit event, or process
-creation (ctypes was never loaded at all; ``_posixsubprocess.fork_exec``, POSIX shared memory,
-CPython's test modules) are removed from ``sys.modules`` and every module attribute
-still pointing at them is cleared. ``forget_sandbox_internals`` runs in each strategy process
-after the lockdown (the native helper is sealed by then): the sandbox's own server, zygote and
-OS-layer modules leave ``sys.modules``. The audit hook then refuses to import any of them again.
+Two steps. ``forget_native_modules`` runs once in the server, right before it forks the zygote,
+so the zygote and every strategy process start without them: modules that expose raw memory,
+native calls without an audit event, or process creation (ctypes was never loaded at all;
+``_posixsubprocess.fork_exec``, POSIX shared memory, CPython's test modules) are removed from
+``sys.modules`` and every module attribute still pointing at them is cleared (neither the server
+nor anything it forks starts programs). ``forget_sandbox_internals`` runs in each strategy
+process after the lockdown (the native helper is sealed by then): the sandbox's own server,
+zygote and OS-layer modules leave ``sys.modules``. The audit hook then refuses to import any
+of them again.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _points_at_denied(value: Any) -> bool:
 def forget_native_modules() -> list[str]:
     """Drop denied modules from ``sys.modules`` and clear attributes referring to them.
 
-    Returns the attributes cleared (``module.name``), for the zygote's log.
+    Returns the attributes cleared (``module.name``), for the server's log.
     """
     for name in [n for n in sys.modules if _scrubbed(n)]:
         del sys.modules[name]

@@ -7,6 +7,7 @@ caller's own observations (data warnings) come first in the warnings list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,14 @@ def single_result(answer: Answer, spec: dict[str, Any], plot: bool) -> Execution
     result = classify(response, limits.to_dict())
     if result is None:
         result = ExecutionResult(success=False)
-        try:
-            apply_payload(
-                result,
-                response["result"],
-                max_trades=spec["max_trades"],
-                max_points=spec["max_equity_points"],
-            )
-        except InvalidPayload as exc:
-            result = failure("security_violation", f"the sandbox returned an invalid result: {exc}")
-        result = cgroup_limit_failure(response, result)
+        invalid = _invalid(
+            apply_payload,
+            result,
+            response["result"],
+            max_trades=spec["max_trades"],
+            max_points=spec["max_equity_points"],
+        )
+        result = cgroup_limit_failure(response, invalid or result)
     _server_facts(result, response, limits)
     result.warnings[:0] = answer.data_warnings
     html = response.get("plot_html")
@@ -77,19 +76,17 @@ def batch_result(answer: Answer, spec: dict[str, Any]) -> BatchResult:
     if decided is not None:
         result = batch_failure(decided, maximize=spec["maximize"])
     else:
-        try:
-            apply_batch_payload(
-                result,
-                response["result"],
-                param_sets=spec["param_sets"],
-                maximize=spec["maximize"],
-                max_trades=spec["max_trades"],
-                max_points=spec["max_equity_points"],
-            )
-        except InvalidPayload as exc:
-            result = batch_failure(
-                failure("security_violation", f"the sandbox returned an invalid result: {exc}")
-            )
+        invalid = _invalid(
+            apply_batch_payload,
+            result,
+            response["result"],
+            param_sets=spec["param_sets"],
+            maximize=spec["maximize"],
+            max_trades=spec["max_trades"],
+            max_points=spec["max_equity_points"],
+        )
+        if invalid is not None:
+            result = batch_failure(invalid)
         if not result.success:
             limited = cgroup_limit_failure(response, _as_failure(result))
             result.error_type, result.error_message = limited.error_type, limited.error_message
@@ -97,6 +94,15 @@ def batch_result(answer: Answer, spec: dict[str, Any]) -> BatchResult:
     _server_facts(result, response, limits)
     result.warnings[:0] = answer.data_warnings
     return result
+
+
+def _invalid(check: Callable[..., None], *args: Any, **kwargs: Any) -> ExecutionResult | None:
+    """Run a payload check; a malformed payload is the strategy misusing the channel."""
+    try:
+        check(*args, **kwargs)
+    except InvalidPayload as exc:
+        return failure("security_violation", f"the sandbox returned an invalid result: {exc}")
+    return None
 
 
 def _server_facts(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from Backtest.sandbox import _zygote
+from Backtest.sandbox._child import scrub
 from Backtest.sandbox._child.process import ChildPrep
 from Backtest.sandbox._child.warmup import warm_up, write_warm_data
 from Backtest.sandbox._linux import cgroups, mounts, native
@@ -164,6 +165,10 @@ def main(raw_config: dict[str, Any], *, in_pidns: bool | None = None) -> None:
         seccomp_programs=report.seccomp_programs,
         warm_data=warm_data,
     )
+    # Neither the server nor anything it forks needs them; done here, before the fork, so the
+    # zygote and every strategy process start without them and share the touched pages.
+    for cleared in scrub.forget_native_modules():
+        log(f"cleared {cleared}")
     gc.collect()
     gc.freeze()  # keep the zygote's (and so every child's) copy-on-write pages shared
     zygote_pid, zygote_sock = _zygote.start(prep)  # before any request exists

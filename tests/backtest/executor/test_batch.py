@@ -8,29 +8,10 @@ import pytest
 from backtesting import Backtest
 from backtesting.test import GOOG
 
+from tests.backtest.executor.strategies import README_OPTIONS, SMA_CROSS
+
 pytestmark = pytest.mark.slow
 
-SMA_CROSS = """
-from backtesting import Strategy
-from backtesting.lib import crossover
-from backtesting.test import SMA
-
-
-class SmaCross(Strategy):
-    n1 = 10
-    n2 = 20
-
-    def init(self):
-        self.a = self.I(SMA, self.data.Close, self.n1)
-        self.b = self.I(SMA, self.data.Close, self.n2)
-
-    def next(self):
-        if crossover(self.a, self.b):
-            self.buy()
-        elif crossover(self.b, self.a):
-            self.sell()
-"""
-OPTIONS = {"commission": 0.002, "exclusive_orders": True}
 GRID = [{"n1": n1, "n2": n2} for n1 in (5, 10, 15) for n2 in (20, 40, 60)]
 
 
@@ -39,7 +20,7 @@ def _in_process(params: dict) -> dict:
     exec(compile(SMA_CROSS, "strategy.py", "exec"), namespace)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return Backtest(GOOG, namespace["SmaCross"], **OPTIONS).run(**params)
+        return Backtest(GOOG, namespace["SmaCross"], **README_OPTIONS).run(**params)
 
 
 def test_every_set_matches_an_in_process_run_and_the_best_is_found(executor):
@@ -49,7 +30,7 @@ def test_every_set_matches_an_in_process_run_and_the_best_is_found(executor):
         param_sets=GRID,
         maximize="Return [%]",
         full_result="best",
-        **OPTIONS,
+        **README_OPTIONS,
     )
     assert result.success, result.error_message
     assert [run.params for run in result.runs] == GRID
@@ -78,7 +59,7 @@ def test_a_chosen_set_gets_its_full_result_and_no_best_without_maximize(executor
 
 def test_a_bad_parameter_set_fails_alone(executor):
     sets = [{"n1": 10, "n2": 20}, {"n1": 10, "nope": 3}, {"n1": 10, "n2": 30}]
-    result = executor.execute_batch(code=SMA_CROSS, data=GOOG, param_sets=sets, **OPTIONS)
+    result = executor.execute_batch(code=SMA_CROSS, data=GOOG, param_sets=sets, **README_OPTIONS)
     assert result.success
     assert result.runs[0].error_type is None
     assert result.runs[1].error_type == "AttributeError"

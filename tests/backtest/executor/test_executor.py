@@ -18,6 +18,7 @@ import pytest
 from backtesting.test import EURUSD, GOOG
 
 from Backtest.bot_executor import BotExecutor
+from tests.backtest.executor.strategies import NO_TRADES
 
 pytestmark = pytest.mark.slow
 
@@ -67,17 +68,6 @@ class Bracket(Strategy):
             self.position.close()
 """
 
-NO_TRADES = """
-from backtesting import Strategy
-
-
-class Idle(Strategy):
-    def init(self):
-        pass
-
-    def next(self):
-        pass
-"""
 
 FAILS_IN_NEXT = """
 from backtesting import Strategy
@@ -410,6 +400,7 @@ import os, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from Backtest.bot_executor import BotExecutor
+from tests.backtest.executor.strategies import NO_TRADES
 ex = BotExecutor(work_root=Path(sys.argv[2]))
 ex.start()
 print(ex.client.info.pid, flush=True)

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from backtesting.test import GOOG
 
+from tests.backtest.executor.strategies import NO_TRADES, README_OPTIONS, SMA_CROSS
+
 pytestmark = pytest.mark.slow
 
 ALWAYS_BUYS_TOO_MUCH = """
@@ -36,17 +38,6 @@ class Holder(Strategy):
             self.buy(size=1)
 """
 
-NO_TRADES = """
-from backtesting import Strategy
-
-
-class Idle(Strategy):
-    def init(self):
-        pass
-
-    def next(self):
-        pass
-"""
 
 WARNS_ITSELF = """
 import warnings
@@ -62,30 +53,6 @@ class Idle(Strategy):
     def next(self):
         pass
 """
-
-SMA_CROSS = """
-from backtesting import Strategy
-from backtesting.lib import crossover
-from backtesting.test import SMA
-
-
-class SmaCross(Strategy):
-    n1 = 10
-    n2 = 20
-
-    def init(self):
-        self.a = self.I(SMA, self.data.Close, self.n1)
-        self.b = self.I(SMA, self.data.Close, self.n2)
-
-    def next(self):
-        if crossover(self.a, self.b):
-            self.buy()
-        elif crossover(self.b, self.a):
-            self.sell()
-"""
-
-
-README_OPTIONS = {"commission": 0.002, "exclusive_orders": True}
 
 
 def _codes(result) -> list[str]:

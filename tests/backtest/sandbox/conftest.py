@@ -20,6 +20,7 @@ import pytest
 from backtesting.test import GOOG
 
 from Backtest.bot_executor import BotExecutor, ExecutionResult
+from Backtest.sandbox._wire.layers import OPTIONAL_LAYERS
 
 NOOP_STRATEGY = """
 from backtesting import Strategy
@@ -31,19 +32,7 @@ class Noop(Strategy):
     def next(self):
         pass
 """
-OPTIONAL = (
-    "uid_drop",
-    "pidns",
-    "mountns",
-    "netns",
-    "ipcns",
-    "landlock",
-    "seccomp",
-    "rlimits",
-    "cgroup_memory",
-    "cgroup_pids",
-    "audit_hook",
-)
+OPTIONAL = tuple(sorted(OPTIONAL_LAYERS))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
