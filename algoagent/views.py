@@ -103,7 +103,7 @@ def _workers() -> dict[str, object]:
 
 def _sandbox() -> dict[str, object]:
     """Isolation layers this machine enforces, against the ones the settings require."""
-    from Backtest.sandbox import available_layers
+    from Backtest.sandbox.layers import available_layers
 
     available = available_layers()
     required = list(settings.SANDBOX_REQUIRE_LAYERS)

@@ -18,7 +18,7 @@ from rest_framework import serializers, status
 
 from algoagent.errors import ApiError
 from Backtest.market_data import DataError
-from Backtest.sandbox import ExecutionResult
+from Backtest.sandbox.results import ExecutionResult
 from backtest_api.models import BacktestConfig, BacktestRun, RunSource, RunStatus
 from backtest_api.services.configs import (
     BROKER_FIELDS,

@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 
 from algoagent.errors import ApiError
 from Backtest.market_data import DataError
-from Backtest.sandbox import ExecutionResult
+from Backtest.sandbox.results import ExecutionResult
 from jobs.services import JobFailure
 from strategy_api import engine
 from strategy_api.models import (
