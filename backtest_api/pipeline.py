@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from Backtest.errors import DataError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest, run_backtest
-from Backtest.pipeline.run import prepare_data
+from Backtest.pipeline.run import check_cash, prepare_data
 from backtest_api.executor import executor_get, run_file_relative
 from data_api.selectors import ohlcv_load
 from jobs.events import EventSink, no_events
@@ -70,10 +70,8 @@ def backtest_request_check(*, owner: AbstractBaseUser, request: BacktestRequest)
     The same checks the run makes (data available in the range, cash able to buy one unit), so a
     client hears about them at once instead of from a failed job.
     """
-    from Backtest.pipeline.run import cash_warnings
-
     window = prepare_data(request, backtest_data_load(owner=owner, request=request))
-    cash_warnings(request, window)
+    check_cash(request, window)
     return len(window)
 
 

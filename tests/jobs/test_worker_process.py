@@ -8,6 +8,7 @@ import pytest
 
 from jobs import services
 from jobs.models import Job, JobStatus
+from tests.events import assert_run_events
 from tests.workers import wait_for as _wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -89,11 +90,4 @@ def test_real_worker_executes_a_strategy_through_the_api(
     assert body["result"]["success"] is True
     assert body["result"]["metrics"]["num_trades"] > 0
     kinds = [e["kind"] for e in api_client.get(f"{job_url}events/").json()]
-    assert kinds == [
-        "queued",
-        "started",
-        "executing",
-        "data_loaded",
-        "execution_finished",
-        "succeeded",
-    ]
+    assert_run_events(kinds)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
-from Backtest.sandbox.results import ExecutionResult
+from Backtest.sandbox import ExecutionResult
 from backtest_api import pipeline
 from backtest_api.models import BacktestRun
 from jobs import periodic

@@ -1,7 +1,9 @@
-"""Code-running attacks: nothing of one user's run may be visible to another user's run.
+"""Code-running attacks through the HTTP API: nothing of one user's run reaches another's.
 
-Several of these are exactly what the sandbox zygote (H1) fixes; on a tree without it they fail
-and are marked ``xfail(strict=True)``, so they turn into failures the day they pass.
+Each attack either runs and finds nothing, or is refused by the sandbox before it can run (an
+object walk, a native call): both are reported, never a success. The sandbox's own tests
+(``tests/backtest/sandbox/test_isolation.py``) read a strategy process's whole memory from the
+host and show the other run's marker is not there even with the refusing layers switched off.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from tests.security.conftest import run_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-ZYGOTE = pytest.mark.xfail(strict=True, reason="needs the sandbox zygote (H1)")
+REFUSED = "security_violation"
 
 STRATEGY_HEAD = """from backtesting import Strategy
 import collections
@@ -66,7 +68,8 @@ def test_another_users_code_is_not_in_my_runs_memory(alice, mallory, victim_rout
     head, tail = "ALICE-SECRET-", uuid.uuid4().hex
     run_code(alice, victim_route, _victim_code(head + tail, broken=victim_route == "fix_errors"))
     reports = [run_code(mallory, attacker_route, _scan_code(head, tail)) for _ in range(2)]
-    assert all("SCAN:" in r for r in reports), reports  # the scan really ran
+    # The walk either ran and came back clean, or the sandbox refused it; nothing else.
+    assert all("SCAN:clean" in r or REFUSED in r for r in reports), reports
     assert not any("SCAN:found" in r for r in reports), "another user's code is readable"
 
 
@@ -107,18 +110,19 @@ def _raw_scan_code(head: str, tail: str) -> str:
     )
 
 
-@ZYGOTE
 @pytest.mark.parametrize("victim_route", VICTIM_ROUTES)
 def test_another_users_code_is_not_in_my_runs_raw_memory(alice, mallory, victim_route):
     head, tail = "ALICE-RAW-", uuid.uuid4().hex
     run_code(alice, victim_route, _victim_code(head + tail, broken=victim_route == "fix_errors"))
     # Twice: runs are spread over SANDBOX_POOL_SIZE warm servers; one of them had Alice's run.
     reports = [run_code(mallory, "execute", _raw_scan_code(head, tail)) for _ in range(2)]
-    assert all("RAWSCAN:" in r for r in reports), reports
+    # No native handle is reachable any more (RAWSCAN:unavailable) or the attempt is refused.
+    assert all(
+        "RAWSCAN:unavailable" in r or "RAWSCAN:clean" in r or REFUSED in r for r in reports
+    ), reports
     assert not any("RAWSCAN:found" in r for r in reports), "another user's code is in memory"
 
 
-@ZYGOTE
 def test_native_functions_loaded_by_the_sandbox_are_not_callable(mallory):
     code = (
         STRATEGY_HEAD
@@ -128,16 +132,16 @@ def test_native_functions_loaded_by_the_sandbox_are_not_callable(mallory):
         if libc is not None:
             pid = libc.syscall(39)  # getpid: any raw syscall would do
             raise RuntimeError("NATIVE:called:" + str(pid))
-        raise RuntimeError("NATIVE:unreachable:" + str(sorted(m for m in mods if "ctypes" in m)))
+        ffi = [m for m in mods if m.split(".")[0] in ("ctypes", "_ctypes", "cffi", "_cffi_backend")]
+        raise RuntimeError("NATIVE:unreachable:" + str(sorted(ffi)))
 """
     )
     report = run_code(mallory, "execute", code)
     assert "NATIVE:" in report, report
     assert "NATIVE:called" not in report
-    assert "ctypes" not in report.split("NATIVE:unreachable:")[-1]
+    assert "NATIVE:unreachable:[]" in report, report
 
 
-@ZYGOTE
 def test_a_run_inherits_no_file_descriptors(mallory):
     code = (
         STRATEGY_HEAD
