@@ -91,14 +91,14 @@ echo "return $(json '["metrics"]["return_pct"]') % vs buy & hold $(json '["bench
 
 step "Without Prefer: a job to follow (status, events)"
 call 202 POST "/api/strategies/$STRATEGY_ID/execute/" '{}'
-JOB_URL=$(json '["job_url"]')
+JOB_ID=$(json '["job_id"]')
 for _ in $(seq 1 120); do
-  call 200 GET "$JOB_URL" >/dev/null
+  call 200 GET "/api/jobs/$JOB_ID/" >/dev/null
   case "$(json '["status"]')" in succeeded|failed|cancelled) break ;; esac
   sleep 0.5
 done
 [ "$(json '["status"]')" = succeeded ] || fail "job did not succeed: ${BODY:0:400}"
-call 200 GET "${JOB_URL}events/"
+call 200 GET "/api/jobs/$JOB_ID/events/"
 
 step "Repair a failing strategy: rules first, every fix verified by a re-run"
 BROKEN_CODE=${SMA_CODE/self.data.Close, self.n1/self.data.close, self.n1}
