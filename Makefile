@@ -14,13 +14,14 @@ RUN_PROCS = "web=$(VENV)/bin/uvicorn algoagent.asgi:application --host $(HOST) -
             "worker=$(PY) manage.py db_worker"
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install install-dev run test e2e chromium lint format schema postman newman ci clean
+.PHONY: help install install-dev run test e2e chromium lint typecheck format schema postman newman ci clean
 
 help:
 	@echo "make run    - install, migrate, create a demo user, serve the API on http://$(HOST):$(PORT)/"
 	@echo "make test   - install dev requirements and run the test suite"
 	@echo "make e2e    - browser tests of the workspace (Playwright + Debian's chromium)"
 	@echo "make lint   - ruff check + format check"
+	@echo "make typecheck - mypy (strict on Backtest/, django-stubs on the apps)"
 	@echo "make schema - write and validate the OpenAPI schema (var/schema.yml)"
 	@echo "make postman - regenerate postman/ from scripts/build_postman.py"
 	@echo "Overrides: PYTHON=/path/to/python3.13  HOST=0.0.0.0  PORT=9000"
@@ -63,6 +64,13 @@ e2e: install-dev chromium
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy: the domain package strictly, the Django apps with django-stubs/DRF stubs.
+APPS = accounts apikeys backtest_api chat_api data_api jobs production_api strategy_api \
+       templates_api algoagent retention web
+typecheck: install-dev
+	$(VENV)/bin/mypy --strict Backtest
+	$(VENV)/bin/mypy $(APPS)
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

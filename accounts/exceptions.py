@@ -13,6 +13,6 @@ class TokenExpired(ApiError, exceptions.AuthenticationFailed):
     An ``AuthenticationFailed`` too, so the answer carries ``WWW-Authenticate: Token``.
     """
 
-    status_code = 401
-    default_code = "token_expired"
+    status_code: int = 401
+    default_code = "token_expired"  # type: ignore[misc]
     default_detail = "Token expired; log in again for a new one."

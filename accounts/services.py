@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, token_hash
 from algoagent.errors import ApiError
-
-User = get_user_model()
 
 
 class InvalidCredentials(ApiError):
@@ -51,7 +49,7 @@ def _recent_failures(key: str, now: float) -> list[float]:
     return [t for t in cache.get(key, []) if t > now - window]
 
 
-def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new API token; returns the row and the key (shown once: only its hash is kept).
 
     Expires after ``TOKEN_TTL_HOURS`` when set. A user keeps at most ``TOKEN_MAX_PER_USER``
@@ -71,14 +69,14 @@ def token_create(*, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, s
     return token, key
 
 
-def token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
+def token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of the user's tokens; another user's id is a 404."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
         raise Http404("No such token.")
 
 
-def user_create(*, username: str, password: str, email: str = "") -> AbstractBaseUser:
+def user_create(*, username: str, password: str, email: str = "") -> User:
     """Create a user after Django's password validators pass (a 400 naming ``password``)."""
     candidate = User(username=username, email=email)
     try:
@@ -88,7 +86,7 @@ def user_create(*, username: str, password: str, email: str = "") -> AbstractBas
     return User.objects.create_user(username=username, email=email, password=password)
 
 
-def user_register(*, username: str, password: str, email: str = "") -> tuple[AbstractBaseUser, str]:
+def user_register(*, username: str, password: str, email: str = "") -> tuple[User, str]:
     """Create a user and return it with a fresh API token (for scripts)."""
     with transaction.atomic():
         user = user_create(username=username, password=password, email=email)
@@ -96,14 +94,14 @@ def user_register(*, username: str, password: str, email: str = "") -> tuple[Abs
     return user, key
 
 
-def user_login(*, username: str, password: str, ip: str) -> tuple[AbstractBaseUser, str]:
+def user_login(*, username: str, password: str, ip: str) -> tuple[User, str]:
     """Check credentials (see ``user_authenticate``) and return a new API token for scripts."""
     user = user_authenticate(username=username, password=password, ip=ip)
     _, token_key = token_create(user=user, name="login")
     return user, token_key
 
 
-def user_authenticate(*, username: str, password: str, ip: str) -> AbstractBaseUser:
+def user_authenticate(*, username: str, password: str, ip: str) -> User:
     """The user for these credentials (no token: the browser signs in with a session).
 
     Failures are counted per client address and username; past ``LOGIN_FAILURE_LIMIT`` within

@@ -34,7 +34,7 @@ class ApiError(AlgoAgentError):
     web layer knows (a job that was cancelled, a run that already finished ...).
     """
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "bad_request"
     default_detail = "The request could not be processed."
 
@@ -209,8 +209,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
                 details["unknown_fields"] = unknown
                 message = f"Unknown or read-only field(s): {', '.join(unknown)}."
         else:
-            code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None)
-            code = code or (exc.get_codes() if isinstance(exc.get_codes(), str) else "error")
+            codes = exc.get_codes()
+            code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None) or (
+                codes if isinstance(codes, str) else "error"
+            )
             message, details = str(exc.detail), {}
         body, headers, status_code = (
             error_body(code, message, details)["error"],
@@ -221,8 +223,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body = None
     if body is not None:
         # Errors that are DRF exceptions too (throttles, authentication) keep their headers.
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            wait = max(1, math.ceil(exc.wait))
+        wait_s = getattr(exc, "wait", None)
+        if isinstance(exc, exceptions.Throttled) and wait_s is not None:
+            wait = max(1, math.ceil(wait_s))
             headers["Retry-After"] = str(wait)
             details["retry_after_seconds"] = wait
         if getattr(exc, "auth_header", None):

@@ -9,7 +9,7 @@ project's schema uses (``nullable`` instead of ``{"type": "null"}``, boolean exc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -78,7 +78,9 @@ class ApiModelExtension(OpenApiSerializerExtension):
         return self.target.__name__
 
     def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
-        mode = "validation" if direction == "request" else "serialization"
+        mode: Literal["validation", "serialization"] = (
+            "validation" if direction == "request" else "serialization"
+        )
         schema = model_json_schema(
             self.target, ref_template="#/components/schemas/{model}", mode=mode
         )

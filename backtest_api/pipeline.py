@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from Backtest.errors import DataError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest, run_backtest
@@ -44,7 +44,7 @@ _DATA_ERROR_FIELDS = {
 }
 
 
-def backtest_data_load(*, owner: AbstractBaseUser, request: BacktestRequest) -> pd.DataFrame:
+def backtest_data_load(*, owner: User, request: BacktestRequest) -> pd.DataFrame:
     """The request's bars from the owner's uploads, the bundled data or the cache (no network).
 
     Raises ``Backtest`` ``DataError``s (unknown symbol, empty range ...) with the request fields
@@ -64,7 +64,7 @@ def backtest_data_load(*, owner: AbstractBaseUser, request: BacktestRequest) -> 
         raise
 
 
-def backtest_request_check(*, owner: AbstractBaseUser, request: BacktestRequest) -> int:
+def backtest_request_check(*, owner: User, request: BacktestRequest) -> int:
     """Everything about ``request`` that can be refused before a job is queued; the bar count.
 
     The same checks the run makes (data available in the range, cash able to buy one unit), so a
@@ -109,7 +109,7 @@ class _ProgressRelay:
 
 def backtest_execute(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     request: BacktestRequest,
     code: str,
     data: pd.DataFrame | None = None,

@@ -45,7 +45,7 @@ class RangeField(serializers.FloatField):
 
     def run_validators(self, value: Any) -> None:
         if value is not None and not self.allowed.contains(value):
-            raise serializers.ValidationError(range_message(self.field_name, value))
+            raise serializers.ValidationError(range_message(self.field_name or "value", value))
 
 
 def _interval(value: str | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -14,17 +14,17 @@ from backtest_api.models import BacktestConfig, BacktestRun
 BULKY_RUN_FIELDS = ("stats", "trades", "equity_curve", "code", "spec")
 
 
-def config_list(*, user: AbstractBaseUser) -> QuerySet[BacktestConfig]:
+def config_list(*, user: User) -> QuerySet[BacktestConfig]:
     """The user's saved configurations; another user's never appear (their ids are 404s)."""
     return BacktestConfig.objects.filter(owner=user)
 
 
-def config_get(*, user: AbstractBaseUser, pk: int | str) -> BacktestConfig:
+def config_get(*, user: User, pk: int | str) -> BacktestConfig:
     """One of the user's configurations, or Http404."""
     return get_object_or_404(config_list(user=user), pk=pk)
 
 
-def run_list(*, user: AbstractBaseUser) -> QuerySet[BacktestRun]:
+def run_list(*, user: User) -> QuerySet[BacktestRun]:
     """The user's runs, newest first, without the bulky JSON columns."""
     return (
         BacktestRun.objects.filter(owner=user)
@@ -34,13 +34,13 @@ def run_list(*, user: AbstractBaseUser) -> QuerySet[BacktestRun]:
     )
 
 
-def run_get(*, user: AbstractBaseUser, pk: int | str) -> BacktestRun:
+def run_get(*, user: User, pk: int | str) -> BacktestRun:
     """One of the user's runs with everything it produced, or Http404."""
     queryset = BacktestRun.objects.filter(owner=user).select_related("version", "job")
     return get_object_or_404(queryset, pk=pk)
 
 
-def runs_by_ids(*, user: AbstractBaseUser, ids: Iterable[int]) -> dict[int, BacktestRun]:
+def runs_by_ids(*, user: User, ids: Iterable[int]) -> dict[int, BacktestRun]:
     """``{id: run}`` of those ``ids`` that are the user's runs (others are simply absent)."""
     queryset = BacktestRun.objects.filter(owner=user, pk__in=list(ids)).select_related("version")
     return {run.pk: run for run in queryset.defer("trades", "equity_curve", "code", "spec")}

@@ -66,7 +66,7 @@ class BacktestConfigSerializer(serializers.ModelSerializer):
 class BacktestRunInputSerializer(BacktestSettingsSerializer):
     """``POST /api/backtests/run/``: one code source, and settings (a config and/or inline)."""
 
-    sources = ("strategy", "code", "spec")
+    sources: tuple[str, ...] = ("strategy", "code", "spec")
 
     strategy = serializers.IntegerField(
         required=False, min_value=1, help_text="Run this strategy (its current code by default)."
@@ -101,11 +101,12 @@ class BacktestRunInputSerializer(BacktestSettingsSerializer):
 class QuickRunInputSerializer(BacktestRunInputSerializer):
     """``POST /api/backtests/quick_run/``: code or a spec, a symbol, optional dates/settings."""
 
-    sources = ("code", "spec")
+    sources: tuple[str, ...] = ("code", "spec")  # type: ignore[assignment]
 
-    strategy = None
-    version = None
-    config = None
+    # Not accepted here: removing the fields makes them unknown (refused, named).
+    strategy = None  # type: ignore[assignment]
+    version = None  # type: ignore[assignment]
+    config = None  # type: ignore[assignment]
     symbol = serializers.CharField(max_length=64, help_text="A bundled, cached or uploaded symbol.")
 
 
@@ -120,7 +121,7 @@ class BacktestRunListSerializer(serializers.ModelSerializer):
     """A run without its bulky results (stats, trades, equity curve, code)."""
 
     status = serializers.CharField(help_text=STATUS_HELP)
-    source = serializers.CharField(help_text=SOURCE_HELP)
+    source = serializers.CharField(help_text=SOURCE_HELP)  # type: ignore[assignment]  # a field, not the base attribute
     version = serializers.IntegerField(
         source="version.number", allow_null=True, default=None, help_text="Version number."
     )
@@ -341,8 +342,8 @@ class CompareRowSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["backtest", "execution"])
     id = serializers.IntegerField()
     key = serializers.CharField(help_text="kind:id, unique across both kinds.")
-    label = serializers.CharField()
-    source = serializers.CharField(help_text=SOURCE_HELP)
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not DRF's Field.label
+    source = serializers.CharField(help_text=SOURCE_HELP)  # type: ignore[assignment]
     strategy = serializers.IntegerField(allow_null=True)
     version = serializers.IntegerField(allow_null=True)
     symbol = serializers.CharField()

@@ -140,7 +140,7 @@ class BacktestRunViewSet(
         return selectors.run_list(user=self.request.user)
 
     def _run(self, pk) -> BacktestRun:
-        return selectors.run_get(user=self.request.user, pk=pk)
+        return selectors.run_get(user=self.request.user, pk=pk)  # type: ignore[arg-type]
 
     def retrieve(self, request, pk=None):
         run = services.backtest_run_sync(run=self._run(pk))

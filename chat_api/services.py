@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from apikeys.services import llm_provider_get
@@ -35,7 +35,7 @@ _EXAMPLES_SHOWN = 8
 
 
 def chat_message_submit(
-    *, strategy: Strategy, user: AbstractBaseUser, content: str, provider: str | None = None
+    *, strategy: Strategy, user: User, content: str, provider: str | None = None
 ) -> Job:
     """Store the user's message and start the job that answers it.
 
@@ -181,7 +181,7 @@ def _execution_context(execution: StrategyExecution | None) -> dict[str, Any] | 
     return {
         "timestamp": execution.timestamp.isoformat(),
         "test_symbol": execution.test_symbol,
-        "version": execution.version.number if execution.version_id else None,
+        "version": execution.version.number if execution.version is not None else None,
         "status": execution.status,
         "return_pct": execution.return_pct,
         "num_trades": execution.num_trades,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -43,12 +43,12 @@ def indicator_max_rows() -> int:
     return int(getattr(settings, "INDICATOR_SERIES_MAX_ROWS", DEFAULT_INDICATOR_MAX_ROWS))
 
 
-def dataset_list(*, user: AbstractBaseUser) -> QuerySet[MarketDataset]:
+def dataset_list(*, user: User) -> QuerySet[MarketDataset]:
     """The user's uploaded datasets; another user's never appear."""
     return MarketDataset.objects.filter(owner=user)
 
 
-def dataset_get(*, user: AbstractBaseUser, name: str) -> MarketDataset:
+def dataset_get(*, user: User, name: str) -> MarketDataset:
     """One of the user's datasets by name (case-insensitive), or Http404."""
     return get_object_or_404(dataset_list(user=user), name=str(name).strip().upper())
 
@@ -57,7 +57,7 @@ def dataset_file(dataset: MarketDataset) -> Path:
     return Path(settings.DATA_DIR) / dataset.file_path
 
 
-def dataset_paths(*, user: AbstractBaseUser | AnonymousUser | None) -> dict[str, Path]:
+def dataset_paths(*, user: User | AnonymousUser | None) -> dict[str, Path]:
     """``{name: file}`` of the user's uploads, for ``load_ohlcv(..., datasets=...)``."""
     if user is None or not user.is_authenticated:
         return {}
@@ -68,7 +68,7 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def symbol_list(*, user: AbstractBaseUser) -> list[SymbolInfo]:
+def symbol_list(*, user: User) -> list[SymbolInfo]:
     """The user's uploads (described from their rows, no file reads), bundled and cached data."""
     uploads = [
         SymbolInfo(
@@ -79,7 +79,7 @@ def symbol_list(*, user: AbstractBaseUser) -> list[SymbolInfo]:
     return uploads + list_symbols(cache_dir=market_data_cache_dir())
 
 
-def symbol_info_get(*, user: AbstractBaseUser, symbol: str) -> SymbolInfo | None:
+def symbol_info_get(*, user: User, symbol: str) -> SymbolInfo | None:
     """How ``symbol`` resolves for the user (uploads first, as the loader does), or None."""
     wanted = symbol.strip().casefold()
     return next((info for info in symbol_list(user=user) if info.symbol.casefold() == wanted), None)
@@ -87,7 +87,7 @@ def symbol_info_get(*, user: AbstractBaseUser, symbol: str) -> SymbolInfo | None
 
 def ohlcv_load(
     *,
-    user: AbstractBaseUser,
+    user: User,
     symbol: str,
     start: Any = None,
     end: Any = None,
@@ -118,7 +118,7 @@ def _limited(frame: pd.DataFrame, limit: int, symbol: str) -> pd.DataFrame:
 
 def ohlcv_get(
     *,
-    user: AbstractBaseUser,
+    user: User,
     symbol: str,
     start: Any = None,
     end: Any = None,
@@ -131,7 +131,7 @@ def ohlcv_get(
 
 def indicator_series(
     *,
-    user: AbstractBaseUser,
+    user: User,
     symbol: str,
     name: str,
     params: dict[str, Any],

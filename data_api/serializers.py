@@ -78,7 +78,7 @@ class MarketDatasetUploadSerializer(StrictSerializer):
 
 class MarketSymbolSerializer(serializers.Serializer):
     symbol = serializers.CharField()
-    source = serializers.ChoiceField(choices=["upload", "bundled", "cache"])
+    source = serializers.ChoiceField(choices=["upload", "bundled", "cache"])  # type: ignore[assignment]  # a field, not the base attribute
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     bars = serializers.IntegerField()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -46,7 +46,7 @@ def _csv_error(exc: CSVValidationError) -> ApiError:
     )
 
 
-def dataset_upload(*, owner: AbstractBaseUser, name: str, file: UploadedFile) -> MarketDataset:
+def dataset_upload(*, owner: User, name: str, file: UploadedFile) -> MarketDataset:
     """Validate an uploaded OHLCV CSV and store it as the owner's dataset ``name``.
 
     ``name`` is already upper-case and checked (see the input serializer). The row is created

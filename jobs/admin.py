@@ -12,7 +12,7 @@ class JobEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["seq", "time", "kind", "progress", "message", "data"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     ordering = ["seq"]
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from jobs.models import Job, JobEvent
 
 
-def job_list(*, user: AbstractBaseUser) -> QuerySet[Job]:
+def job_list(*, user: User) -> QuerySet[Job]:
     return Job.objects.filter(owner=user)
 
 
-def job_get(*, user: AbstractBaseUser, pk) -> Job:
+def job_get(*, user: User, pk) -> Job:
     return get_object_or_404(job_list(user=user), pk=pk)
 
 

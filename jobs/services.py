@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.tasks.base import TASK_MAX_PRIORITY, TASK_MIN_PRIORITY
@@ -116,12 +116,16 @@ def _job_event_add(
     return event
 
 
-def _retry_after_hint(owner: AbstractBaseUser) -> int:
+def _retry_after_hint(owner: User) -> int:
     """Seconds until a slot is likely free: the median length of the user's recent jobs."""
     recent = Job.objects.filter(
         owner=owner, finished_at__isnull=False, started_at__isnull=False
     ).order_by("-finished_at")[:20]
-    lengths = sorted((j.finished_at - j.started_at).total_seconds() for j in recent)
+    lengths = sorted(
+        (j.finished_at - j.started_at).total_seconds()
+        for j in recent
+        if j.finished_at is not None and j.started_at is not None
+    )
     if not lengths:
         return 5
     return max(1, min(60, round(lengths[len(lengths) // 2])))
@@ -140,7 +144,7 @@ def job_fair_priority(*, backlog: int) -> int:
 
 def job_submit(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     kind: str,
     input: dict[str, Any] | ApiModel,
     strategy=None,
@@ -177,7 +181,7 @@ def job_submit(
     return job
 
 
-def job_active_count(*, owner: AbstractBaseUser) -> int:
+def job_active_count(*, owner: User) -> int:
     """How many of the user's jobs are queued or running (what the cap counts)."""
     return Job.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).count()
 
@@ -270,19 +274,23 @@ def job_mark_stale_failed(*, now=None) -> int:
             job = Job.objects.select_for_update().get(pk=pk)
             if job.status != JobStatus.RUNNING or (job.heartbeat_at and job.heartbeat_at >= cutoff):
                 continue
-            error = {
+            message = (
+                f"The worker running this job ({worker or 'unknown'}) stopped responding "
+                f"for more than {settings.JOB_STALE_SECONDS} s (killed or restarted). "
+                "The job did not finish; submit it again."
+            )
+            error: dict[str, Any] = {
                 "code": "worker_lost",
-                "message": (
-                    f"The worker running this job ({worker or 'unknown'}) stopped responding "
-                    f"for more than {settings.JOB_STALE_SECONDS} s (killed or restarted). "
-                    "The job did not finish; submit it again."
-                ),
-                "details": {"worker": worker, "last_heartbeat": job.heartbeat_at.isoformat()},
+                "message": message,
+                "details": {
+                    "worker": worker,
+                    "last_heartbeat": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+                },
             }
             job_finish(
                 job=job,
                 status=JobStatus.FAILED,
-                message=error["message"],
+                message=message,
                 error=error,
                 result_status=500,
             )

@@ -26,7 +26,7 @@ class PreflightCodeInputSerializer(StrictSerializer):
 class PreflightCodeResultSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     strategy_class = serializers.CharField(allow_null=True)
-    errors = serializers.IntegerField(help_text="Number of error findings.")
+    errors = serializers.IntegerField(help_text="Number of error findings.")  # type: ignore[assignment]  # a field, not the base attribute
     warnings = serializers.IntegerField(help_text="Number of warning findings.")
     findings = ValidationFindingSerializer(many=True)
 
@@ -54,7 +54,7 @@ class PreflightBacktestConfigSerializer(BacktestSettingsSerializer):
 
 class PreflightSymbolInfoSerializer(serializers.Serializer):
     symbol = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field, not the base attribute
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     bars = serializers.IntegerField(help_text="Bars in the whole dataset, at its own interval.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from Backtest.pipeline import BacktestRequest
 from backtest_api import pipeline
@@ -24,32 +24,34 @@ JOB_KIND = "sandbox_test"
 
 def _not_run(request: BacktestRequest, findings: list[dict[str, Any]]) -> dict[str, Any]:
     first = next(f for f in findings if f["severity"] == "error")
-    return SandboxTestResult(
-        symbol=request.symbol,
-        bars=0,
-        start=None,
-        end=None,
-        ran=False,
-        success=False,
-        status="failed",
-        no_trades=False,
-        num_trades=None,
-        return_pct=None,
-        win_rate=None,
-        max_drawdown=None,
-        error_type="validation_error",
-        error_message=first["message"],
-        error_line=first["line"],
-        execution_time=0.0,
-        sandbox_layers=[],
-        warnings=[],
-        findings=findings,
+    return SandboxTestResult.model_validate(
+        {
+            "symbol": request.symbol,
+            "bars": 0,
+            "start": None,
+            "end": None,
+            "ran": False,
+            "success": False,
+            "status": "failed",
+            "no_trades": False,
+            "num_trades": None,
+            "return_pct": None,
+            "win_rate": None,
+            "max_drawdown": None,
+            "error_type": "validation_error",
+            "error_message": first["message"],
+            "error_line": first["line"],
+            "execution_time": 0.0,
+            "sandbox_layers": [],
+            "warnings": [],
+            "findings": findings,
+        }
     ).to_json()
 
 
 def strategy_sandbox_test_submit(
     *,
-    user: AbstractBaseUser,
+    user: User,
     request: BacktestRequest,
     code: str | None = None,
     spec: dict[str, Any] | None = None,
@@ -74,7 +76,7 @@ def strategy_sandbox_test_submit(
 
 
 def strategy_sandbox_test_run(
-    *, owner: AbstractBaseUser, payload: SandboxTestJobInput, on_event=None
+    *, owner: User, payload: SandboxTestJobInput, on_event=None
 ) -> dict[str, Any]:
     """The sandbox test's job: one run through the pipeline, answered as ``SandboxTestResult``."""
     request = payload.request
@@ -85,30 +87,32 @@ def strategy_sandbox_test_run(
         **({"on_event": on_event} if on_event else {}),
     )
     result = outcome.result
-    return SandboxTestResult(
-        symbol=request.symbol,
-        bars=outcome.bars,
-        start=outcome.first_bar,
-        end=outcome.last_bar,
-        ran=True,
-        success=result.success,
-        status=outcome.status,
-        no_trades=result.success and not result.num_trades,
-        num_trades=result.num_trades,
-        return_pct=result.return_pct,
-        win_rate=result.win_rate,
-        max_drawdown=result.max_drawdown,
-        error_type=result.error_type,
-        error_message=result.error_message,
-        error_line=result.error_line,
-        execution_time=result.execution_time,
-        sandbox_layers=result.sandbox_layers,
-        warnings=outcome.warnings_json(),
-        findings=payload.findings,
+    return SandboxTestResult.model_validate(
+        {
+            "symbol": request.symbol,
+            "bars": outcome.bars,
+            "start": outcome.first_bar,
+            "end": outcome.last_bar,
+            "ran": True,
+            "success": result.success,
+            "status": outcome.status,
+            "no_trades": result.success and not result.num_trades,
+            "num_trades": result.num_trades,
+            "return_pct": result.return_pct,
+            "win_rate": result.win_rate,
+            "max_drawdown": result.max_drawdown,
+            "error_type": result.error_type,
+            "error_message": result.error_message,
+            "error_line": result.error_line,
+            "execution_time": result.execution_time,
+            "sandbox_layers": result.sandbox_layers,
+            "warnings": outcome.warnings_json(),
+            "findings": payload.findings,
+        }
     ).to_json()
 
 
-def backtest_config_validate(*, user: AbstractBaseUser, request: BacktestRequest) -> dict[str, Any]:
+def backtest_config_validate(*, user: User, request: BacktestRequest) -> dict[str, Any]:
     """Check that a backtest configuration would find data; report the symbol and bar count."""
     bars = pipeline.backtest_request_check(owner=user, request=request)
     info = data_selectors.symbol_info_get(user=user, symbol=request.symbol)

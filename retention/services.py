@@ -14,6 +14,7 @@ API answers "no plot" instead of pointing at a missing file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from backtest_api.models import BacktestRun
@@ -57,7 +58,7 @@ def run_files_delete(*names: str) -> None:
     """Remove the run directories of these stored file names once the transaction commits."""
     directories = {d for name in names if (d := run_dir_of(name)) is not None}
     for directory in directories:
-        transaction.on_commit(lambda d=directory: shutil.rmtree(d, ignore_errors=True))
+        transaction.on_commit(functools.partial(shutil.rmtree, directory, ignore_errors=True))
 
 
 def _size(path: Path) -> int:
@@ -111,11 +112,11 @@ def _referenced() -> dict[Path, _Run]:
 def _remove(directory: Path, run: _Run | None, report: PruneReport) -> int:
     size = _size(directory)
     if run is not None:
-        by_model: dict[type, list[int]] = defaultdict(list)
+        by_model: dict[type[models.Model], list[int]] = defaultdict(list)
         for model, pk in run.rows:
             by_model[model].append(pk)
         for model, pks in by_model.items():
-            model.objects.filter(pk__in=pks).update(results_file="", plot_file="")
+            model._default_manager.filter(pk__in=pks).update(results_file="", plot_file="")
     shutil.rmtree(directory, ignore_errors=True)
     report.bytes_freed += size
     return size

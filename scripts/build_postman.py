@@ -352,11 +352,22 @@ def walkthrough() -> list[dict[str, Any]]:
                     tests=status(200),
                 ),
                 request(
-                    "Execute: unknown symbol is a field error",
+                    "Execute: unknown symbol is a 404 naming the field",
                     "POST",
                     "/api/strategies/{{strategy_id}}/execute/",
                     body={"symbol": "NOPE"},
-                    tests=status(400) + ERROR_SHAPE,
+                    tests=status(404)
+                    + ERROR_SHAPE
+                    + expect("names symbol", "body.error.details.fields.symbol.length === 1"),
+                ),
+                request(
+                    "Execute: a misspelled field is refused, never ignored",
+                    "POST",
+                    "/api/strategies/{{strategy_id}}/execute/",
+                    body={"comission": 0.01},
+                    tests=status(400)
+                    + ERROR_SHAPE
+                    + expect("names it", "body.error.details.unknown_fields[0] === 'comission'"),
                 ),
                 request(
                     "Validate the code",

@@ -33,7 +33,7 @@ class StrategyVersionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["number", "source", "message", "created_by", "created_at", "code_view"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     ordering = ["-number"]
 
     @admin.display(description="code")
@@ -69,14 +69,21 @@ class StrategyExecutionInline(_ReadOnlyInline):
         "win_rate",
         "error_type",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
     ordering = ["-timestamp"]
 
 
 class StrategyFixAttemptInline(_ReadOnlyInline):
     model = StrategyFixAttempt
-    fields = ["timestamp", "attempt_number", "success", "error_type", "fix_applied", "provider"]
-    readonly_fields = fields
+    fields = [
+        "timestamp",
+        "attempt_number",
+        "success",
+        "error_type",
+        "fix_applied",
+        "provider",
+    ]
+    readonly_fields = fields  # type: ignore[assignment]
     ordering = ["-timestamp"]
 
 

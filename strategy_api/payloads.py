@@ -84,7 +84,7 @@ class BenchmarkModel(ApiModel):
     beta: float | None = Field(None, description="Strategy beta against it")
 
 
-Metrics = create_model(
+Metrics = create_model(  # type: ignore[call-overload]
     "Metrics",
     __base__=ApiModel,
     __doc__="backtesting.py's statistics under names whose suffix is the unit: *_pct percent, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -10,12 +10,12 @@ from Backtest.indicator_registry import IndicatorInfo, list_groups, list_indicat
 from strategy_api.models import Strategy, StrategyExecution, StrategyFixAttempt, StrategyVersion
 
 
-def strategy_list(*, user: AbstractBaseUser) -> QuerySet[Strategy]:
+def strategy_list(*, user: User) -> QuerySet[Strategy]:
     """The user's strategies; another user's never appear (their ids are 404s)."""
     return Strategy.objects.filter(owner=user)
 
 
-def strategy_get(*, user: AbstractBaseUser, pk: int | str) -> Strategy:
+def strategy_get(*, user: User, pk: int | str) -> Strategy:
     """One of the user's strategies, or Http404."""
     return get_object_or_404(strategy_list(user=user), pk=pk)
 
@@ -53,7 +53,7 @@ def indicator_list(
     return list_indicators(featured=featured, group=group, search=search), list_groups()
 
 
-def executions_by_ids(*, user: AbstractBaseUser, ids: list[int]) -> dict[int, StrategyExecution]:
+def executions_by_ids(*, user: User, ids: list[int]) -> dict[int, StrategyExecution]:
     """``{id: execution}`` of those ``ids`` that are executions of the user's strategies."""
     queryset = StrategyExecution.objects.filter(strategy__owner=user, pk__in=ids).select_related(
         "strategy", "version"
@@ -61,7 +61,7 @@ def executions_by_ids(*, user: AbstractBaseUser, ids: list[int]) -> dict[int, St
     return {e.pk: e for e in queryset.defer("trades", "equity_curve", "stdout", "stderr")}
 
 
-def execution_list_for_user(*, user: AbstractBaseUser) -> QuerySet[StrategyExecution]:
+def execution_list_for_user(*, user: User) -> QuerySet[StrategyExecution]:
     """Every execution of the user's strategies, newest first, without the bulky columns."""
     return (
         StrategyExecution.objects.filter(strategy__owner=user)
@@ -71,7 +71,7 @@ def execution_list_for_user(*, user: AbstractBaseUser) -> QuerySet[StrategyExecu
     )
 
 
-def execution_get_for_user(*, user: AbstractBaseUser, pk: int | str) -> StrategyExecution:
+def execution_get_for_user(*, user: User, pk: int | str) -> StrategyExecution:
     """One execution of one of the user's strategies, or Http404 (another user's too)."""
     queryset = StrategyExecution.objects.filter(strategy__owner=user).select_related("version")
     return get_object_or_404(queryset, pk=pk)

@@ -173,7 +173,7 @@ class ValidationFindingSerializer(serializers.Serializer):
 class ValidationResultSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     strategy_class = serializers.CharField(allow_null=True)
-    errors = serializers.IntegerField()
+    errors = serializers.IntegerField()  # type: ignore[assignment]  # a field, not the base attribute
     warnings = serializers.IntegerField()
     findings = ValidationFindingSerializer(many=True)
     status = serializers.CharField()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -63,12 +65,12 @@ from strategy_api.services.validation import strategy_validate
 from strategy_api.throttles import GenerateThrottle
 
 # generate_with_ai and its alias generate share one schema and one action configuration.
-_GENERATE_SCHEMA = {
+_GENERATE_SCHEMA: dict[str, Any] = {
     "request": GenerateInputSerializer,
     "parameters": [PREFER_WAIT_HEADER],
     "responses": {202: JobAcceptedSerializer, 201: GenerateResultPayload},
 }
-_GENERATE_ACTION = {
+_GENERATE_ACTION: dict[str, Any] = {
     "detail": False,
     "methods": ["post"],
     "filter_backends": [],

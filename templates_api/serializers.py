@@ -24,7 +24,7 @@ class NumberField(serializers.Field):
     def to_internal_value(self, data: Any) -> int | float:
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
             self.fail("invalid")
-        return data
+        return data  # type: ignore[return-value]
 
     def to_representation(self, value: Any) -> Any:
         return value
@@ -89,7 +89,7 @@ class StrategyTemplateInputSerializer(StrictSerializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     category = serializers.ChoiceField(choices=TemplateCategory.choices, required=False)
     spec = serializers.JSONField(help_text="A canonical strategy spec (version 1.0).")
-    parameters = StrategyTemplateParameterSerializer(
+    parameters = StrategyTemplateParameterSerializer(  # type: ignore[call-arg]  # many=True
         many=True, required=False, max_length=MAX_PARAMETERS
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -65,7 +65,7 @@ def _writable(template: StrategyTemplate) -> StrategyTemplate:
 
 def template_create(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     name: str,
     spec: dict[str, Any],
     parameters: list[dict[str, Any]] | None = None,
@@ -127,7 +127,7 @@ def template_delete(*, template: StrategyTemplate) -> None:
 def template_instantiate(
     *,
     template: StrategyTemplate,
-    owner: AbstractBaseUser,
+    owner: User,
     values: dict[str, Any],
     name: str | None = None,
 ) -> Strategy:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework import status
@@ -69,7 +69,7 @@ def _run_row(run: BacktestRun) -> dict[str, Any]:
         "label": run.label,
         "source": run.source,
         "strategy": run.strategy_id,
-        "version": run.version.number if run.version_id else None,
+        "version": run.version.number if run.version is not None else None,
         "symbol": run.symbol,
         "interval": run.interval or None,
         "cash": (run.settings or {}).get("cash"),
@@ -86,7 +86,7 @@ def _run_row(run: BacktestRun) -> dict[str, Any]:
 
 def _execution_row(execution: StrategyExecution) -> dict[str, Any]:
     stats = execution.stats or {}
-    version = execution.version.number if execution.version_id else None
+    version = execution.version.number if execution.version is not None else None
     return {
         "kind": "execution",
         "id": execution.pk,
@@ -137,7 +137,7 @@ def _ranking(rows: list[dict[str, Any]], name: str) -> list[str]:
 
 def backtest_run_compare(
     *,
-    user: AbstractBaseUser,
+    user: User,
     ids: Sequence[int] = (),
     execution_ids: Sequence[int] = (),
     rank_by: str = DEFAULT_RANK_BY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -26,7 +26,7 @@ def backtest_request_of(values: dict[str, Any]) -> BacktestRequest:
 
 
 def backtest_settings_resolve(
-    *, user: AbstractBaseUser, config: BacktestConfig | None, overrides: dict[str, Any]
+    *, user: User, config: BacktestConfig | None, overrides: dict[str, Any]
 ) -> BacktestRequest:
     """The request of a run: the config's settings (or the defaults), ``overrides`` on top,
     checked as a whole against the user's data before anything is queued."""
@@ -53,7 +53,7 @@ def _save(config: BacktestConfig) -> BacktestConfig:
     return config
 
 
-def backtest_config_create(*, owner: AbstractBaseUser, **fields: Any) -> BacktestConfig:
+def backtest_config_create(*, owner: User, **fields: Any) -> BacktestConfig:
     """Save a named configuration after checking its symbol and range against the data."""
     config = BacktestConfig(owner=owner)
     return backtest_config_update(config=config, **fields)
@@ -81,7 +81,7 @@ def backtest_config_delete(*, config: BacktestConfig) -> None:
     config.delete()
 
 
-def backtest_config_for_run(*, user: AbstractBaseUser, pk: int) -> BacktestConfig:
+def backtest_config_for_run(*, user: User, pk: int) -> BacktestConfig:
     """The user's configuration ``pk`` for a run, or a 400 naming ``config``."""
     config = config_list(user=user).filter(pk=pk).first()
     if config is None:

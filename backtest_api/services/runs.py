@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -57,16 +57,17 @@ class _Source:
     spec: dict[str, Any] | None = None
 
 
-def _strategy_source(*, user: AbstractBaseUser, pk: int, number: int | None) -> _Source:
+def _strategy_source(*, user: User, pk: int, number: int | None) -> _Source:
     strategy = strategy_list(user=user).filter(pk=pk).first()
     if strategy is None:
         raise ValidationError({"strategy": [f"You have no strategy {pk}."]})
     if number is None:
         version = strategy_current_version(strategy=strategy)
     else:
-        version = strategy.versions.filter(number=number).first()
-        if version is None:
+        found = strategy.versions.filter(number=number).first()
+        if found is None:
             raise ValidationError({"version": [f"Strategy {pk} has no version {number}."]})
+        version = found
     label = f"{strategy.name} v{version.number}"
     return _Source(RunSource.STRATEGY, label, strategy=strategy, version=version)
 
@@ -91,7 +92,7 @@ def _spec_source(spec: Any) -> _Source:
 
 def backtest_run_submit(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     strategy: int | None = None,
     version: int | None = None,
     code: str | None = None,

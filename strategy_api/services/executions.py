@@ -185,7 +185,7 @@ def _execution_model(execution: StrategyExecution, model, **extra: Any):
         no_trades=execution.no_trades,
         execution_id=execution.pk,
         strategy_id=execution.strategy_id,
-        version=execution.version.number if execution.version_id else None,
+        version=execution.version.number if execution.version is not None else None,
         test_symbol=execution.test_symbol,
         bars=execution.bars,
         settings=execution.options or {},

@@ -204,6 +204,6 @@ def fix_attempt_payload(attempt: StrategyFixAttempt) -> dict[str, Any]:
         provider=attempt.provider,
         key_alias=attempt.key_alias or None,
         execution_id=attempt.execution_id,
-        version_after=attempt.version_after.number if attempt.version_after_id else None,
+        version_after=attempt.version_after.number if attempt.version_after is not None else None,
         timestamp=attempt.timestamp,
     ).to_json()

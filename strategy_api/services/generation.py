@@ -116,21 +116,23 @@ def strategy_generate(
         status = "needs_fixing"
     else:
         status = "fixed" if fix.success else "failed"
-    return GenerateResultPayload(
-        strategy_id=strategy.pk,
-        status=status,
-        provider=generated.provider,
-        model=generated.model,
-        key_used=generated.key_alias,
-        code=strategy.code,
-        spec=strategy.spec,
-        understood_as=understood_as,
-        understood=list(generated.understood or []),
-        warnings=_warnings(generated.warnings),
-        validation=findings,
-        execution_result=execution_payload(execution) if execution is not None else None,
-        fix_attempts=len(fix.attempts) if fix else 0,
-        fixes=[fix_attempt_payload(a) for a in fix.attempts] if fix else [],
+    return GenerateResultPayload.model_validate(
+        {
+            "strategy_id": strategy.pk,
+            "status": status,
+            "provider": generated.provider,
+            "model": generated.model,
+            "key_used": generated.key_alias,
+            "code": strategy.code,
+            "spec": strategy.spec,
+            "understood_as": understood_as,
+            "understood": list(generated.understood or []),
+            "warnings": _warnings(generated.warnings),
+            "validation": findings,
+            "execution_result": execution_payload(execution) if execution is not None else None,
+            "fix_attempts": len(fix.attempts) if fix else 0,
+            "fixes": [fix_attempt_payload(a) for a in fix.attempts] if fix else [],
+        }
     ).to_json()
 
 
@@ -144,22 +146,24 @@ def _default_name(generated, description: str) -> str:
 
 def strategy_fix_payload(*, strategy: Strategy, outcome) -> dict[str, Any]:
     """Answer of ``fix_errors`` (``FixResultPayload``; seed field names)."""
-    return FixResultPayload(
-        success=outcome.success,
-        strategy_id=strategy.pk,
-        status=strategy.status,
-        stopped_reason=outcome.stopped_reason,
-        semantic_change=outcome.semantic_change,
-        changes=outcome.changes,
-        proposed_changes=outcome.proposed_changes,
-        detail=outcome.detail,
-        attempts=len(outcome.attempts),
-        current_version=strategy.current_version,
-        code=strategy.code,
-        fixes=[fix_attempt_payload(a) for a in outcome.attempts],
-        final_execution=execution_payload(outcome.final_execution)
-        if outcome.final_execution is not None
-        else None,
+    return FixResultPayload.model_validate(
+        {
+            "success": outcome.success,
+            "strategy_id": strategy.pk,
+            "status": strategy.status,
+            "stopped_reason": outcome.stopped_reason,
+            "semantic_change": outcome.semantic_change,
+            "changes": outcome.changes,
+            "proposed_changes": outcome.proposed_changes,
+            "detail": outcome.detail,
+            "attempts": len(outcome.attempts),
+            "current_version": strategy.current_version,
+            "code": strategy.code,
+            "fixes": [fix_attempt_payload(a) for a in outcome.attempts],
+            "final_execution": execution_payload(outcome.final_execution)
+            if outcome.final_execution is not None
+            else None,
+        }
     ).to_json()
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
@@ -44,7 +44,7 @@ def strategy_version_create(
     strategy: Strategy,
     code: str,
     source: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     message: str = "",
     status: str | None = None,
     spec: dict | None = None,
@@ -112,7 +112,7 @@ def strategy_version_set_current(
 
 def strategy_create(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     name: str,
     description: str = "",
     code: str = "",
@@ -142,7 +142,7 @@ def strategy_create(
 def strategy_update(
     *,
     strategy: Strategy,
-    user: AbstractBaseUser,
+    user: User,
     name: str | None = None,
     description: str | None = None,
     code: str | None = None,
@@ -179,7 +179,7 @@ def strategy_delete(*, strategy: Strategy) -> None:
 
 
 def strategy_review(
-    *, strategy: Strategy, reviewer: AbstractBaseUser, decision: str, notes: str | None = None
+    *, strategy: Strategy, reviewer: User, decision: str, notes: str | None = None
 ) -> Strategy:
     """Set the admin review outcome (approved/rejected/pending) with who and when."""
     if decision not in ReviewStatus.values:
@@ -195,9 +195,7 @@ def strategy_review(
     return strategy
 
 
-def strategy_version_restore(
-    *, strategy: Strategy, number: int, user: AbstractBaseUser
-) -> StrategyVersion:
+def strategy_version_restore(*, strategy: Strategy, number: int, user: User) -> StrategyVersion:
     """Make an earlier version's code current again, as a new version (history is kept)."""
     try:
         old = strategy.versions.get(number=number)

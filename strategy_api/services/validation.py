@@ -19,6 +19,7 @@ def strategy_validate(*, strategy: Strategy) -> dict[str, Any]:
     report = validate_code(strategy.code, max_bytes=settings.STRATEGY_CODE_MAX_BYTES)
     findings = [finding.to_dict() for finding in report.findings]
     errors = sum(1 for f in findings if f["severity"] == "error")
+    new_status: str
     if not report.ok:
         new_status = StrategyStatus.INVALID
     elif strategy.status in _REPLACEABLE or strategy.status == StrategyStatus.INVALID:
