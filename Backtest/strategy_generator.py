@@ -33,7 +33,7 @@ __all__ = [
     "extract_code",
 ]
 
-OFFLINE_MODEL = "offline-parser-1.0"
+OFFLINE_MODEL = "offline-parser-2.0"
 _FENCE = re.compile(r"```[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n(?P<body>.*?)(?:```|\Z)", re.S)
 _STRATEGY_CLASS = re.compile(r"^\s*class\s+\w+\s*\([^)]*Strategy[^)]*\)\s*:", re.M)
 _CODE_START = re.compile(r"^(?:from\s+\w|import\s+\w|class\s+\w|@|def\s+\w|\"\"\"|#)", re.M)
@@ -66,6 +66,7 @@ class GeneratedStrategy:
     strategy_class: str | None = None
     warnings: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
+    understood_as: str = ""  # plain English from the spec (offline path; "" without a spec)
     defaults_used: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     needs_fixing: bool = False
@@ -164,12 +165,13 @@ class StrategyGenerator:
         report = validate_code(code)
         return GeneratedStrategy(
             code=code,
-            spec=parsed.spec.model_dump(mode="json"),
+            spec=parsed.spec.model_dump(mode="json", exclude_none=True),
             provider="offline",
             model=OFFLINE_MODEL,
             strategy_class=report.strategy_class,
             warnings=list(parsed.warnings),
             understood=list(parsed.understood),
+            understood_as=parsed.understood_as,
             defaults_used=list(parsed.defaults_used),
             findings=[f.to_dict() for f in report.findings],
             needs_fixing=not report.ok,  # compiler output always validates; never hide it

@@ -86,13 +86,16 @@ def _example_lines(info: IndicatorInfo) -> str:
     )
 
 
+# Spec 2.0's own indicators: the offline parser knows them, the TA-Lib registry does not.
+_NOT_IN_REGISTRY = frozenset({"DONCHIAN", "KELTNER", "VWAP", "SUPERTREND"})
+
+
 def indicators_for(description: str) -> list[IndicatorInfo]:
     """Featured indicators plus every registry indicator the description names."""
-    from Backtest.llm.offline.lexer import lex
-    from Backtest.llm.offline.normalize import tokens
+    from Backtest.llm.offline import mentioned_indicators
 
     infos = list(list_indicators(featured=True))
-    names = [item.value.name for item in lex(tokens(description)) if item.kind == "ind"]
+    names = [n for n in mentioned_indicators(description) if n not in _NOT_IN_REGISTRY]
     for name in [*names, *_EXTRA_EXAMPLES]:
         info = get_indicator(name)
         if info not in infos:

@@ -1,8 +1,10 @@
-"""Compile a validated :class:`StrategySpec` into readable backtesting.py source code.
+"""Compile a validated spec (2.0, or 1.0 through its upgrade) into readable backtesting.py code.
 
-The output is deterministic (same spec, same text) and imports only backtesting,
-backtesting.lib, math and ``Backtest.indicators``. Every indicator parameter and risk setting
-becomes a class attribute so ``Backtest.optimize()`` can sweep it.
+The output is deterministic (same spec, same text) and imports only backtesting, math,
+``Backtest.indicators`` and, for spec 2.0's own indicators (Donchian, Keltner, VWAP,
+SuperTrend), numpy/pandas/talib: their functions are copied into the module. Every indicator
+parameter, exit, entry-order and sizing setting becomes a class attribute so
+``Backtest.optimize()`` can sweep it. Only the machinery a spec uses is emitted.
 """
 
 from __future__ import annotations
@@ -12,53 +14,66 @@ import textwrap
 from collections.abc import Mapping
 
 from Backtest.indicator_registry import IndicatorInfo
+from Backtest.spec.catalogue import is_custom
+from Backtest.spec.custom_indicators import CUSTOM, source_of
 from Backtest.spec.models import (
-    Condition,
+    PRICE_FIELDS,
+    WEEKDAYS,
+    Arith,
+    ChangePct,
+    Compare,
+    Distance,
+    EntryOrder,
+    Group,
+    HeldFor,
     IndicatorSpec,
-    RuleGroup,
+    Months,
+    Negate,
     RuleNode,
     SeriesRef,
     StrategySpec,
+    TimeWindow,
+    Trend,
+    Weekdays,
     param_attribute,
 )
+from Backtest.spec.render import Labels, describe_expr, describe_node
 from Backtest.spec.semantics import indicator_infos, resolve_reference, semantic_errors
+from Backtest.spec.upgrade import upgrade
+from Backtest.spec.v1 import StrategySpecV1
 
 _IND = "    "
 _MAX_LINE = 100
-_OP_WORDS = {"crosses_above": "crosses above", "crosses_below": "crosses below"}
 _FULL_EQUITY = 0.9999  # backtesting.py reads size 1 as one unit, so "all equity" is just below 1
+_NEGATED = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
 
-_HELPERS = '''
-
+_HELPERS = {
+    "ready": '''
 def _ready(*values):
     """True once every value is a real number: indicators start with NaN warm-up bars."""
     return not any(math.isnan(value) for value in values)
-
-
-def _below(price, pct):
-    """The price `pct` percent below `price`; None when the percentage is unset."""
-    return None if pct is None else price * (1 - pct / 100)
-
-
-def _above(price, pct):
-    """The price `pct` percent above `price`; None when the percentage is unset."""
-    return None if pct is None else price * (1 + pct / 100)
-'''
-
-_TRAILING = """\
-        # Trailing stop: every bar, pull each open trade's stop to trailing_stop_pct from the
-        # close; never loosen it, so a tighter fixed stop_loss_pct still wins.
-        if self.trailing_stop_pct is not None:
-            for trade in self.trades:
-                if trade.is_long:
-                    level = _below(price, self.trailing_stop_pct)
-                    if trade.sl is None or level > trade.sl:
-                        trade.sl = level
-                else:
-                    level = _above(price, self.trailing_stop_pct)
-                    if trade.sl is None or level < trade.sl:
-                        trade.sl = level
-"""
+''',
+    "cross": '''
+def _cross_up(now, before, level_now, level_before):
+    """Below on the previous bar, above on this one (backtesting.lib.crossover's rule)."""
+    return before < level_before and now > level_now
+''',
+    "cross_down": '''
+def _cross_down(now, before, level_now, level_before):
+    """Above on the previous bar, below on this one."""
+    return before > level_before and now < level_now
+''',
+    "div": '''
+def _div(numerator, denominator):
+    """Division that gives NaN (so every comparison is False) instead of failing on zero."""
+    return numerator / denominator if denominator else math.nan
+''',
+    "minutes": '''
+def _minutes(timestamp):
+    """Minutes since midnight of a bar's timestamp (exchange time)."""
+    return timestamp.hour * 60 + timestamp.minute
+''',
+}
 
 
 class CompileError(ValueError):
@@ -101,142 +116,420 @@ def _literal(value: float | int | None) -> str:
 
 
 class _Emitter:
-    """Turns rule trees into Python expressions and collects what the warm-up guard must read."""
+    """Turns rule trees into Python expressions; records the history and helpers they need."""
 
-    def __init__(self, infos: Mapping[str, IndicatorInfo]) -> None:
+    def __init__(self, infos: Mapping[str, IndicatorInfo], labels: Labels) -> None:
         self.infos = infos
-        self.guard: list[str] = []  # indicator values the rules read, in first-use order
-        self.depth = 2  # bars of history the rules need (crossover always reads two)
-        self.uses_crossover = False
+        self.labels = labels
+        self.oldest: dict[str, int] = {}  # indicator series -> oldest position read ([-n])
+        self.depth = 1  # bars of history the rules read
+        self.helpers: set[str] = set()
+        self.uses_time = False
 
-    def _series(self, operand: str | SeriesRef) -> tuple[str, int]:
-        if isinstance(operand, SeriesRef):
-            text, bars_ago = operand.ref, operand.bars_ago
-        else:
-            text, bars_ago = operand, 0
-        ref = resolve_reference(text, self.infos)
-        if ref.price is not None:
-            return f"self.data.{ref.price}", bars_ago
-        index = "" if ref.output_index is None else f"[{ref.output_index}]"
-        return f"self.{ref.indicator_id}{index}", bars_ago
+    # ---- operands ---------------------------------------------------------------------------
+    def _base(self, ref: str) -> str:
+        resolved = resolve_reference(ref, self.infos)
+        if resolved.price is not None:
+            return f"self.data.{resolved.price}"
+        index = "" if resolved.output_index is None else f"[{resolved.output_index}]"
+        return f"self.{resolved.indicator_id}{index}"
 
-    def _value(self, operand: object, extra: int = 0) -> str:
-        """Expression for the operand's value ``extra`` bars before the one it names."""
-        if not isinstance(operand, str | SeriesRef):
-            return _literal(operand)  # type: ignore[arg-type]
-        series, bars_ago = self._series(operand)
-        position = bars_ago + extra + 1
+    def read(self, base: str, position: int) -> str:
+        """``base[-position]``, noting the history it needs."""
         self.depth = max(self.depth, position)
-        expr = f"{series}[-{position}]"
-        if not series.startswith("self.data.") and expr not in self.guard:
-            self.guard.append(expr)
-        return expr
+        if not base.startswith("self.data."):
+            self.oldest[base] = max(self.oldest.get(base, 0), position)
+        return f"{base}[-{position}]"
 
-    def _cross_arg(self, operand: object) -> str:
-        """crossover() reads [-2] and [-1]; slice off ``bars_ago`` bars to look further back."""
-        if not isinstance(operand, str | SeriesRef):
-            return _literal(operand)  # type: ignore[arg-type]
-        self._value(operand)
-        self._value(operand, extra=1)  # registers both bars with the warm-up guard
-        series, bars_ago = self._series(operand)
-        return f"{series}[:-{bars_ago}]" if bars_ago else series
-
-    def condition(self, cond: Condition) -> str:
-        """One condition as a boolean expression."""
-        if cond.op in ("crosses_above", "crosses_below"):
-            self.uses_crossover = True
-            left, right = self._cross_arg(cond.left), self._cross_arg(cond.right)
-            return (
-                f"crossover({left}, {right})"
-                if cond.op == "crosses_above"
-                else f"crossover({right}, {left})"
+    def series(self, operand: str | SeriesRef, offset: int) -> tuple[str, int]:
+        """(base expression, position of the value at ``offset`` bars before the one named)."""
+        ref, ago = (
+            (operand.ref, operand.bars_ago)
+            if isinstance(operand, SeriesRef)
+            else (
+                operand,
+                0,
             )
-        return f"{self._value(cond.left)} {cond.op} {self._value(cond.right)}"
-
-    def node(self, node: RuleNode, path: str, indent: str) -> list[str]:
-        """Lines of a parenthesised expression for a group, or one line for a condition."""
-        if not isinstance(node, RuleGroup):
-            return [f"{indent}{self.condition(node)}"]
-        joiner = "and" if node.logic == "all" else "or"
-        lines: list[str] = []
-        for index, child in enumerate(node.conditions):
-            child_path = f"{path}.conditions.{index}"
-            prefix = "" if index == 0 else f"{joiner} "
-            lines.extend(_comment(indent, f"{child_path}: {describe(child)}"))
-            if isinstance(child, RuleGroup):
-                lines.append(f"{indent}{prefix}(")
-                lines.extend(self.node(child, child_path, indent + _IND))
-                lines.append(f"{indent})")
-            else:
-                lines.append(f"{indent}{prefix}{self.condition(child)}")
-        return lines
-
-    def rule(self, variable: str, node: RuleNode, path: str) -> list[str]:
-        """``variable = <expression>`` with a comment naming the rule."""
-        indent = _IND * 2
-        header = _comment(indent, f"{path}: {describe(node)}")
-        if not isinstance(node, RuleGroup):
-            return [*header, f"{indent}{variable} = {self.condition(node)}"]
-        expression = self.node(node, path, indent + _IND)
-        return [*header, f"{indent}{variable} = (", *expression, f"{indent})"]
-
-
-def _operand_text(operand: object) -> str:
-    if isinstance(operand, SeriesRef):
-        return (
-            operand.ref if operand.bars_ago == 0 else f"{operand.ref} {operand.bars_ago} bar(s) ago"
         )
-    return str(operand)
+        return self._base(ref), 1 + ago + offset
+
+    def expr(self, expr: object, offset: int = 0) -> str:
+        """Python expression for an operand, ``offset`` bars before the current bar."""
+        if isinstance(expr, bool) or expr is None:
+            raise CompileError(f"not an operand: {expr!r}")
+        if isinstance(expr, int | float):
+            return _literal(expr)
+        if isinstance(expr, str | SeriesRef):
+            return self.read(*self.series(expr, offset))
+        if isinstance(expr, Arith):
+            left, right = self.expr(expr.left, offset), self.expr(expr.right, offset)
+            if expr.arith == "/":
+                self.helpers.add("div")
+                return f"_div({left}, {right})"
+            return f"({left} {expr.arith} {right})"
+        if isinstance(expr, ChangePct):
+            base, position = self.series(expr.change_pct, offset)
+            self.helpers.add("div")
+            now, before = self.read(base, position), self.read(base, position + expr.bars)
+            return f"(_div({now}, {before}) - 1) * 100"
+        raise CompileError(f"not an operand: {expr!r}")
+
+    # ---- conditions -------------------------------------------------------------------------
+    def condition(self, node: RuleNode, offset: int = 0) -> str:
+        """One node as a single-line boolean expression."""
+        if isinstance(node, Compare):
+            return self._compare(node.left, node.op, node.right, offset)
+        if isinstance(node, Group):
+            joiner = " and " if node.logic == "all" else " or "
+            return "(" + joiner.join(self.condition(c, offset) for c in node.conditions) + ")"
+        if isinstance(node, Negate):
+            inner = node.negate
+            if isinstance(inner, Compare) and inner.op in _NEGATED:
+                # The complementary comparison rather than `not`: NaN makes both False.
+                return self._compare(inner.left, _NEGATED[inner.op], inner.right, offset)
+            if isinstance(inner, Weekdays | Months):
+                return self.condition(inner, offset).replace(" in (", " not in (")
+            return f"not {self.condition(inner, offset)}"
+        if isinstance(node, Trend):
+            return self._trend(node, offset)
+        if isinstance(node, HeldFor):
+            parts = [self.condition(node.condition, offset + k) for k in range(node.held_for)]
+            return "(" + " and ".join(parts) + ")"
+        if isinstance(node, Weekdays):
+            days = ", ".join(str(WEEKDAYS.index(day)) for day in node.weekdays)
+            days = f"({days},)" if len(node.weekdays) == 1 else f"({days})"
+            return f"{self._timestamp(offset)}.weekday() in {days}"
+        if isinstance(node, Months):
+            months = ", ".join(str(m) for m in node.months)
+            months = f"({months},)" if len(node.months) == 1 else f"({months})"
+            return f"{self._timestamp(offset)}.month in {months}"
+        if isinstance(node, TimeWindow):
+            self.helpers.add("minutes")
+            start, end = (_clock_minutes(t) for t in (node.time_from, node.time_to))
+            return f"{start} <= _minutes({self._timestamp(offset)}) < {end}"
+        raise CompileError(f"not a rule node: {node!r}")
+
+    def _timestamp(self, offset: int) -> str:
+        self.uses_time = True
+        self.depth = max(self.depth, offset + 1)
+        return f"self.data.index[-{offset + 1}]"
+
+    def _compare(self, left: object, op: str, right: object, offset: int) -> str:
+        if op in ("crosses_above", "crosses_below"):
+            helper = "cross" if op == "crosses_above" else "cross_down"
+            self.helpers.add(helper)
+            args = [
+                self.expr(left, offset),
+                self.expr(left, offset + 1),
+                self.expr(right, offset),
+                self.expr(right, offset + 1),
+            ]
+            name = "_cross_up" if op == "crosses_above" else "_cross_down"
+            return f"{name}({', '.join(args)})"
+        return f"{self.expr(left, offset)} {op} {self.expr(right, offset)}"
+
+    def _trend(self, node: Trend, offset: int) -> str:
+        base, position = self.series(node.of, offset)
+        symbol = ">" if node.trend == "rising" else "<"
+        if node.bars <= 3:
+            pairs = [
+                f"{self.read(base, position + k)} {symbol} {self.read(base, position + k + 1)}"
+                for k in range(node.bars)
+            ]
+            return pairs[0] if len(pairs) == 1 else "(" + " and ".join(pairs) + ")"
+        self.read(base, position + node.bars)  # the oldest value the loop reads
+        return (
+            f"all({base}[-i] {symbol} {base}[-i - 1] "
+            f"for i in range({position}, {position + node.bars}))"
+        )
+
+    # ---- statements -------------------------------------------------------------------------
+    def rule(self, variable: str, node: RuleNode, path: str) -> list[str]:
+        """``variable = <expression>``: one line per top-level condition, each commented."""
+        indent = _IND * 2
+        header = _comment(indent, f"{path}: {describe_node(node, self.labels)}")
+        if not isinstance(node, Group) or len(node.conditions) == 1:
+            child = node.conditions[0] if isinstance(node, Group) else node
+            text = _strip_parens(self.condition(child))
+            if len(indent) + len(variable) + 3 + len(text) <= _MAX_LINE:
+                return [*header, f"{indent}{variable} = {text}"]
+            wrapped = _wrap_expression(indent + _IND, text)
+            return [*header, f"{indent}{variable} = (", *wrapped, f"{indent})"]
+        joiner = "and" if node.logic == "all" else "or"
+        lines = [*header, f"{indent}{variable} = ("]
+        for index, child in enumerate(node.conditions):
+            inner = indent + _IND
+            lines += _comment(
+                inner, f"{path}.conditions.{index}: {describe_node(child, self.labels)}"
+            )
+            prefix = "" if index == 0 else f"{joiner} "
+            lines += _wrap_expression(inner, self.condition(child), prefix)
+        return [*lines, f"{indent})"]
 
 
-def describe(node: RuleNode) -> str:
-    """Short English rendering of a rule node, used in generated comments."""
-    if isinstance(node, RuleGroup):
-        return f"{node.logic} of {len(node.conditions)}"
-    op = _OP_WORDS.get(node.op, node.op)
-    return f"{_operand_text(node.left)} {op} {_operand_text(node.right)}"
+def _wrap_expression(indent: str, text: str, prefix: str = "") -> list[str]:
+    """A long boolean expression, one top-level "and"/"or" operand per line."""
+    if len(indent) + len(prefix) + len(text) <= _MAX_LINE:
+        return [f"{indent}{prefix}{text}"]
+    inner = _strip_parens(text)
+    opened = inner != text
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(inner):
+        depth += char in "(["
+        depth -= char in ")]"
+        for word in (" and ", " or "):
+            if depth == 0 and inner.startswith(word, index):
+                pieces.append(inner[start:index])
+                start = index + 1
+    pieces.append(inner[start:])
+    if len(pieces) == 1:
+        return [f"{indent}{prefix}{text}"]  # one long call: nothing to split at
+    if not opened:
+        return [f"{indent}{prefix}{pieces[0]}", *(f"{indent}{p}" for p in pieces[1:])]
+    return [
+        f"{indent}{prefix}(",
+        *(f"{indent}{_IND}{p}" for p in pieces),
+        f"{indent})",
+    ]
 
 
-def _indicator_line(item: IndicatorSpec, info: IndicatorInfo, index: int) -> list[str]:
-    fields = list(item.inputs or ([item.source] if item.source else info.inputs))
-    args = [info.name, *(f"self.data.{field}" for field in fields)]
+def _strip_parens(text: str) -> str:
+    """``(a and b)`` -> ``a and b`` when the outer parentheses enclose the whole text."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0 and index < len(text) - 1:
+            return text  # "(a) and (b)": the first bracket closes early
+    return text[1:-1]
+
+
+def _clock_minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _indicator_line(
+    item: IndicatorSpec, infos: Mapping[str, IndicatorInfo], index: int, labels: Labels
+) -> list[str]:
+    info = infos[item.id]
+    args = [info.name]
+    if item.source is not None and item.source not in PRICE_FIELDS:
+        # An indicator of an indicator: the input is an earlier indicator's output.
+        resolved = resolve_reference(item.source, infos)
+        output = "" if resolved.output_index is None else f"[{resolved.output_index}]"
+        args.append(f"self.{resolved.indicator_id}{output}")
+    else:
+        fields = [item.source] if item.source is not None else list(item.inputs or info.inputs)
+        args += [f"self.data.{field}" for field in fields]
+    if is_custom(info.name) and CUSTOM[info.name].needs_index:
+        args.append("self.data.index")
     args += [f"{p.name}=self.{param_attribute(item.id, p.name)}" for p in info.parameters]
     if len(info.outputs) > 1:
         args.append("name=[" + ", ".join(f'"{item.id}.{o}"' for o in info.outputs) + "]")
     else:
         args.append(f'name="{item.id}"')
-    comment = f"indicators.{index} {item.id!r}: {info.display_name} on {', '.join(fields)}"
+    comment = f"indicators.{index} {item.id!r}: {labels.by_id[item.id]}"
     if len(info.outputs) > 1:
         outputs = ", ".join(f"[{i}]={o}" for i, o in enumerate(info.outputs))
         comment += f"; outputs {outputs}"
     return [*_comment(_IND * 2, comment), *_call(f"{_IND * 2}self.{item.id} = self.I(", args, ")")]
 
 
-def _order_methods(spec: StrategySpec) -> list[str]:
-    lines: list[str] = []
-    if spec.side in ("long", "both"):
-        lines += [
-            "",
-            f"{_IND}def _enter_long(self, price):",
-            f'{_IND * 2}"""Buy; stop and target are set from the signal bar\'s close."""',
-            f"{_IND * 2}self.buy(",
-            f"{_IND * 3}size=self.position_size,",
-            f"{_IND * 3}sl=_below(price, self.stop_loss_pct),",
-            f"{_IND * 3}tp=_above(price, self.take_profit_pct),",
-            f"{_IND * 2})",
+# ---- the class ----------------------------------------------------------------------------------
+def _uses_atr(spec: StrategySpec) -> bool:
+    return any(d is not None and d.atr is not None for d in _distances(spec))
+
+
+def _distances(spec: StrategySpec) -> tuple[Distance | None, Distance | None, Distance | None]:
+    return spec.stop_loss, spec.take_profit, spec.trailing_stop
+
+
+def _distance_attrs(name: str, distance: Distance | None) -> list[str]:
+    pct = None if distance is None else distance.percent
+    atr = None if distance is None else distance.atr
+    return [f"{_IND}{name}_pct = {_literal(pct)}", f"{_IND}{name}_atr = {_literal(atr)}"]
+
+
+def _atr_period(spec: StrategySpec) -> int:
+    periods = {d.atr_period or 14 for d in _distances(spec) if d is not None and d.atr is not None}
+    if len(periods) > 1:
+        raise CompileError(
+            "stop, target and trailing stop must use the same ATR period "
+            f"(got {', '.join(str(p) for p in sorted(periods))})"
+        )
+    return periods.pop()
+
+
+def _attributes(spec: StrategySpec, infos: Mapping[str, IndicatorInfo]) -> list[str]:
+    attrs = [
+        f"{_IND}# Indicator parameters: class attributes so Backtest.optimize() can sweep them."
+    ]
+    for item in spec.indicators:
+        resolved = infos[item.id].resolve_params(item.params)
+        attrs += [f"{_IND}{param_attribute(item.id, k)} = {v!r}" for k, v in resolved.items()]
+    attrs += [
+        f"{_IND}# Exits, as a percent of the entry price or a multiple of the ATR; None = off.",
+        *_distance_attrs("stop_loss", spec.stop_loss),
+        *_distance_attrs("take_profit", spec.take_profit),
+        *_distance_attrs("trailing_stop", spec.trailing_stop),
+    ]
+    if _uses_atr(spec):
+        attrs.append(f"{_IND}atr_stop_period = {_atr_period(spec)}")
+    attrs.append(f"{_IND}exit_after_bars = {_literal(spec.exit_after_bars)}")
+    if _pending_orders(spec):
+        valid = {o.valid_bars for o in (spec.entry_order, spec.short_entry_order) if o}
+        attrs += [
+            f"{_IND}# Unfilled limit/stop entry orders are cancelled after this many bars.",
+            f"{_IND}entry_valid_bars = {max(valid)}",
         ]
-    if spec.side in ("short", "both"):
-        lines += [
-            "",
-            f"{_IND}def _enter_short(self, price):",
-            f'{_IND * 2}"""Sell short; stop and target are set from the signal bar\'s close."""',
-            f"{_IND * 2}self.sell(",
-            f"{_IND * 3}size=self.position_size,",
-            f"{_IND * 3}sl=_above(price, self.stop_loss_pct),",
-            f"{_IND * 3}tp=_below(price, self.take_profit_pct),",
-            f"{_IND * 2})",
+    sizing = spec.sizing
+    if sizing.mode == "risk_percent":
+        attrs += [
+            f"{_IND}# Size: units whose loss at the stop is risk_percent of equity.",
+            f"{_IND}risk_percent = {sizing.value!r}",
         ]
+    else:
+        size: float | int = _FULL_EQUITY if sizing.value == 1 else sizing.value
+        size = int(size) if sizing.mode == "units" else size
+        attrs += [
+            f"{_IND}# Order size: fraction of equity below 1, or whole units (backtesting.py rule)",
+            f"{_IND}position_size = {size!r}",
+        ]
+    return attrs
+
+
+def _pending_orders(spec: StrategySpec) -> bool:
+    return any(
+        o is not None and o.type != "market" for o in (spec.entry_order, spec.short_entry_order)
+    )
+
+
+def _order_method(spec: StrategySpec, side: str, emitter: _Emitter) -> list[str]:
+    long = side == "long"
+    order: EntryOrder | None = spec.entry_order if long else spec.short_entry_order
+    i2, i3 = _IND * 2, _IND * 3
+    method = "_enter_long" if long else "_enter_short"
+    verb = "self.buy" if long else "self.sell"
+    sign = "-" if long else "+"
+    other = "+" if long else "-"
+    lines = ["", f"{_IND}def {method}(self, price):"]
+    if order is None or order.type == "market":
+        lines.append(
+            f'{i2}"""{"Buy" if long else "Sell short"} at the next open; stop and target start '
+            'from the signal close."""'
+        )
+        reference = "price"
+    else:
+        assert order.price is not None
+        price_text = describe_expr(order.price, emitter.labels)
+        lines += _wrap_docstring(
+            f"{'Buy' if long else 'Sell short'} with a {order.type} order at {price_text}; "
+            "stop and target start from the order price.",
+            i2,
+        )
+        lines.append(f"{i2}level = {_strip_parens(emitter.expr(order.price))}")
+        lines += [f"{i2}if math.isnan(level) or level <= 0:", f"{i3}return"]
+        reference = "level"
+    lines += [
+        f"{i2}stop = self._distance(self.stop_loss_pct, self.stop_loss_atr, {reference})",
+        f"{i2}target = self._distance(self.take_profit_pct, self.take_profit_atr, {reference})",
+    ]
+    args = []
+    if spec.sizing.mode == "risk_percent":
+        lines += [
+            f"{i2}size = self._risk_size({reference}, stop)",
+            f"{i2}if size is None:",
+            f"{i3}return  # not even one unit fits the risk budget",
+        ]
+        args.append("size=size")
+    else:
+        args.append("size=self.position_size")
+    if order is not None and order.type != "market":
+        args.append(f"{order.type}=level")
+    args += [
+        f"sl=None if stop is None else {reference} {sign} stop",
+        f"tp=None if target is None else {reference} {other} target",
+    ]
+    if order is not None and order.type != "market":
+        args.append("tag=len(self.data),  # the bar it was placed on, to cancel it when stale")
+    lines.append(f"{i2}{verb}(")
+    lines += [f"{i3}{arg}" if arg.endswith("stale") else f"{i3}{arg}," for arg in args]
+    lines.append(f"{i2})")
     return lines
+
+
+_DISTANCE = '''
+    def _distance(self, pct, atr, price, bars_ago=0):
+        """Price distance of a percent-of-price or ATR-multiple setting; None when unset."""
+        if pct is not None:
+            return price * pct / 100
+        if atr is not None:
+            return atr * self.atr_stop[-1 - bars_ago]
+        return None
+'''
+_DISTANCE_PCT = '''
+    def _distance(self, pct, atr, price, bars_ago=0):
+        """Price distance of a percent-of-price setting; None when unset."""
+        return None if pct is None else price * pct / 100
+'''
+_RISK_SIZE = '''
+    def _risk_size(self, price, stop):
+        """Whole units whose loss at the stop is risk_percent of equity; None below one unit.
+
+        Capped at what the equity can buy (no leverage), which can lower the risk taken.
+        """
+        units = int(self.equity * self.risk_percent / 100 / stop)
+        units = min(units, int(self.equity * 0.9999 / price))
+        return units if units >= 1 else None
+'''
+_ANCHOR = '''
+    def _anchor(self, trade):
+        """On the fill bar, move stop and target to their distance from the fill price."""
+        sign = 1 if trade.is_long else -1
+        stop = self._distance(self.stop_loss_pct, self.stop_loss_atr, trade.entry_price, 1)
+        target = self._distance(self.take_profit_pct, self.take_profit_atr, trade.entry_price, 1)
+        if stop is not None:
+            trade.sl = trade.entry_price - sign * stop
+        if target is not None:
+            trade.tp = trade.entry_price + sign * target
+'''
+_MANAGE = '''
+    def _manage_trades(self, price):
+        """Exits that do not depend on the rules: fill-price anchoring, trailing, time exit."""
+        for order in self.orders:
+            stale = not order.is_contingent and len(self.data) - order.tag >= self.entry_valid_bars
+            if stale:
+                order.cancel()
+        for trade in self.trades:
+            if trade.entry_bar == len(self.data) - 1:  # filled at this bar's open
+                self._anchor(trade)
+            trail = self._distance(self.trailing_stop_pct, self.trailing_stop_atr, price)
+            if trail is not None:
+                # Pull the stop toward the close, never loosen it: it trails the best close.
+                level = price - trail if trade.is_long else price + trail
+                if trade.sl is None or (level > trade.sl if trade.is_long else level < trade.sl):
+                    trade.sl = level
+            held = len(self.data) - trade.entry_bar
+            if self.exit_after_bars is not None and held >= self.exit_after_bars:
+                trade.close()
+'''
+
+
+def _manage_source(spec: StrategySpec) -> str:
+    text = _MANAGE
+    if not _pending_orders(spec):
+        text = text.replace(
+            """        for order in self.orders:
+            stale = not order.is_contingent and len(self.data) - order.tag >= self.entry_valid_bars
+            if stale:
+                order.cancel()
+""",
+            "",
+        )
+    return text
 
 
 def _decision_lines(spec: StrategySpec) -> list[str]:
@@ -244,23 +537,16 @@ def _decision_lines(spec: StrategySpec) -> list[str]:
     i2, i3, i4 = _IND * 2, _IND * 3, _IND * 4
     has_exit = spec.rules.exit is not None
     has_short_exit = spec.rules.short_exit is not None
+    flat = "flat"
     if spec.side == "long":
-        lines = [
-            f"{i2}if not self.position:",
-            f"{i3}if long_entry:",
-            f"{i4}self._enter_long(price)",
-        ]
+        lines = [f"{i2}if {flat}:", f"{i3}if long_entry:", f"{i4}self._enter_long(price)"]
         if has_exit:
-            lines += [f"{i2}elif long_exit:", f"{i3}self.position.close()"]
+            lines += [f"{i2}elif self.position and long_exit:", f"{i3}self.position.close()"]
         return lines
     if spec.side == "short":
-        lines = [
-            f"{i2}if not self.position:",
-            f"{i3}if short_entry:",
-            f"{i4}self._enter_short(price)",
-        ]
+        lines = [f"{i2}if {flat}:", f"{i3}if short_entry:", f"{i4}self._enter_short(price)"]
         if has_short_exit:
-            lines += [f"{i2}elif short_exit:", f"{i3}self.position.close()"]
+            lines += [f"{i2}elif self.position and short_exit:", f"{i3}self.position.close()"]
         return lines
     lines = [f"{i2}if self.position.is_long:"]
     lines += _reverse_lines("short_entry", "_enter_short", "long_exit" if has_exit else None)
@@ -268,9 +554,9 @@ def _decision_lines(spec: StrategySpec) -> list[str]:
     lines += _reverse_lines("long_entry", "_enter_long", "short_exit" if has_short_exit else None)
     return [
         *lines,
-        f"{i2}elif long_entry:  # flat; if both entries fire on one bar, long wins",
+        f"{i2}elif {flat} and long_entry:  # if both entries fire on one bar, long wins",
         f"{i3}self._enter_long(price)",
-        f"{i2}elif short_entry:",
+        f"{i2}elif {flat} and short_entry:",
         f"{i3}self._enter_short(price)",
     ]
 
@@ -287,14 +573,19 @@ def _reverse_lines(opposite: str, enter: str, exit_rule: str | None) -> list[str
     return lines
 
 
-def compile_spec(spec: StrategySpec, *, class_name: str | None = None) -> str:
+def compile_spec(spec: StrategySpec | StrategySpecV1, *, class_name: str | None = None) -> str:
     """Generate a module with one ``Strategy`` subclass implementing ``spec``."""
+    spec = upgrade(spec)
     errors = semantic_errors(spec)
     if errors:
         raise CompileError("; ".join(f"{e['field']}: {e['message']}" for e in errors))
     infos = indicator_infos(spec)
-    helpers = sorted({info.name for info in infos.values()})
-    taken = {*helpers, "Strategy", "None", "True", "False"}  # names the module already binds
+    labels = Labels(spec.indicators)
+    helpers = sorted({info.name for info in infos.values() if not is_custom(info.name)})
+    customs = sorted({info.name for info in infos.values() if is_custom(info.name)})
+    if _uses_atr(spec) and "ATR" not in helpers:
+        helpers = sorted([*helpers, "ATR"])
+    taken = {*helpers, *customs, "Strategy", "None", "True", "False"}
     name = class_name or class_name_for(spec.name)
     if class_name is None and name in taken:
         name = f"{name}Strategy"  # a spec called "SMA" must not shadow the SMA helper
@@ -303,7 +594,7 @@ def compile_spec(spec: StrategySpec, *, class_name: str | None = None) -> str:
             f"class name {name!r} must be a capitalised Python identifier not already used by "
             f"the generated module ({', '.join(sorted(taken))})"
         )
-    emitter = _Emitter(infos)
+    emitter = _Emitter(infos, labels)
 
     rule_lines: list[str] = []
     for rule, variable in (
@@ -315,51 +606,84 @@ def compile_spec(spec: StrategySpec, *, class_name: str | None = None) -> str:
         node = getattr(spec.rules, rule)
         if node is not None:
             rule_lines += emitter.rule(variable, node, f"rules.{rule}")
+    order_lines: list[str] = []
+    if spec.side in ("long", "both"):
+        order_lines += _order_method(spec, "long", emitter)
+    if spec.side in ("short", "both"):
+        order_lines += _order_method(spec, "short", emitter)
+    emitter.helpers.add("ready")
 
-    imports = ["import math", "", "from backtesting import Strategy"]
-    if emitter.uses_crossover:
-        imports.append("from backtesting.lib import crossover")
+    imports = ["import math"]
+    if customs:
+        imports.append("from typing import Any")
+    imports.append("")
+    if customs:
+        imports.append("import numpy as np")
+        if "VWAP" in customs:
+            imports.append("import pandas as pd")
+        imports.append("import talib")
+    imports += ["from backtesting import Strategy"]
     if helpers:
         imports += ["", f"from Backtest.indicators import {', '.join(helpers)}"]
 
     doc = spec.description.strip() or spec.name
-    size = _FULL_EQUITY if spec.position_size == 1 else spec.position_size
-    size = int(size) if size > 1 else size
-    attrs = [
-        f"{_IND}# Indicator parameters: class attributes so Backtest.optimize() can sweep them."
-    ]
-    for item in spec.indicators:
-        resolved = infos[item.id].resolve_params(item.params)
-        attrs += [f"{_IND}{param_attribute(item.id, k)} = {v!r}" for k, v in resolved.items()]
-    attrs += [
-        f"{_IND}# Risk settings in percent of the signal bar's close; None switches one off.",
-        f"{_IND}stop_loss_pct = {_literal(spec.stop_loss_pct)}",
-        f"{_IND}take_profit_pct = {_literal(spec.take_profit_pct)}",
-        f"{_IND}trailing_stop_pct = {_literal(spec.trailing_stop_pct)}",
-        f"{_IND}# Order size: fraction of equity below 1, or whole units (backtesting.py's rule)",
-        f"{_IND}position_size = {size!r}",
-    ]
-
     init = [f"{_IND}def init(self):"]
     for index, item in enumerate(spec.indicators):
-        init += _indicator_line(item, infos[item.id], index)
-    if not spec.indicators:
+        init += _indicator_line(item, infos, index, labels)
+    if _uses_atr(spec):
+        init += [
+            f"{_IND * 2}# ATR for the stop, target or trailing distances",
+            *_call(
+                f"{_IND * 2}self.atr_stop = self.I(",
+                [
+                    "ATR",
+                    "self.data.High",
+                    "self.data.Low",
+                    "self.data.Close",
+                    "timeperiod=self.atr_stop_period",
+                    'name="atr_stop"',
+                ],
+                ")",
+            ),
+        ]
+    if len(init) == 1:
         init.append(f"{_IND * 2}pass  # the rules use prices only")
 
-    body = [f"{_IND}def next(self):", f"{_IND * 2}price = self.data.Close[-1]", _TRAILING.rstrip()]
-    if emitter.depth > 2:
+    body = [
+        f"{_IND}def next(self):",
+        f"{_IND * 2}price = self.data.Close[-1]",
+        f"{_IND * 2}self._manage_trades(price)",
+    ]
+    if _uses_atr(spec):
+        emitter.oldest["self.atr_stop"] = max(emitter.oldest.get("self.atr_stop", 0), 2)
+    if emitter.depth > 1:
         body += [
-            f"{_IND * 2}# The rules look {emitter.depth - 1} bars back; wait for that history.",
+            f"{_IND * 2}# The rules look {emitter.depth - 1} bar(s) back; wait for that history.",
             f"{_IND * 2}if len(self.data) < {emitter.depth}:",
             f"{_IND * 3}return",
         ]
-    if emitter.guard:
+    if emitter.oldest:
+        reads = [f"{base}[-{pos}]" for base, pos in emitter.oldest.items()]
         body += [
-            f"{_IND * 2}# Warm-up guard: act only once every indicator value the rules read is set",
-            *_call(f"{_IND * 2}if not _ready(", emitter.guard, "):"),
+            f"{_IND * 2}# Warm-up guard: act only once the oldest indicator value read is set",
+            *_call(f"{_IND * 2}if not _ready(", reads, "):"),
             f"{_IND * 3}return",
         ]
+    if _pending_orders(spec):
+        body += [
+            f"{_IND * 2}# Flat and no entry order waiting: only then may a new entry be placed.",
+            f"{_IND * 2}flat = not self.position and not any(",
+            f"{_IND * 3}not order.is_contingent for order in self.orders",
+            f"{_IND * 2})",
+        ]
+    else:
+        body.append(f"{_IND * 2}flat = not self.position")
     body += rule_lines + _decision_lines(spec)
+
+    methods = _DISTANCE if _uses_atr(spec) else _DISTANCE_PCT
+    if spec.sizing.mode == "risk_percent":
+        methods += _RISK_SIZE
+    methods += _ANCHOR + _manage_source(spec)
 
     header = [
         f'"""{_docstring(spec.name)}: generated from strategy spec version {spec.version}.',
@@ -369,23 +693,29 @@ def compile_spec(spec: StrategySpec, *, class_name: str | None = None) -> str:
         "",
         *imports,
     ]
+    helper_text = "".join(
+        "\n" + _HELPERS[h]
+        for h in ("ready", "cross", "cross_down", "div", "minutes")
+        if h in emitter.helpers
+    )
+    custom_text = "".join("\n\n" + source_of(c) for c in customs)
     cls = [
         "",
         "",
         f"class {name}(Strategy):",
         *_wrap_docstring(_docstring(doc), _IND),
         "",
-        *attrs,
+        *_attributes(spec, infos),
         "",
         *init,
-        *_order_methods(spec),
+        *order_lines,
+        methods.rstrip("\n"),
         "",
         *body,
     ]
-    return "\n".join(header) + "\n" + _HELPERS + "\n".join(cls) + "\n"
+    return "\n".join(header) + "\n" + helper_text + custom_text + "\n".join(cls) + "\n"
 
 
 def _docstring(text: str) -> str:
     # Keep the text inside a plain triple-quoted string: escape backslashes and quotes.
-    escaped = " ".join(text.replace("\\", "\\\\").replace('"', '\\"').split())
-    return escaped
+    return " ".join(text.replace("\\", "\\\\").replace('"', '\\"').split())

@@ -7,9 +7,16 @@ from typing import TypedDict
 
 from pydantic import ValidationError
 
-# Discriminator tags pydantic inserts into error locations for the condition/group union.
-_UNION_TAGS = frozenset({"condition", "group"})
-_RULE_FIELDS = frozenset({"entry", "exit", "short_entry", "short_exit"})
+# Discriminator tags pydantic inserts into error locations for the rule-node and operand unions
+# (both spec versions), and the fields whose values are such unions.
+_UNION_TAGS = frozenset(
+    {"condition", "compare", "group", "negate", "trend", "held", "weekdays", "months", "time"}
+    | {"num", "name", "series_ref", "arith", "change"}
+)
+_UNION_FIELDS = frozenset(
+    {"entry", "exit", "short_entry", "short_exit", "left", "right", "price", "negate"}
+    | {"condition"}
+)
 
 
 class FieldError(TypedDict):
@@ -34,7 +41,7 @@ def dotted_path(loc: Sequence[str | int]) -> str:
     for index, part in enumerate(loc):
         previous = loc[index - 1] if index else None
         is_tag = part in _UNION_TAGS and index < len(loc) - 1
-        if is_tag and (isinstance(previous, int) or previous in _RULE_FIELDS):
+        if is_tag and (isinstance(previous, int) or previous in _UNION_FIELDS):
             continue  # a discriminator tag pydantic inserted, not something the client wrote
         parts.append(str(part))
     return ".".join(parts)

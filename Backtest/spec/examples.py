@@ -1,7 +1,9 @@
 """Representative strategy specs, as the JSON a client (or the LLM) would send.
 
 They double as documentation of the format, templates, and round-trip test cases: each one
-validates, compiles, and runs on backtesting.py's bundled GOOG data.
+validates, compiles, and runs on backtesting.py's bundled GOOG data. The 1.0 examples are kept
+as 1.0 documents (stored strategies and templates use them); the 2.0 examples show every
+construct spec 2.0 added.
 """
 
 from __future__ import annotations
@@ -226,6 +228,162 @@ _EXAMPLES: dict[str, dict[str, Any]] = {
         "position_size": 10,
     },
 }
+
+
+def _ref(ref: str, bars_ago: int) -> dict[str, Any]:
+    return {"ref": ref, "bars_ago": bars_ago}
+
+
+def _times(left: Any, factor: float) -> dict[str, Any]:
+    return {"left": left, "arith": "*", "right": factor}
+
+
+_EXAMPLES_V2: dict[str, dict[str, Any]] = {
+    "v2_ema_cross_atr_risk": {
+        "version": "2.0",
+        "name": "EMA cross with ATR exits and risk sizing",
+        "description": "EMA 12/26 cross; stop 2 ATR, target 4 ATR, risk 1% of equity per trade.",
+        "indicators": [
+            {"id": "ema_fast", "indicator": "EMA", "params": {"timeperiod": 12}},
+            {"id": "ema_slow", "indicator": "EMA", "params": {"timeperiod": 26}},
+        ],
+        "rules": {
+            "entry": _cond("ema_fast", "crosses_above", "ema_slow"),
+            "exit": _cond("ema_fast", "crosses_below", "ema_slow"),
+        },
+        "stop_loss": {"atr": 2, "atr_period": 14},
+        "take_profit": {"atr": 4, "atr_period": 14},
+        "sizing": {"mode": "risk_percent", "value": 1},
+    },
+    "v2_rsi_of_rsi_calendar": {
+        "version": "2.0",
+        "name": "RSI over its average, no Fridays",
+        "description": "RSI crosses above its 9-bar SMA while below 50, not on Fridays; exit on "
+        "the cross back or after 10 bars.",
+        "indicators": [
+            {"id": "rsi", "indicator": "RSI", "params": {"timeperiod": 14}},
+            {"id": "rsi_avg", "indicator": "SMA", "params": {"timeperiod": 9}, "source": "rsi"},
+        ],
+        "rules": {
+            "entry": _all(
+                _cond("rsi", "crosses_above", "rsi_avg"),
+                _cond("rsi", "<", 50),
+                {"negate": {"weekdays": ["fri"]}},
+            ),
+            "exit": _cond("rsi", "crosses_below", "rsi_avg"),
+        },
+        "exit_after_bars": 10,
+    },
+    "v2_donchian_trailing_atr": {
+        "version": "2.0",
+        "name": "Donchian breakout with ATR trailing stop",
+        "description": "Buy a close above the previous bar's 20-bar Donchian high; exit below "
+        "the previous 10-bar low or on a 3 ATR trailing stop.",
+        "indicators": [
+            {"id": "dc_entry", "indicator": "DONCHIAN", "params": {"timeperiod": 20}},
+            {"id": "dc_exit", "indicator": "DONCHIAN", "params": {"timeperiod": 10}},
+        ],
+        "rules": {
+            "entry": _cond("Close", ">", _ref("dc_entry.upper", 1)),
+            "exit": _cond("Close", "<", _ref("dc_exit.lower", 1)),
+        },
+        "trailing_stop": {"atr": 3, "atr_period": 14},
+    },
+    "v2_keltner_limit": {
+        "version": "2.0",
+        "name": "Keltner dip with a limit order",
+        "description": "Below the lower Keltner line, buy with a limit 1% under the close "
+        "(valid 2 bars); exit above the middle line.",
+        "indicators": [{"id": "kc", "indicator": "KELTNER"}],
+        "rules": {
+            "entry": _cond("Close", "<", "kc.lower"),
+            "exit": _cond("Close", ">", "kc.middle"),
+        },
+        "entry_order": {"type": "limit", "price": _times("Close", 0.99), "valid_bars": 2},
+    },
+    "v2_supertrend_stop_order": {
+        "version": "2.0",
+        "name": "SuperTrend flip with a stop entry",
+        "description": "When SuperTrend turns up, buy on a stop 0.5% above the signal bar's "
+        "high; exit when it turns down.",
+        "indicators": [{"id": "st", "indicator": "SUPERTREND"}],
+        "rules": {
+            "entry": _cond("st.direction", "crosses_above", 0),
+            "exit": _cond("st.direction", "crosses_below", 0),
+        },
+        "entry_order": {"type": "stop", "price": _times("High", 1.005)},
+    },
+    "v2_pullback_arithmetic": {
+        "version": "2.0",
+        "name": "Pullback below the average in a rising trend",
+        "description": "Buy 3% below the 20-bar SMA while the 50-bar SMA has risen for 3 bars; "
+        "exit back above the 20-bar SMA; 50% of equity.",
+        "indicators": [
+            {"id": "sma_20", "indicator": "SMA", "params": {"timeperiod": 20}},
+            {"id": "sma_50", "indicator": "SMA", "params": {"timeperiod": 50}},
+        ],
+        "rules": {
+            "entry": _all(
+                _cond("Close", "<", _times("sma_20", 0.97)),
+                {"trend": "rising", "of": "sma_50", "bars": 3},
+            ),
+            "exit": _cond("Close", ">", "sma_20"),
+        },
+        "sizing": {"mode": "equity_fraction", "value": 0.5},
+    },
+    "v2_down_streak_seasonal": {
+        "version": "2.0",
+        "name": "Three down closes, winter months",
+        "description": "Buy after 3 lower closes from November to April; sell after 2 higher "
+        "closes; 5% stop.",
+        "rules": {
+            "entry": _all(
+                {"trend": "falling", "of": "Close", "bars": 3},
+                {"months": [11, 12, 1, 2, 3, 4]},
+            ),
+            "exit": {"trend": "rising", "of": "Close", "bars": 2},
+        },
+        "stop_loss": {"percent": 5},
+    },
+    "v2_vwap_volume": {
+        "version": "2.0",
+        "name": "Above rolling VWAP on heavy volume",
+        "description": "Buy a close crossing above the 20-bar VWAP on volume over twice its "
+        "20-bar average; exit below the VWAP.",
+        "indicators": [
+            {"id": "vwap", "indicator": "VWAP", "params": {"timeperiod": 20}},
+            {"id": "vol_avg", "indicator": "SMA", "params": {"timeperiod": 20}, "source": "Volume"},
+        ],
+        "rules": {
+            "entry": _all(
+                _cond("Close", "crosses_above", "vwap"),
+                _cond("Volume", ">", _times("vol_avg", 1.5)),
+            ),
+            "exit": _cond("Close", "<", "vwap"),
+        },
+    },
+    "v2_momentum_units_time_exit": {
+        "version": "2.0",
+        "name": "Five-day drop, fixed units, time exit",
+        "description": "Buy 10 units after a 5-bar fall of more than 5%; exit after 5 bars.",
+        "rules": {"entry": _cond({"change_pct": "Close", "bars": 5}, "<", -5)},
+        "exit_after_bars": 5,
+        "sizing": {"mode": "units", "value": 10},
+    },
+    "v2_held_above_long_short": {
+        "version": "2.0",
+        "name": "Three closes beyond the EMA, both directions",
+        "description": "Long after 3 closes above the 30-bar EMA, short after 3 below it.",
+        "side": "both",
+        "indicators": [{"id": "ema", "indicator": "EMA", "params": {"timeperiod": 30}}],
+        "rules": {
+            "entry": {"held_for": 3, "condition": _cond("Close", ">", "ema")},
+            "short_entry": {"held_for": 3, "condition": _cond("Close", "<", "ema")},
+        },
+        "short_entry_order": {"type": "limit", "price": _times("Close", 1.005)},
+    },
+}
+_EXAMPLES.update(_EXAMPLES_V2)
 
 
 def example_names() -> list[str]:

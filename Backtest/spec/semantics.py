@@ -1,4 +1,4 @@
-"""Checks that need the indicator registry or the whole spec, reported with field paths."""
+"""Checks that need the indicator catalogue or the whole spec, reported with field paths."""
 
 from __future__ import annotations
 
@@ -11,19 +11,25 @@ from Backtest.indicator_registry import (
     IndicatorInfo,
     IndicatorParameterError,
     UnknownIndicatorError,
-    get_indicator,
 )
+from Backtest.spec.catalogue import lookup_indicator
 from Backtest.spec.errors import FieldError
 from Backtest.spec.models import (
     PRICE_FIELDS,
     RESERVED_IDS,
     RISK_ATTRIBUTES,
-    Condition,
+    Arith,
+    ChangePct,
+    Compare,
+    EntryOrder,
+    Group,
+    HeldFor,
     IndicatorSpec,
-    RuleGroup,
+    Negate,
     RuleNode,
     SeriesRef,
     StrategySpec,
+    Trend,
     param_attribute,
 )
 
@@ -34,6 +40,7 @@ _ALLOWED_RULES = {
     "short": ("short_entry", "short_exit"),
     "both": ("entry", "exit", "short_entry", "short_exit"),
 }
+Expr = float | int | str | SeriesRef | Arith | ChangePct
 
 
 @dataclass(frozen=True)
@@ -79,17 +86,47 @@ def resolve_reference(text: str, infos: Mapping[str, IndicatorInfo]) -> Resolved
     return ResolvedRef(indicator_id=indicator_id, output=output, output_index=index)
 
 
-def iter_conditions(node: RuleNode, path: str) -> Iterator[tuple[str, Condition]]:
-    """Yield ``(dotted path, condition)`` for every leaf of a rule tree."""
-    if isinstance(node, RuleGroup):
+# ---- walking ------------------------------------------------------------------------------------
+def iter_nodes(node: RuleNode, path: str) -> Iterator[tuple[str, RuleNode]]:
+    """Every node of a rule tree with its dotted path, parents before children."""
+    yield path, node
+    if isinstance(node, Group):
         for index, child in enumerate(node.conditions):
-            yield from iter_conditions(child, f"{path}.conditions.{index}")
+            yield from iter_nodes(child, f"{path}.conditions.{index}")
+    elif isinstance(node, Negate):
+        yield from iter_nodes(node.negate, f"{path}.negate")
+    elif isinstance(node, HeldFor):
+        yield from iter_nodes(node.condition, f"{path}.condition")
+
+
+def iter_exprs(expr: object, path: str) -> Iterator[tuple[str, object]]:
+    """Every leaf operand of an expression (numbers, strings, series refs) with its path."""
+    if isinstance(expr, Arith):
+        yield from iter_exprs(expr.left, f"{path}.left")
+        yield from iter_exprs(expr.right, f"{path}.right")
+    elif isinstance(expr, ChangePct):
+        yield f"{path}.change_pct", expr.change_pct
     else:
-        yield path, node
+        yield path, expr
 
 
+def node_operands(node: RuleNode, path: str) -> Iterator[tuple[str, object]]:
+    """The leaf operands one node reads itself (not its children's)."""
+    if isinstance(node, Compare):
+        yield from iter_exprs(node.left, f"{path}.left")
+        yield from iter_exprs(node.right, f"{path}.right")
+    elif isinstance(node, Trend):
+        yield f"{path}.of", node.of
+
+
+def is_series(expr: object) -> bool:
+    """Whether an operand varies over time (reads a price or indicator somewhere)."""
+    return any(isinstance(leaf, str | SeriesRef) for _, leaf in iter_exprs(expr, ""))
+
+
+# ---- indicators ---------------------------------------------------------------------------------
 def _indicator_errors(spec: StrategySpec, infos: dict[str, IndicatorInfo]) -> Iterator[FieldError]:
-    """Check ids, registry names, params and inputs; fill ``infos`` with the valid ones."""
+    """Check ids, names, params, inputs and sources; fill ``infos`` with the valid ones."""
     attributes: dict[str, str] = dict.fromkeys(RISK_ATTRIBUTES, "a risk setting")
     seen_ids: set[str] = set()
     for index, item in enumerate(spec.indicators):
@@ -108,7 +145,7 @@ def _indicator_errors(spec: StrategySpec, infos: dict[str, IndicatorInfo]) -> It
             )
             continue
         try:
-            info = get_indicator(item.indicator)
+            info = lookup_indicator(item.indicator)
         except UnknownIndicatorError as exc:
             yield FieldError(field=f"{path}.indicator", message=str(exc))
             continue
@@ -119,11 +156,11 @@ def _indicator_errors(spec: StrategySpec, infos: dict[str, IndicatorInfo]) -> It
             except IndicatorParameterError as exc:
                 ok = False
                 yield FieldError(field=f"{path}.params.{param}", message=exc.message)
-        for error in _input_errors(item, info, path):
+        for error in _input_errors(item, info, path, infos):
             ok = False
             yield error
-        for param in info.parameters:
-            attribute = param_attribute(item.id, param.name)
+        for parameter in info.parameters:
+            attribute = param_attribute(item.id, parameter.name)
             if attribute in attributes or attribute in seen_ids:
                 ok = False
                 yield FieldError(
@@ -142,7 +179,9 @@ def _inputs(info: IndicatorInfo) -> str:
     return f"{count} input{'s' if count != 1 else ''} ({', '.join(info.inputs)})"
 
 
-def _input_errors(item: IndicatorSpec, info: IndicatorInfo, path: str) -> Iterator[FieldError]:
+def _input_errors(
+    item: IndicatorSpec, info: IndicatorInfo, path: str, earlier: Mapping[str, IndicatorInfo]
+) -> Iterator[FieldError]:
     if item.source is not None and item.inputs is not None:
         yield FieldError(field=f"{path}.source", message="give either source or inputs, not both")
     elif item.source is not None and len(info.inputs) != 1:
@@ -150,6 +189,14 @@ def _input_errors(item: IndicatorSpec, info: IndicatorInfo, path: str) -> Iterat
             field=f"{path}.source",
             message=f"{info.name} takes {_inputs(info)}; use 'inputs' to override them",
         )
+    elif item.source is not None and item.source not in PRICE_FIELDS:
+        try:
+            resolve_reference(item.source, earlier)  # only indicators defined before this one
+        except UnresolvedReferenceError as exc:
+            yield FieldError(
+                field=f"{path}.source",
+                message=f"{exc} (a source indicator must be listed before the one using it)",
+            )
     elif item.inputs is not None and len(item.inputs) != len(info.inputs):
         yield FieldError(
             field=f"{path}.inputs",
@@ -157,6 +204,7 @@ def _input_errors(item: IndicatorSpec, info: IndicatorInfo, path: str) -> Iterat
         )
 
 
+# ---- rules --------------------------------------------------------------------------------------
 def _operand_errors(
     operand: object, path: str, infos: Mapping[str, IndicatorInfo], failed_ids: set[str]
 ) -> Iterator[FieldError]:
@@ -172,18 +220,24 @@ def _operand_errors(
         yield FieldError(field=field, message=str(exc))
 
 
+def _expr_errors(
+    expr: object, path: str, infos: Mapping[str, IndicatorInfo], failed_ids: set[str]
+) -> Iterator[FieldError]:
+    for leaf_path, leaf in iter_exprs(expr, path):
+        yield from _operand_errors(leaf, leaf_path, infos, failed_ids)
+
+
 def _rule_errors(
     spec: StrategySpec, infos: Mapping[str, IndicatorInfo], failed_ids: set[str]
 ) -> Iterator[FieldError]:
     for rule in _REQUIRED_RULES[spec.side]:
         if getattr(spec.rules, rule) is None:
             yield FieldError(
-                field=f"rules.{rule}",
-                message=f"side {spec.side!r} needs rules.{rule}",
+                field=f"rules.{rule}", message=f"side {spec.side!r} needs rules.{rule}"
             )
     for rule in ("entry", "exit", "short_entry", "short_exit"):
-        node = getattr(spec.rules, rule)
-        if node is None:
+        root = getattr(spec.rules, rule)
+        if root is None:
             continue
         if rule not in _ALLOWED_RULES[spec.side]:
             yield FieldError(
@@ -191,31 +245,75 @@ def _rule_errors(
                 message=f"{rule} is not used when side is {spec.side!r}; remove it or change side",
             )
             continue
-        for path, condition in iter_conditions(node, f"rules.{rule}"):
-            if not any(isinstance(o, str | SeriesRef) for o in (condition.left, condition.right)):
+        for path, node in iter_nodes(root, f"rules.{rule}"):
+            if isinstance(node, Compare) and not (is_series(node.left) or is_series(node.right)):
                 yield FieldError(
                     field=path, message="a condition must compare at least one price or indicator"
                 )
-            yield from _operand_errors(condition.left, f"{path}.left", infos, failed_ids)
-            yield from _operand_errors(condition.right, f"{path}.right", infos, failed_ids)
+            for leaf_path, leaf in node_operands(node, path):
+                yield from _operand_errors(leaf, leaf_path, infos, failed_ids)
+
+
+def _order_errors(
+    spec: StrategySpec, infos: Mapping[str, IndicatorInfo], failed_ids: set[str]
+) -> Iterator[FieldError]:
+    orders: tuple[tuple[str, EntryOrder | None, str], ...] = (
+        ("entry_order", spec.entry_order, "short"),
+        ("short_entry_order", spec.short_entry_order, "long"),
+    )
+    for field, order, other_side in orders:
+        if order is None:
+            continue
+        if spec.side == other_side:
+            yield FieldError(field=field, message=f"{field} is not used when side is {spec.side!r}")
+        if order.price is not None:
+            if not is_series(order.price):
+                yield FieldError(
+                    field=f"{field}.price",
+                    message="an order price must read a price or indicator (e.g. Close * 0.99)",
+                )
+            yield from _expr_errors(order.price, f"{field}.price", infos, failed_ids)
+
+
+def _risk_errors(spec: StrategySpec) -> Iterator[FieldError]:
+    for field in ("stop_loss", "trailing_stop"):
+        distance = getattr(spec, field)
+        if distance is not None and distance.percent is not None and distance.percent >= 100:
+            yield FieldError(field=f"{field}.percent", message="must be less than 100")
+    take = spec.take_profit
+    if spec.side != "long" and take is not None and (take.percent or 0) >= 100:
+        yield FieldError(
+            field="take_profit.percent",
+            message="a short take profit of 100 % or more would need a negative price",
+        )
+    periods = {
+        d.atr_period
+        for d in (spec.stop_loss, spec.take_profit, spec.trailing_stop)
+        if d is not None and d.atr is not None
+    }
+    if len(periods) > 1:
+        yield FieldError(
+            field="stop_loss",
+            message="stop_loss, take_profit and trailing_stop must use one ATR period",
+        )
+    if spec.sizing.mode == "risk_percent" and spec.stop_loss is None:
+        yield FieldError(
+            field="sizing",
+            message="risk_percent sizing needs a stop_loss: the risk is the distance to the stop",
+        )
 
 
 def semantic_errors(spec: StrategySpec) -> list[FieldError]:
-    """Every registry/cross-reference problem in a structurally valid spec; empty when valid."""
+    """Every catalogue/cross-reference problem in a structurally valid spec; empty when valid."""
     infos: dict[str, IndicatorInfo] = {}
     errors = list(_indicator_errors(spec, infos))
     failed_ids = {item.id for item in spec.indicators} - set(infos)
     errors.extend(_rule_errors(spec, infos, failed_ids))
-    if spec.side != "long" and spec.take_profit_pct is not None and spec.take_profit_pct >= 100:
-        errors.append(
-            FieldError(
-                field="take_profit_pct",
-                message="a short take profit of 100 % or more would need a negative price",
-            )
-        )
+    errors.extend(_order_errors(spec, infos, failed_ids))
+    errors.extend(_risk_errors(spec))
     return errors
 
 
 def indicator_infos(spec: StrategySpec) -> dict[str, IndicatorInfo]:
-    """Registry entries by indicator id, for a spec that has passed validation."""
-    return {item.id: get_indicator(item.indicator) for item in spec.indicators}
+    """Catalogue entries by indicator id, for a spec that has passed validation."""
+    return {item.id: lookup_indicator(item.indicator) for item in spec.indicators}

@@ -9,17 +9,17 @@ from django.core.exceptions import ValidationError
 
 from algoagent.errors import ApiError
 from Backtest.spec import (
-    SPEC_VERSION,
+    AnySpec,
     CompileError,
     SpecValidationError,
-    StrategySpec,
     compile_spec,
+    render_understood_as,
     validate_spec,
 )
 from Backtest.validation import validate_code
 
 
-def spec_validate(*, data: Any, field_prefix: str = "") -> StrategySpec:
+def spec_validate(*, data: Any, field_prefix: str = "") -> AnySpec:
     """Validate spec JSON; problems become a 400 with dotted paths under ``details.fields``.
 
     ``field_prefix`` locates the spec inside a larger body (``"spec."``); problems with the
@@ -38,7 +38,7 @@ def spec_validate(*, data: Any, field_prefix: str = "") -> StrategySpec:
         raise ValidationError(fields) from None
 
 
-def spec_normalised(spec: StrategySpec) -> dict[str, Any]:
+def spec_normalised(spec: AnySpec) -> dict[str, Any]:
     """The canonical JSON of a validated spec (aliases resolved, defaults filled, no nulls)."""
     return spec.model_dump(mode="json", exclude_none=True)
 
@@ -46,7 +46,7 @@ def spec_normalised(spec: StrategySpec) -> dict[str, Any]:
 def spec_check(*, data: Any) -> dict[str, Any]:
     """``{"valid": true, "spec": normalised, "schema_version"}`` or a 400 (see spec_validate)."""
     spec = spec_validate(data=data)
-    return {"valid": True, "spec": spec_normalised(spec), "schema_version": SPEC_VERSION}
+    return {"valid": True, "spec": spec_normalised(spec), "schema_version": spec.version}
 
 
 def code_validate(*, code: str) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def code_validate(*, code: str) -> dict[str, Any]:
     }
 
 
-def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[StrategySpec, str]:
+def spec_compile(*, data: Any, field_prefix: str = "") -> tuple[AnySpec, str]:
     """Validate and compile spec JSON to backtesting.py code."""
     spec = spec_validate(data=data, field_prefix=field_prefix)
     try:
@@ -76,8 +76,4 @@ def spec_understood_as(spec: dict[str, Any] | None) -> str:
     """The spec in plain words (deterministic, from the spec alone); "" without a spec."""
     if not spec:
         return ""
-    try:
-        from Backtest.spec import render_understood_as
-    except ImportError:  # the renderer arrives with spec 2.0
-        return ""
-    return render_understood_as(spec)
+    return render_understood_as(validate_spec(spec))

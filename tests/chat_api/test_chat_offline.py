@@ -63,14 +63,14 @@ def test_get_returns_the_conversation_oldest_first(api_client, user, django_asse
     assert first["content"] == "add a 2% stop loss"
     assert (first["changed"], first["version"], first["provider"]) == (False, None, "")
     assert (answer["changed"], answer["version"]) == (True, 2)
-    assert "Risk: stop loss 2%." in body["results"][3]["content"]
+    assert "Stop loss 2% below the entry price." in body["results"][3]["content"]
 
 
 def test_question_is_answered_without_a_version(api_client, user):
     strategy = make_spec_strategy(user)
     body = api_client.post(_url(strategy), {"message": "explain"}, **WAIT).json()
     assert (body["changed"], body["version"], body["diff"]) == (False, None, "")
-    assert "Long entry when RSI(14) is below 30." in body["content"]
+    assert "Enter long when RSI(14) is below 30." in body["content"]
     strategy.refresh_from_db()
     assert strategy.current_version == 1
 

@@ -68,7 +68,12 @@ def test_description_not_understood_is_422_before_any_job(api_client):
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "description_not_understood"
-    assert error["details"]["examples"]
+    assert len(error["message"]) < 600
+    description = "buy when the moon is full and the stars align"
+    for phrase in error["details"]["unrecognised"]:  # verbatim spans the UI can highlight
+        assert description[phrase["start"] : phrase["end"]] == phrase["text"]
+    assert error["details"]["unrecognised"]
+    assert error["details"]["example"]
     assert not Job.objects.exists()
     assert not Strategy.objects.exists()
 

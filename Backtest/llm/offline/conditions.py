@@ -1,386 +1,440 @@
-"""Step 5 of the pipeline: read the conditions of one clause into a rule tree.
-
-A clause body is split at "or" (alternatives) and at "and"/"while"/"when" (conjuncts); each
-conjunct is scanned left to right as ``operand comparator operand`` with these completions:
-
-* no subject: "closes above X" and comparisons with a price-scale series mean the close;
-  comparisons with a number continue the previous subject ("%K crosses above %D below 20");
-* no object after a cross: the indicator's partner line (MACD -> signal, %K -> %D), else the
-  previous condition's other operand ("sell when it crosses back below");
-* "oversold"/"overbought" use the oscillator named nearby, else the one the text names,
-  else RSI(14), with the standard thresholds unless a number is given next to them.
-
-Fragments that say something but yield no condition are reported, never dropped silently.
-"""
+"""Step 4b: operands and conditions of the grammar's reading -> resolved series and rule nodes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from Backtest.llm.offline import actions as act
+from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.conditions_special import SpecialConditions
-from Backtest.llm.offline.lexer import Lex
-from Backtest.llm.offline.model import Cond, Group, Mention, Node, Ser, combine
-from Backtest.llm.offline.model import conditions as conditions_of
-from Backtest.llm.offline.operands import (
-    finalise,
-    is_average,
-    is_price,
-    price_scale,
+from Backtest.llm.offline.resolve import (
+    Arith,
+    Change,
+    Context,
+    Expr,
+    Inst,
+    ParseError,
+    RCalendar,
+    RCmp,
+    RGroup,
+    RHeld,
+    RNode,
+    RNot,
+    RRisk,
+    RTrend,
+    Series,
+    is_price_scale,
 )
-from Backtest.llm.offline.resolve import Context, Operand
 
-_OPERANDS = frozenset(
-    {"ind", "outref", "price", "channel", "num", "zero", "centre", "itsavg", "pron", "pair"}
-    | {"speedref"}
-)
-_CONJUNCT_BREAKS = frozenset({"and", "marker"})
+_FLIP = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+_PERCENT_VALUED = frozenset({"ROC", "ROCP", "PPO", "NATR"})
 
 
-@dataclass
-class ClauseResult:
-    """The rule tree of a clause (None when nothing was recognised) and what went wrong."""
-
-    node: Node | None
-    # (fragment + reason, rule_like): rule-like fragments name indicators or comparisons
-    failed: list[tuple[str, bool]] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # stray words next to good conditions
+def _span_of(item: object) -> ir.Span:
+    return getattr(item, "span", (0, 0))
 
 
-def _split(items: list[Lex], kinds: frozenset[str]) -> list[list[Lex]]:
-    parts: list[list[Lex]] = [[]]
-    for lex in items:
-        splits = lex.kind in kinds or (lex.kind == "filter" and lex.extra.get("splits"))
-        if splits and "and" in kinds or lex.kind in kinds:
-            parts.append([])
-        else:
-            parts[-1].append(lex)
-    return [part for part in parts if part]
+class Resolver:
+    """Resolves operands and conditions of one description, in text order."""
 
-
-def parse_clause(body: list[Lex], ctx: Context) -> ClauseResult:
-    """Parse a clause body; "X then Y" keeps Y plus the non-event conditions of X.
-
-    Spec 1.0 has no memory between bars, so a sequence of events cannot be expressed; the last
-    event (which implies the earlier ones happened) is kept and a warning says so.
-    """
-    steps = _split(body, frozenset({"then"}))
-    if len(steps) <= 1:
-        return _parse_step(body, ctx)
-    results = [_parse_step(step, ctx) for step in steps]
-    final = results[-1]
-    kept: list[Node] = []
-    for earlier in results[:-1]:
-        final.failed += earlier.failed
-        final.ignored += earlier.ignored
-        if earlier.node is None:
-            continue
-        events = [c for c in conditions_of(earlier.node) if c.op.startswith("cross")]
-        if events and final.node is not None:
-            ctx.warnings.append(
-                f"'{earlier.node.describe()}' then '{final.node.describe()}': sequences of "
-                "events cannot be expressed; kept the last step"
-            )
-            kept += [c for c in conditions_of(earlier.node) if not c.op.startswith("cross")]
-        else:
-            kept.append(earlier.node)
-    if final.node is not None:
-        final.node = combine("all", [*kept, final.node])
-    return final
-
-
-def _parse_step(body: list[Lex], ctx: Context) -> ClauseResult:
-    """Parse a clause body into ``any`` of ``all`` groups."""
-    result = ClauseResult(None)
-    alternatives: list[Node] = []
-    for alternative in _split(body, frozenset({"or"})):
-        conjuncts: list[Node] = []
-        for part in _split(alternative, _CONJUNCT_BREAKS):
-            scan = _Scan(part, ctx)
-            nodes = scan.run()
-            text = " ".join(lex.text for lex in part if lex.text)
-            if scan.fatal:
-                result.failed.append((f"'{text}': {'; '.join(scan.fatal)}", True))
-            elif nodes and scan.leftover:
-                reason = f"'{scan.leftover}' is not part of any comparison"
-                result.failed.append((f"'{text}': {reason}", True))
-            elif nodes:
-                if scan.words:
-                    result.ignored.append(f"'{' '.join(scan.words)}' in '{text}'")
-            elif scan.says_something and not scan.declaration:
-                reason = "; ".join(scan.problems) or "no condition recognised"
-                result.failed.append((f"'{text}': {reason}", scan.rule_like))
-            if not scan.fatal:
-                conjuncts.extend(nodes)
-        if conjuncts:
-            alternatives.append(combine("all", conjuncts))
-    if alternatives:
-        result.node = combine("any", alternatives)
-    return result
-
-
-class _Scan(SpecialConditions):
-    """Left-to-right reading of one conjunct."""
-
-    def __init__(self, items: list[Lex], ctx: Context) -> None:
-        skipped = ("either", "paren", "filter", "timing")
-        self.items = [lex for lex in items if lex.kind not in skipped]
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.out: list[Node] = []
-        self.words: list[str] = []
-        self.problems: list[str] = []
-        self.fatal: list[str] = []  # things the spec cannot express: never ignored
-        self.says_something = False
-        self.rule_like = False
-        self.declaration = False  # just "RSI 14": names the subject of what follows
-        self.leftover: str | None = None  # an operand left over after the conditions
-        self.left: Operand | list[Ser] | None = None
-        self.pending: Lex | None = None
-        self.plural: tuple[str, list[Ser]] | None = None  # "both are below 20"
-        self.i = 0
 
-    # ---- driver ------------------------------------------------------------------------------
-    def run(self) -> list[Node]:
-        """Scan every lexeme; return the conditions found."""
-        while self.i < len(self.items):
-            lex = self.items[self.i]
-            self.i += 1
-            handler = getattr(self, f"_on_{lex.kind}", None)
-            if lex.kind in _OPERANDS:
-                self.says_something = self.rule_like = True
-                self._on_operand(lex)
-            elif handler is not None:
-                self.says_something = self.rule_like = True
-                handler(lex)
-            elif lex.kind == "word" and lex.value not in act.FILLER:
-                self.says_something = True
-                self.words.append(lex.text)
-        self._finish()
-        return self.out
-
-    def _finish(self) -> None:
-        if self.pending is not None:
-            self._complete_pending()
-        elif isinstance(self.left, list):
-            self._emit(self.left[0], Lex("cmp", "", "cross"), self.left[1])
-        elif isinstance(self.left, Ser) and not self.out and not self.words:
-            if self.left.ind is not None and sum(i.kind != "word" for i in self.items) == 1:
-                self.declaration = True  # "Simple RSI strategy: RSI 14, buy below 30"
-                self.ctx.last_subject = self.left
-            else:
-                self.problems.append("a value with no comparison")
-        elif self.left is not None and not self.out:
-            self.problems.append("a value with no comparison")
-        elif isinstance(self.left, Ser) and not self._restates(self.left):
-            self.leftover = self.left.describe()  # "... natr": something was not understood
-
-    # ---- operands ----------------------------------------------------------------------------
-    def _operand(self, lex: Lex) -> Operand | list[Ser] | None:
-        kind, value = lex.kind, lex.value
+    # ---- operands -----------------------------------------------------------------------------
+    def expr(self, item: ir.Operand, subject: Expr | None = None) -> Expr:
         ctx = self.ctx
-        if kind == "ind":
-            return ctx.mention_series(value)
-        if kind == "pair":
-            first, second = (ctx.mention_series(m) for m in value)
-            return None if first is None or second is None else [first, second]
-        if kind == "outref":
-            return ctx.outref(value)
-        if kind == "price":
-            field_name, bars_ago = value
-            return Ser(price=field_name, bars_ago=bars_ago)
-        if kind == "channel":
-            return ctx.channel(*value, lex.extra.get("default", False))
-        if kind in ("num", "zero"):
-            return float(value)
-        if kind == "centre":
-            subject = self._subject()
-            name = subject.ind.name if isinstance(subject, Ser) and subject.ind else None
-            return float(v.CENTRE.get(name or "", 0))
-        if kind == "pron":
-            if self.pending is None:  # "it crosses ...": the previous subject
-                return ctx.pronoun(None)
-            return ctx.pronoun(self._subject())  # "... rises back above it": the other operand
-        if kind == "itsavg":
-            return self._its_average(lex)
-        if kind == "speedref":
-            return ctx.speed_ref(value)
-        return None
+        if isinstance(item, ir.Num):
+            return float(item.value)
+        if isinstance(item, ir.Price):
+            return Series(price=item.field, ago=item.ago)
+        if isinstance(item, ir.Mention):
+            return ctx.series(ctx.instance(item), item.output, item.span, item.ago)
+        if isinstance(item, ir.Ref):
+            return self._ref(item, subject)
+        if isinstance(item, ir.AvgOf):
+            return self._average(item, subject)
+        if isinstance(item, ir.Channel):
+            name = "MAX" if item.kind == "max" else "MIN"
+            inst = ctx.remember(Inst(name, (("timeperiod", int(item.period)),), item.field))
+            return Series(inst, ago=1 if item.previous else 0)
+        if isinstance(item, ir.EntryPrice):
+            raise ParseError(item.span, "the entry price can only set a stop or a target")
+        if isinstance(item, ir.Arith):
+            return Arith(item.op, self.expr(item.left, subject), self.expr(item.right, subject))
+        if isinstance(item, ir.Change):
+            base = self.expr(item.of, subject)
+            if not isinstance(base, Series):
+                raise ParseError(_span_of(item.of), "a percent change needs a price or indicator")
+            return Change(base, item.bars)
+        raise ParseError((0, 0), f"cannot read {item!r}")
 
-    def _its_average(self, lex: Lex) -> Ser | None:
-        name, period = lex.value
-        subject = self._subject_or_none()
-        if isinstance(subject, Ser) and subject.ind is None and subject.bars_ago == 0:
-            numbers = (period,) if period else ()
-            if not period:
-                self.ctx.note_default("20-bar average for 'average' with no period")
-                numbers = (20.0,)
-            return self.ctx.mention_series(Mention(name, numbers, source=subject.price))
-        text = f"{subject.describe() if isinstance(subject, Ser) else '?'} {lex.text}"
-        self.fatal.append(v.INDICATOR_OF_INDICATOR_MESSAGE.format(text=text))
-        return None
+    def _ref(self, ref: ir.Ref, subject: Expr | None) -> Expr:
+        ctx = self.ctx
+        quoted = ctx.quote(ref.span)
+        if ref.kind == "it":
+            if ctx.rule_subject is None and ctx.previous_rule_subject is not None:
+                return ctx.previous_rule_subject  # "Sell when it ...": the last rule's subject
+            if ctx.last_subject is None:
+                raise ParseError(ref.span, f"'{quoted}' refers to nothing mentioned before")
+            return ctx.last_subject
+        if ref.kind == "its_output":
+            base = subject if isinstance(subject, Series) and subject.inst else ctx.last_subject
+            if not isinstance(base, Series) or base.inst is None:
+                raise ParseError(ref.span, f"'{quoted}': of which indicator?")
+            return ctx.series(base.inst, ref.detail, ref.span)
+        if ref.kind == "that" and ref.mention is not None:
+            name = ref.mention.name
+            earlier = [i for i in ctx.instances if i.name == name]
+            if not earlier:
+                raise ParseError(ref.span, f"'{quoted}' refers to no {name} mentioned before")
+            return ctx.series(ctx.remember(earlier[-1]), ref.mention.output, ref.span)
+        if ref.kind == "relative":
+            return self._relative(ref)
+        if ref.kind == "average":
+            averages = [i for i in ctx.instances if i.name in v.MOVING_AVERAGES]
+            if not averages:
+                raise ParseError(ref.span, f"'{quoted}': which average?")
+            return Series(ctx.remember(averages[-1]))
+        if ref.kind == "output":
+            return self._bare_output(ref)
+        raise ParseError(ref.span, f"'{quoted}' cannot be used here")
 
-    def _on_operand(self, lex: Lex) -> None:
-        operand = self._operand(lex)
-        if operand is None:
-            if lex.kind not in ("itsavg",):
-                self.problems.append(f"cannot resolve '{lex.text}'")
-            self.pending = None
-            return
-        if self.pending is None:
-            self.left = operand
-            return
-        if isinstance(operand, list):  # "above the 50 and 200 SMA": above both
-            left = self.left if not isinstance(self.left, list) else None
-            for item in operand:
-                self._emit(left, self.pending, item)
+    def _relative(self, ref: ir.Ref) -> Expr:
+        ctx = self.ctx
+        family = {ref.mention.name} if ref.mention else set(v.MOVING_AVERAGES)
+        candidates = list(
+            dict.fromkeys(i for i in ctx.instances if i.name in family and i.period() is not None)
+        )
+        if ref.mention is not None and (ref.mention.numbers or ref.mention.labelled):
+            return ctx.series(ctx.instance(ref.mention), ref.mention.output, ref.span)
+        periods = {i.period() for i in candidates}
+        if len(candidates) < 2 or len(periods) < len(candidates):
+            raise ParseError(
+                ref.span, f"'{ctx.quote(ref.span)}': name the periods of the averages it compares"
+            )
+        ordered = sorted(candidates, key=lambda i: float(i.period() or 0))
+        return Series(ctx.remember(ordered[0] if ref.detail == "fast" else ordered[-1]))
+
+    def _bare_output(self, ref: ir.Ref) -> Expr:
+        ctx = self.ctx
+        role = ref.detail or ""
+        for inst in reversed(ctx.instances):
+            if inst.name in v.OUTPUT_ROLES.get(role, {}):
+                return ctx.series(ctx.remember(inst), role, ref.span)
+        default = v.OUTPUT_DEFAULT.get(role)
+        if default is None:
+            raise ParseError(ref.span, f"'{ctx.quote(ref.span)}' of which indicator?")
+        inst = ctx.instance(ir.Mention(default, span=ref.span))
+        return ctx.series(inst, role, ref.span)
+
+    def _average(self, avg: ir.AvgOf, subject: Expr | None) -> Expr:
+        ctx = self.ctx
+        base = self.expr(avg.of) if avg.of is not None else subject or ctx.last_subject
+        if not isinstance(base, Series) or base.ago:
+            raise ParseError(avg.span, f"'{ctx.quote(avg.span)}': an average of what?")
+        source = base.price if base.inst is None else None
+        source_series = base if base.inst is not None else None
+        if source == "Close":
+            source = None
+        if avg.period is None:
+            earlier = [
+                i
+                for i in ctx.instances
+                if i.source == source
+                and i.source_series == source_series
+                and i.name == avg.name
+                and (source or source_series)
+            ]
+            if earlier:
+                return Series(ctx.remember(earlier[-1]))
+            if source is None and source_series is None:
+                raise ParseError(avg.span, f"'{ctx.quote(avg.span)}': give the average's period")
+            ctx.default(f"{avg.name}(20) for '{ctx.quote(avg.span)}': no period given")
+        period = int(avg.period) if avg.period is not None else 20
+        inst = Inst(avg.name, (("timeperiod", period),), source, source_series)
+        return Series(ctx.remember(inst))
+
+    # ---- conditions ---------------------------------------------------------------------------
+    def cond(self, item: ir.Cond) -> RNode:
+        node = self._cond(item)
+        if self.ctx.rule_subject is None:
+            self.ctx.rule_subject = self.ctx.last_subject
+        return node
+
+    def _cond(self, item: ir.Cond) -> RNode:
+        ctx = self.ctx
+        if isinstance(item, ir.Cmp):
+            return self._cmp(item)
+        if isinstance(item, ir.Group):
+            if item.logic == "mixed":
+                raise ParseError(
+                    _group_span(item),
+                    "'and' and 'or' are mixed without saying which go together; use 'either "
+                    "... or ...' or separate sentences",
+                )
+            return RGroup(item.logic, tuple(self.cond(x) for x in item.items))
+        if isinstance(item, ir.Not):
+            return _negate(self.cond(item.cond))
+        if isinstance(item, ir.Trend):
+            of = self.expr(item.of) if item.of is not None else ctx.last_subject
+            if not isinstance(of, Series):
+                raise ParseError(item.span, f"'{ctx.quote(item.span)}': rising or falling what?")
+            ctx.last_subject = of
+            return RTrend(of, item.direction, item.bars)
+        if isinstance(item, ir.Calendar):
+            return RCalendar(item.kind, item.values, item.time_from, item.time_to, item.negate)
+        if isinstance(item, ir.Held):
+            return RHeld(self.cond(item.cond), item.bars)
+        if isinstance(item, ir.Zone):
+            return self._zone(item, None)
+        if isinstance(item, ir.Sign):
+            return self._sign(item)
+        if isinstance(item, ir.Event):
+            return self._event(item)
+        if isinstance(item, ir.RiskAtom):
+            return RRisk(item.kind, item.distance, item.bars)
+        if isinstance(item, ir.Restate):
+            return self._restate(item)
+        raise ParseError((0, 0), f"cannot read {item!r}")
+
+    def _operand_or_period(self, item: ir.Operand | None, subject: Expr | None) -> Expr | None:
+        if item is None:
+            return None
+        if isinstance(item, ir.Num) and subject is None:
+            return self._period_ref(item)
+        return self.expr(item, subject)
+
+    def _period_ref(self, num: ir.Num) -> Series:
+        """ "the 12 crosses above the 26": a bare number names the indicator of that period."""
+        matches = list(dict.fromkeys(i for i in self.ctx.instances if i.period() == num.value))
+        if len(matches) != 1:
+            what = "no indicator" if not matches else "several indicators"
+            raise ParseError(
+                num.span, f"'{self.ctx.quote(num.span)}' names {what} with that period"
+            )
+        return Series(self.ctx.remember(matches[0]))
+
+    def _cmp(self, item: ir.Cmp) -> RNode:
+        ctx = self.ctx
+        if item.both:
+            return self._both(item)
+        if item.kind == "close" and isinstance(item.left, ir.Ref) and item.left.kind == "it":
+            left: Expr | None = Series(price="Close")  # "it closes above X": the price does
         else:
-            left = self.left if not isinstance(self.left, list) else None
-            self._emit(left, self.pending, operand)
-        self.left, self.pending = None, None
+            left = self._operand_or_period(item.left, None)
+        right_subject = left if left is not None else ctx.last_subject
+        if isinstance(item.right, ir.Ref) and item.right.kind == "it" and left is not None:
+            right: Expr | None = self._other(left, item.right)  # "closes below it"
+        else:
+            right = self.expr(item.right, right_subject) if item.right is not None else None
+        if (
+            isinstance(right, float)
+            and isinstance(item.right, ir.Num)
+            and isinstance(item.left, ir.Num)
+            and isinstance(left, Series)
+        ):
+            right = self._period_ref(item.right)  # "the 12 crosses above the 26"
+        if (
+            isinstance(right, float)
+            and isinstance(left, Series)
+            and left.inst is not None
+            and left.inst.name in v.MOVING_AVERAGES
+            and item.kind == "cross"
+            and isinstance(item.right, ir.Num)
+        ):
+            same = [i for i in ctx.instances if i.name == left.inst.name and i.period() == right]
+            if same:
+                right = Series(same[-1])  # "the 20 EMA crosses back above the 50"
+        if left is None:
+            left = self._implied_subject(item, right)
+        if right is None:
+            right = self._partner(item, left)
+        op = item.op
+        if item.kind == "touch":
+            op = "touch"
+        if ctx.rule_subject is None:
+            ctx.rule_subject = left.of if isinstance(left, Change) else left
+        self._check_percent(item, left)
+        node = RCmp(left, op, right)
+        ctx.last_subject = left.of if isinstance(left, Change) else left
+        ctx.last_cmp = node
+        if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
+            ctx.pair = (left, right)
+        return node
 
-    def _subject_or_none(self) -> Operand | None:
-        if self.left is not None and not isinstance(self.left, list):
-            return self.left
-        return None
-
-    def _subject(self) -> Operand | None:
-        return self._subject_or_none() or self.ctx.last_subject
-
-    # ---- comparisons ---------------------------------------------------------------------------
-    def _on_cmp(self, lex: Lex) -> None:
-        if lex.value == "between":
-            low, high = lex.extra["bounds"]
-            subject = self._subject()
-            if isinstance(subject, Ser):
-                self._emit(subject, Lex("cmp", "", ">"), low)
-                self._emit(subject, Lex("cmp", "", "<"), high)
-                self.left = None
-            else:
-                self.problems.append(f"'{lex.text}' has no subject")
+    def _check_percent(self, item: ir.Cmp, left: Expr) -> None:
+        """ "ROC is above 3%" is a level of a percent-valued series; "RSI above 3%" is not."""
+        if not (isinstance(item.right, ir.Num) and item.right.percent):
             return
-        if self.pending is not None and self.left is None:
-            return  # "drops below ... under": keep the first comparator
-        self.pending = lex
+        percent_valued = isinstance(left, Change) or (
+            isinstance(left, Series) and left.inst is not None and left.inst.name in _PERCENT_VALUED
+        )
+        if not percent_valued:
+            raise ParseError(
+                item.right.span,
+                f"'{self.ctx.quote(item.right.span)}': a percentage compared with a value "
+                "that is not a percentage",
+            )
 
-    def _on_fromdir(self, lex: Lex) -> None:
-        """Give an undirected cross its direction ("crosses the 26 EMA from below").
+    def _other(self, left: Expr, ref: ir.Ref) -> Expr:
+        """A pronoun on the right: the other operand of the comparison that had ``left``."""
+        last = self.ctx.last_cmp
+        if last is not None and last.left == left:
+            return last.right
+        if last is not None and last.right == left:
+            return last.left
+        raise ParseError(ref.span, f"'{self.ctx.quote(ref.span)}' refers to nothing clear")
 
-        "crosses above %D from below 20" instead says where the crossing happens: below 20.
-        """
-        nxt = self.items[self.i] if self.i < len(self.items) else None
-        last = self.out[-1] if self.out else None
-        if nxt is not None and nxt.kind == "num" and isinstance(last, Cond):
-            self.i += 1
-            op = "<" if lex.value == "crosses_above" else ">"
-            self._emit(last.left, Lex("cmp", lex.text, op), float(nxt.value))
-            return
-        if self.pending is not None and self.pending.value == "cross":
-            self.pending = Lex("cmp", self.pending.text, lex.value, dict(self.pending.extra))
-            return
-        last = self.out[-1] if self.out else None
-        if isinstance(last, Cond) and last.op == "cross":
-            self.out[-1] = Cond(last.left, lex.value, last.right)
-            self.ctx.record(self.out[-1])  # type: ignore[arg-type]
+    def _implied_subject(self, item: ir.Cmp, right: Expr | None) -> Expr:
+        ctx = self.ctx
+        if item.kind == "close" or is_price_scale(right):
+            return Series(price="Close")
+        if ctx.last_subject is not None:
+            return ctx.last_subject
+        raise ParseError(item.span, f"'{ctx.quote(item.span)}': what is compared?")
 
-    def _on_implicit(self, lex: Lex) -> None:
-        op, right = lex.value
-        if self._plural_emit(lambda s: (op, s.ago(1) if right == "prev" else float(right))):
-            self.left = None
-            return
-        subject = self._subject()
-        if not isinstance(subject, Ser):
-            self.problems.append(f"'{lex.text}' has no subject")
-            return
-        target = subject.ago(1) if right == "prev" else float(right)
-        self._emit(subject, Lex("cmp", lex.text, op), target)
-        self.left = None
-
-    def _restates(self, series: Ser) -> bool:
-        """Whether a leftover operand just repeats one the conditions use ("(RSI 14)")."""
-        conds = conditions_of(combine("all", self.out))
-        used = {o.ind for c in conds for o in (c.left, c.right) if isinstance(o, Ser)}
-        return series.ind is not None and series.ind in used
-
-    def _complete_pending(self) -> None:
-        """A comparator with nothing after it: partner line, or the previous comparison."""
-        pending, left = self.pending, self.left
-        self.pending = None
-        if isinstance(left, list):
-            self._emit(left[0], pending, left[1])
-            return
-        last = self.ctx.last_cond
-        subject = left if left is not None else self.ctx.last_subject
-        if isinstance(subject, Ser) and subject.ind is not None and subject.output:
-            partner = v.PARTNER_OUTPUT.get((subject.ind.name, subject.output))
+    def _partner(self, item: ir.Cmp, left: Expr) -> Expr:
+        ctx = self.ctx
+        if isinstance(left, Series) and left.inst is not None and left.output is not None:
+            partner = v.PARTNER_OUTPUT.get((left.inst.name, left.output))
             if partner is not None:
-                self._emit(subject, pending, Ser(ind=subject.ind, output=partner))
-                return
-        if last is not None and subject is not None:
-            if last.left == subject:
-                self._emit(subject, pending, last.right)
-                return
-            if last.right == subject:
-                self._emit(subject, pending, last.left)
-                return
-        self.problems.append(f"'{pending.text}' compares with nothing")
+                return Series(left.inst, output=partner)
+        last = ctx.last_cmp
+        if last is not None and last.left == left:
+            return last.right
+        if last is not None and last.right == left:
+            return last.left
+        raise ParseError(item.span, f"'{ctx.quote(item.span)}': compared with what?")
 
-    def _plural_emit(self, make: Callable[[Ser], tuple[str, Operand]]) -> bool:
-        """Apply one comparison to every series a plural subject names; False if none."""
-        if self.plural is None:
-            return False
-        logic, subjects = self.plural
-        self.plural = None
-        conds: list[Node] = [finalise(subject, *make(subject)) for subject in subjects]
-        self.out.append(combine(logic, conds))
-        self.ctx.record(conds[0])  # type: ignore[arg-type]
-        return True
+    def _both(self, item: ir.Cmp) -> RNode:
+        last = self.ctx.last_cmp
+        if last is None or not isinstance(last.left, Series) or not isinstance(last.right, Series):
+            raise ParseError(item.span, f"'{self.ctx.quote(item.span)}': both of what?")
+        right = self.expr(item.right) if item.right is not None else None
+        if right is None:
+            raise ParseError(item.span, f"'{self.ctx.quote(item.span)}': compared with what?")
+        return RGroup("all", (RCmp(last.left, item.op, right), RCmp(last.right, item.op, right)))
 
-    def _emit(self, left: Operand | None, cmp: Lex, right: Operand) -> None:
-        op = cmp.value
-        if left is None and self._plural_emit(lambda _subject: (op, right)):
-            return
-        last = self.out[-1] if self.out and isinstance(self.out[-1], Cond) else None
-        if left is None and last is not None and price_scale(last.right) and price_scale(right):
-            left = last.right  # "price > EMA 50 > EMA 200": chained comparison
-        if left is None:
-            if cmp.extra.get("price_verb") or price_scale(right):
-                left = Ser(price="Close")
-            else:
-                left = self.ctx.last_subject
-        if left is None:
-            self.problems.append(f"'{cmp.text}' has no subject")
-            return
-        indicator_left = isinstance(left, Ser) and left.ind is not None
-        if cmp.extra.get("price_verb") and indicator_left and is_price(right):
-            left, right = right, left  # "the SMA ... closes above it": price is the subject
-        period = isinstance(left, float) and left.is_integer() and left >= 2
-        if period and isinstance(right, Ser) and right.ind is not None and is_average(right):
-            # "50 > 200 SMA": the bare number is the period of a second moving average
-            mention = Mention(right.ind.name, (left,), source=right.ind.source)  # type: ignore[arg-type]
-            left = self.ctx.mention_series(mention) or left
-        if not isinstance(left, Ser) and not isinstance(right, Ser):
-            self.problems.append("a comparison between two numbers")
-            return
-        node = finalise(left, op, right)
-        if isinstance(node, Cond) and cmp.extra.get("motion"):
-            node = Cond(node.left, node.op, node.right, motion=True)
-        self.out.append(node)
-        self.ctx.record(node if isinstance(node, Cond) else conditions_of(node)[0])
+    def _oscillator(self, of: ir.Operand | None, span: ir.Span) -> Series:
+        ctx = self.ctx
+        if of is not None:
+            series = self.expr(of)
+            if not isinstance(series, Series) or series.inst is None:
+                raise ParseError(span, f"'{ctx.quote(span)}' needs an oscillator")
+            return series
+        if (
+            isinstance(ctx.last_subject, Series)
+            and ctx.last_subject.inst is not None
+            and (ctx.last_subject.inst.name in v.ZONES)
+        ):
+            return ctx.last_subject
+        zoned = [i for i in ctx.instances if i.name in v.ZONES]
+        if zoned:
+            return ctx.series(ctx.remember(zoned[-1]), None, span)
+        ctx.default("RSI(14) for 'oversold/overbought' with no oscillator named")
+        return ctx.series(ctx.instance(ir.Mention("RSI", span=span)), None, span)
 
-    # ---- special conditions ------------------------------------------------------------------
+    def _zone(self, item: ir.Zone, level: ir.Cmp | None) -> RNode:
+        ctx = self.ctx
+        series = self._oscillator(item.of, item.span)
+        assert series.inst is not None
+        zone = v.ZONES.get(series.inst.name)
+        if zone is None:
+            raise ParseError(item.span, f"{series.inst.label()} has no oversold/overbought levels")
+        oversold = item.zone == "oversold"
+        if level is not None and isinstance(level.right, ir.Num):
+            threshold, op = level.right.value, level.op
+            if op not in ("<", ">", "<=", ">="):
+                raise ParseError(level.span, "an oversold/overbought level is a comparison")
+        else:
+            threshold, op = (zone[0], "<") if oversold else (zone[1], ">")
+            ctx.default(
+                f"{series.inst.label()} {'oversold' if oversold else 'overbought'} means "
+                f"{'below' if oversold else 'above'} {threshold:g}"
+            )
+        ctx.last_subject = series
+        return RCmp(series, op, float(threshold))
 
-    def _on_unsupported(self, lex: Lex) -> None:
-        self.fatal.append(lex.value)
+    def _sign(self, item: ir.Sign) -> RNode:
+        ctx = self.ctx
+        of = self.expr(item.of) if item.of is not None else ctx.last_subject
+        if not isinstance(of, Series):
+            raise ParseError(item.span, f"'{ctx.quote(item.span)}': what turns?")
+        if of.inst is not None and of.inst.name == "SUPERTREND" and of.output in (None, "line"):
+            of = Series(of.inst, output="direction", ago=of.ago)
+        if is_price_scale(of):
+            raise ParseError(item.span, f"'{ctx.quote(item.span)}': a price is never negative")
+        ctx.last_subject = of
+        if item.turn:
+            return RCmp(of, "crosses_above" if item.positive else "crosses_below", 0.0)
+        return RCmp(of, ">" if item.positive else "<", 0.0)
 
-    def _on_bbdev(self, lex: Lex) -> None:
-        """Deviations were applied globally before parsing; nothing to do here."""
+    def _event(self, item: ir.Event) -> RNode:
+        ctx = self.ctx
+        if item.kind in ("golden", "death"):
+            pair = ctx.pair
+            if item.of is not None and item.other is not None:
+                first, second = self.expr(item.of), self.expr(item.other)
+                assert isinstance(first, Series)
+                assert isinstance(second, Series)
+                pair = (first, second)
+            if pair is None:
+                fast = ctx.series(
+                    ctx.instance(ir.Mention("SMA", (50.0,), span=item.span)), None, item.span
+                )
+                slow = ctx.series(
+                    ctx.instance(ir.Mention("SMA", (200.0,), span=item.span)), None, item.span
+                )
+                ctx.default("golden/death cross: SMA(50) against SMA(200)")
+                pair = (fast, slow)
+                ctx.pair = pair
+            op = "crosses_above" if item.kind == "golden" else "crosses_below"
+            return RCmp(pair[0], op, pair[1])
+        if item.kind == "opposite":
+            raise ParseError(item.span, "'the opposite signal' needs a rule to mirror")
+        op = item.direction or "cross"
+        if item.of is not None:
+            left = self.expr(item.of)
+            right = self.expr(item.other, left) if item.other is not None else None
+            if right is None:
+                right = self._partner(ir.Cmp(item.of, op, None, span=item.span), left)
+            node = RCmp(left, op, right)
+        elif ctx.pair is not None:
+            node = RCmp(ctx.pair[0], op, ctx.pair[1])
+        else:
+            raise ParseError(item.span, f"'{ctx.quote(item.span)}': a crossover of what?")
+        if isinstance(node.left, Series) and isinstance(node.right, Series):
+            ctx.pair = (node.left, node.right)
+        return node
+
+    def _restate(self, item: ir.Restate) -> RNode:
+        note = item.note
+        if isinstance(item.cond, ir.Zone) and isinstance(note, ir.Cmp) and note.left is None:
+            return self._zone(item.cond, note)
+        first = self.cond(item.cond)
+        second = self.cond(note)
+        if first != second:
+            raise ParseError(
+                _span_of(note),
+                f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",
+            )
+        return first
 
 
-def as_group(nodes: list[Node]) -> Node | None:
-    """``all`` of the nodes (None when empty)."""
-    return combine("all", nodes) if nodes else None
+def _negate(node: RNode) -> RNode:
+    if isinstance(node, RCmp) and node.op in _FLIP:
+        return RCmp(node.left, _FLIP[node.op], node.right)
+    if isinstance(node, RCalendar):
+        start, end = node.time_from, node.time_to
+        if node.kind == "time" and not node.negate and start == 0:
+            return RCalendar("time", (), end, 1440)  # not before 10:00 = from 10:00
+        if node.kind == "time" and not node.negate and end == 1440:
+            return RCalendar("time", (), 0, start)  # not after 14:30 = before 14:30
+        return RCalendar(node.kind, node.values, start, end, not node.negate)
+    if isinstance(node, RNot):
+        return node.inner
+    return RNot(node)
 
 
-__all__ = ["ClauseResult", "Group", "as_group", "parse_clause"]
+def _group_span(group: ir.Group) -> ir.Span:
+    spans = [_span_of(x) for x in group.items if _span_of(x) != (0, 0)]
+    if not spans:
+        return (0, 0)
+    return (min(s[0] for s in spans), max(s[1] for s in spans))

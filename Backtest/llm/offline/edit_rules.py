@@ -1,281 +1,397 @@
-"""Chat edits of a spec's rules: change one condition, replace or extend a rule, change side.
+"""Chat edits read by the description grammar: rules, filters, exits, sizing, side.
 
-Conditions are read by the offline parser itself (``segment`` + ``parse_clause``) with its
-context primed with the spec's indicators, so "RSI" means the strategy's RSI and "the slow
-SMA" its longer SMA. Decisions:
+The sentence is read like a description (against the strategy's own indicators, so "RSI" is
+its RSI) and applied additively:
 
-* A single new condition replaces the one condition of the rule on the same subject (the
-  same indicator output or price), leaving the rest of the rule alone. "instead of 30" picks
-  the condition at 30. Several conditions on that subject and no "instead of": ask which.
-* A motion verb ("drops below 25") or "instead of N" keeps the existing comparison when it
-  points the same way ("RSI < 30" becomes "RSI < 25", not a crossing): the user asked for a new
-  level, not a new kind of trigger.
-* No condition on that subject, or several new conditions: the whole rule is replaced ("also
-  exit when ..." adds an alternative instead).
-* Changing side mirrors the rules the way the parser does for "both directions"
-  (crosses flip, oscillator thresholds mirror around the centre: RSI < 30 -> RSI > 70).
+* "only trade when X", "don't trade on Fridays", "never buy when X" add a filter: the new
+  entry is ``all(old entry, X)``, so its trades are a subset of the old ones;
+* "also buy/exit when X" adds an alternative: ``any(old rule, X)``;
+* a rule is replaced only on explicit words: "X instead", "replace the exit with X",
+  "... instead of 30" (that one condition); the result says ``replaced``;
+* a rule for a role the strategy does not have yet is simply added;
+* otherwise the edit is refused, saying how to ask (nothing is replaced by surprise).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from typing import Any
 
+from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.clauses import Clause, segment
-from Backtest.llm.offline.conditions import parse_clause
-from Backtest.llm.offline.edit_model import (
-    KEY_ROLES,
-    ROLE_KEYS,
-    RULE_LABELS,
-    SpecIndex,
-    UnsupportedIndicator,
-    describe_node,
-    items_by_id,
-    iter_leaves,
-    replace_at,
-)
-from Backtest.llm.offline.edit_types import EditNotUnderstood
-from Backtest.llm.offline.lexer import Lex
-from Backtest.llm.offline.model import Cond, Node, conditions
-from Backtest.llm.offline.resolve import Context
-from Backtest.llm.offline.rules import default_exit, mirror_entry, orient
+from Backtest.llm.offline.assemble import SpecWriter, mirror, orient
+from Backtest.llm.offline.conditions import Resolver
+from Backtest.llm.offline.edit_types import RULE_LABELS, EditNotUnderstood
+from Backtest.llm.offline.ir import Distance
+from Backtest.llm.offline.resolve import Context, Inst, ParseError, RCmp, RGroup, RNode, Series
+from Backtest.llm.offline.specmap import instances, leaf_paths, node_of, seeded_writer
+from Backtest.spec import StrategySpec, validate_spec_v2
+from Backtest.spec.render import Labels, describe_node, number
 
-_BELOW = frozenset({"<", "<=", "crosses_below"})
-_ABOVE = frozenset({">", ">=", "crosses_above"})
+_ROLE_KEYS = {
+    "entry_long": "entry",
+    "exit_long": "exit",
+    "entry_short": "short_entry",
+    "exit_short": "short_exit",
+}
 _RULE_EXAMPLES = [
-    "buy when RSI drops below 25 instead of 30",
-    "exit when RSI is above 65 instead",
-    "sell when the fast SMA crosses below the slow SMA",
+    "only trade when the 200 SMA is rising",
     "also exit when RSI is above 80",
+    "exit when RSI is above 65 instead",
+    "buy when RSI drops below 25 instead of 30",
 ]
 
 
 @dataclass
-class RuleRequest:
-    """One rule-edit sentence, lexed, with the modifiers cut out of it."""
+class Markers:
+    """The words that say how a rule edit combines with the rule it touches."""
 
-    lexemes: list[Lex]
-    instead_of: float | None = None  # "instead of 30": the condition to change
-    also: bool = False  # "also exit when ...": add an alternative
-
-
-def _direction(op: str) -> str:
-    return "below" if op in _BELOW else "above" if op in _ABOVE else op
+    instead: bool = False
+    instead_of: float | None = None
+    also: bool = False
 
 
-def rule_role(role: str | None, side: str) -> str:
-    """The parser role a clause edits, given the strategy's side ("sell" opens a short one)."""
-    if role in (None, "reverse"):
-        raise EditNotUnderstood(
-            "Say which rule to change, e.g. 'buy when ...', 'sell when ...', 'exit when ...'.",
-            examples=_RULE_EXAMPLES,
+@dataclass
+class Outcome:
+    """Lines describing the changes, and which rules were replaced."""
+
+    lines: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
+class RuleEditor:
+    """Applies grammar statements to spec JSON."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = copy.deepcopy(data)
+        self.outcome = Outcome()
+        self.writer: SpecWriter | None = None
+
+    # ---- context of the current spec -------------------------------------------------------
+    def _model(self) -> StrategySpec:
+        return validate_spec_v2(self.data)
+
+    def _prime(self) -> tuple[Resolver, dict[str, Inst], SpecWriter]:
+        model = self._model()
+        found = instances(model)
+        ctx = Context("")
+        ctx.instances = list(dict.fromkeys(found.values()))
+        return Resolver(ctx), found, seeded_writer(model, found)
+
+    def _describe(self, node: dict[str, Any] | None) -> str:
+        if node is None:
+            return "none"
+        items = self.writer.items if self.writer is not None else self.data["indicators"]
+        model = validate_spec_v2(
+            {"version": "2.0", "name": "describe", "indicators": items, "rules": {"entry": node}}
         )
-    assert role is not None
-    if role == "entry":
-        role = "entry_short" if side == "short" else "entry_long"
-    elif role == "exit":
-        role = "exit_short" if side == "short" else "exit_long"
-    if side == "short" and role in ("entry_long", "exit_long"):
-        role = "exit_short" if role == "entry_long" else "entry_short"  # "buy" covers a short
-    if side == "long" and role in ("entry_short", "exit_short"):
-        raise EditNotUnderstood(
-            "This strategy trades long only. Say 'trade both directions' or 'make it short "
-            "only' first, then change the short rules.",
-            examples=["trade both directions", "make it short only"],
-        )
-    return role
+        assert model.rules.entry is not None
+        return describe_node(model.rules.entry, Labels(model.indicators))
 
+    def _commit(self, writer: SpecWriter) -> None:
+        self.data["indicators"] = writer.items
 
-def _context(index: SpecIndex) -> Context:
-    zoned = {ind.name for ind in index.instances if ind.name in v.ZONES}
-    ctx = Context(dominant=zoned.pop() if len(zoned) == 1 else None)
-    ctx.recent = index.instances  # "RSI" with no period is the strategy's RSI
-    return ctx
+    # ---- statements --------------------------------------------------------------------------
+    def apply(self, statements: tuple[ir.Statement, ...], markers: Markers, text: str) -> None:
+        resolver, found, writer = self._prime()
+        self.writer = writer
+        resolver.ctx.text = text
+        for statement in statements:
+            try:
+                self._statement(statement, markers, resolver, found, writer)
+            except ParseError as exc:
+                start, end = exc.problem.span
+                where = f" ('{text[start:end]}')" if end > start else ""
+                raise EditNotUnderstood(f"{exc.problem.reason}{where}.") from None
+        self._commit(writer)
+        self.writer = None
 
-
-def _parse(clause: Clause, ctx: Context) -> Node:
-    result = parse_clause(clause.body, ctx)
-    problems = [fragment for fragment, _ in result.failed] + list(ctx.problems)
-    if problems or result.node is None:
-        reason = "; ".join(problems) or "no condition recognised"
-        raise EditNotUnderstood(
-            f"Could not read the condition in '{clause.text}': {reason}.",
-            examples=_RULE_EXAMPLES,
-        )
-    return result.node
-
-
-def edit_rules(
-    spec: dict[str, Any], request: RuleRequest, index: SpecIndex
-) -> tuple[dict[str, Any], list[str]]:
-    """Apply every rule clause of ``request``; return the new spec and one line per change."""
-    ctx = _context(index)
-    stream = [lex for lex in request.lexemes if lex.kind not in ("mode", "bbdev", "unsupported")]
-    clauses, _ = segment(stream)
-    if not clauses:
-        raise EditNotUnderstood("No rule found in the message.", examples=_RULE_EXAMPLES)
-    rules = dict(spec["rules"])
-    lines: list[str] = []
-    for clause in clauses:
-        key = ROLE_KEYS[rule_role(clause.role, spec["side"])]
-        if clause.mirror or clause.mirror_of:
-            new, line = _mirrored_rule(rules, key, index)
-        else:
-            raw = _parse(clause, ctx)
-            oriented = orient(raw, KEY_ROLES[key])
-            new, line = _apply(rules.get(key), raw, oriented, key, request, index, spec)
-        rules[key] = new
-        lines.append(line)
-    return {**spec, "rules": rules}, lines
-
-
-def _mirrored_rule(rules: dict[str, Any], key: str, index: SpecIndex) -> tuple[dict[str, Any], str]:
-    """ "exit on the opposite signal": the mirror of the counterpart rule."""
-    counterpart = {"exit": "entry", "short_exit": "short_entry", "entry": "short_entry"}
-    counterpart["short_entry"] = "entry"
-    source = rules.get(counterpart[key])
-    if source is None:
-        raise EditNotUnderstood(f"There is no {RULE_LABELS[counterpart[key]].lower()} to mirror.")
-    model = _model(index, source)
-    node = default_exit(model) if "exit" in key else mirror_entry(model)
-    new = index.to_node(node)
-    items = {**items_by_id(index.spec), **{i["id"]: i for i in index.added}}
-    current = rules.get(key)
-    before = f"'{describe_node(current, items)}'" if current is not None else "none"
-    return new, f"{RULE_LABELS[key]}: {before} -> '{describe_node(new, items)}' (mirrored)"
-
-
-def _model(index: SpecIndex, node: dict[str, Any]) -> Node:
-    try:
-        return index.node(node)
-    except UnsupportedIndicator as exc:
-        raise EditNotUnderstood(
-            f"This rule uses an indicator the offline editor cannot rewrite ({exc}); "
-            "state the new rule in full instead, e.g. 'short when ..., cover when ...'."
-        ) from None
-
-
-def _apply(
-    current: dict[str, Any] | None,
-    raw: Node,
-    oriented: Node,
-    key: str,
-    request: RuleRequest,
-    index: SpecIndex,
-    spec: dict[str, Any],
-) -> tuple[dict[str, Any], str]:
-    label = RULE_LABELS[key]
-    new = index.to_node(oriented)
-    items = {**items_by_id(spec), **{i["id"]: i for i in index.added}}
-    if current is None:
-        return new, f"{label}: now '{describe_node(new, items)}' (there was none)"
-    before = describe_node(current, items)
-    if request.also:
-        children = current["conditions"] if current.get("logic") == "any" else [current]
-        children = [_unwrap(child) for child in children]
-        combined = {"logic": "any", "conditions": [*children, new]}
-        return combined, f"{label}: '{before}' -> '{describe_node(combined, items)}'"
-    if isinstance(oriented, Cond):
-        target = _target_leaf(current, new, request.instead_of, index, label, items)
-        if target is not None:
-            path, old = target
-            keep_op = conditions(raw)[0].motion or request.instead_of is not None
-            if keep_op and _direction(old["op"]) == _direction(new["op"]):
-                new = {**new, "op": old["op"]}
-            updated = replace_at(current, path, new)
-            return updated, (
-                f"{label}: '{describe_node(old, items)}' -> '{describe_node(new, items)}'"
+    def _statement(
+        self,
+        statement: ir.Statement,
+        markers: Markers,
+        resolver: Resolver,
+        found: dict[str, Inst],
+        writer: SpecWriter,
+    ) -> None:
+        if isinstance(statement, ir.Risk):
+            self._distance(statement.kind, statement.distance)
+        elif isinstance(statement, ir.TimeExit):
+            before = self.data.get("exit_after_bars")
+            self.data["exit_after_bars"] = statement.bars
+            self.outcome.lines.append(f"Time exit: {_bars(before)} -> {_bars(statement.bars)}")
+        elif isinstance(statement, ir.Size):
+            self._size(statement)
+        elif isinstance(statement, ir.Filter):
+            self._filter(statement, resolver, writer)
+        elif isinstance(statement, ir.Rule):
+            self._rule(statement, markers, resolver, found, writer)
+        elif isinstance(statement, ir.Mirror):
+            self._mirror(statement.action.verb, found, writer)
+        elif isinstance(statement, ir.Side):
+            raise EditNotUnderstood(
+                "Change the side in a message of its own ('make it short only')."
             )
-    elif request.instead_of is not None:
+        else:
+            raise EditNotUnderstood("That is not a change this editor can make.")
+
+    # ---- settings ----------------------------------------------------------------------------
+    def _distance(self, kind: str, distance: Distance) -> None:
+        field_name = {"stop": "stop_loss", "target": "take_profit", "trailing": "trailing_stop"}[
+            kind
+        ]
+        label = {"stop": "Stop loss", "target": "Take profit", "trailing": "Trailing stop"}[kind]
+        before = self.data.get(field_name)
+        value: dict[str, Any] = (
+            {"percent": distance.percent}
+            if distance.percent is not None
+            else {"atr": distance.atr, "atr_period": distance.atr_period or 14}
+        )
+        self.data[field_name] = value
+        self.outcome.lines.append(f"{label}: {distance_text(before)} -> {distance_text(value)}")
+
+    def _size(self, size: ir.Size) -> None:
+        before = self.data.get("sizing") or {"mode": "equity_fraction", "value": 1.0}
+        value = {"mode": size.mode, "value": size.value}
+        self.data["sizing"] = value
+        self.outcome.lines.append(f"Position size: {_size_text(before)} -> {_size_text(value)}")
+        if size.stop is not None:
+            self._distance("stop", size.stop)
+
+    # ---- rules -------------------------------------------------------------------------------
+    def _entries(self) -> list[str]:
+        side = self.data["side"]
+        return {"long": ["entry"], "short": ["short_entry"], "both": ["entry", "short_entry"]}[side]
+
+    def _filter(self, statement: ir.Filter, resolver: Resolver, writer: SpecWriter) -> None:
+        node = resolver.cond(statement.cond)
+        keys = self._entries()
+        if statement.verb == "buy":
+            keys = [k for k in keys if k == "entry"]
+        elif statement.verb == "short":
+            keys = [k for k in keys if k == "short_entry"]
+        if not keys:
+            raise EditNotUnderstood("This strategy has no such entries to filter.")
+        for key in keys:
+            role = "entry_long" if key == "entry" else "entry_short"
+            current = self.data["rules"][key]
+            new = {"logic": "all", "conditions": [current, writer.node(orient(node, role))]}
+            self.data["rules"][key] = _flatten(new)
+            self.outcome.lines.append(
+                f"{RULE_LABELS[key]}: '{self._describe(current)}' -> "
+                f"'{self._describe(self.data['rules'][key])}' (filter added)"
+            )
+
+    def _role(self, verb: str) -> str:
+        side = self.data["side"]
+        if verb in ("buy", "enter", "entry_n"):
+            role = (
+                "exit_short"
+                if side == "short" and verb == "buy"
+                else ("entry_short" if side == "short" else "entry_long")
+            )
+        elif verb == "short":
+            role = "entry_short"
+        elif verb == "sell":
+            role = "entry_short" if side == "short" else "exit_long"
+        elif verb == "cover":
+            role = "exit_short"
+        else:
+            role = "exit_short" if side == "short" else "exit_long"
+        if side == "long" and role.endswith("short"):
+            raise EditNotUnderstood(
+                "This strategy trades long only. Say 'trade both directions' or 'make it short "
+                "only' first, then change the short rules.",
+                examples=["trade both directions", "make it short only"],
+            )
+        return role
+
+    def _rule(
+        self,
+        statement: ir.Rule,
+        markers: Markers,
+        resolver: Resolver,
+        found: dict[str, Inst],
+        writer: SpecWriter,
+    ) -> None:
+        role = self._role(statement.action.verb)
+        key = _ROLE_KEYS[role]
+        node = orient(resolver.cond(statement.cond), role)
+        new = writer.node(node)
+        current = self.data["rules"].get(key)
+        label = RULE_LABELS[key]
+        if markers.instead_of is not None:
+            self._replace_condition(key, node, markers.instead_of, found, writer)
+            return
+        if current is None or markers.instead:
+            self.data["rules"][key] = new
+            if current is not None:
+                self.outcome.replaced.append(key)
+            suffix = " (rule replaced)" if current is not None else " (added)"
+            self.outcome.lines.append(
+                f"{label}: '{self._describe(current)}' -> '{self._describe(new)}'{suffix}"
+            )
+            return
+        if markers.also:
+            combined = _flatten({"logic": "any", "conditions": [current, new]})
+            self.data["rules"][key] = combined
+            self.outcome.lines.append(
+                f"{label}: '{self._describe(current)}' -> '{self._describe(combined)}'"
+            )
+            return
+        if new == current:
+            self.outcome.lines.append(f"{label}: '{self._describe(current)}' (unchanged)")
+            return
         raise EditNotUnderstood(
-            "'instead of' needs a single new condition, e.g. 'buy when RSI is below 25 "
-            "instead of 30'.",
+            f"The strategy already has a {label.lower()} ('{self._describe(current)}'). Say "
+            "'instead' to replace it, 'also' to add another one, or 'only when ...' to add a "
+            "condition.",
             examples=_RULE_EXAMPLES,
         )
-    return new, f"{label}: '{before}' -> '{describe_node(new, items)}' (rule replaced)"
+
+    def _replace_condition(
+        self, key: str, node: RNode, old: float, found: dict[str, Inst], writer: SpecWriter
+    ) -> None:
+        """ "... instead of 30": the one condition at 30 on the same subject."""
+        current = self.data["rules"].get(key)
+        if current is None or not isinstance(node, RCmp):
+            raise EditNotUnderstood(
+                "'instead of <number>' needs one new condition for an existing rule.",
+                examples=_RULE_EXAMPLES,
+            )
+        model = self._model()
+        paths = [
+            path
+            for path, leaf in leaf_paths(current)
+            if old in (leaf.get("left"), leaf.get("right"))
+            and _subject(node_of(_rule_model(model, key, path), found)) == _subject(node)
+        ]
+        if len(paths) != 1:
+            raise EditNotUnderstood(
+                f"The {RULE_LABELS[key].lower()} has no single condition on that value at "
+                f"{number(old)}; it is '{self._describe(current)}'.",
+                examples=_RULE_EXAMPLES,
+            )
+        leaf = _get(current, paths[0])
+        new = writer.node(node)
+        if _direction(leaf["op"]) == _direction(new["op"]):
+            new = {**new, "op": leaf["op"]}  # only the level was asked for
+        updated = _put(copy.deepcopy(current), paths[0], new)
+        self.data["rules"][key] = updated
+        self.outcome.replaced.append(key)
+        self.outcome.lines.append(
+            f"{RULE_LABELS[key]}: '{self._describe(leaf)}' -> '{self._describe(new)}'"
+        )
+
+    def _mirror(self, verb: str, found: dict[str, Inst], writer: SpecWriter) -> None:
+        role = self._role(verb)
+        key = _ROLE_KEYS[role]
+        source_key = {"exit": "entry", "short_exit": "short_entry"}.get(key)
+        model = validate_spec_v2({**self.data, "indicators": writer.items})
+        source = getattr(model.rules, source_key) if source_key else None
+        if source is None:
+            raise EditNotUnderstood("There is no entry to mirror for that exit.")
+        try:
+            mirrored = mirror_level(node_of(source, found))
+        except ParseError as exc:
+            raise EditNotUnderstood(f"{exc.problem.reason}.") from None
+        current = self.data["rules"].get(key)
+        new = writer.node(mirrored)
+        self.data["rules"][key] = new
+        if current is not None:
+            self.outcome.replaced.append(key)
+        self.outcome.lines.append(
+            f"{RULE_LABELS[key]}: '{self._describe(current)}' -> '{self._describe(new)}' (mirrored)"
+        )
 
 
-def _unwrap(node: dict[str, Any]) -> dict[str, Any]:
-    """A group of one condition is that condition."""
-    while "conditions" in node and len(node["conditions"]) == 1:
-        node = node["conditions"][0]
-    return node
+def mirror_level(node: RNode) -> RNode:
+    """The opposite signal, also for oscillator levels (RSI < 30 -> RSI > 70)."""
+    if isinstance(node, RGroup):
+        return RGroup(node.logic, tuple(mirror_level(x) for x in node.items))
+    if isinstance(node, RCmp) and isinstance(node.right, float) and isinstance(node.left, Series):
+        inst = node.left.inst
+        zone = v.ZONES.get(inst.name) if inst is not None else None
+        if zone is not None:
+            flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+            flip |= {"crosses_above": "crosses_below", "crosses_below": "crosses_above"}
+            return RCmp(node.left, flip[node.op], float(sum(zone) - node.right))
+    if isinstance(node, RCmp) and isinstance(node.left, Series) and isinstance(node.right, Series):
+        return mirror(RCmp(_swap_channel(node.left), node.op, _swap_channel(node.right)))
+    return mirror(node)
 
 
-def _number(leaf: dict[str, Any]) -> float | None:
-    for operand in (leaf["right"], leaf["left"]):
-        if isinstance(operand, int | float) and not isinstance(operand, bool):
-            return float(operand)
+def _swap_channel(series: Series) -> Series:
+    """Highest high <-> lowest low, High <-> Low: the same breakout the other way."""
+    if series.inst is None:
+        swap = {"High": "Low", "Low": "High"}
+        return Series(price=swap.get(series.price or "", series.price), ago=series.ago)
+    inst = series.inst
+    if inst.name in ("MAX", "MIN"):
+        name = "MIN" if inst.name == "MAX" else "MAX"
+        source = {"High": "Low", "Low": "High"}.get(inst.source or "", inst.source)
+        return Series(Inst(name, inst.params, source), series.price, series.output, series.ago)
+    return series
+
+
+def _subject(node: RNode) -> Any:
+    if isinstance(node, RCmp):
+        return node.left if not isinstance(node.left, float) else node.right
     return None
 
 
-def _target_leaf(
-    current: dict[str, Any],
-    new: dict[str, Any],
-    instead_of: float | None,
-    index: SpecIndex,
-    label: str,
-    items: dict[str, dict[str, Any]],
-) -> tuple[str, dict[str, Any]] | None:
-    """The one condition of ``current`` the new condition replaces (None: none is on topic)."""
-    subject = index.key(new["left"])
-    leaves = [(p, leaf) for p, leaf in iter_leaves(current) if index.key(leaf["left"]) == subject]
-    if instead_of is not None:
-        leaves = [(p, leaf) for p, leaf in leaves if _number(leaf) == instead_of]
-        if not leaves:
-            raise EditNotUnderstood(
-                f"The {label.lower()} has no condition on that value at "
-                f"{instead_of:g}; it is '{describe_node(current, items)}'.",
-                examples=_RULE_EXAMPLES,
-            )
-    if len(leaves) > 1:
-        numeric = isinstance(new["right"], int | float)
-        same_kind = [
-            (p, leaf) for p, leaf in leaves if isinstance(leaf["right"], int | float) == numeric
-        ]
-        leaves = same_kind if len(same_kind) == 1 else leaves
-    if len(leaves) > 1:
-        candidates = [describe_node(leaf, items) for _, leaf in leaves]
-        raise EditNotUnderstood(
-            f"The {label.lower()} has {len(leaves)} conditions on that value; say which one "
-            "with 'instead of <its number>', or state the whole rule.",
-            candidates=candidates,
-            examples=_RULE_EXAMPLES,
-        )
-    return leaves[0] if leaves else None
+def _direction(op: str) -> str:
+    return "up" if op in (">", ">=", "crosses_above") else "down"
 
 
-# ---- side ---------------------------------------------------------------------------------------
-def change_side(
-    spec: dict[str, Any], mode: str, index: SpecIndex
-) -> tuple[dict[str, Any], list[str]]:
-    """Trade ``mode`` (long/short/both): mirror the rules the new side needs, drop the rest."""
-    side = spec["side"]
-    if mode == side:
-        return spec, []
-    rules = dict(spec["rules"])
+def _get(node: dict[str, Any], path: tuple[int, ...]) -> dict[str, Any]:
+    for index in path:
+        node = node["conditions"][index]
+    return node
 
-    def mirrored(key: str) -> dict[str, Any] | None:
-        node = rules.get(key)
-        return None if node is None else index.to_node(mirror_entry(_model(index, node)))
 
-    long_keys, short_keys = ("entry", "exit"), ("short_entry", "short_exit")
-    if side == "both":
-        dropped = short_keys if mode == "long" else long_keys
-        for key in dropped:
-            rules[key] = None
-    else:
-        source, target = (long_keys, short_keys) if side == "long" else (short_keys, long_keys)
-        for src, dst in zip(source, target, strict=True):
-            rules[dst] = mirrored(src)
-        if mode != "both":
-            for key in source:
-                rules[key] = None
-    new = {**spec, "side": mode, "rules": rules}
-    items = {**items_by_id(spec), **{i["id"]: i for i in index.added}}
-    lines = [f"Side: {side} -> {mode}"]
-    for key in ("entry", "exit", "short_entry", "short_exit"):
-        if rules.get(key) is not None and rules[key] != spec["rules"].get(key):
-            lines.append(f"{RULE_LABELS[key]} (mirrored): {describe_node(rules[key], items)}")
-    return new, lines
+def _put(node: dict[str, Any], path: tuple[int, ...], new: dict[str, Any]) -> dict[str, Any]:
+    if not path:
+        return new
+    parent = _get(node, path[:-1])
+    parent["conditions"][path[-1]] = new
+    return node
+
+
+def _rule_model(model: StrategySpec, key: str, path: tuple[int, ...]) -> Any:
+    node = getattr(model.rules, key)
+    for index in path:
+        node = node.conditions[index]
+    return node
+
+
+def _flatten(node: dict[str, Any]) -> dict[str, Any]:
+    items: list[dict[str, Any]] = []
+    for child in node["conditions"]:
+        if child.get("logic") == node["logic"] and "conditions" in child:
+            items.extend(child["conditions"])
+        else:
+            items.append(child)
+    return {"logic": node["logic"], "conditions": items}
+
+
+def distance_text(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "none"
+    if value.get("percent") is not None:
+        return f"{number(value['percent'])}%"
+    return f"{number(value['atr'])} × ATR({value.get('atr_period') or 14})"
+
+
+def _size_text(value: dict[str, Any]) -> str:
+    if value["mode"] == "units":
+        return f"{number(value['value'])} units"
+    if value["mode"] == "risk_percent":
+        return f"risk {number(value['value'])}%"
+    fraction = value["value"]
+    return "all equity" if fraction >= 1 else f"{number(round(fraction * 100, 4))}% of equity"
+
+
+def _bars(value: int | None) -> str:
+    return "none" if value is None else f"{value} bars"

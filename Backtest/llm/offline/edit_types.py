@@ -9,38 +9,50 @@ from typing import Any
 EXAMPLE_EDITS: tuple[str, ...] = (
     "change the RSI period to 21",
     "use a 50 day SMA instead of 30",
-    "set the slow SMA to 50",
     "add a 2% stop loss",
     "remove the stop loss",
-    "set take profit to 5%",
-    "trail by 1.5%",
+    "trail by 3%",
     "use 50% of equity",
+    "only trade when the 200 SMA is rising",
+    "don't trade on Fridays",
+    "also exit when RSI is above 80",
     "exit when RSI is above 65 instead",
     "buy when RSI drops below 25 instead of 30",
+    "exit after 10 bars",
     "make it short only",
-    "trade both directions",
     "what does this strategy do?",
 )
+RULE_LABELS = {
+    "entry": "Long entry",
+    "exit": "Long exit",
+    "short_entry": "Short entry",
+    "short_exit": "Short exit",
+}
 
 
 @dataclass
 class EditResult:
-    """The edited spec (None: nothing changed, e.g. a question), a summary and what was read.
+    """The edited spec (None: nothing changed, e.g. a question) and what was done.
 
-    ``spec`` has passed :func:`Backtest.spec.validate_spec`; ``summary`` is one or two
-    sentences for the user; ``understood`` lists each change as ``"<what>: <before> -> <after>"``.
+    ``spec`` is spec 2.0 JSON that passed validation; ``summary`` is one line for the user;
+    ``understood`` lists each change as ``"<what>: <before> -> <after>"``; ``replaced`` is
+    True when a rule (or one of its conditions) was replaced rather than added to, and
+    ``replaced_rules`` names those rules (``entry``, ``exit``, ``short_entry``,
+    ``short_exit``). Edits only replace when the message says so ("instead", "replace").
     """
 
     spec: dict[str, Any] | None
     summary: str
     understood: list[str] = field(default_factory=list)
+    replaced: bool = False
+    replaced_rules: list[str] = field(default_factory=list)
 
 
 class EditNotUnderstood(ValueError):
     """The message is not an edit the offline editor can make with certainty.
 
     ``examples`` are phrasings that work; ``candidates`` (when set) are the things the message
-    could refer to ("fast: SMA(10)", "slow: SMA(30)"), so the user can say which one.
+    could refer to ("fast: SMA(10) timeperiod 10"), so the user can say which one.
     """
 
     code = "edit_not_understood"

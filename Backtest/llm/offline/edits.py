@@ -1,76 +1,74 @@
 """Offline chat edits of a spec-based strategy: ``apply_edit(spec, "change the RSI period to 21")``.
 
-    result = apply_edit(strategy_spec, "use a 50 day SMA instead of 30")
-    result.spec         # the edited, validated spec JSON (None when nothing changed)
-    result.summary      # "Updated the strategy: slow (timeperiod): SMA(30) -> SMA(50)."
-    result.understood   # ["slow (timeperiod): SMA(30) -> SMA(50)"]
+    result = apply_edit(strategy_spec, "only trade when the 200 SMA is rising")
+    result.spec            # the edited spec 2.0 JSON (None when nothing changed)
+    result.summary         # one line: "Updated the strategy: Long entry: '...' -> '...'."
+    result.replaced        # True only when the message asked to replace a rule
+    result.replaced_rules  # ["entry"]
 
-Pipeline: normalise (the parser's spelling rules) -> a question ("what does this strategy do?",
-"explain") is answered from the spec -> risk phrases are applied and cut out
-(:mod:`.edit_risk`) -> the rest is split into sentences, and before each new edit verb or action
-("... and set the slow SMA to 50", "... and sell when ...") -> each sentence is a side change
-("make it short only"), a rule edit (an action word with a condition, :mod:`.edit_rules`) or a
-value edit (a number for an indicator parameter or a rule threshold, :mod:`.edit_values`) ->
-``validate_spec``. Nothing is guessed: an ambiguous or unknown request raises
-:class:`EditNotUnderstood` with the candidates and example phrasings.
+Each sentence of the message is one of: a question (answered with ``render_understood_as``),
+a removal ("remove the stop loss"), a side change ("make it short only"), a value edit
+(:mod:`.edit_values`: periods and thresholds) or a statement the description grammar reads
+(:mod:`.edit_rules`: filters, alternatives, replacements, stops, targets, trailing stops,
+time exits, sizing). Nothing is guessed: an unknown or ambiguous request raises
+:class:`EditNotUnderstood` with the candidates and phrasings that work. A stored 1.0 spec is
+edited in its 2.0 form.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from Backtest.llm.offline import actions as act
-from Backtest.llm.offline.clauses import _CONDITION_KINDS
-from Backtest.llm.offline.edit_explain import explain_spec
-from Backtest.llm.offline.edit_model import ROLE_KEYS, SpecIndex, referenced_ids
-from Backtest.llm.offline.edit_risk import edit_risk
-from Backtest.llm.offline.edit_rules import RuleRequest, change_side, edit_rules, rule_role
-from Backtest.llm.offline.edit_types import EXAMPLE_EDITS, EditNotUnderstood, EditResult
+from Backtest.llm.offline.edit_rules import Markers, RuleEditor, distance_text, mirror_level
+from Backtest.llm.offline.edit_types import (
+    EXAMPLE_EDITS,
+    RULE_LABELS,
+    EditNotUnderstood,
+    EditResult,
+)
 from Backtest.llm.offline.edit_values import edit_value, value_request
-from Backtest.llm.offline.lexer import Lex, lex
-from Backtest.llm.offline.normalize import normalize
-from Backtest.spec import SpecValidationError, validate_spec
+from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.lexer import Lexeme, lex
+from Backtest.llm.offline.resolve import ParseError
+from Backtest.llm.offline.specmap import instances, node_of, seeded_writer
+from Backtest.spec import SpecValidationError, render_understood_as, validate_spec_v2
+from Backtest.spec.render import Labels, describe_node
 
 __all__ = ["EXAMPLE_EDITS", "EditNotUnderstood", "EditResult", "apply_edit"]
 
 MAX_MESSAGE_CHARS = 2000
-_HARD = frozenset({".", ";", "!", "?", "\n"})
-_CONNECTORS = frozenset({"and", ",", "then", "also"})
-_EDIT_VERBS = frozenset(
-    {"change", "set", "use", "make", "add", "remove", "increase", "decrease", "raise", "lower"}
-    | {"reduce", "tighten", "loosen", "widen", "switch", "move", "replace", "put", "update"}
-    | {"also", "drop", "delete", "trail"}
-)
-_MARKERS = frozenset({"when", "if", "once", "on", "as", "whenever", "after", "upon"})
-# Words that carry no edit of their own ("please change ...", "can you ...").
-_NOISE = frozenset(
-    _EDIT_VERBS
-    | act.FILLER
-    | {"please", "can", "could", "would", "you", "i", "we", "want", "like", "let", "lets"}
-    | {"us", "me", "ok", "okay", "thanks", "thank", "now", "just", "strategy", "so", "for"}
-    | {"to", "with", "instead", "modify", "adjust", "also", "too", "as", "well", "then"}
-)
 _QUESTION = re.compile(
-    r"^(?:(?:can|could) you )?(?:what|explain|describe|summari[sz]e|summary|how|tell me|"
-    r"walk me|show me|overview|which)\b"
+    r"^\s*(?:(?:can|could) you )?(?:what|explain|describe|summari[sz]e|summary|how|tell me|"
+    r"walk me|show me|overview|which)\b",
+    re.IGNORECASE,
 )
-_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than) ((?:- )?\d+(?:\.\d+)?)\b")
-_INSTEAD = re.compile(r"\b(?:instead|rather)\b")
-_ALSO = re.compile(r"\b(?:also|additionally|as well)\b")
-_GO_SIDE_ONLY = re.compile(r"\bgo (long|short) only\b")  # a side, not an entry action
-# "the fast one": normalisation turned "one" into 1, which is not a value here.
-_SPEED_ONE = re.compile(r"\b(fast|faster|fastest|slow|slower|slowest|quick) 1\b(?! ?%)")
+_REMOVE = re.compile(
+    r"\b(?:remove|delete|drop|disable|cancel|clear|no|without|get rid of|turn off|take off|"
+    r"take away|scrap)(?: the| a| an| my| any| its| that)?"
+    r" (?P<what>trailing stop(?: loss)?|trailing|take profit|profit target|target|tp|"
+    r"stop loss|stoploss|stop|sl|time exit|time stop)s?\b",
+    re.IGNORECASE,
+)
+_REMOVE_FIELDS = {
+    "trailing": ("trailing_stop", "Trailing stop"),
+    "take": ("take_profit", "Take profit"),
+    "profit": ("take_profit", "Take profit"),
+    "target": ("take_profit", "Take profit"),
+    "tp": ("take_profit", "Take profit"),
+    "time": ("exit_after_bars", "Time exit"),
+}
+_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\s+(-?\d+(?:\.\d+)?)\b", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:instead|rather|replace (?:it|that|the \w+) with)\b", re.IGNORECASE)
+_ALSO = re.compile(r"\b(?:also|additionally|as well|too)\b", re.IGNORECASE)
+_FROM_PCT = re.compile(r"\bfrom\s+-?\d+(?:\.\d+)?\s*%\s*(?=to\b)", re.IGNORECASE)
+_SIDES = {"LONGONLY": "long", "SHORTONLY": "short", "BOTHWAYS": "both"}
+_NOT_STATEMENTS = ("Declare", "Timeframe", "Crossover", "Heading")
 
 
 def apply_edit(spec: Mapping[str, Any], message: str) -> EditResult:
-    """Apply the edit ``message`` asks for to ``spec`` (see the module docstring).
-
-    Returns an :class:`EditResult` whose ``spec`` is None when nothing changes (a question, or
-    a value that is already set). Raises :class:`EditNotUnderstood` otherwise.
-    """
+    """Apply the edit ``message`` asks for to ``spec`` (see the module docstring)."""
     if not isinstance(message, str) or not message.strip():
         raise EditNotUnderstood("The message is empty.")
     if len(message) > MAX_MESSAGE_CHARS:
@@ -79,114 +77,170 @@ def apply_edit(spec: Mapping[str, Any], message: str) -> EditResult:
             "ask for one change at a time."
         )
     try:
-        original = validate_spec(spec).model_dump(mode="json")
+        model = validate_spec_v2(spec)
     except SpecValidationError as exc:
         raise EditNotUnderstood(
             f"The strategy's stored spec is not valid ({exc}); edit its code instead."
         ) from None
-    text = normalize(message)
-    if _is_question(text):
-        return EditResult(spec=None, summary=explain_spec(original), understood=[])
-    work, lines, rest = edit_risk(original, text)
-    for sentence in _sentences(rest):
-        work, more = _edit_sentence(work, sentence)
-        lines += more
+    original = model.model_dump(mode="json", exclude_none=True)
+    if _QUESTION.match(message) and not re.search(r"\d|\b(?:change|set|add|remove)\b", message):
+        return EditResult(spec=None, summary=render_understood_as(model))
+    editor = RuleEditor(original)
+    for sentence in _sentences(message):
+        _edit_sentence(editor, sentence)
+    lines = editor.outcome.lines
     if not lines:
         raise EditNotUnderstood(f"Could not find a change to make in '{message.strip()}'.")
-    if work == original:
-        summary = "Nothing to change: " + "; ".join(lines) + "."
-        return EditResult(spec=None, summary=summary, understood=lines)
+    if editor.data == original:
+        return EditResult(
+            spec=None, summary="Nothing to change: " + "; ".join(lines) + ".", understood=lines
+        )
     try:
-        edited = validate_spec(work).model_dump(mode="json")
+        edited = validate_spec_v2(editor.data).model_dump(mode="json", exclude_none=True)
     except SpecValidationError as exc:
         problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
         raise EditNotUnderstood(
             f"That change gives a strategy the engine does not accept: {problems}."
         ) from None
+    replaced = list(dict.fromkeys(editor.outcome.replaced))
     return EditResult(
-        spec=edited, summary="Updated the strategy: " + "; ".join(lines) + ".", understood=lines
+        spec=edited,
+        summary="Updated the strategy: " + "; ".join(lines) + ".",
+        understood=lines,
+        replaced=bool(replaced),
+        replaced_rules=replaced,
     )
 
 
-def _is_question(text: str) -> bool:
-    words = {word for word in text.split(" ") if word}
-    asks_change = bool(words & _EDIT_VERBS) or any(word[0].isdigit() for word in words)
-    return bool(_QUESTION.match(text)) and not asks_change
+def _sentences(message: str) -> list[str]:
+    parts = re.split(r"[.;!?\n]+(?=\s|$)", message)
+    out: list[str] = []
+    for part in parts:
+        # "... and set the slow SMA to 50": a new edit verb starts a new sentence.
+        out += re.split(
+            r"\s*(?:,|\band\b)\s+(?=(?:change|set|add|remove|make|use|increase|decrease)\b)",
+            part,
+            flags=re.IGNORECASE,
+        )
+    return [p.strip() for p in out if p.strip()]
 
 
-def _starts_action(tokens: list[str], i: int) -> bool:
-    """An action phrase ("sell", "go short") at ``i`` followed by "when"/"if"."""
-    for length in range(4, 0, -1):
-        if " ".join(tokens[i : i + length]) in act.ACTIONS:
-            return i + length < len(tokens) and tokens[i + length] in _MARKERS
-    return False
-
-
-def _sentences(text: str) -> list[str]:
-    """Sentences, also split at "and"/","/"then" before an edit verb or an action."""
-    tokens = [t for t in text.split(" ") if t]
-    sentences: list[list[str]] = [[]]
-    for i, token in enumerate(tokens):
-        following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token in _HARD:
-            sentences.append([])
-        elif token in _CONNECTORS and (following in _EDIT_VERBS or _starts_action(tokens, i + 1)):
-            sentences.append(["also"] if token == "also" else [])
-        else:
-            sentences[-1].append(token)
-    return [" ".join(s) for s in sentences if s]
-
-
-def _only_noise(lexemes: list[Lex]) -> bool:
-    quiet = {"soft", "hard", "pron", "marker", "and", "or", "paren"}
-    return all(i.kind in quiet or (i.kind == "word" and i.value in _NOISE) for i in lexemes)
-
-
-def _edit_sentence(spec: dict[str, Any], text: str) -> tuple[dict[str, Any], list[str]]:
-    text = _GO_SIDE_ONLY.sub(r"\1 only", _SPEED_ONE.sub(r"\1", text))
-    instead_of = None
+def _edit_sentence(editor: RuleEditor, text: str) -> None:
+    text = _removals(editor, text)
+    markers = Markers()
     if match := _INSTEAD_OF.search(text):
-        instead_of = float(match[1].replace(" ", ""))
+        markers.instead_of = float(match[1])
+    value_text = text
     stripped = _INSTEAD_OF.sub(" ", text)
-    also = bool(_ALSO.search(stripped))
-    stripped = _ALSO.sub(" ", _INSTEAD.sub(" ", stripped))
-    lexemes = lex([t for t in stripped.split(" ") if t])
-    unsupported = [i.value for i in lexemes if i.kind == "unsupported"]
+    markers.instead = bool(_INSTEAD.search(stripped))
+    markers.also = bool(_ALSO.search(stripped))
+    stripped = _ALSO.sub(" ", _INSTEAD.sub(" ", _FROM_PCT.sub("", stripped)))
+    lexemes = [lx for lx in lex(stripped) if lx.kind not in ("FILLER", "SEP", "QUOTE")]
+    while lexemes and lexemes[0].kind == "PLACE":
+        lexemes = lexemes[1:]  # "change/set/add/use ...": the edit verb
+    if not lexemes or all(lx.kind in ("COMMA", "AND") for lx in lexemes):
+        return
+    unsupported = [lx for lx in lexemes if lx.kind == "UNSUPPORTED"]
     if unsupported:
-        raise EditNotUnderstood(f"Cannot do that offline: {'; '.join(unsupported)}.")
-    modes = [i.value for i in lexemes if i.kind == "mode"]
-    has_action = any(i.kind == "action" for i in lexemes)
-    has_condition = any(i.kind in _CONDITION_KINDS for i in lexemes)
-    has_number = any(i.kind in ("num", "zero") for i in lexemes) or any(
-        i.kind in ("ind", "pair") and (i.value.numbers if i.kind == "ind" else True)
-        for i in lexemes
-    )
-    if modes:
-        if has_condition:
-            raise EditNotUnderstood(
-                "Change the side in a message of its own ('make it short only'), then the rules."
-            )
-        return _side(spec, modes[0])
-    mirrors = any(i.kind == "mirror" for i in lexemes)  # "exit on the opposite signal"
-    if has_action and (has_condition or mirrors):
-        index = SpecIndex(copy.deepcopy(spec))
-        used = referenced_ids(spec)
-        request = RuleRequest(lexemes=lexemes, instead_of=instead_of, also=also)
-        edited, lines = edit_rules(index.spec, request, index)
-        return index.finish(edited, used), lines
-    if has_number or instead_of is not None:
-        request = value_request(_ALSO.sub(" ", text))
-        keys = tuple(ROLE_KEYS[rule_role(role, spec["side"])] for role in request.roles)
-        return edit_value(spec, request, keys or tuple(ROLE_KEYS.values()))
-    if _only_noise(lexemes):
-        return spec, []
-    raise EditNotUnderstood(f"Could not turn '{text}' into a change of this strategy.")
+        raise EditNotUnderstood(f"Cannot do that offline: {unsupported[0].value}.")
+    if _side(editor, lexemes):
+        return
+    if _conditionless(lexemes):
+        request = value_request(value_text, lexemes)
+        if request is not None:
+            editor.data, lines = edit_value(editor.data, request)
+            editor.outcome.lines += lines
+            return
+        if any(lx.kind == "NUM" for lx in lexemes) and not any(lx.kind == "PCT" for lx in lexemes):
+            raise EditNotUnderstood(f"Could not turn '{text}' into a change of this strategy.")
+    risky = {"STOP", "TARGET", "TRAIL", "EQUITY", "RISK", "SIZE", "CMP", "MOTION", "WHEN"}
+    if any(lx.kind == "PCT" for lx in lexemes) and not any(lx.kind in risky for lx in lexemes):
+        raise EditNotUnderstood(
+            "A percentage here must belong to a stop, a target, a trailing stop or the "
+            "position size; indicator periods and levels are plain numbers.",
+            examples=["add a 2% stop loss", "set take profit to 5%", "use 50% of equity"],
+        )
+    unknown = [lx.text for lx in lexemes if lx.kind == "UNKNOWN"]
+    if unknown:
+        raise EditNotUnderstood(f"Could not turn '{text}' into a change of this strategy.")
+    readings = read_sentence(lexemes).readings
+    statements = readings[0] if readings else ()
+    if not statements or all(type(s).__name__ in _NOT_STATEMENTS for s in statements):
+        raise EditNotUnderstood(f"Could not turn '{text}' into a change of this strategy.")
+    editor.apply(statements, markers, stripped)
 
 
-def _side(spec: dict[str, Any], mode: str) -> tuple[dict[str, Any], list[str]]:
-    index = SpecIndex(copy.deepcopy(spec))
-    used = referenced_ids(spec)
-    edited, lines = change_side(index.spec, mode, index)
-    if not lines:
-        return spec, [f"Side: already {mode}"]
-    return index.finish(edited, used), lines
+def _conditionless(lexemes: list[Lexeme]) -> bool:
+    """No comparison, intro or risk word: a value edit ("change the RSI period to 21")."""
+    blocking = {"WHEN", "WHILE", "ONLY", "CMP", "MOTION", "CROSS", "CLOSEVERB", "TOUCH"}
+    blocking |= {"RISING", "FALLING", "STOP", "TARGET", "TRAIL", "PCT", "SHARES", "EQUITY"}
+    blocking |= {"RISK", "NEVER", "DONT", "NO", "AVOID", "WEEKDAY", "MONTH", "TIME", "HOLD"}
+    blocking |= {"AFTER", "OPPOSITE", "ALL_IN", "GOLDEN", "DEATH"}
+    return not any(lx.kind in blocking for lx in lexemes)
+
+
+def _removals(editor: RuleEditor, text: str) -> str:
+    while match := _REMOVE.search(text):
+        key = match["what"].split(" ")[0].lower()
+        field_name, label = _REMOVE_FIELDS.get(key, ("stop_loss", "Stop loss"))
+        before = editor.data.pop(field_name, None)
+        value = distance_text(before) if isinstance(before, dict) else f"{before} bars"
+        shown = "none set" if before is None else f"{value} -> none"
+        editor.outcome.lines.append(f"{label}: {shown}")
+        text = text[: match.start()] + " " + text[match.end() :]
+    return text
+
+
+def _side(editor: RuleEditor, lexemes: list[Lexeme]) -> bool:
+    modes = [_SIDES[lx.kind] for lx in lexemes if lx.kind in _SIDES]
+    if not modes:
+        return False
+    if any(lx.kind in ("WHEN", "CMP", "CROSS", "MOTION") for lx in lexemes):
+        raise EditNotUnderstood(
+            "Change the side in a message of its own ('make it short only'), then the rules."
+        )
+    mode, data = modes[0], editor.data
+    side = data["side"]
+    if mode == side:
+        editor.outcome.lines.append(f"Side: already {mode}")
+        return True
+    model = validate_spec_v2(data)
+    found = instances(model)
+    writer = seeded_writer(model, found)
+    rules = dict(data["rules"])
+    previous = dict(data["rules"])
+    long_keys, short_keys = ("entry", "exit"), ("short_entry", "short_exit")
+    try:
+        if side == "both":
+            for key in short_keys if mode == "long" else long_keys:
+                rules.pop(key, None)
+        else:
+            source, target = (long_keys, short_keys) if side == "long" else (short_keys, long_keys)
+            for src, dst in zip(source, target, strict=True):
+                node = getattr(model.rules, src)
+                if node is not None:
+                    rules[dst] = writer.node(mirror_level(node_of(node, found)))
+            if mode != "both":
+                for key in source:
+                    rules.pop(key, None)
+    except ParseError as exc:
+        raise EditNotUnderstood(
+            f"Cannot mirror this strategy's rules for the other side ({exc.problem.reason}); "
+            "state the new rules in full."
+        ) from None
+    data["side"] = mode
+    data["rules"] = rules
+    data["indicators"] = writer.items
+    edited = validate_spec_v2(data)
+    labels = Labels(edited.indicators)
+    mirrored = [
+        f"{RULE_LABELS[key]} (mirrored): {describe_node(getattr(edited.rules, key), labels)}"
+        for key in RULE_LABELS
+        if rules.get(key) is not None and rules.get(key) != previous.get(key)
+    ]
+    if mode == "long":
+        data.pop("short_entry_order", None)
+    elif mode == "short":
+        data.pop("entry_order", None)
+    editor.outcome.lines += [f"Side: {side} -> {mode}", *mirrored]
+    return True

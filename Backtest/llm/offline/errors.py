@@ -1,26 +1,41 @@
-"""The one error the offline parser raises: it says what it understood and how to rephrase."""
+"""The one error the offline parser raises: which phrases it could not place, and what works.
+
+``details`` (served in the API's error shape)::
+
+    {"unrecognised": [{"text": "crosess", "start": 17, "end": 24,
+                       "reason": "not a word the offline parser knows (did you mean 'crosses'?)"}],
+     "suggestions": ["Crossovers: 'the 10-day SMA crosses above the 30-day SMA'"],
+     "example": "Buy when the 50 SMA crosses above the 200 SMA, sell on the death cross",
+     "understood": ["Sell when RSI(14) is above 70"]}
+
+Every ``text`` is the verbatim substring ``description[start:end]``, so a UI can highlight it.
+The message itself stays short (well under 600 characters).
+"""
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from Backtest.errors import GenerationError
 
-# Shown when a description cannot be parsed, so the user sees phrasings that do work.
-EXAMPLE_PHRASINGS: tuple[str, ...] = (
-    "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below.",
-    "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss.",
-    "Go long when MACD crosses above its signal line; exit when it crosses below.",
-    "Buy when price touches the lower Bollinger Band (20, 2), sell at the middle band.",
-    "Short when the close crosses below the 50 EMA, cover when it crosses back above.",
-    "Enter when ADX(14) > 25 and price is above the 200-day SMA; take profit at 10%.",
-)
+MAX_MESSAGE = 600
+
+
+class Unrecognised(TypedDict):
+    """One phrase that could not be placed: verbatim text, its span and why."""
+
+    text: str
+    start: int
+    end: int
+    reason: str
 
 
 class DescriptionNotUnderstood(GenerationError, ValueError):
-    """The description does not describe a strategy the spec can express.
+    """The description does not describe a strategy the spec can express (or not clearly).
 
-    ``understood`` lists what was recognised (so the user can see what is missing),
-    ``unrecognised`` the parts that could not be read or cannot be expressed, each with the
-    reason, and ``examples`` phrasings that work. ``code``/``details`` feed the API's 422.
+    ``unrecognised`` lists the phrases (verbatim, with character offsets) and reasons;
+    ``suggestions`` the closest supported constructs; ``example`` one phrasing that works;
+    ``understood`` what was read without trouble.
     """
 
     default_code = "description_not_understood"
@@ -29,18 +44,24 @@ class DescriptionNotUnderstood(GenerationError, ValueError):
         self,
         message: str,
         *,
+        unrecognised: list[Unrecognised] | None = None,
+        suggestions: list[str] | None = None,
+        example: str = "",
         understood: list[str] | None = None,
-        unrecognised: list[str] | None = None,
-        examples: list[str] | None = None,
     ) -> None:
-        self.understood = list(understood or [])
         self.unrecognised = list(unrecognised or [])
-        self.examples = list(examples if examples is not None else EXAMPLE_PHRASINGS)
-        super().__init__(
-            message,
-            details={
-                "understood": self.understood,
-                "unrecognised": self.unrecognised,
-                "examples": self.examples,
-            },
-        )
+        self.suggestions = list(suggestions or [])
+        self.example = example
+        self.understood = list(understood or [])
+        details: dict[str, Any] = {
+            "unrecognised": self.unrecognised,
+            "suggestions": self.suggestions,
+            "example": self.example,
+            "understood": self.understood,
+        }
+        super().__init__(message, details=details)
+
+    @property
+    def examples(self) -> list[str]:
+        """Phrasings that work (the one example), for callers of the 1.0 interface."""
+        return [self.example] if self.example else []

@@ -1,125 +1,290 @@
-"""The offline parser's pipeline: normalise -> risk -> lex -> clauses -> conditions -> rules ->
-spec -> ``validate_spec``. Deterministic: the same text always gives the same spec."""
+"""The offline parser's pipeline: text -> tokens -> lexemes -> sentences -> readings ->
+statements -> spec 2.0 -> ``validate_spec`` -> ``sanity_problems`` -> ``understood_as``.
+
+Fail closed: every word is placed in the spec or is known filler. Before the grammar runs,
+each sentence is tidied in ways that are always reported back:
+
+* a leading "Name:" with unknown words and no rule in it is a title (ignored, noted);
+* a bracket with no number in it is an explanation (ignored, noted): numbers in brackets are
+  parameters or levels and are always read;
+* a sentence with no trading word at all is small talk (ignored; noted when it had words the
+  parser does not know).
+
+Anything else the parser cannot place - an unknown word, an idea the spec cannot express, a
+sentence the grammar cannot read, an ambiguous one, a reference to nothing - refuses the
+whole description, naming each phrase.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.builder import build_spec, understood_lines
-from Backtest.llm.offline.clauses import segment
-from Backtest.llm.offline.conditions import parse_clause
-from Backtest.llm.offline.errors import DescriptionNotUnderstood
-from Backtest.llm.offline.lexer import Lex, lex
-from Backtest.llm.offline.normalize import normalize
-from Backtest.llm.offline.resolve import Context
-from Backtest.llm.offline.risk import extract_risk
-from Backtest.llm.offline.rules import build_rules
-from Backtest.llm.offline.sanity import check_rules
-from Backtest.spec import SpecValidationError, StrategySpec, validate_spec
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.assemble import Assembly
+from Backtest.llm.offline.build import build_spec
+from Backtest.llm.offline.conditions import Resolver
+from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
+from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.lexer import Lexeme, lex
+from Backtest.llm.offline.refusal import refusal
+from Backtest.llm.offline.resolve import Context, ParseError, Problem
+from Backtest.spec import (
+    SpecValidationError,
+    StrategySpec,
+    render_understood_as,
+    sanity_problems,
+    validate_spec,
+)
 
 MAX_DESCRIPTION_CHARS = 5000
+
+# Lexeme kinds that carry no trading meaning on their own (a sentence of only these is talk).
+_WEAK = frozenset(
+    {"COMMA", "COLON", "LPAR", "RPAR", "QUOTE", "BULLET", "AND", "OR", "THEN", "WHEN", "WHILE"}
+    | {"TO", "OF", "WITH", "FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS"}
+    | {"ONE", "EVERY", "PLACE", "TRADE", "UNKNOWN", "TODAY", "EITHER", "BOTH", "ARROW", "MINUS"}
+    | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
+)
+# What a title ("Turtle-style breakout:") may contain besides unknown words.
+_TITLE = frozenset(
+    {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
+    | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
+    | {"GOLDEN", "DEATH", "TIMEFRAME", "IS", "FOR", "ON", "IN", "TRADE", "PLACE", "AVERAGE"}
+)
 
 
 @dataclass
 class ParsedDescription:
-    """A parsed description: the validated spec plus what was understood and assumed."""
+    """A parsed description: the validated 2.0 spec, what it does in English, and notes.
+
+    ``understood_as`` is :func:`Backtest.spec.render_understood_as` of the spec; ``understood``
+    is the same text split into sentences; ``warnings`` list what was set aside or assumed
+    (titles, explanations in brackets, the bar size, ...); ``defaults_used`` the documented
+    defaults that were applied.
+    """
 
     spec: StrategySpec
-    understood: list[str] = field(default_factory=list)
+    understood_as: str
     warnings: list[str] = field(default_factory=list)
     defaults_used: list[str] = field(default_factory=list)
 
-
-def _dominant_oscillator(lexemes: list[Lex]) -> str | None:
-    names = {lex.value.name for lex in lexemes if lex.kind == "ind"} & set(v.ZONES)
-    return names.pop() if len(names) == 1 else None
-
-
-def _mode(lexemes: list[Lex], warnings: list[str]) -> str | None:
-    modes = list(dict.fromkeys(lex.value for lex in lexemes if lex.kind == "mode"))
-    if len(modes) > 1:
-        warnings.append(f"conflicting directions ({', '.join(modes)}); trading both")
-        return "both"
-    return modes[0] if modes else None
+    @property
+    def understood(self) -> list[str]:
+        """``understood_as`` as a list of sentences."""
+        return [s.strip() + "." for s in self.understood_as.split(". ") if s.strip(". ")]
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+@dataclass
+class _Sentence:
+    lexemes: list[Lexeme]
+    start: int
+    end: int
+
+
+def _sentences(lexemes: Sequence[Lexeme]) -> list[_Sentence]:
+    """Sentences of meaningful lexemes; each keeps the span of all its words (filler too)."""
+    out: list[tuple[list[Lexeme], list[Lexeme]]] = [([], [])]
+    for lexeme in lexemes:
+        if lexeme.kind == "SEP":
+            out.append(([], []))
+            continue
+        out[-1][1].append(lexeme)
+        if lexeme.kind not in ("FILLER", "QUOTE", "BULLET"):
+            out[-1][0].append(lexeme)
+    return [_Sentence(kept, every[0].start, every[-1].end) for kept, every in out if kept]
+
+
+class _Reader:
+    """Tidies sentences, collects problems and notes, and reads each sentence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.read_ok: list[str] = []
+
+    def quote(self, start: int, end: int) -> str:
+        return " ".join(self.text[start:end].split())
+
+    def tidy(self, sentence: _Sentence) -> list[Lexeme] | None:
+        lexemes = sentence.lexemes
+        for lexeme in lexemes:
+            if lexeme.kind == "UNSUPPORTED":
+                self.problems.append(Problem((lexeme.start, lexeme.end), lexeme.value))
+        if any(lexeme.kind == "UNSUPPORTED" for lexeme in lexemes):
+            return None
+        lexemes = self._title(lexemes, sentence.start)
+        lexemes = self._explanations(lexemes)
+        while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
+            lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
+        if not lexemes:
+            return None
+        if all(lexeme.kind in _WEAK for lexeme in lexemes):
+            if any(lexeme.kind == "UNKNOWN" for lexeme in lexemes):
+                self.warnings.append(
+                    f"ignored '{self.quote(sentence.start, sentence.end)}' (no trading rule in it)"
+                )
+            return None
+        unknown = [lexeme for lexeme in lexemes if lexeme.kind == "UNKNOWN"]
+        if unknown:
+            for start, end in _merge(unknown, lexemes):
+                self.problems.append(Problem((start, end), "unknown"))
+            return None
+        return lexemes
+
+    def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
+        colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)
+        if colon is None or colon == 0 or colon == len(lexemes) - 1:
+            return lexemes
+        head = lexemes[:colon]
+        if all(lx.kind in _TITLE for lx in head) and any(lx.kind == "UNKNOWN" for lx in head):
+            self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")
+            return lexemes[colon + 1 :]
+        return lexemes
+
+    def _explanations(self, lexemes: list[Lexeme]) -> list[Lexeme]:
+        out: list[Lexeme] = []
+        i = 0
+        while i < len(lexemes):
+            lexeme = lexemes[i]
+            if lexeme.kind == "LPAR":
+                close = _closing(lexemes, i)
+                inside = lexemes[i + 1 : close]
+                if close is not None and not any(
+                    lx.kind in ("NUM", "PCT", "TIME") for lx in inside
+                ):
+                    span = self.quote(lexeme.start, lexemes[close].end)
+                    self.warnings.append(f"ignored the explanation {span}")
+                    i = close + 1
+                    continue
+            out.append(lexeme)
+            i += 1
+        return out
+
+    def read(self, sentence: _Sentence, lexemes: list[Lexeme]) -> tuple[ir.Statement, ...] | None:
+        result = read_sentence(lexemes)
+        if not result.readings:
+            at = min(result.stopped_at, len(lexemes) - 1)
+            stop = lexemes[at]
+            self.problems.append(
+                Problem(
+                    (stop.start, stop.end),
+                    f"could not place this in '{self.quote(sentence.start, sentence.end)}'",
+                )
+            )
+            return None
+        best = [r for r in result.readings if len(r) == len(result.readings[0])]
+        distinct = list(dict.fromkeys(best))
+        if len(distinct) > 1:
+            self.problems.append(
+                Problem(
+                    (sentence.start, sentence.end),
+                    "this sentence can be read in more than one way; split it or use 'either "
+                    "... or ...'",
+                )
+            )
+            return None
+        self.read_ok.append(self.quote(sentence.start, sentence.end))
+        return distinct[0]
+
+
+def _closing(lexemes: Sequence[Lexeme], open_index: int) -> int | None:
+    depth = 0
+    for index in range(open_index, len(lexemes)):
+        depth += lexemes[index].kind == "LPAR"
+        depth -= lexemes[index].kind == "RPAR"
+        if depth == 0:
+            return index
+    return None
+
+
+def _merge(unknown: list[Lexeme], lexemes: list[Lexeme]) -> list[tuple[int, int]]:
+    """Adjacent unknown words as one phrase."""
+    positions = {id(lx): i for i, lx in enumerate(lexemes)}
+    spans: list[tuple[int, int]] = []
+    last_index = -2
+    for lexeme in unknown:
+        index = positions[id(lexeme)]
+        if index == last_index + 1 and spans:
+            spans[-1] = (spans[-1][0], lexeme.end)
+        else:
+            spans.append((lexeme.start, lexeme.end))
+        last_index = index
+    return spans
+
+
+def _refuse(text: str, reader: _Reader, problems: list[Problem]) -> DescriptionNotUnderstood:
+    items: list[Unrecognised] = []
+    for problem in problems:
+        start, end = problem.span
+        if (start, end) == (0, 0):
+            start, end = 0, len(text)
+        items.append(
+            Unrecognised(text=text[start:end], start=start, end=end, reason=problem.reason)
+        )
+    return refusal(text, items, reader.read_ok)
 
 
 def parse_description(text: str, *, name: str | None = None) -> ParsedDescription:
-    """Parse a plain-English strategy description into a validated spec.
+    """Parse a plain-English strategy description into a validated spec 2.0.
 
-    Raises :class:`DescriptionNotUnderstood` (never returns an unrelated strategy) when the
-    text has no recognisable entry rule or contains anything the spec cannot express.
+    Raises :class:`DescriptionNotUnderstood` naming every phrase it could not place; it
+    never returns a strategy that differs from the text without saying so in ``warnings``.
     """
     if not isinstance(text, str) or not text.strip():
-        raise DescriptionNotUnderstood("The description is empty.")
+        raise DescriptionNotUnderstood("The description is empty.", example=_EXAMPLE)
     if len(text) > MAX_DESCRIPTION_CHARS:
         raise DescriptionNotUnderstood(
             f"The description is too long ({len(text)} characters, limit "
-            f"{MAX_DESCRIPTION_CHARS}); describe the entry and exit rules briefly."
+            f"{MAX_DESCRIPTION_CHARS}); describe the entry and exit rules briefly.",
+            example=_EXAMPLE,
         )
-    risk, rest = extract_risk(normalize(text))
-    lexemes = lex(rest.split(" ") if rest else [])
-    warnings = list(risk.warnings)
-    mode = _mode(lexemes, warnings)
-    deviations = [lex.value for lex in lexemes if lex.kind == "bbdev"]
-    stream = [lex for lex in lexemes if lex.kind not in ("mode", "bbdev")]
-    if any(item.kind == "timing" for item in stream):
-        warnings.append("execution timing ignored: orders fill at the next bar's open")
-    clauses, segment_warnings = segment(stream)
-    warnings += segment_warnings
-    ctx = Context(
-        bb_deviation=float(deviations[0]) if deviations else None,
-        dominant=_dominant_oscillator(lexemes),
-    )
-    parsed = []
-    failed: list[str] = []
-    for clause in clauses:
-        result = parse_clause(clause.body, ctx)
-        for fragment, rule_like in result.failed:
-            if clause.explicit or rule_like or result.node is not None:
-                failed.append(fragment)
-            else:
-                warnings.append(f"ignored {fragment}")
-        warnings += [f"ignored {item}" for item in result.ignored]
-        parsed.append((clause, result.node))
-    has_profit_exit = risk.take_profit_pct is not None or risk.trailing_stop_pct is not None
-    ruleset = build_rules(parsed, mode, has_profit_exit=has_profit_exit)
-    warnings += ruleset.warnings + ctx.warnings
-    understood = understood_lines(ruleset) + risk.understood if ruleset.rules else risk.understood
-    problems = _unique(
-        ctx.problems + risk.problems + failed + ruleset.problems + check_rules(ruleset.rules)
-    )
-    if deviations and not ctx.bb_deviation_used:
-        problems.append(
-            f"'{deviations[0]:g} standard deviations' does not belong to Bollinger Bands or a "
-            "'below/above the N-day mean' comparison"
+    reader = _Reader(text)
+    readings: list[tuple[ir.Statement, ...]] = []
+    for sentence in _sentences(lex(text)):
+        lexemes = reader.tidy(sentence)
+        if lexemes is not None:
+            statements = reader.read(sentence, lexemes)
+            if statements is not None:
+                readings.append(statements)
+    if reader.problems:
+        raise _refuse(text, reader, reader.problems)
+    ctx = Context(text)
+    assembly = Assembly(ctx)
+    if not any(isinstance(s, _ACTIONS) for statements in readings for s in statements):
+        # Only conditions, no "buy"/"sell" anywhere: they describe the entry (said in warnings).
+        assembly.conditions_are_entry = any(
+            isinstance(s, ir.CondOnly) for statements in readings for s in statements
         )
-    entry_role = "entry_short" if ruleset.side == "short" else "entry_long"
-    if not problems and entry_role not in ruleset.rules:
-        problems.append("no entry rule recognised (say when to buy or to go short)")
-    if problems:
-        raise DescriptionNotUnderstood(
-            "Could not turn the description into a strategy: " + "; ".join(problems),
-            understood=understood,
-            unrecognised=problems,
-        )
-    data = build_spec(ruleset, risk, name=name, description=text)
+        if assembly.conditions_are_entry:
+            reader.warnings.append("no action word: the conditions are read as the long entry")
+    resolver = Resolver(ctx)
+    for statements in readings:
+        assembly.add(statements, resolver)
+    if assembly.problems:
+        raise _refuse(text, reader, assembly.problems)
+    try:
+        data = build_spec(assembly, name=name, description=text)
+    except ParseError as exc:
+        raise _refuse(text, reader, [exc.problem]) from None
     try:
         spec = validate_spec(data)
     except SpecValidationError as exc:
-        messages = [f"{e['field']}: {e['message']}" for e in exc.errors]
-        raise DescriptionNotUnderstood(
-            "The description gives values the spec does not accept: " + "; ".join(messages),
-            understood=understood,
-            unrecognised=messages,
-        ) from exc
+        problems = [Problem((0, 0), f"{e['field']}: {e['message']}") for e in exc.errors]
+        raise _refuse(text, reader, problems) from None
+    assert isinstance(spec, StrategySpec)
+    sanity = sanity_problems(spec)
+    if sanity:
+        raise _refuse(text, reader, [Problem((0, 0), problem) for problem in sanity])
+    warnings = list(dict.fromkeys(reader.warnings + ctx.warnings))
     return ParsedDescription(
         spec=spec,
-        understood=understood,
-        warnings=_unique(warnings),
+        understood_as=render_understood_as(spec),
+        warnings=warnings,
         defaults_used=list(ctx.defaults_used),
     )
+
+
+_ACTIONS = (ir.Rule, ir.Mirror, ir.Heading, ir.OrderStmt, ir.Crossover, ir.HoldWhile)
+_EXAMPLE = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."

@@ -1,187 +1,286 @@
-"""Turning mentions into concrete indicator instances, with memory across the description.
+"""Step 4a: resolve what the grammar read into concrete series and conditions.
 
-An indicator written without parameters reuses the last instance of the same indicator
-("CCI(20) crosses above -100 ... CCI crosses below 100" is one CCI); "fast"/"slow" pick the
-shortest/longest one already mentioned. Pronouns and omitted subjects ("sell when it crosses
-back") resolve against the previous condition.
+References are resolved against what the text mentioned before, in order: a bare "RSI" is the
+RSI already mentioned (or the catalogue default, reported), "it" is the previous subject,
+"its 20-day average" an average *of* the subject, "the shorter one" the shortest of the
+moving averages named, "the 26" the indicator whose period is 26. Anything that cannot be
+resolved with certainty becomes a :class:`Problem` that names the phrase; nothing is guessed.
 """
 
 from __future__ import annotations
 
-from Backtest.indicator_registry import IndicatorParameterError, get_indicator
+from dataclasses import dataclass, field
+from typing import Any
+
+from Backtest.indicator_registry import IndicatorParameterError, UnknownIndicatorError
+from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.model import Cond, Ind, Mention, Ser
+from Backtest.spec.catalogue import lookup_indicator
+from Backtest.spec.render import number
 
-Operand = Ser | float
+Number = int | float
 
 
+@dataclass(frozen=True)
+class Inst:
+    """One concrete indicator: name, every parameter, and its input when not the default."""
+
+    name: str
+    params: tuple[tuple[str, Number], ...]
+    source: str | None = None  # a price field
+    source_series: Series | None = None  # an indicator output: an indicator of an indicator
+
+    def label(self) -> str:
+        args = ",".join(number(val) for key, val in self.params if not key.endswith("matype"))
+        text = f"{self.name}({args})" if args else self.name
+        if self.source_series is not None:
+            return f"{text} of {self.source_series.label()}"
+        return f"{text} of {self.source}" if self.source else text
+
+    def period(self) -> Number | None:
+        return dict(self.params).get("timeperiod")
+
+
+@dataclass(frozen=True)
+class Series:
+    """A price field or one output of an indicator, ``ago`` bars back."""
+
+    inst: Inst | None = None
+    price: str | None = None
+    output: str | None = None
+    ago: int = 0
+
+    def label(self) -> str:
+        text = self.price if self.inst is None else self.inst.label()
+        if self.output is not None:
+            text = f"{text} {self.output}"
+        return f"{text}[{self.ago}]" if self.ago else str(text)
+
+    def back(self, bars: int) -> Series:
+        return Series(self.inst, self.price, self.output, self.ago + bars)
+
+
+@dataclass(frozen=True)
+class Arith:
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Change:
+    of: Series
+    bars: int
+
+
+Expr = float | Series | Arith | Change
+
+
+@dataclass(frozen=True)
+class RCmp:
+    """A comparison; op "cross"/"touch" still needs the rule's direction (see orient)."""
+
+    left: Expr
+    op: str
+    right: Expr
+
+
+@dataclass(frozen=True)
+class RGroup:
+    logic: str
+    items: tuple[RNode, ...]
+
+
+@dataclass(frozen=True)
+class RNot:
+    inner: RNode
+
+
+@dataclass(frozen=True)
+class RTrend:
+    of: Series
+    direction: str
+    bars: int
+
+
+@dataclass(frozen=True)
+class RHeld:
+    inner: RNode
+    bars: int
+
+
+@dataclass(frozen=True)
+class RCalendar:
+    kind: str
+    values: tuple[Any, ...] = ()
+    time_from: int | None = None
+    time_to: int | None = None
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class RRisk:
+    kind: str  # target | stop | time
+    distance: ir.Distance | None = None
+    bars: int | None = None
+
+
+RNode = RCmp | RGroup | RNot | RTrend | RHeld | RCalendar | RRisk
+
+
+@dataclass
+class Problem:
+    """A phrase that cannot be placed, and why."""
+
+    span: ir.Span
+    reason: str
+
+
+def is_price_scale(expr: Expr | None) -> bool:
+    """Whether an operand is on the price scale (a price, or a moving average/band of one)."""
+    if isinstance(expr, Arith):
+        return is_price_scale(expr.left) or is_price_scale(expr.right)
+    if not isinstance(expr, Series):
+        return False
+    if expr.inst is None:
+        return expr.price != "Volume"
+    if expr.inst.source == "Volume" or expr.inst.source_series is not None:
+        return False
+    return expr.inst.name in v.PRICE_SCALE and not (
+        expr.inst.name == "SUPERTREND" and expr.output == "direction"
+    )
+
+
+class ParseError(Exception):
+    """Internal: resolving hit a problem; the caller records it and moves on."""
+
+    def __init__(self, span: ir.Span, reason: str) -> None:
+        super().__init__(reason)
+        self.problem = Problem(span, reason)
+
+
+@dataclass
 class Context:
-    """Shared state while the clauses of one description are parsed in text order."""
+    """What the description has mentioned so far, plus the notes for the user."""
 
-    def __init__(self, *, bb_deviation: float | None = None, dominant: str | None = None) -> None:
-        self.bb_deviation = bb_deviation
-        self.dominant = dominant  # the only oscillator with zones the text names, if any
-        self.recent: list[Ind] = []  # most recently used last
-        self.speed_labels: dict[str, Ind] = {}  # "fast EMA 5" -> later "fast" means EMA(5)
-        self.bb_deviation_used = False
-        self.last_cond: Cond | None = None
-        self.last_subject: Ser | None = None
-        self.defaults_used: list[str] = []
-        self.problems: list[str] = []
-        self.warnings: list[str] = []
+    text: str
+    instances: list[Inst] = field(default_factory=list)
+    last_subject: Expr | None = None
+    rule_subject: Expr | None = None  # the first subject of the rule being read
+    previous_rule_subject: Expr | None = None
+    last_cmp: RCmp | None = None
+    pair: tuple[Series, Series] | None = None  # a declared crossover pair
+    defaults_used: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
-    # ---- indicators ------------------------------------------------------------------------
-    def _touch(self, ind: Ind) -> Ind:
-        if ind in self.recent:
-            self.recent.remove(ind)
-        self.recent.append(ind)
-        return ind
+    def new_rule(self) -> None:
+        """A new rule starts: "it" at its start means the previous rule's first subject."""
+        if self.rule_subject is not None:
+            self.previous_rule_subject = self.rule_subject
+        self.rule_subject = None
 
-    def note_default(self, note: str) -> None:
-        """Record a default the user did not state (reported as ``defaults_used``)."""
+    def quote(self, span: ir.Span) -> str:
+        return self.text[span[0] : span[1]]
+
+    def remember(self, inst: Inst) -> Inst:
+        if inst in self.instances:
+            self.instances.remove(inst)
+        self.instances.append(inst)
+        return inst
+
+    def default(self, note: str) -> None:
         if note not in self.defaults_used:
             self.defaults_used.append(note)
 
-    def indicator(self, mention: Mention) -> Ind | None:
-        """The instance a mention refers to; None (with a problem recorded) when invalid."""
-        info = get_indicator(mention.name)
-        if mention.source is not None and len(info.inputs) != 1:
-            mention = Mention(mention.name, mention.numbers, mention.speed, mention.role)
-        if not mention.numbers:
-            same = [i for i in self.recent if i.name == info.name and i.source == mention.source]
-            if mention.speed and len(same) >= 2:
-                ordered = sorted(same, key=lambda i: i.params[0][1])
-                return self._touch(ordered[0] if mention.speed == "fast" else ordered[-1])
-            if mention.speed and info.name in v.FAST_SLOW:
-                fast, slow = v.FAST_SLOW[info.name]
-                period = fast if mention.speed == "fast" else slow
-                self.note_default(f"{mention.speed} {info.name} period {period}")
-                mention = Mention(info.name, (period,), source=mention.source)
-            elif same:
-                return self._touch(same[-1])
-        positional = [p for p in info.parameters if not p.name.endswith("matype")]
-        explicit: dict[str, int | float] = {}
+    # ---- indicators -------------------------------------------------------------------------
+    def instance(self, mention: ir.Mention) -> Inst:
+        """The indicator a mention means (see the module docstring)."""
+        try:
+            info = lookup_indicator(mention.name)
+        except UnknownIndicatorError as exc:
+            raise ParseError(mention.span, str(exc)) from None
+        bare = not mention.numbers and not mention.labelled and mention.source is None
+        if bare:
+            earlier = list(dict.fromkeys(i for i in self.instances if i.name == info.name))
+            if len(earlier) == 1:
+                return self.remember(earlier[0])
+            if len(earlier) > 1:
+                options = " or ".join(i.label() for i in earlier)
+                raise ParseError(
+                    mention.span,
+                    f"'{self.quote(mention.span)}' could be {options}; give its period",
+                )
+        params = self._params(info, mention)
+        source = self._source(info, mention)
+        try:
+            resolved = info.resolve_params(params)
+        except IndicatorParameterError as exc:
+            raise ParseError(mention.span, exc.message) from None
+        inst = Inst(info.name, tuple(resolved.items()), source)
+        if bare:
+            self.default(f"{inst.label()}: {info.display_name} with its standard parameters")
+        return self.remember(inst)
+
+    def _params(self, info: Any, mention: ir.Mention) -> dict[str, Number]:
+        tunable = [p.name for p in info.parameters if not p.name.endswith("matype")]
         numbers = list(mention.numbers)
-        if info.name == "BBANDS":
-            if len(numbers) == 1 and self.bb_deviation is not None:
-                numbers.append(self.bb_deviation)
-            elif not numbers and self.bb_deviation is not None:
-                numbers = [info.param("timeperiod").default, self.bb_deviation]
-            if len(numbers) == 2:
-                numbers.append(numbers[1])  # "(20, 2)": one deviation for both bands
-        if len(numbers) > len(positional):
-            names = ", ".join(p.name for p in positional) or "none"
-            self.problems.append(
-                f"'{mention.text or info.name}': {info.name} takes {len(positional)} "
-                f"parameter(s) ({names}), got {len(numbers)} numbers"
+        if info.name == "BBANDS" and len(numbers) == 2:
+            numbers = [numbers[0], numbers[1], numbers[1]]  # "(20, 2)": 2 deviations each side
+        if len(numbers) > len(tunable):
+            raise ParseError(
+                mention.span,
+                f"'{self.quote(mention.span)}' gives {len(numbers)} numbers; {info.name} takes "
+                f"{len(tunable)} ({', '.join(tunable) or 'none'})",
             )
-            return None
-        for param, number in zip(positional, numbers, strict=False):
-            value = float(number) if param.type == "float" else number
+        params: dict[str, Number] = dict(zip(tunable, numbers, strict=False))
+        for label, value in mention.labelled:
+            names = _LABELLED.get((info.name, label))
+            if names is None:
+                raise ParseError(
+                    mention.span, f"'{self.quote(mention.span)}': {info.name} has no such setting"
+                )
+            for name in names:
+                params[name] = value
+        for name, value in list(params.items()):
             try:
-                explicit[param.name] = param.coerce(value, info.name)
+                params[name] = info.param(name).coerce(value, info.name)
             except IndicatorParameterError as exc:
-                self.problems.append(f"'{mention.text or info.name}': {exc.message}")
-                return None
-        for name, value in v.PARAM_OVERRIDES.get(info.name, {}).items():
-            explicit.setdefault(name, value)
-        resolved = info.resolve_params(explicit)
-        for param in positional:
-            if (
-                param.name not in explicit
-                or param.name in v.PARAM_OVERRIDES.get(info.name, {})
-                and not mention.numbers
-            ):
-                self.note_default(f"{info.name} {param.name} {resolved[param.name]:g}")
-        source = mention.source if mention.source not in (None, "Close") else None
-        ind = Ind(info.name, tuple(resolved.items()), source)
-        if mention.speed and mention.numbers:
-            self.speed_labels[mention.speed] = ind
-        if info.name == "BBANDS" and self.bb_deviation is not None:
-            self.bb_deviation_used = True
-        return self._touch(ind)
+                raise ParseError(mention.span, exc.message) from None
+        return params
 
-    def speed_ref(self, speed: str) -> Ser | None:
-        """A bare "fast"/"slow": the labelled one, else the shortest/longest moving average."""
-        if speed in self.speed_labels:
-            return self.series(self._touch(self.speed_labels[speed]), None)
-        averages = [i for i in self.recent if i.name in v.MOVING_AVERAGES and i.source is None]
-        if len({i.name for i in averages}) == 1 and len(averages) >= 2:
-            ordered = sorted(averages, key=lambda i: i.params[0][1])
-            return self.series(self._touch(ordered[0] if speed == "fast" else ordered[-1]), None)
-        return None
-
-    def series(self, ind: Ind, role: str | None) -> Ser:
-        """The output of ``ind`` that ``role`` selects (None = main output, or decided later)."""
-        outputs = get_indicator(ind.name).outputs
-        if len(outputs) == 1:
-            return Ser(ind=ind)
-        output = v.OUTPUT_ROLES.get(role or "main", {}).get(ind.name)
-        if output is None and role not in (None, "main"):
-            self.warnings.append(f"{ind.name} has no '{role}' output; using its main output")
-        if output is None:
-            output = v.OUTPUT_ROLES["main"].get(ind.name)
-        return Ser(ind=ind, output=output)
-
-    def mention_series(self, mention: Mention) -> Ser | None:
-        """Series for an ``ind`` lexeme."""
-        ind = self.indicator(mention)
-        return None if ind is None else self.series(ind, mention.role)
-
-    def outref(self, role: str) -> Ser | None:
-        """ "signal line", "%D", "histogram": an output of the most recent fitting indicator."""
-        for ind in reversed(self.recent):
-            if ind.name in v.OUTPUT_ROLES[role]:
-                return self.series(self._touch(ind), role)
-        return self.mention_series(Mention(v.ROLE_DEFAULT[role], role=role))
-
-    def channel(self, func: str, source: str, period: int, default: bool) -> Ser | None:
-        """Highest high / lowest low of the ``period`` bars before the current one."""
-        if default:
-            self.note_default(f"{period}-bar high/low for 'new high/low'")
-        ind = self.indicator(Mention(func, (period,), source=source))
-        return None if ind is None else Ser(ind=ind, bars_ago=1)
-
-    # ---- zones -----------------------------------------------------------------------------
-    def zone_subject(self) -> Ser | None:
-        """The oscillator "oversold" refers to when none is named next to it."""
-        if self.last_subject is not None and _zone_name(self.last_subject):
-            return self.last_subject
-        for ind in reversed(self.recent):
-            if ind.name in v.ZONES:
-                return self.series(self._touch(ind), None)
-        name = self.dominant or "RSI"
-        if self.dominant is None:
-            self.note_default("RSI(14) for oversold/overbought with no oscillator named")
-        return self.mention_series(Mention(name))
-
-    # ---- pronouns ----------------------------------------------------------------------------
-    def pronoun(self, left: Operand | None) -> Operand | None:
-        """ "it": the previous subject, or as a right operand the previous other operand."""
-        last = self.last_cond
-        if left is None:
-            if self.last_subject is not None:
-                return self.last_subject
-            return None if last is None else last.left
-        if last is None:
+    def _source(self, info: Any, mention: ir.Mention) -> str | None:
+        if mention.source is None:
             return None
-        if last.left == left:
-            return last.right
-        return last.left
+        if not isinstance(mention.source, ir.Price) or len(info.inputs) != 1:
+            raise ParseError(
+                mention.span, f"{info.name} cannot take '{self.quote(mention.span)}' as its input"
+            )
+        field = mention.source.field
+        return None if field == info.inputs[0] else field
 
-    def record(self, cond: Cond) -> None:
-        """Remember a condition for pronouns and omitted subjects."""
-        self.last_cond = cond
-        if isinstance(cond.left, Ser):
-            self.last_subject = cond.left
+    def series(self, inst: Inst, role: str | None, span: ir.Span, ago: int = 0) -> Series:
+        """One output of ``inst``: the one ``role`` names, or its main line."""
+        outputs = lookup_indicator(inst.name).outputs
+        if role is None:
+            if len(outputs) == 1:
+                return Series(inst, ago=ago)
+            main = v.MAIN_OUTPUT.get(inst.name)
+            if main is None:
+                raise ParseError(span, f"which line of {inst.label()} ({', '.join(outputs)})?")
+            return Series(inst, output=main, ago=ago)
+        output = v.OUTPUT_ROLES.get(role, {}).get(inst.name)
+        if output is None:
+            raise ParseError(span, f"{inst.label()} has no '{self.quote(span)}'")
+        return Series(inst, output=output, ago=ago)
 
 
-def zone_name(series: Operand | None) -> str | None:
-    """Indicator name when ``series`` is an oscillator with oversold/overbought zones."""
-    return _zone_name(series)
-
-
-def _zone_name(series: Operand | None) -> str | None:
-    if isinstance(series, Ser) and series.ind is not None and series.ind.name in v.ZONES:
-        return series.ind.name
-    return None
+# Labelled bracket items ("2.5 std dev", "20 EMA", "2x ATR(10)") -> the parameters they set.
+_LABELLED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("BBANDS", "deviation"): ("nbdevup", "nbdevdn"),
+    ("KELTNER", "EMA_period"): ("timeperiod",),
+    ("KELTNER", "SMA_period"): ("timeperiod",),
+    ("KELTNER", "ATR_period"): ("atr_period",),
+    ("KELTNER", "multiplier"): ("multiplier",),
+    ("SUPERTREND", "ATR_period"): ("atr_period",),
+    ("SUPERTREND", "multiplier"): ("multiplier",),
+}

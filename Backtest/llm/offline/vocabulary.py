@@ -1,232 +1,452 @@
-"""The words the offline parser knows, as tables (phrase -> meaning).
+"""Every word and phrase the offline parser knows, with what it means. The one vocabulary.
 
-Phrases are written in normalised form (see :mod:`.normalize`): lower case, one space between
+Phrases are in the tokenizer's normal form (:mod:`.text`): lower case, one space between
 tokens, digits for numbers, ``pct_k``/``pct_d``/``pct_r`` for %K/%D/%R. The lexer matches the
-longest phrase first, so "sell short" wins over "sell" and "close the position" over "close".
+longest phrase first ("sell short" before "sell", "closes above" before "close").
 
-Documented defaults (also reported back to the caller as ``defaults_used``):
+Each entry maps a phrase to ``(KIND, value)``; KIND is a terminal of the grammar
+(:mod:`.grammar`). Words in :data:`FILLER` carry no meaning and are dropped; any other word
+that is not here makes the description be refused, naming the word: the parser fails closed.
 
-* periods come from the indicator registry (SMA/EMA 20, RSI 14, ATR 14, ADX 14, MACD 12/26/9,
-  Bollinger 20/2, Stochastic 14/3/3 ...), except CCI, which defaults to Lambert's original 20;
-* "fast"/"slow" moving averages without a period are 10/30 (SMA) and 12/26 (EMA);
+Documented defaults (reported back as ``defaults_used`` whenever they are applied):
+
+* indicator periods come from the indicator catalogue (SMA/EMA 20, RSI 14, ATR 14, MACD
+  12/26/9, Bollinger 20/2, Stochastic 14/3/3, CCI 14, Donchian 20, Keltner 20/10/2,
+  SuperTrend 10/3); ATR distances use ATR(14);
+* "moving average"/"MA" is a simple moving average;
 * oversold/overbought: RSI 30/70, Stochastic 20/80, CCI -100/100, Williams %R -80/-20,
-  MFI 20/80, Stochastic RSI 20/80, Ultimate Oscillator 30/70, CMO -50/50;
+  MFI 20/80, Stochastic RSI 20/80, Ultimate Oscillator 30/70;
 * "N-day high/low" is the highest high / lowest low of the N bars *before* the current one.
 """
 
 from __future__ import annotations
 
-# ---- indicators ---------------------------------------------------------------------------
-INDICATOR_NAMES: dict[str, str] = {
-    "sma": "SMA",
-    "smas": "SMA",
-    "simple moving average": "SMA",
-    "simple moving averages": "SMA",
-    "simple ma": "SMA",
-    "moving average": "SMA",
-    "moving averages": "SMA",
-    "mov avg": "SMA",
-    "ma": "SMA",
-    "mas": "SMA",
-    "dma": "SMA",
-    "day average": "SMA",
-    "ema": "EMA",
-    "emas": "EMA",
-    "exponential moving average": "EMA",
-    "exponential moving averages": "EMA",
-    "exponential ma": "EMA",
-    "exp moving average": "EMA",
-    "ewma": "EMA",
-    "wma": "WMA",
-    "weighted moving average": "WMA",
-    "dema": "DEMA",
-    "double exponential moving average": "DEMA",
-    "tema": "TEMA",
-    "triple exponential moving average": "TEMA",
-    "trima": "TRIMA",
-    "triangular moving average": "TRIMA",
-    "kama": "KAMA",
-    "kaufman adaptive moving average": "KAMA",
-    "rsi": "RSI",
-    "relative strength index": "RSI",
-    "relative strength": "RSI",
-    "macd": "MACD",
-    "bollinger": "BBANDS",
-    "bollinger band": "BBANDS",
-    "bollinger bands": "BBANDS",
-    "bollingers": "BBANDS",
-    "bb": "BBANDS",
-    "bbs": "BBANDS",
-    "bbands": "BBANDS",
-    "bands": "BBANDS",
-    "band": "BBANDS",
-    "atr": "ATR",
-    "average true range": "ATR",
-    "natr": "NATR",
-    "stochastic": "STOCH",
-    "stochastics": "STOCH",
-    "stoch": "STOCH",
-    "stochastic oscillator": "STOCH",
-    "slow stochastic": "STOCH",
-    "slow stochastics": "STOCH",
-    "full stochastic": "STOCH",
-    "fast stochastic": "STOCHF",
-    "fast stochastics": "STOCHF",
-    "stochf": "STOCHF",
-    "stochastic rsi": "STOCHRSI",
-    "stoch rsi": "STOCHRSI",
-    "stochrsi": "STOCHRSI",
-    "adx": "ADX",
-    "average directional index": "ADX",
-    "average directional movement index": "ADX",
-    "adxr": "ADXR",
-    "dmi": "ADX",
-    "plus_di": "PLUS_DI",
-    "plus di": "PLUS_DI",
-    "positive directional indicator": "PLUS_DI",
-    "minus_di": "MINUS_DI",
-    "minus di": "MINUS_DI",
-    "negative directional indicator": "MINUS_DI",
-    "cci": "CCI",
-    "commodity channel index": "CCI",
-    "williams pct_r": "WILLR",
-    "williams r": "WILLR",
-    "williams percent r": "WILLR",
-    "williams": "WILLR",
-    "willr": "WILLR",
-    "pct_r": "WILLR",
-    "mfi": "MFI",
-    "money flow index": "MFI",
-    "money flow": "MFI",
-    "roc": "ROC",
-    "rate of change": "ROC",
-    "momentum": "MOM",
-    "mom": "MOM",
-    "aroon": "AROON",
-    "aroon oscillator": "AROONOSC",
-    "obv": "OBV",
-    "on balance volume": "OBV",
-    "sar": "SAR",
-    "psar": "SAR",
-    "parabolic sar": "SAR",
-    "parabolic": "SAR",
-    "ultimate oscillator": "ULTOSC",
-    "ultosc": "ULTOSC",
-    "trix": "TRIX",
-    "ppo": "PPO",
-    "percentage price oscillator": "PPO",
-    "apo": "APO",
-    "cmo": "CMO",
-    "chande momentum oscillator": "CMO",
-    "bop": "BOP",
-    "balance of power": "BOP",
-    "chaikin oscillator": "ADOSC",
-    "adosc": "ADOSC",
-    "linear regression": "LINEARREG",
-    "tsf": "TSF",
-    "midpoint": "MIDPOINT",
-}
+from typing import Any
 
-# Registry groups whose function names may be used directly ("ultosc", "ht_trendline").
-NAME_GROUPS = frozenset(
-    {
-        "Momentum Indicators",
-        "Overlap Studies",
-        "Volatility Indicators",
-        "Volume Indicators",
-        "Cycle Indicators",
-        "Statistic Functions",
-        "Pattern Recognition",
+Entry = tuple[str, Any]
+PHRASES: dict[str, Entry] = {}
+
+
+def _add(kind: str, phrases: str, value: Any = None) -> None:
+    """Register ``|``-separated phrases as one kind with one value."""
+    for phrase in phrases.split("|"):
+        phrase = phrase.strip()
+        if phrase:
+            PHRASES[phrase] = (kind, value)
+
+
+def _forms(verb: str) -> list[str]:
+    """Inflections of a regular or listed verb: "drop" -> drop, drops, dropping, dropped."""
+    irregular = {
+        "rise": ["rise", "rises", "rising", "rose", "risen"],
+        "fall": ["fall", "falls", "falling", "fell", "fallen"],
+        "go": ["go", "goes", "going", "went", "gone"],
+        "get": ["get", "gets", "getting", "got"],
+        "break": ["break", "breaks", "breaking", "broke", "broken"],
+        "sink": ["sink", "sinks", "sinking", "sank", "sunk"],
+        "slide": ["slide", "slides", "sliding", "slid"],
+        "cut": ["cut", "cuts", "cutting"],
+        "come": ["come", "comes", "coming", "came"],
+        "cross": ["cross", "crosses", "crossing", "crossed", "crosess", "crossess"],
+        "close": ["close", "closes", "closing", "closed"],
+        "dip": ["dip", "dips", "dipping", "dipped"],
+        "drop": ["drop", "drops", "dropping", "dropped"],
+        "slip": ["slip", "slips", "slipping", "slipped"],
+        "pop": ["pop", "pops", "popping", "popped"],
+        "stay": ["stay", "stays", "staying", "stayed"],
+        "trade": ["trade", "trades", "trading", "traded"],
+        "move": ["move", "moves", "moving", "moved"],
+        "push": ["push", "pushes", "pushing", "pushed"],
+        "spike": ["spike", "spikes", "spiking", "spiked"],
+        "climb": ["climb", "climbs", "climbing", "climbed"],
+        "jump": ["jump", "jumps", "jumping", "jumped"],
+        "decline": ["decline", "declines", "declining", "declined"],
+        "plunge": ["plunge", "plunges", "plunging", "plunged"],
+        "turn": ["turn", "turns", "turning", "turned"],
+        "flip": ["flip", "flips", "flipping", "flipped"],
+        "tick": ["tick", "ticks", "ticking", "ticked"],
+        "touch": ["touch", "touches", "touching", "touched"],
+        "hit": ["hit", "hits", "hitting"],
+        "reach": ["reach", "reaches", "reaching", "reached"],
+        "tag": ["tag", "tags", "tagging", "tagged"],
+        "return": ["return", "returns", "returning", "returned"],
+        "exceed": ["exceed", "exceeds", "exceeding", "exceeded"],
+        "remain": ["remain", "remains", "remaining", "remained"],
+        "pierce": ["pierce", "pierces", "piercing", "pierced"],
     }
+    return irregular[verb]
+
+
+def _verbs(verbs: str, particles: str) -> str:
+    """ "drop|fall" x "below|under" -> every "<form> [back] <particle>" phrase."""
+    phrases = []
+    for verb in verbs.split("|"):
+        for form in _forms(verb):
+            for particle in particles.split("|"):
+                phrases += [f"{form} {particle}", f"{form} back {particle}"]
+    return "|".join(phrases)
+
+
+# ---- structure --------------------------------------------------------------------------------
+_add("AND", "and|but|as well as|and also|plus|&|while also")
+_add("OR", "or|or else|and or")
+_add("EITHER", "either")
+_add("THEN", "then|and then|after that|followed by")
+_add("WHEN", "when|whenever|if|once|as soon as|every time|each time|any time|anytime|wen")
+_add("WHEN", "where|at which point|whenever")
+_add("WHILE", "while|as long as|provided|provided that|so long as|given that|whilst")
+_add("ONLY", "only|only if|only when|just when")
+_add("UNLESS", "unless|except when|except if|except on|except for when|but not when|but not if")
+_add("EXCEPT", "except|other than|besides|apart from")
+_add("AFTER", "after|following")
+_add("BEFORE", "before|prior to")
+_add("ON", "on|upon")
+_add("AT", "at|@")
+_add("IN", "in|during|within")
+_add("FROM", "from")
+_add("TO", "to|into")
+_add("UNTIL", "until|till|til|through|thru")
+_add("BETWEEN", "between")
+_add("OF", "of")
+_add("WITH", "with|using|via|w /")
+_add("FOR", "for")
+_add("BY", "by")
+_add("ARROW", "->|=>|=")
+_add("EVERY", "every|each|per")
+
+# ---- negation ---------------------------------------------------------------------------------
+_add("NOT", "not|no longer|never again|is not|are not|does not|has not")
+_add("NEVER", "never")
+_add("DONT", "do not|dont|please do not|we do not|i do not|should not|must not|will not")
+_add("NO", "no|without|no new")
+_add("AVOID", "avoid|skip|stay out|stay out of|stay away from|stay flat|sit out|exclude")
+
+# ---- copula and neutral verbs -----------------------------------------------------------------
+_add(
+    "IS",
+    "is|are|be|was|were|has to be|have to be|must be|needs to be|need to be|should be|being|"
+    "stays|stay|remains|remain|is still|are still|is currently|gets to be|sits|is trading|"
+    "has been|have been|must be true|are true|is true|are met|is met|all true|holds|hold true",
 )
-# Registry names that are also everyday words or too vague to read as an indicator.
-NAME_STOPLIST = frozenset({"MAX", "MIN", "SUM", "VAR", "AD", "BETA", "MA", "T3", "TSF", "DX"})
 
-MOVING_AVERAGES = frozenset({"SMA", "EMA", "WMA", "DEMA", "TEMA", "TRIMA", "KAMA", "MA"})
-# Indicators plotted on the price scale: a bare comparison with them means "price vs it".
-PRICE_SCALE = MOVING_AVERAGES | {"BBANDS", "SAR", "MAX", "MIN", "MIDPOINT", "LINEARREG", "TSF"}
-PARAM_OVERRIDES: dict[str, dict[str, int | float]] = {"CCI": {"timeperiod": 20}}
-FAST_SLOW: dict[str, tuple[int, int]] = {"SMA": (10, 30), "EMA": (12, 26)}
+# ---- actions ----------------------------------------------------------------------------------
+_add(
+    "BUY",
+    "buy|buys|buying|bought|go long|goes long|going long|get long|enter long|enter a long|"
+    "enter a long position|enter long position|open long|open a long|open a long position|"
+    "take a long|take long|long|longs|buy to open|purchase|initiate a long|"
+    "enter a long trade|take a long position|place a buy|place a long|put on a long|get in long|"
+    "buy it|buy the stock|buy shares|go long on|go long at|be long|buy signal|long entry|"
+    "long entries|long trades",
+)
+_add(
+    "SHORT",
+    "short|shorts|go short|goes short|going short|get short|sell short|short sell|enter short|"
+    "enter a short|enter short position|enter a short position|open short|open a short|"
+    "open a short position|take a short|short it|initiate a short|be short|short entry|"
+    "short entries|short trades|sell to open",
+)
+_add(
+    "SELL",
+    "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock",
+)
+_add(
+    "EXIT",
+    "exit|exits|exiting|exited|close the trade|close the position|close position|close it|"
+    "close out|close all|close everything|get out|gets out|get out of the trade|exit the trade|"
+    "exit the position|exit position|exit all|exit everything|liquidate|flatten|go flat|flat|"
+    "close the long|exit long|exit longs|exit the long|close long|close longs|close my position|"
+    "close the trades|closing the trade|selling out|exit trades|close trades|exit positions|"
+    "close positions|get flat|closed out",
+)
+_add(
+    "COVER",
+    "cover|covers|covering|cover the short|cover shorts|buy to cover|buy back|close the short|"
+    "close short|close shorts|exit the short|exit short|exit shorts|cover it|buy it back",
+)
+_add(
+    "ENTER",
+    "enter|enters|entering|get in|open a position|open a trade|open position|take a trade|"
+    "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
+    "take a position|open new positions|take new trades|take entries|take positions",
+)
+_add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
+_add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
+_add("PLACE", "use only|only use|only invest|invest only")
+_add("BUY", "buy the dip|buy dips|buy the dips")
+_add(
+    "PLACE",
+    "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with|add|adds|"
+    "change|changes|make|makes|increase|decrease|raise|tighten|loosen|widen|switch|update|"
+    "switch to|go back to|instead use|apply",
+)
+_add(
+    "ENTRY_N", "entry rules|entry rule|entry conditions|entry condition|entry signal|entry signals"
+)
+_add("ENTRY_N", "entries|entry|entry criteria|buy rules|buy conditions|long setup")
+_add("EXIT_N", "exit rules|exit rule|exit conditions|exit condition|exit signal|exit signals")
+_add("EXIT_N", "exits|exit criteria|sell rules|sell conditions|other exit|other exits")
+_add("FILTER_N", "filter|filters|trend filter|the filter|condition|conditions|requirement")
+_add("SIGNAL_N", "signals|setup|trigger|signal bar")
 
-# Which output an English word selects: role -> {indicator: output}.
+# ---- sides ------------------------------------------------------------------------------------
+_add("LONGONLY", "long only|only long|longs only|only longs|long side only|only go long")
+_add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only|only go short")
+_add(
+    "BOTHWAYS",
+    "both ways|both directions|long and short|long/short|both long and short|both sides|"
+    "long or short|longs and shorts|in both directions|trade both ways|trade both directions",
+)
+_add("SHORTING", "shorting|short selling|short trades|short positions|shorts allowed")
+_add("REVERSE", "reverse|reverses|stop and reverse|flip the position|reverse the position")
+_add(
+    "OPPOSITE",
+    "the opposite signal|opposite signal|the opposite|opposite|vice versa|and vice versa|the "
+    "reverse|the reverse signal|the opposite cross|the opposite crossover|the reverse cross|"
+    "reverse signal|the other way|the other way around|an opposite signal",
+)
+
+# ---- operands ---------------------------------------------------------------------------------
+PRICE_WORDS = {
+    "price": "Close",
+    "prices": "Close",
+    "close": "Close",
+    "closing price": "Close",
+    "closing prices": "Close",
+    "the close": "Close",
+    "last price": "Close",
+    "stock": "Close",
+    "the stock": "Close",
+    "market": "Close",
+    "stock price": "Close",
+    "share price": "Close",
+    "open": "Open",
+    "opening price": "Open",
+    "the open": "Open",
+    "high": "High",
+    "high of the day": "High",
+    "daily high": "High",
+    "low": "Low",
+    "low of the day": "Low",
+    "daily low": "Low",
+    "volume": "Volume",
+    "trading volume": "Volume",
+}
+for _phrase, _field in PRICE_WORDS.items():
+    _add("PRICE", _phrase, _field)
+_add("CLOSES", "closes|closing prices|candles|candle")
+_add("UNIT", "day|days|period|periods|bar|bars|session|sessions|d|length|trading days")
+_add("UNIT", "day period|period length|day lookback|bar lookback|lookback|periods long")
+_add(
+    "DEV",
+    "standard deviations|standard deviation|std devs|std dev|stdev|stdevs|std|sd|sds|sigma|"
+    "sigmas|deviations|deviation|devs|dev|stddev",
+)
+_add("PRON", "it|they|them")
+_add("BOTH", "both|both of them|both lines|both are|each of them|both values")
+_add("ITS", "its|their|its own|their own")
+_add("THAT", "that|this|the same|said|these|those")
+_add("RELATIVE", "shorter|faster|fast|short term|shortest|fastest", "fast")
+_add("RELATIVE", "longer|slower|slow|long term|longest|slowest", "slow")
+_add("ONE", "one|ones")
+_add("PREV", "yesterday|previous|prior|the day before|day before|last bar|previous bar", 1)
+_add("PREV", "previous day|prior day|last day|the previous day|preceding|prior bar|prev", 1)
+_add("PREV", "the prior day|the previous bar|previous session|prior session|last session", 1)
+_add("AGO", "ago|back|bars ago|days ago|periods ago")
+_add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
+_add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
+_add(
+    "NEXTBAR",
+    "tomorrow|next bar|the next bar|the next day|next day|next open|the next open|the open "
+    "tomorrow|at the open tomorrow|at the next open|on the next bar|next session|at the open",
+)
+_add("HIGHEST", "highest|maximum|max")
+_add("LOWEST", "lowest|minimum|min")
+_add("LAST", "last|past|recent|latest")
+_add(
+    "WINDOW",
+    "over the last|over the past|in the last|in the past|over the previous|of the last|"
+    "of the past|of the previous|during the last|over the prior|within the last|for the last|"
+    "for the past|in the previous",
+)
+_add("AVERAGE", "average|avg|mean|moving avg|rolling average|rolling mean|its average")
+_add("POSITIVE", "positive|above 0|greater than 0|bullish|buy signal|long signal")
+_add("NEGATIVE", "negative|below 0|less than 0|bearish|sell signal|short signal")
+_add("GOLDEN", "golden cross|golden crossover")
+_add("DEATH", "death cross|death crossover|dead cross")
+_add("CROSSNOUN", "crossover|crossovers|crossunder|x over|cross over")
+_add("TIMES", "x|times|*|multiplied by")
+_add("TWICE", "twice|double", 2)
+_add("TWICE", "triple|three times", 3)
+_add("HALF_OF", "half of|half", 0.5)
+_add("PLUS", "+")
+_add("MINUS", "-|minus")
+_add("SLASH", "/")
+_add("DIVIDE", "divided by")
+_add("PERCENT_SIGN", "%|percent|per cent|pct|percentage")
+_add("CHANGE", "rate of change|percent change|% change")
+
+# ---- indicators -------------------------------------------------------------------------------
+# Phrase -> (catalogue name, plural). Plural forms matter: "12 and 26 period EMAs" names two.
+INDICATORS: dict[str, tuple[str, bool]] = {}
+
+
+def _ind(name: str, singular: str, plural: str = "") -> None:
+    for phrase in singular.split("|"):
+        INDICATORS[phrase] = (name, False)
+    for phrase in plural.split("|"):
+        if phrase:
+            INDICATORS[phrase] = (name, True)
+
+
+_ind(
+    "SMA",
+    "sma|simple moving average|simple ma|moving average|mov avg|ma|dma|day moving average|"
+    "moving avrage|moving averge|simple average|day ma|sma line",
+    "smas|simple moving averages|moving averages|mas|dmas|moving avgs",
+)
+_ind(
+    "EMA",
+    "ema|exponential moving average|exponential ma|exp moving average|ewma|exponential average",
+    "emas|exponential moving averages|exponential averages",
+)
+_ind("WMA", "wma|weighted moving average", "wmas|weighted moving averages")
+_ind("DEMA", "dema|double exponential moving average", "demas")
+_ind("TEMA", "tema|triple exponential moving average", "temas")
+_ind("KAMA", "kama|kaufman adaptive moving average")
+_ind("TRIMA", "trima|triangular moving average")
+_ind("RSI", "rsi|relative strength index|relative strength|rsi indicator")
+_ind("MACD", "macd|moving average convergence divergence|macd indicator")
+_ind(
+    "BBANDS", "bollinger|bollinger band|bollinger bands|bb|bbs|bbands|bollingers|bollinger channel"
+)
+_ind("ATR", "atr|average true range|atrs")
+_ind("NATR", "natr|normalized atr")
+_ind("STOCH", "stochastic|stochastics|stoch|stochastic oscillator|slow stochastic|full stochastic")
+_ind("STOCHF", "fast stochastic|fast stochastics|stochf")
+_ind("STOCHRSI", "stochastic rsi|stoch rsi|stochrsi")
+_ind("ADX", "adx|average directional index|average directional movement index|dmi")
+_ind("ADXR", "adxr")
+_ind("PLUS_DI", "+di|plus di|di+|positive directional indicator|pdi|+ di")
+_ind("MINUS_DI", "-di|minus di|di-|negative directional indicator|mdi|- di")
+_ind("CCI", "cci|commodity channel index")
+_ind(
+    "WILLR", "williams pct_r|williams r|williams percent r|williams|willr|pct_r|w pct_r|williams %r"
+)
+_ind("MFI", "mfi|money flow index|money flow")
+_ind("ROC", "roc|rate of change|rate-of-change")
+_ind("MOM", "momentum|mom")
+_ind("AROON", "aroon")
+_ind("AROONOSC", "aroon oscillator")
+_ind("OBV", "obv|on balance volume|on-balance volume")
+_ind("SAR", "sar|psar|parabolic sar|parabolic")
+_ind("ULTOSC", "ultimate oscillator|ultosc")
+_ind("TRIX", "trix")
+_ind("PPO", "ppo|percentage price oscillator")
+_ind("CMO", "cmo|chande momentum oscillator")
+_ind("BOP", "bop|balance of power")
+_ind("ADOSC", "chaikin oscillator|adosc")
+_ind("LINEARREG", "linear regression|linreg")
+_ind("DONCHIAN", "donchian|donchian channel|donchian channels|dc")
+_ind("KELTNER", "keltner|keltner channel|keltner channels|kc|keltner band|keltner bands")
+_ind("VWAP", "vwap|volume weighted average price|volume-weighted average price")
+_ind("SUPERTREND", "supertrend|super trend|super-trend|supertrend indicator")
+for _phrase, _value in INDICATORS.items():
+    _add("IND", _phrase, _value)
+
+# Output words: phrase -> role, resolved per indicator in :data:`OUTPUT_ROLES`.
+OUTPUT_WORDS = {
+    "signal line": "signal",
+    "signal": "signal",
+    "trigger line": "signal",
+    "signal lines": "signal",
+    "histogram": "hist",
+    "histogarm": "hist",
+    "hist": "hist",
+    "histo": "hist",
+    "macd line": "main",
+    "main line": "main",
+    "upper band": "upper",
+    "upper bands": "upper",
+    "top band": "upper",
+    "upper channel": "upper",
+    "upper channel line": "upper",
+    "upper line": "upper",
+    "upper": "upper",
+    "lower band": "lower",
+    "lower bands": "lower",
+    "bottom band": "lower",
+    "lower channel": "lower",
+    "lower channel line": "lower",
+    "lower line": "lower",
+    "lower": "lower",
+    "middle band": "middle",
+    "mid band": "middle",
+    "middle line": "middle",
+    "midline": "middle",
+    "mid line": "middle",
+    "centre line": "middle",
+    "center line": "middle",
+    "centerline": "middle",
+    "basis": "middle",
+    "basis line": "middle",
+    "middle": "middle",
+    "pct_k": "k",
+    "k line": "k",
+    "pct_k line": "k",
+    "pct_d": "d",
+    "d line": "d",
+    "pct_d line": "d",
+    "fast line": "fastline",
+    "slow line": "slowline",
+    "line": "line",
+    "direction": "direction",
+    "aroon up": "up",
+    "aroon down": "down",
+    "band": "band",
+    "bands": "band",
+    "channel": "band",
+    "channels": "band",
+}
+for _phrase, _role in OUTPUT_WORDS.items():
+    _add("OUTPUT", _phrase, _role)
+# Which output an output word picks: role -> {indicator: output}.
 OUTPUT_ROLES: dict[str, dict[str, str]] = {
-    "main": {
-        "MACD": "macd",
-        "STOCH": "slowk",
-        "STOCHF": "fastk",
-        "STOCHRSI": "fastk",
-        "AROON": "aroonup",
-    },
+    "main": {"MACD": "macd", "STOCH": "slowk", "STOCHF": "fastk", "STOCHRSI": "fastk"},
     "signal": {"MACD": "macdsignal", "STOCH": "slowd", "STOCHF": "fastd", "STOCHRSI": "fastd"},
     "hist": {"MACD": "macdhist"},
     "k": {"STOCH": "slowk", "STOCHF": "fastk", "STOCHRSI": "fastk"},
     "d": {"STOCH": "slowd", "STOCHF": "fastd", "STOCHRSI": "fastd"},
-    "upper": {"BBANDS": "upperband"},
-    "middle": {"BBANDS": "middleband"},
-    "lower": {"BBANDS": "lowerband"},
+    "fastline": {"MACD": "macd", "STOCH": "slowk", "STOCHF": "fastk", "STOCHRSI": "fastk"},
+    "slowline": {"MACD": "macdsignal", "STOCH": "slowd", "STOCHF": "fastd", "STOCHRSI": "fastd"},
+    "upper": {"BBANDS": "upperband", "DONCHIAN": "upper", "KELTNER": "upper"},
+    "middle": {"BBANDS": "middleband", "DONCHIAN": "middle", "KELTNER": "middle"},
+    "lower": {"BBANDS": "lowerband", "DONCHIAN": "lower", "KELTNER": "lower"},
+    "line": {"MACD": "macd", "SUPERTREND": "line"},
+    "direction": {"SUPERTREND": "direction"},
     "up": {"AROON": "aroonup"},
     "down": {"AROON": "aroondown"},
 }
-# The indicator a bare role word refers to when no indicator is in sight.
-ROLE_DEFAULT = {
-    "signal": "MACD",
-    "hist": "MACD",
-    "k": "STOCH",
-    "d": "STOCH",
-    "upper": "BBANDS",
-    "middle": "BBANDS",
-    "lower": "BBANDS",
-    "up": "AROON",
-    "down": "AROON",
-}
-# "X crosses above" with nothing after it: the line X is usually compared with.
+# The indicator an output word means when none is named nearby.
+OUTPUT_DEFAULT = {"signal": "MACD", "hist": "MACD", "main": "MACD", "k": "STOCH", "d": "STOCH"}
+OUTPUT_DEFAULT |= {"up": "AROON", "down": "AROON"}
+# The line an indicator is usually compared with when "X crosses above" names no other line.
 PARTNER_OUTPUT = {
     ("MACD", "macd"): "macdsignal",
     ("STOCH", "slowk"): "slowd",
     ("STOCHF", "fastk"): "fastd",
     ("STOCHRSI", "fastk"): "fastd",
-    ("AROON", "aroonup"): "aroondown",
-    ("AROON", "aroondown"): "aroonup",
 }
-# Words after an indicator name that pick one of its outputs ("MACD histogram", "%K").
-OUTPUT_WORDS: dict[str, str] = {
-    "signal line": "signal",
-    "signal": "signal",
-    "signal lines": "signal",
-    "trigger line": "signal",
-    "histogram": "hist",
-    "hist": "hist",
-    "histo": "hist",
-    "line": "main",
-    "pct_k": "k",
-    "k line": "k",
-    "pct_d": "d",
-    "d line": "d",
-    "upper band": "upper",
-    "upper bands": "upper",
-    "top band": "upper",
-    "upper bollinger band": "upper",
-    "upper bb": "upper",
-    "lower band": "lower",
-    "lower bands": "lower",
-    "bottom band": "lower",
-    "lower bollinger band": "lower",
-    "lower bb": "lower",
-    "middle band": "middle",
-    "mid band": "middle",
-    "middle bollinger band": "middle",
-    "middle line": "middle",
-    "centre band": "middle",
-    "center band": "middle",
-    "basis": "middle",
-    "basis line": "middle",
-    "aroon up": "up",
-    "aroon down": "down",
-    "up": "up",
-    "down": "down",
+# The output a bare multi-output indicator name means ("MACD crosses above its signal line").
+MAIN_OUTPUT = {
+    "MACD": "macd",
+    "STOCH": "slowk",
+    "STOCHF": "fastk",
+    "STOCHRSI": "fastk",
+    "SUPERTREND": "line",
+    "AROON": "aroonup",
 }
-
-# Oscillator zones: indicator -> (oversold, overbought, output). Midpoint = mirror centre.
+# Oscillator zones: indicator -> (oversold, overbought).
 ZONES: dict[str, tuple[float, float]] = {
     "RSI": (30, 70),
     "STOCH": (20, 80),
@@ -236,116 +456,511 @@ ZONES: dict[str, tuple[float, float]] = {
     "WILLR": (-80, -20),
     "MFI": (20, 80),
     "ULTOSC": (30, 70),
-    "CMO": (-50, 50),
 }
-# Where "the centre line"/"the midline" sits; anything else centres on 0.
-CENTRE: dict[str, float] = {
-    "RSI": 50,
-    "STOCH": 50,
-    "STOCHF": 50,
-    "STOCHRSI": 50,
-    "MFI": 50,
-    "WILLR": -50,
-    "ULTOSC": 50,
-}
-# Candlestick patterns (TA-Lib returns +100 bullish / -100 bearish): phrase -> (name, sign).
-CANDLES: dict[str, tuple[str, int]] = {
-    "engulfing": ("CDLENGULFING", 1),
-    "engulfing candle": ("CDLENGULFING", 1),
-    "hammer": ("CDLHAMMER", 1),
-    "inverted hammer": ("CDLINVERTEDHAMMER", 1),
-    "doji": ("CDLDOJI", 1),
-    "dragonfly doji": ("CDLDRAGONFLYDOJI", 1),
-    "gravestone doji": ("CDLGRAVESTONEDOJI", 1),
-    "morning star": ("CDLMORNINGSTAR", 1),
-    "evening star": ("CDLEVENINGSTAR", -1),
-    "shooting star": ("CDLSHOOTINGSTAR", -1),
-    "hanging man": ("CDLHANGINGMAN", -1),
-    "3 white soldiers": ("CDL3WHITESOLDIERS", 1),
-    "3 black crows": ("CDL3BLACKCROWS", -1),
-    "piercing": ("CDLPIERCING", 1),
-    "piercing line": ("CDLPIERCING", 1),
-    "piercing pattern": ("CDLPIERCING", 1),
-    "dark cloud cover": ("CDLDARKCLOUDCOVER", -1),
-    "harami": ("CDLHARAMI", 1),
-    "marubozu": ("CDLMARUBOZU", 1),
-    "spinning top": ("CDLSPINNINGTOP", 1),
-}
+_add("OVERSOLD", "oversold|over sold|oversold territory|oversold zone|oversold area")
+_add("OVERBOUGHT", "overbought|over bought|overbought territory|overbought zone|overbought area")
+MOVING_AVERAGES = frozenset({"SMA", "EMA", "WMA", "DEMA", "TEMA", "TRIMA", "KAMA"})
+# Indicators drawn on the price scale: "price above the 50 SMA", "closes above the band".
+PRICE_SCALE = MOVING_AVERAGES | {"BBANDS", "SAR", "DONCHIAN", "KELTNER", "VWAP", "SUPERTREND"}
+PRICE_SCALE |= {"MAX", "MIN", "LINEARREG"}
 
-# ---- prices ----------------------------------------------------------------------------------
-PRICE_WORDS: dict[str, str] = {
-    "price": "Close",
-    "prices": "Close",
-    "the price": "Close",
-    "close": "Close",
-    "the close": "Close",
-    "closing price": "Close",
-    "closing prices": "Close",
-    "last price": "Close",
-    "stock": "Close",
-    "market": "Close",
-    "open": "Open",
-    "opening price": "Open",
-    "the open": "Open",
-    "high": "High",
-    "low": "Low",
-    "volume": "Volume",
-}
-PREVIOUS_WORDS = frozenset(
-    {"yesterday", "previous", "prior", "previous day", "prior day", "last bar", "prev"}
-    | {"the previous", "the prior", "previous bar", "prior bar", "last day"}
+# ---- comparisons ------------------------------------------------------------------------------
+_ABOVE = "above|over|higher than|greater than|more than|>|bigger than|beyond|north of|atop"
+_BELOW = "below|under|lower than|less than|<|beneath|underneath|south of|smaller than"
+_add("CMP", _ABOVE, ">")
+_add("CMP", _BELOW, "<")
+_add("CMP", ">=|at least|at or above|not below|no less than|greater than or equal to", ">=")
+_add("CMP", "<=|=<|at most|at or below|not above|no more than|less than or equal to", "<=")
+_add("CMP", "above or equal to|below or equal to", None)
+del PHRASES["above or equal to"], PHRASES["below or equal to"]
+_add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")
+_add("CMP", "is under|is below|trails|underperforms", "<")
+_MOTION_UP = "rise|climb|jump|pop|push|spike|move|go|get|break|tick|pierce|return|come"
+_MOTION_DOWN = (
+    "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
 )
-TODAY_WORDS = frozenset({"today", "current", "this bar", "current bar", "the current"})
-PRICE_VERBS = frozenset({"closes", "closed", "closing", "close"})  # "closes above" -> Close
+_add("MOTION", _verbs(_MOTION_UP, "above|over|up above|up over|up through|higher than"), ">")
+_add("MOTION", _verbs(_MOTION_DOWN, "below|under|beneath|down below|down through|lower than"), "<")
+_add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
+_add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
+_add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
+_add("MOTION", "back below|back under|back to below", "<")
+_add("CLOSEVERB", _verbs("close", "above|over|higher than"), ">")
+_add("CLOSEVERB", _verbs("close", "below|under|lower than|beneath"), "<")
+_add(
+    "CROSS",
+    _verbs("cross", "above|over|up through|up above|up over|upwards|up|to the upside"),
+    "crosses_above",
+)
+_add(
+    "CROSS",
+    _verbs("cross", "below|under|down through|down below|down under|downwards|down"),
+    "crosses_below",
+)
+_add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
+_add("CROSS", "crosses|cross|crossing|crossed|crosses through|cuts|cuts through|crosess", "cross")
+_add("CROSS", "crosses back|cross back|crossing back", "cross")
+_add("FROMDIR", "from below|from underneath|from under|upward|from the bottom", "crosses_above")
+_add("FROMDIR", "from above|from over|downward|from the top", "crosses_below")
+_add(
+    "TOUCH",
+    "|".join(
+        f"{form}{back}"
+        for verb in ("touch", "hit", "reach", "tag")
+        for form in _forms(verb)
+        for back in ("", " back")
+    )
+    + "|gets back to|get back to|goes back to|returns to|comes back to|reverts to|back to|"
+    "reaches back to|is at|are at|gets to|goes to|pulls back to|pull back to|pulled back to|"
+    "pulls back toward|retraces to|dips to|falls to|drops to|comes down to|pullback to",
+)
+_add(
+    "BROKEN",
+    "is broken|gets broken|is taken out|gets taken out|is exceeded|gets exceeded|is breached|"
+    "gets breached|breaks|is crossed|gets crossed|is penetrated",
+)
+_add(
+    "TURNS",
+    "|".join(_forms("turn") + _forms("flip")) + "|becomes|become|switches to|switch to|"
+    "changes to|goes|turn to|turns to|flips to|goes into|moves into|gets",
+)
+_add(
+    "RISING",
+    "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
+    "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
+    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies",
+    "rising",
+)
+_add(
+    "FALLING",
+    "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
+    "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
+    "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
+    "declines|slips|slides",
+    "falling",
+)
+_add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
+_add("UPWORD", "up|higher|green|gaining|white|upward|upwards|to the upside", "rising")
+_add("DOWNWORD", "down|lower|red|losing|black|downward|downwards|to the downside", "falling")
 
-# ---- things the spec cannot express, with the reason given to the user --------------------
+# ---- exits, orders, sizing --------------------------------------------------------------------
+_add(
+    "STOP",
+    "stop|stop loss|stoploss|stop-loss|sl|stops|protective stop|hard stop|initial stop|"
+    "stop los|stop-los|fixed stop|max loss|maximum loss|cut losses|cut the loss|cut loss|"
+    "stop out|stopped out|stop losses",
+)
+_add(
+    "TARGET",
+    "take profit|target|profit target|tp|take-profit|profit taking|price target|targets|"
+    "take profits|target profit|profit objective|take gains",
+)
+_add(
+    "TRAIL",
+    "trailing stop|trailing stop loss|trailing|trail|tsl|trail the stop|trailing sl|"
+    "trailing stoploss|trails|trail by|chandelier stop",
+)
+_add(
+    "ENTRY_PRICE",
+    "entry price|my entry|the fill|fill price|purchase price|"
+    "buy price|cost basis|the entry level|entry level|our entry|the entry price|where i entered|"
+    "where we entered|the fill price",
+)
+_add("AGAINST", "against me|against us|against the position|against the trade|against you")
+_add("IN_FAVOR", "in my favor|in my favour|in our favor|in favor|in favour|in profit")
+_add(
+    "LIMIT",
+    "limit|limit order|a limit order|limit buy|buy limit|limit buy order|limit orders|"
+    "limit sell|sell limit|limit entry|limit price",
+)
+_add(
+    "STOPORDER",
+    "stop order|buy stop|stop entry|stop buy|stop-entry|buy-stop|stop orders|"
+    "sell stop|stop market order|stop limit",
+)
+_add("MARKET", "market order|at market|market orders|at the market")
+_add("ORDER", "order|orders")
+_add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
+_add(
+    "EQUITY",
+    "equity|capital|account|portfolio|cash|balance|money|funds|bankroll|my capital|my equity|"
+    "the account|my account|available cash|account equity|total equity|the portfolio",
+)
+_add("RISK", "risk|risking|risks")
+_add("SIZE", "position size|size|sizing|position sizing|allocation|allocate|invest|bet|put in")
+_add(
+    "PERTRADE",
+    "per trade|each trade|every trade|per position|each position|a trade|per entry|"
+    "each entry|on each trade|for each trade|per signal",
+)
+_add(
+    "ALL_IN",
+    "all in|all-in|full size|full position|100% of equity|all equity|all of my equity|"
+    "all my equity|all the equity|all capital|all my capital|full equity",
+)
+_add("BARS_IN_TRADE", "in the trade|in trade|in a trade|holding period|in the position")
+_add("TIMESTOP", "time stop|time exit|time-based exit|max holding period")
+
+# ---- calendar ---------------------------------------------------------------------------------
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+for _index, _names in enumerate(
+    (
+        "monday|mondays|mon",
+        "tuesday|tuesdays|tue|tues",
+        "wednesday|wednesdays|wed",
+        "thursday|thursdays|thu|thurs",
+        "friday|fridays|fri",
+        "saturday|saturdays|sat",
+        "sunday|sundays|sun",
+    )
+):
+    _add("WEEKDAY", _names, _DAYS[_index])
+_add("WEEKEND", "weekend|weekends|the weekend", ("sat", "sun"))
+for _index, _names in enumerate(
+    (
+        "january|jan",
+        "february|feb",
+        "march|mar",
+        "april|apr",
+        "may",
+        "june|jun",
+        "july|jul",
+        "august|aug",
+        "september|sep|sept",
+        "october|oct",
+        "november|nov",
+        "december|dec",
+    ),
+    start=1,
+):
+    _add("MONTH", _names, _index)
+_add("MONTH_N", "month|months|the month|the months")
+_add("WEEKDAY_N", "day of the week|weekday")
+
+# ---- context the spec does not need (accepted, reported) --------------------------------------
+_add(
+    "TIMEFRAME",
+    "daily|daily bars|daily chart|daily candles|the daily|daily timeframe|daily data|"
+    "on daily bars|on the daily|on the daily chart|end of day data|eod|hourly|hourly bars|"
+    "hourly chart|intraday|intraday bars|minute bars|minute chart|min bars|min chart|minute|"
+    "minutes|m chart|m bars|h chart|hour bars|hour chart|weekly chart|weekly bars|"
+    "timeframe|time frame|chart|1h|4h|min candles|minute candles",
+)
+
+# ---- ideas the spec cannot express, with the reason shown to the user -------------------------
 UNSUPPORTED: dict[str, str] = {
-    "vwap": "VWAP is not in the TA-Lib catalogue, so spec 1.0 cannot compute it",
-    "keltner": "Keltner channels are not in the TA-Lib catalogue",
-    "ichimoku": "Ichimoku is not in the TA-Lib catalogue",
-    "kumo": "Ichimoku is not in the TA-Lib catalogue",
-    "supertrend": "SuperTrend is not in the TA-Lib catalogue",
-    "super trend": "SuperTrend is not in the TA-Lib catalogue",
-    "hull": "the Hull moving average is not in the TA-Lib catalogue",
-    "hma": "the Hull moving average is not in the TA-Lib catalogue",
-    "pivot": "pivot points are not in the TA-Lib catalogue",
-    "pivots": "pivot points are not in the TA-Lib catalogue",
-    "fibonacci": "Fibonacci levels need swing detection, which spec 1.0 cannot express",
-    "fib": "Fibonacci levels need swing detection, which spec 1.0 cannot express",
+    "divergence": "divergences need swing-point detection, which the spec cannot express",
+    "divergences": "divergences need swing-point detection, which the spec cannot express",
+    "fibonacci": "Fibonacci levels need swing detection, which the spec cannot express",
+    "fib": "Fibonacci levels need swing detection, which the spec cannot express",
+    "retracement": "retracement levels need swing detection, which the spec cannot express",
+    "support": "support/resistance levels need swing detection, which the spec cannot express",
+    "resistance": "support/resistance levels need swing detection, which the spec cannot express",
+    "trendline": "trendlines need swing detection, which the spec cannot express",
+    "trend line": "trendlines need swing detection, which the spec cannot express",
+    "swing high": "swing points cannot be expressed in the spec",
+    "swing low": "swing points cannot be expressed in the spec",
+    "pivot": "pivot points are not available",
+    "pivots": "pivot points are not available",
+    "ichimoku": "Ichimoku is not available (TA-Lib, Donchian, Keltner, VWAP and SuperTrend are)",
+    "kumo": "Ichimoku is not available",
+    "cloud": "Ichimoku is not available",
+    "tenkan": "Ichimoku is not available",
+    "kijun": "Ichimoku is not available",
     "heikin": "Heikin-Ashi candles are not available",
     "renko": "Renko bricks are not available",
-    "divergence": "divergences need peak detection, which spec 1.0 cannot express",
-    "divergences": "divergences need peak detection, which spec 1.0 cannot express",
-    "support": "support/resistance levels need swing detection, which spec 1.0 cannot express",
-    "resistance": "support/resistance levels need swing detection, which spec 1.0 cannot express",
-    "trendline": "trendlines need swing detection, which spec 1.0 cannot express",
-    "squeeze": "a squeeze compares band width with its own history, which spec 1.0 cannot express",
-    "earnings": "earnings data are not available to strategies (price and volume only)",
-    "news": "news is not available to strategies (price and volume only)",
-    "sentiment": "sentiment data are not available to strategies (price and volume only)",
+    "hull": "the Hull moving average is not available",
+    "hma": "the Hull moving average is not available",
+    "squeeze": "a squeeze compares band width with its own history, which is not available",
+    "earnings": "earnings data are not available to strategies (prices and volume only)",
+    "news": "news is not available to strategies (prices and volume only)",
+    "sentiment": "sentiment data are not available to strategies (prices and volume only)",
+    "fundamentals": "fundamental data are not available to strategies",
+    "estimates": "fundamental data are not available to strategies",
+    "dividend": "dividend data are not available to strategies",
     "moon": "only price and volume data are available to strategies",
-    "vix": "strategies see one symbol's prices only, so another index cannot be used",
-    "correlation": "strategies see one symbol's prices only",
-    "hold for": "time-based exits (holding for N bars) cannot be expressed in spec 1.0",
-    "holding period": "time-based exits (holding for N bars) cannot be expressed in spec 1.0",
-    "time stop": "time-based exits (holding for N bars) cannot be expressed in spec 1.0",
-    "end of day": "time-of-day rules cannot be expressed in spec 1.0",
-    "end of the day": "time-of-day rules cannot be expressed in spec 1.0",
-    "times": "arithmetic between values (multiples like '2x ATR') cannot be expressed in "
-    "spec 1.0; compare values directly or use a percentage stop",
-    "twice": "arithmetic between values (multiples) cannot be expressed in spec 1.0",
-    "double": "arithmetic between values (multiples) cannot be expressed in spec 1.0",
-    "plus": "arithmetic between values cannot be expressed in spec 1.0",
-    "minus": "arithmetic between values cannot be expressed in spec 1.0",
-    "difference": "arithmetic between values cannot be expressed in spec 1.0",
-    "ratio": "arithmetic between values cannot be expressed in spec 1.0",
-    "slope": "slopes other than rising/falling cannot be expressed in spec 1.0",
+    "vix": "a strategy sees one symbol's prices; another symbol (VIX) cannot be used",
+    "spread": "a strategy sees one symbol's prices; spreads between symbols cannot be used",
+    "pairs": "pairs trading needs two symbols; a strategy sees one",
+    "pair": "pairs trading needs two symbols; a strategy sees one",
+    "correlation": "a strategy sees one symbol's prices; correlation needs two",
+    "z score": "z-scores of spreads need two symbols",
+    "zscore": "z-scores of spreads need two symbols",
+    "machine learning": "predictive models cannot be expressed in the spec",
+    "predict": "predictive models cannot be expressed in the spec",
+    "prediction": "predictive models cannot be expressed in the spec",
+    "neural": "predictive models cannot be expressed in the spec",
+    "martingale": "sizing that depends on previous trades (martingale) cannot be expressed",
+    "after every losing trade": "sizing that depends on previous trades cannot be expressed",
+    "scale in": "scaling in (several entries into one position) cannot be expressed",
+    "scaling in": "scaling in (several entries into one position) cannot be expressed",
+    "pyramid": "pyramiding (adding to a position) cannot be expressed",
+    "pyramiding": "pyramiding (adding to a position) cannot be expressed",
+    "add to the position": "adding to a position cannot be expressed",
+    "another third": "scaling in (several entries into one position) cannot be expressed",
+    "sell half": "partial exits cannot be expressed (a trade closes in full)",
+    "half the position": "partial exits cannot be expressed (a trade closes in full)",
+    "let the rest run": "partial exits cannot be expressed (a trade closes in full)",
+    "the rest": "partial exits cannot be expressed (a trade closes in full)",
+    "opening range": "opening-range levels need session-based highs, which are not available",
+    "first 30 minutes": "session-based levels are not available",
+    "close of the day": "market-on-close exits cannot be expressed (orders fill at an open)",
+    "end of day": "market-on-close exits cannot be expressed (orders fill at an open)",
+    "end of the day": "market-on-close exits cannot be expressed (orders fill at an open)",
+    "gap": "gaps are not a supported condition; compare the open with the previous bar instead",
+    "gaps": "gaps are not a supported condition; compare the open with the previous bar instead",
+    "options": "options are not available; a strategy trades one symbol's price",
+    "grid": "grid trading (orders at many levels) cannot be expressed",
+    "hedge": "hedging needs two positions at once, which cannot be expressed",
+    "rebalance": "portfolio rebalancing needs several symbols",
+    "breakeven": "moving a stop to break-even is not available",
+    "break even": "moving a stop to break-even is not available",
 }
-ARITHMETIC_MESSAGE = (
-    "'{text}' needs arithmetic between operands (a percentage or multiple of another value), "
-    "which spec 1.0 cannot express; compare the values directly, e.g. 'price above the 50 SMA'"
-)
-INDICATOR_OF_INDICATOR_MESSAGE = (
-    "'{text}' needs an average of an indicator (an indicator of an indicator), which spec 1.0 "
-    "cannot express; compare the indicator with a number or with price instead"
+for _phrase, _reason in UNSUPPORTED.items():
+    _add("UNSUPPORTED", _phrase, _reason)
+
+# ---- filler: words that never change what a strategy does -------------------------------------
+FILLER = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "i",
+        "we",
+        "you",
+        "me",
+        "us",
+        "my",
+        "our",
+        "your",
+        "to",
+        "of",
+        "it's",
+        "its's",
+        "so",
+        "just",
+        "really",
+        "basically",
+        "simply",
+        "also",
+        "too",
+        "then",
+        "please",
+        "thanks",
+        "thank",
+        "cheers",
+        "hi",
+        "hello",
+        "hey",
+        "guys",
+        "all",
+        "folks",
+        "everyone",
+        "want",
+        "wants",
+        "wanted",
+        "would",
+        "like",
+        "love",
+        "need",
+        "needs",
+        "needed",
+        "to",
+        "try",
+        "trying",
+        "tried",
+        "test",
+        "testing",
+        "tested",
+        "backtest",
+        "backtesting",
+        "backtested",
+        "see",
+        "check",
+        "checking",
+        "look",
+        "looking",
+        "idea",
+        "ideas",
+        "strategy",
+        "strategies",
+        "system",
+        "systems",
+        "setup",
+        "approach",
+        "method",
+        "rule",
+        "rules",
+        "simple",
+        "basic",
+        "classic",
+        "standard",
+        "plain",
+        "following",
+        "follows",
+        "here",
+        "there",
+        "this",
+        "that",
+        "which",
+        "what",
+        "something",
+        "thing",
+        "things",
+        "kind",
+        "sort",
+        "type",
+        "some",
+        "any",
+        "can",
+        "could",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "am",
+        "been",
+        "let",
+        "lets",
+        "go",
+        "going",
+        "gonna",
+        "wanna",
+        "how",
+        "i'm",
+        "well",
+        "ok",
+        "okay",
+        "yeah",
+        "yes",
+        "new",
+        "old",
+        "good",
+        "great",
+        "nice",
+        "cool",
+        "quick",
+        "quickly",
+        "small",
+        "little",
+        "fairly",
+        "pretty",
+        "very",
+        "rather",
+        "quite",
+        "exactly",
+        "precisely",
+        "approximately",
+        "around",
+        "about",
+        "roughly",
+        "somewhere",
+        "something",
+        "like",
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "generally",
+        "usually",
+        "typically",
+        "normally",
+        "always",
+        "naturally",
+        "obviously",
+        "clearly",
+        "note",
+        "notice",
+        "noticed",
+        "called",
+        "known",
+        "named",
+        "as",
+        "such",
+        "case",
+        "just",
+        "in",
+        "case",
+        "anyway",
+        "though",
+        "although",
+        "however",
+        "still",
+        "yet",
+        "already",
+    ]
+) | frozenset(
+    {
+        "long time",
+        "algo trading",
+        "algorithmic trading",
+        "day trading",
+        "trading strategy",
+        "for me",
+        "for us",
+        "to me",
+        "at all",
+        "in general",
+        "if possible",
+        "if you can",
+        "thank you",
+        "thanks in advance",
+        "in advance",
+        "of course",
+        "a bit",
+        "kind of",
+        "sort of",
+        "for example",
+        "e g",
+        "i e",
+        "a simple",
+        "the strategy",
+        "this strategy",
+        "my strategy",
+        "the system",
+        "the idea",
+        "the rules",
+        "the following",
+        "as follows",
+        "go ahead",
+        "please help",
+        "new to",
+        "just in case",
+        "in case",
+        "all of them",
+        "all of these",
+        "all of the following",
+        "at the same time",
+        "i think",
+        "i guess",
+        "i believe",
+        "something like",
+        "or so",
+        "trend following",
+        "trend follower",
+        "mean reversion",
+        "mean reverting",
+        "momentum idea",
+        "momentum strategy",
+        "momentum system",
+        "breakout strategy",
+        "breakout system",
+        "swing trading",
+        "swing trade",
+        "for the backtest",
+        "breakout",
+        "breakouts",
+        "the breakout",
+    }
 )

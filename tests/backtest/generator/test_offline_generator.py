@@ -37,7 +37,8 @@ def test_offline_result_carries_spec_understood_and_class_name() -> None:
     assert result.spec["name"] == "Dip"
     assert result.spec["rules"]["entry"] == {"left": "rsi", "op": "<", "right": 30}
     assert result.strategy_class == "Dip"
-    assert "Long entry: RSI(14) is below 30" in result.understood
+    assert result.understood_as.startswith("Enter long when RSI(14) is below 30.")
+    assert "Enter long when RSI(14) is below 30." in result.understood
     assert result.to_dict()["provider"] == "offline"
 
 

@@ -8,16 +8,16 @@ import pytest
 
 from Backtest.spec import (
     CompileError,
-    StrategySpec,
+    StrategySpecV1,
     class_name_for,
     compile_spec,
     example_names,
     example_spec_data,
     validate_spec,
 )
-from Backtest.spec.models import SKIP_SEMANTICS
+from Backtest.spec.common import SKIP_SEMANTICS
 
-ALLOWED_IMPORTS = {"backtesting", "backtesting.lib", "numpy", "pandas", "talib", "math"}
+ALLOWED_IMPORTS = {"backtesting", "numpy", "pandas", "talib", "math", "typing"}
 
 
 def compiled(name: str, **kwargs) -> str:
@@ -81,10 +81,18 @@ def test_every_parameter_and_risk_setting_is_a_class_attribute():
         "rsi_timeperiod": 14,
         "trend_timeperiod": 100,
         "stop_loss_pct": 3.0,
+        "stop_loss_atr": None,
         "take_profit_pct": 8.0,
+        "take_profit_atr": None,
         "trailing_stop_pct": 4.0,
+        "trailing_stop_atr": None,
+        "exit_after_bars": None,
         "position_size": 0.5,
     }
+    atr = class_attributes(compiled("v2_ema_cross_atr_risk"))
+    assert (atr["stop_loss_atr"], atr["take_profit_atr"], atr["atr_stop_period"]) == (2, 4, 14)
+    assert atr["risk_percent"] == 1
+    assert class_attributes(compiled("v2_keltner_limit"))["entry_valid_bars"] == 2
     bb = class_attributes(compiled("bollinger_breakout"))
     assert bb["bb_nbdevup"] == 2.0  # defaults from the registry are spelled out too
     assert bb["bb_matype"] == 0
@@ -104,24 +112,23 @@ def test_init_reads_parameters_from_the_class_attributes():
     ) in flat(code)
 
 
-def test_rule_lines_carry_comments_naming_the_rule():
+def test_rule_lines_carry_comments_naming_the_rule_in_english():
     code = compiled("stochastic_nested")
     for path in (
-        "# rules.entry: all of 2",
-        "# rules.entry.conditions.0: stoch.slowk crosses above stoch.slowd",
-        "# rules.entry.conditions.1: any of 2",
-        "# rules.entry.conditions.1.conditions.1: Close < sma",
-        "# rules.exit.conditions.1: stoch.slowk > 80",
+        "# rules.entry: STOCH(14,3,3) %K crosses above STOCH(14,3,3) %D and (STOCH(14,3,3) %K",
+        "# rules.entry.conditions.0: STOCH(14,3,3) %K crosses above STOCH(14,3,3) %D",
+        "# rules.entry.conditions.1: STOCH(14,3,3) %K is below 30 or Close is below SMA(50)",
+        "# rules.exit.conditions.1: STOCH(14,3,3) %K is above 80",
     ):
         assert path in code
 
 
-def test_crosses_use_backtesting_lib_crossover_and_plain_comparisons_do_not():
-    assert "from backtesting.lib import crossover" in compiled("sma_cross")
-    assert "crossover(self.fast, self.slow)" in compiled("sma_cross")
-    assert "crossover(self.slow, self.fast)" in compiled("sma_cross")  # crosses below
+def test_crosses_compare_this_bar_with_the_previous_one_and_levels_do_not():
+    code = compiled("sma_cross")
+    assert "_cross_up(self.fast[-1], self.fast[-2], self.slow[-1], self.slow[-2])" in code
+    assert "_cross_down(self.fast[-1], self.fast[-2], self.slow[-1], self.slow[-2])" in code
     rsi = compiled("rsi_reversion")
-    assert "crossover" not in rsi
+    assert "_cross" not in rsi
     assert "self.rsi[-1] < 30" in rsi
 
 
@@ -135,14 +142,17 @@ def test_bars_ago_reads_earlier_values():
         "right": {"ref": "dc_high", "bars_ago": 2},
     }
     crossed = compile_spec(validate_spec(data))
-    assert "crossover(self.data.Close, self.dc_high[:-2])" in crossed
+    assert (
+        "_cross_up(self.data.Close[-1], self.data.Close[-2], self.dc_high[-3], self.dc_high[-4])"
+    ) in crossed
     assert "if len(self.data) < 4:" in crossed  # needs dc_high[-4] for the previous bar
 
 
-def test_warm_up_guard_lists_every_indicator_value_the_rules_read():
+def test_warm_up_guard_checks_the_oldest_value_of_every_indicator_read():
     code = compiled("atr_volatility_breakout")
     guard = next(line for line in code.splitlines() if "_ready(" in line and "if not" in line)
-    for value in ("self.ema[-1]", "self.ema[-2]", "self.atr_fast[-1]", "self.atr_slow[-1]"):
+    # Warm-up NaNs sit at the start, so the oldest value read of each indicator decides.
+    for value in ("self.ema[-2]", "self.atr_fast[-1]", "self.atr_slow[-1]"):
         assert value in guard
 
 
@@ -202,6 +212,6 @@ def test_spec_named_like_an_indicator_does_not_shadow_the_helper():
 def test_compiling_an_unchecked_invalid_spec_is_refused():
     data = example_spec_data("sma_cross")
     data["rules"]["entry"]["right"] = "ghost"
-    spec = StrategySpec.model_validate(data, context={SKIP_SEMANTICS: True})
+    spec = StrategySpecV1.model_validate(data, context={SKIP_SEMANTICS: True})
     with pytest.raises(CompileError, match="ghost"):
         compile_spec(spec)

@@ -133,7 +133,7 @@ def test_trailing_stop_follows_the_close_and_exits_on_the_pullback(run_spec, ohl
     assert len(without) == 1  # no exit rule and no stop: held to the end
 
 
-def test_fixed_stop_and_target_are_set_from_the_signal_close(run_spec, ohlcv):
+def test_fixed_stop_and_target_are_measured_from_the_fill_price(run_spec, ohlcv):
     df, _ = _trend_then_drop(ohlcv)
     spec = {
         "name": "brackets",
@@ -142,10 +142,9 @@ def test_fixed_stop_and_target_are_set_from_the_signal_close(run_spec, ohlcv):
         "take_profit_pct": 20.0,
     }
     trade = run_spec(spec, df)._trades.iloc[0]
-    signal_close = df.Close.iloc[trade.EntryBar - 1]
     stop, target = trade["SL"], trade["TP"]
-    assert stop == pytest.approx(signal_close * 0.9)
-    assert target == pytest.approx(signal_close * 1.2)
+    assert stop == pytest.approx(trade.EntryPrice * 0.9)
+    assert target == pytest.approx(trade.EntryPrice * 1.2)
     assert trade.ExitPrice == pytest.approx(target)  # the rise reaches +20 % first
 
 
@@ -159,11 +158,10 @@ def test_short_stop_sits_above_and_target_below(run_spec, ohlcv):
         "take_profit_pct": 10.0,
     }
     trade = run_spec(spec, df)._trades.iloc[0]
-    signal_close = df.Close.iloc[trade.EntryBar - 1]
     assert trade.Size < 0
     stop, target = trade["SL"], trade["TP"]
-    assert stop == pytest.approx(signal_close * 1.05)
-    assert target == pytest.approx(signal_close * 0.9)
+    assert stop == pytest.approx(trade.EntryPrice * 1.05)
+    assert target == pytest.approx(trade.EntryPrice * 0.9)
     assert trade.ExitPrice == pytest.approx(stop)  # price rises into the stop
 
 

@@ -12,6 +12,7 @@ from Backtest.spec import (
     SeriesRef,
     SpecValidationError,
     StrategySpec,
+    StrategySpecV1,
     example_names,
     example_spec_data,
     spec_json_schema,
@@ -29,19 +30,20 @@ def sma_cross() -> dict:
     return example_spec_data("sma_cross")
 
 
-def test_there_are_at_least_ten_examples_and_all_validate():
-    names = example_names()
-    assert len(names) >= 10
-    for name in names:
-        assert validate_spec(example_spec_data(name)).version == "1.0"
+def test_there_are_ten_examples_of_each_version_and_all_validate_as_that_version():
+    versions = [validate_spec(example_spec_data(name)).version for name in example_names()]
+    assert versions.count("1.0") >= 10
+    assert versions.count("2.0") >= 10
 
 
-def test_examples_conform_to_the_published_json_schema():
+def test_examples_conform_to_the_published_json_schema_of_their_version():
     schema = spec_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    for name in example_names():
-        jsonschema.validate(example_spec_data(name), schema)
     assert schema == StrategySpec.model_json_schema()
+    for name in example_names():
+        data = example_spec_data(name)
+        model = StrategySpec if data["version"] == "2.0" else StrategySpecV1
+        jsonschema.validate(data, model.model_json_schema())
 
 
 def test_schema_rejects_what_the_models_reject():
@@ -109,7 +111,12 @@ CASES = {
     "upper-case id": ([(("indicators", 0, "id"), "Fast")], "indicators.0.id", "pattern"),
     "fractional units": ([(("position_size",), 2.5)], "position_size", "whole units"),
     "zero size": ([(("position_size",), 0)], "position_size", "greater than 0"),
-    "wrong version": ([(("version",), "2.0")], "version", "'1.0'"),
+    "unknown version": ([(("version",), "3.0")], "version", "supported: '1.0', '2.0'"),
+    "2.0 with 1.0 fields": (
+        [(("version",), "2.0"), (("stop_loss_pct",), 2)],
+        "stop_loss_pct",
+        "Extra inputs",
+    ),
     "unknown key": ([(("stoploss",), 5)], "stoploss", "Extra inputs"),
     "bad operand": ([(("rules", "entry", "left"), [1, 2])], "rules.entry.left", "operand"),
     "two constants": (
@@ -231,7 +238,7 @@ def test_direct_model_validation_also_runs_semantic_checks():
     data = sma_cross()
     data["rules"]["entry"]["right"] = "ghost"
     with pytest.raises(pydantic.ValidationError, match="rules.entry.right"):
-        StrategySpec.model_validate(data)
+        StrategySpecV1.model_validate(data)
 
 
 def test_aliases_and_lower_case_price_fields_are_normalised():

@@ -1,0 +1,396 @@
+"""Step 5: statements -> rules by role -> spec 2.0 JSON.
+
+Roles: "buy" opens a long, "short"/"sell short" a short, "sell" closes a long (or opens a
+short in a short-only description), "cover" closes a short, "exit"/"close" closes the side of
+the entry before it. Several rules for one role are alternatives (any of them triggers);
+conditions listed under an "Entry:" heading must all hold, under "Exit:" any one exits.
+Filters ("only on Mondays", "never when ADX < 20", "unless ...") are conjuncts of the entries.
+No rule is invented: a description without an exit has no exit rule (``understood_as`` says
+so), one direction is never mirrored into the other unless the text asks ("vice versa").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.conditions import Resolver
+from Backtest.llm.offline.resolve import (
+    Arith,
+    Change,
+    Context,
+    Expr,
+    Inst,
+    ParseError,
+    Problem,
+    RCalendar,
+    RCmp,
+    RGroup,
+    RHeld,
+    RNode,
+    RNot,
+    RTrend,
+    Series,
+)
+from Backtest.spec.catalogue import lookup_indicator
+
+ROLES = ("entry_long", "exit_long", "entry_short", "exit_short")
+_SPEC_RULE = {
+    "entry_long": "entry",
+    "exit_long": "exit",
+    "entry_short": "short_entry",
+    "exit_short": "short_exit",
+}
+_UPWARD = frozenset({"entry_long", "exit_short"})
+_ID_BASE = {"BBANDS": "bb", "DONCHIAN": "dc", "KELTNER": "kc", "SUPERTREND": "st"}
+_ID_BASE |= {"MAX": "highest", "MIN": "lowest", "PLUS_DI": "plus_di", "MINUS_DI": "minus_di"}
+
+
+@dataclass
+class Assembly:
+    """Everything read from the description, in spec terms."""
+
+    ctx: Context
+    rules: dict[str, list[tuple[RNode, bool]]] = field(default_factory=dict)  # role -> (node, or)
+    filters: list[tuple[RNode, str | None]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    side: str | None = None
+    reverse: bool = False
+    section: str | None = None
+    last_entry_side: str = "long"
+    crossover: tuple[Series, Series] | None = None
+    mirrors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    no_exit: bool = False
+
+    # ---- statements -------------------------------------------------------------------------
+    conditions_are_entry: bool = False
+
+    def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
+        for statement in statements:
+            try:
+                self._statement(statement, resolver)
+            except ParseError as exc:
+                self.problems.append(exc.problem)
+
+    def _role(self, verb: str, span: ir.Span) -> str:
+        if verb in ("buy", "enter", "trade", "entry_n"):
+            if self.side == "short" and verb == "buy":
+                return "exit_short"  # "buy" closes a short in a short-only description
+            role = "entry_short" if self.side == "short" else "entry_long"
+        elif verb == "short":
+            role = "entry_short"
+        elif verb == "sell":
+            role = "entry_short" if self.side == "short" else "exit_long"
+        elif verb == "cover":
+            role = "exit_short"
+        else:  # exit, exit_n
+            role = f"exit_{self.last_entry_side}"
+        if role.startswith("entry"):
+            self.last_entry_side = role.split("_")[1]
+        return role
+
+    def _statement(self, statement: ir.Statement, resolver: Resolver) -> None:
+        if isinstance(statement, ir.Rule):
+            self._rule(statement.action, statement.cond, resolver, explicit=True)
+        elif isinstance(statement, ir.CondOnly):
+            self._cond_only(statement, resolver)
+        elif isinstance(statement, ir.Heading):
+            self.section = statement.verb
+        elif isinstance(statement, ir.Filter):
+            node = resolver.cond(statement.cond)
+            self.filters.append((node, statement.verb))
+        elif isinstance(statement, ir.Risk):
+            self._setting(statement.kind, statement.distance)
+        elif isinstance(statement, ir.TargetAt):
+            level = resolver.expr(statement.level)
+            self._add_rule(
+                f"exit_{self.last_entry_side}", RCmp(Series(price="Close"), "touch", level), True
+            )
+        elif isinstance(statement, ir.TimeExit):
+            self._setting("time", statement.bars)
+        elif isinstance(statement, ir.NoExit):
+            self.no_exit = True
+        elif isinstance(statement, ir.HoldWhile):
+            node = resolver.cond(statement.cond)
+            self._add_rule("exit_long", _not(node), True)
+        elif isinstance(statement, ir.Size):
+            self._size(statement)
+        elif isinstance(statement, ir.OrderStmt):
+            verb = "short" if statement.order.side == "sell" else "buy"
+            action = ir.Action(verb, order=statement.order)
+            if statement.cond is None:
+                self._order(action.order, self._role(verb, (0, 0)), resolver)
+            else:
+                self._rule(action, statement.cond, resolver, explicit=True)
+        elif isinstance(statement, ir.Side):
+            self._side(statement.mode)
+        elif isinstance(statement, ir.Mirror):
+            self.mirrors.append(self._role(statement.action.verb, statement.action.span))
+        elif isinstance(statement, ir.Declare):
+            self._declare(statement, resolver)
+        elif isinstance(statement, ir.Timeframe):
+            note = f"bar size '{statement.text}' is chosen when the strategy is run"
+            if note not in self.ctx.warnings:
+                self.ctx.warnings.append(note)
+        elif isinstance(statement, ir.Crossover):
+            self._crossover(statement, resolver)
+
+    def _rule(self, action: ir.Action, cond: ir.Cond, resolver: Resolver, explicit: bool) -> None:
+        if isinstance(cond, ir.Event) and cond.kind == "opposite":
+            self.mirrors.append(self._role(action.verb, action.span))
+            return
+        role = self._role(action.verb, action.span)
+        resolver.ctx.new_rule()
+        if action.traded and resolver.ctx.last_subject is None:
+            resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
+        node = resolver.cond(cond)
+        self._add_rule(role, node, explicit)
+        if action.order is not None:
+            self._order(action.order, role, resolver)
+        if action.units is not None:
+            self._size(ir.Size("units", action.units))
+        if action.fraction is not None:
+            self._size(ir.Size("equity_fraction", action.fraction / 100))
+
+    def _cond_only(self, statement: ir.CondOnly, resolver: Resolver) -> None:
+        verb = self.section
+        if verb is None and self.conditions_are_entry:
+            verb = "entry_n"
+        if verb is None or verb == "filter":
+            node = resolver.cond(statement.cond)
+            if verb == "filter":
+                self.filters.append((node, None))
+                return
+            raise ParseError(_first_span(statement.cond), "a condition with no action (buy/sell?)")
+        role = self._role("exit" if verb in ("exit_n", "exit", "sell", "cover") else verb, (0, 0))
+        node = resolver.cond(statement.cond)
+        entry_section = role.startswith("entry")
+        # Entry bullets must all hold; exit bullets are alternatives.
+        self._add_rule(role, node, not entry_section or statement.joiner == "or")
+
+    def _add_rule(self, role: str, node: RNode, alternative: bool) -> None:
+        self.rules.setdefault(role, []).append((node, alternative))
+
+    def _setting(self, kind: str, value: Any) -> None:
+        if kind in self.settings and self.settings[kind] != value:
+            raise ParseError((0, 0), f"two different values are given for the {kind}")
+        self.settings[kind] = value
+
+    def _size(self, size: ir.Size) -> None:
+        self._setting("size", (size.mode, size.value))
+        if size.stop is not None:
+            self._setting("stop", size.stop)
+
+    def _order(self, order: ir.Order | None, role: str, resolver: Resolver) -> None:
+        if order is None or order.price is None:
+            raise ParseError((0, 0), "a limit or stop order needs its price")
+        base = resolver.expr(order.price)
+        if order.offset_pct is not None:
+            factor = (
+                1 - order.offset_pct / 100 if order.offset_op == "<" else 1 + order.offset_pct / 100
+            )
+            base = Arith("*", base, round(factor, 10))
+        key = "entry_order" if role == "entry_long" else "short_entry_order"
+        if not role.startswith("entry"):
+            raise ParseError((0, 0), "limit and stop orders are supported for entries only")
+        self._setting(key, (order.type, base))
+
+    def _side(self, mode: str) -> None:
+        if mode == "reverse":
+            self.reverse = True
+            return
+        if self.side is not None and self.side != mode:
+            raise ParseError((0, 0), f"the description says both '{self.side}' and '{mode}'")
+        self.side = mode
+
+    def _declare(self, statement: ir.Declare, resolver: Resolver) -> None:
+        concrete = [m for m in statement.mentions if not (m.plural and not m.numbers)]
+        for mention in concrete:
+            resolver.ctx.instance(mention)
+        if statement.count is not None and len(concrete) not in (0, statement.count):
+            raise ParseError(
+                statement.mentions[0].span,
+                f"{statement.count} indicators announced, {len(concrete)} given",
+            )
+
+    def _crossover(self, statement: ir.Crossover, resolver: Resolver) -> None:
+        # "EMA crossover using 12 and 26 period EMAs": the bare "EMA" only names the family.
+        mentions = [m for m in statement.pair if m.numbers or m.labelled]
+        series = [resolver.ctx.series(resolver.ctx.instance(m), m.output, m.span) for m in mentions]
+        if len(series) == 2:
+            self.crossover = (series[0], series[1])
+            resolver.ctx.pair = self.crossover
+        elif statement.kind == "golden":
+            node = resolver.cond(ir.Event("golden"))
+            assert isinstance(node, RCmp)
+            assert isinstance(node.left, Series)
+            assert isinstance(node.right, Series)
+            self.crossover = (node.left, node.right)
+
+
+def _not(node: RNode) -> RNode:
+    flip = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
+    if isinstance(node, RCmp) and node.op in flip:
+        return RCmp(node.left, flip[node.op], node.right)
+    return RNot(node)
+
+
+def _first_span(cond: ir.Cond) -> ir.Span:
+    span = getattr(cond, "span", None)
+    if span and span != (0, 0):
+        return span  # type: ignore[no-any-return]
+    for child in getattr(cond, "items", ()):
+        found = _first_span(child)
+        if found != (0, 0):
+            return found
+    inner = getattr(cond, "cond", None)
+    return _first_span(inner) if inner is not None else (0, 0)
+
+
+# ---- orientation and mirroring ------------------------------------------------------------------
+def orient(node: RNode, role: str) -> RNode:
+    """Give undirected crossings and touches the direction the rule's role implies."""
+    if isinstance(node, RGroup):
+        return RGroup(node.logic, tuple(orient(x, role) for x in node.items))
+    if isinstance(node, RNot):
+        return RNot(orient(node.inner, role))
+    if isinstance(node, RHeld):
+        return RHeld(orient(node.inner, role), node.bars)
+    if not isinstance(node, RCmp):
+        return node
+    if node.op == "cross":
+        return RCmp(node.left, "crosses_above" if role in _UPWARD else "crosses_below", node.right)
+    if node.op == "touch":
+        return RCmp(node.left, _touch_op(node, role), node.right)
+    return node
+
+
+def _touch_op(node: RCmp, role: str) -> str:
+    right = node.right
+    if isinstance(right, Series) and right.output in ("upperband", "upper"):
+        return ">="
+    if isinstance(right, Series) and right.output in ("lowerband", "lower"):
+        return "<="
+    return "<=" if role in _UPWARD else ">="
+
+
+def mirror(node: RNode) -> RNode:
+    """The opposite signal: crossings flip; comparisons of two series flip."""
+    if isinstance(node, RGroup):
+        return RGroup(node.logic, tuple(mirror(x) for x in node.items))
+    if isinstance(node, RCmp):
+        flip = {
+            "crosses_above": "crosses_below",
+            "crosses_below": "crosses_above",
+            "<": ">",
+            ">": "<",
+            "<=": ">=",
+            ">=": "<=",
+        }
+        number_level = isinstance(node.right, float) and node.right != 0
+        if node.op in flip and not number_level:
+            return RCmp(node.left, flip[node.op], node.right)
+    raise ParseError((0, 0), "the opposite of this rule is not clear; state the exit rule itself")
+
+
+# ---- to spec JSON -------------------------------------------------------------------------------
+class SpecWriter:
+    """Assigns indicator ids and writes rule nodes as spec JSON."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Inst, str] = {}
+        self.items: list[dict[str, Any]] = []
+
+    def id_for(self, inst: Inst) -> str:
+        if inst in self.ids:
+            return self.ids[inst]
+        source_ref = None
+        if inst.source_series is not None:
+            source_ref = self.ref(inst.source_series)
+        base = _ID_BASE.get(inst.name, inst.name.lower())
+        taken = set(self.ids.values())
+        candidate = base
+        if candidate in taken or any(i.name == inst.name for i in self.ids):
+            period = inst.period()
+            candidate = f"{base}_{str(period).replace('.', 'p')}" if period is not None else base
+        if inst.source:
+            candidate += f"_{inst.source.lower()}"
+        if source_ref is not None:
+            candidate += "_of_" + source_ref.split(".")[0]
+        candidate = candidate[:36]
+        unique, n = candidate, 2
+        while unique in taken or unique in ("close", "open", "high", "low", "volume"):
+            unique, n = f"{candidate}_{n}", n + 1
+        self.ids[inst] = unique
+        params = {k: v for k, v in inst.params if not k.endswith("matype")}
+        defaults = lookup_indicator(inst.name).resolve_params({})
+        item: dict[str, Any] = {
+            "id": unique,
+            "indicator": inst.name,
+            "params": {
+                k: v for k, v in params.items() if defaults.get(k) != v or k == "timeperiod"
+            },
+        }
+        if inst.source:
+            item["source"] = inst.source
+        if source_ref is not None:
+            item["source"] = source_ref
+        self.items.append(item)
+        return unique
+
+    def ref(self, series: Series) -> str:
+        if series.inst is None:
+            return str(series.price)
+        ident = self.id_for(series.inst)
+        return f"{ident}.{series.output}" if series.output else ident
+
+    def expr(self, expr: Expr) -> Any:
+        if isinstance(expr, float | int):
+            value = float(expr)
+            return int(value) if value.is_integer() else value
+        if isinstance(expr, Series):
+            ref = self.ref(expr)
+            return {"ref": ref, "bars_ago": expr.ago} if expr.ago else ref
+        if isinstance(expr, Arith):
+            return {"left": self.expr(expr.left), "arith": expr.op, "right": self.expr(expr.right)}
+        if isinstance(expr, Change):
+            return {"change_pct": self.expr(expr.of), "bars": expr.bars}
+        raise TypeError(expr)
+
+    def node(self, node: RNode) -> dict[str, Any]:
+        if isinstance(node, RCmp):
+            return {"left": self.expr(node.left), "op": node.op, "right": self.expr(node.right)}
+        if isinstance(node, RGroup):
+            items: list[dict[str, Any]] = []
+            for child in node.items:
+                written = self.node(child)
+                if written.get("logic") == node.logic and "conditions" in written:
+                    items.extend(written["conditions"])
+                elif written not in items:
+                    items.append(written)
+            return items[0] if len(items) == 1 else {"logic": node.logic, "conditions": items}
+        if isinstance(node, RNot):
+            return {"negate": self.node(node.inner)}
+        if isinstance(node, RTrend):
+            return {"trend": node.direction, "of": self.expr(node.of), "bars": node.bars}
+        if isinstance(node, RHeld):
+            return {"held_for": node.bars, "condition": self.node(node.inner)}
+        if isinstance(node, RCalendar):
+            return self._calendar(node)
+        raise ParseError((0, 0), "a stop, target or time exit can only be an alternative exit")
+
+    def _calendar(self, node: RCalendar) -> dict[str, Any]:
+        if node.kind == "weekdays":
+            written: dict[str, Any] = {"weekdays": list(node.values)}
+        elif node.kind == "months":
+            written = {"months": list(node.values)}
+        else:
+            written = {"time_from": _clock(node.time_from or 0), "time_to": _clock(node.time_to)}
+        return {"negate": written} if node.negate else written
+
+
+def _clock(minutes: int | None) -> str:
+    minutes = 1440 if minutes is None else minutes
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

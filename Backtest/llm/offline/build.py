@@ -1,0 +1,151 @@
+"""Step 6: the assembled rules and settings -> spec 2.0 JSON (before validation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline.assemble import _SPEC_RULE, ROLES, Assembly, SpecWriter, mirror, orient
+from Backtest.llm.offline.ir import Distance
+from Backtest.llm.offline.resolve import ParseError, RCmp, RGroup, RNode, RRisk, Series
+
+_COUNTERPART = {
+    "exit_long": "entry_long",
+    "exit_short": "entry_short",
+    "entry_short": "entry_long",
+    "entry_long": "entry_short",
+}
+
+
+def _combine(items: list[tuple[RNode, bool]]) -> RNode:
+    node = items[0][0]
+    for item, alternative in items[1:]:
+        node = RGroup("any" if alternative else "all", (node, item))
+    return node
+
+
+def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
+    """Exit alternatives that are settings ("or after 10 days") move to the settings."""
+    if isinstance(node, RRisk):
+        _apply_risk(node, assembly, role)
+        return None
+    if isinstance(node, RGroup) and node.logic == "any":
+        kept = []
+        for child in node.items:
+            lifted = _lift_risk(child, assembly, role)
+            if lifted is not None:
+                kept.append(lifted)
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else RGroup("any", tuple(kept))
+    return node
+
+
+def _apply_risk(atom: RRisk, assembly: Assembly, role: str) -> None:
+    if not role.startswith("exit"):
+        raise ParseError((0, 0), "a stop, target or time exit cannot trigger an entry")
+    if atom.kind == "time":
+        assembly._setting("time", atom.bars)
+    else:
+        assembly._setting(atom.kind, atom.distance)
+
+
+def _distance(distance: Distance) -> dict[str, Any]:
+    if distance.percent is not None:
+        return {"percent": distance.percent}
+    out: dict[str, Any] = {"atr": distance.atr}
+    if distance.atr_period is not None:
+        out["atr_period"] = distance.atr_period
+    return out
+
+
+def _side(assembly: Assembly, rules: dict[str, RNode]) -> str:
+    has_long, has_short = "entry_long" in rules, "entry_short" in rules
+    side = assembly.side
+    if side == "long" and has_short:
+        raise ParseError((0, 0), "the description says long only but also describes short entries")
+    if side == "short" and has_long:
+        raise ParseError((0, 0), "the description says short only but also describes long entries")
+    if side == "both" or assembly.reverse or (has_long and has_short):
+        if not (has_long and has_short):
+            missing = "short" if has_long else "long"
+            raise ParseError(
+                (0, 0), f"both directions are asked for, but no {missing} entry rule is given"
+            )
+        return "both"
+    return "short" if has_short else "long"
+
+
+def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dict[str, Any]:
+    """Spec JSON for the assembled description (raises ParseError on a contradiction)."""
+    raw = {role: _combine(items) for role, items in assembly.rules.items()}
+    rules: dict[str, RNode] = {}
+    for role in ROLES:
+        if role in raw:
+            lifted = _lift_risk(raw[role], assembly, role)
+            if lifted is not None:
+                rules[role] = orient(lifted, role)
+    for role in assembly.mirrors:
+        source = rules.get(_COUNTERPART[role])
+        if source is None:
+            raise ParseError((0, 0), "'the opposite signal' has no rule to mirror")
+        mirrored = mirror(source)
+        rules[role] = RGroup("any", (rules[role], mirrored)) if role in rules else mirrored
+    if not any(role.startswith("entry") for role in rules) and assembly.crossover is not None:
+        fast, slow = assembly.crossover
+        rules["entry_long"] = RCmp(fast, "crosses_above", slow)
+        if assembly.side == "both" or assembly.reverse:
+            rules["entry_short"] = RCmp(fast, "crosses_below", slow)
+            how = "go long on the upward cross, short on the downward cross"
+        else:
+            rules.setdefault("exit_long", RCmp(fast, "crosses_below", slow))
+            how = "enter on the upward cross, exit on the downward cross"
+        assembly.ctx.warnings.append(f"'{fast.label()} / {slow.label()} crossover' read as: {how}")
+    if not any(role.startswith("entry") for role in rules):
+        raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
+    side = _side(assembly, rules)
+    for node, verb in assembly.filters:
+        targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
+            verb or "", ("entry_long", "entry_short")
+        )
+        for role in targets:
+            if role in rules:
+                rules[role] = RGroup("all", (rules[role], node))
+    writer = SpecWriter()
+    spec_rules = {_SPEC_RULE[role]: writer.node(node) for role, node in rules.items()}
+    entry_text = next(iter(spec_rules.values()))
+    data: dict[str, Any] = {
+        "version": "2.0",
+        "name": (name or _title(rules, writer))[:100],
+        "description": " ".join(description.split())[:5000],
+        "side": side,
+        "indicators": writer.items,
+        "rules": spec_rules,
+    }
+    del entry_text
+    settings = assembly.settings
+    for key, field in (
+        ("stop", "stop_loss"),
+        ("target", "take_profit"),
+        ("trailing", "trailing_stop"),
+    ):
+        if key in settings:
+            data[field] = _distance(settings[key])
+    if "time" in settings:
+        data["exit_after_bars"] = settings["time"]
+    for key in ("entry_order", "short_entry_order"):
+        if key in settings:
+            order_type, price = settings[key]
+            data[key] = {"type": order_type, "price": writer.expr(price)}
+    if "size" in settings:
+        mode, value = settings["size"]
+        data["sizing"] = {"mode": mode, "value": value}
+    data["indicators"] = writer.items  # ids assigned while writing orders too
+    return data
+
+
+def _title(rules: dict[str, RNode], writer: SpecWriter) -> str:
+    entry = rules.get("entry_long") or rules.get("entry_short")
+    if isinstance(entry, RCmp) and isinstance(entry.left, Series):
+        right = entry.right.label() if isinstance(entry.right, Series) else str(entry.right)
+        return f"{entry.left.label()} {entry.op.replace('_', ' ')} {right}"
+    return "Offline strategy"

@@ -1,0 +1,404 @@
+"""What the grammar reads a sentence as, before references are resolved: operands, conditions
+and statements. Frozen and hashable, so two readings of a sentence can be compared for
+meaning (equal readings are one reading; different ones make the sentence ambiguous).
+
+Spans ``(start, end)`` point into the user's text, so anything the later steps cannot place
+is reported verbatim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+Span = tuple[int, int]
+
+
+# ---- operands ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Num:
+    """A plain number."""
+
+    value: float
+    span: Span = dc_field(default=(0, 0), compare=False)
+    percent: bool = False  # written with "%": only a percent-valued series may be compared
+
+
+@dataclass(frozen=True)
+class Price:
+    """A price field, ``ago`` bars back."""
+
+    field: str
+    ago: int = 0
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An indicator as written: name, numbers given (positional or labelled), output word.
+
+    ``numbers`` are positional parameters; ``labelled`` holds ``(parameter, value)`` pairs
+    the text named ("2.5 std dev", "20 EMA" inside a Keltner bracket); ``source`` is an input
+    other than the default ("SMA(volume, 20)").
+    """
+
+    name: str
+    numbers: tuple[float, ...] = ()
+    labelled: tuple[tuple[str, float], ...] = ()
+    source: Operand | None = None
+    output: str | None = None  # an output role word ("signal", "upper", ...)
+    plural: bool = False
+    ago: int = 0
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to something mentioned before.
+
+    kind: ``it`` (the previous subject), ``its_output`` (an output of the subject's indicator),
+    ``relative`` ("the shorter one": ``detail`` fast/slow), ``that`` ("that SMA": ``mention``),
+    ``period`` ("the 26": ``value``), ``average`` ("the average").
+    """
+
+    kind: str
+    detail: str | None = None
+    value: float | None = None
+    mention: Mention | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class AvgOf:
+    """An average of another series: "its 20-day average", "average volume"."""
+
+    of: Operand | None  # None: "its" = the subject of the comparison
+    period: float | None
+    name: str = "SMA"
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Highest/lowest of a price field over ``period`` bars; ``previous``: ending a bar ago."""
+
+    kind: str  # "max" | "min"
+    field: str
+    period: float
+    previous: bool
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class EntryPrice:
+    """The trade's entry price (only meaningful in stops and targets)."""
+
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Arith:
+    """``left op right`` with op one of + - * /."""
+
+    op: str
+    left: Operand
+    right: Operand
+
+
+@dataclass(frozen=True)
+class Change:
+    """Percent change of ``of`` over ``bars`` bars."""
+
+    of: Operand
+    bars: int
+
+
+Operand = Num | Price | Mention | Ref | AvgOf | Channel | EntryPrice | Arith | Change
+
+
+# ---- conditions -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cmp:
+    """A comparison. ``kind``: static ("is above"), motion ("drops below"), cross, touch.
+
+    ``left``/``right`` may be None when the text left them out ("closes above X": no subject;
+    "crosses back below": no object); ``op`` "cross" is a crossing whose direction the rule's
+    role decides.
+    """
+
+    left: Operand | None
+    op: str
+    right: Operand | None
+    kind: str = "static"
+    both: bool = False  # "both are below 20": every line of the previous crossing
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """``of`` rising/falling over ``bars`` bars ("the 200 SMA is rising")."""
+
+    of: Operand | None
+    direction: str
+    bars: int = 1
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Oversold / overbought, of ``of`` (None: the oscillator named nearby)."""
+
+    of: Operand | None
+    zone: str
+    level: Cmp | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Sign:
+    """ "X is positive" (level) / "X turns positive" (turn: a crossing of zero)."""
+
+    of: Operand | None
+    positive: bool
+    turn: bool
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A named crossing: golden/death cross, "bullish crossover", "the opposite signal"."""
+
+    kind: str  # golden | death | cross | opposite
+    of: Operand | None = None
+    direction: str | None = None  # crosses_above | crosses_below | None
+    other: Operand | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Weekdays, months or a time-of-day window of the signal bar; ``negate`` excludes them."""
+
+    kind: str  # weekdays | months | time
+    values: tuple[int | str, ...] = ()
+    time_from: int | None = None  # minutes since midnight
+    time_to: int | None = None
+    negate: bool = False
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Held:
+    """``cond`` held on each of the last ``bars`` bars."""
+
+    cond: Cond
+    bars: int
+
+
+@dataclass(frozen=True)
+class RiskAtom:
+    """An exit that is really a setting: "it is up 5% from entry", "after 10 days"."""
+
+    kind: str  # target | stop | time
+    distance: Distance | None = None
+    bars: int | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    """Negation ("not", "unless", "never")."""
+
+    cond: Cond
+
+
+@dataclass(frozen=True)
+class Group:
+    """``all`` / ``any`` of conditions; ``mixed`` marks "and"/"or" used at one level."""
+
+    logic: str
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Restate:
+    """A condition followed by a bracketed restatement or refinement of it."""
+
+    cond: Cond
+    note: Cond
+
+
+Cond = Cmp | Trend | Zone | Sign | Event | Calendar | Held | RiskAtom | Not | Group | Restate
+
+
+# ---- statements -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Distance:
+    """A stop/target distance: percent, or a multiple of ATR(period)."""
+
+    percent: float | None = None
+    atr: float | None = None
+    atr_period: int | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action word and what came with it (units, an entry order, a ticker)."""
+
+    verb: str  # buy | short | sell | exit | cover | enter | trade | entry_n | exit_n
+    units: float | None = None
+    fraction: float | None = None
+    order: Order | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+    traded: bool = False  # "short the stock": "it" then means the price
+
+
+@dataclass(frozen=True)
+class Order:
+    """A limit/stop entry order and its price (offset: "1% below the close")."""
+
+    type: str
+    price: Operand | None
+    offset_pct: float | None = None
+    offset_op: str | None = None
+    side: str | None = None  # "buy"/"sell" when the order words say it
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An action triggered by a condition."""
+
+    action: Action
+    cond: Cond
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class CondOnly:
+    """A condition without an action (under a heading, or continuing the previous rule)."""
+
+    cond: Cond
+    joiner: str | None = None  # "or" when the sentence started with "or"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A restriction on entries: ``cond`` must hold (already negated for "don't"/"never")."""
+
+    cond: Cond
+    verb: str | None = None  # buy/short/enter/trade: which entries
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A stop, target or trailing stop at a distance from the entry."""
+
+    kind: str  # stop | target | trailing
+    distance: Distance
+
+
+@dataclass(frozen=True)
+class TargetAt:
+    """ "Take profit at the middle band": an exit when price reaches a level."""
+
+    level: Operand
+
+
+@dataclass(frozen=True)
+class TimeExit:
+    """Exit after ``bars`` bars in the trade."""
+
+    bars: int
+
+
+@dataclass(frozen=True)
+class NoExit:
+    """ "No other exit": the description says on purpose that there is no exit rule."""
+
+
+@dataclass(frozen=True)
+class HoldWhile:
+    """ "Hold long while X": exit when X stops being true."""
+
+    cond: Cond
+
+
+@dataclass(frozen=True)
+class Size:
+    """Position size: equity_fraction | units | risk_percent."""
+
+    mode: str
+    value: float
+    stop: Distance | None = None
+
+
+@dataclass(frozen=True)
+class OrderStmt:
+    """An entry order, optionally with its trigger ("place a limit buy ... whenever X")."""
+
+    order: Order
+    cond: Cond | None
+
+
+@dataclass(frozen=True)
+class Side:
+    """long | short | both | reverse."""
+
+    mode: str
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """ "Sell on the opposite signal": the action's rule mirrors the counterpart rule."""
+
+    action: Action
+
+
+@dataclass(frozen=True)
+class Declare:
+    """Indicators named for later reference ("use a 20-day and a 100-day SMA")."""
+
+    mentions: tuple[Mention, ...]
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading ("Entry rules:"): following bare conditions belong to it."""
+
+    verb: str
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """The bar size the text mentions (chosen when running, not part of the spec)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Crossover:
+    """ "An EMA crossover using 12 and 26 period EMAs" / "golden cross strategy"."""
+
+    pair: tuple[Mention, ...]
+    kind: str = "cross"  # cross | golden
+
+
+Statement = (
+    Rule
+    | CondOnly
+    | Filter
+    | Risk
+    | TargetAt
+    | TimeExit
+    | NoExit
+    | HoldWhile
+    | Size
+    | OrderStmt
+    | Side
+    | Mirror
+    | Declare
+    | Heading
+    | Timeframe
+    | Crossover
+)

@@ -1,0 +1,60 @@
+"""What was understood, assumed and set aside is always reported back."""
+
+from __future__ import annotations
+
+from Backtest.llm.offline import mentioned_indicators, parse_description
+from Backtest.llm.offline.lexer import lex
+from Backtest.llm.offline.text import tokenize
+
+
+def test_understood_as_is_the_spec_in_plain_english() -> None:
+    parsed = parse_description(
+        "Buy when the 12 EMA crosses above the 26 EMA, sell when it crosses back below. 2% stop."
+    )
+    assert parsed.understood_as == (
+        "Enter long when EMA(12) crosses above EMA(26). Exit when EMA(12) crosses below EMA(26). "
+        "Stop loss 2% below the entry price. Size: 100% of equity."
+    )
+    assert parsed.understood[0] == "Enter long when EMA(12) crosses above EMA(26)."
+
+
+def test_titles_explanations_small_talk_and_bar_size_are_noted() -> None:
+    parsed = parse_description(
+        "Turtle-style breakout: buy when the close is above the 20-day high (a classic). "
+        "Thanks folks, lurker here! Tested on daily bars."
+    )
+    notes = " | ".join(parsed.warnings)
+    assert "'Turtle-style breakout' as a title" in notes
+    assert "explanation (a classic)" in notes
+    assert "lurker" in notes
+    assert "daily bars" in notes
+
+
+def test_defaults_are_reported() -> None:
+    parsed = parse_description("Buy when RSI is oversold")
+    assert any("RSI(14)" in note for note in parsed.defaults_used)
+    assert any("below 30" in note for note in parsed.defaults_used)
+
+
+def test_conditions_without_an_action_are_the_entry_and_that_is_said() -> None:
+    parsed = parse_description("RSI below 30 and price above the 200 SMA")
+    assert parsed.spec.rules.entry is not None
+    assert any("read as the long entry" in note for note in parsed.warnings)
+
+
+def test_tokens_keep_their_spans_through_normalisation() -> None:
+    text = "Don't buy when the fifty-day SMA20 is 2x yesterday's high at 9:30am"
+    tokens = tokenize(text)
+    assert [t.norm for t in tokens[:3]] == ["do", "not", "buy"]
+    fifty = next(t for t in tokens if t.norm == "50")
+    assert text[fifty.start : fifty.end] == "fifty"
+    assert any(t.kind == "time" and t.norm == str(9 * 60 + 30) for t in tokens)
+    for lexeme in lex(text):
+        assert text[lexeme.start : lexeme.end] == lexeme.text
+
+
+def test_indicator_names_for_llm_prompts() -> None:
+    assert mentioned_indicators("Buy when RSI < 30 and the close is above the 50 EMA") == [
+        "RSI",
+        "EMA",
+    ]
