@@ -5,7 +5,8 @@
 * ``grid`` - parameter grids exactly as ``Backtest.optimize(method="grid")`` builds and scores
   them (the runs themselves happen in the sandbox, in chunks);
 * ``walkforward`` - window arithmetic and the stitched out-of-sample equity;
-* ``montecarlo`` - trade reshuffling and bootstrap, seeded.
+* ``montecarlo`` - trade reshuffling and bootstrap, seeded;
+* ``tearsheet`` - QuantStats' HTML report, self-contained (no remote references).
 """
 
 from __future__ import annotations
