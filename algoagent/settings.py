@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "research_api",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "LlmProviderEnum": ["offline", "gemini"],
         "RunOutcomeStatusEnum": ["success", "no_trades", "failed"],
         "GenerateStatusEnum": ["success", "fixed", "needs_fixing", "failed", "no_trades"],
+        "SearchMethodEnum": ["grid", "sambo"],
+        "MonteCarloMethodEnum": ["trade_shuffle", "bootstrap"],
     },
 }
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from Backtest.errors import DataError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest, run_backtest
-from Backtest.pipeline.run import prepare_data
+from Backtest.pipeline.run import ProgressSink, prepare_data, run_batch
 from backtest_api.executor import executor_get, run_file_relative
 from data_api.selectors import ohlcv_load
 from jobs.events import EventSink, no_events
@@ -133,6 +133,35 @@ def backtest_execute(
         executor=executor_get(),
         on_progress=_ProgressRelay(on_event, progress_span),
         strategy_params=strategy_params,
+    )
+
+
+def backtest_execute_batch(
+    *,
+    owner: AbstractBaseUser,
+    request: BacktestRequest,
+    code: str,
+    param_sets: list[dict[str, Any]],
+    data: pd.DataFrame | None = None,
+    maximize: str | None = None,
+    on_progress: ProgressSink | None = None,
+) -> Any:
+    """Backtest ``code`` once per parameter set, in one sandbox process (an optimisation chunk).
+
+    The batch sibling of :func:`backtest_execute`: the same data loading and the same checks
+    of the request against the data, so a chunk sees exactly the bars a single run would.
+    Returns the sandbox's ``BatchResult``; problems of the code come back inside it.
+    """
+    if data is None:
+        data = backtest_data_load(owner=owner, request=request)
+    return run_batch(
+        request=request,
+        code=code,
+        data=data,
+        executor=executor_get(),
+        param_sets=param_sets,
+        maximize=maximize,
+        on_progress=on_progress,
     )
 
 

@@ -19,7 +19,15 @@ from Backtest.pipeline.outcome import BacktestOutcome, Benchmark, RunWarning
 from Backtest.pipeline.request import BacktestRequest, InvalidRequest
 from Backtest.sandbox.results import ExecutionResult
 
-__all__ = ["Executor", "ProgressSink", "data_warnings", "prepare_data", "run_backtest"]
+__all__ = [
+    "BatchExecutor",
+    "Executor",
+    "ProgressSink",
+    "data_warnings",
+    "prepare_data",
+    "run_backtest",
+    "run_batch",
+]
 
 ProgressSink = Callable[[str, dict[str, Any]], None]
 # A gap is reported when it is this many times the usual bar spacing ...
@@ -35,6 +43,12 @@ class Executor(Protocol):
     """What the pipeline needs of ``Backtest.bot_executor.BotExecutor``."""
 
     def execute_bot(self, *args: Any, **kwargs: Any) -> ExecutionResult: ...
+
+
+class BatchExecutor(Protocol):
+    """What the batch pipeline needs of ``BotExecutor`` (``execute_batch``)."""
+
+    def execute_batch(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def prepare_data(request: BacktestRequest, data: pd.DataFrame) -> pd.DataFrame:
@@ -203,3 +217,32 @@ def run_backtest(
     if result.success:
         outcome.benchmark = benchmark(request, window, result)
     return outcome
+
+
+def run_batch(
+    *,
+    request: BacktestRequest,
+    code: str,
+    data: pd.DataFrame,
+    executor: BatchExecutor,
+    param_sets: list[dict[str, Any]],
+    maximize: str | None = None,
+    on_progress: ProgressSink | None = None,
+) -> Any:
+    """Run ``code`` once per parameter set on the same bars, in one sandbox process.
+
+    The same bars and the same refusals as :func:`run_backtest` (no bars, cash that can never
+    buy a unit); returns the executor's ``BatchResult`` (per set: compact numeric stats or an
+    error). The unit of work of an optimisation chunk.
+    """
+    window = prepare_data(request, data)
+    cash_warnings(request, window)
+    return executor.execute_batch(
+        code=code,
+        data=window,
+        param_sets=param_sets,
+        test_symbol=request.symbol,
+        maximize=maximize,
+        on_progress=on_progress,
+        **request.broker_options(),
+    )

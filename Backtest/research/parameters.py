@@ -12,10 +12,21 @@ import ast
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from Backtest.errors import StrategyError
-from Backtest.fixer.source import STRATEGY_BASE_NAMES, find_strategy_class, parse_or_none
+from Backtest.errors import AlgoAgentError, StrategyError
+from Backtest.fixer.source import (
+    STRATEGY_BASE_NAMES,
+    SourceEditor,
+    find_strategy_class,
+    parse_or_none,
+)
 
-__all__ = ["Parameter", "StrategyParameters", "strategy_parameters"]
+__all__ = [
+    "ParameterValueError",
+    "Parameter",
+    "StrategyParameters",
+    "strategy_parameters",
+    "with_parameters",
+]
 
 _TYPES = {bool: "bool", int: "int", float: "float", str: "str", type(None): "none"}
 
@@ -54,12 +65,56 @@ class StrategyParameters:
         return {p.name: p for p in self.parameters}
 
 
+class ParameterValueError(AlgoAgentError):
+    """Values to write into the code name unknown parameters or are not plain literals."""
+
+    default_code = "invalid_parameters"
+    http_status = 400
+
+    def __init__(self, message: str, fields: dict[str, list[str]]) -> None:
+        super().__init__(message, details={"fields": fields})
+
+
 def strategy_parameters(code: str) -> StrategyParameters:
     """Class attributes of the strategy defined by ``code``.
 
     Raises :class:`StrategyError` (``no_strategy_class``) when the code does not parse or
     defines no Strategy subclass: there is nothing to report parameters of.
     """
+    cls_name, found = _scan(code)
+    return StrategyParameters(strategy_class=cls_name, parameters=[p for p, _ in found.values()])
+
+
+def with_parameters(code: str, values: dict[str, Any]) -> str:
+    """``code`` with the given class attributes set to ``values`` (literals), all else intact.
+
+    Each value replaces the exact text of the attribute's current value where it is defined
+    (the strategy class, or the in-module base class it inherits it from), so comments and
+    formatting survive. Unknown names and values that are not JSON scalars are refused.
+    """
+    _, found = _scan(code)
+    problems: dict[str, list[str]] = {}
+    for name, value in values.items():
+        if name not in found:
+            known = ", ".join(found) or "none"
+            problems[f"params.{name}"] = [f"{name} is not a class attribute (known: {known})."]
+        elif not (value is None or isinstance(value, bool | int | float | str)):
+            problems[f"params.{name}"] = ["Values must be numbers, booleans, strings or null."]
+        elif found[name][1] is None:
+            problems[f"params.{name}"] = [
+                f"{name} shares its assignment with another name; edit the code instead."
+            ]
+    if problems:
+        raise ParameterValueError("Cannot set these parameters.", problems)
+    editor = SourceEditor(code)
+    for name, value in values.items():
+        node = found[name][1]
+        assert node is not None
+        editor.replace(node, repr(value))
+    return editor.apply()
+
+
+def _scan(code: str) -> tuple[str, dict[str, tuple[Parameter, ast.expr | None]]]:
     tree = parse_or_none(code)
     if tree is None:
         raise StrategyError(
@@ -72,7 +127,7 @@ def strategy_parameters(code: str) -> StrategyParameters:
         raise StrategyError(
             "The code defines no backtesting.py Strategy subclass.", code="no_strategy_class"
         )
-    found: dict[str, Parameter] = {}
+    found: dict[str, tuple[Parameter, ast.expr | None]] = {}
     chain, seen = [cls], set()
     while chain:  # the class first: its own value wins over an inherited one
         current = chain.pop(0)
@@ -80,12 +135,12 @@ def strategy_parameters(code: str) -> StrategyParameters:
             continue
         seen.add(current.name)
         for item in current.body:
-            for parameter in _assignments(item, current.name, code):
-                found.setdefault(parameter.name, parameter)
+            for parameter, node in _assignments(item, current.name, code):
+                found.setdefault(parameter.name, (parameter, node))
         chain += [
             by_name[b.id] for b in current.bases if isinstance(b, ast.Name) and b.id in by_name
         ]
-    return StrategyParameters(strategy_class=cls.name, parameters=list(found.values()))
+    return cls.name, found
 
 
 def _bases(cls: ast.ClassDef) -> list[str]:
@@ -107,7 +162,8 @@ def _is_strategy(cls: ast.ClassDef, by_name: dict[str, ast.ClassDef]) -> bool:
     return False
 
 
-def _assignments(item: ast.stmt, owner: str, code: str) -> list[Parameter]:
+def _assignments(item: ast.stmt, owner: str, code: str) -> list[tuple[Parameter, ast.expr | None]]:
+    """The public names an assignment binds; the value node only when it binds just one."""
     if isinstance(item, ast.Assign):
         targets, value = item.targets, item.value
     elif isinstance(item, ast.AnnAssign) and item.value is not None:
@@ -115,7 +171,8 @@ def _assignments(item: ast.stmt, owner: str, code: str) -> list[Parameter]:
     else:
         return []
     names = [t.id for t in targets if isinstance(t, ast.Name) and not t.id.startswith("_")]
-    return [_parameter(name, value, item.lineno, owner, code) for name in names]
+    editable = value if len(targets) == 1 else None
+    return [(_parameter(name, value, item.lineno, owner, code), editable) for name in names]
 
 
 def _parameter(name: str, node: ast.expr, line: int, owner: str, code: str) -> Parameter:

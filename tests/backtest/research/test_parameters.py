@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from Backtest.errors import StrategyError
-from Backtest.research.parameters import strategy_parameters
+from Backtest.research.parameters import (
+    ParameterValueError,
+    strategy_parameters,
+    with_parameters,
+)
 
 CODE = '''
 from backtesting import Strategy
@@ -75,3 +79,21 @@ def test_code_without_a_strategy_is_a_strategy_error(code, error_code):
     with pytest.raises(StrategyError) as caught:
         strategy_parameters(code)
     assert caught.value.code == error_code
+
+
+def test_with_parameters_rewrites_only_the_values_where_they_are_defined():
+    code = with_parameters(CODE, {"fast": 12, "stop_pct": 0.035, "use_stop": False})
+    assert "    fast = 12\n" in code
+    assert "    stop_pct = 0.035\n" in code  # in the base class, where it is defined
+    assert "    use_stop = False\n" in code
+    assert '"""Two moving averages."""' in code
+    assert code.count("\n") == CODE.count("\n")
+    found = strategy_parameters(code).by_name()
+    assert (found["fast"].value, found["slow"].value) == (12, 30)
+
+
+def test_with_parameters_refuses_unknown_names_and_non_literals():
+    with pytest.raises(ParameterValueError) as caught:
+        with_parameters(CODE, {"fats": 1, "fast": [1, 2]})
+    assert set(caught.value.details["fields"]) == {"params.fats", "params.fast"}
+    assert "known: fast, slow" in caught.value.details["fields"]["params.fats"][0]
