@@ -23,6 +23,8 @@ PARAMS_HELP = (
 class ResearchInputSerializer(ExecuteInputSerializer):
     """The backtest settings (``symbol`` or its alias ``test_symbol``) and the version."""
 
+    symbols = None  # one symbol at a time (optimize adds multi-asset runs back)
+
 
 class SearchInputSerializer(ResearchInputSerializer):
     """A parameter search: what to vary, what to maximise, how to search."""

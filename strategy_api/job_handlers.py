@@ -5,8 +5,17 @@ from __future__ import annotations
 from jobs.runner import JobContext, register
 from jobs.services import JobFailure
 from strategy_api.models import Strategy, StrategyVersion
-from strategy_api.payloads import ExecuteJobInput, FixErrorsJobInput, GenerateJobInput
-from strategy_api.services.executions import execution_payload, strategy_execute
+from strategy_api.payloads import (
+    ExecuteJobInput,
+    ExecuteMultiJobInput,
+    FixErrorsJobInput,
+    GenerateJobInput,
+)
+from strategy_api.services.executions import (
+    execution_payload,
+    strategy_execute,
+    strategy_execute_multi,
+)
 
 
 def job_strategy(job, strategy_id: int) -> Strategy:
@@ -34,6 +43,20 @@ def execute_job(job, ctx: JobContext):
         strategy=strategy, version=version, request=payload.request, job=job, on_event=ctx.event
     )
     return execution_payload(execution), 200
+
+
+@register("execute_multi")
+def execute_multi_job(job, ctx: JobContext):
+    payload = ExecuteMultiJobInput.model_validate(job.input)
+    strategy = job_strategy(job, payload.strategy_id)
+    result = strategy_execute_multi(
+        strategy=strategy,
+        version=job_version(strategy, payload.version),
+        requests=payload.requests,
+        job=job,
+        on_event=ctx.event,
+    )
+    return result, 200
 
 
 @register("generate")
