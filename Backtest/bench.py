@@ -13,9 +13,10 @@ Prints one JSON document:
   measured in its own fresh process, the two sides alternating: wall time of the run and peak
   memory. Raw: the process's
   peak RSS. Sandbox: the calling process's peak RSS plus the peak, sampled every 50 ms, of the
-  summed PSS of the warm server and its strategy process (PSS splits the copy-on-write pages
-  they share, so the sum is the physical memory really used; summing their RSS would count the
-  shared runtime twice). The strategy process's own peak RSS is reported too.
+  summed PSS of the server's whole process tree (server, zygote, strategy process; PSS splits
+  the copy-on-write pages they share, so the sum is the physical memory really used; summing
+  their RSS would count the shared runtime three times). The strategy process's own peak RSS
+  and its memory cgroup's peak are reported too.
 * ``load``: load averages before/after and CPU count (the numbers are only as quiet as the box).
 """
 
@@ -113,6 +114,10 @@ def _raw_run(data: Any, params: dict[str, Any], options: dict[str, Any]) -> floa
     return time.perf_counter() - started
 
 
+def _ignore(stage: str, data: dict[str, int]) -> None:
+    """A progress callback that does nothing (measures the stream's own cost)."""
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -123,7 +128,11 @@ def bench_goog(runs: int, gap_s: float, work_root: Path) -> dict[str, Any]:
 
     from Backtest.bot_executor import BotExecutor
 
-    raw, spaced, back_to_back, plotted = [], [], [], []
+    raw: list[float] = []
+    spaced: list[float] = []
+    back_to_back: list[float] = []
+    plotted: list[float] = []
+    with_progress: list[float] = []
     with BotExecutor(work_root=work_root) as ex:
         started = time.perf_counter()
         layers = ex.start()
@@ -148,6 +157,15 @@ def bench_goog(runs: int, gap_s: float, work_root: Path) -> dict[str, Any]:
             t0 = time.perf_counter()
             ex.execute_bot(code=SMA_CROSS, data=GOOG, plot=True, **GOOG_OPTIONS)
             plotted.append(time.perf_counter() - t0)
+        without_progress: list[float] = []
+        for _ in range(runs):  # progress on and off, interleaved: the same load for both
+            for sink, callback in ((with_progress, _ignore), (without_progress, None)):
+                _settle(ex)
+                t0 = time.perf_counter()
+                ex.execute_bot(
+                    code=SMA_CROSS, data=GOOG, plot=False, on_progress=callback, **GOOG_OPTIONS
+                )
+                sink.append(time.perf_counter() - t0)
     raw_ms = statistics.median(raw) * 1000
     sandbox_ms = statistics.median(spaced) * 1000
     b2b_ms = statistics.median(back_to_back) * 1000
@@ -163,6 +181,11 @@ def bench_goog(runs: int, gap_s: float, work_root: Path) -> dict[str, Any]:
         "raw_ms_all": [round(x * 1000, 1) for x in raw],
         "sandbox_ms_all": [round(x * 1000, 1) for x in spaced],
         "plot_on_sandbox_ms": round(statistics.median(plotted) * 1000, 1),
+        "progress_on_sandbox_ms": round(statistics.median(with_progress) * 1000, 1),
+        "progress_off_sandbox_ms": round(statistics.median(without_progress) * 1000, 1),
+        "progress_overhead_ratio": round(
+            statistics.median(with_progress) / statistics.median(without_progress), 3
+        ),
         "server_startup_s": round(startup_s, 2),
         "layers": layers,
     }
@@ -249,7 +272,9 @@ def _worker(kind: str, work_root: str) -> dict[str, Any]:
     with BotExecutor(work_root=Path(work_root), timeout_s=900, pool_size=1) as ex:
         ex.start()
         _wait_for_warm_process(ex)
-        with _PssSampler(ex.client.info.pid) as sampler:
+        info = ex.client.info
+        assert info is not None
+        with _PssSampler(info.pid) as sampler:
             started = time.perf_counter()
             result = ex.execute_bot(
                 code=SMA_CROSS, data=data, plot=False, strategy_params=BIG_PARAMS, **BIG_OPTIONS
@@ -262,6 +287,7 @@ def _worker(kind: str, work_root: str) -> dict[str, Any]:
         "self_peak_mb": _self_peak_mb(),
         "server_tree_peak_pss_mb": sampler.peak,
         "strategy_process_peak_rss_mb": result.resource_usage.get("max_rss_mb"),
+        "strategy_cgroup_peak_mb": result.resource_usage.get("cgroup_peak_mb"),
         "prewarmed": result.resource_usage.get("prewarmed"),
         "trades": result.trades_total,
         "equity_points": len(result.equity_curve),
@@ -278,11 +304,12 @@ def _measure(kind: str, work_root: Path) -> dict[str, Any]:
     output = proc.stdout.read()
     if proc.wait() != 0:
         raise RuntimeError(f"{kind} worker failed")
-    return json.loads(output)
+    measured: dict[str, Any] = json.loads(output)
+    return measured
 
 
 def bench_big(work_root: Path, repeats: int) -> dict[str, Any]:
-    """One million bars, raw and sandboxed, each in a fresh process (best of ``repeats``).
+    """One million bars, raw and sandboxed, each in a fresh process (medians of ``repeats``).
 
     The two kinds alternate, as on GOOG: run back to back in two blocks, a change in the
     machine's load between the blocks (common on a shared box) skewed the ratio either way.
@@ -291,16 +318,17 @@ def bench_big(work_root: Path, repeats: int) -> dict[str, Any]:
     for _ in range(repeats):
         raws.append(_measure("raw", work_root))
         boxes.append(_measure("sandbox", work_root))
-    raw = min(raws, key=lambda r: r["run_s"])
-    box = min(boxes, key=lambda r: r["run_s"])
-    raw_peak = max(r["self_peak_mb"] for r in raws)
-    box_peak = max(b["self_peak_mb"] + b["server_tree_peak_pss_mb"] for b in boxes)
+    raw_s = statistics.median(r["run_s"] for r in raws)
+    box_s = statistics.median(b["run_s"] for b in boxes)
+    box = boxes[-1]
+    raw_peak = statistics.median(r["self_peak_mb"] for r in raws)
+    box_peak = statistics.median(b["self_peak_mb"] + b["server_tree_peak_pss_mb"] for b in boxes)
     return {
         "bars": BIG_BARS,
         "repeats": repeats,
-        "raw_s": round(raw["run_s"], 2),
-        "sandbox_s": round(box["run_s"], 2),
-        "ratio": round(box["run_s"] / raw["run_s"], 3),
+        "raw_s": round(raw_s, 2),
+        "sandbox_s": round(box_s, 2),
+        "ratio": round(box_s / raw_s, 3),
         "raw_s_all": [round(r["run_s"], 2) for r in raws],
         "sandbox_s_all": [round(b["run_s"], 2) for b in boxes],
         "raw_peak_mb": round(raw_peak, 1),
@@ -310,6 +338,7 @@ def bench_big(work_root: Path, repeats: int) -> dict[str, Any]:
             "caller_process_peak_rss": round(max(b["self_peak_mb"] for b in boxes), 1),
             "server_tree_peak_pss": round(max(b["server_tree_peak_pss_mb"] for b in boxes), 1),
             "strategy_process_peak_rss_incl_shared": box["strategy_process_peak_rss_mb"],
+            "strategy_cgroup_peak": box["strategy_cgroup_peak_mb"],
         },
         "trades": box["trades"],
         "equity_points": box["equity_points"],
@@ -323,7 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between spaced runs")
     parser.add_argument("--skip-big", action="store_true", help="skip the 1M-bar benchmark")
-    parser.add_argument("--big-repeats", type=int, default=2)
+    parser.add_argument("--big-repeats", type=int, default=3)
     parser.add_argument("--worker", choices=["raw", "sandbox"], help=argparse.SUPPRESS)
     parser.add_argument("--work-root", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ import pytest
 from backtesting import Backtest
 
 from Backtest.bot_executor import BotExecutor
-from Backtest.sandbox import serialize
+from Backtest.sandbox._wire import serialize
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,6 +18,7 @@ import pytest
 from backtesting.test import EURUSD, GOOG
 
 from Backtest.bot_executor import BotExecutor
+from tests.backtest.executor.strategies import NO_TRADES
 
 pytestmark = pytest.mark.slow
 
@@ -67,17 +68,6 @@ class Bracket(Strategy):
             self.position.close()
 """
 
-NO_TRADES = """
-from backtesting import Strategy
-
-
-class Idle(Strategy):
-    def init(self):
-        pass
-
-    def next(self):
-        pass
-"""
 
 FAILS_IN_NEXT = """
 from backtesting import Strategy
@@ -410,6 +400,7 @@ import os, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from Backtest.bot_executor import BotExecutor
+from tests.backtest.executor.strategies import NO_TRADES
 ex = BotExecutor(work_root=Path(sys.argv[2]))
 ex.start()
 print(ex.client.info.pid, flush=True)
@@ -518,3 +509,44 @@ def test_a_production_executor_refuses_to_switch_layers_off(executor):
     )
     assert result.error_type == "sandbox_error"
     assert "does not allow disabling layers" in result.error_message
+
+
+SOCKET_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from Backtest.sandbox import BotExecutor
+with BotExecutor(work_root=Path(sys.argv[2]), pool_size=1) as ex:
+    ex.start()
+    print(ex.client.socket_path, flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_executors_never_share_a_server_socket_even_with_one_work_root(work_base):
+    # The web and the worker processes are configured with the same SANDBOX_WORK_DIR.
+    shared = work_base / "one-root"
+    repo = str(Path(__file__).resolve().parents[3])
+    other = subprocess.Popen(
+        [sys.executable, "-c", SOCKET_SCRIPT, repo, str(shared)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with (
+            BotExecutor(work_root=shared, pool_size=1) as first,
+            BotExecutor(work_root=shared, pool_size=1) as second,
+        ):
+            first.start()
+            second.start()
+            paths = {first.client.socket_path, second.client.socket_path}
+            paths.add(other.stdout.readline().strip())
+            assert len(paths) == 3
+            assert all(Path(p).exists() for p in paths)
+            for executor in (first, second):
+                assert executor.execute_bot(code=NO_TRADES, data=GOOG, plot=False).success
+            assert first.client.info.pid != second.client.info.pid
+    finally:
+        other.communicate("\n", timeout=60)
+    assert other.returncode == 0

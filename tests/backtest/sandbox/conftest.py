@@ -20,6 +20,7 @@ import pytest
 from backtesting.test import GOOG
 
 from Backtest.bot_executor import BotExecutor, ExecutionResult
+from Backtest.sandbox._wire.layers import OPTIONAL_LAYERS
 
 NOOP_STRATEGY = """
 from backtesting import Strategy
@@ -31,17 +32,7 @@ class Noop(Strategy):
     def next(self):
         pass
 """
-OPTIONAL = (
-    "uid_drop",
-    "pidns",
-    "mountns",
-    "netns",
-    "ipcns",
-    "landlock",
-    "seccomp",
-    "rlimits",
-    "audit_hook",
-)
+OPTIONAL = tuple(sorted(OPTIONAL_LAYERS))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -145,6 +136,75 @@ class Harness:
                 if int(uid_line.split()[1]) == 65534:
                     found.append(pid)
         return found
+
+    def server_tree(self) -> list[int]:
+        """Host pids of our server and all its descendants."""
+        found, todo = [], [self.executor.client.info.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            with contextlib.suppress(OSError, ValueError):
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo.extend(int(c) for c in (task / "children").read_text().split())
+        return found
+
+    @staticmethod
+    def _nspid(pid: int) -> list[int]:
+        """The pid in each PID namespace, outermost (the host) first."""
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        return [int(x) for x in next(ln for ln in status if ln.startswith("NSpid:")).split()[1:]]
+
+    def _in_server_ns(self, inner_pid: int) -> int:
+        for pid in self.server_tree():
+            with contextlib.suppress(OSError, StopIteration):
+                nspid = self._nspid(pid)
+                if len(nspid) == 2 and nspid[-1] == inner_pid:
+                    return pid
+        raise AssertionError(f"no process {inner_pid} in the server's namespace")
+
+    def server(self) -> int:
+        """Host pid of the server itself (the init of its PID namespace; the pid the client
+        knows is the process the bootstrap left behind to wait for it)."""
+        return self._in_server_ns(1)
+
+    def zygote(self) -> int:
+        """Host pid of the server's zygote (its pid inside the server's namespace is known)."""
+        return self._in_server_ns(self.executor.client.info.zygote_pid)
+
+    def idle_processes(self) -> list[int]:
+        """Strategy processes that have no job yet (pre-warmed ones): still root."""
+        outer, server, zygote = self.executor.client.info.pid, self.server(), self.zygote()
+        sandboxed = set(self.sandboxed_processes())
+        return [
+            pid
+            for pid in self.server_tree()
+            if pid not in (outer, server, zygote) and pid not in sandboxed
+        ]
+
+    def cgroup_bases(self) -> list[str]:
+        """The directories our server creates its runs' cgroups in."""
+        return list(self.executor.client.info.cgroup_bases)
+
+    @staticmethod
+    def memory_contains(pid: int, needle: bytes) -> list[str]:
+        """Every readable mapping of process ``pid`` that contains ``needle`` (read from the
+        host through /proc/<pid>/mem, as root): the whole address space, live or freed."""
+        hits = []
+        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+        with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
+            for line in maps:
+                fields = line.split()
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                if "r" not in fields[1] or (len(fields) > 5 and fields[5] == "[vvar]"):
+                    continue
+                try:
+                    mem.seek(start)
+                    chunk = mem.read(end - start)
+                except (OSError, ValueError, OverflowError):
+                    continue
+                if chunk and needle in chunk:
+                    hits.append(line)
+        return hits
 
     @contextlib.contextmanager
     def limits(self, **changes: object) -> Iterator[None]:

@@ -157,7 +157,14 @@ _posixsubprocess.fork_exec(
     -1, -1, -1, -1, -1, -1, r, w, True, False, -1, None, None, None, -1, None, False)
 print("forked")
 """
+    # The module was removed from the strategy's interpreter and may not be imported again.
     result = sbx.run(code)
+    assert result.error_type == "security_violation"
+    assert "loading native code" in result.error_message
+    assert "forked" not in result.stdout
+    assert not marker.exists()
+    # Without the audit hook the import succeeds, and the fork dies on the seccomp filter.
+    result = sbx.run(code, disable=("audit_hook",))
     assert result.error_type == "security_violation"
     assert "forbidden system call" in result.error_message
     assert "forked" not in result.stdout
@@ -440,3 +447,64 @@ def test_links_planted_by_the_strategy_are_never_followed_by_the_parent(sbx):
     assert not sbx.leaked(result)
     if result.plot_file:
         assert sbx.canary not in Path(result.plot_file).read_text()
+
+
+# ---- forged results: parsed defensively, never an exception out of execute_bot ------------------
+FORGE = """
+import json, os, struct
+base = {{"type": "result", "ok": True, "strategy": "Fake", "stats": {{"Return [%]": 1.0}},
+        "trades": {{}}, "trades_total": 0,
+        "equity": {{"time": [], "equity": [], "drawdown_pct": [], "total_points": 0}}}}
+raw = {raw}
+os.write(3, struct.pack(">I", len(raw)) + raw)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('json.dumps({**base, "stats": {"Return [%]": 10**400}}).encode()', "beyond 64 bits"),
+        ('json.dumps({**base, "trades_total": 10**400}).encode()', "trades_total"),
+        (
+            'json.dumps({**base, "trades": {"size": [10**30]}, "trades_total": 1}).encode()',
+            "beyond 64 bits",
+        ),
+        ("json.dumps(base).replace('1.0', 'NaN').encode()", "non-finite"),
+        ("json.dumps(base).replace('1.0', '1e999').encode()", "must be finite"),
+        ('b\'{"type": "result", "x": \' + b"[" * 200000 + b"]" * 200000 + b"}"', "invalid JSON"),
+        ('json.dumps({**base, "stats": ["Return [%]", 1]}).encode()', "stats must be a mapping"),
+        ('json.dumps({**base, "warnings": [{"code": "rm", "message": ""}]}).encode()', "warning"),
+        ('json.dumps({**base, "ok": "yes"}).encode()', "ok must be a bool"),
+    ],
+    ids=[
+        "huge-int-stat",
+        "huge-int-count",
+        "huge-int-column",
+        "nan-literal",
+        "infinity",
+        "deep-nesting",
+        "wrong-type",
+        "unknown-warning",
+        "ok-not-bool",
+    ],
+)
+def test_forged_results_fail_the_run_with_a_clear_error(sbx, raw, message):
+    result = sbx.run(FORGE.format(raw=raw))
+    assert not result.success
+    assert result.error_type == "security_violation", result.error_message
+    assert message in result.error_message
+    assert result.return_pct is None
+
+
+def test_a_12_mb_forged_plot_is_refused(sbx):
+    code = """
+import json, os, struct
+raw = json.dumps({"type": "plot", "html": "<p>" + "x" * 12_000_000}).encode()
+os.write(3, struct.pack(">I", len(raw)) + raw)
+"""
+    result = sbx.run(code, plot=True)
+    assert not result.success
+    assert result.error_type == "security_violation"
+    assert "exceeds the limit of 8388608 bytes" in result.error_message
+    assert result.plot_file is None

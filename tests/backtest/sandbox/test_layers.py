@@ -29,6 +29,8 @@ FULL = [
     "landlock",
     "seccomp",
     "rlimits",
+    "cgroup_memory",
+    "cgroup_pids",
     "audit_hook",
     "timeout",
 ]

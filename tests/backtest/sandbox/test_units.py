@@ -19,19 +19,18 @@ import pytest
 from backtesting import Backtest
 from backtesting.test import GOOG
 
-from Backtest.sandbox import datafiles, job, mounts, protocol, seccomp, serialize
-from Backtest.sandbox.limits import Limits, LimitsError
-from Backtest.sandbox.results import (
-    ExecutionResult,
-    InvalidPayload,
+from Backtest.sandbox._host.results import ExecutionResult, InvalidPayload, classify
+from Backtest.sandbox._host.validate import (
     apply_payload,
-    classify,
     validate_equity,
     validate_stats,
     validate_trades,
 )
-from Backtest.sandbox.runstate import Run
-from Backtest.sandbox.spawn import Proc
+from Backtest.sandbox._linux import mounts
+from Backtest.sandbox._server.procs import Proc
+from Backtest.sandbox._server.runstate import Run
+from Backtest.sandbox._wire import datafiles, job, protocol, serialize
+from Backtest.sandbox._wire.limits import Limits, LimitsError
 
 
 # ---- protocol ----------------------------------------------------------------------------------
@@ -389,13 +388,29 @@ def test_server_facts_win_over_the_payload():
 
 # ---- OS pieces that need no process ------------------------------------------------------------
 def test_seccomp_program_compiles_to_classic_bpf():
-    program = seccomp.compile_bpf(own_pid=1)
+    from Backtest.sandbox._linux import seccomp_build
+
+    program = seccomp_build.compile_bpf(shared_memory=False)
     assert len(program) % 8 == 0
     assert 50 < len(program) // 8 < 4096
 
 
+def test_seccomp_program_gets_the_process_pid_patched_in():
+    from Backtest.sandbox._linux import seccomp, seccomp_build
+
+    program = seccomp_build.compile_bpf(shared_memory=True)
+    placeholder = struct.pack("<I", seccomp.PID_PLACEHOLDER)
+    assert placeholder in program
+    patched = seccomp.program_for(program, 4242)
+    assert placeholder not in patched
+    assert struct.pack("<I", 4242) in patched
+    assert len(patched) == len(program)
+    with pytest.raises(ValueError, match="placeholder"):
+        seccomp.program_for(patched, 7)
+
+
 def test_rootfs_plan_never_exposes_the_repository_or_work_root(tmp_path):
-    repo = str(Path(mounts.__file__).resolve().parents[2])
+    repo = str(Path(mounts.__file__).resolve().parents[3])
     plan = mounts.plan_rootfs(
         repo_root=repo, expose=["Backtest/__init__.py"], exclude=[str(tmp_path)]
     )
