@@ -62,6 +62,27 @@ def backtest_data_load(*, owner: AbstractBaseUser, request: BacktestRequest) -> 
         raise
 
 
+def backtest_benchmark_load(
+    *, owner: AbstractBaseUser, request: BacktestRequest
+) -> pd.DataFrame | None:
+    """The bars of the request's other benchmark symbol up to its end (None without one).
+
+    From the symbol's first bar on, so the last price before the run's first bar is known
+    (a monthly benchmark has none inside the run's first days). Its market-data errors name
+    the ``benchmark`` field.
+    """
+    if request.benchmark in (None, request.symbol):
+        return None
+    other = request.model_copy(
+        update={"symbol": request.benchmark, "benchmark": None, "start": None, "last_bars": None}
+    )
+    try:
+        return backtest_data_load(owner=owner, request=other)
+    except DataError as exc:
+        exc.details["fields"] = {"benchmark": [exc.message]}
+        raise
+
+
 def backtest_request_check(*, owner: AbstractBaseUser, request: BacktestRequest) -> int:
     """Everything about ``request`` that can be refused before a job is queued; the bar count.
 
@@ -72,6 +93,7 @@ def backtest_request_check(*, owner: AbstractBaseUser, request: BacktestRequest)
 
     window = prepare_data(request, backtest_data_load(owner=owner, request=request))
     cash_warnings(request, window)
+    backtest_benchmark_load(owner=owner, request=request)
     return len(window)
 
 
@@ -116,6 +138,7 @@ def backtest_execute(
     on_event: EventSink = no_events,
     progress_span: tuple[int, int] = (10, 95),
     strategy_params: dict[str, Any] | None = None,
+    full_equity: bool = False,
 ) -> BacktestOutcome:
     """Backtest ``code`` as ``request`` says, in the sandbox; the outcome of the run.
 
@@ -133,6 +156,8 @@ def backtest_execute(
         executor=executor_get(),
         on_progress=_ProgressRelay(on_event, progress_span),
         strategy_params=strategy_params,
+        benchmark_data=backtest_benchmark_load(owner=owner, request=request),
+        full_equity=full_equity,
     )
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from Backtest.market_data import iso_utc
 from Backtest.pipeline.outcome import BacktestOutcome, Benchmark, RunWarning
 from Backtest.pipeline.request import BacktestRequest, InvalidRequest
-from Backtest.sandbox.results import ExecutionResult
+from Backtest.sandbox import ExecutionResult
+from Backtest.sandbox._wire.serialize import downsample_indices
 
 __all__ = [
     "BatchExecutor",
@@ -37,6 +38,10 @@ GAP_FACTOR = 10.0
 REGULAR_PAUSE_QUANTILE = 0.995
 REGULAR_PAUSE_FACTOR = 1.5
 MAX_GAPS_LISTED = 3
+#: The sandbox returns at most this many equity points (every bar up to it).
+MAX_FULL_EQUITY_POINTS = 100_000
+#: What a stored run keeps of its equity curve (the sandbox's default).
+STORED_EQUITY_POINTS = 2_000
 
 
 class Executor(Protocol):
@@ -158,6 +163,91 @@ def benchmark(request: BacktestRequest, data: pd.DataFrame, result: ExecutionRes
     )
 
 
+def benchmark_against(
+    request: BacktestRequest,
+    data: pd.DataFrame,
+    result: ExecutionResult,
+    other: pd.DataFrame,
+) -> Benchmark:
+    """Buy & hold of ``request.benchmark`` over the run's bars, and the run's alpha and beta
+    against it, computed as backtesting.py computes them against its own buy & hold (the
+    return from the first trading bar, after the indicators' warm-up).
+
+    The other symbol's closes are aligned onto the run's bars (the last close at or before
+    each bar); ``result.equity_curve`` must hold every bar. Beta is the covariance of the
+    equity's and the benchmark's log returns over the benchmark's variance; alpha is
+    ``return - beta * benchmark return`` (risk-free rate 0), both as backtesting.py.
+    """
+    symbol = request.benchmark or request.symbol
+    close = other["Close"].astype("float64").sort_index()
+    aligned = close.reindex(data.index, method="ffill").to_numpy(dtype="float64")
+    if not np.isfinite(aligned[0]) or aligned[0] <= 0:
+        raise InvalidRequest(
+            {
+                "benchmark": [
+                    f"{symbol} has no price at or before the run's first bar "
+                    f"({iso_utc(data.index[0])})."
+                ]
+            }
+        )
+    aligned = pd.Series(aligned).ffill().to_numpy()
+    equity = np.array([p.get("equity") for p in result.equity_curve], dtype="float64")
+    if len(equity) != len(data):
+        raise ValueError("benchmark_against needs the equity of every bar")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        equity_returns = np.log(equity[1:] / equity[:-1])
+        market_returns = np.log(aligned[1:] / aligned[:-1])
+    beta = float("nan")
+    if len(equity_returns) > 1:
+        cov = np.cov(equity_returns, market_returns)
+        beta = float(cov[0, 1] / cov[1, 1])
+    stats = result.stats or {}
+    start = first_trading_bar(data, stats)
+    return_pct = float((aligned[-1] - aligned[start]) / aligned[start] * 100)
+    strategy_return = _number(stats.get("Return [%]"))
+    alpha = None if strategy_return is None else strategy_return - beta * return_pct
+    times = [p.get("time") for p in result.equity_curve]
+    return Benchmark(
+        symbol=symbol,
+        return_pct=return_pct,
+        equity=[
+            {"time": t, "equity": round(float(request.cash * p / aligned[start]), 6)}
+            for t, p in zip(times, aligned, strict=True)
+        ],
+        alpha_pct=_number(alpha),
+        beta=_number(beta),
+    )
+
+
+def first_trading_bar(data: pd.DataFrame, stats: dict[str, Any]) -> int:
+    """The bar backtesting.py's buy & hold starts from (after the indicators' warm-up).
+
+    backtesting.py does not report it; it is the first bar whose close gives the run's own
+    ``Buy & Hold Return [%]`` (0 when no bar does, e.g. the statistic is missing).
+    """
+    reported = _number(stats.get("Buy & Hold Return [%]"))
+    close = data["Close"].to_numpy(dtype="float64")
+    if reported is None or close.size == 0:
+        return 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        returns = (close[-1] - close) / close * 100
+    matches = np.flatnonzero(np.isclose(returns, reported, rtol=1e-9, atol=1e-9))
+    return int(matches[0]) if matches.size else 0
+
+
+def _thin_equity(result: ExecutionResult, benchmark: Benchmark, max_points: int) -> None:
+    """Back to the stored size once the benchmark has used every bar (extremes kept)."""
+    if len(result.equity_curve) <= max_points:
+        return
+    equity = np.array([p.get("equity") for p in result.equity_curve], dtype="float64")
+    drawdown = np.array(
+        [p.get("drawdown_pct") or 0.0 for p in result.equity_curve], dtype="float64"
+    )
+    keep = downsample_indices(equity, drawdown, max_points)
+    result.equity_curve = [result.equity_curve[i] for i in keep]
+    benchmark.equity = [benchmark.equity[i] for i in keep]
+
+
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -170,11 +260,15 @@ def run_backtest(
     executor: Executor,
     on_progress: ProgressSink | None = None,
     strategy_params: dict[str, Any] | None = None,
+    benchmark_data: pd.DataFrame | None = None,
+    full_equity: bool = False,
 ) -> BacktestOutcome:
     """Check ``request`` against ``data``, run ``code`` in the sandbox, gather the outcome.
 
     Raises :class:`InvalidRequest` for a request the data makes impossible (no bars, cash below
     every price); problems of the code come back as a failed ``result``, never as an exception.
+    With ``request.benchmark`` the outcome's benchmark is that symbol (``benchmark_data``, its
+    bars); ``full_equity`` returns the equity of every bar instead of a downsampled curve.
     """
     window = prepare_data(request, data)
     early = [*cash_warnings(request, window), *data_warnings(window)]
@@ -188,6 +282,11 @@ def run_backtest(
         extra["on_progress"] = on_progress
     if strategy_params:
         extra["strategy_params"] = strategy_params
+    other = request.benchmark not in (None, request.symbol)
+    if other and benchmark_data is None:
+        raise ValueError(f"benchmark {request.benchmark} needs its bars (benchmark_data)")
+    if full_equity or other:
+        extra["max_equity_points"] = min(len(window), MAX_FULL_EQUITY_POINTS)
     result = executor.execute_bot(
         code=code,
         data=window,
@@ -214,7 +313,11 @@ def run_backtest(
             f"The strategy placed no trades on these {len(window):,} bars: its entry rule never "
             "fired (or every order was cancelled). The metrics describe doing nothing.",
         )
-    if result.success:
+    if result.success and other and benchmark_data is not None:
+        outcome.benchmark = benchmark_against(request, window, result, benchmark_data)
+        if not full_equity:
+            _thin_equity(result, outcome.benchmark, STORED_EQUITY_POINTS)
+    elif result.success:
         outcome.benchmark = benchmark(request, window, result)
     return outcome
 
