@@ -8,6 +8,7 @@ against the data, the warnings and the benchmark are computed once, the same way
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from inspect import signature
 from typing import Any, Protocol
 
@@ -235,17 +236,17 @@ def first_trading_bar(data: pd.DataFrame, stats: dict[str, Any]) -> int:
     return int(matches[0]) if matches.size else 0
 
 
-def _thin_equity(result: ExecutionResult, benchmark: Benchmark, max_points: int) -> None:
+def _thin_equity(result: ExecutionResult, benchmark: Benchmark, max_points: int) -> Benchmark:
     """Back to the stored size once the benchmark has used every bar (extremes kept)."""
     if len(result.equity_curve) <= max_points:
-        return
+        return benchmark
     equity = np.array([p.get("equity") for p in result.equity_curve], dtype="float64")
     drawdown = np.array(
         [p.get("drawdown_pct") or 0.0 for p in result.equity_curve], dtype="float64"
     )
     keep = downsample_indices(equity, drawdown, max_points)
     result.equity_curve = [result.equity_curve[i] for i in keep]
-    benchmark.equity = [benchmark.equity[i] for i in keep]
+    return replace(benchmark, equity=[benchmark.equity[i] for i in keep])
 
 
 def _number(value: Any) -> float | None:
@@ -316,7 +317,7 @@ def run_backtest(
     if result.success and other and benchmark_data is not None:
         outcome.benchmark = benchmark_against(request, window, result, benchmark_data)
         if not full_equity:
-            _thin_equity(result, outcome.benchmark, STORED_EQUITY_POINTS)
+            outcome.benchmark = _thin_equity(result, outcome.benchmark, STORED_EQUITY_POINTS)
     elif result.success:
         outcome.benchmark = benchmark(request, window, result)
     return outcome

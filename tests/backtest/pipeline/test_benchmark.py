@@ -75,3 +75,34 @@ def test_a_benchmark_without_a_price_at_the_first_bar_is_refused_naming_it():
 def test_the_request_normalises_the_benchmark_symbol():
     assert BacktestRequest.build(benchmark=" spy ").benchmark == "SPY"
     assert isinstance(pd.Timestamp("2020-01-01"), pd.Timestamp)
+
+
+def test_a_long_run_against_another_symbol_is_stored_downsampled_with_its_benchmark():
+    from Backtest.pipeline.run import STORED_EQUITY_POINTS, run_backtest
+
+    stats = Backtest(GOOG, Trend, cash=10_000, finalize_trades=True).run()
+
+    class FullEquityExecutor:
+        """Answers like the sandbox asked for every bar's equity (a trusted in-process run)."""
+
+        def execute_bot(self, *, max_equity_points=2000, **kwargs):
+            assert max_equity_points == len(GOOG)
+            result = _result(stats)
+            for point, dd in zip(
+                result.equity_curve, stats["_equity_curve"]["DrawdownPct"], strict=True
+            ):
+                point["drawdown_pct"] = float(dd)
+            return result
+
+    outcome = run_backtest(
+        request=BacktestRequest.build(symbol="GOOG", benchmark="OTHER"),
+        code="unused",
+        data=GOOG,
+        executor=FullEquityExecutor(),
+        benchmark_data=GOOG,
+    )
+    assert len(outcome.result.equity_curve) <= STORED_EQUITY_POINTS < len(GOOG)
+    assert len(outcome.benchmark.equity) == len(outcome.result.equity_curve)
+    assert outcome.benchmark.beta == pytest.approx(stats["Beta"])
+    times = [p["time"] for p in outcome.result.equity_curve]
+    assert [p["time"] for p in outcome.benchmark.equity] == times
