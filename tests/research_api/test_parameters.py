@@ -69,7 +69,6 @@ def test_apply_params_refuses_unknown_parameters_naming_them(api_client, strateg
             {"params": {"n1": [5, 10]}, "train_bars": 100, "test_bars": 50},
         ),
         ("post", "monte_carlo/", {"test_symbol": "GOOG"}),
-        ("post", "lookahead_check/", {}),
         ("get", "executions/1/tearsheet/", None),
     ],
 )
