@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jobs.runner import JobContext, register
 from research_api.payloads import (
+    LookaheadJobInput,
     MonteCarloJobInput,
     OptimizeJobInput,
     WalkForwardJobInput,
@@ -64,5 +65,20 @@ def monte_carlo_job(job, ctx: JobContext):
         request=payload.request,
         job=job,
         ctx=ctx,
+    )
+    return result, 200
+
+
+@register("lookahead_check")
+def lookahead_job(job, ctx: JobContext):
+    from research_api.services.lookahead import strategy_lookahead_check
+
+    payload = LookaheadJobInput.model_validate(job.input)
+    strategy = job_strategy(job, payload.strategy_id)
+    result = strategy_lookahead_check(
+        strategy=strategy,
+        version=job_version(strategy, payload.version),
+        request=payload.request,
+        on_event=ctx.event,
     )
     return result, 200

@@ -186,3 +186,39 @@ class MonteCarloResultPayload(ApiModel):
     prob_loss: float = Field(description="Share of runs ending below the starting cash")
     original: dict[str, float] = Field(description="The run's own return and drawdown")
     fan: list[FanPoint] = Field(description="Equity percentiles after each trade")
+
+
+class LookaheadCut(ApiModel):
+    """One cut: the trades that differ between the full run and the run cut there."""
+
+    cut_bars: int = Field(description="The run on the first cut_bars bars")
+    cut_time: str = Field(description="Its last bar (ISO 8601)")
+    differs: bool
+    first_difference_bar: int | None
+    only_in_full_run: list[Any] = Field(description="[entry_bar, size, entry_price] or exits")
+    only_in_cut_run: list[Any]
+
+
+class LookaheadResultPayload(ApiModel):
+    """The body of a finished ``lookahead_check`` job."""
+
+    strategy_id: int
+    version: int
+    symbol: str
+    lookahead: bool = Field(description="Trades differ when later bars are removed")
+    biased_indicators: list[str] | None = Field(
+        description="null: indicator arrays are not compared (only signals, see `checked`)"
+    )
+    biased_signals: bool
+    checked: str = Field(description="What was compared")
+    cuts_checked: int
+    cuts_differing: int
+    first_difference_bar: int | None
+    first_difference_time: str | None
+    details: list[LookaheadCut]
+    cuts_failed: list[dict[str, Any]] = Field(
+        description="Cuts the code could not run on (too few bars for it): no evidence"
+    )
+    warning: RunWarningModel | None = Field(
+        description="The `lookahead` warning to show with the strategy's results"
+    )

@@ -104,6 +104,12 @@ class MonteCarloInputSerializer(ResearchInputSerializer):
         return attrs
 
 
+class LookaheadInputSerializer(ResearchInputSerializer):
+    """The bars to check on (``test_symbol``, dates) and the version."""
+
+    benchmark = None  # the check compares trades; no benchmark is computed
+
+
 class ApplyParamsInputSerializer(StrictSerializer):
     """Parameter values to write into the code as a new version."""
 

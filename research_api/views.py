@@ -16,6 +16,8 @@ from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
 from research_api.payloads import (
+    LookaheadJobInput,
+    LookaheadResultPayload,
     MonteCarloJobInput,
     MonteCarloResultPayload,
     OptimizeJobInput,
@@ -25,6 +27,7 @@ from research_api.payloads import (
 )
 from research_api.serializers import (
     ApplyParamsInputSerializer,
+    LookaheadInputSerializer,
     MonteCarloInputSerializer,
     SearchInputSerializer,
     WalkForwardInputSerializer,
@@ -199,6 +202,35 @@ class ResearchViewSet(viewsets.GenericViewSet):
                 runs=params["runs"],
                 method=params["method"],
                 seed=monte_carlo_seed(params.get("seed")),
+            ),
+            strategy=strategy,
+        )
+        return job_response(request, job)
+
+    @extend_schema(
+        **_job_schema(
+            "Look-ahead check: trades on full data vs on data cut at many bars (a job)",
+            LookaheadInputSerializer,
+            LookaheadResultPayload,
+            "The strategy is run on the full bars and on the first k bars for 20 cuts k; a "
+            "trade that differs before a cut means a decision used later bars.",
+        )
+    )
+    @action(**_JOB_ACTION)
+    def lookahead_check(self, request, pk=None):
+        strategy = self.get_object()
+        data = LookaheadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = strategy_version_pick(
+            strategy=strategy, number=data.validated_data.get("version")
+        )
+        backtest = request_from(data.validated_data)
+        backtest_request_check(owner=request.user, request=backtest)
+        job = job_services.job_submit(
+            owner=request.user,
+            kind="lookahead_check",
+            input=LookaheadJobInput(
+                strategy_id=strategy.pk, version=version.number, request=backtest
             ),
             strategy=strategy,
         )
