@@ -427,7 +427,8 @@ def walkthrough() -> list[dict[str, Any]]:
                     },
                     prerequest=[
                         "const body = JSON.parse(pm.request.body.raw);",
-                        'body.execution_id = Number(pm.collectionVariables.get("research_execution_id"));',
+                        "body.execution_id = Number(",
+                        '    pm.collectionVariables.get("research_execution_id"));',
                         "pm.request.body.raw = JSON.stringify(body);",
                     ],
                     tests=status(200) + has("return_pct", "max_drawdown", "prob_loss", "fan"),
@@ -455,6 +456,16 @@ def walkthrough() -> list[dict[str, Any]]:
                     tests=status(200)
                     + has("results", "summary")
                     + expect("two symbols", "body.summary.symbols === 2"),
+                ),
+                request(
+                    "Look-ahead check",
+                    "POST",
+                    "/api/strategies/{{research_id}}/lookahead_check/",
+                    headers=WAIT,
+                    body={"test_symbol": "GOOG", "start": "2010-01-01", "end": "2012-12-31"},
+                    tests=status(200)
+                    + has("lookahead", "details", "checked")
+                    + expect("the SMA cross does not peek", "body.lookahead === false"),
                 ),
                 request(
                     "Tearsheet of the execution (self-contained HTML)",
