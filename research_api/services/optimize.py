@@ -124,6 +124,21 @@ def search_settings(
     return settings, parsed
 
 
+def search_constraint(*, code: str, settings: SearchSettings) -> Constraint | None:
+    """Check stored search settings against the code again (it is run by a job, later); the
+    parsed constraint."""
+    _, constraint = search_settings(
+        code=code,
+        params=settings.values,
+        maximize=settings.maximize,
+        method=settings.method,
+        constraint=settings.constraint,
+        max_tries=settings.max_tries,
+        random_state=settings.random_state,
+    )
+    return constraint
+
+
 def _tries(max_tries: float | None) -> int | float | None:
     if max_tries is None:
         return None
@@ -437,15 +452,7 @@ def strategy_optimize(
 ) -> dict[str, Any]:
     """Search ``settings`` on ``request``'s bars, run the best in full; the job's result."""
     owner = strategy.owner
-    _, constraint = search_settings(
-        code=version.code,
-        params=settings.values,
-        maximize=settings.maximize,
-        method=settings.method,
-        constraint=settings.constraint,
-        max_tries=settings.max_tries,
-        random_state=settings.random_state,
-    )
+    constraint = search_constraint(code=version.code, settings=settings)
     data = pipeline.backtest_data_load(owner=owner, request=request)
     ctx.event(
         "data_loaded",
@@ -495,6 +502,37 @@ def _search(*, settings: SearchSettings, **kwargs: Any) -> SearchOutcome:
     return grid_search(settings=settings, **kwargs)
 
 
+def best_run(
+    *,
+    owner: Any,
+    request: BacktestRequest,
+    code: str,
+    data: pd.DataFrame,
+    outcome: SearchOutcome,
+    what: str,
+) -> tuple[ScoredRun, Any]:
+    """The search's best combination (the first one when none made trades, as backtesting.py)
+    run on ``data`` through the one pipeline; a failed run fails the job."""
+    index = outcome.best_index
+    chosen = outcome.scored[0 if index is None else index]
+    run = pipeline.backtest_execute(
+        owner=owner,
+        request=request.model_copy(update={"plot": False}),
+        code=code,
+        data=data,
+        strategy_params=chosen.params,
+    )
+    result = run.result
+    if not result.success:
+        raise JobFailure(
+            "strategy_failed",
+            f"The best combination failed when run {what} ({result.error_type}): "
+            f"{result.error_message or ''}",
+            details={"params": chosen.params, "error_type": result.error_type},
+        )
+    return chosen, run
+
+
 def best_full_run(
     *,
     owner: Any,
@@ -505,23 +543,10 @@ def best_full_run(
 ) -> dict[str, Any]:
     """The best combination run once more in full (backtesting.py runs it again too: with no
     combination making trades it runs the first one)."""
-    index = outcome.best_index
-    chosen = outcome.scored[0 if index is None else index]
-    full = pipeline.backtest_execute(
-        owner=owner,
-        request=request.model_copy(update={"plot": False}),
-        code=code,
-        data=data,
-        strategy_params=chosen.params,
+    chosen, full = best_run(
+        owner=owner, request=request, code=code, data=data, outcome=outcome, what="in full"
     )
     result = full.result
-    if not result.success:
-        raise JobFailure(
-            "strategy_failed",
-            f"The best combination failed when run in full ({result.error_type}): "
-            f"{result.error_message or ''}",
-            details={"params": chosen.params, "error_type": result.error_type},
-        )
     return {
         "best_params": chosen.params,
         "best_value": chosen.value,

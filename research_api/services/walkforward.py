@@ -15,13 +15,13 @@ from Backtest.research.walkforward import stitch_equity, window_bounds, windows
 from backtest_api import pipeline
 from jobs.models import Job
 from jobs.runner import JobContext
-from jobs.services import JobFailure
 from research_api.payloads import SearchSettings
 from research_api.services.optimize import (
+    best_run,
     grid_search,
     metric_names,
     sambo_search,
-    search_settings,
+    search_constraint,
 )
 from strategy_api.models import Strategy, StrategyVersion
 
@@ -56,15 +56,7 @@ def strategy_walk_forward(
 ) -> dict[str, Any]:
     """Every full window: its bounds, best parameters on train, statistics on test."""
     owner = strategy.owner
-    _, constraint = search_settings(
-        code=version.code,
-        params=settings.values,
-        maximize=settings.maximize,
-        method=settings.method,
-        constraint=settings.constraint,
-        max_tries=settings.max_tries,
-        random_state=settings.random_state,
-    )
+    constraint = search_constraint(code=version.code, settings=settings)
     data = pipeline.backtest_data_load(owner=owner, request=request)
     found = windows(n_bars=len(data), train_bars=train_bars, test_bars=test_bars, anchored=anchored)
     ctx.event(
@@ -105,24 +97,15 @@ def strategy_walk_forward(
                 progress_span=span,
                 label=label,
             )
-        index = outcome.best_index
-        chosen = outcome.scored[0 if index is None else index]
-        test = data.iloc[window.test_first : window.test_last + 1]
-        run = pipeline.backtest_execute(
+        chosen, run = best_run(
             owner=owner,
-            request=request.model_copy(update={"plot": False}),
+            request=request,
             code=version.code,
-            data=test,
-            strategy_params=chosen.params,
+            data=data.iloc[window.test_first : window.test_last + 1],
+            outcome=outcome,
+            what=f"on test window {window.index + 1}",
         )
         result = run.result
-        if not result.success:
-            raise JobFailure(
-                "strategy_failed",
-                f"The test run of window {window.index + 1} failed ({result.error_type}): "
-                f"{result.error_message or ''}",
-                details={"window": window.index, "params": chosen.params},
-            )
         equity = [{"time": p.get("time"), "equity": p.get("equity")} for p in result.equity_curve]
         curves.append(equity)
         results.append(
