@@ -60,3 +60,16 @@ def make_strategy(
 ) -> Strategy:
     """Create a strategy through the service, so versions and files exist as in real use."""
     return services.strategy_create(owner=owner, name=name, code=code, **kwargs)
+
+
+# The sandbox reports real stages of a run between "data_loaded" and "execution_finished";
+# "simulating" is throttled by time, so how many there are is not fixed.
+RUN_STAGES = {"data_loaded", "indicators_computed", "simulating", "stats_computed"}
+
+
+def assert_run_events(kinds: list[str], *, last: str = "succeeded") -> None:
+    """The events of one execute job: its fixed frame and only real run stages inside it."""
+    assert kinds[:4] == ["queued", "started", "executing", "data_loaded"], kinds
+    assert kinds[-2:] == ["execution_finished", last], kinds
+    assert set(kinds[4:-2]) <= RUN_STAGES, kinds
+    assert "stats_computed" in kinds, kinds

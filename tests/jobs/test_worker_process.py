@@ -139,7 +139,7 @@ def test_killed_worker_leaves_no_job_running_forever(
 def test_real_worker_executes_a_strategy_through_the_api(
     user, api_client, db_backend, start_worker
 ):
-    from tests.factories import make_strategy
+    from tests.factories import assert_run_events, make_strategy
 
     start_worker("w1")
     strategy = make_strategy(user)
@@ -156,11 +156,4 @@ def test_real_worker_executes_a_strategy_through_the_api(
     assert body["result"]["success"] is True
     assert body["result"]["metrics"]["num_trades"] > 0
     kinds = [e["kind"] for e in api_client.get(f"{job_url}events/").json()]
-    assert kinds == [
-        "queued",
-        "started",
-        "executing",
-        "data_loaded",
-        "execution_finished",
-        "succeeded",
-    ]
+    assert_run_events(kinds)

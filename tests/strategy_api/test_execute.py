@@ -10,7 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from jobs.models import Job
 from strategy_api.models import Strategy, StrategyExecution
-from tests.factories import SMA_CROSS_CODE, make_strategy
+from tests.factories import SMA_CROSS_CODE, assert_run_events, make_strategy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -85,14 +85,7 @@ def test_execute_without_prefer_answers_202_with_job(api_client, user):
     assert job["status"] == "succeeded"  # the test profile runs jobs inline
     assert job["result"]["success"] is True
     kinds = [e["kind"] for e in api_client.get(f"{body['job_url']}events/").json()]
-    assert kinds == [
-        "queued",
-        "started",
-        "executing",
-        "data_loaded",
-        "execution_finished",
-        "succeeded",
-    ]
+    assert_run_events(kinds)
 
 
 def test_failing_code_is_a_failed_execution_with_the_strategy_line(api_client, user):
