@@ -7,15 +7,19 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Processes `make run` starts together (name=command): the API and the task worker.
-RUN_PROCS = "web=$(PY) manage.py runserver $(HOST):$(PORT)" \
+# Processes `make run` starts together (name=command): the workspace + API on uvicorn (ASGI, so
+# async views such as event streams are served natively; static files via WhiteNoise) and the
+# task worker.
+RUN_PROCS = "web=$(VENV)/bin/uvicorn algoagent.asgi:application --host $(HOST) --port $(PORT) --timeout-graceful-shutdown 5 --lifespan off" \
             "worker=$(PY) manage.py db_worker"
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install install-dev run test lint format schema postman newman ci clean
+.PHONY: help install install-dev run test e2e chromium lint format schema postman newman ci clean
 
 help:
 	@echo "make run    - install, migrate, create a demo user, serve the API on http://$(HOST):$(PORT)/"
 	@echo "make test   - install dev requirements and run the test suite"
+	@echo "make e2e    - browser tests of the workspace (Playwright + Debian's chromium)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make schema - write and validate the OpenAPI schema (var/schema.yml)"
 	@echo "make postman - regenerate postman/ from scripts/build_postman.py"
@@ -42,11 +46,18 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	ALGOAGENT_PROFILE=local $(PY) manage.py migrate --noinput
 	ALGOAGENT_PROFILE=local $(PY) manage.py ensure_demo_user
-	@echo "Serving on http://$(HOST):$(PORT)/  (docs: /api/docs/, admin: /admin/)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (workspace: /, docs: /api/docs/, admin: /admin/)"
 	ALGOAGENT_PROFILE=local $(PY) scripts/run_procs.py $(RUN_PROCS)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Playwright drives Debian's chromium (it cannot download its own browsers here).
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -q && apt-get install -y -q chromium; }
+
+e2e: install-dev chromium
+	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,11 @@
 from django.urls import path
 
+from accounts.session_views import (
+    SessionLoginView,
+    SessionLogoutView,
+    SessionRegisterView,
+    SessionView,
+)
 from accounts.views import LoginView, LogoutView, MeView, RegisterView
 
 urlpatterns = [
@@ -7,4 +13,9 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="auth-login"),
     path("logout/", LogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="auth-me"),
+    # The browser workspace's session sign-in (CSRF-checked; not in the OpenAPI schema).
+    path("session/", SessionView.as_view(), name="auth-session"),
+    path("session/login/", SessionLoginView.as_view(), name="auth-session-login"),
+    path("session/register/", SessionRegisterView.as_view(), name="auth-session-register"),
+    path("session/logout/", SessionLogoutView.as_view(), name="auth-session-logout"),
 ]

@@ -69,6 +69,11 @@ DATA_ERROR_STATUS = {
     "invalid_csv": status.HTTP_400_BAD_REQUEST,
     "fetch_failed": status.HTTP_502_BAD_GATEWAY,
 }
+# Domain codes whose status differs from their family's.
+_CODE_STATUS = {
+    "validation_error": status.HTTP_400_BAD_REQUEST,  # an impossible BacktestRequest
+    "llm_spec_invalid": status.HTTP_502_BAD_GATEWAY,  # the model's spec was invalid twice
+}
 # Every other family, most specific first.
 _FAMILY_STATUS: tuple[tuple[type[AlgoAgentError], int], ...] = (
     (domain.SpecError, status.HTTP_400_BAD_REQUEST),
@@ -87,9 +92,8 @@ def domain_error_status(exc: AlgoAgentError) -> int:
         return DATA_ERROR_STATUS.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, domain.LLMError) and "retry_after_s" in exc.details:
         return status.HTTP_503_SERVICE_UNAVAILABLE  # every key is cooling down: come back later
-    explicit = getattr(exc, "http_status", None)
-    if isinstance(explicit, int):
-        return explicit
+    if exc.code in _CODE_STATUS:
+        return _CODE_STATUS[exc.code]
     for family, code in _FAMILY_STATUS:
         if isinstance(exc, family):
             return code

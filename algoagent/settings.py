@@ -82,11 +82,13 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "web",
     "research_api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "web.middleware.GZipExceptEventStreamsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "algoagent.middleware.ApiBodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,4 +1,4 @@
-"""URL routing: the API lives under /api/, the admin under /admin/."""
+"""URL routing: the API lives under /api/, the admin under /admin/, the workspace at /."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/production/", include("production_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("web.urls")),
 ]
 
 handler404 = "algoagent.errors.handler404"

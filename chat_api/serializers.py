@@ -57,6 +57,16 @@ class ChatMessageSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField(
         help_text="Why the request could not be carried out (not understood, LLM failure)."
     )
+    understood_as = serializers.SerializerMethodField(
+        help_text="The edited strategy in plain words (null: no spec or nothing changed)."
+    )
+    rule_replaced = serializers.SerializerMethodField(
+        help_text="The edit replaced a rule instead of adding to it (only on explicit words)."
+    )
+    replaced = serializers.SerializerMethodField(help_text="The rules replaced, if any.")
+    changes = serializers.SerializerMethodField(
+        help_text="Changes of meaning of an LLM code edit, one line each."
+    )
 
     class Meta:
         model = ChatMessage
@@ -71,6 +81,10 @@ class ChatMessageSerializer(serializers.ModelSerializer):
             "provider",
             "key_alias",
             "understood",
+            "understood_as",
+            "rule_replaced",
+            "replaced",
+            "changes",
             "findings",
             "error",
         ]
@@ -87,3 +101,19 @@ class ChatMessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(ChatErrorSerializer(allow_null=True))
     def get_error(self, obj: ChatMessage) -> dict[str, Any] | None:
         return obj.data.get("error")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_understood_as(self, obj: ChatMessage) -> str | None:
+        return obj.data.get("understood_as") or None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_rule_replaced(self, obj: ChatMessage) -> bool:
+        return bool(obj.data.get("rule_replaced"))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_replaced(self, obj: ChatMessage) -> list[str]:
+        return list(obj.data.get("replaced") or [])
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_changes(self, obj: ChatMessage) -> list[str]:
+        return list(obj.data.get("changes") or [])

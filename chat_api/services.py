@@ -10,21 +10,18 @@ change, leaves the strategy in status "draft" until it is validated or run.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from apikeys.services import llm_provider_get
 from Backtest.fixer.results import unified_diff
 from Backtest.llm import LLMError, LLMProvider
-from Backtest.llm.chat_prompts import ChatTurn, build_chat_request
+from Backtest.llm.chat_edit import chat_edit
+from Backtest.llm.chat_prompts import ChatTurn
 from Backtest.llm.offline.edits import EXAMPLE_EDITS, EditNotUnderstood, apply_edit
 from Backtest.spec import compile_spec, validate_spec
-from Backtest.strategy_generator import extract_code
-from Backtest.validation import validate_code
 from chat_api.models import ChatMessage, ChatRole
 from chat_api.selectors import chat_history
 from jobs.events import EventSink, no_events
@@ -35,7 +32,6 @@ from strategy_api.services.strategies import strategy_version_create
 
 HISTORY_MESSAGES = 10
 _EXAMPLES_SHOWN = 8
-_CLASS = re.compile(r"^\s*class\s+\w+", re.M)
 
 
 def chat_message_submit(
@@ -89,6 +85,7 @@ def _save_version(
     spec: dict[str, Any] | None,
     summary: str,
     content: str,
+    understood_as: str | None = None,
     **fields: Any,
 ) -> ChatMessage:
     """The new version (source "chat", status draft) and the assistant message pointing at it."""
@@ -102,8 +99,12 @@ def _save_version(
             user=message.author,
             message=f"Chat: {summary}",
             spec=spec,
+            understood_as=understood_as,
         )
         content = f"{content}\n\nSaved as version {version.number}."
+        if version.understood_as:
+            content += f"\nIt now reads: {version.understood_as}"
+        fields["data"] = {**fields.get("data", {}), "understood_as": version.understood_as}
         return _assistant(
             strategy,
             content,
@@ -147,7 +148,11 @@ def _offline_reply(*, strategy: Strategy, message: ChatMessage, on_event: EventS
         return _assistant(
             strategy, content, provider="offline", data={"understood": [], "error": error}
         )
-    data = {"understood": result.understood}
+    data = {
+        "understood": result.understood,
+        "rule_replaced": result.replaced,
+        "replaced": result.replaced_rules,
+    }
     if result.spec is None:
         return _assistant(strategy, result.summary, provider="offline", data=data)
     on_event("compiling", "Compiling the edited spec", progress=60)
@@ -158,7 +163,12 @@ def _offline_reply(*, strategy: Strategy, message: ChatMessage, on_event: EventS
         code=code,
         spec=result.spec,
         summary=result.summary,
-        content=result.summary,
+        content=result.summary
+        + (
+            f"\n\nThis replaces the {', '.join(result.replaced_rules)} rule(s), as asked."
+            if result.replaced
+            else ""
+        ),
         provider="offline",
         data=data,
     )
@@ -186,6 +196,10 @@ def _execution_context(execution: StrategyExecution | None) -> dict[str, Any] | 
 def _llm_reply(
     *, strategy: Strategy, message: ChatMessage, provider: LLMProvider, on_event: EventSink
 ) -> ChatMessage:
+    """Ask the model through ``Backtest.llm.chat_edit``: an edited spec when the strategy has
+    one (validated, compiled, read back as ``understood_as``), otherwise a code edit whose
+    changes of meaning are listed. Replacing a rule needs explicit words; a version is saved
+    only when something changed."""
     execution = (
         strategy.executions.select_related("version")
         .defer("stats", "trades", "equity_curve", "stdout", "stderr", "traceback")
@@ -193,16 +207,16 @@ def _llm_reply(
         .first()
     )
     history = chat_history(strategy=strategy, before=message, limit=HISTORY_MESSAGES)
-    request = build_chat_request(
-        message=message.content,
-        code=strategy.code,
-        spec=strategy.spec,
-        execution=_execution_context(execution),
-        history=[ChatTurn(m.role, m.content) for m in history],
-    )
     on_event("asking_llm", f"Asking {provider.name}", progress=20)
     try:
-        response = provider.complete(request)
+        edit = chat_edit(
+            provider,
+            message=message.content,
+            code=strategy.code,
+            spec=strategy.spec,
+            execution=_execution_context(execution),
+            history=[ChatTurn(m.role, m.content) for m in history],
+        )
     except LLMError as exc:
         _assistant(
             strategy,
@@ -212,31 +226,32 @@ def _llm_reply(
         )
         raise
     on_event("answered", "The model answered", progress=70)
-    text = (response.text or "").strip()
-    fields = {"provider": response.provider, "key_alias": response.key_alias or ""}
-    code = extract_code(text)
-    # Without a fence, only a whole class counts as code ("# Summary" headings are prose).
-    proposes_code = bool(code.strip()) and ("```" in text or bool(_CLASS.search(code)))
-    if not proposes_code or code.strip() == strategy.code.strip():
-        return _assistant(strategy, text, **fields)
-    report = validate_code(code, max_bytes=settings.STRATEGY_CODE_MAX_BYTES)
-    findings = [f.to_dict() for f in report.findings]
-    if not report.ok:
-        listed = "\n".join(
-            f"- line {f.line}: {f.message} ({f.code})" for f in report.errors[:_EXAMPLES_SHOWN]
-        )
-        content = (
-            f"{text}\n\nThe code in this answer failed validation, so it was not saved:\n{listed}"
-        )
-        return _assistant(strategy, content, data={"findings": findings}, **fields)
+    fields = {"provider": edit.provider or provider.name, "key_alias": edit.key_alias or ""}
+    data = {
+        "path": edit.path,
+        "findings": edit.findings,
+        "warnings": edit.warnings,
+        "changes": edit.changes,
+        "rule_replaced": edit.rule_replaced,
+        "replaced": edit.replaced,
+        "understood_as": edit.understood_as,
+    }
+    content = edit.reply
+    if edit.refused:
+        content = f"{content}\n\n{edit.refused}" if content else edit.refused
+    if edit.rule_replaced and edit.replaced:
+        content += f"\n\nThis replaces the {', '.join(edit.replaced)} rule(s), as asked."
+    if not edit.changed or edit.code is None:
+        return _assistant(strategy, content, data=data, **fields)
     return _save_version(
         strategy=strategy,
         message=message,
-        code=code,
-        spec=None,
-        summary=_first_sentence(text),
-        content=text,
-        data={"findings": findings},
+        code=edit.code,
+        spec=edit.spec,
+        understood_as=edit.understood_as,
+        summary=_first_sentence(edit.reply),
+        content=content,
+        data=data,
         **fields,
     )
 

@@ -563,6 +563,12 @@ def walkthrough() -> list[dict[str, Any]]:
                     tests=status(200) + has("metrics", "trades", "equity_curve", "warnings"),
                 ),
                 request(
+                    "Generator capabilities",
+                    "GET",
+                    "/api/strategies/capabilities/",
+                    tests=status(200) + has("provider", "constructs"),
+                ),
+                request(
                     "Available indicators (featured)",
                     "GET",
                     "/api/strategies/available_indicators/",

@@ -56,6 +56,11 @@ grep -q '"count":0' <<<"$body" || fail "unexpected strategy list: $body"
 
 echo "make run smoke test passed on port $PORT (docs, 401 error shape, token auth)"
 
+echo "--- the README walkthrough (scripts/walkthrough.sh) ---"
+BASE="$BASE" PYTHON=.venv/bin/python bash scripts/walkthrough.sh >"$DATA_DIR/walkthrough.log" 2>&1 ||
+  { cat "$DATA_DIR/walkthrough.log"; fail "the README walkthrough failed against the live server"; }
+tail -n 1 "$DATA_DIR/walkthrough.log"
+
 if [ "${CONTRACT:-0}" = 1 ]; then
   echo "--- Postman collection (newman) ---"
   make newman >/dev/null

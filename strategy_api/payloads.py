@@ -171,10 +171,22 @@ class FixAttemptModel(ApiModel):
 class FixResultPayload(ApiModel):
     """The body of a finished ``fix_errors`` job."""
 
-    success: bool
+    success: bool = Field(
+        description="A fix made it run (and kept its meaning, unless allow_semantic_changes)"
+    )
     strategy_id: int
     status: str = Field(description="The strategy's status afterwards")
-    stopped_reason: str
+    stopped_reason: str = Field(
+        description="fixed, max_attempts, same_error, no_fix, semantic_change_not_allowed, ..."
+    )
+    semantic_change: bool = Field(
+        False, description="The applied fix changed what the strategy does (allowed explicitly)"
+    )
+    changes: list[str] = Field(default_factory=list, description="Those changes, in words")
+    proposed_changes: list[str] = Field(
+        default_factory=list,
+        description="Changes of meaning a fix would need; send allow_semantic_changes to apply",
+    )
     detail: str
     attempts: int
     current_version: int

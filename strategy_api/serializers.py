@@ -297,3 +297,18 @@ class FixErrorsInputSerializer(BacktestSettingsSerializer):
         help_text="Accept fixes that change what the strategy does (sizing, parameters, rules); "
         "without it such a fix is reported but not applied.",
     )
+
+
+class CapabilityConstructSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    example = serializers.CharField(help_text="A description using it that the generator reads.")
+
+
+class CapabilitiesSerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(
+        choices=["offline", "gemini"], help_text="What generate uses by default on this server."
+    )
+    offline_model = serializers.CharField()
+    constructs = CapabilityConstructSerializer(many=True)

@@ -40,6 +40,7 @@ from strategy_api.payloads import (
     MultiExecutionResultPayload,
 )
 from strategy_api.serializers import (
+    CapabilitiesSerializer,
     ExecuteInputSerializer,
     ExecutionHistorySerializer,
     ExecutionListItemSerializer,
@@ -399,6 +400,17 @@ class StrategyViewSet(
         return self.get_paginated_response(FixAttemptSerializer(page, many=True).data)
 
     # --- catalogue ------------------------------------------------------------------------------
+    @extend_schema(
+        summary="What the generator understands: the provider in use and the offline constructs",
+        description="`provider` is what `generate` uses without a `provider` field (gemini when "
+        "keys are configured, else offline). `constructs` lists every construct the offline "
+        "generator reads, each with an example description that parses.",
+        responses={200: CapabilitiesSerializer},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def capabilities(self, request):
+        return Response(CapabilitiesSerializer(services.generator_capabilities()).data)
+
     @extend_schema(
         summary="Indicators strategies can use (7 featured + the TA-Lib catalogue)",
         parameters=[IndicatorQuerySerializer],

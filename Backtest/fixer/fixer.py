@@ -4,6 +4,12 @@ The fixer never runs code itself: the caller passes ``execute(code) -> Execution
 (normally ``BotExecutor.execute_bot`` in the sandbox). A fix counts only when re-executing it
 succeeded (and traded, if required). The original code is never lost: ``final_code`` is the
 original unless a fix verifiably worked, and every attempt keeps its before/after code.
+
+Every edit is judged by :func:`Backtest.fixer.semantics.classify_edit`: an edit that changes
+what the strategy does (parameters, sizing, stops, rules) is a *semantic change*. Unless the
+caller passes ``allow_semantic_changes=True`` such edits are never applied (rules) or never
+run (LLM answers), and the loop ends with ``semantic_change_not_allowed`` and the list of
+changes it would have made; when allowed they are applied and reported as such.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from Backtest.fixer.analyzer import ErrorAnalysis, ErrorAnalyzer
 from Backtest.fixer.llm_fix import build_fix_request, extract_code
 from Backtest.fixer.results import ExecutorCrash, FixAttempt, FixResult, StopReason, unified_diff
 from Backtest.fixer.rules import apply_rules
+from Backtest.fixer.semantics import NO_CHANGE, EditClassification, classify_edit
 from Backtest.llm import LLMError, LLMProvider
 from Backtest.validation import ValidationReport, validate_code
 
@@ -41,6 +48,7 @@ class _Candidate:
     key_alias: str | None = None
     model: str | None = None
     llm_error: LLMError | None = None
+    verdict: EditClassification = NO_CHANGE
 
 
 class BotErrorFixer:
@@ -69,19 +77,32 @@ class BotErrorFixer:
         max_attempts: int = 3,
         *,
         execute: Execute,
+        allow_semantic_changes: bool = False,
         require_trades: bool = False,
         on_event: OnEvent | None = None,
         initial_result: Any = None,
     ) -> FixResult:
         """Fix ``code`` in at most ``max_attempts`` verified attempts; never raises for LLM
-        failures (the loop stops with ``llm_unavailable`` and keeps everything so far)."""
+        failures (the loop stops with ``llm_unavailable`` and keeps everything so far).
+
+        ``allow_semantic_changes``: accept fixes that change the strategy's meaning (reported
+        in ``FixResult.changes``); by default only meaning-preserving fixes count.
+        """
         result = initial_result if initial_result is not None else _run(execute, code)
         analysis = self.analyzer.analyze(result, code, require_trades=require_trades)
         if analysis is None:
             return FixResult(True, code, code, [], result, "already_working", "nothing to fix")
         attempts: list[FixAttempt] = []
+        refused: list[str] = []  # changes of meaning found but not allowed
 
         def finish(reason: StopReason, detail: str, final: ErrorAnalysis | None) -> FixResult:
+            if refused:
+                reason = "semantic_change_not_allowed"
+                detail = (
+                    f"{detail}. A fix was found that changes what the strategy does: "
+                    + "; ".join(dict.fromkeys(refused))
+                    + ". Pass allow_semantic_changes=true to accept it."
+                )
             return FixResult(
                 success=False,
                 original_code=code,
@@ -92,6 +113,8 @@ class BotErrorFixer:
                 detail=detail,
                 initial_analysis=analysis,
                 final_analysis=final,
+                allow_semantic_changes=allow_semantic_changes,
+                proposed_changes=list(dict.fromkeys(refused)),
             )
 
         size = len(code.encode("utf-8", "surrogatepass"))
@@ -106,7 +129,9 @@ class BotErrorFixer:
         for number in range(1, max_attempts + 1):
             candidate = None
             if current.signature not in rules_spent:
-                candidate = self._rule_candidate(current_code, current)
+                candidate = self._rule_candidate(
+                    current_code, current, allow_semantic_changes, refused
+                )
             if not current.auto_fixable:
                 if candidate is None:
                     return finish(
@@ -139,9 +164,12 @@ class BotErrorFixer:
             started = time.perf_counter()
             if candidate is None:
                 candidate = self._ask_llm(current_code, current, history)
+            allowed = allow_semantic_changes or not candidate.verdict.semantic_change
             attempt, new_result, new_analysis, adoptable = self._verify(
-                number, candidate, current_code, current, execute, require_trades, started
+                number, candidate, current_code, current, execute, require_trades, started, allowed
             )
+            if not allowed:
+                refused.extend(candidate.verdict.changes)
             attempts.append(attempt)
             _emit(on_event, "fix_attempt_finished", _finished_event(attempt))
             if candidate.llm_error is not None:
@@ -154,6 +182,10 @@ class BotErrorFixer:
             if new_result is not None:
                 last_result = new_result
             if attempt.success:
+                overall = classify_edit(code, candidate.code)
+                detail = f"fixed in {number} attempt(s)"
+                if overall.semantic_change:
+                    detail += " with changes to what the strategy does (allowed by the request)"
                 return FixResult(
                     success=True,
                     original_code=code,
@@ -161,9 +193,13 @@ class BotErrorFixer:
                     attempts=attempts,
                     final_execution=new_result,
                     stopped_reason="fixed",
-                    detail=f"fixed in {number} attempt(s)",
+                    detail=detail,
                     initial_analysis=analysis,
                     final_analysis=None,
+                    semantic_change=overall.semantic_change,
+                    changes=list(overall.changes),
+                    notes=list(overall.notes),
+                    allow_semantic_changes=allow_semantic_changes,
                 )
             assert new_analysis is not None
             history.append(
@@ -195,18 +231,29 @@ class BotErrorFixer:
         )
 
     # -- one attempt -------------------------------------------------------------------------
-    def _rule_candidate(self, code: str, analysis: ErrorAnalysis) -> _Candidate | None:
-        """Deterministic fixes; for a security violation only the script-code sanitiser."""
+    def _rule_candidate(
+        self, code: str, analysis: ErrorAnalysis, allow_semantic: bool, refused: list[str]
+    ) -> _Candidate | None:
+        """Deterministic fixes; for a security violation only the script-code sanitiser.
+
+        Rule edits that change the meaning are held back unless allowed; what they would have
+        changed is added to ``refused``.
+        """
+        options = {"review": classify_edit, "allow_semantic_changes": allow_semantic}
         if analysis.auto_fixable:
-            outcome = apply_rules(code, analysis)
+            outcome = apply_rules(code, analysis, **options)  # type: ignore[arg-type]
         elif analysis.error_type == "security_violation" and self.sanitize_security_violations:
-            outcome = apply_rules(code, analysis, only=set(SANITIZING_RULES))
+            outcome = apply_rules(code, analysis, only=set(SANITIZING_RULES), **options)  # type: ignore[arg-type]
         else:
             return None
+        refused.extend(c for item in outcome.withheld for c in item.changes)
         if not outcome.changed:
             return None
         names = [a.name for a in outcome.applied]
-        return _Candidate(outcome.code, outcome.describe(), "rules", names)
+        verdict = EditClassification(
+            outcome.semantic_change, tuple(outcome.changes), tuple(outcome.notes)
+        )
+        return _Candidate(outcome.code, outcome.describe(), "rules", names, verdict=verdict)
 
     def _ask_llm(self, code: str, analysis: ErrorAnalysis, history: list[str]) -> _Candidate:
         assert self.provider is not None
@@ -225,6 +272,7 @@ class BotErrorFixer:
             response.provider or name,
             key_alias=response.key_alias,
             model=response.model,
+            verdict=classify_edit(code, extracted) if extracted else NO_CHANGE,
         )
 
     def _verify(
@@ -236,8 +284,10 @@ class BotErrorFixer:
         execute: Execute,
         require_trades: bool,
         started: float,
+        allowed: bool = True,
     ) -> tuple[FixAttempt, Any, ErrorAnalysis | None, bool]:
-        """Validate then re-execute the candidate; an invalid candidate is never executed.
+        """Validate then re-execute the candidate; an invalid candidate is never executed, nor
+        is one that changes the strategy's meaning when that is not ``allowed``.
 
         Returns (attempt, execution result, remaining error, whether later attempts may build on
         the candidate: not when it failed validation or held no code).
@@ -256,6 +306,9 @@ class BotErrorFixer:
             code_after=candidate.code or code_before,
             rules=candidate.rules,
             model=candidate.model,
+            semantic_change=candidate.verdict.semantic_change,
+            changes=list(candidate.verdict.changes),
+            notes=list(candidate.verdict.notes),
         )
         if candidate.llm_error is not None:
             attempt.llm_error = candidate.llm_error.to_dict()
@@ -280,11 +333,13 @@ class BotErrorFixer:
             validation = self.analyzer.analyze_validation(report, candidate.code)
             if validation is not None:
                 new_analysis = validation
+            elif not allowed:
+                new_analysis = _refused(candidate.verdict)
             else:
                 adoptable = True
                 new_result = _run(execute, candidate.code)
                 attempt.execution = new_result
-                new_analysis = self.analyzer.analyze(
+                new_analysis = self.analyzer.analyze(  # type: ignore[assignment]
                     new_result, candidate.code, require_trades=require_trades
                 )
         attempt.success = new_analysis is None
@@ -320,6 +375,17 @@ def _invalid(message: str) -> ErrorAnalysis:
         severity="high",
         auto_fixable=True,
         message=message,
+        line=None,
+    )
+
+
+def _refused(verdict: EditClassification) -> ErrorAnalysis:
+    return ErrorAnalysis(
+        error_type="semantic_change",
+        severity="high",
+        auto_fixable=True,
+        message="the fix changes what the strategy does, which the request does not allow: "
+        + "; ".join(verdict.changes),
         line=None,
     )
 

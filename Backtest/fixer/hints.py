@@ -9,41 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from Backtest.validation.rules import KNOWN_IMPORTS
+
 if TYPE_CHECKING:
     from Backtest.fixer.analyzer import ErrorAnalysis
 
 __all__ = ["KNOWN_IMPORTS", "hints_for"]
-
-#: Names LLM-written strategies use without importing, and the import that binds them.
-KNOWN_IMPORTS = {
-    "crossover": "from backtesting.lib import crossover",
-    "cross": "from backtesting.lib import cross",
-    "barssince": "from backtesting.lib import barssince",
-    "resample_apply": "from backtesting.lib import resample_apply",
-    "SignalStrategy": "from backtesting.lib import SignalStrategy",
-    "TrailingStrategy": "from backtesting.lib import TrailingStrategy",
-    "Strategy": "from backtesting import Strategy",
-    "SMA": "from backtesting.test import SMA",
-    "EMA": "from Backtest.indicators import EMA",
-    "RSI": "from Backtest.indicators import RSI",
-    "MACD": "from Backtest.indicators import MACD",
-    "BBANDS": "from Backtest.indicators import BBANDS",
-    "ATR": "from Backtest.indicators import ATR",
-    "STOCH": "from Backtest.indicators import STOCH",
-    "ADX": "from Backtest.indicators import ADX",
-    "CCI": "from Backtest.indicators import CCI",
-    "OBV": "from Backtest.indicators import OBV",
-    "WMA": "from Backtest.indicators import WMA",
-    "MFI": "from Backtest.indicators import MFI",
-    "WILLR": "from Backtest.indicators import WILLR",
-    "talib": "import talib",
-    "np": "import numpy as np",
-    "numpy": "import numpy",
-    "pd": "import pandas as pd",
-    "pandas": "import pandas",
-    "math": "import math",
-    "statistics": "import statistics",
-}
 
 _GENERAL = {
     "syntax_error": (

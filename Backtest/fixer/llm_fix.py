@@ -19,6 +19,9 @@ Answer with the COMPLETE corrected file in ONE ```python code block and nothing 
 Rules:
 - Fix the reported error (and any other obvious error) but keep the strategy's idea, its
   entry/exit logic, parameters and class name. Never replace it with a different strategy.
+- Keep every number, threshold, period, order size, stop and target exactly as written unless
+  the error itself makes it impossible; every change of meaning is detected, listed to the user,
+  and refused unless the user allowed it.
 - The file defines exactly one `Strategy` subclass with `def init(self):` and `def next(self):`
   and nothing that runs at import time: no Backtest(...), bt.run(), plotting, data downloads,
   file access or print().

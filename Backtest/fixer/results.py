@@ -17,6 +17,7 @@ StopReason = Literal[
     "not_fixable",
     "already_working",
     "llm_unavailable",
+    "semantic_change_not_allowed",
 ]
 
 
@@ -43,6 +44,11 @@ class FixAttempt:
     result_error_message: str | None = None
     model: str | None = None
     llm_error: dict[str, Any] | None = None
+    #: Whether this attempt's edit changes what the strategy does, and how.
+    semantic_change: bool = False
+    changes: list[str] = field(default_factory=list)
+    #: Meaning-preserving details (a typo resolved, a warm-up guard added).
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the execution via its own ``to_dict`` when it has one)."""
@@ -67,6 +73,14 @@ class FixResult:
     initial_analysis: ErrorAnalysis | None = None
     #: Analysis of what still fails at the end (None on success).
     final_analysis: ErrorAnalysis | None = None
+    #: Whether ``final_code`` does something else than ``original_code`` (only possible when
+    #: ``allow_semantic_changes``), and what changed.
+    semantic_change: bool = False
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    allow_semantic_changes: bool = False
+    #: Changes of meaning a fix would have needed but the request did not allow.
+    proposed_changes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -80,6 +94,11 @@ class FixResult:
             "detail": self.detail,
             "initial_analysis": self.initial_analysis.to_dict() if self.initial_analysis else None,
             "final_analysis": self.final_analysis.to_dict() if self.final_analysis else None,
+            "semantic_change": self.semantic_change,
+            "changes": list(self.changes),
+            "notes": list(self.notes),
+            "allow_semantic_changes": self.allow_semantic_changes,
+            "proposed_changes": list(self.proposed_changes),
         }
 
 

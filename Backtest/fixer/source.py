@@ -16,6 +16,7 @@ __all__ = [
     "StrategyModel",
     "ensure_import",
     "find_strategy_class",
+    "param_pairs",
     "parse_or_none",
     "self_attr_name",
 ]
@@ -124,6 +125,42 @@ def self_attr_name(node: ast.AST) -> str | None:
     ):
         return node.attr
     return None
+
+
+def param_pairs(value: ast.expr) -> list[tuple[str, ast.expr]] | None:
+    """backtrader-style parameters: ``(('a', 1), ('b', 2))`` / ``{'a': 1}`` / ``dict(a=1)`` ->
+    ``[("a", <1>), ("b", <2>)]``; None for any other shape."""
+    pairs: list[tuple[str, ast.expr]] = []
+    if isinstance(value, ast.Tuple | ast.List):
+        for element in value.elts:
+            if not (
+                isinstance(element, ast.Tuple | ast.List)
+                and len(element.elts) == 2
+                and isinstance(element.elts[0], ast.Constant)
+                and isinstance(element.elts[0].value, str)
+            ):
+                return None
+            pairs.append((element.elts[0].value, element.elts[1]))
+    elif isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            pairs.append((key.value, item))
+    elif (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "dict"
+        and not value.args
+    ):
+        for keyword in value.keywords:
+            if keyword.arg is None:
+                return None
+            pairs.append((keyword.arg, keyword.value))
+    else:
+        return None
+    if not all(name.isidentifier() for name, _ in pairs):
+        return None
+    return pairs
 
 
 def find_strategy_class(tree: ast.Module) -> ast.ClassDef | None:

@@ -64,7 +64,8 @@ ALIASES = {
 @functools.cache
 def _catalogue() -> dict[str, IndicatorInfo]:
     entries: dict[str, IndicatorInfo] = {}
-    for name in sorted(talib.get_functions()):
+    names: list[str] = talib.get_functions()  # type: ignore[no-untyped-call]
+    for name in sorted(names):
         entry = introspect(name)
         if entry is not None:
             entries[name] = entry

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import talib
-from talib import abstract
+from talib import abstract as _abstract
 
 from Backtest.indicator_registry.featured import MA_TYPE_HELP, MA_TYPE_MAX
 from Backtest.indicator_registry.model import IndicatorInfo, IndicatorParam
+
+abstract: Any = _abstract  # untyped C extension
 
 # TA-Lib names its price inputs in lower case; backtesting.py capitalises its OHLCV columns.
 _PRICE_FIELDS = {"open": "Open", "high": "High", "low": "Low", "close": "Close", "volume": "Volume"}

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import talib
 
 from Backtest.indicator_registry.model import IndicatorInfo, IndicatorParam, Number, ParamType
 
-MA_TYPES = dict(talib.MA_Type._lookup)  # {0: "Simple Moving Average", ...}
+_talib: Any = talib  # TA-Lib's stubs do not export MA_Type
+MA_TYPES: dict[int, str] = dict(_talib.MA_Type._lookup)  # {0: "Simple Moving Average", ...}
 MA_TYPE_MAX = max(MA_TYPES)
 MA_TYPE_HELP = ", ".join(f"{code}={label}" for code, label in sorted(MA_TYPES.items()))
 
 FEATURED_ORDER = ("SMA", "EMA", "RSI", "MACD", "BBANDS", "ATR", "STOCH")
 
 
-def _p(name: str, type_: ParamType, default: Number, lo: Number, hi: Number, desc: str):
+def _p(
+    name: str, type_: ParamType, default: Number, lo: Number, hi: Number, desc: str
+) -> IndicatorParam:
     return IndicatorParam(name, type_, default, lo, hi, desc)
 
 

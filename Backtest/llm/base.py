@@ -22,6 +22,8 @@ class LLMRequest:
     max_output_tokens: int | None = None
     timeout_s: float | None = None
     response_mime_type: str | None = None
+    #: JSON Schema the reply must follow (structured output; needs an application/json type).
+    response_json_schema: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.user_prompt.strip():
@@ -32,6 +34,8 @@ class LLMRequest:
             raise ValueError("max_output_tokens must be positive")
         if self.timeout_s is not None and self.timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
+        if self.response_json_schema is not None and self.response_mime_type != "application/json":
+            raise ValueError("response_json_schema needs response_mime_type='application/json'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,6 +307,7 @@ class GeminiProvider:
             temperature=request.temperature,
             max_output_tokens=request.max_output_tokens,
             response_mime_type=request.response_mime_type,
+            response_json_schema=request.response_json_schema,
             # No tools are passed, so automatic function calling has nothing to do: switch it off
             # to keep the SDK from looping or logging on our behalf.
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),

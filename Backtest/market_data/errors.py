@@ -86,8 +86,8 @@ class EmptyRangeError(DataError):
             day = ts.normalize()
             # Show whole-day bounds as plain dates: "2020-01-31", not "...23:59:59.999999999".
             if ts in (day, day + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")):
-                return day.date().isoformat()
-            return ts.isoformat()
+                return str(day.date().isoformat())
+            return str(ts.isoformat())
 
         details = {
             "symbol": symbol,

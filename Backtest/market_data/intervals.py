@@ -46,7 +46,7 @@ class Interval:
     @property
     def is_intraday(self) -> bool:
         """True for bars shorter than a day."""
-        return self.length < pd.Timedelta(days=1)
+        return bool(self.length < pd.Timedelta(days=1))
 
     def resample_rule(self) -> str:
         """The pandas offset alias that builds bars of this interval."""

@@ -33,7 +33,7 @@ from Backtest.market_data.intervals import (
 )
 from Backtest.market_data.normalize import normalize_ohlcv
 
-DateLike = str | dt.date | dt.datetime | pd.Timestamp | None
+type DateLike = str | dt.date | dt.datetime | pd.Timestamp | None
 Source = Literal["bundled", "cache", "upload"]
 _DAY = pd.Timedelta(days=1)
 _NS = pd.Timedelta(1, "ns")
@@ -66,7 +66,7 @@ def iso_utc(value: Any) -> str:
     """ISO 8601 with an explicit UTC offset: bar times are naive UTC after normalisation."""
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.isoformat().replace("+00:00", "Z")
+    return str(stamp.isoformat()).replace("+00:00", "Z")
 
 
 def load_ohlcv(

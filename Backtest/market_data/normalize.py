@@ -94,7 +94,8 @@ def _normalize(df: pd.DataFrame, *, repair: bool, locate: Locator) -> pd.DataFra
     }
     n = len(df)
     volume = values["Volume"] if values["Volume"] is not None else np.zeros(n)
-    prices = np.column_stack([values[c] for c in PRICE_COLUMNS]) if n else np.empty((0, 4))
+    columns: list[np.ndarray] = [_present(values[c]) for c in PRICE_COLUMNS]
+    prices = np.column_stack(columns) if n else np.empty((0, 4))
     positions = np.arange(n)
 
     missing_date = dates.isna()
@@ -244,7 +245,22 @@ def _to_float(raw: pd.Series, field: str, locate: Locator) -> np.ndarray:
             )
         out = numbers.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     out[~np.isfinite(out)] = np.nan
-    return out
+    return np.asarray(out, dtype="float64")
+
+
+def _outside_message(
+    name: str, col: np.ndarray, lows: np.ndarray, highs: np.ndarray
+) -> Callable[[int], str]:
+    def message(i: int) -> str:
+        return f"{name} {col[i]} is outside the bar's range Low {lows[i]} .. High {highs[i]}"
+
+    return message
+
+
+def _present(column: np.ndarray | None) -> np.ndarray:
+    """A price column the caller has already checked exists."""
+    assert column is not None
+    return column
 
 
 def _check_prices(
@@ -268,11 +284,5 @@ def _check_prices(
         lows = np.minimum.reduce([lows, opens, closes])
     else:
         for name, col in (("Open", opens), ("Close", closes)):
-            fail(
-                (col > highs) | (col < lows),
-                name,
-                lambda i, col=col, name=name: (
-                    f"{name} {col[i]} is outside the bar's range Low {lows[i]} .. High {highs[i]}"
-                ),
-            )
+            fail((col > highs) | (col < lows), name, _outside_message(name, col, lows, highs))
     return np.column_stack([opens, highs, lows, closes])

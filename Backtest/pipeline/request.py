@@ -66,7 +66,6 @@ class InvalidRequest(AlgoAgentError):
     """A request field is out of range or inconsistent; ``details.fields`` names each one."""
 
     default_code = "validation_error"
-    http_status = 400
 
     def __init__(self, fields: dict[str, list[str]]) -> None:
         names = ", ".join(fields)

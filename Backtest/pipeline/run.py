@@ -134,30 +134,47 @@ def _span(nanoseconds: float) -> str:
     return f"{seconds:.3g} seconds"
 
 
+def first_trading_bar(close: np.ndarray, buy_hold_pct: float | None) -> int:
+    """The bar backtesting.py's ``Buy & Hold Return [%]`` starts from (after indicator warm-up).
+
+    backtesting.py measures buy & hold from the first bar a strategy could trade, which it does
+    not report; it is the first bar whose close gives the reported return.
+    """
+    if buy_hold_pct is None or close.size == 0 or not np.isfinite(close[-1]):
+        return 0
+    start = close[-1] / (1 + buy_hold_pct / 100)
+    matches = np.flatnonzero(np.isclose(close, start, rtol=1e-9, atol=0.0))
+    return int(matches[0]) if matches.size else 0
+
+
 def benchmark(request: BacktestRequest, data: pd.DataFrame, result: ExecutionResult) -> Benchmark:
-    """Buy & hold of the run's own bars (backtesting.py's ``Buy & Hold Return [%]``)."""
+    """Buy & hold of the run's own bars, exactly backtesting.py's ``Buy & Hold Return [%]``:
+    flat (cash) during the strategy's indicator warm-up, then invested from its first bar."""
     stats = result.stats or {}
-    close = data["Close"]
+    return_pct = _number(stats.get("Buy & Hold Return [%]"))
+    close = data["Close"].to_numpy(dtype="float64")
+    start = first_trading_bar(close, return_pct)
+    base = float(close[start]) if close.size else float("nan")
     equity: list[dict[str, Any]] = []
-    first = float(close.iloc[0])
-    if result.equity_curve and np.isfinite(first) and first > 0:
+    if result.equity_curve and np.isfinite(base) and base > 0:
         times = [row.get("time") for row in result.equity_curve]
         try:
             at = pd.DatetimeIndex(pd.to_datetime(times, utc=True))
             index = data.index
             if isinstance(index, pd.DatetimeIndex) and index.tz is None:
                 at = at.tz_localize(None)
-            prices = close.reindex(at).to_numpy(dtype="float64")
+            positions = index.get_indexer(at)
         except (TypeError, ValueError):
-            prices = np.array([])
-        equity = [
-            {"time": t, "equity": round(float(request.cash * p / first), 6)}
-            for t, p in zip(times, prices, strict=False)
-            if np.isfinite(p)
-        ]
+            positions = np.array([], dtype=np.int64)
+        for t, position in zip(times, positions, strict=False):
+            if position < 0:
+                continue
+            price = close[max(position, start)]
+            if np.isfinite(price):
+                equity.append({"time": t, "equity": round(float(request.cash * price / base), 6)})
     return Benchmark(
         symbol=request.symbol,
-        return_pct=_number(stats.get("Buy & Hold Return [%]")),
+        return_pct=return_pct,
         equity=equity,
         alpha_pct=_number(stats.get("Alpha [%]")),
         beta=_number(stats.get("Beta")),

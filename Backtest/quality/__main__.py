@@ -16,10 +16,16 @@ def main(argv: list[str]) -> int:
         print(f"unknown suite(s): {', '.join(unknown)}; choose from {', '.join(SUITES)}")
         return 2
     report = {}
+    summaries = []
     for name in names:
         module = importlib.import_module(f"Backtest.quality.{name}")
         report[name] = module.run()
+        summarize = getattr(module, "summarize", None)
+        if summarize is not None:
+            summaries.append(summarize(report[name]))
     print(json.dumps(report, indent=2, default=str))
+    for summary in summaries:  # the headline numbers last, where a console shows them
+        print(summary)
     return 0
 
 

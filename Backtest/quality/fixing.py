@@ -1,81 +1,73 @@
-"""Fixer quality benchmark: the OFFLINE fixer (rules only, no LLM) on every broken strategy.
+"""Fixer quality benchmark: the offline fixer (rules only, no LLM) on the broken-strategy corpus.
 
-For each case of :mod:`Backtest.quality.corpus_broken` the original is executed once; if it
-fails (or trades nothing) the analyzer's type is compared with the label, then the fixer gets
-three attempts, each verified by re-executing the fixed code. A case counts as fixed only when
-the final code runs AND trades. Rates are reported separately for the main set (the rules were
-developed against it) and the held-out set (written before the rules, never tuned on).
+Every run goes through the sandboxed :class:`Backtest.bot_executor.BotExecutor`; there is no
+in-process fallback (nothing outside the sandbox executes strategy code). For each case the
+original runs once; if it fails (or trades nothing) the fixer gets three verified attempts with
+``allow_semantic_changes=True`` so that every fix it can make is measured and its semantic flag
+checked:
 
-Execution goes through the sandboxed ``Backtest.bot_executor.BotExecutor`` when it can start;
-otherwise through :class:`ForkRunner`, a plain fork of this process that is NOT a sandbox and is
-only acceptable because the corpus is our own code. The report names the executor used.
+* ``fixed``: the final code runs (and trades, when the case requires it);
+* whether the fix really changed the meaning is decided independently of the fixer's flag: a
+  case without a meaning-preserving fix always does; otherwise the fixed strategy's trades are
+  compared with those of the case's reference fix (``<name>.fixed.py``), run in the sandbox too;
+* ``unflagged``: a fix that changed the meaning but was not flagged (must be 0);
+* ``success``: fixed, and flagged exactly when the meaning changed (a false alarm, a
+  meaning-preserving fix flagged as semantic, would be refused by default: not a success).
+
+Rates are per part; ``held_out`` was written before the fixer was tuned and is the honest one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
-import linecache
-import os
-import select
-import signal
-import sys
 import tempfile
-import time
-import traceback as tb_module
-import types
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from Backtest.bot_error_fixer import BotErrorFixer, ErrorAnalyzer
-from Backtest.quality.corpus_broken import HELD_OUT_CASES, MAIN_CASES, BrokenStrategy
+from Backtest.quality.corpus import PARTS, BrokenCase, load_part
 
-__all__ = ["TARGET_FIX_RATE", "ForkRunner", "LocalResult", "run"]
+__all__ = ["TARGET_FIX_RATE", "behaviour", "judge_case", "run", "summarize"]
 
 TARGET_FIX_RATE = 0.9
 MAX_ATTEMPTS = 3
-TIMEOUT_S = 10.0
+TIMEOUT_S = 20.0
 SYMBOL = "GOOG"
+
+Execute = Callable[[str], Any]
 
 
 def run(
-    *, include_held_out: bool = True, executor: str = "auto", limit: int | None = None
+    *, parts: Sequence[str] = PARTS, limit: int | None = None, execute: Execute | None = None
 ) -> dict[str, Any]:
-    """Run the benchmark; returns a JSON-safe report (rates, per-case outcomes, executor).
+    """Run the benchmark; returns a JSON-safe report (per-part totals and per-case outcomes).
 
-    ``executor``: ``"auto"`` (sandbox, else fork), ``"sandbox"`` (fail if unavailable) or
-    ``"fork"``. ``limit`` runs only the first N cases of each set (smoke tests).
+    ``execute`` replaces the sandbox (tests only); ``limit`` runs the first N cases per part.
     """
-    sets: dict[str, tuple[BrokenStrategy, ...]] = {"main": MAIN_CASES}
-    if include_held_out:
-        sets["held_out"] = HELD_OUT_CASES
-    if limit is not None:
-        sets = {name: cases[:limit] for name, cases in sets.items()}
-    with _executor(executor) as (execute, executor_info):
+    with _sandbox(execute) as (run_code, executor_info):
         analyzer = ErrorAnalyzer()
         fixer = BotErrorFixer(None)
         report: dict[str, Any] = {"executor": executor_info, "target_fix_rate": TARGET_FIX_RATE}
-        for set_name, cases in sets.items():
-            outcomes = [_run_case(case, execute, analyzer, fixer) for case in cases]
-            report[set_name] = {"totals": _totals(outcomes), "cases": outcomes}
-    return json.loads(json.dumps(report, default=str))
+        for part in parts:
+            cases = load_part(part)[:limit]
+            outcomes = [judge_case(case, run_code, analyzer, fixer) for case in cases]
+            report[part] = {"totals": _totals(outcomes), "cases": outcomes}
+    safe: dict[str, Any] = json.loads(json.dumps(report, default=str))
+    return safe
 
 
-def _run_case(
-    case: BrokenStrategy,
-    execute: Callable[[str], Any],
-    analyzer: ErrorAnalyzer,
-    fixer: BotErrorFixer,
+def judge_case(
+    case: BrokenCase, execute: Execute, analyzer: ErrorAnalyzer, fixer: BotErrorFixer
 ) -> dict[str, Any]:
+    """Run, fix and judge one case (see the module docstring)."""
     initial = execute(case.code)
     analysis = analyzer.analyze(initial, case.code, require_trades=case.require_trades)
     outcome: dict[str, Any] = {
         "name": case.name,
-        "expected_type": case.expected_error_type,
-        "mistakes": list(case.mistakes),
+        "expected_type": case.error_type,
+        "meaning_preserving_fix": case.meaning_preserving_fix,
     }
     if analysis is None:
         outcome.update(broken=False, analyzed_type=None, classified=None, fixed=None)
@@ -86,37 +78,79 @@ def _run_case(
         execute=execute,
         require_trades=case.require_trades,
         initial_result=initial,
+        allow_semantic_changes=True,
     )
     final = result.final_analysis
     outcome.update(
         broken=True,
         analyzed_type=analysis.error_type,
-        classified=analysis.error_type == case.expected_error_type,
+        classified=analysis.error_type == case.error_type,
         fixed=result.success,
+        flagged=result.semantic_change,
+        changes=result.changes,
         attempts=len(result.attempts),
         stopped_reason=result.stopped_reason,
         rules=sorted({name for a in result.attempts for name in a.rules}),
         remaining_error=None if final is None else f"{final.error_type}: {final.message}"[:300],
     )
-    if result.success:
-        outcome["num_trades"] = getattr(result.final_execution, "num_trades", None)
+    if not result.success:
+        outcome.update(semantic=None, checked_by=None, unflagged=False, success=False)
+        return outcome
+    if not case.meaning_preserving_fix:
+        semantic, checked_by = True, "manifest: no meaning-preserving fix exists"
+    elif case.reference is not None:
+        reference = execute(case.reference)
+        semantic = behaviour(reference) != behaviour(result.final_execution)
+        checked_by = "trades compared with the reference fix"
+    else:
+        semantic, checked_by = bool(result.semantic_change), "unchecked: no reference fix"
+    outcome.update(
+        semantic=semantic,
+        checked_by=checked_by,
+        unflagged=semantic and not result.semantic_change,
+        success=semantic == result.semantic_change,
+        num_trades=getattr(result.final_execution, "num_trades", None),
+    )
     return outcome
+
+
+def behaviour(execution: Any) -> tuple[Any, ...] | None:
+    """What a run did, for comparing two versions: its trades and its return."""
+    if execution is None or not getattr(execution, "success", False):
+        return None
+    trades = tuple(
+        (
+            t.get("entry_bar"),
+            t.get("exit_bar"),
+            t.get("size"),
+            round(float(t.get("entry_price") or 0.0), 6),
+        )
+        for t in getattr(execution, "trades", None) or []
+    )
+    return_pct = getattr(execution, "return_pct", None)
+    return (getattr(execution, "num_trades", None), round(float(return_pct or 0.0), 6), trades)
 
 
 def _totals(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     broken = [o for o in outcomes if o["broken"]]
+    fixed = [o for o in broken if o["fixed"]]
+    semantic = [o for o in fixed if o["semantic"]]
     n = len(broken)
-    classified = sum(1 for o in broken if o["classified"])
-    fixed = sum(1 for o in broken if o["fixed"])
+    successes = sum(1 for o in broken if o["success"])
     return {
         "cases": len(outcomes),
         "broken": n,
         "not_broken": [o["name"] for o in outcomes if not o["broken"]],
-        "classified": classified,
-        "fixed": fixed,
-        "classification_rate": round(classified / n, 3) if n else None,
-        "fix_rate": round(fixed / n, 3) if n else None,
-        "meets_target": (fixed / n >= TARGET_FIX_RATE) if n else None,
+        "classified": sum(1 for o in broken if o["classified"]),
+        "fixed": len(fixed),
+        "success": successes,
+        "fixer_success_pct": round(100 * successes / n, 1) if n else None,
+        "meaning_preserved": sum(1 for o in fixed if not o["semantic"]),
+        "semantic_changes": len(semantic),
+        "semantic_changes_flagged": sum(1 for o in semantic if o["flagged"]),
+        "unflagged_semantic_changes": [o["name"] for o in fixed if o["unflagged"]],
+        "false_alarms": [o["name"] for o in fixed if o["flagged"] and not o["semantic"]],
+        "meets_target": (successes / n >= TARGET_FIX_RATE) if n else None,
         "unfixed": [o["name"] for o in broken if not o["fixed"]],
         "misclassified": [
             f"{o['name']}: expected {o['expected_type']}, got {o['analyzed_type']}"
@@ -126,192 +160,37 @@ def _totals(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def summarize(report: dict[str, Any]) -> str:
+    """The numbers per part, one line each, for the console."""
+    lines = [f"executor: {report['executor']['name']} on {report['executor']['symbol']}"]
+    for part in PARTS:
+        if part not in report:
+            continue
+        t = report[part]["totals"]
+        lines.append(
+            f"{part:16} fixer success {t['success']}/{t['broken']} "
+            f"({t['fixer_success_pct']}%), semantic changes flagged "
+            f"{t['semantic_changes_flagged']}/{t['semantic_changes']}, unflagged "
+            f"{len(t['unflagged_semantic_changes'])}, false alarms {len(t['false_alarms'])}, "
+            f"error type right {t['classified']}/{t['broken']}"
+        )
+    return "\n".join(lines)
+
+
 @contextlib.contextmanager
-def _executor(kind: str) -> Iterator[tuple[Callable[[str], Any], dict[str, Any]]]:
-    """The sandboxed executor when available (``kind="auto"``/``"sandbox"``), else ForkRunner."""
-    fallback_reason = None
-    if kind in ("auto", "sandbox"):
-        with tempfile.TemporaryDirectory(prefix="fixbench-") as work_root:
-            try:
-                from Backtest.bot_executor import BotExecutor
+def _sandbox(execute: Execute | None) -> Iterator[tuple[Execute, dict[str, Any]]]:
+    if execute is not None:
+        yield execute, {"name": "caller-supplied executor", "symbol": SYMBOL}
+        return
+    from Backtest.bot_executor import BotExecutor
 
-                executor = BotExecutor(work_root=Path(work_root), timeout_s=TIMEOUT_S)
-                layers = executor.start()
-            except Exception as exc:  # any failure to start means "use the fallback"
-                if kind == "sandbox":
-                    raise
-                fallback_reason = f"{type(exc).__name__}: {exc}"
-            else:
-                try:
-                    yield (
-                        lambda code: executor.execute_bot(
-                            code=code, test_symbol=SYMBOL, plot=False
-                        ),
-                        {"name": "BotExecutor", "sandbox_layers": layers, "symbol": SYMBOL},
-                    )
-                finally:
-                    executor.close()
-                return
-    runner = ForkRunner(timeout_s=TIMEOUT_S)
-    yield (
-        runner.execute,
-        {
-            "name": "ForkRunner (not a sandbox)",
-            "symbol": SYMBOL,
-            "why_not_sandbox": fallback_reason or f"executor={kind!r} requested",
-        },
-    )
-
-
-# -- fallback runner -----------------------------------------------------------------------------
-@dataclass
-class LocalResult:
-    """The ``ExecutionResult`` fields the analyzer and the fixer read."""
-
-    success: bool
-    num_trades: int | None = None
-    no_trades: bool = False
-    return_pct: float | None = None
-    error_type: str | None = None
-    error_message: str | None = None
-    traceback: str | None = None
-    error_line: int | None = None
-    limits_hit: list[str] = field(default_factory=list)
-    stdout: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-
-class ForkRunner:
-    """Backtests code in a forked child of this process: isolation from crashes and hangs only.
-
-    NOT a sandbox (no filesystem or network restrictions): use it only for trusted code such as
-    the benchmark corpus. Plotting is disabled in the child.
-    """
-
-    def __init__(self, *, timeout_s: float = TIMEOUT_S, max_output_bytes: int = 64_000) -> None:
-        self.timeout_s = timeout_s
-        self.max_output_bytes = max_output_bytes
-
-    def execute(self, code: str) -> LocalResult:
-        """Run ``code`` on the bundled GOOG data; never raises."""
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(read_fd)
-            try:
-                payload = _child_run(code, self.max_output_bytes)
-            except BaseException as exc:  # the child must always answer
-                payload = {
-                    "success": False,
-                    "error_type": "sandbox_error",
-                    "error_message": repr(exc),
-                }
-            with os.fdopen(write_fd, "w") as pipe:
-                json.dump(payload, pipe, default=str)
-            os._exit(0)
-        os.close(write_fd)
-        chunks: list[bytes] = []
-        deadline = time.monotonic() + self.timeout_s
-        with os.fdopen(read_fd, "rb") as pipe:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                    return LocalResult(
-                        success=False,
-                        error_type="timeout",
-                        error_message=f"the strategy did not finish within {self.timeout_s} s",
-                        limits_hit=["wall_time"],
-                    )
-                ready, _, _ = select.select([pipe], [], [], remaining)
-                if ready:
-                    chunk = os.read(pipe.fileno(), 1 << 16)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-        os.waitpid(pid, 0)
+    with tempfile.TemporaryDirectory(prefix="fixbench-") as work_root:
+        executor = BotExecutor(work_root=Path(work_root), timeout_s=TIMEOUT_S)
         try:
-            return LocalResult(**json.loads(b"".join(chunks) or b"{}"))
-        except (ValueError, TypeError) as exc:
-            return LocalResult(success=False, error_type="sandbox_error", error_message=str(exc))
-
-
-class _LimitedOutput(io.StringIO):
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def write(self, text: str) -> int:
-        if self.tell() + len(text) > self.limit:
-            raise _OutputLimit
-        return super().write(text)
-
-
-class _OutputLimit(BaseException):
-    """Raised in the child when the strategy prints too much."""
-
-
-def _child_run(code: str, max_output: int) -> dict[str, Any]:
-    import backtesting
-    from backtesting import Backtest, Strategy
-    from backtesting.test import GOOG
-
-    os.chdir(tempfile.mkdtemp(prefix="fixbench-child-"))
-    backtesting.Backtest.plot = lambda *a, **k: None  # type: ignore[method-assign]
-    output = _LimitedOutput(max_output)
-    sys.stdout = sys.stderr = output
-    try:
-        compiled = compile(code, "strategy.py", "exec", dont_inherit=True)
-        linecache.cache["strategy.py"] = (len(code), None, code.splitlines(True), "strategy.py")
-        module = types.ModuleType("strategy")
-        module.__file__ = "strategy.py"
-        sys.modules["strategy"] = module
-        exec(compiled, module.__dict__)
-        classes = [
-            v
-            for v in module.__dict__.values()
-            if isinstance(v, type) and issubclass(v, Strategy) and v.__module__ == "strategy"
-        ]
-        leaves = [c for c in classes if not any(o is not c and issubclass(o, c) for o in classes)]
-        if len(leaves) != 1:
-            return {
-                "success": False,
-                "error_type": "validation_error",
-                "error_message": f"expected one Strategy subclass, found {len(leaves)}",
-            }
-        stats = Backtest(GOOG, leaves[0], cash=10_000).run()
-    except _OutputLimit:
-        return {
-            "success": False,
-            "error_type": "output_limit",
-            "error_message": "the strategy printed more output than allowed",
-            "limits_hit": ["output"],
-        }
-    except Exception as exc:
-        frames = [f for f, _ in tb_module.walk_tb(exc.__traceback__)]
-        lines = [
-            n
-            for f, n in tb_module.walk_tb(exc.__traceback__)
-            if f.f_code.co_filename == "strategy.py"
-        ]
-        del frames
-        line = lines[-1] if lines else getattr(exc, "lineno", None)
-        return {
-            "success": False,
-            "error_type": type(exc).__name__,
-            "error_message": str(exc) or type(exc).__name__,
-            "traceback": "".join(tb_module.format_exception(exc)),
-            "error_line": line,
-        }
-    trades = int(stats["# Trades"])
-    return {
-        "success": True,
-        "num_trades": trades,
-        "no_trades": trades == 0,
-        "return_pct": float(stats["Return [%]"]),
-        "stdout": output.getvalue()[:max_output],
-    }
+            layers = executor.start()
+            yield (
+                lambda code: executor.execute_bot(code=code, test_symbol=SYMBOL, plot=False),
+                {"name": "BotExecutor", "sandbox_layers": layers, "symbol": SYMBOL},
+            )
+        finally:
+            executor.close()

@@ -12,6 +12,9 @@ backtesting.py mistakes. Decisions worth knowing:
   attributes (``gi_frame``, ``f_globals``...) and string literals that would reach a dunder
   through ``str.format`` (``"{0.__class__}"``). ``__name__`` is the only dunder name allowed.
 * File I/O through pandas/numpy (``read_csv``, ``to_csv``, ``np.load``...) is an error.
+* Names read where nothing binds them (``undefined_name``, pyflakes' scope analysis) and
+  ``self.x`` read in the strategy but never set (``undefined_attribute``) are errors: they
+  would fail at run time, so they are reported before any run.
 * Line and column numbers are 1-based.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import ast
 
 from Backtest.validation.checker import SKELETON, Checker
+from Backtest.validation.names import undefined_attributes, undefined_names
 from Backtest.validation.report import Finding, Severity, ValidationReport
 from Backtest.validation.rules import ALLOWED_MODULES
 
@@ -46,7 +50,12 @@ def validate_code(code: str, *, max_bytes: int = 100_000) -> ValidationReport:
         return _report([Finding(1, 1, "syntax_error", msg)])
     checker = Checker(tree)
     checker.run()
-    return _report(checker.findings, checker.strategy_class)
+    # One problem per line: a name the checker already refused (``os``, ``eval``, a dunder,
+    # an unimported ``Strategy``) is not reported again as undefined.
+    reported = {f.line for f in checker.findings if f.severity == "error"}
+    undefined = undefined_names(tree) + undefined_attributes(tree, checker.strategy_class)
+    findings = checker.findings + [f for f in undefined if f.line not in reported]
+    return _report(findings, checker.strategy_class)
 
 
 def _report(findings: list[Finding], strategy_class: str | None = None) -> ValidationReport:

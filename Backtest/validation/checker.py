@@ -215,7 +215,8 @@ class Checker:
             )
 
     def check_string(self, node: ast.Constant) -> None:
-        text = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+        value = node.value
+        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
         if FORMAT_DUNDER.search(text):
             self.add(
                 node,
@@ -255,7 +256,7 @@ class Checker:
             found = [(b, self.strategy_kind(b, kinds)) for b in cls.bases]
             found = [(b, k) for b, k in found if k]
             if found:
-                kinds[cls.name] = found[0][1]
+                kinds[cls.name] = found[0][1] or ""
                 parents[cls.name] = [b.id for b, _ in found if isinstance(b, ast.Name)]
         used_as_base = {p for ps in parents.values() for p in ps}
         leaves = [c for c in classes if c.name in kinds and c.name not in used_as_base]

@@ -54,9 +54,29 @@ FILE_IO_ATTRS = frozenset(
     | {"DataSource"}
 )
 NUMPY_ONLY_IO = frozenset({"load", "save"})  # too generic to flag on any object
-INIT_ALIASES = ("__init__", "initialize", "setup", "on_init", "on_start", "start", "Init")
-NEXT_ALIASES = ("on_bar", "on_data", "on_tick", "onbar", "on_candle", "handle_data", "on_next")
-NEXT_ALIASES += ("tick", "step", "run", "update", "Next")
+INIT_ALIASES: tuple[str, ...] = (
+    "__init__",
+    "initialize",
+    "setup",
+    "on_init",
+    "on_start",
+    "start",
+    "Init",
+)
+NEXT_ALIASES: tuple[str, ...] = (
+    "on_bar",
+    "on_data",
+    "on_tick",
+    "onbar",
+    "on_candle",
+    "handle_data",
+    "on_next",
+    "tick",
+    "step",
+    "run",
+    "update",
+    "Next",
+)
 PRICE_COLUMNS = {
     "open": "Open",
     "high": "High",
@@ -75,3 +95,40 @@ STRATEGY_BASES = {
     "backtesting.lib.TrailingStrategy": "lib",
 }
 FORMAT_DUNDER = re.compile(r"\{[^{}]*(?:\.|\[)\s*_")
+#: Names LLM-written strategies use without importing, and the import that binds them.
+KNOWN_IMPORTS = {
+    "crossover": "from backtesting.lib import crossover",
+    "cross": "from backtesting.lib import cross",
+    "barssince": "from backtesting.lib import barssince",
+    "resample_apply": "from backtesting.lib import resample_apply",
+    "SignalStrategy": "from backtesting.lib import SignalStrategy",
+    "TrailingStrategy": "from backtesting.lib import TrailingStrategy",
+    "Strategy": "from backtesting import Strategy",
+    "SMA": "from backtesting.test import SMA",
+    "EMA": "from Backtest.indicators import EMA",
+    "RSI": "from Backtest.indicators import RSI",
+    "MACD": "from Backtest.indicators import MACD",
+    "BBANDS": "from Backtest.indicators import BBANDS",
+    "ATR": "from Backtest.indicators import ATR",
+    "STOCH": "from Backtest.indicators import STOCH",
+    "ADX": "from Backtest.indicators import ADX",
+    "CCI": "from Backtest.indicators import CCI",
+    "OBV": "from Backtest.indicators import OBV",
+    "WMA": "from Backtest.indicators import WMA",
+    "MFI": "from Backtest.indicators import MFI",
+    "WILLR": "from Backtest.indicators import WILLR",
+    "talib": "import talib",
+    "np": "import numpy as np",
+    "numpy": "import numpy",
+    "pd": "import pandas as pd",
+    "pandas": "import pandas",
+    "math": "import math",
+    "statistics": "import statistics",
+}
+#: What ``self.<name>`` a backtesting.py ``Strategy`` has without defining it.
+STRATEGY_MEMBERS = frozenset(
+    {"I", "buy", "sell", "data", "position", "trades", "closed_trades", "orders", "equity"}
+    | {"init", "next", "_broker", "_data", "_params", "_indicators"}
+    # backtesting.lib's SignalStrategy / TrailingStrategy
+    | {"set_signal", "set_trailing_sl", "set_atr_periods", "set_trailing_pct"}
+)

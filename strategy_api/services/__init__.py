@@ -1,5 +1,6 @@
 """Writes and workflows of the strategy app, one module per concern, re-exported here."""
 
+from strategy_api.services.generation import generator_capabilities
 from strategy_api.services.strategies import (
     strategy_create,
     strategy_delete,
@@ -11,6 +12,7 @@ from strategy_api.services.strategies import (
 )
 
 __all__ = [
+    "generator_capabilities",
     "strategy_create",
     "strategy_delete",
     "strategy_review",

@@ -8,7 +8,6 @@ the strategy's current code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from inspect import signature
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +42,9 @@ class FixOutcome:
     final_execution: StrategyExecution | None = None
     provider: str = "offline"
     key_alias: str = ""
+    semantic_change: bool = False
+    changes: list[str] = field(default_factory=list)
+    proposed_changes: list[str] = field(default_factory=list)
 
 
 class _RecordingExecutor:
@@ -110,17 +112,13 @@ def strategy_fix_errors(
             message += " succeeded" if data.get("success") else " failed"
         on_event(kind, message, data=_json_safe(data))
 
-    fixer = BotErrorFixer(provider=provider)
-    options: dict[str, Any] = {}
-    if "allow_semantic_changes" in signature(fixer.fix_errors_iteratively).parameters:
-        options["allow_semantic_changes"] = allow_semantic_changes
-    result = fixer.fix_errors_iteratively(
+    result = BotErrorFixer(provider=provider).fix_errors_iteratively(
         start_version.code,
         max_attempts=max_attempts,
         execute=execute,
         require_trades=require_trades,
+        allow_semantic_changes=allow_semantic_changes,
         on_event=relay,
-        **options,
     )
 
     attempts: list[StrategyFixAttempt] = []
@@ -146,8 +144,8 @@ def strategy_fix_errors(
                     provider=attempt.provider or "",
                     key_alias=attempt.key_alias or "",
                     duration=attempt.duration_s,
-                    semantic_change=getattr(attempt, "semantic_change", None),
-                    changes=list(getattr(attempt, "changes", None) or []),
+                    semantic_change=attempt.semantic_change,
+                    changes=list(attempt.changes),
                 )
             )
         Strategy.objects.filter(pk=strategy.pk).update(
@@ -177,6 +175,9 @@ def strategy_fix_errors(
         final_execution=final_execution,
         provider=(last.provider if last else "") or "",
         key_alias=(last.key_alias if last else "") or "",
+        semantic_change=result.semantic_change,
+        changes=list(result.changes),
+        proposed_changes=list(result.proposed_changes),
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from Backtest.llm.offline import parse_description
+from Backtest.llm.offline import capabilities, parse_description
 from Backtest.pipeline import BacktestRequest
-from Backtest.strategy_generator import StrategyGenerator
+from Backtest.strategy_generator import OFFLINE_MODEL, StrategyGenerator
 from jobs.events import EventSink, no_events
 from jobs.models import Job
 from strategy_api.models import Strategy, StrategyStatus, VersionSource
@@ -149,6 +149,9 @@ def strategy_fix_payload(*, strategy: Strategy, outcome) -> dict[str, Any]:
         strategy_id=strategy.pk,
         status=strategy.status,
         stopped_reason=outcome.stopped_reason,
+        semantic_change=outcome.semantic_change,
+        changes=outcome.changes,
+        proposed_changes=outcome.proposed_changes,
         detail=outcome.detail,
         attempts=len(outcome.attempts),
         current_version=strategy.current_version,
@@ -158,3 +161,14 @@ def strategy_fix_payload(*, strategy: Strategy, outcome) -> dict[str, Any]:
         if outcome.final_execution is not None
         else None,
     ).to_json()
+
+
+def generator_capabilities() -> dict[str, Any]:
+    """The provider ``generate`` uses by default, and what the offline generator reads."""
+    from apikeys.services import llm_provider_name
+
+    return {
+        "provider": llm_provider_name(),
+        "offline_model": OFFLINE_MODEL,
+        "constructs": capabilities(),
+    }

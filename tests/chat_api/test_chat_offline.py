@@ -28,7 +28,10 @@ def test_edit_creates_a_chat_version_with_a_diff(api_client, user):
     assert body["provider"] == "offline"
     assert body["key_alias"] == ""
     assert body["understood"] == ["rsi (timeperiod): RSI(14) -> RSI(21)"]
-    assert body["content"].endswith("Saved as version 2.")
+    assert "Saved as version 2." in body["content"]
+    assert "It now reads: Enter long when RSI(21)" in body["content"]
+    assert body["understood_as"].startswith("Enter long when RSI(21)")
+    assert body["rule_replaced"] is False
     assert body["diff"].startswith("--- strategy.py")
     assert "-    rsi_timeperiod = 14\n" in body["diff"]
     assert "+    rsi_timeperiod = 21\n" in body["diff"]

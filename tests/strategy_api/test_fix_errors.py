@@ -113,3 +113,26 @@ def test_full_flow_generate_execute_break_fix_history(api_client):
     strategy = Strategy.objects.get(pk=sid)
     assert strategy.status == "executed"
     assert strategy.successful_fixes == 1
+
+
+def test_a_fix_that_changes_the_meaning_needs_explicit_permission(api_client, user):
+    """size=1.5 is invalid in backtesting.py; the nearest meaning is 0.99 of equity, which is
+    still a change of sizing: reported, not applied, unless the request allows it."""
+    code = SMA_CROSS_CODE.replace("self.buy()", "self.buy(size=1.5)")
+    strategy = make_strategy(user, code=code)
+    url = f"/api/strategies/{strategy.pk}/fix_errors/"
+    refused = api_client.post(url, {}, **WAIT).json()
+    assert refused["success"] is False
+    assert refused["stopped_reason"] == "semantic_change_not_allowed"
+    assert any("0.99" in change for change in refused["proposed_changes"])
+    strategy.refresh_from_db()
+    assert "size=1.5" in strategy.code  # nothing applied
+
+    allowed = api_client.post(url, {"allow_semantic_changes": True}, **WAIT).json()
+    assert allowed["success"] is True, allowed
+    assert allowed["semantic_change"] is True
+    assert any("0.99" in change for change in allowed["changes"])
+    assert allowed["fixes"][-1]["semantic_change"] is True
+    strategy.refresh_from_db()
+    assert "size=0.99" in strategy.code
+    assert "size=1" not in strategy.code.replace("size=0.99", "")  # never one unit

@@ -110,3 +110,15 @@ def test_generate_rejects_unknown_symbol_when_it_will_run(api_client):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_symbol"
     assert "symbol" in response.json()["error"]["details"]["fields"]
+
+
+def test_capabilities_list_the_provider_and_constructs_whose_examples_generate(api_client):
+    body = api_client.get("/api/strategies/capabilities/").json()
+    assert body["provider"] == "offline"  # no Gemini keys in tests
+    assert len(body["constructs"]) >= 10
+    example = body["constructs"][0]["example"]
+    response = api_client.post(
+        "/api/strategies/generate_with_ai/", {"description": example}, HTTP_PREFER="wait=30"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["understood_as"]

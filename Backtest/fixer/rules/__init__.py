@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from Backtest.fixer.rules import (  # noqa: F401  (importing registers the rules)
     arrays,
+    classes,
     control,
     imports,
     libraries,
     orders,
+    outputs,
     runtime,
     script,
     signals,
+    sizing,
     structure,
     text,
+    thresholds,
 )
 from Backtest.fixer.rules.base import (
     MODULE_ORDER,

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.rules.kinds import PANDAS_METHODS, KindGuesser
 from Backtest.fixer.source import (
-    SourceEditor,
     StrategyModel,
     ensure_import,
     parse_or_none,
@@ -96,7 +96,7 @@ def capitalize_columns(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     renamed = set()
     for method, kinds in iter_methods(model):
         for node in ast.walk(method):
@@ -130,7 +130,7 @@ def date_column_to_index(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         for node in ast.walk(method):
             if (
@@ -164,7 +164,7 @@ def numpy_not_pandas(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     needs_pandas = False
     parents = parent_map(model.tree)
     scopes: list[tuple[ast.AST, KindGuesser, bool]] = [
@@ -188,7 +188,7 @@ def numpy_not_pandas(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 def _rewrite_pandas(
     node: ast.AST,
     kinds: KindGuesser,
-    editor: SourceEditor,
+    editor: CstEditor,
     parents: dict[ast.AST, ast.AST],
     in_init: bool,
 ) -> str | None:
@@ -239,8 +239,8 @@ def _rewrite_pandas(
         continues_chain = (isinstance(parent, ast.Attribute) and parent.value is top) or (
             isinstance(parent, ast.Call) and parent.func is top
         )
-        if continues_chain:
-            top = parent
+        if continues_chain and parent is not None:
+            top = parent  # type: ignore[assignment]  # the chain goes on through Attribute/Call
         else:
             break
     if not seg(top).startswith(seg(receiver)):
@@ -310,7 +310,7 @@ def series_positional_index(code: str, analysis: ErrorAnalysis) -> RuleEdit | No
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         for node in ast.walk(method):
             if (
@@ -342,8 +342,8 @@ def indicators_through_self_i(code: str, analysis: ErrorAnalysis) -> RuleEdit | 
         return None
     init = model.methods["init"]
     kinds = KindGuesser(model, init)
-    editor = SourceEditor(code)
-    names = []
+    editor = CstEditor(code)
+    names: list[str] = []
     for node in ast.walk(init):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue

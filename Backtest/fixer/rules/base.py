@@ -18,6 +18,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.source import parse_or_none
@@ -28,7 +29,9 @@ __all__ = [
     "AppliedRule",
     "Rule",
     "RuleEdit",
+    "Review",
     "RulesOutcome",
+    "Verdict",
     "apply_rules",
     "locate_line",
     "ordered_rules",
@@ -45,9 +48,13 @@ MODULE_ORDER = (
     "imports",
     "libraries",
     "structure",
+    "classes",
+    "outputs",
     "arrays",
     "signals",
     "orders",
+    "sizing",
+    "thresholds",
     "control",
     "runtime",
 )
@@ -105,12 +112,33 @@ def rule(
     return register
 
 
+class Verdict(Protocol):
+    """What a reviewer says about one edit (``Backtest.fixer.semantics.EditClassification``)."""
+
+    @property
+    def semantic_change(self) -> bool: ...
+
+    @property
+    def changes(self) -> tuple[str, ...]: ...
+
+    @property
+    def notes(self) -> tuple[str, ...]: ...
+
+
+#: ``(code before, code after) -> verdict``: judges each rule edit from the edit itself.
+Review = Callable[[str, str], Verdict]
+
+
 @dataclass(frozen=True)
 class AppliedRule:
-    """A rule that changed the code."""
+    """A rule that changed the code (or was held back because it changes the meaning)."""
 
     name: str
     description: str
+    semantic_change: bool = False
+    #: What the edit changed in meaning (the rule's own explanation first).
+    changes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -119,6 +147,23 @@ class RulesOutcome:
 
     code: str
     applied: list[AppliedRule] = field(default_factory=list)
+    #: Edits not applied because they change the strategy's meaning and that was not allowed.
+    withheld: list[AppliedRule] = field(default_factory=list)
+
+    @property
+    def semantic_change(self) -> bool:
+        """Whether any applied edit changed the strategy's meaning."""
+        return any(a.semantic_change for a in self.applied)
+
+    @property
+    def changes(self) -> list[str]:
+        """What the applied edits changed in meaning, one line each."""
+        return list(dict.fromkeys(c for a in self.applied for c in a.changes))
+
+    @property
+    def notes(self) -> list[str]:
+        """Meaning-preserving details of the applied edits."""
+        return list(dict.fromkeys(n for a in self.applied for n in a.notes))
 
     @property
     def changed(self) -> bool:
@@ -171,16 +216,27 @@ def ordered_rules() -> list[Rule]:
 
 
 def apply_rules(
-    code: str, analysis: ErrorAnalysis, *, only: set[str] | None = None
+    code: str,
+    analysis: ErrorAnalysis,
+    *,
+    only: set[str] | None = None,
+    review: Review | None = None,
+    allow_semantic_changes: bool = True,
 ) -> RulesOutcome:
     """Run the applicable rules; a rule may fire repeatedly until it stops changing the code.
 
     An edit that turns parseable code into unparseable code is discarded, and an exception in a
     rule is logged and ignored: a buggy rule must never take the fixer down. ``only`` restricts
     the run to the named rules (whatever their triggers), for tests and diagnostics.
+
+    ``review`` judges every edit; an edit that changes the strategy's meaning is skipped (and
+    listed in ``withheld``) unless ``allow_semantic_changes``. An edit that brings back code
+    already seen in this run (a rule undoing itself) ends that rule's passes.
     """
     current = code
     applied: list[AppliedRule] = []
+    withheld: list[AppliedRule] = []
+    seen = {code}
     for item in ordered_rules():
         if only is not None and item.name not in only:
             continue
@@ -200,6 +256,21 @@ def apply_rules(
             if parsed_before and parse_or_none(edit.code) is None:
                 logger.warning("fixer rule %s produced unparseable code; discarded", item.name)
                 break
+            if edit.code in seen:
+                break
+            record = AppliedRule(item.name, edit.description)
+            if review is not None:
+                verdict = review(current, edit.code)
+                changes = verdict.changes
+                if verdict.semantic_change:
+                    changes = (edit.description, *changes)
+                record = AppliedRule(
+                    item.name, edit.description, verdict.semantic_change, changes, verdict.notes
+                )
+                if verdict.semantic_change and not allow_semantic_changes:
+                    withheld.append(record)
+                    break
+            seen.add(edit.code)
             current = edit.code
-            applied.append(AppliedRule(item.name, edit.description))
-    return RulesOutcome(current, applied)
+            applied.append(record)
+    return RulesOutcome(current, applied, withheld)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.arrays import iter_methods
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.rules.kinds import KindGuesser
@@ -53,7 +54,7 @@ def float_equality_to_cross(code: str, analysis: ErrorAnalysis) -> RuleEdit | No
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         if method.name != "next":
             continue
@@ -73,7 +74,7 @@ def float_equality_to_cross(code: str, analysis: ErrorAnalysis) -> RuleEdit | No
     return RuleEdit(fixed, "Replaced float equality with cross() (values never match exactly)")
 
 
-def _cross_operand(side: ast.expr, kinds: KindGuesser, editor: SourceEditor) -> str | None:
+def _cross_operand(side: ast.expr, kinds: KindGuesser, editor: CstEditor) -> str | None:
     """``x[-1]`` of an array -> ``x``; a number or a parameter stays; anything else: None."""
     if isinstance(side, ast.Subscript) and _is_last(side.slice) and kinds.is_array(side.value):
         return editor.segment(side.value)

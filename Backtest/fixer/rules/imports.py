@@ -7,14 +7,16 @@ import builtins
 import importlib
 from functools import cache
 
+import libcst as cst
 import numpy
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import AstBridge, CstEditor, replace_nodes
 from Backtest.fixer.hints import KNOWN_IMPORTS
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import SourceEditor, ensure_import, parse_or_none
 
-__all__ = ["bound_names", "undefined_names"]
+__all__ = ["NUMPY_REMOVED", "NUMPY_RENAMED", "bound_names", "undefined_names"]
 
 #: Names LLMs invent for "a crosses below b" / "a crosses above b".
 CROSS_DOWN = frozenset({"crossunder", "cross_under", "crossdown", "cross_down", "crossbelow"})
@@ -67,7 +69,7 @@ def _module_exports(module: str) -> frozenset[str] | None:
 def _indicator_names() -> frozenset[str]:
     import talib
 
-    return frozenset(talib.get_functions())
+    return frozenset(talib.get_functions())  # type: ignore[no-untyped-call]
 
 
 # -- imports ---------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ def add_missing_imports(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     missing = undefined_names(tree)
     fixed = code
     added = []
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for name, nodes in missing.items():
         if name in PY2_BUILTINS:
             for node in nodes:
@@ -227,7 +229,7 @@ def _uses_upper_attrs(tree: ast.Module, name: str) -> bool:
     return bool(attrs) and all(a.isupper() for a in attrs)
 
 
-_NUMPY_REMOVED = {
+NUMPY_REMOVED = {
     "float": "float",
     "int": "int",
     "bool": "bool",
@@ -237,7 +239,7 @@ _NUMPY_REMOVED = {
     "complex": "complex",
     "unicode": "str",
 }
-_NUMPY_RENAMED = {
+NUMPY_RENAMED = {
     "NaN": "nan",
     "NAN": "nan",
     "Inf": "inf",
@@ -263,7 +265,8 @@ def numpy2_aliases(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             numpy_names |= {a.asname or a.name for a in node.names if a.name == "numpy"}
-    editor = SourceEditor(code)
+    bridge = AstBridge(code)
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     for node in ast.walk(tree):
         if not (
             isinstance(node, ast.Attribute)
@@ -272,12 +275,20 @@ def numpy2_aliases(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
             and not hasattr(numpy, node.attr)
         ):
             continue
-        if node.attr in _NUMPY_REMOVED:
-            editor.replace(node, _NUMPY_REMOVED[node.attr])
-        elif node.attr in _NUMPY_RENAMED:
-            editor.replace(node, f"{node.value.id}.{_NUMPY_RENAMED[node.attr]}")
+        if node.attr in NUMPY_REMOVED:
+            text = NUMPY_REMOVED[node.attr]
+        elif node.attr in NUMPY_RENAMED:
+            text = f"{node.value.id}.{NUMPY_RENAMED[node.attr]}"
         elif node.attr == "NINF":
-            editor.replace(node, f"(-{node.value.id}.inf)")
-    if not editor.changed:
+            text = f"(-{node.value.id}.inf)"
+        else:
+            continue
+        target = bridge.node(node, cst.Attribute)
+        if target is not None:
+            replacements[target] = cst.parse_expression(text)
+    if not replacements:
         return None
-    return RuleEdit(editor.apply(), "Replaced numpy aliases removed in numpy 2 (np.float -> float)")
+    return RuleEdit(
+        replace_nodes(bridge.module, replacements),
+        "Replaced numpy aliases removed in numpy 2 (np.float -> float)",
+    )

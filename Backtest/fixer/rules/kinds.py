@@ -59,18 +59,17 @@ class KindGuesser:
         for node in ast.walk(func):
             if not isinstance(node, ast.Assign) or len(node.targets) != 1:
                 continue
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                if _is_self_data(node.value):
+            for target, value in _pairs(node.targets[0], node.value):
+                if _is_self_data(value):
                     self.data_aliases.add(target.id)
                 elif (
-                    isinstance(node.value, ast.Attribute)
-                    and node.value.attr == "df"
-                    and _is_self_data(node.value.value)
+                    isinstance(value, ast.Attribute)
+                    and value.attr == "df"
+                    and _is_self_data(value.value)
                 ):
                     self.df_aliases.add(target.id)
                 else:
-                    self.locals[target.id] = self.kind(node.value)
+                    self.locals[target.id] = self.kind(value)
 
     def mark_arrays(self, names: list[str]) -> None:
         """Declare parameters that receive arrays (indicator functions passed to self.I)."""
@@ -216,6 +215,21 @@ class KindGuesser:
             if func.attr in ("mean", "std", "max", "min", "sum", "median", "var", "corr"):
                 return "series" if receiver == "series" else "unknown"
         return "unknown"
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> list[tuple[ast.Name, ast.expr]]:
+    """``a = x`` -> [(a, x)]; ``a, b = x, y`` -> [(a, x), (b, y)] (same length only)."""
+    if isinstance(target, ast.Name):
+        return [(target, value)]
+    if (
+        isinstance(target, ast.Tuple | ast.List)
+        and isinstance(value, ast.Tuple | ast.List)
+        and len(target.elts) == len(value.elts)
+    ):
+        return [
+            (t, v) for t, v in zip(target.elts, value.elts, strict=True) if isinstance(t, ast.Name)
+        ]
+    return []
 
 
 def _is_self_data(node: ast.AST) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.source import SourceEditor, ensure_import, parse_or_none, self_attr_name
 
@@ -101,7 +102,7 @@ def pandas3_removals(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     tree = parse_or_none(code)
     if tree is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     needs_numpy = False
     for node in ast.walk(tree):
         if (

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import ast
 
+import libcst as cst
+
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import AstBridge, CstEditor, replace_nodes
 from Backtest.fixer.rules.arrays import parent_map
-from Backtest.fixer.rules.base import RuleEdit, locate_line, rule
-from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none
+from Backtest.fixer.rules.base import RuleEdit, rule
+from Backtest.fixer.source import StrategyModel, parse_or_none
 
 __all__ = ["ORDER_KWARGS", "POSITION_ATTRS", "VALID_ORDER_KWARGS"]
 
@@ -111,7 +114,7 @@ def position_api(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method in model.methods.values():
         for node in ast.walk(method):
             if isinstance(node, ast.Attribute) and _is_self_position(node.value):
@@ -144,7 +147,8 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    bridge = AstBridge(code)
+    replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     parents = parent_map(model.tree)
     for method in model.methods.values():
         for node in ast.walk(method):
@@ -154,6 +158,9 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
                 and _is_self_position(node.left)
                 and isinstance(node.comparators[0], ast.Constant)
             ):
+                continue
+            target = bridge.node(node, cst.Comparison)
+            if target is None:
                 continue
             value, op = node.comparators[0].value, node.ops[0]
             replacement = None
@@ -174,10 +181,13 @@ def position_truthiness(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
                 parents.get(node), ast.BoolOp | ast.If | ast.While | ast.IfExp | ast.Assign
             ):
                 replacement = f"({replacement})"
-            editor.replace(node, replacement)
-    if not editor.changed:
+            replacements[target] = cst.parse_expression(replacement)
+    if not replacements:
         return None
-    return RuleEdit(editor.apply(), "Tested the position by truthiness (not self.position)")
+    return RuleEdit(
+        replace_nodes(bridge.module, replacements),
+        "Tested the position by truthiness (not self.position)",
+    )
 
 
 @rule("order_arguments", always=True)
@@ -188,7 +198,7 @@ def order_arguments(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method in model.methods.values():
         for node in ast.walk(method):
             if not _is_order_call(node):
@@ -231,38 +241,6 @@ def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value == 0
 
 
-@rule("valid_order_size", triggers=("value_error",))
-def valid_order_size(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
-    """After "size must be a positive fraction of equity, or a positive whole number of units":
-    a computed unit count becomes ``max(1, int(units))``; a literal like ``1.5`` is rounded."""
-    if "size must be a positive" not in analysis.message:
-        return None
-    model = _model(code)
-    if model is None:
-        return None
-    editor = SourceEditor(code)
-    calls = [n for m in model.methods.values() for n in ast.walk(m) if _is_order_call(n)]
-    line = locate_line(code, analysis)
-    on_line = [c for c in calls if line and c.lineno <= line <= (c.end_lineno or c.lineno)]
-    for call in on_line or calls:
-        assert isinstance(call, ast.Call)
-        for keyword in call.keywords:
-            if keyword.arg != "size":
-                continue
-            value = keyword.value
-            if isinstance(value, ast.Constant) and isinstance(value.value, int | float):
-                if value.value > 1:
-                    editor.replace(value, str(max(1, round(value.value))))
-                continue
-            text = editor.segment(value)
-            if text.startswith("max(1, int("):
-                continue
-            editor.replace(value, f"max(1, int({text}))")
-    if not editor.changed:
-        return None
-    return RuleEdit(editor.apply(), "Made the order size a whole number of units (at least 1)")
-
-
 @rule("sell_closes_long", always=True)
 def sell_closes_long(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     """A bare ``self.sell()`` under an "is long" check of a long-only strategy ->
@@ -286,9 +264,12 @@ def sell_closes_long(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         isinstance(n, ast.Attribute) and n.attr == "is_short" for n in ast.walk(model.tree)
     ):
         return None
-    if not all(_guarded_by_long(s, parents) and not s.args and not s.keywords for s in sells):
+    if not all(
+        _guarded_by_long(s, parents) and isinstance(s, ast.Call) and not s.args and not s.keywords
+        for s in sells
+    ):
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for call in sells:
         editor.replace(call, "self.position.close()")
     return RuleEdit(editor.apply(), "Closed the long position instead of selling short")

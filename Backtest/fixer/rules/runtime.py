@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import cache
-from typing import Any
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.arrays import iter_methods, parent_map
 from Backtest.fixer.rules.base import RuleEdit, locate_line, rule
 from Backtest.fixer.rules.kinds import KindGuesser
 from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none, self_attr_name
+from Backtest.fixer.talib_info import signature as talib_signature
 
 __all__ = ["TALIB_KEYWORD_ALIASES", "lookback_needed"]
 
@@ -218,7 +218,10 @@ def warmup_guard(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 @rule("guard_division", triggers=("zero_division_error", "value_error"))
 def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     """``a / b`` on the failing line -> ``(a / b if b else 0.0)`` (also for "cannot convert
-    float infinity to integer", the numpy flavour of a division by zero)."""
+    float infinity to integer", the numpy flavour of a division by zero).
+
+    0.0 is a value the author never chose: where it feeds a size or a rule it changes what the
+    strategy does, so the classifier reports this edit as a semantic change."""
     if analysis.error_type == "value_error" and "infinity" not in analysis.message:
         return None
     line = locate_line(code, analysis)
@@ -226,7 +229,7 @@ def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     if tree is None or line is None:
         return None
     parents = parent_map(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for node in ast.walk(tree):
         if not (
             isinstance(node, ast.BinOp)
@@ -243,25 +246,14 @@ def guard_division(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         editor.replace(node, f"({editor.segment(node)} if {divisor} else 0.0)")
     if not editor.changed:
         return None
-    return RuleEdit(editor.apply(), f"Guarded the division(s) on line {line} against zero")
+    return RuleEdit(
+        editor.apply(),
+        f"Guarded the division(s) on line {line} against zero: where the divisor is 0 the "
+        "result is now 0.0 instead of an error",
+    )
 
 
 # -- TA-Lib ------------------------------------------------------------------------------------
-@cache
-def _talib_signature(name: str) -> tuple[dict[str, Any], tuple[str, ...]] | None:
-    """(parameters with defaults, input names) of a TA-Lib function, or None."""
-    try:
-        from talib import abstract
-
-        function = abstract.Function(name)
-    except Exception:  # unknown function name: TA-Lib raises a bare Exception
-        return None
-    inputs: list[str] = []
-    for value in function.input_names.values():
-        inputs.extend(value if isinstance(value, list) else [value])
-    return dict(function.parameters), tuple(inputs)
-
-
 def _talib_calls(
     model: StrategyModel, modules: tuple[str, ...] = TALIB_STYLE_MODULES
 ) -> list[tuple[ast.Call, str, list[ast.keyword], int]]:
@@ -298,9 +290,9 @@ def talib_keywords(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     if tree is None:
         return None
     model = StrategyModel.build(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
-        signature = _talib_signature(name)
+        signature = talib_signature(name)
         if signature is None:
             continue
         params, inputs = signature
@@ -332,9 +324,9 @@ def talib_float_parameters(code: str, analysis: ErrorAnalysis) -> RuleEdit | Non
     if tree is None:
         return None
     model = StrategyModel.build(tree)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for _call, name, keywords, _first in _talib_calls(model):
-        signature = _talib_signature(name)
+        signature = talib_signature(name)
         if signature is None:
             continue
         params = signature[0]
@@ -363,7 +355,7 @@ def talib_float_inputs(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
         return None
     model = StrategyModel.build(tree)
     line = locate_line(code, analysis)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     calls = _talib_calls(model, ("talib", "talib.abstract"))  # Backtest.indicators casts itself
     on_line = [c for c in calls if line and c[0].lineno <= line <= (c[0].end_lineno or line)]
     guesser = KindGuesser(model)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ast
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.arrays import _is_negative_int, _model, iter_methods
 from Backtest.fixer.rules.base import RuleEdit, rule
-from Backtest.fixer.source import SourceEditor, self_attr_name
+from Backtest.fixer.source import self_attr_name
 
 __all__: list[str] = []
 
@@ -20,7 +21,7 @@ def self_i_takes_a_function(code: str, analysis: ErrorAnalysis) -> RuleEdit | No
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         for node in ast.walk(method):
             if not (
@@ -57,7 +58,7 @@ def crossover_takes_arrays(code: str, analysis: ErrorAnalysis) -> RuleEdit | Non
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         for node in ast.walk(method):
             if not (isinstance(node, ast.Call) and _func_name(node) in ("crossover", "cross")):
@@ -92,7 +93,7 @@ def compare_latest_values(code: str, analysis: ErrorAnalysis) -> RuleEdit | None
     model = _model(code)
     if model is None:
         return None
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     for method, kinds in iter_methods(model):
         tests = [n.test for n in ast.walk(method) if isinstance(n, ast.If | ast.While | ast.IfExp)]
         for test in tests:

@@ -6,9 +6,16 @@ import ast
 import tokenize
 
 from Backtest.fixer.analyzer import ErrorAnalysis
+from Backtest.fixer.cst import CstEditor
 from Backtest.fixer.rules.base import RuleEdit, rule
 from Backtest.fixer.rules.imports import bound_names
-from Backtest.fixer.source import SourceEditor, StrategyModel, parse_or_none, self_attr_name
+from Backtest.fixer.source import (
+    SourceEditor,
+    StrategyModel,
+    param_pairs,
+    parse_or_none,
+    self_attr_name,
+)
 from Backtest.validation.rules import INIT_ALIASES, NEXT_ALIASES
 
 __all__: list[str] = []
@@ -219,7 +226,7 @@ def add_missing_self(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     cls = model.cls
     assert cls is not None
     bound_module = bound_names(model.tree) - _local_bindings_only(cls)
-    editor = SourceEditor(code)
+    editor = CstEditor(code)
     fixed_names: set[str] = set()
     known = model.self_attrs | set(model.class_constants)
     for method in model.methods.values():
@@ -337,34 +344,7 @@ def backtrader_params(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
 
 def _param_pairs(editor: SourceEditor, value: ast.expr) -> list[tuple[str, str]] | None:
     """``(('a', 1), ('b', 2))`` / ``{'a': 1}`` / ``dict(a=1)`` -> [("a", "1"), ("b", "2")]."""
-    pairs: list[tuple[str, str]] = []
-    if isinstance(value, ast.Tuple | ast.List):
-        for element in value.elts:
-            if not (
-                isinstance(element, ast.Tuple | ast.List)
-                and len(element.elts) == 2
-                and isinstance(element.elts[0], ast.Constant)
-                and isinstance(element.elts[0].value, str)
-            ):
-                return None
-            pairs.append((element.elts[0].value, editor.segment(element.elts[1])))
-    elif isinstance(value, ast.Dict):
-        for key, item in zip(value.keys, value.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            pairs.append((key.value, editor.segment(item)))
-    elif (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id == "dict"
-        and not value.args
-    ):
-        for keyword in value.keywords:
-            if keyword.arg is None:
-                return None
-            pairs.append((keyword.arg, editor.segment(keyword.value)))
-    else:
+    pairs = param_pairs(value)
+    if pairs is None:
         return None
-    if not all(name.isidentifier() for name, _ in pairs):
-        return None
-    return pairs
+    return [(name, editor.segment(node)) for name, node in pairs]

@@ -200,3 +200,37 @@ def test_real_broken_strategies_are_fixed_end_to_end(code: str, require_trades: 
     assert final.success
     if require_trades:
         assert final.num_trades
+
+
+SIZE_1_5 = WORKING.replace("self.buy()", "self.buy(size=1.5)")
+
+
+def test_an_invalid_size_is_not_fixed_by_default_and_says_what_it_would_change() -> None:
+    result = fix(SIZE_1_5, run_strategy)
+    assert not result.success
+    assert result.stopped_reason == "semantic_change_not_allowed"
+    assert result.final_code == SIZE_1_5
+    assert any("size 1.5 is not valid" in change for change in result.proposed_changes)
+    assert "allow_semantic_changes" in result.detail
+
+
+def test_an_invalid_size_becomes_the_nearest_valid_fraction_when_allowed() -> None:
+    result = fix(SIZE_1_5, run_strategy, allow_semantic_changes=True, require_trades=True)
+    assert result.success, result.detail
+    assert "self.buy(size=0.99)" in result.final_code
+    assert "size=1)" not in result.final_code  # never one unit
+    assert result.semantic_change
+    (attempt,) = result.attempts
+    assert attempt.semantic_change
+    assert attempt.rules == ["order_size"]
+    assert attempt.changes[0].startswith("size 1.5 is not valid")
+    assert "sizing in next(): `buy(size=1.5)` became `buy(size=0.99)`" in result.changes
+    assert result.to_dict()["semantic_change"] is True
+
+
+def test_a_meaning_preserving_fix_reports_no_semantic_change() -> None:
+    result = fix(BROKEN, run_strategy)
+    assert result.success
+    assert not result.semantic_change
+    assert result.changes == []
+    assert [a.semantic_change for a in result.attempts] == [False]

@@ -9,6 +9,7 @@ import pytest
 
 from Backtest.fixer.analyzer import ErrorAnalysis
 from Backtest.fixer.rules import RULES, apply_rules
+from Backtest.fixer.semantics import classify_edit
 from tests.backtest.fixer.snippets import HEADER, WORKING, strategy
 from tests.backtest.fixer.stand_in import run_strategy
 
@@ -30,6 +31,8 @@ class Case:
     absent: tuple[str, ...] = ()
     analysis: ErrorAnalysis = field(default_factory=analysis)
     runs: bool = True
+    #: Whether the rule's edit changes what the strategy does (judged by classify_edit).
+    semantic: bool = False
 
 
 BARE = """\
@@ -48,6 +51,8 @@ class Cross(Strategy):
         elif crossover(self.b, self.a):
             self.position.close()
 """
+
+SIZE_ERROR = "size must be a positive fraction of equity, or a positive whole number of units"
 
 CASES: dict[str, Case] = {
     "strip_markdown": Case(
@@ -247,14 +252,62 @@ CASES: dict[str, Case] = {
         ),
         ("self.buy(size=1, sl=p * 0.9, tp=p * 1.2)",),
     ),
-    "valid_order_size": Case(
+    "order_size": Case(
+        strategy(next_="if not self.position: self.buy(size=1.5)"),
+        ("self.buy(size=0.99)",),
+        ("size=1.5", "size=1)", "size=2)"),
+        analysis=analysis("value_error", SIZE_ERROR),
+        semantic=True,
+    ),
+    "stop_levels_side": Case(
         strategy(
-            next_="if not self.position: self.buy(size=self.equity * 0.1 / self.data.Close[-1])"
+            next_="p = self.data.Close[-1]\n"
+            "if not self.position: self.buy(sl=p * 1.02, tp=p * (1 + 0.05))"
         ),
-        ("size=max(1, int(self.equity * 0.1 / self.data.Close[-1]))",),
+        ("self.buy(sl=p * 0.98, tp=p * (1 + 0.05))",),
         analysis=analysis(
-            "value_error", "size must be a positive fraction of equity, or a positive"
+            "value_error", "Long orders require: SL (102.0) < LIMIT (100.0) < TP (105.0)"
         ),
+        semantic=True,
+    ),
+    "indicator_output_attributes": Case(
+        strategy(
+            init="self.bb = self.I(talib.BBANDS, self.data.Close, 20)",
+            next_="if not self.position and self.data.Close[-1] < self.bb.lower[-1]: self.buy()\n"
+            "elif self.position and self.data.Close[-1] > self.bb.upper[-1]: self.position.close()",
+        ),
+        ("self.bb[2][-1]", "self.bb[0][-1]"),
+        (".lower", ".upper"),
+    ),
+    "indicator_unpack_count": Case(
+        strategy(
+            init="self.macd, self.signal = self.I(talib.MACD, self.data.Close)",
+            next_="if crossover(self.macd, self.signal): self.buy()\n"
+            "elif crossover(self.signal, self.macd): self.position.close()",
+        ),
+        ("self.macd, self.signal, _ = self.I(talib.MACD, self.data.Close)",),
+        analysis=analysis("value_error", "too many values to unpack (expected 2)"),
+    ),
+    "strategy_base_class": Case(
+        WORKING.replace("class SmaCross(Strategy):", "class SmaCross:"),
+        ("class SmaCross(Strategy):",),
+        analysis=analysis("validation_error", "no backtesting.Strategy subclass is defined"),
+    ),
+    "undefined_self_attribute": Case(
+        WORKING.replace("crossover(self.sma2, self.sma1)", "crossover(self.sma_2, self.sma1)"),
+        ("elif crossover(self.sma2, self.sma1):",),
+        ("sma_2",),
+        analysis=analysis("attribute_error", "'SmaCross' object has no attribute 'sma_2'"),
+    ),
+    "percent_thresholds": Case(
+        strategy(
+            init="self.r = self.I(talib.RSI, self.data.Close, 14)",
+            next_="if not self.position and self.r[-1] < 0.3: self.buy()\n"
+            "elif self.position and self.r[-1] > 0.7: self.position.close()",
+        ),
+        ("self.r[-1] < 30", "self.r[-1] > 70"),
+        analysis=analysis("no_trades"),
+        semantic=True,
     ),
     "no_while_on_position": Case(
         strategy(next_="while self.position:\n    self.position.close()\nself.buy()"),
@@ -265,6 +318,7 @@ CASES: dict[str, Case] = {
         strategy(next_="if not self.position: self.buy()\nelif self.position.is_long: self.sell()"),
         ("elif self.position.is_long: self.position.close()",),
         ("self.sell()",),
+        semantic=True,
     ),
     "float_equality_to_cross": Case(
         strategy(
@@ -273,6 +327,7 @@ CASES: dict[str, Case] = {
         ),
         ("if cross(self.r, 30):", "from backtesting.lib import cross"),
         analysis=analysis("no_trades"),
+        semantic=True,
     ),
     "remove_prints": Case(
         strategy(next_="print('bar', len(self.data))\nif not self.position:\n    print('buy')"),
@@ -296,6 +351,7 @@ CASES: dict[str, Case] = {
             17,
             "        rate = len([t for t in self.trades if t.pl > 0]) / len(self.closed_trades)",
         ),
+        semantic=True,
     ),
     "talib_keywords": Case(
         strategy(
@@ -342,6 +398,74 @@ def test_rule_fixes_its_mistake(name: str) -> None:
     if case.runs:
         result = run_strategy(outcome.code)
         assert result.success, f"{name}: {result.error_type}: {result.error_message}"
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rule_edits_are_classified_by_what_they_change(name: str) -> None:
+    case = CASES[name]
+    outcome = apply_rules(case.code, case.analysis, only={name}, review=classify_edit)
+    (applied,) = {(a.name, a.semantic_change) for a in outcome.applied}
+    assert applied == (name, case.semantic)
+    assert classify_edit(case.code, outcome.code).semantic_change is case.semantic
+    if case.semantic:
+        assert outcome.changes[0] == outcome.applied[0].description
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.semantic])
+def test_meaning_changing_rule_edits_are_withheld_unless_allowed(name: str) -> None:
+    case = CASES[name]
+    outcome = apply_rules(
+        case.code, case.analysis, only={name}, review=classify_edit, allow_semantic_changes=False
+    )
+    assert outcome.code == case.code
+    assert not outcome.applied
+    assert [w.name for w in outcome.withheld] == [name]
+    assert outcome.withheld[0].changes
+
+
+def test_order_size_rounds_a_large_fractional_unit_count_down_never_to_one_unit() -> None:
+    code = strategy(next_="if not self.position: self.buy(size=150.5)")
+    outcome = apply_rules(code, analysis("value_error", SIZE_ERROR), only={"order_size"})
+    assert "self.buy(size=150)" in outcome.code
+    computed = strategy(next_="if not self.position: self.buy(size=self.equity / 7 / 3)")
+    outcome = apply_rules(computed, analysis("value_error", SIZE_ERROR), only={"order_size"})
+    assert "size=max(1, int(self.equity / 7 / 3))" in outcome.code
+    assert "rounded down to whole units" in outcome.describe()
+
+
+def test_order_size_explains_the_nearest_valid_meaning() -> None:
+    code = strategy(next_="if not self.position: self.buy(size=1.5)")
+    outcome = apply_rules(code, analysis("value_error", SIZE_ERROR), only={"order_size"})
+    assert "size 1.5 is not valid" in outcome.describe()
+    assert "0.99 of equity" in outcome.describe()
+
+
+def test_stop_levels_side_mirrors_a_short_and_keeps_correct_levels() -> None:
+    code = strategy(
+        next_="p = self.data.Close[-1]\n"
+        "if not self.position: self.sell(sl=p - 2, tp=p * 0.9)  # stop 2 below, target 10%"
+    )
+    message = "Short orders require: TP (90.0) < LIMIT (100.0) < SL (98.0)"
+    outcome = apply_rules(code, analysis("value_error", message), only={"stop_levels_side"})
+    assert "self.sell(sl=p + 2, tp=p * 0.9)  # stop 2 below, target 10%" in outcome.code
+    assert len(outcome.applied) == 1  # the rule does not flip its own edit back
+
+
+def test_unpack_places_named_outputs_where_they_belong() -> None:
+    code = strategy(init="self.upper, self.lower = self.I(talib.BBANDS, self.data.Close)")
+    outcome = apply_rules(code, analysis(), only={"indicator_unpack_count"})
+    assert "self.upper, _, self.lower = self.I(talib.BBANDS, self.data.Close)" in outcome.code
+    assert not classify_edit(code, outcome.code).semantic_change
+
+
+def test_percent_thresholds_scale_a_class_parameter_compared_with_rsi() -> None:
+    code = strategy(
+        init="self.rsi = self.I(talib.RSI, self.data.Close, 14)",
+        next_="if not self.position and crossover(self.oversold, self.rsi): self.buy()",
+        extra="    oversold = 0.25  # RSI level\n\n",
+    )
+    outcome = apply_rules(code, analysis("no_trades"), only={"percent_thresholds"})
+    assert "    oversold = 25  # RSI level\n" in outcome.code
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -454,3 +578,30 @@ def test_strip_markdown_keeps_imports_from_a_separate_block() -> None:
     outcome = apply_rules(answer, analysis("syntax_error"), only={"strip_markdown"})
     assert "pip install" not in outcome.code
     assert run_strategy(outcome.code).success
+
+
+def test_pandas_idioms_are_found_through_tuple_aliases_of_columns() -> None:
+    code = strategy(
+        next_="high, low = self.data.High, self.data.Low\n"
+        "if self.data.Close[-1] > high.shift(1)[-1]: self.buy()"
+    )
+    outcome = apply_rules(code, analysis("attribute_error"), only={"numpy_not_pandas"})
+    assert "if self.data.Close[-1] > high[-2]: self.buy()" in outcome.code
+    assert not classify_edit(code, outcome.code).semantic_change
+
+
+def test_cst_rules_change_only_the_broken_expression_byte_for_byte() -> None:
+    code = (
+        HEADER
+        + "\n\nclass Odd(Strategy):  # keep me\n"
+        + "    def init(self):\n"
+        + "        self.bb = self.I( talib.BBANDS,self.data.Close ,20 )   # weird spacing\n"
+        + "\n\n"
+        + "    def next(self):\n"
+        + "        '''docstring'''\n"
+        + "        if self.data.Close[-1]<self.bb.lower[-1] :  # entry\n"
+        + "            self.buy()\n"
+    )
+    outcome = apply_rules(code, analysis(), only={"indicator_output_attributes"})
+    expected = code.replace("self.bb.lower[-1]", "self.bb[2][-1]")
+    assert outcome.code == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ INVALID = VALID.replace(
     "from backtesting import Strategy", "import os\nfrom backtesting import Strategy"
 )
 DESCRIPTION = "Buy when the 10-day SMA crosses above the 30-day SMA, sell on the reverse."
+# The spec-first request is answered "does not fit", so these tests exercise the code path.
+NOT_FIT = ok(json.dumps({"fits_spec": False, "reason": "needs a custom indicator"}))
 
 
 @dataclass
@@ -73,28 +76,27 @@ def generate(make_provider: MakeProvider, **kwargs: Any) -> Any:
 def test_fenced_reply_gives_valid_code_with_provider_details(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok(f"```python\n{VALID}```", input_tokens=900, output_tokens=300))
+    fake_gemini.script(NOT_FIT, ok(f"```python\n{VALID}```", input_tokens=900, output_tokens=300))
     result = generate(make_provider)
     assert result.code == VALID
-    assert (result.provider, result.model, result.key_alias) == (
-        "gemini",
-        "gemini-2.5-flash",
-        "key_01",
-    )
+    assert (result.provider, result.model) == ("gemini", "gemini-2.5-flash")
+    assert result.key_alias in {"key_01", "key_02", "key_03"}
     assert (result.input_tokens, result.output_tokens) == (900, 300)
     assert not result.needs_fixing
     assert result.spec is None
+    assert (result.path, result.understood_as) == ("code", None)
+    assert "does not fit the strategy spec (needs a custom indicator)" in result.warnings[0]
     assert result.strategy_class == "SmaCross"
     assert run_on_goog(result.code)["# Trades"] > 0
 
 
 def test_bare_code_reply(fake_gemini: FakeGeminiServer, make_provider: MakeProvider) -> None:
-    fake_gemini.script(ok(VALID))
+    fake_gemini.script(NOT_FIT, ok(VALID))
     assert generate(make_provider).code == VALID
 
 
 def test_prose_and_code_reply(fake_gemini: FakeGeminiServer, make_provider: MakeProvider) -> None:
-    fake_gemini.script(ok(f"Here is your strategy.\n\n```\n{VALID}```\nGood luck!"))
+    fake_gemini.script(NOT_FIT, ok(f"Here is your strategy.\n\n```\n{VALID}```\nGood luck!"))
     result = generate(make_provider)
     assert result.code == VALID
     assert not result.needs_fixing
@@ -103,9 +105,9 @@ def test_prose_and_code_reply(fake_gemini: FakeGeminiServer, make_provider: Make
 def test_prompt_states_the_contract_and_embeds_the_description(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok(VALID))
+    fake_gemini.script(NOT_FIT, ok(VALID))
     generate(make_provider)
-    (request,) = fake_gemini.requests
+    _spec_request, request = fake_gemini.requests
     system = request.body["systemInstruction"]["parts"][0]["text"]
     user = request.body["contents"][0]["parts"][0]["text"]
     assert system == SYSTEM_PROMPT
@@ -118,7 +120,7 @@ def test_prompt_states_the_contract_and_embeds_the_description(
 def test_invalid_code_goes_to_the_fixer_and_its_fix_is_returned(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok(f"```python\n{INVALID}```"))
+    fake_gemini.script(NOT_FIT, ok(f"```python\n{INVALID}```"))
     fixer = FakeFixer(fixed=VALID)
     result = generate(make_provider, fixer=fixer)
     assert [code for code, _ in fixer.calls] == [INVALID]
@@ -131,7 +133,7 @@ def test_invalid_code_goes_to_the_fixer_and_its_fix_is_returned(
 def test_fixer_failure_keeps_the_code_flagged(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok(f"```python\n{INVALID}```"))
+    fake_gemini.script(NOT_FIT, ok(f"```python\n{INVALID}```"))
     result = generate(make_provider, fixer=FakeFixer(fixed=None))
     assert result.needs_fixing
     assert result.code == INVALID
@@ -142,7 +144,7 @@ def test_fixer_failure_keeps_the_code_flagged(
 def test_invalid_code_without_fixer_is_returned_as_needing_fixes(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok(f"```python\n{INVALID}```"))
+    fake_gemini.script(NOT_FIT, ok(f"```python\n{INVALID}```"))
     result = generate(make_provider)
     assert result.needs_fixing
     assert not result.fixed_by_fixer
@@ -162,7 +164,7 @@ def test_fixer_gets_an_execute_callable_backed_by_the_executor(
             self.calls.append(kwargs)
             return "ran"
 
-    fake_gemini.script(ok(f"```python\n{INVALID}```"))
+    fake_gemini.script(NOT_FIT, ok(f"```python\n{INVALID}```"))
     fixer, executor = FakeFixer(fixed=VALID), FakeExecutor()
     generate(make_provider, fixer=fixer, executor=executor)
     (_, kwargs) = fixer.calls[0]
@@ -174,7 +176,7 @@ def test_fixer_gets_an_execute_callable_backed_by_the_executor(
 def test_reply_without_code_is_a_typed_error(
     fake_gemini: FakeGeminiServer, make_provider: MakeProvider
 ) -> None:
-    fake_gemini.script(ok("I'm sorry, I can't write trading strategies."))
+    fake_gemini.script(NOT_FIT, ok("I'm sorry, I can't write trading strategies."))
     with pytest.raises(NoCodeInReplyError) as info:
         generate(make_provider)
     assert info.value.code == "llm_no_code"

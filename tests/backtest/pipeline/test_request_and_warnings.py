@@ -134,3 +134,24 @@ def test_benchmark_is_buy_and_hold_of_the_same_bars():
     last = bench.equity[-1]
     close = window.Close.loc[pd.Timestamp(last["time"])]
     assert last["equity"] == pytest.approx(1000 * close / window.Close.iloc[0])
+
+
+def test_benchmark_starts_where_backtesting_py_starts_buy_and_hold():
+    """backtesting.py measures buy & hold from the first tradable bar (after indicator warm-up);
+    the benchmark curve is flat cash until then and ends exactly on the reported return."""
+    frame = GOOG.iloc[:300]
+    close = frame.Close.to_numpy()
+    warmup = 14
+    reported = (close[-1] - close[warmup]) / close[warmup] * 100
+    times = [ts.isoformat() for ts in frame.index]
+    result = ExecutionResult(
+        success=True,
+        num_trades=2,
+        stats={"Buy & Hold Return [%]": reported},
+        equity_curve=[{"time": t, "equity": 1.0} for t in times],
+    )
+    request = BacktestRequest.build(cash=10_000)
+    outcome = run_backtest(request=request, code="x", data=frame, executor=_Executor(result))
+    equity = [p["equity"] for p in outcome.benchmark.equity]
+    assert equity[: warmup + 1] == [pytest.approx(10_000)] * (warmup + 1)
+    assert equity[-1] == pytest.approx(10_000 * (1 + reported / 100))

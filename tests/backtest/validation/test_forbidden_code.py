@@ -161,7 +161,8 @@ def test_pandas_and_numpy_file_io_is_refused(body: str, header: str) -> None:
 
 
 def test_generic_load_and_save_methods_are_not_mistaken_for_numpy_io() -> None:
-    assert in_next("self.cache.load(); self.cache.save()").ok
+    report = in_next("cache = self.position; cache.load(); cache.save()")
+    assert report.ok, report.findings
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,20 @@
+```python
+from backtesting import Strategy
+from backtesting.lib import crossover
+import talib
+
+
+class EmaTrend(Strategy):
+    fast = 8
+    slow = 21
+
+    def init(self):
+        self.ema_fast = self.I(talib.EMA, self.data.Close, timeperiod=self.fast)
+        self.ema_slow = self.I(talib.EMA, self.data.Close, timeperiod=self.slow)
+
+    def next(self):
+        if crossover(self.ema_fast, self.ema_slow):
+            self.buy()
+        elif crossover(self.ema_slow, self.ema_fast):
+            self.position.close()
+```

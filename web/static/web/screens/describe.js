@@ -1,0 +1,214 @@
+// Describe: a plain-English idea -> live job progress -> what was understood, code, findings,
+// and the first backtest. A refusal highlights the phrases the generator could not place.
+import { ApiError, api, followJob, request } from '../api.js';
+import { boot } from '../app.js';
+import { codeBlock, diffBlock } from '../code.js';
+import { renderExecution } from '../result.js';
+import { add, clear, clearError, field, guard, h, section, showError, statusBadge } from '../ui.js';
+import { symbolSelect } from './common.js';
+
+const EXAMPLES = [
+  'Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below.',
+  'Buy when RSI(14) drops below 30, sell when it rises above 70. 5% stop loss.',
+  'Go long when MACD crosses above its signal line; exit when it crosses below.',
+  'Buy when price touches the lower Bollinger Band (20, 2), sell at the middle band.',
+  'Short when the close crosses below the 50 EMA, cover when it crosses back above.',
+];
+
+// Shown until the server offers GET /api/strategies/capabilities/ (then its list is shown).
+const STATIC_CAPABILITIES = [
+  ['Moving-average crosses', 'SMA or EMA of any period crossing another or the price'],
+  ['Thresholds', 'RSI, ADX, stochastic and other indicators above / below a level'],
+  ['MACD', 'MACD crossing its signal line'],
+  ['Bands', 'Bollinger bands: touch, cross, revert to the middle'],
+  ['Combinations', 'several conditions joined with "and"'],
+  ['Risk', 'stop loss, take profit and trailing stop in %'],
+  ['Direction', 'long, short ("short when ... cover when ...")'],
+];
+
+async function capabilities() {
+  if (!boot.features.capabilities) return { source: 'static', items: STATIC_CAPABILITIES };
+  const body = await api('/api/strategies/capabilities/');
+  const list = Array.isArray(body) ? body : body.capabilities || body.constructs || body.results || [];
+  return { source: 'api', items: list.map((c) => [c.name || c.construct || c.title || '', c.example || c.description || '']) };
+}
+
+// The phrases a refusal names: {text, start, end} or strings such as "'the moon is full': ...".
+export function refusedPhrases(details) {
+  return (details.unrecognised || details.unrecognized || []).map((item) => {
+    if (item && typeof item === 'object') return { text: item.text, start: item.start, end: item.end };
+    const quoted = String(item).match(/^'([^']+)'/);
+    return { text: quoted ? quoted[1] : String(item) };
+  });
+}
+
+export function highlightPhrases(description, phrases) {
+  const lower = description.toLowerCase();
+  const spans = [];
+  for (const p of phrases) {
+    let start = Number.isInteger(p.start) ? p.start : lower.indexOf(String(p.text).toLowerCase());
+    let end = Number.isInteger(p.end) ? p.end : start + String(p.text).length;
+    if (start < 0 || end > description.length) continue;
+    if (!spans.some(([s, e]) => start < e && end > s)) spans.push([start, end]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const out = h('p', { class: 'refusal-text', 'data-testid': 'refusal-highlight' });
+  let last = 0;
+  for (const [s, e] of spans) {
+    out.append(description.slice(last, s), h('mark', {}, description.slice(s, e)));
+    last = e;
+  }
+  out.append(description.slice(last));
+  return out;
+}
+
+export function specSummary(spec) {
+  if (!spec) return '';
+  const operand = (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  const cond = (c) => {
+    if (!c) return 'never';
+    if (c.conditions) return c.conditions.map(cond).join(c.logic === 'any' ? ' or ' : ' and ');
+    return `${operand(c.left)} ${String(c.op).replace(/_/g, ' ')} ${operand(c.right)}`;
+  };
+  const names = Object.fromEntries((spec.indicators || []).map((i) => [i.id, `${i.indicator}(${Object.values(i.params || {}).join(', ')})`]));
+  const r = spec.rules || {};
+  const parts = [];
+  if (r.entry) parts.push(`Enter long when ${cond(r.entry)}.`);
+  if (r.exit) parts.push(`Exit when ${cond(r.exit)}.`);
+  if (r.short_entry) parts.push(`Enter short when ${cond(r.short_entry)}.`);
+  if (r.short_exit) parts.push(`Cover when ${cond(r.short_exit)}.`);
+  if (spec.stop_loss_pct) parts.push(`Stop loss ${spec.stop_loss_pct}% from entry.`);
+  if (spec.take_profit_pct) parts.push(`Take profit ${spec.take_profit_pct}%.`);
+  if (spec.trailing_stop_pct) parts.push(`Trailing stop ${spec.trailing_stop_pct}%.`);
+  let text = parts.join(' ');
+  for (const [id, label] of Object.entries(names)) text = text.replace(new RegExp(`\\b${id}\\b`, 'g'), label);
+  return text;
+}
+
+// understood_as from the API when it sends it; until then the spec's summary, labelled as such.
+export function understoodAs(result) {
+  if (result.understood_as) return h('div', { class: 'understood', 'data-testid': 'understood-as' }, h('p', {}, result.understood_as));
+  const summary = specSummary(result.spec) || (result.understood || []).join('; ');
+  return h('div', { class: 'understood', 'data-testid': 'understood-as' },
+    h('p', {}, summary || 'The generator did not report what it understood (no spec: the code came from an LLM).'),
+    result.understood && result.understood.length ? h('ul', {}, result.understood.map((u) => h('li', {}, u))) : null,
+    h('p', { class: 'muted' }, 'Summary of the strategy spec.'));
+}
+
+export function findingsList(findings) {
+  if (!findings || !findings.length) return h('p', { 'data-testid': 'validation-findings' }, '✓ The validator found nothing to report.');
+  return h('ul', { class: 'findings', 'data-testid': 'validation-findings' }, findings.map((f) => h('li', { class: f.severity },
+    `${f.severity === 'error' ? '✗' : '⚠'} ${f.severity}${f.line ? ` line ${f.line}` : ''}: ${f.message} (${f.code})`)));
+}
+
+export function fixesList(fixes) {
+  if (!fixes || !fixes.length) return null;
+  return section(`Fix attempts (${fixes.length})`, fixes.map((f) => h('details', { class: 'fix' },
+    h('summary', {}, statusBadge(f.success ? 'fixed' : 'failed', f.success), ` attempt ${f.attempt}: ${f.error_type || ''} ${f.fix_applied || f.error_message || ''}`,
+      f.semantic_change ? h('strong', { class: 'semantic' }, ' ⚠ changes what the strategy does') : null),
+    f.changes && f.changes.length ? h('ul', {}, f.changes.map((c) => h('li', {}, typeof c === 'string' ? c : JSON.stringify(c)))) : null,
+    f.diff ? diffBlock(f.diff) : h('p', { class: 'muted' }, 'No diff.'))));
+}
+
+export function progressPanel() {
+  const list = h('ol', { class: 'events', 'aria-live': 'polite' });
+  const bar = h('progress', { max: '100', 'aria-label': 'Job progress' });
+  const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), bar, list);
+  return {
+    panel,
+    // The job ended in an error: nothing was running (a refusal answered at once) -> no panel.
+    stop(err) {
+      if (!list.children.length) { panel.remove(); return; }
+      bar.value = bar.value || 0;
+      list.append(h('li', { 'data-kind': 'error' }, `✗ ${err.message}`));
+    },
+    add(event) {
+      if (typeof event.progress === 'number') bar.value = event.progress;
+      list.append(h('li', { 'data-kind': event.kind, 'data-seq': String(event.seq) }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
+    },
+  };
+}
+
+// Start a job-backed action: an immediate result (200/201), or a job to follow; returns the result.
+export async function runJob(path, body, progress) {
+  try {
+    const { status, data } = await request(path, { method: 'POST', body });
+    if (status !== 202) return data;
+    const job = await followJob(data.job_id, (e) => progress.add(e));
+    if (job.status === 'succeeded') return job.result;
+    const error = job.error || { code: job.status, message: `The job ${job.status}.` };
+    throw new ApiError(job.status === 'cancelled' ? 409 : 422, { error });
+  } catch (err) {
+    progress.stop(err);
+    throw err;
+  }
+}
+
+export async function renderDescribe(view) {
+  const input = h('textarea', { rows: '5', 'data-testid': 'describe-input', placeholder: 'e.g. Buy when RSI(14) drops below 30, sell when it rises above 70.', required: true });
+  const symbol = await symbolSelect({ testid: 'describe-symbol' });
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'describe-submit' }, 'Generate and backtest');
+  const outcome = h('div', { class: 'outcome' });
+  const caps = h('ul', { class: 'capabilities', 'data-testid': 'capabilities' });
+  const form = h('form', { class: 'panel describe' },
+    h('h1', {}, 'Describe a strategy'),
+    field('Your trading idea in plain English', input),
+    h('div', { class: 'row' }, field('Backtest on', symbol), h('p', { class: 'provider', 'data-testid': 'provider' },
+      'Generator: ', h('strong', {}, boot.provider === 'gemini' ? 'Gemini (LLM)' : 'offline parser (no LLM key configured)'))),
+    submit);
+  const examples = h('div', { class: 'panel' }, h('h2', {}, 'Examples'), h('ul', { class: 'examples' }, EXAMPLES.map((text) =>
+    h('li', {}, h('button', { type: 'button', class: 'example', onclick: () => { input.value = text; input.focus(); } }, text)))));
+  view.append(h('div', { class: 'describe-grid' }, h('div', {}, form, outcome), h('aside', {}, examples, h('div', { class: 'panel' }, h('h2', {}, 'What it understands'), caps))));
+  guard(async () => {
+    const c = await capabilities();
+    clear(caps, c.items.map(([name, example]) => h('li', {}, h('strong', {}, name), example ? ` — ${example}` : '')));
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearError();
+    submit.disabled = true;
+    const description = input.value;
+    const progress = progressPanel();
+    clear(outcome, progress.panel);
+    try {
+      const result = await runJob('/api/strategies/generate_with_ai/', { description, execute_after_generation: true, auto_fix: true, symbol: symbol.value }, progress);
+      await showOutcome(outcome, result);
+    } catch (err) {
+      showError(err);
+      if (err.code === 'description_not_understood') {
+        const phrases = refusedPhrases(err.details);
+        add(outcome, section('Not understood', highlightPhrases(description, phrases),
+          h('p', {}, 'The highlighted words could not be placed in a strategy. Rephrase them, for example:'),
+          h('ul', { class: 'examples' }, (err.details.examples || EXAMPLES).slice(0, 3).map((text) =>
+            h('li', {}, h('button', { type: 'button', class: 'example', onclick: () => { input.value = text; input.focus(); } }, text))))));
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  input.focus();
+}
+
+async function showOutcome(outcome, result) {
+  const sid = result.strategy_id;
+  add(outcome, 
+    section('What was understood', understoodAs(result),
+      h('p', {}, statusBadge(result.status), ` generated by ${result.provider}${result.model ? ` (${result.model})` : ''} · `,
+        h('a', { href: `#/strategy/${sid}`, 'data-testid': 'open-strategy' }, 'Open the strategy'))),
+    section('Code', codeBlock(result.code, { 'data-testid': 'strategy-code' })),
+    section('Validation', findingsList(result.validation)),
+    fixesList(result.fixes),
+  );
+  if (result.warnings && result.warnings.length) {
+    add(outcome, h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, '⚠ ', typeof w === 'string' ? w : w.message))));
+  }
+  const run = result.execution_result;
+  const runBox = h('div', { class: 'result', 'data-testid': 'result' });
+  add(outcome, runBox);
+  if (!run || !run.execution_id) {
+    runBox.append(h('p', {}, 'No backtest was run.'));
+    return;
+  }
+  await renderExecution(runBox, sid, run.execution_id, { spec: result.spec });
+}
