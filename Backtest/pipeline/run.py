@@ -220,7 +220,9 @@ def benchmark_against(
         cov = np.cov(equity_returns, market_returns)
         beta = float(cov[0, 1] / cov[1, 1])
     stats = result.stats or {}
-    start = first_trading_bar(data, stats)
+    start = first_trading_bar(
+        data["Close"].to_numpy(dtype="float64"), _number(stats.get("Buy & Hold Return [%]"))
+    )
     return_pct = float((aligned[-1] - aligned[start]) / aligned[start] * 100)
     strategy_return = _number(stats.get("Return [%]"))
     alpha = None if strategy_return is None else strategy_return - beta * return_pct
@@ -235,22 +237,6 @@ def benchmark_against(
         alpha_pct=_number(alpha),
         beta=_number(beta),
     )
-
-
-def first_trading_bar(data: pd.DataFrame, stats: dict[str, Any]) -> int:
-    """The bar backtesting.py's buy & hold starts from (after the indicators' warm-up).
-
-    backtesting.py does not report it; it is the first bar whose close gives the run's own
-    ``Buy & Hold Return [%]`` (0 when no bar does, e.g. the statistic is missing).
-    """
-    reported = _number(stats.get("Buy & Hold Return [%]"))
-    close = data["Close"].to_numpy(dtype="float64")
-    if reported is None or close.size == 0:
-        return 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        returns = (close[-1] - close) / close * 100
-    matches = np.flatnonzero(np.isclose(returns, reported, rtol=1e-9, atol=1e-9))
-    return int(matches[0]) if matches.size else 0
 
 
 def _thin_equity(result: ExecutionResult, benchmark: Benchmark, max_points: int) -> Benchmark:

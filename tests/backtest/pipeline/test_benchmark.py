@@ -56,7 +56,7 @@ def test_a_slower_benchmark_is_aligned_on_the_last_close_before_each_bar():
     request = BacktestRequest.build(symbol="GOOG", benchmark="MONTHLY")
     found = benchmark_against(request, data, _result(stats), monthly)
     aligned = monthly["Close"].reindex(data.index, method="ffill")
-    start = first_trading_bar(data, dict(stats))
+    start = first_trading_bar(data["Close"].to_numpy(), stats["Buy & Hold Return [%]"])
     assert start == 29  # SMA(30): backtesting.py's buy & hold starts after the warm-up
     assert found.return_pct == pytest.approx((aligned.iloc[-1] / aligned.iloc[start] - 1) * 100)
     assert np.isfinite(found.beta)
