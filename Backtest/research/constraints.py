@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from Backtest.errors import AlgoAgentError
+from Backtest.research.errors import ResearchInputError
 
 __all__ = ["Constraint", "ConstraintError", "parse_constraint"]
 
@@ -51,11 +51,10 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-class ConstraintError(AlgoAgentError):
+class ConstraintError(ResearchInputError):
     """The constraint cannot be parsed or evaluated; ``details`` name the token or names."""
 
     default_code = "invalid_constraint"
-    http_status = 400
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message, details={"fields": {"constraint": [message]}, **details})

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from Backtest.errors import AlgoAgentError
 from Backtest.pipeline.metrics import METRICS
+from Backtest.research.errors import ResearchInputError
 
 __all__ = [
     "MAX_COMBINATIONS",
@@ -42,11 +42,10 @@ _BY_API_NAME = {name: key for name, (key, _) in METRICS.items() if key in MAXIMI
 TRADES_KEY = "# Trades"
 
 
-class GridError(AlgoAgentError):
+class GridError(ResearchInputError):
     """The parameter ranges, the maximised statistic or the grid size are unusable."""
 
     default_code = "invalid_grid"
-    http_status = 400
 
     def __init__(self, message: str, field: str, **details: Any) -> None:
         super().__init__(message, details={"fields": {field: [message]}, **details})

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from Backtest.errors import AlgoAgentError
+from Backtest.research.errors import ResearchRunError
 
 __all__ = [
     "FAN_PERCENTILES",
@@ -40,11 +40,10 @@ FAN_PERCENTILES = (5, 25, 50, 75, 95)
 _NEGLIGIBLE = 1e-6
 
 
-class MonteCarloError(AlgoAgentError):
+class MonteCarloError(ResearchRunError):
     """The run cannot be simulated (no trades, trades truncated, bad settings)."""
 
     default_code = "monte_carlo_error"
-    http_status = 422
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ import ast
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from Backtest.errors import AlgoAgentError, StrategyError
+from Backtest.errors import StrategyError
 from Backtest.fixer.source import (
     STRATEGY_BASE_NAMES,
     SourceEditor,
     find_strategy_class,
     parse_or_none,
 )
+from Backtest.research.errors import ResearchInputError
 
 __all__ = [
     "ParameterValueError",
@@ -65,11 +66,10 @@ class StrategyParameters:
         return {p.name: p for p in self.parameters}
 
 
-class ParameterValueError(AlgoAgentError):
+class ParameterValueError(ResearchInputError):
     """Values to write into the code name unknown parameters or are not plain literals."""
 
     default_code = "invalid_parameters"
-    http_status = 400
 
     def __init__(self, message: str, fields: dict[str, list[str]]) -> None:
         super().__init__(message, details={"fields": fields})

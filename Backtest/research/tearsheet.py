@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from Backtest.errors import AlgoAgentError
+from Backtest.research.errors import ResearchRunError
 
 __all__ = ["TearsheetError", "external_refs", "periods_per_year", "tearsheet_html"]
 
@@ -35,11 +35,10 @@ _FETCHING_ATTRS = {"src", "href", "xlink:href", "srcset", "poster", "data", "act
 MIN_BARS = 20
 
 
-class TearsheetError(AlgoAgentError):
+class TearsheetError(ResearchRunError):
     """The run cannot be turned into a tearsheet (too short, no equity, unsafe output)."""
 
     default_code = "tearsheet_error"
-    http_status = 422
 
 
 class _Refs(HTMLParser):

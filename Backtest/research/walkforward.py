@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from Backtest.errors import AlgoAgentError
 from Backtest.market_data import iso_utc
+from Backtest.research.errors import ResearchInputError
 
 __all__ = [
     "MAX_WINDOWS",
@@ -37,11 +37,10 @@ MAX_WINDOWS = 100
 MIN_BARS = 20
 
 
-class WalkForwardError(AlgoAgentError):
+class WalkForwardError(ResearchInputError):
     """The windows asked for do not fit the data (or would be too many)."""
 
     default_code = "invalid_windows"
-    http_status = 400
 
     def __init__(self, message: str, fields: dict[str, list[str]]) -> None:
         super().__init__(message, details={"fields": fields})
