@@ -40,3 +40,27 @@ class UserSerializer(serializers.ModelSerializer):
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
     user = UserSerializer()
+
+
+class TokenSerializer(serializers.Serializer):
+    """One of the user's tokens; the key itself is never shown again after creation."""
+
+    id = serializers.IntegerField()
+    prefix = serializers.CharField(help_text="First 8 characters of the key.")
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="null: never expires.")
+    current = serializers.SerializerMethodField(help_text="The token of this request.")
+
+    def get_current(self, token) -> bool:
+        return token.pk == self.context.get("current_id")
+
+
+class TokenCreateInputSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The key: shown only in this answer.")
+    details = TokenSerializer()

@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.serializers import LoginInputSerializer, RegisterInputSerializer, UserSerializer
-from accounts.views import _client_ip
+from accounts.views import client_ip
 from algoagent.serializers import reject_body
 
 
@@ -72,7 +72,7 @@ class SessionLoginView(_SessionView):
     def post(self, request):
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, _token = services.user_login(**data.validated_data, ip=_client_ip(request))
+        user = services.user_authenticate(**data.validated_data, ip=client_ip(request))
         django_login(request._request, user)
         return Response(session_body(user))
 
@@ -85,7 +85,7 @@ class SessionRegisterView(_SessionView):
     def post(self, request):
         data = SessionRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, _token = services.user_register(**data.validated_data)
+        user = services.user_create(**data.validated_data)
         django_login(request._request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(session_body(user), status=status.HTTP_201_CREATED)
 

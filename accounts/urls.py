@@ -6,7 +6,14 @@ from accounts.session_views import (
     SessionRegisterView,
     SessionView,
 )
-from accounts.views import LoginView, LogoutView, MeView, RegisterView
+from accounts.views import (
+    LoginView,
+    LogoutView,
+    MeView,
+    RegisterView,
+    TokenDetailView,
+    TokenListView,
+)
 
 urlpatterns = [
     path("register/", RegisterView.as_view(), name="auth-register"),
@@ -18,4 +25,6 @@ urlpatterns = [
     path("session/login/", SessionLoginView.as_view(), name="auth-session-login"),
     path("session/register/", SessionRegisterView.as_view(), name="auth-session-register"),
     path("session/logout/", SessionLogoutView.as_view(), name="auth-session-logout"),
+    path("tokens/", TokenListView.as_view(), name="auth-tokens"),
+    path("tokens/<int:token_id>/", TokenDetailView.as_view(), name="auth-token-detail"),
 ]

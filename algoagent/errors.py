@@ -201,11 +201,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
     if isinstance(exc, AlgoAgentError):
         body, headers = domain_error_body(exc)
-        set_rollback()
-        return Response({"error": body}, status=domain_error_status(exc), headers=headers)
-
-    headers: dict[str, str] = {}
-    if isinstance(exc, exceptions.APIException):
+        details = body["details"]
+        status_code = domain_error_status(exc)
+    elif isinstance(exc, exceptions.APIException):
         if isinstance(exc, exceptions.ValidationError):
             message, details = _validation_payload(exc)
             code = "validation_error"
@@ -217,10 +215,19 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None)
             code = code or (exc.get_codes() if isinstance(exc.get_codes(), str) else "error")
             message, details = str(exc.detail), {}
+        body, headers, status_code = (
+            error_body(code, message, details)["error"],
+            {},
+            exc.status_code,
+        )
+    else:
+        body = None
+    if body is not None:
+        # Errors that are DRF exceptions too (throttles, authentication) keep their headers.
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             wait = max(1, math.ceil(exc.wait))
             headers["Retry-After"] = str(wait)
-            details = {**details, "retry_after_seconds": wait}
+            details["retry_after_seconds"] = wait
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
         elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -230,7 +237,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             if header:
                 headers["WWW-Authenticate"] = header
         set_rollback()
-        return Response(error_body(code, message, details), status=exc.status_code, headers=headers)
+        return Response({"error": body}, status=status_code, headers=headers)
 
     # Anything else is a bug: log it with the traceback, answer without one.
     view = context.get("view")

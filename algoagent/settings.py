@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "templates_api",
     "production_api",
     "chat_api",
+    "retention",
     "web",
     "research_api",
 ]
@@ -155,6 +156,11 @@ if PROFILE == "test":
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, min_value=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 300, min_value=1)
 
+# API tokens: lifetime in hours (0 = never expire; expired ones answer 401 token_expired), and
+# how many one user may hold (a new one beyond it revokes the least recently used).
+TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 0, min_value=0)
+TOKEN_MAX_PER_USER = env_int("TOKEN_MAX_PER_USER", 20, min_value=1, max_value=1000)
+
 # Demo account created by `make run` when the database has no users.
 DEMO_USERNAME = env_str("ALGOAGENT_DEMO_USERNAME", "demo")
 DEMO_PASSWORD = env_str("ALGOAGENT_DEMO_PASSWORD")
@@ -178,13 +184,27 @@ STATICFILES_DIRS = [("bokeh", bokehjs_path())]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Cache (login-failure counters, throttling) ---------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "algoagent",
-    }
-}
+# --- Cache (throttles, login-failure counters): shared by every web and worker process -----------
+# The database cache by default (its table is created by `migrate`, and by `createcachetable`);
+# Redis when CACHE_URL (or REDIS_URL) is a redis:// URL; locmem:// only for a single process.
+CACHE_TABLE = "algoagent_cache"
+
+
+def _cache_from_url(name: str, url: str) -> dict[str, str]:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if not url or scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "algoagent"}
+    raise ImproperlyConfigured(
+        f"{name} must be db://, redis://host:port/db or locmem://, got {url!r}"
+    )
+
+
+_cache_variable = "CACHE_URL" if env_str("CACHE_URL") else "REDIS_URL"
+CACHES = {"default": _cache_from_url(_cache_variable, env_str(_cache_variable))}
 
 # --- Background tasks (django.tasks + django-tasks-db) -----------------------------------------
 _tasks_backend = env_choice(
@@ -205,14 +225,26 @@ TASKS = {
 # heartbeat is older than JOB_STALE_SECONDS is failed as "worker_lost".
 JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5, min_value=1)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60, min_value=2)
-JOB_SSE_POLL_SECONDS = 0.25
 JOB_SSE_MAX_SECONDS = env_int("JOB_SSE_MAX_SECONDS", 600, min_value=5)
+# Fair share: queued+running jobs one user may have (beyond it: 429 too_many_jobs).
+JOB_MAX_ACTIVE_PER_USER = env_int("JOB_MAX_ACTIVE_PER_USER", 5, min_value=1, max_value=1000)
+# Wake-ups between web and worker processes on this host (Unix datagram sockets), and how often
+# the one shared poller per process re-reads watched jobs in case a wake-up was lost.
+JOB_NOTIFY_DIR = env_path("JOB_NOTIFY_DIR", DATA_DIR / "notify", base=BASE_DIR)
+JOB_NOTIFY_POLL_SECONDS = env_int("JOB_NOTIFY_POLL_SECONDS", 1, min_value=1, max_value=60)
 
 # --- Sandbox (where untrusted strategy code runs) -----------------------------------------------
 SANDBOX_WORK_DIR = env_path("SANDBOX_WORK_DIR", DATA_DIR / "runs", base=BASE_DIR)
 SANDBOX_POOL_SIZE = env_int("SANDBOX_POOL_SIZE", 2, min_value=1, max_value=64)
 SANDBOX_TIMEOUT_SECONDS = env_int("SANDBOX_TIMEOUT_SECONDS", 60, min_value=1, max_value=3600)
 SANDBOX_MEMORY_MB = env_int("SANDBOX_MEMORY_MB", 2048, min_value=512)
+# Run files (plots, results.json): kept this many days, at most this many MB per user (oldest
+# go first), pruned by the workers every RUN_PRUNE_INTERVAL_MINUTES and by `manage.py prune_runs`.
+RUN_RETENTION_DAYS = env_int("RUN_RETENTION_DAYS", 30, min_value=1)
+RUN_MAX_MB_PER_USER = env_int("RUN_MAX_MB_PER_USER", 500, min_value=1)
+RUN_PRUNE_INTERVAL_MINUTES = env_int("RUN_PRUNE_INTERVAL_MINUTES", 60, min_value=1)
+# Largest plot a run may store; a bigger one (forged by the strategy) is refused and deleted.
+RUN_PLOT_MAX_BYTES = env_int("RUN_PLOT_MAX_BYTES", 10_485_760, min_value=100_000)
 # Refuse to run strategy code unless these isolation layers are active (comma-separated).
 SANDBOX_REQUIRE_LAYERS = env_list("SANDBOX_REQUIRE_LAYERS", [])
 
@@ -244,10 +276,16 @@ BACKTEST_QUICK_RUN_WAIT_SECONDS = env_int(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes unauthenticated calls a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a depth limit and no out-of-range numbers: such bodies are a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "algoagent.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "algoagent.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -258,10 +296,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "algoagent.errors.api_exception_handler",
     "DEFAULT_METADATA_CLASS": "algoagent.metadata.SafeMetadata",
+    # Client address for throttles: REMOTE_ADDR, unless NUM_PROXIES trusted proxies append to
+    # X-Forwarded-For (then the address that many hops from the right). Never the raw header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, min_value=0, max_value=10),
     "DEFAULT_THROTTLE_RATES": {
         "register": env_str("THROTTLE_REGISTER_RATE", "20/hour"),
+        "login": env_str("THROTTLE_LOGIN_RATE", "60/hour"),
+        # Per user: market-data downloads and CSV uploads.
+        "data": env_str("THROTTLE_DATA_RATE", "60/hour"),
         # Per user: actions that call the LLM (generate, fix, chat) and sandbox executions.
         "llm": env_str("THROTTLE_LLM_RATE", "30/hour"),
+        # The offline generator costs no LLM quota: its own, generous rate (refusals not counted).
+        "generate": env_str("THROTTLE_GENERATE_RATE", "600/hour"),
         "execute": env_str("THROTTLE_EXECUTE_RATE", "120/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -10,14 +10,16 @@ progress events, warnings and the benchmark are the same everywhere
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from Backtest.errors import DataError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest, run_backtest
-from Backtest.pipeline.run import ProgressSink, prepare_data, run_batch
+from Backtest.pipeline.run import ProgressSink, check_cash, prepare_data, run_batch
 from backtest_api.executor import executor_get, run_file_relative
 from data_api.selectors import ohlcv_load
 from jobs.events import EventSink, no_events
@@ -89,10 +91,8 @@ def backtest_request_check(*, owner: AbstractBaseUser, request: BacktestRequest)
     The same checks the run makes (data available in the range, cash able to buy one unit), so a
     client hears about them at once instead of from a failed job.
     """
-    from Backtest.pipeline.run import cash_warnings
-
     window = prepare_data(request, backtest_data_load(owner=owner, request=request))
-    cash_warnings(request, window)
+    check_cash(request, window)
     backtest_benchmark_load(owner=owner, request=request)
     return len(window)
 
@@ -190,8 +190,35 @@ def backtest_execute_batch(
     )
 
 
+def run_outputs_cap(outcome: BacktestOutcome) -> None:
+    """Refuse a stored plot above ``RUN_PLOT_MAX_BYTES``: delete it and say so in a warning.
+
+    The plot is written from what the strategy's process sent; a forged multi-MB page must not
+    be kept or served. The run itself stands (its metrics came through the checked channel).
+    """
+    result = outcome.result
+    if not result.plot_file:
+        return
+    path = Path(result.plot_file)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        result.plot_file = None
+        return
+    limit = settings.RUN_PLOT_MAX_BYTES
+    if size > limit:
+        path.unlink(missing_ok=True)
+        result.plot_file = None
+        outcome.add_warning(
+            "plot_too_large",
+            f"The plot was refused: {size:,} bytes is over the {limit:,}-byte limit.",
+        )
+
+
 def outcome_fields(outcome: BacktestOutcome) -> dict[str, Any]:
-    """The columns a ``StrategyExecution`` and a ``BacktestRun`` both keep of an outcome."""
+    """The columns a ``StrategyExecution`` and a ``BacktestRun`` both keep of an outcome (the
+    plot is size-checked first)."""
+    run_outputs_cap(outcome)
     result = outcome.result
     return {
         "success": result.success,

@@ -21,6 +21,7 @@ from backtest_api import selectors, services
 from backtest_api.filters import BacktestConfigFilter, BacktestRunFilter
 from backtest_api.models import BacktestConfig, BacktestRun
 from backtest_api.negotiation import FileFormatNegotiation
+from backtest_api.plots import PLOT_CSP
 from backtest_api.serializers import (
     BacktestConfigInputSerializer,
     BacktestConfigSerializer,
@@ -39,7 +40,6 @@ from backtest_api.serializers import (
 )
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
-from strategy_api import engine
 
 
 @extend_schema_view(
@@ -224,10 +224,9 @@ class BacktestRunViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def plot(self, request, pk=None):
-        static_url = request.build_absolute_uri(settings.STATIC_URL)
-        html = services.backtest_run_plot_html(run=self._run(pk), static_url=static_url)
+        html = services.backtest_run_plot_html(run=self._run(pk))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = engine.PLOT_CSP
+        response["Content-Security-Policy"] = PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from data_api import selectors, services
 from data_api.frames import FrameRows
@@ -36,6 +37,7 @@ SYMBOL_PATH = OpenApiParameter(
 
 
 class MarketDataViewSet(viewsets.GenericViewSet):
+    throttle_scope: str | None = None  # set per action (ScopedRateThrottle): data
     """Symbols, bars and indicator series from bundled data, the cache and your uploads."""
 
     lookup_field = "symbol"
@@ -74,7 +76,13 @@ class MarketDataViewSet(viewsets.GenericViewSet):
         request=MarketDatasetUploadSerializer,
         responses={201: MarketDatasetSerializer},
     )
-    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        throttle_classes=[ScopedRateThrottle],
+        throttle_scope="data",
+    )
     def upload(self, request):
         data = MarketDatasetUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,7 +101,9 @@ class MarketDataViewSet(viewsets.GenericViewSet):
             502: OpenApiResponse(description="Yahoo Finance failed: `fetch_failed` (error shape)."),
         },
     )
-    @action(detail=False, methods=["post"])
+    @action(
+        detail=False, methods=["post"], throttle_classes=[ScopedRateThrottle], throttle_scope="data"
+    )
     def fetch(self, request):
         data = DataFetchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from algoagent import __version__
-from Backtest.sandbox.layers import available_layers
+from Backtest.sandbox import available_layers
 from jobs.models import Job, JobStatus, WorkerHeartbeat
 from jobs.services import runs_inline
 

@@ -23,6 +23,7 @@ from algoagent.errors import django_validation_fields, domain_error_body, domain
 from Backtest.errors import AlgoAgentError
 from jobs import services
 from jobs.models import Job, JobStatus
+from jobs.writes import retry_locked
 
 logger = logging.getLogger("algoagent.jobs")
 
@@ -77,14 +78,21 @@ class _Heartbeat(threading.Thread):
         self.job_id = job_id
         self.stop_event = threading.Event()
 
+    def beat(self) -> None:
+        retry_locked(
+            lambda: Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                heartbeat_at=timezone.now()
+            ),
+            what=f"heartbeat of job {self.job_id}",
+        )
+
     def run(self) -> None:
         try:
             while not self.stop_event.wait(settings.JOB_HEARTBEAT_SECONDS):
-                Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
-        except Exception:  # a failed heartbeat must never kill the job itself
-            logger.exception("Heartbeat for job %s failed", self.job_id)
+                try:
+                    self.beat()
+                except Exception:  # one failed beat must not end the next ones, nor the job
+                    logger.exception("Heartbeat for job %s failed", self.job_id)
         finally:
             connection.close()
 
@@ -109,8 +117,11 @@ def job_error(exc: AlgoAgentError | DjangoValidationError) -> tuple[dict[str, An
 def run(job_id: str) -> None:
     """Run the job if it is still queued; every outcome is written to the job."""
     now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=_worker_name()
+    claimed = retry_locked(
+        lambda: Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=_worker_name()
+        ),
+        what=f"claim of job {job_id}",
     )
     if not claimed:
         logger.info("Job %s is no longer queued (cancelled or already run); skipping", job_id)

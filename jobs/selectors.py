@@ -19,3 +19,8 @@ def job_get(*, user: AbstractBaseUser, pk) -> Job:
 
 def job_events_after(*, job: Job, after: int = 0) -> QuerySet[JobEvent]:
     return JobEvent.objects.filter(job=job, seq__gt=after).order_by("seq")
+
+
+def job_events_after_id(*, job_id, after: int = 0) -> QuerySet[JobEvent]:
+    """Events of a job already authorised by id (the SSE stream re-reads without the row)."""
+    return JobEvent.objects.filter(job_id=job_id, seq__gt=after).order_by("seq")

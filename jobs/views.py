@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
 
-from django.conf import settings
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -40,37 +37,6 @@ class EventStreamRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return json.dumps(data).encode()
-
-
-def _sse(event) -> str:
-    payload = json.dumps(JobEventSerializer(event).data, default=str)
-    return f"id: {event.seq}\nevent: {event.kind}\ndata: {payload}\n\n"
-
-
-def _event_stream(job_id, after: int):
-    """Yield events as they are written; end once the job finished and all were sent."""
-    deadline = time.monotonic() + settings.JOB_SSE_MAX_SECONDS
-    last_keepalive = time.monotonic()
-    yield "retry: 2000\n\n"
-    while True:
-        job = Job.objects.only("id", "status").get(pk=job_id)
-        finished = job.is_finished
-        events = list(selectors.job_events_after(job=job, after=after))
-        for event in events:
-            after = event.seq
-            yield _sse(event)
-        if finished and not events:
-            return
-        if time.monotonic() >= deadline:
-            yield ": stream time limit reached; reconnect with Last-Event-ID\n\n"
-            return
-        if time.monotonic() - last_keepalive > 15:
-            last_keepalive = time.monotonic()
-            yield ": keep-alive\n\n"
-        if not events:
-            if not finished:
-                services.job_mark_stale_failed()
-            time.sleep(settings.JOB_SSE_POLL_SECONDS)
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -127,20 +93,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         filter_backends=[],
     )
     def events(self, request, pk=None):
+        # SSE requests never get here: jobs.streams.job_events (routed first) streams them.
         job = self.get_object()
         query = JobEventsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         after = query.validated_data["after"]
-        if request.accepted_renderer.format == "sse":
-            last_id = request.headers.get("Last-Event-ID", "")
-            if last_id.isdigit():
-                after = max(after, int(last_id))
-            response = StreamingHttpResponse(
-                _event_stream(job.pk, after), content_type="text/event-stream"
-            )
-            response["Cache-Control"] = "no-cache"
-            response["X-Accel-Buffering"] = "no"
-            return response
         events = selectors.job_events_after(job=job, after=after)
         return Response(JobEventSerializer(events, many=True).data)
 

@@ -236,6 +236,31 @@ def walkthrough() -> list[dict[str, Any]]:
                     + expect("is me", 'body.username === pm.collectionVariables.get("username")'),
                 ),
                 request(
+                    "Create a named token (key shown once)",
+                    "POST",
+                    "/api/auth/tokens/",
+                    body={"name": "postman"},
+                    tests=status(201)
+                    + has("token")
+                    + save("spare_token_id", "pm.response.json().details.id"),
+                ),
+                request(
+                    "List tokens (prefixes, never keys)",
+                    "GET",
+                    "/api/auth/tokens/",
+                    tests=status(200)
+                    + expect("lists the named one", 'body.some(t => t.name === "postman")')
+                    + expect(
+                        "never a key", 'body.every(t => !("token" in t) && t.prefix.length === 8)'
+                    ),
+                ),
+                request(
+                    "Revoke the named token",
+                    "DELETE",
+                    "/api/auth/tokens/{{spare_token_id}}/",
+                    tests=status(204),
+                ),
+                request(
                     "Strategies without a token: 401",
                     "GET",
                     "/api/strategies/",

@@ -194,6 +194,7 @@ class StrategyAdmin(admin.ModelAdmin):
                     request=BacktestRequest.build(symbol="GOOG"),
                 ),
                 strategy=strategy,
+                enforce_cap=False,  # a reviewer's action, not the owner's flood
             )
             started += 1
         skipped = queryset.count() - started

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,11 +20,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from algoagent.serializers import reject_body
 from apikeys.services import llm_provider_get
 from backtest_api.pipeline import backtest_request_check
+from backtest_api.plots import PLOT_CSP
 from backtest_api.request import request_from
 from jobs import services as job_services
 from jobs.http import PREFER_WAIT_HEADER, job_response
 from jobs.serializers import JobAcceptedSerializer
-from strategy_api import engine, selectors, services
+from strategy_api import selectors, services
 from strategy_api.filters import ExecutionFilter, StrategyFilter
 from strategy_api.models import Strategy, StrategyExecution
 from strategy_api.payloads import (
@@ -63,6 +63,7 @@ from strategy_api.services.executions import (
 )
 from strategy_api.services.generation import description_precheck
 from strategy_api.services.validation import strategy_validate
+from strategy_api.throttles import GenerateThrottle
 
 # generate_with_ai and its alias generate share one schema and one action configuration.
 _GENERATE_SCHEMA = {
@@ -74,8 +75,7 @@ _GENERATE_ACTION = {
     "detail": False,
     "methods": ["post"],
     "filter_backends": [],
-    "throttle_classes": [ScopedRateThrottle],
-    "throttle_scope": "llm",
+    "throttle_classes": [GenerateThrottle],
 }
 
 
@@ -302,7 +302,10 @@ class StrategyViewSet(
         if params["execute_after_generation"] or params["auto_fix"]:
             backtest_request_check(owner=request.user, request=backtest)
         if llm_provider_get(requested=params.get("provider")) is None:
-            description_precheck(description=params["description"])
+            description_precheck(description=params["description"])  # a refusal costs nothing
+            GenerateThrottle.enforce(self, request, scope="generate")
+        else:
+            GenerateThrottle.enforce(self, request, scope="llm")
         job = job_services.job_submit(
             owner=request.user,
             kind="generate",
@@ -382,10 +385,9 @@ class StrategyViewSet(
     )
     def execution_plot(self, request, pk=None, execution_id=None):
         execution = selectors.execution_get(strategy=self.get_object(), pk=execution_id)
-        static_url = request.build_absolute_uri(settings.STATIC_URL)
-        html = execution_plot_html(execution=execution, static_url=static_url)
+        html = execution_plot_html(execution=execution)
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = engine.PLOT_CSP
+        response["Content-Security-Policy"] = PLOT_CSP
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

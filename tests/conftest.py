@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, token_for
+from tests.workers import db_backend, start_worker  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -16,11 +17,30 @@ def _isolated_data_dir(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Login-failure counters and throttles live in the cache; never leak between tests."""
+def _clear_cache(request):
+    """Login-failure counters and throttles live in the cache; never leak between tests.
+
+    The cache is the database cache (as in production), so only tests with database access
+    have one to clear.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
     cache.clear()
     yield
     cache.clear()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ _UNIT_LENGTH = {
     "wk": pd.Timedelta(days=7),
     "mo": pd.Timedelta(days=30),
 }
+# Longest bar we build. Far longer ones (``9999mo``) overflow pandas' timestamps (year 2262)
+# when the resampler computes bin edges; no backtest needs bars longer than ten years.
+MAX_INTERVAL_LENGTH = 120 * _UNIT_LENGTH["mo"]
 # Weeks start on Monday and months on the 1st, as Yahoo labels its weekly/monthly bars.
 _PANDAS_RULE = {"m": "{n}min", "h": "{n}h", "d": "{n}D", "wk": "{n}W-MON", "mo": "{n}MS"}
 
@@ -68,7 +71,13 @@ def parse_interval(value: str) -> Interval:
     count, unit = int(match.group(1)), match.group(2)
     if unit == "m" and count % 60 == 0:
         count, unit = count // 60, "h"
-    return Interval(count, unit)
+    interval = Interval(count, unit)
+    if interval.length > MAX_INTERVAL_LENGTH:
+        raise InvalidIntervalError(
+            f"interval {value!r} is longer than the longest bar supported (ten years, 120mo)",
+            details={"interval": value, "max": "120mo"},
+        )
+    return interval
 
 
 def infer_interval(index: pd.DatetimeIndex) -> Interval | None:

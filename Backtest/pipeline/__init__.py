@@ -15,7 +15,7 @@ from Backtest.pipeline.request import (
     InvalidRequest,
     Range,
 )
-from Backtest.pipeline.run import Executor, ProgressSink, data_warnings, run_backtest
+from Backtest.pipeline.run import Executor, ProgressSink, check_cash, run_backtest
 
 __all__ = [
     "BROKER_OPTIONS",
@@ -28,7 +28,7 @@ __all__ = [
     "ProgressSink",
     "Range",
     "RunWarning",
-    "data_warnings",
+    "check_cash",
     "outcome_status",
     "run_backtest",
 ]

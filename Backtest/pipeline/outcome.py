@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from Backtest.pipeline.request import BacktestRequest
-from Backtest.sandbox.results import ExecutionResult
+from Backtest.sandbox import ExecutionResult
 
 __all__ = ["BacktestOutcome", "Benchmark", "RunWarning", "outcome_status"]
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from inspect import signature
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from Backtest.market_data import iso_utc
-from Backtest.pipeline.outcome import BacktestOutcome, Benchmark, RunWarning
+from Backtest.pipeline.outcome import BacktestOutcome, Benchmark
 from Backtest.pipeline.request import BacktestRequest, InvalidRequest
 from Backtest.sandbox import ExecutionResult
 from Backtest.sandbox._wire.serialize import downsample_indices
@@ -25,20 +24,13 @@ __all__ = [
     "BatchExecutor",
     "Executor",
     "ProgressSink",
-    "data_warnings",
+    "check_cash",
     "prepare_data",
     "run_backtest",
     "run_batch",
 ]
 
 ProgressSink = Callable[[str, dict[str, Any]], None]
-# A gap is reported when it is this many times the usual bar spacing ...
-GAP_FACTOR = 10.0
-# ... and also clearly longer than the market's regular pauses (weekends, nights, holidays),
-# which show up as the longest half-percent of spacings.
-REGULAR_PAUSE_QUANTILE = 0.995
-REGULAR_PAUSE_FACTOR = 1.5
-MAX_GAPS_LISTED = 3
 #: The sandbox returns at most this many equity points (every bar up to it).
 MAX_FULL_EQUITY_POINTS = 100_000
 #: What a stored run keeps of its equity curve (the sandbox's default).
@@ -65,18 +57,19 @@ def prepare_data(request: BacktestRequest, data: pd.DataFrame) -> pd.DataFrame:
     return window
 
 
-def cash_warnings(request: BacktestRequest, data: pd.DataFrame) -> list[RunWarning]:
-    """Refuse cash that can never buy one unit; warn when it cannot on some bars.
+def check_cash(request: BacktestRequest, data: pd.DataFrame) -> None:
+    """Refuse cash that can never buy one unit of the symbol in this range.
 
-    backtesting.py trades whole units: with ``cash / margin`` below the price, an order is
-    silently cancelled. Below the lowest close of the range nothing can ever be bought.
+    backtesting.py trades whole units: with ``cash / margin`` below every close, each order is
+    cancelled and the "backtest" is a flat line. (Below only some closes, the run's own
+    ``insufficient_cash`` warning says so.)
     """
     close = data["Close"].to_numpy(dtype="float64")
     close = close[np.isfinite(close)]
     if close.size == 0:
-        return []
+        return
     buying_power = request.cash / request.margin
-    lowest, highest = float(close.min()), float(close.max())
+    lowest = float(close.min())
     if buying_power < lowest:
         raise InvalidRequest(
             {
@@ -87,51 +80,6 @@ def cash_warnings(request: BacktestRequest, data: pd.DataFrame) -> list[RunWarni
                 ]
             }
         )
-    if buying_power < highest:
-        share = float((close > buying_power).mean() * 100)
-        return [
-            RunWarning(
-                "insufficient_cash",
-                f"cash {request.cash:g} buys no whole unit on {share:.0f}% of the bars "
-                f"(closes above {buying_power:g}); orders there are cancelled.",
-            )
-        ]
-    return []
-
-
-def data_warnings(data: pd.DataFrame) -> list[RunWarning]:
-    """Unusually long gaps between bars (missing data, not the market's regular pauses)."""
-    index = data.index
-    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
-        return []
-    spacing = np.diff(index.asi8).astype("float64")
-    usual = float(np.median(spacing))
-    if usual <= 0:
-        return []
-    pause = float(np.quantile(spacing, REGULAR_PAUSE_QUANTILE))
-    threshold = max(GAP_FACTOR * usual, REGULAR_PAUSE_FACTOR * pause)
-    gaps = np.flatnonzero(spacing > threshold)
-    if gaps.size == 0:
-        return []
-    longest = gaps[np.argsort(spacing[gaps])[::-1][:MAX_GAPS_LISTED]]
-    listed = ", ".join(
-        f"{iso_utc(index[i])[:10]} to {iso_utc(index[i + 1])[:10]}" for i in sorted(longest)
-    )
-    return [
-        RunWarning(
-            "data_gaps",
-            f"{gaps.size} gap(s) in the data longer than {_span(threshold)} "
-            f"(usual bar spacing {_span(usual)}); longest: {listed}.",
-        )
-    ]
-
-
-def _span(nanoseconds: float) -> str:
-    seconds = nanoseconds / 1e9
-    for unit, size in (("days", 86_400), ("hours", 3_600), ("minutes", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.3g} {unit}"
-    return f"{seconds:.3g} seconds"
 
 
 def first_trading_bar(close: np.ndarray, buy_hold_pct: float | None) -> int:
@@ -275,14 +223,9 @@ def run_backtest(
     bars); ``full_equity`` returns the equity of every bar instead of a downsampled curve.
     """
     window = prepare_data(request, data)
-    early = [*cash_warnings(request, window), *data_warnings(window)]
-    if on_progress is not None:
-        on_progress(
-            "data_loaded",
-            {"bars": len(window), "first_bar": iso_utc(window.index[0])},
-        )
+    check_cash(request, window)
     extra: dict[str, Any] = {}
-    if on_progress is not None and "on_progress" in signature(executor.execute_bot).parameters:
+    if on_progress is not None:
         extra["on_progress"] = on_progress
     if strategy_params:
         extra["strategy_params"] = strategy_params
@@ -306,17 +249,10 @@ def run_backtest(
         first_bar=iso_utc(window.index[0]),
         last_bar=iso_utc(window.index[-1]),
     )
-    for warning in early:
-        outcome.add_warning(warning.code, warning.message)
-    for item in getattr(result, "warnings", None) or []:
-        if isinstance(item, dict) and {"code", "message"} <= item.keys():
-            outcome.add_warning(str(item["code"]), str(item["message"]))
-    if result.success and not result.num_trades:
-        outcome.add_warning(
-            "no_trades",
-            f"The strategy placed no trades on these {len(window):,} bars: its entry rule never "
-            "fired (or every order was cancelled). The metrics describe doing nothing.",
-        )
+    # The sandbox reports what it saw (no_trades, insufficient_cash, open_trades_at_end,
+    # data_gaps, backtesting.py's own warnings); the outcome keeps one of each.
+    for item in result.warnings:
+        outcome.add_warning(str(item["code"]), str(item["message"]))
     if result.success and other and benchmark_data is not None:
         outcome.benchmark = benchmark_against(request, window, result, benchmark_data)
         if not full_equity:
@@ -343,7 +279,7 @@ def run_batch(
     error). The unit of work of an optimisation chunk.
     """
     window = prepare_data(request, data)
-    cash_warnings(request, window)
+    check_cash(request, window)
     return executor.execute_batch(
         code=code,
         data=window,

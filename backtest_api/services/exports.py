@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import Http404
 
+from backtest_api import plots
 from backtest_api.models import BacktestRun
-from strategy_api import engine
 
 TRADE_COLUMNS = (
     "entry_time",
@@ -49,9 +49,9 @@ def backtest_run_trades_csv(*, run: BacktestRun) -> str:
     return buffer.getvalue()
 
 
-def backtest_run_plot_html(*, run: BacktestRun, static_url: str) -> bytes:
-    """The run's Bokeh plot with BokehJS served by us (see ``engine.plot_html``), or 404."""
-    html = engine.plot_html(plot_file=run.plot_file, static_url=static_url)
+def backtest_run_plot_html(*, run: BacktestRun) -> bytes:
+    """The run's self-contained Bokeh plot (see ``backtest_api.plots``), or 404."""
+    html = plots.plot_html(plot_file=run.plot_file)
     if html is None:
         raise Http404("This run has no plot.")
     return html

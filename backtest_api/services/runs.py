@@ -6,7 +6,6 @@ waits; the ``backtest`` job handler moves it through running to succeeded/failed
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from algoagent.errors import ApiError
 from Backtest.errors import AlgoAgentError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
 from backtest_api import pipeline
-from backtest_api.executor import sandbox_work_dir
 from backtest_api.models import BacktestConfig, BacktestRun, RunSource, RunStatus
 from backtest_api.payloads import BacktestJobInput
 from backtest_api.services.configs import (
@@ -39,6 +37,7 @@ from jobs.services import (
     job_mark_stale_failed,
     job_submit,
 )
+from retention.services import run_files_delete
 from strategy_api.models import Strategy, StrategyVersion
 from strategy_api.selectors import strategy_list
 from strategy_api.services.executions import strategy_current_version
@@ -306,15 +305,6 @@ def backtest_run_delete(*, run: BacktestRun) -> None:
     """Delete the run and its sandbox files; a run still waiting is cancelled first."""
     if run.job is not None and not run.is_finished:
         job_cancel(job=run.job)
-    root = sandbox_work_dir().resolve()
-    # Files live in runs/<run id>/ under the sandbox work dir; never remove anything above that.
-    directories = {
-        directory
-        for name in (run.results_file, run.plot_file)
-        if name
-        and (directory := (root / name).resolve().parent).is_relative_to(root)
-        and len(directory.relative_to(root).parts) >= 2
-    }
+    names = (run.results_file, run.plot_file)
     run.delete()
-    for directory in directories:
-        transaction.on_commit(lambda d=directory: shutil.rmtree(d, ignore_errors=True))
+    run_files_delete(*names)

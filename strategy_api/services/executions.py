@@ -15,9 +15,8 @@ from algoagent.errors import ApiError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
 from Backtest.pipeline.metrics import metrics_from_stats
 from Backtest.research.multiasset import summary as multiasset_summary
-from backtest_api import pipeline
+from backtest_api import pipeline, plots
 from jobs.events import EventSink, no_events
-from strategy_api import engine
 from strategy_api.models import (
     ExecutionStatus,
     Strategy,
@@ -240,9 +239,9 @@ def _execution_model(execution: StrategyExecution, model, **extra: Any):
     )
 
 
-def execution_plot_html(*, execution: StrategyExecution, static_url: str) -> bytes:
-    """The run's Bokeh plot, with BokehJS served by us (see ``engine.plot_html``)."""
-    html = engine.plot_html(plot_file=execution.plot_file, static_url=static_url)
+def execution_plot_html(*, execution: StrategyExecution) -> bytes:
+    """The run's self-contained Bokeh plot (see ``backtest_api.plots``)."""
+    html = plots.plot_html(plot_file=execution.plot_file)
     if html is None:
         raise Http404("This execution has no plot.")
     return html

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
+from retention.services import run_files_delete
 from strategy_api.models import (
     ReviewStatus,
     Strategy,
@@ -165,9 +166,15 @@ def strategy_update(
 
 
 def strategy_delete(*, strategy: Strategy) -> None:
-    """Delete the strategy, its versions and its files under the data directory."""
+    """Delete the strategy, its versions, its executions' run files and its code files."""
     directory = _strategy_dir(strategy.pk)
+    run_names = [
+        name
+        for pair in strategy.executions.values_list("results_file", "plot_file")
+        for name in pair
+    ]
     strategy.delete()
+    run_files_delete(*run_names)
     transaction.on_commit(lambda: shutil.rmtree(directory, ignore_errors=True))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken, token_hash
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,8 @@ def test_login_returns_token_for_valid_credentials(anon_client, user):
         "/api/auth/login/", {"username": user.username, "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 200, response.content
-    assert response.json()["token"] == Token.objects.get(user=user).key
+    token = ApiToken.objects.get(key_hash=token_hash(response.json()["token"]))
+    assert token.user == user
 
 
 def test_login_with_wrong_password_is_rejected(anon_client, user):
@@ -85,7 +86,7 @@ def test_login_with_wrong_password_is_rejected(anon_client, user):
         "/api/auth/login/", {"username": user.username, "password": "not-the-password"}
     )
     _assert_error(response, 400, "invalid_credentials")
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_repeated_login_failures_are_throttled_with_retry_after(anon_client, user, settings):

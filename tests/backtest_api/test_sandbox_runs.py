@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from backtest_api import plots
 from backtest_api.models import BacktestRun
 from tests.backtest_api.factories import make_config
-from tests.factories import SMA_CROSS_CODE, assert_run_events, make_strategy
+from tests.events import assert_run_events
+from tests.factories import SMA_CROSS_CODE, make_strategy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -42,14 +44,12 @@ def test_run_a_strategy_version(api_client, user):
     assert trades["results"][0]["entry_bar"] >= 0
     plot = api_client.get(body["plot_url"])
     assert plot.status_code == 200
-    assert plot["Content-Security-Policy"] == "sandbox allow-scripts"
+    assert plot["Content-Security-Policy"] == plots.PLOT_CSP
     events = api_client.get(f"{body['job_url']}events/").json()
     assert_run_events([e["kind"] for e in events])
-    progress = {e["kind"]: e["progress"] for e in reversed(events)}  # first of each kind
-    assert (progress["executing"], progress["data_loaded"]) == (5, 14)
-    assert progress["execution_finished"] == 95
-    values = [e["progress"] for e in events if e["progress"] is not None]
-    assert values == sorted(values)
+    progress = [e["progress"] for e in events if e["progress"] is not None]
+    assert progress == sorted(progress)  # real stages, never backwards
+    assert progress[-1] == 100
 
 
 def test_quick_run_of_inline_code_answers_the_result_without_a_prefer_header(api_client):

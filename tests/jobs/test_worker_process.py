@@ -2,85 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from jobs import services
 from jobs.models import Job, JobStatus
+from tests.events import assert_run_events
+from tests.workers import wait_for as _wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-WORKER_SCRIPT = """
-import django, sys
-django.setup()
-import tests.jobs.worker_handlers  # registers the t_* handlers in this process
-from django.core.management import call_command
-call_command("db_worker", "--interval", "0.05", "--no-startup-delay", "--worker-id", sys.argv[1])
-"""
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@pytest.fixture
-def db_backend(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-
-@pytest.fixture
-def start_worker(tmp_path):
-    procs: list[subprocess.Popen] = []
-
-    def start(name: str) -> subprocess.Popen:
-        log = open(tmp_path / f"{name}.log", "w+b")  # noqa: SIM115 - closed with the process
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "ALGOAGENT_TASKS_BACKEND": "database",
-            "DATABASE_URL": _database_url(),
-            "JOB_HEARTBEAT_SECONDS": "1",
-        }
-        proc = subprocess.Popen(
-            [sys.executable, "-c", WORKER_SCRIPT, name], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
-        proc.log = log  # type: ignore[attr-defined]
-        procs.append(proc)
-        deadline = time.monotonic() + 60
-        while b"Starting worker" not in (tmp_path / f"{name}.log").read_bytes():
-            assert proc.poll() is None, (tmp_path / f"{name}.log").read_text()
-            assert time.monotonic() < deadline, "worker did not start"
-            time.sleep(0.05)
-        return proc
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        proc.log.close()  # type: ignore[attr-defined]
-
-
-def _wait_for(predicate, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-    return result
 
 
 def test_real_worker_runs_a_job_end_to_end(user, anon_client, db_backend, start_worker):
@@ -102,7 +33,10 @@ def test_real_worker_runs_a_job_end_to_end(user, anon_client, db_backend, start_
     assert kinds.count("tick") == 3
 
 
-def test_two_workers_drain_one_queue_without_running_a_job_twice(user, db_backend, start_worker):
+def test_two_workers_drain_one_queue_without_running_a_job_twice(
+    user, db_backend, start_worker, settings
+):
+    settings.JOB_MAX_ACTIVE_PER_USER = 10
     workers = {start_worker("w1").pid, start_worker("w2").pid}
     jobs = [
         services.job_submit(owner=user, kind="t_sleep", input={"seconds": 0.4}) for _ in range(10)
@@ -139,7 +73,7 @@ def test_killed_worker_leaves_no_job_running_forever(
 def test_real_worker_executes_a_strategy_through_the_api(
     user, api_client, db_backend, start_worker
 ):
-    from tests.factories import assert_run_events, make_strategy
+    from tests.factories import make_strategy
 
     start_worker("w1")
     strategy = make_strategy(user)

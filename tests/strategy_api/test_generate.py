@@ -122,3 +122,21 @@ def test_capabilities_list_the_provider_and_constructs_whose_examples_generate(a
     )
     assert response.status_code == 201, response.content
     assert response.json()["understood_as"]
+
+
+def test_offline_generation_has_its_own_rate_and_refusals_do_not_count(api_client, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"generate": "2/hour", "llm": "1/hour"}
+    )
+    url = "/api/strategies/generate_with_ai/"
+    for _ in range(3):  # refusals: 422 each time, never 429
+        assert api_client.post(url, {"description": "buy when the moon is full"}).status_code == 422
+    good = {"description": "buy when RSI(14) < 30, sell when RSI(14) > 70"}
+    assert api_client.post(url, good, HTTP_PREFER="wait=0").status_code == 202
+    assert api_client.post(url, good, HTTP_PREFER="wait=0").status_code == 202  # not the llm rate
+    third = api_client.post(url, good, HTTP_PREFER="wait=0")
+    assert third.status_code == 429
+    assert third.json()["error"]["code"] == "throttled"
+    assert "Retry-After" in third

@@ -35,7 +35,7 @@ from Backtest.sandbox._wire.limits import MIB, Limits
 
 #: The only variables the server inherits. Everything else (API keys, SECRET_KEY,
 #: DATABASE_URL, cloud credentials, ...) stays in this process.
-ENV_ALLOWLIST = ("PYTHONHASHSEED",)
+ENV_ALLOWLIST = ("PYTHONHASHSEED", "ALGOAGENT_SANDBOX_CGROUP")  # the latter: a delegated path
 BASE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",

@@ -30,6 +30,10 @@ from pathlib import Path
 
 MIB = 1024 * 1024
 DELEGATED_ENV = "ALGOAGENT_SANDBOX_CGROUP"
+#: Base directories are named ``algoagent-<host pid of the server>-<random>``: a server that
+#: was killed before it could clean up is recognised by the next one, which removes its (empty)
+#: directory.
+PREFIX = "algoagent-"
 
 
 class CgroupError(OSError):
@@ -43,6 +47,14 @@ class Hierarchy:
     controller: str  # "memory" or "pids"
     base: Path  # the directory our per-run cgroups are created in
     version: int  # 1 or 2
+
+    def ensure(self) -> None:
+        """(Re)create the base directory (an administrator may have removed it)."""
+        if self.base.is_dir():
+            return
+        self.base.mkdir(mode=0o755, exist_ok=True)
+        if self.version == 2:
+            _write(self.base / "cgroup.subtree_control", f"+{self.controller}")
 
 
 @dataclass
@@ -111,7 +123,8 @@ def discover(
     except OSError as exc:
         setup.problems["cgroup"] = f"cannot read /proc: {exc}"
         return setup
-    name = f"algoagent-{tag or secrets.token_hex(6)}"
+    owner = _host_pid(proc_root)
+    name = f"{PREFIX}{owner}-{tag or secrets.token_hex(6)}"
     delegated = delegated if delegated is not None else os.environ.get(DELEGATED_ENV)
     mounts = _mounts(mountinfo)
     for controller in ("memory", "pids"):
@@ -137,6 +150,7 @@ def _v1(
             parent = Path(point) / own[controller].lstrip("/")
             if not parent.is_dir() or not os.access(parent, os.W_OK):
                 return None
+            _remove_stale(parent)
             base = parent / name
             base.mkdir(mode=0o755, exist_ok=True)
             return Hierarchy(controller, base, 1)
@@ -160,6 +174,7 @@ def _v2(
         return None
     if controller not in enabled or not os.access(parent, os.W_OK):
         return None
+    _remove_stale(parent)
     base = parent / name
     base.mkdir(mode=0o755, exist_ok=True)
     # Our runs are children of ``base``: the controller must reach them too.
@@ -185,6 +200,7 @@ class RunCgroups:
         run = cls()
         try:
             if memory_mb is not None and setup.memory is not None:
+                setup.memory.ensure()
                 run.memory = _mkdir(setup.memory.base / run_id)
                 run._versions["memory"] = setup.memory.version
                 run.memory_mb = memory_mb
@@ -200,6 +216,7 @@ class RunCgroups:
                     if swap.exists():
                         _write(swap, "0")
             if pids_max is not None and setup.pids is not None:
+                setup.pids.ensure()
                 directory = setup.pids.base / run_id
                 # cgroup v2 has one tree: the run's memory cgroup is its pids cgroup too.
                 run.pids = directory if directory == run.memory else _mkdir(directory)
@@ -250,6 +267,28 @@ class RunCgroups:
                     raise
                 removed = False
         return removed
+
+
+def _host_pid(proc_root: str) -> int:
+    """This process's pid as the host's /proc knows it (the server runs in its own PID
+    namespace, where it is 1)."""
+    try:
+        return int(os.readlink(os.path.join(proc_root, "self")))
+    except (OSError, ValueError):
+        return os.getpid()
+
+
+def _remove_stale(parent: Path) -> None:
+    """Remove base directories of servers that no longer exist (only empty ones can go)."""
+    with contextlib.suppress(OSError):
+        for entry in parent.glob(f"{PREFIX}*"):
+            owner = entry.name[len(PREFIX) :].split("-", 1)[0]
+            if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+                for run in entry.glob("run-*"):
+                    with contextlib.suppress(OSError):
+                        run.rmdir()
+                with contextlib.suppress(OSError):
+                    entry.rmdir()
 
 
 def _mkdir(path: Path) -> Path:

@@ -73,6 +73,12 @@ def _probe_child() -> dict[str, object]:  # pragma: no cover - runs in a forked 
     found = ["rlimits", "audit_hook"]
     problems: dict[str, str] = {}
     found += _probe_cgroups(problems)  # first: before this process leaves the host's namespaces
+    programs: dict[str, str] = {}
+    try:  # before the mount test below hides /tmp (a checkout may live there)
+        programs = _compile_seccomp()
+        found.append("seccomp")
+    except Exception as exc:  # libseccomp missing or refusing: the layer is simply absent
+        problems["seccomp"] = f"{type(exc).__name__}: {exc}"
     for flag, name in (
         (native.CLONE_NEWPID, "pidns"),
         (native.CLONE_NEWNET, "netns"),
@@ -90,12 +96,6 @@ def _probe_child() -> dict[str, object]:  # pragma: no cover - runs in a forked 
         found.append("mountns")
     except OSError as exc:
         problems["mountns"] = str(exc)
-    programs: dict[str, str] = {}
-    try:
-        programs = _compile_seccomp()
-        found.append("seccomp")
-    except Exception as exc:  # libseccomp missing or refusing: the layer is simply absent
-        problems["seccomp"] = f"{type(exc).__name__}: {exc}"
     if landlock.abi_version() >= 1:
         found.append("landlock")
     else:

@@ -96,6 +96,13 @@ def test_malformed_interval_lists_the_accepted_ones(interval: str) -> None:
         load_ohlcv("GOOG", interval=interval)
 
 
+@pytest.mark.parametrize("interval", ["9999mo", "9999wk", "9999d", "121mo"])
+def test_absurdly_long_intervals_are_refused_before_pandas_overflows(interval: str) -> None:
+    with pytest.raises(InvalidIntervalError, match="longest bar") as info:
+        load_ohlcv("GOOG", interval=interval)
+    assert info.value.details["max"] == "120mo"
+
+
 def test_empty_range_reports_the_data_range() -> None:
     with pytest.raises(EmptyRangeError) as info:
         load_ohlcv("GOOG", "2020-01-01", "2020-12-31")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 from backtesting.test import GOOG
 
-from Backtest.pipeline import BacktestRequest, InvalidRequest, data_warnings, run_backtest
-from Backtest.pipeline.run import cash_warnings
-from Backtest.sandbox.results import ExecutionResult
+from Backtest.pipeline import BacktestRequest, InvalidRequest, check_cash, run_backtest
+from Backtest.sandbox import ExecutionResult
 
 
 @pytest.mark.parametrize(
@@ -62,32 +60,15 @@ def test_symbol_is_normalised_and_defaults_are_backtesting_py_defaults():
     }
 
 
-def test_cash_below_every_price_is_refused_and_below_some_is_a_warning():
+def test_cash_below_every_price_is_refused_naming_cash():
     frame = GOOG.loc["2012"]
     low, high = frame.Close.min(), frame.Close.max()
     with pytest.raises(InvalidRequest) as caught:
-        cash_warnings(BacktestRequest.build(cash=low / 2), frame)
+        check_cash(BacktestRequest.build(cash=low / 2), frame)
     assert "not one unit" in caught.value.details["fields"]["cash"][0]
-    warnings = cash_warnings(BacktestRequest.build(cash=(low + high) / 2), frame)
-    assert [w.code for w in warnings] == ["insufficient_cash"]
-    assert cash_warnings(BacktestRequest.build(cash=high * 2), frame) == []
+    check_cash(BacktestRequest.build(cash=(low + high) / 2), frame)  # some bars: the run warns
     # Leverage raises buying power: the same cash at 10:1 buys a unit everywhere.
-    assert cash_warnings(BacktestRequest.build(cash=high / 5, margin=0.1), frame) == []
-
-
-def test_regular_weekends_are_not_gaps_but_missing_months_are():
-    assert data_warnings(GOOG) == []  # daily bars with weekends and holidays
-    holed = GOOG.drop(GOOG.loc["2010-03-01":"2010-05-31"].index)
-    [warning] = data_warnings(holed)
-    assert warning.code == "data_gaps"
-    assert "2010-02-26 to 2010-06-01" in warning.message
-
-
-def test_hourly_data_with_weekends_has_no_gap_warning():
-    index = pd.date_range("2024-01-01", periods=24 * 60, freq="h")
-    index = index[index.dayofweek < 5]  # markets closed on weekends
-    frame = pd.DataFrame({"Close": np.linspace(1, 2, len(index))}, index=index)
-    assert data_warnings(frame) == []
+    check_cash(BacktestRequest.build(cash=low / 5, margin=0.1), frame)
 
 
 class _Executor:
@@ -102,13 +83,16 @@ class _Executor:
         return self.result
 
 
-def test_a_run_without_trades_is_flagged_not_a_success():
-    result = ExecutionResult(success=True, num_trades=0, no_trades=True, stats={})
+def test_a_run_without_trades_is_not_a_success_and_keeps_one_warning_per_code():
+    reported = {"code": "no_trades", "message": "The strategy placed no trades."}
+    result = ExecutionResult(
+        success=True, num_trades=0, no_trades=True, stats={}, warnings=[reported, reported]
+    )
     outcome = run_backtest(
         request=BacktestRequest.build(), code="...", data=GOOG, executor=_Executor(result)
     )
     assert outcome.status == "no_trades"
-    assert [w.code for w in outcome.warnings] == ["no_trades"]
+    assert outcome.warnings_json() == [reported]
 
 
 def test_benchmark_is_buy_and_hold_of_the_same_bars():

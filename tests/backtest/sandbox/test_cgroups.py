@@ -4,6 +4,7 @@ this machine's v2 mount has no controllers)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from Backtest.sandbox._linux import cgroups
@@ -41,12 +42,13 @@ def test_a_delegated_v2_subtree_is_used(tmp_path):
     own = _fake_v2(tmp_path, "memory pids")
     setup = cgroups.discover(proc_root=str(tmp_path / "proc"), tag="t", delegated="")
     assert setup.layers() == ["cgroup_memory", "cgroup_pids"]
-    assert setup.memory == cgroups.Hierarchy("memory", own / "algoagent-t", 2)
+    name = f"algoagent-{os.getpid()}-t"  # no /proc/self link in the fake: our own pid
+    assert setup.memory == cgroups.Hierarchy("memory", own / name, 2)
     # Controllers are passed down to the runs' cgroups.
-    assert (own / "algoagent-t" / "cgroup.subtree_control").read_text() == "+pids"
+    assert (own / name / "cgroup.subtree_control").read_text() == "+pids"
 
     run = cgroups.RunCgroups.create(setup, memory_mb=512, pids_max=32, run_id="run-1")
-    base = own / "algoagent-t" / "run-1"
+    base = own / name / "run-1"
     assert (base / "memory.max").read_text() == str(512 << 20)
     assert not (base / "memory.swap.max").exists()  # no swap accounting here: left alone
     assert (base / "pids.max").read_text() == "32"
@@ -61,6 +63,28 @@ def test_a_delegated_v2_subtree_is_used(tmp_path):
         "memory_peak_bytes": 300 << 20,
         "pids_refused": 3,
     }
+
+
+def test_a_dead_servers_empty_directories_are_removed_and_a_live_ones_kept(tmp_path):
+    own = _fake_v2(tmp_path, "memory pids")
+    dead = own / "algoagent-999999999-old"  # no such pid
+    (dead / "run-3").mkdir(parents=True)
+    alive = own / f"algoagent-{os.getpid()}-other"
+    alive.mkdir()
+    cgroups.discover(proc_root=str(tmp_path / "proc"), tag="t", delegated="")
+    assert not dead.exists()
+    assert alive.exists()
+
+
+def test_a_removed_base_directory_is_made_again_for_the_next_run(tmp_path):
+    own = _fake_v2(tmp_path, "memory pids")
+    setup = cgroups.discover(proc_root=str(tmp_path / "proc"), tag="t", delegated="")
+    assert setup.memory is not None
+    (setup.memory.base / "cgroup.subtree_control").unlink()
+    setup.memory.base.rmdir()  # e.g. an administrator's clean-up
+    cgroups.RunCgroups.create(setup, memory_mb=64, pids_max=None, run_id="run-1")
+    assert (setup.memory.base / "run-1" / "memory.max").exists()
+    assert own in setup.memory.base.parents
 
 
 def test_without_delegated_controllers_there_is_no_cgroup_layer(tmp_path):

@@ -21,11 +21,7 @@ ALLOWED = {
     "_server": {"_zygote", "_child", "_linux", "_wire"},
     "_host": {"_wire", "_linux", "_server.bootstrap"},
     "__init__": {"_host", "_wire"},
-    # Old import paths kept for callers not yet moved to ``Backtest.sandbox``: re-exports only.
-    "results": {"_host"},
-    "layers": {"_host", "_wire"},
 }
-COMPATIBILITY = {"results", "layers"}
 
 
 def _modules() -> dict[str, Path]:
@@ -124,8 +120,5 @@ def test_every_module_belongs_to_a_role_and_the_public_surface_is_small():
         "Limits",
         "available_layers",
     ]
-    internal = [m for m in _modules() if m != PACKAGE and _role(m) not in COMPATIBILITY]
+    internal = [m for m in _modules() if m != PACKAGE]
     assert all(m.split(".")[2].startswith("_") for m in internal)
-    for name in COMPATIBILITY:  # nothing but re-exports of public names
-        module = __import__(f"{PACKAGE}.{name}", fromlist=["__all__"])
-        assert set(module.__all__) <= set(sandbox.__all__)
