@@ -67,7 +67,7 @@ lint: install-dev
 
 # mypy: the domain package strictly, the Django apps with django-stubs/DRF stubs.
 APPS = accounts apikeys backtest_api chat_api data_api jobs production_api strategy_api \
-       templates_api algoagent retention web
+       templates_api algoagent retention web research_api
 typecheck: install-dev
 	$(VENV)/bin/mypy --strict Backtest
 	$(VENV)/bin/mypy $(APPS)

@@ -22,6 +22,7 @@ from rest_framework.views import set_rollback
 from algoagent.serializers import REFUSED_FIELD_PREFIXES
 from Backtest import errors as domain
 from Backtest.errors import AlgoAgentError
+from Backtest.research.errors import ResearchInputError, ResearchRunError
 
 logger = logging.getLogger("algoagent.errors")
 
@@ -81,6 +82,8 @@ _FAMILY_STATUS: tuple[tuple[type[AlgoAgentError], int], ...] = (
     (domain.GenerationError, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (domain.SandboxError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (domain.LLMError, status.HTTP_502_BAD_GATEWAY),
+    (ResearchInputError, status.HTTP_400_BAD_REQUEST),
+    (ResearchRunError, status.HTTP_422_UNPROCESSABLE_ENTITY),
 )
 
 

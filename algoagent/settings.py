@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "chat_api",
     "retention",
     "web",
+    "research_api",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "LlmProviderEnum": ["offline", "gemini"],
         "RunOutcomeStatusEnum": ["success", "no_trades", "failed"],
         "GenerateStatusEnum": ["success", "fixed", "needs_fixing", "failed", "no_trades"],
+        "SearchMethodEnum": ["grid", "sambo"],
+        "MonteCarloMethodEnum": ["trade_shuffle", "bootstrap"],
     },
 }
 

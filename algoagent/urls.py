@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("chat_api.urls")),
     path("api/backtests/", include("backtest_api.urls")),
     path("api/", include("strategy_api.urls")),
+    path("api/", include("research_api.urls")),
     path("api/", include("jobs.urls")),
     path("api/", include("apikeys.urls")),
     path("api/data/", include("data_api.urls")),

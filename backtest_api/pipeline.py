@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 
 from Backtest.errors import DataError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest, run_backtest
-from Backtest.pipeline.run import check_cash, prepare_data
+from Backtest.pipeline.run import ProgressSink, check_cash, prepare_data, run_batch
 from backtest_api.executor import executor_get, run_file_relative
 from data_api.selectors import ohlcv_load
 from jobs.events import EventSink, no_events
@@ -64,6 +64,25 @@ def backtest_data_load(*, owner: User, request: BacktestRequest) -> pd.DataFrame
         raise
 
 
+def backtest_benchmark_load(*, owner: User, request: BacktestRequest) -> pd.DataFrame | None:
+    """The bars of the request's other benchmark symbol up to its end (None without one).
+
+    From the symbol's first bar on, so the last price before the run's first bar is known
+    (a monthly benchmark has none inside the run's first days). Its market-data errors name
+    the ``benchmark`` field.
+    """
+    if request.benchmark in (None, request.symbol):
+        return None
+    other = request.model_copy(
+        update={"symbol": request.benchmark, "benchmark": None, "start": None, "last_bars": None}
+    )
+    try:
+        return backtest_data_load(owner=owner, request=other)
+    except DataError as exc:
+        exc.details["fields"] = {"benchmark": [exc.message]}
+        raise
+
+
 def backtest_request_check(*, owner: User, request: BacktestRequest) -> int:
     """Everything about ``request`` that can be refused before a job is queued; the bar count.
 
@@ -72,6 +91,7 @@ def backtest_request_check(*, owner: User, request: BacktestRequest) -> int:
     """
     window = prepare_data(request, backtest_data_load(owner=owner, request=request))
     check_cash(request, window)
+    backtest_benchmark_load(owner=owner, request=request)
     return len(window)
 
 
@@ -116,6 +136,7 @@ def backtest_execute(
     on_event: EventSink = no_events,
     progress_span: tuple[int, int] = (10, 95),
     strategy_params: dict[str, Any] | None = None,
+    full_equity: bool = False,
 ) -> BacktestOutcome:
     """Backtest ``code`` as ``request`` says, in the sandbox; the outcome of the run.
 
@@ -133,6 +154,37 @@ def backtest_execute(
         executor=executor_get(),
         on_progress=_ProgressRelay(on_event, progress_span),
         strategy_params=strategy_params,
+        benchmark_data=backtest_benchmark_load(owner=owner, request=request),
+        full_equity=full_equity,
+    )
+
+
+def backtest_execute_batch(
+    *,
+    owner: User,
+    request: BacktestRequest,
+    code: str,
+    param_sets: list[dict[str, Any]],
+    data: pd.DataFrame | None = None,
+    maximize: str | None = None,
+    on_progress: ProgressSink | None = None,
+) -> Any:
+    """Backtest ``code`` once per parameter set, in one sandbox process (an optimisation chunk).
+
+    The batch sibling of :func:`backtest_execute`: the same data loading and the same checks
+    of the request against the data, so a chunk sees exactly the bars a single run would.
+    Returns the sandbox's ``BatchResult``; problems of the code come back inside it.
+    """
+    if data is None:
+        data = backtest_data_load(owner=owner, request=request)
+    return run_batch(
+        request=request,
+        code=code,
+        data=data,
+        executor=executor_get(),
+        param_sets=param_sets,
+        maximize=maximize,
+        on_progress=on_progress,
     )
 
 

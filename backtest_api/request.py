@@ -30,6 +30,7 @@ SETTINGS_FIELDS = (
     "hedging",
     "exclusive_orders",
     "finalize_trades",
+    "benchmark",
 )
 
 
@@ -87,6 +88,17 @@ class BacktestSettingsSerializer(StrictSerializer):
     finalize_trades = serializers.BooleanField(
         required=False, help_text="Close trades still open at the end, so they count in stats."
     )
+
+    benchmark = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=64,
+        help_text="Measure the run against buy & hold of this symbol (alpha, beta, equity) "
+        "instead of its own symbol's.",
+    )
+
+    def validate_benchmark(self, value: str | None) -> str | None:
+        return self.validate_symbol(value) if value else None
 
     def validate_symbol(self, value: str) -> str:
         symbol = value.strip().upper()

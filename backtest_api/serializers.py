@@ -29,6 +29,7 @@ class BacktestConfigInputSerializer(BacktestSettingsSerializer):
 
     name = serializers.CharField(max_length=200)
     symbol = serializers.CharField(max_length=64, help_text="A bundled, cached or uploaded symbol.")
+    benchmark = None  # type: ignore[assignment]  # a config stores broker settings only
 
     def validate_name(self, value: str) -> str:
         if not value.strip():

@@ -378,6 +378,140 @@ def walkthrough() -> list[dict[str, Any]]:
             ],
         ),
         folder(
+            "3b. Research",
+            "Parameters, optimisation (grid fanned out over the workers, SAMBO), walk-forward, "
+            "Monte Carlo, another benchmark, multi-asset runs and the tearsheet.",
+            [
+                request(
+                    "Create an SMA cross to research",
+                    "POST",
+                    "/api/strategies/",
+                    body={"name": "SMA cross (research)", "code": SMA_CODE},
+                    tests=status(201) + save("research_id", "pm.response.json().id"),
+                ),
+                request(
+                    "Execute it",
+                    "POST",
+                    "/api/strategies/{{research_id}}/execute/",
+                    headers=WAIT,
+                    body={"symbol": "GOOG"},
+                    tests=status(200)
+                    + save("research_execution_id", "pm.response.json().execution_id"),
+                ),
+                request(
+                    "Parameters (class attributes, read from the code)",
+                    "GET",
+                    "/api/strategies/{{research_id}}/parameters/",
+                    tests=status(200) + has("strategy_class", "parameters"),
+                ),
+                request(
+                    "Optimise (grid; {start, stop, step} is Python's range, stop excluded)",
+                    "POST",
+                    "/api/strategies/{{research_id}}/optimize/",
+                    headers=WAIT,
+                    body={
+                        "test_symbol": "GOOG",
+                        "start": "2010-01-01",
+                        "end": "2012-12-31",
+                        "params": {"n1": {"start": 5, "stop": 25, "step": 5}, "n2": [20, 40, 60]},
+                        "constraint": "n1 < n2",
+                        "maximize": "Sharpe Ratio",
+                    },
+                    tests=status(200)
+                    + has("best_params", "best_stats", "heatmap", "tried")
+                    + expect("tried every admissible combination", "body.tried === 11")
+                    + save("best_n1", "pm.response.json().best_params.n1"),
+                ),
+                request(
+                    "Apply the best parameters as a new version",
+                    "POST",
+                    "/api/strategies/{{research_id}}/apply_params/",
+                    body={"params": {"n1": "{{best_n1}}"}},
+                    prerequest=[
+                        "const body = JSON.parse(pm.request.body.raw);",
+                        'body.params.n1 = Number(pm.collectionVariables.get("best_n1"));',
+                        "pm.request.body.raw = JSON.stringify(body);",
+                    ],
+                    tests=status(201) + has("number", "code"),
+                ),
+                request(
+                    "Walk-forward",
+                    "POST",
+                    "/api/strategies/{{research_id}}/walk_forward/",
+                    headers=WAIT,
+                    body={
+                        "test_symbol": "GOOG",
+                        "params": {"n1": [5, 10], "n2": [20, 40]},
+                        "maximize": "Return [%]",
+                        "train_bars": 500,
+                        "test_bars": 400,
+                    },
+                    tests=status(200)
+                    + has("windows", "oos_return_pct", "oos_equity")
+                    + expect("four windows", "body.windows.length === 4"),
+                ),
+                request(
+                    "Monte Carlo of the execution's trades",
+                    "POST",
+                    "/api/strategies/{{research_id}}/monte_carlo/",
+                    headers=WAIT,
+                    body={
+                        "execution_id": "{{research_execution_id}}",
+                        "runs": 500,
+                        "method": "bootstrap",
+                        "seed": 7,
+                    },
+                    prerequest=[
+                        "const body = JSON.parse(pm.request.body.raw);",
+                        "body.execution_id = Number(",
+                        '    pm.collectionVariables.get("research_execution_id"));',
+                        "pm.request.body.raw = JSON.stringify(body);",
+                    ],
+                    tests=status(200) + has("return_pct", "max_drawdown", "prob_loss", "fan"),
+                ),
+                request(
+                    "Execute against another benchmark",
+                    "POST",
+                    "/api/strategies/{{research_id}}/execute/",
+                    headers=WAIT,
+                    body={
+                        "symbol": "GOOG",
+                        "start": "2012-03-01",
+                        "end": "2013-03-01",
+                        "benchmark": "BTCUSD",
+                    },
+                    tests=status(200)
+                    + expect("benchmark is BTCUSD", 'body.benchmark.symbol === "BTCUSD"'),
+                ),
+                request(
+                    "Execute on several symbols (multi-asset)",
+                    "POST",
+                    "/api/strategies/{{research_id}}/execute/",
+                    headers=WAIT,
+                    body={"symbols": ["GOOG", "EURUSD"]},
+                    tests=status(200)
+                    + has("results", "summary")
+                    + expect("two symbols", "body.summary.symbols === 2"),
+                ),
+                request(
+                    "Look-ahead check",
+                    "POST",
+                    "/api/strategies/{{research_id}}/lookahead_check/",
+                    headers=WAIT,
+                    body={"test_symbol": "GOOG", "start": "2010-01-01", "end": "2012-12-31"},
+                    tests=status(200)
+                    + has("lookahead", "details", "checked")
+                    + expect("the SMA cross does not peek", "body.lookahead === false"),
+                ),
+                request(
+                    "Tearsheet of the execution (self-contained HTML)",
+                    "GET",
+                    "/api/strategies/{{research_id}}/executions/{{research_execution_id}}/tearsheet/",
+                    tests=status(200),
+                ),
+            ],
+        ),
+        folder(
             "4. Fix",
             "Break the code, then let the fixer repair and verify it.",
             [

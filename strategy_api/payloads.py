@@ -31,6 +31,14 @@ class ExecuteJobInput(_Payload):
     request: BacktestRequest
 
 
+class ExecuteMultiJobInput(_Payload):
+    """``execute_multi``: run one version on several symbols (one request per symbol)."""
+
+    strategy_id: int
+    version: int
+    requests: list[BacktestRequest]
+
+
 class FixErrorsJobInput(_Payload):
     """``fix_errors``: repair the current code, verifying every candidate with ``request``."""
 
@@ -211,3 +219,14 @@ class GenerateResultPayload(ApiModel):
     execution_result: ExecutionResultPayload | None
     fix_attempts: int
     fixes: list[FixAttemptModel]
+
+
+class MultiExecutionResultPayload(ApiModel):
+    """The body of a finished multi-asset ``execute`` (``symbols: [...]``)."""
+
+    results: dict[str, ExecutionResultPayload] = Field(description="One execution per symbol")
+    summary: dict[str, Any] = Field(
+        description="symbols, succeeded, failed, best_symbol, worst_symbol, and per metric "
+        "(return_pct, buy_hold_return_pct, sharpe_ratio, max_drawdown_pct, win_rate_pct, "
+        "num_trades) its mean, median, min, max and count over the symbols that ran"
+    )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
+from Backtest.research.multiasset import MAX_SYMBOLS
 from backtest_api.request import BacktestSettingsSerializer
 from strategy_api.models import Strategy, StrategyFixAttempt, StrategyVersion
 
@@ -103,6 +104,21 @@ class ExecuteInputSerializer(BacktestSettingsSerializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Run this version instead of the current code."
     )
+    symbols = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        min_length=1,
+        max_length=MAX_SYMBOLS,
+        help_text="Run on each of these symbols instead of one (multi-asset): the answer is "
+        "`{results: {SYMBOL: <execution>}, summary}`.",
+    )
+
+    def validate_symbols(self, value: list[str]) -> list[str]:
+        symbols = [self.validate_symbol(symbol) for symbol in value]
+        repeated = sorted({s for s in symbols if symbols.count(s) > 1})
+        if repeated:
+            raise serializers.ValidationError(f"Listed more than once: {', '.join(repeated)}.")
+        return symbols
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -113,6 +129,10 @@ class ExecuteInputSerializer(BacktestSettingsSerializer):
                     {"test_symbol": ["`test_symbol` and `symbol` name different symbols."]}
                 )
             attrs["symbol"] = self.validate_symbol(alias)
+        if "symbols" in attrs and "symbol" in attrs:
+            raise serializers.ValidationError(
+                {"symbols": ["Give `symbols` or one `symbol`/`test_symbol`, not both."]}
+            )
         return attrs
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -31,12 +32,14 @@ from strategy_api.filters import ExecutionFilter, StrategyFilter
 from strategy_api.models import Strategy, StrategyExecution
 from strategy_api.payloads import (
     ExecuteJobInput,
+    ExecuteMultiJobInput,
     ExecutionDetailPayload,
     ExecutionResultPayload,
     FixErrorsJobInput,
     FixResultPayload,
     GenerateJobInput,
     GenerateResultPayload,
+    MultiExecutionResultPayload,
 )
 from strategy_api.serializers import (
     CapabilitiesSerializer,
@@ -198,9 +201,16 @@ class StrategyViewSet(
         summary="Backtest the strategy in the sandbox (a job)",
         request=ExecuteInputSerializer,
         parameters=[PREFER_WAIT_HEADER],
+        description="With `symbols: [...]` the strategy runs on each symbol (one execution "
+        "each) and the answer is a MultiExecutionResultPayload: `{results: {SYMBOL: "
+        "<execution>}, summary}`.",
         responses={
             202: JobAcceptedSerializer,
-            200: ExecutionResultPayload,
+            200: PolymorphicProxySerializer(
+                component_name="ExecuteResult",
+                serializers=[ExecutionResultPayload, MultiExecutionResultPayload],  # type: ignore[list-item]
+                resource_type_field_name=None,
+            ),
             422: OpenApiResponse(description="Unusable market data (error shape)."),
         },
     )
@@ -221,6 +231,20 @@ class StrategyViewSet(
             number = strategy_current_version(strategy=strategy).number
         elif not strategy.versions.filter(number=number).exists():
             raise NotFound(f"Strategy {strategy.pk} has no version {number}.")
+        symbols = data.validated_data.get("symbols")
+        if symbols:
+            requests = [backtest.model_copy(update={"symbol": symbol}) for symbol in symbols]
+            for each in requests:
+                backtest_request_check(owner=request.user, request=each)
+            job = job_services.job_submit(
+                owner=request.user,
+                kind="execute_multi",
+                input=ExecuteMultiJobInput(
+                    strategy_id=strategy.pk, version=number, requests=requests
+                ),
+                strategy=strategy,
+            )
+            return job_response(request, job)
         backtest_request_check(owner=request.user, request=backtest)
         job = job_services.job_submit(
             owner=request.user,

@@ -30,6 +30,7 @@ def test_backtest_package_never_imports_django_statically():
                     "algoagent",
                     "strategy_api",
                     "backtest_api",
+                    "research_api",
                     "accounts",
                 }
             ]
@@ -64,6 +65,7 @@ APPS = {
     "data_api",
     "jobs",
     "production_api",
+    "research_api",
     "strategy_api",
     "templates_api",
 }

@@ -76,7 +76,8 @@ class BacktestRequest(BaseModel):
     """One backtest's data selection and broker settings (backtesting.py's own meanings).
 
     ``interval`` None runs on the data's own bar size; ``start``/``end`` are inclusive dates;
-    ``last_bars`` keeps only the last N bars of that range (the quick sandbox test).
+    ``last_bars`` keeps only the last N bars of that range (the quick sandbox test);
+    ``benchmark`` names another symbol to measure the run against (default: its own symbol).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -95,6 +96,7 @@ class BacktestRequest(BaseModel):
     finalize_trades: bool = False
     last_bars: int | None = None
     plot: bool = True
+    benchmark: str | None = Field(None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _ranges(self) -> BacktestRequest:
@@ -113,8 +115,9 @@ class BacktestRequest(BaseModel):
     def build(cls, **values: Any) -> BacktestRequest:
         """Validate ``values``; raise :class:`InvalidRequest` naming every bad field."""
         values = {k: v for k, v in values.items() if v is not None}
-        if isinstance(values.get("symbol"), str):
-            values["symbol"] = values["symbol"].strip().upper()
+        for name in ("symbol", "benchmark"):
+            if isinstance(values.get(name), str):
+                values[name] = values[name].strip().upper()
         try:
             return cls(**values)
         except ValidationError as exc:

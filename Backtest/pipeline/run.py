@@ -8,6 +8,7 @@ against the data, the warnings and the benchmark are computed once, the same way
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -17,16 +18,35 @@ from Backtest.market_data import iso_utc
 from Backtest.pipeline.outcome import BacktestOutcome, Benchmark
 from Backtest.pipeline.request import BacktestRequest, InvalidRequest
 from Backtest.sandbox import ExecutionResult
+from Backtest.sandbox._wire.serialize import downsample_indices
 
-__all__ = ["Executor", "ProgressSink", "check_cash", "prepare_data", "run_backtest"]
+__all__ = [
+    "BatchExecutor",
+    "Executor",
+    "ProgressSink",
+    "check_cash",
+    "prepare_data",
+    "run_backtest",
+    "run_batch",
+]
 
 ProgressSink = Callable[[str, dict[str, Any]], None]
+#: The sandbox returns at most this many equity points (every bar up to it).
+MAX_FULL_EQUITY_POINTS = 100_000
+#: What a stored run keeps of its equity curve (the sandbox's default).
+STORED_EQUITY_POINTS = 2_000
 
 
 class Executor(Protocol):
     """What the pipeline needs of ``Backtest.bot_executor.BotExecutor``."""
 
     def execute_bot(self, *args: Any, **kwargs: Any) -> ExecutionResult: ...
+
+
+class BatchExecutor(Protocol):
+    """What the batch pipeline needs of ``BotExecutor`` (``execute_batch``)."""
+
+    def execute_batch(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def prepare_data(request: BacktestRequest, data: pd.DataFrame) -> pd.DataFrame:
@@ -109,6 +129,77 @@ def benchmark(request: BacktestRequest, data: pd.DataFrame, result: ExecutionRes
     )
 
 
+def benchmark_against(
+    request: BacktestRequest,
+    data: pd.DataFrame,
+    result: ExecutionResult,
+    other: pd.DataFrame,
+) -> Benchmark:
+    """Buy & hold of ``request.benchmark`` over the run's bars, and the run's alpha and beta
+    against it, computed as backtesting.py computes them against its own buy & hold (the
+    return from the first trading bar, after the indicators' warm-up).
+
+    The other symbol's closes are aligned onto the run's bars (the last close at or before
+    each bar); ``result.equity_curve`` must hold every bar. Beta is the covariance of the
+    equity's and the benchmark's log returns over the benchmark's variance; alpha is
+    ``return - beta * benchmark return`` (risk-free rate 0), both as backtesting.py.
+    """
+    symbol = request.benchmark or request.symbol
+    close = other["Close"].astype("float64").sort_index()
+    aligned = close.reindex(data.index, method="ffill").to_numpy(dtype="float64")
+    if not np.isfinite(aligned[0]) or aligned[0] <= 0:
+        raise InvalidRequest(
+            {
+                "benchmark": [
+                    f"{symbol} has no price at or before the run's first bar "
+                    f"({iso_utc(data.index[0])})."
+                ]
+            }
+        )
+    aligned = pd.Series(aligned).ffill().to_numpy()
+    equity = np.array([p.get("equity") for p in result.equity_curve], dtype="float64")
+    if len(equity) != len(data):
+        raise ValueError("benchmark_against needs the equity of every bar")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        equity_returns = np.log(equity[1:] / equity[:-1])
+        market_returns = np.log(aligned[1:] / aligned[:-1])
+    beta = float("nan")
+    if len(equity_returns) > 1:
+        cov = np.cov(equity_returns, market_returns)
+        beta = float(cov[0, 1] / cov[1, 1])
+    stats = result.stats or {}
+    start = first_trading_bar(
+        data["Close"].to_numpy(dtype="float64"), _number(stats.get("Buy & Hold Return [%]"))
+    )
+    return_pct = float((aligned[-1] - aligned[start]) / aligned[start] * 100)
+    strategy_return = _number(stats.get("Return [%]"))
+    alpha = None if strategy_return is None else strategy_return - beta * return_pct
+    times = [p.get("time") for p in result.equity_curve]
+    return Benchmark(
+        symbol=symbol,
+        return_pct=return_pct,
+        equity=[
+            {"time": t, "equity": round(float(request.cash * p / aligned[start]), 6)}
+            for t, p in zip(times, aligned, strict=True)
+        ],
+        alpha_pct=_number(alpha),
+        beta=_number(beta),
+    )
+
+
+def _thin_equity(result: ExecutionResult, benchmark: Benchmark, max_points: int) -> Benchmark:
+    """Back to the stored size once the benchmark has used every bar (extremes kept)."""
+    if len(result.equity_curve) <= max_points:
+        return benchmark
+    equity = np.array([p.get("equity") for p in result.equity_curve], dtype="float64")
+    drawdown = np.array(
+        [p.get("drawdown_pct") or 0.0 for p in result.equity_curve], dtype="float64"
+    )
+    keep = downsample_indices(equity, drawdown, max_points)
+    result.equity_curve = [result.equity_curve[i] for i in keep]
+    return replace(benchmark, equity=[benchmark.equity[i] for i in keep])
+
+
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -121,11 +212,15 @@ def run_backtest(
     executor: Executor,
     on_progress: ProgressSink | None = None,
     strategy_params: dict[str, Any] | None = None,
+    benchmark_data: pd.DataFrame | None = None,
+    full_equity: bool = False,
 ) -> BacktestOutcome:
     """Check ``request`` against ``data``, run ``code`` in the sandbox, gather the outcome.
 
     Raises :class:`InvalidRequest` for a request the data makes impossible (no bars, cash below
     every price); problems of the code come back as a failed ``result``, never as an exception.
+    With ``request.benchmark`` the outcome's benchmark is that symbol (``benchmark_data``, its
+    bars); ``full_equity`` returns the equity of every bar instead of a downsampled curve.
     """
     window = prepare_data(request, data)
     check_cash(request, window)
@@ -134,6 +229,11 @@ def run_backtest(
         extra["on_progress"] = on_progress
     if strategy_params:
         extra["strategy_params"] = strategy_params
+    other = request.benchmark not in (None, request.symbol)
+    if other and benchmark_data is None:
+        raise ValueError(f"benchmark {request.benchmark} needs its bars (benchmark_data)")
+    if full_equity or other:
+        extra["max_equity_points"] = min(len(window), MAX_FULL_EQUITY_POINTS)
     result = executor.execute_bot(
         code=code,
         data=window,
@@ -153,6 +253,39 @@ def run_backtest(
     # data_gaps, backtesting.py's own warnings); the outcome keeps one of each.
     for item in result.warnings:
         outcome.add_warning(str(item["code"]), str(item["message"]))
-    if result.success:
+    if result.success and other and benchmark_data is not None:
+        outcome.benchmark = benchmark_against(request, window, result, benchmark_data)
+        if not full_equity:
+            outcome.benchmark = _thin_equity(result, outcome.benchmark, STORED_EQUITY_POINTS)
+    elif result.success:
         outcome.benchmark = benchmark(request, window, result)
     return outcome
+
+
+def run_batch(
+    *,
+    request: BacktestRequest,
+    code: str,
+    data: pd.DataFrame,
+    executor: BatchExecutor,
+    param_sets: list[dict[str, Any]],
+    maximize: str | None = None,
+    on_progress: ProgressSink | None = None,
+) -> Any:
+    """Run ``code`` once per parameter set on the same bars, in one sandbox process.
+
+    The same bars and the same refusals as :func:`run_backtest` (no bars, cash that can never
+    buy a unit); returns the executor's ``BatchResult`` (per set: compact numeric stats or an
+    error). The unit of work of an optimisation chunk.
+    """
+    window = prepare_data(request, data)
+    check_cash(request, window)
+    return executor.execute_batch(
+        code=code,
+        data=window,
+        param_sets=param_sets,
+        test_symbol=request.symbol,
+        maximize=maximize,
+        on_progress=on_progress,
+        **request.broker_options(),
+    )

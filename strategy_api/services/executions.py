@@ -14,6 +14,7 @@ from django.utils import timezone
 from algoagent.errors import ApiError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
 from Backtest.pipeline.metrics import metrics_from_stats
+from Backtest.research.multiasset import summary as multiasset_summary
 from backtest_api import pipeline, plots
 from jobs.events import EventSink, no_events
 from strategy_api.models import (
@@ -153,6 +154,35 @@ def strategy_execute(
         },
     )
     return execution
+
+
+def strategy_execute_multi(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion,
+    requests: list[BacktestRequest],
+    job=None,
+    on_event: EventSink = no_events,
+) -> dict[str, Any]:
+    """Run the version on each request's symbol (each an execution in history); the per-symbol
+    results and their summary across symbols (backtesting.py's ``MultiBacktest`` idea)."""
+    results: dict[str, dict[str, Any]] = {}
+    share = 90 / max(len(requests), 1)
+    for index, request in enumerate(requests):
+        low = 5 + index * share
+        execution = strategy_execute(
+            strategy=strategy,
+            request=request,
+            version=version,
+            job=job,
+            on_event=on_event,
+            progress_span=(round(low), round(low + share)),
+        )
+        results[request.symbol] = execution_payload(execution)
+    summary = multiasset_summary(
+        {symbol: body["metrics"] if body["success"] else None for symbol, body in results.items()}
+    )
+    return {"results": results, "summary": summary}
 
 
 def execution_payload(execution: StrategyExecution) -> dict[str, Any]:

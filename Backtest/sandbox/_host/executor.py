@@ -128,10 +128,15 @@ class BotExecutor:
         plot: bool = True,
         strategy_params: Mapping[str, Any] | None = None,
         on_progress: ProgressCallback | None = None,
+        max_equity_points: int = job.MAX_EQUITY_POINTS,
         _disable_layers: Collection[str] = (),
         **backtest_options: Any,
     ) -> ExecutionResult:
         """Backtest ``code`` (or the file's contents) on ``data`` or ``test_symbol`` history.
+
+        ``max_equity_points`` bounds the equity curve returned (longer curves are downsampled,
+        keeping extremes); research that needs every bar (tearsheets, a benchmark's beta) asks
+        for as many points as bars.
 
         ``backtest_options`` are ``backtesting.Backtest`` keywords (spread, margin,
         trade_on_close, hedging, exclusive_orders, finalize_trades); unknown ones are a
@@ -153,7 +158,7 @@ class BotExecutor:
                     "plot": bool(plot),
                     "progress": on_progress is not None,
                     "max_trades": job.MAX_TRADES,
-                    "max_equity_points": job.MAX_EQUITY_POINTS,
+                    "max_equity_points": max_equity_points,
                 }
             )
         except (job.JobError, OSError, UnicodeDecodeError, TypeError) as exc:

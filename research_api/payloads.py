@@ -1,0 +1,224 @@
+"""Typed job payloads and results of the research actions (``Job.input`` / ``Job.result``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from algoagent.schemas import ApiModel
+from Backtest.pipeline import BacktestRequest
+from strategy_api.payloads import BenchmarkModel, EquityPoint, RunWarningModel
+
+Method = Literal["grid", "sambo"]
+ParamValue = int | float | bool | str | None
+
+
+class ResearchRunInput(ApiModel):
+    """What every research job runs: one version of one strategy, on one request's bars."""
+
+    strategy_id: int
+    version: int
+    request: BacktestRequest
+
+
+class ChunkSource(ResearchRunInput):
+    """The part of an optimising job's input a chunk needs (the rest is the job's business)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    maximize: str
+
+
+class SearchSettings(ApiModel):
+    """The search: values per parameter (expanded), what to maximise, how to search."""
+
+    values: dict[str, list[ParamValue]] = Field(description="Every value tried, per parameter")
+    maximize: str = Field(description="backtesting.py statistic maximised")
+    method: Method = "grid"
+    constraint: str | None = None
+    max_tries: float | None = None
+    random_state: int | None = None
+
+
+class OptimizeJobInput(ResearchRunInput):
+    """``optimize``: search the parameter space on the request's bars."""
+
+    maximize: str
+    search: SearchSettings
+
+
+class WalkForwardJobInput(ResearchRunInput):
+    """``walk_forward``: optimise on each train window, test on the bars after it."""
+
+    maximize: str
+    search: SearchSettings
+    train_bars: int
+    test_bars: int
+    anchored: bool = False
+
+
+class MonteCarloJobInput(ApiModel):
+    """``monte_carlo``: resample the trades of an execution, or of a fresh run."""
+
+    strategy_id: int
+    execution_id: int | None = None
+    version: int | None = None
+    request: BacktestRequest | None = None
+    runs: int
+    method: Literal["trade_shuffle", "bootstrap"]
+    seed: int
+
+
+class LookaheadJobInput(ResearchRunInput):
+    """``lookahead_check``: compare indicators on full and truncated data."""
+
+
+# --- results ----------------------------------------------------------------------------------
+class HeatmapRow(ApiModel):
+    """One backtested combination."""
+
+    params: dict[str, ParamValue]
+    value: float | None = Field(
+        description="The maximised statistic; null when the run made no trades (as "
+        "backtesting.py's heatmap) or the statistic is not a number"
+    )
+    metrics: dict[str, float | int | None] = Field(
+        description="return_pct, num_trades, sharpe_ratio, max_drawdown_pct, win_rate_pct, sqn"
+    )
+    error: str | None = Field(None, description="Why this combination's run failed")
+
+
+class BestRun(ApiModel):
+    """The best combination's full run: for the equity chart and the trade list."""
+
+    equity_curve: list[EquityPoint]
+    trades_total: int
+    warnings: list[RunWarningModel]
+    benchmark: BenchmarkModel | None
+
+
+class OptimizeResultPayload(ApiModel):
+    """The body of a finished ``optimize`` job."""
+
+    strategy_id: int
+    version: int
+    symbol: str
+    method: Method
+    maximize: str = Field(description="backtesting.py statistic maximised")
+    constraint: str | None
+    param_names: list[str]
+    best_params: dict[str, ParamValue]
+    best_value: float | None
+    best_stats: dict[str, Any] = Field(description="backtesting.py's statistics of the best run")
+    best_metrics: dict[str, Any] = Field(description="The same under the API's metric names")
+    best_run: BestRun
+    heatmap: list[HeatmapRow] = Field(description="Every combination tried, in search order")
+    tried: int = Field(description="Combinations actually backtested (after the constraint)")
+    grid_size: int = Field(description="Combinations before the constraint and sampling")
+    chunks: int = Field(description="Sandbox batches the search ran in")
+    workers: list[str] = Field(description="Processes (host:pid) that ran them")
+    seconds: float = Field(description="Wall time of the search")
+    backtests_per_second: float
+
+
+class WindowResult(ApiModel):
+    """One walk-forward window: bounds (ISO, first and last bar inclusive) and its test."""
+
+    index: int
+    train_start: str | int
+    train_end: str | int
+    test_start: str | int
+    test_end: str | int
+    train_bars: int
+    test_bars: int
+    best_params: dict[str, ParamValue]
+    train_value: float | None = Field(description="The maximised statistic on the train bars")
+    tried: int
+    test_stats: dict[str, Any]
+    test_metrics: dict[str, Any]
+    test_equity: list[EquityPoint]
+
+
+class WalkForwardResultPayload(ApiModel):
+    """The body of a finished ``walk_forward`` job."""
+
+    strategy_id: int
+    version: int
+    symbol: str
+    maximize: str
+    anchored: bool
+    windows: list[WindowResult]
+    oos_return_pct: float = Field(description="Test windows chained (compounded), percent")
+    oos_equity: list[EquityPoint] = Field(description="Stitched out-of-sample equity")
+    note: str
+
+
+class Percentiles(ApiModel):
+    p5: float
+    p50: float
+    p95: float
+
+
+class FanPoint(ApiModel):
+    trade: int = Field(description="Trades replayed so far")
+    p5: float
+    p25: float
+    p50: float
+    p75: float
+    p95: float
+
+
+class MonteCarloResultPayload(ApiModel):
+    """The body of a finished ``monte_carlo`` job."""
+
+    strategy_id: int
+    execution_id: int | None
+    runs: int
+    method: str
+    seed: int
+    trades: int = Field(description="Trades resampled (the open one at the end included)")
+    open_trade_closed: bool = Field(
+        description="The run ended in a trade; its result at the last bar is the last trade"
+    )
+    return_pct: Percentiles
+    max_drawdown: Percentiles = Field(description="Percent, negative; measured at trade closes")
+    prob_loss: float = Field(description="Share of runs ending below the starting cash")
+    original: dict[str, float] = Field(description="The run's own return and drawdown")
+    fan: list[FanPoint] = Field(description="Equity percentiles after each trade")
+
+
+class LookaheadCut(ApiModel):
+    """One cut: the trades that differ between the full run and the run cut there."""
+
+    cut_bars: int = Field(description="The run on the first cut_bars bars")
+    cut_time: str = Field(description="Its last bar (ISO 8601)")
+    differs: bool
+    first_difference_bar: int | None
+    only_in_full_run: list[Any] = Field(description="[entry_bar, size, entry_price] or exits")
+    only_in_cut_run: list[Any]
+
+
+class LookaheadResultPayload(ApiModel):
+    """The body of a finished ``lookahead_check`` job."""
+
+    strategy_id: int
+    version: int
+    symbol: str
+    lookahead: bool = Field(description="Trades differ when later bars are removed")
+    biased_indicators: list[str] | None = Field(
+        description="null: indicator arrays are not compared (only signals, see `checked`)"
+    )
+    biased_signals: bool
+    checked: str = Field(description="What was compared")
+    cuts_checked: int
+    cuts_differing: int
+    first_difference_bar: int | None
+    first_difference_time: str | None
+    details: list[LookaheadCut]
+    cuts_failed: list[dict[str, Any]] = Field(
+        description="Cuts the code could not run on (too few bars for it): no evidence"
+    )
+    warning: RunWarningModel | None = Field(
+        description="The `lookahead` warning to show with the strategy's results"
+    )

@@ -1,0 +1,127 @@
+"""Look-ahead check of a strategy: its trades on full data vs on data cut at several bars.
+
+Every run goes through the one pipeline (``backtest_execute``) in the sandbox. What is compared
+is the strategy's signals (the trades it enters and exits: bar, size, price); comparing its
+indicator arrays would need them out of the sandbox, which no sandbox mode returns yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from Backtest.market_data import iso_utc
+from Backtest.pipeline import BacktestRequest
+from Backtest.research.lookahead import DEFAULT_CUTS, compare_trades, cut_points, verdict
+from backtest_api import pipeline
+from jobs.events import EventSink, no_events
+from jobs.services import JobFailure
+from strategy_api.models import Strategy, StrategyVersion
+
+CHECKED = (
+    "signals: every entry up to each cut's last bar and every exit before it (bar, size, "
+    "price), on the full data and on the data cut there, orders filled at the signal bar's close"
+)
+
+
+def cut_data(data: pd.DataFrame, bars: int) -> pd.DataFrame:
+    """The first ``bars`` bars and a copy of the last one, dated like the real next bar.
+
+    backtesting.py fills an order on the bar after the decision, so without a bar after the
+    cut the decision taken on its last bar, the one that a peek at the next bar changes, would
+    never show. The copy lets it fill (at the last bar's close, ``trade_on_close``); a strategy
+    that only uses the past decides the same there as on the full data, one that peeks sees the
+    copy instead of the real next bar.
+    """
+    tail = data.iloc[[bars - 1]].copy()
+    tail.index = data.index[bars : bars + 1]
+    return pd.concat([data.iloc[:bars], tail])
+
+
+def lookahead_warning(result: dict[str, Any]) -> dict[str, str] | None:
+    """The ``lookahead`` run warning for a biased strategy (None when none was found)."""
+    if not result.get("lookahead"):
+        return None
+    first = result.get("first_difference_time") or result.get("first_difference_bar")
+    return {
+        "code": "lookahead",
+        "message": "The strategy trades differently when later bars are removed (first at "
+        f"{first}): its decisions use future data, so its backtest results are not "
+        "achievable.",
+    }
+
+
+def strategy_lookahead_check(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion,
+    request: BacktestRequest,
+    on_event: EventSink = no_events,
+    cuts: int = DEFAULT_CUTS,
+) -> dict[str, Any]:
+    """Run the version on the full bars and cut at ``cuts`` points; the verdict and details."""
+    owner = strategy.owner
+    checked = request.model_copy(
+        update={"finalize_trades": True, "trade_on_close": True, "plot": False}
+    )
+    data = pipeline.backtest_data_load(owner=owner, request=checked)
+    full = pipeline.backtest_execute(owner=owner, request=checked, code=version.code, data=data)
+    if not full.success:
+        raise JobFailure(
+            "strategy_failed",
+            f"The strategy failed on the full data ({full.result.error_type}): "
+            f"{full.result.error_message or ''}",
+        )
+    if full.result.trades_total > len(full.result.trades):
+        raise JobFailure("too_many_trades", "Too many trades to compare; use a shorter range.")
+    points = cut_points(len(data), cuts)
+    reports = []
+    failed: list[dict[str, Any]] = []
+    for index, bars in enumerate(points):
+        on_event(
+            "lookahead_cut",
+            f"Cut {index + 1}/{len(points)}: the first {bars:,} bars",
+            data={"bars": bars},
+            progress=round(10 + 85 * index / max(len(points), 1)),
+        )
+        part = pipeline.backtest_execute(
+            owner=owner, request=checked, code=version.code, data=cut_data(data, bars)
+        )
+        if not part.success:  # too few bars for the code, say: no evidence either way
+            failed.append(
+                {
+                    "cut_bars": bars,
+                    "error": f"{part.result.error_type}: {(part.result.error_message or '')}"[:300],
+                }
+            )
+            continue
+        reports.append(compare_trades(full.result.trades, part.result.trades, bars))
+    found = verdict(reports)
+    first = found.pop("first_bar")
+    details = [
+        {
+            "cut_bars": r.bars,
+            "cut_time": iso_utc(data.index[r.bars - 1]),
+            "differs": r.differs,
+            "first_difference_bar": r.first_bar,
+            "only_in_full_run": r.full,
+            "only_in_cut_run": r.truncated,
+        }
+        for r in reports
+    ]
+    result = {
+        "strategy_id": strategy.pk,
+        "version": version.number,
+        "symbol": request.symbol,
+        **found,
+        "biased_indicators": None,
+        "biased_signals": found["lookahead"],
+        "checked": CHECKED,
+        "first_difference_bar": first,
+        "first_difference_time": iso_utc(data.index[first]) if first is not None else None,
+        "details": details,
+        "cuts_failed": failed,
+    }
+    result["warning"] = lookahead_warning(result)
+    return result
