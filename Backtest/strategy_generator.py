@@ -18,10 +18,7 @@ success: invalid code comes back with ``needs_fixing=True`` and its findings.
 
 from __future__ import annotations
 
-import ast
 import logging
-import re
-import textwrap
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
@@ -31,6 +28,7 @@ from Backtest.llm.base import LLMProvider, LLMResponse
 from Backtest.llm.errors import LLMEmptyResponseError
 from Backtest.llm.offline import parse_description
 from Backtest.llm.prompts import build_generation_request
+from Backtest.llm.replies import extract_code
 from Backtest.llm.spec_prompts import build_spec_request, read_json_object, read_spec
 from Backtest.spec import StrategySpec, compile_spec, render_understood_as
 from Backtest.validation import ValidationReport, validate_code
@@ -48,10 +46,6 @@ logger = logging.getLogger(__name__)
 Path = Literal["spec", "code"]
 
 OFFLINE_MODEL = "offline-parser-2.0"
-_FENCE = re.compile(r"```[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n(?P<body>.*?)(?:```|\Z)", re.S)
-_STRATEGY_CLASS = re.compile(r"^\s*class\s+\w+\s*\([^)]*Strategy[^)]*\)\s*:", re.M)
-_CODE_START = re.compile(r"^(?:from\s+\w|import\s+\w|class\s+\w|@|def\s+\w|\"\"\"|#)", re.M)
-_PYTHON_TAGS = frozenset({"", "python", "py", "python3"})
 
 
 class NoCodeInReplyError(LLMEmptyResponseError):
@@ -101,49 +95,6 @@ class GeneratedStrategy:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict for the API."""
         return asdict(self)
-
-
-def _parses(code: str) -> bool:
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return False
-    return True
-
-
-def _bare_code(reply: str) -> str:
-    """Code in a reply without fences: from the first code-like line, minus trailing prose."""
-    match = _CODE_START.search(reply)
-    if match is None:
-        return ""
-    lines = reply[match.start() :].rstrip().split("\n")
-    # Drop trailing prose ("This strategy buys when ...") until the rest parses.
-    for end in range(len(lines), max(len(lines) - 40, 0), -1):
-        candidate = "\n".join(lines[:end]).rstrip()
-        if _parses(candidate):
-            return candidate
-    return "\n".join(lines).strip()
-
-
-def extract_code(reply: str) -> str:
-    """The strategy module in an LLM reply ("" when there is none).
-
-    Fenced blocks win; among several, the one defining a ``Strategy`` subclass, preferring
-    python-tagged and longer ones. Without fences the reply is taken from its first code-like
-    line, with trailing prose removed. A fence the model never closed is read to the end.
-    """
-    text = reply.replace("\r\n", "\n").replace("\ufeff", "").strip()
-    if not text:
-        return ""
-    blocks = [(m["lang"].lower(), m["body"]) for m in _FENCE.finditer(text)]
-    blocks = [(lang, textwrap.dedent(body).strip()) for lang, body in blocks if body.strip()]
-    if blocks:
-        with_class = [b for b in blocks if _STRATEGY_CLASS.search(b[1])]
-        pool = with_class or [b for b in blocks if b[0] in _PYTHON_TAGS] or blocks
-        lang, body = max(pool, key=lambda b: (b[0] in _PYTHON_TAGS, len(b[1])))
-        return body + "\n"
-    code = _bare_code(text)
-    return code + "\n" if code else ""
 
 
 class StrategyGenerator:

@@ -67,6 +67,9 @@ class ChatMessageSerializer(serializers.ModelSerializer):
     changes = serializers.SerializerMethodField(
         help_text="Changes of meaning of an LLM code edit, one line each."
     )
+    warnings = serializers.SerializerMethodField(
+        help_text='[{"code", "message"}] about the new version, e.g. look-ahead bias.'
+    )
 
     class Meta:
         model = ChatMessage
@@ -85,6 +88,7 @@ class ChatMessageSerializer(serializers.ModelSerializer):
             "rule_replaced",
             "replaced",
             "changes",
+            "warnings",
             "findings",
             "error",
         ]
@@ -117,3 +121,9 @@ class ChatMessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_changes(self, obj: ChatMessage) -> list[str]:
         return list(obj.data.get("changes") or [])
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    )
+    def get_warnings(self, obj: ChatMessage) -> list[dict[str, str]]:
+        return list(obj.data.get("warnings") or [])

@@ -21,6 +21,7 @@ from Backtest.llm import LLMError, LLMProvider
 from Backtest.llm.chat_edit import chat_edit
 from Backtest.llm.chat_prompts import ChatTurn
 from Backtest.llm.offline.edits import EXAMPLE_EDITS, EditNotUnderstood, apply_edit
+from Backtest.pipeline import BacktestRequest
 from Backtest.spec import compile_spec, validate_spec
 from chat_api.models import ChatMessage, ChatRole
 from chat_api.selectors import chat_history
@@ -104,7 +105,16 @@ def _save_version(
         content = f"{content}\n\nSaved as version {version.number}."
         if version.understood_as:
             content += f"\nIt now reads: {version.understood_as}"
-        fields["data"] = {**fields.get("data", {}), "understood_as": version.understood_as}
+        warnings = list(fields.get("data", {}).get("warnings") or [])
+        lookahead = _lookahead_warning(strategy, version)
+        if lookahead is not None:
+            warnings.append(lookahead)
+            content += f"\n\nWarning: {lookahead['message']}"
+        fields["data"] = {
+            **fields.get("data", {}),
+            "understood_as": version.understood_as,
+            "warnings": warnings,
+        }
         return _assistant(
             strategy,
             content,
@@ -113,6 +123,16 @@ def _save_version(
             changed=True,
             **fields,
         )
+
+
+def _lookahead_warning(strategy: Strategy, version: Any) -> dict[str, str] | None:
+    """The automatic look-ahead check of a chat version, on the bars of the strategy's latest
+    run (GOOG when it never ran)."""
+    from research_api.services.lookahead import strategy_lookahead_warning
+
+    latest = strategy.executions.order_by("-timestamp").only("test_symbol").first()
+    request = BacktestRequest.build(symbol=latest.test_symbol if latest else "GOOG")
+    return strategy_lookahead_warning(strategy=strategy, version=version, request=request)
 
 
 # ---- offline ------------------------------------------------------------------------------------
@@ -230,7 +250,7 @@ def _llm_reply(
     data = {
         "path": edit.path,
         "findings": edit.findings,
-        "warnings": edit.warnings,
+        "warnings": [{"code": "llm_note", "message": str(w)} for w in edit.warnings],
         "changes": edit.changes,
         "rule_replaced": edit.rule_replaced,
         "replaced": edit.replaced,

@@ -6,3 +6,8 @@ class JobsConfig(AppConfig):
 
     name = "jobs"
     verbose_name = "Jobs"
+
+    def ready(self) -> None:
+        from jobs import lifecycle, notify
+
+        notify.set_stale_check(lifecycle.job_mark_stale_failed)

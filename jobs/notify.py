@@ -137,12 +137,12 @@ class _Listener(threading.Thread):
         if not ids:
             return
         from jobs.models import Job, JobStatus
-        from jobs.services import job_mark_stale_failed
 
         try:
             rows = list(Job.objects.filter(pk__in=ids).values_list("pk", "last_seq", "status"))
-            if any(status == JobStatus.RUNNING for _, _, status in rows):
-                job_mark_stale_failed()  # a dead worker's job must end its streams too
+            running = any(status == JobStatus.RUNNING for _, _, status in rows)
+            if running and _stale_check is not None:  # a dead worker's job ends its streams too
+                _stale_check()
             for pk, last_seq, _ in rows:
                 key = str(pk)
                 if self.seen.get(key) != last_seq:
@@ -169,6 +169,17 @@ class _Listener(threading.Thread):
 
 _listener_lock = threading.Lock()
 _listener: _Listener | None = None
+
+
+_stale_check: Callable[[], object] | None = None
+
+
+def set_stale_check(check: Callable[[], object]) -> None:
+    """What the poller runs while a watched job is running: ``jobs.apps`` installs
+    ``lifecycle.job_mark_stale_failed`` (this module must not import the lifecycle, which
+    notifies through it)."""
+    global _stale_check
+    _stale_check = check
 
 
 def listener() -> _Listener:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from algoagent.errors import django_validation_fields, domain_error_body, domain_error_status
 from Backtest.errors import AlgoAgentError
-from jobs import services
+from jobs import lifecycle
 from jobs.models import Job, JobStatus
 from jobs.writes import retry_locked
 
@@ -61,13 +61,13 @@ class JobContext:
     ) -> None:
         """Record progress. Every event is also a cancellation checkpoint."""
         self.check_cancelled()
-        services.job_event_add(
+        lifecycle.job_event_add(
             job=self.job, kind=kind, message=message, data=data, progress=progress
         )
 
     def check_cancelled(self) -> None:
         if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
-            raise services.JobCancelled()
+            raise lifecycle.JobCancelled()
 
 
 class _Heartbeat(threading.Thread):
@@ -128,22 +128,22 @@ def run(job_id: str) -> None:
         return
     job = Job.objects.get(pk=job_id)
     ctx = JobContext(job)
-    heartbeat = None if services.runs_inline() else _Heartbeat(job.pk)
+    heartbeat = None if lifecycle.runs_inline() else _Heartbeat(job.pk)
     if heartbeat:
         heartbeat.start()
     try:
         ctx.event("started", f"Started on {job.worker}")
         handler = _HANDLERS.get(job.kind)
         if handler is None:
-            raise services.JobFailure(
+            raise lifecycle.JobFailure(
                 "unknown_job_kind", f"No handler for job kind {job.kind!r}", http_status=500
             )
         result, http_status = handler(job, ctx)
-    except services.JobCancelled:
-        services.job_finish(job=job, status=JobStatus.CANCELLED, message="Cancelled by its owner")
+    except lifecycle.JobCancelled:
+        lifecycle.job_finish(job=job, status=JobStatus.CANCELLED, message="Cancelled by its owner")
     except (AlgoAgentError, DjangoValidationError) as exc:
         error, http_status = job_error(exc)
-        services.job_finish(
+        lifecycle.job_finish(
             job=job,
             status=JobStatus.FAILED,
             message=error["message"],
@@ -157,7 +157,7 @@ def run(job_id: str) -> None:
             "message": "The job failed with an unexpected error. It has been logged.",
             "details": {"exception": type(exc).__name__},
         }
-        services.job_finish(
+        lifecycle.job_finish(
             job=job,
             status=JobStatus.FAILED,
             message=error["message"],
@@ -165,7 +165,7 @@ def run(job_id: str) -> None:
             result_status=500,
         )
     else:
-        services.job_finish(
+        lifecycle.job_finish(
             job=job,
             status=JobStatus.SUCCEEDED,
             message="Finished",

@@ -7,12 +7,20 @@ told *what to write* fixes far more reliably than one told only what failed.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from Backtest.validation.rules import KNOWN_IMPORTS
 
-if TYPE_CHECKING:
-    from Backtest.fixer.analyzer import ErrorAnalysis
+
+class Classified(Protocol):
+    """What the hints read of an ``ErrorAnalysis`` (the analyzer imports this module)."""
+
+    @property
+    def error_type(self) -> str: ...
+
+    @property
+    def message(self) -> str | None: ...
+
 
 __all__ = ["KNOWN_IMPORTS", "hints_for"]
 
@@ -185,7 +193,7 @@ _SPECIFIC: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def hints_for(analysis: ErrorAnalysis, code: str | None) -> list[str]:
+def hints_for(analysis: Classified, code: str | None) -> list[str]:
     """General advice for the error type, then message-specific advice."""
     hints = []
     message = analysis.message or ""

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from Backtest.fixer.analyzer import ErrorAnalysis
-from Backtest.fixer.rules.text import extract_fenced_blocks, strip_prose
-from Backtest.fixer.source import parse_or_none
-from Backtest.llm import LLMRequest
+from Backtest.llm import LLMRequest, replies
 from Backtest.validation import ALLOWED_MODULES
 
 __all__ = ["SYSTEM_PROMPT", "build_fix_request", "extract_code"]
@@ -71,23 +67,6 @@ def build_fix_request(
     )
 
 
-_CODE_HINT = re.compile(r"^\s*(?:import|from|class|def)\s", re.M)
-
-
 def extract_code(text: str) -> str | None:
-    """The code in an LLM reply: the fenced block defining a class (else the longest python
-    block), else the reply itself minus surrounding prose. None when it holds no code."""
-    if not text or not text.strip():
-        return None
-    blocks = [
-        body
-        for lang, body in extract_fenced_blocks(text)
-        if lang in ("", "python", "py", "python3") and body.strip()
-    ]
-    if blocks:
-        with_class = [b for b in blocks if re.search(r"^class\s+\w+", b, re.M)]
-        return max(with_class or blocks, key=len).strip("\n") + "\n"
-    if parse_or_none(text) is not None and _CODE_HINT.search(text):
-        return text.strip("\n") + "\n"
-    stripped = strip_prose(text)
-    return stripped if _CODE_HINT.search(stripped) else None
+    """The code in an LLM reply (``Backtest.llm.replies``); None when it holds no code."""
+    return replies.extract_code(text) or None

@@ -26,9 +26,9 @@ from Backtest.errors import GenerationError
 from Backtest.fixer.semantics import classify_edit
 from Backtest.llm.base import LLMProvider, LLMRequest
 from Backtest.llm.chat_prompts import CHAT_SYSTEM_PROMPT, ChatTurn, build_chat_request
+from Backtest.llm.replies import extract_code
 from Backtest.llm.spec_prompts import read_json_object, read_spec, wrap_spec_schema
 from Backtest.spec import compile_spec, render_understood_as, validate_spec
-from Backtest.strategy_generator import extract_code
 from Backtest.validation import validate_code
 
 __all__ = [

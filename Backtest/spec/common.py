@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +21,18 @@ PriceField = Literal["Open", "High", "Low", "Close", "Volume"]
 Side = Literal["long", "short", "both"]
 Op = Literal["<", ">", "<=", ">=", "crosses_above", "crosses_below"]
 SKIP_SEMANTICS = "skip_semantics"  # validation-context flag used by validate_spec()
+
+#: The semantic pass of each spec version, registered by ``Backtest.spec.semantics`` and
+#: ``Backtest.spec.upgrade`` when the package loads (a model must not import the checks that
+#: import it). Keys: "2.0", "1.0"; each returns a list of ``{"field", "message"}``.
+SEMANTIC_PASSES: dict[str, Callable[[Any], list[Any]]] = {}
+
+
+def semantic_problems(version: str, spec: Any) -> list[Any]:
+    """Run the registered semantic pass of ``version`` on a structurally valid spec."""
+    return SEMANTIC_PASSES[version](spec)
+
+
 RULE_KEYS = ("entry", "exit", "short_entry", "short_exit")
 
 FORBID = ConfigDict(extra="forbid")

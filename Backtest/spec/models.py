@@ -59,6 +59,7 @@ from Backtest.spec.common import (
     Side,
     param_attribute,
     price_field_spelling,
+    semantic_problems,
 )
 
 SPEC_VERSION = "2.0"
@@ -465,9 +466,7 @@ class StrategySpec(BaseModel):
         # model_validate() callers still get every problem, folded into one message.
         if isinstance(info.context, dict) and info.context.get(SKIP_SEMANTICS):
             return self
-        from Backtest.spec.semantics import semantic_errors
-
-        errors = semantic_errors(self)
+        errors = semantic_problems("2.0", self)
         if errors:
             raise ValueError("; ".join(f"{e['field']}: {e['message']}" for e in errors))
         return self

@@ -13,6 +13,7 @@ from Backtest.indicator_registry import (
     UnknownIndicatorError,
 )
 from Backtest.spec.catalogue import lookup_indicator
+from Backtest.spec.common import SEMANTIC_PASSES
 from Backtest.spec.errors import FieldError
 from Backtest.spec.models import (
     PRICE_FIELDS,
@@ -317,3 +318,6 @@ def semantic_errors(spec: StrategySpec) -> list[FieldError]:
 def indicator_infos(spec: StrategySpec) -> dict[str, IndicatorInfo]:
     """Catalogue entries by indicator id, for a spec that has passed validation."""
     return {item.id: lookup_indicator(item.indicator) for item in spec.indicators}
+
+
+SEMANTIC_PASSES["2.0"] = semantic_errors

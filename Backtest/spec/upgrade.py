@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from Backtest.spec.common import SKIP_SEMANTICS
+from Backtest.spec.common import SEMANTIC_PASSES, SKIP_SEMANTICS
+from Backtest.spec.errors import FieldError
 from Backtest.spec.models import StrategySpec
+from Backtest.spec.semantics import semantic_errors
 from Backtest.spec.v1 import StrategySpecV1
 
 # 1.0 field -> the 2.0 path it becomes (for error messages about upgraded specs).
@@ -57,3 +59,11 @@ def upgrade(spec: StrategySpec | StrategySpecV1) -> StrategySpec:
         return spec
     data = upgrade_v1_data(spec.model_dump(mode="json"))
     return StrategySpec.model_validate(data, context={SKIP_SEMANTICS: True})
+
+
+def _v1_semantic_errors(spec: StrategySpecV1) -> list[FieldError]:
+    """1.0 specs are checked as what they compile to: their 2.0 upgrade."""
+    return semantic_errors(upgrade(spec))
+
+
+SEMANTIC_PASSES["1.0"] = _v1_semantic_errors

@@ -33,6 +33,7 @@ from Backtest.spec.common import (
     SeriesRef,
     Side,
     price_field_spelling,
+    semantic_problems,
 )
 
 V1_VERSION = "1.0"
@@ -144,10 +145,7 @@ class StrategySpecV1(BaseModel):
     def _semantics(self, info: ValidationInfo) -> StrategySpecV1:
         if isinstance(info.context, dict) and info.context.get(SKIP_SEMANTICS):
             return self
-        from Backtest.spec.semantics import semantic_errors
-        from Backtest.spec.upgrade import upgrade
-
-        errors = semantic_errors(upgrade(self))
+        errors = semantic_problems("1.0", self)
         if errors:
             raise ValueError("; ".join(f"{e['field']}: {e['message']}" for e in errors))
         return self

@@ -80,11 +80,16 @@ def chunk_sizes(*, remaining: int, seconds_per_set: float, workers: int) -> list
 
 
 def chunks_create(
-    *, job: Job, param_sets: list[dict[str, Any]], sizes: list[int], first_index: int, bars: Any
+    *,
+    job: Job,
+    param_sets: list[dict[str, Any]],
+    sizes: list[int],
+    first_index: int,
+    bars: Any,
+    enqueue: Callable[[int], Any],
 ) -> list[OptimizationChunk]:
-    """Create chunks (in order) and enqueue a task for each, atomically with the rows."""
-    from research_api.tasks import run_optimization_chunk
-
+    """Create chunks (in order) and ``enqueue`` a task for each (the task of
+    ``research_api.tasks``, passed in: that module imports this one), atomically with the rows."""
     chunks, start = [], 0
     for offset, size in enumerate(sizes):
         chunks.append(
@@ -105,10 +110,10 @@ def chunks_create(
         )
         if not runs_inline():
             for chunk in created:
-                run_optimization_chunk.enqueue(chunk.pk)
+                enqueue(chunk.pk)
     if runs_inline():  # the immediate backend runs each task as it is enqueued
         for chunk in created:
-            run_optimization_chunk.enqueue(chunk.pk)
+            enqueue(chunk.pk)
     return created
 
 

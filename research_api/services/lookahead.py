@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from Backtest.errors import AlgoAgentError
 from Backtest.market_data import iso_utc
 from Backtest.pipeline import BacktestRequest
 from Backtest.research.lookahead import DEFAULT_CUTS, compare_trades, cut_points, verdict
@@ -125,3 +126,31 @@ def strategy_lookahead_check(
     }
     result["warning"] = lookahead_warning(result)
     return result
+
+
+#: Cuts of the automatic check after generate and chat edits (the explicit endpoint does more).
+AUTO_CUTS = 6
+
+
+def strategy_lookahead_warning(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion,
+    request: BacktestRequest,
+    on_event: EventSink = no_events,
+) -> dict[str, str] | None:
+    """The automatic look-ahead check of a new version: its warning, or None when clean.
+
+    A check that cannot run (the strategy fails on these bars, too many trades ...) is said as a
+    ``lookahead_not_checked`` warning, never passed over in silence.
+    """
+    try:
+        result = strategy_lookahead_check(
+            strategy=strategy, version=version, request=request, on_event=on_event, cuts=AUTO_CUTS
+        )
+    except AlgoAgentError as exc:
+        return {
+            "code": "lookahead_not_checked",
+            "message": f"The automatic look-ahead check could not run: {exc.message}",
+        }
+    return result["warning"]

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from Backtest.errors import AlgoAgentError
 from Backtest.pipeline import BacktestRequest
 from Backtest.pipeline.metrics import METRICS
 from Backtest.research.constraints import Constraint, parse_constraint
@@ -37,32 +36,22 @@ from backtest_api import pipeline
 from jobs.models import Job
 from jobs.runner import JobContext
 from jobs.services import JobFailure
-from research_api.models import ChunkStatus, OptimizationChunk
-from research_api.payloads import ChunkSource, SearchSettings
+from research_api.models import OptimizationChunk
+from research_api.payloads import SearchSettings
+from research_api.services.chunk_runs import batch_error, batch_runs, chunk_execute
 from research_api.services.chunks import (
     PROBE_SETS,
     Progress,
-    chunk_finish,
-    chunk_run_task,
     chunk_sizes,
     chunks_create,
     chunks_drive,
     live_workers,
 )
+from research_api.tasks import run_optimization_chunk
 from strategy_api.models import Strategy, StrategyVersion
 
 SAMBO_DEFAULT_TRIES = 200
 MAX_SAMBO_TRIES = 2_000
-#: Statistics kept per combination (the heatmap value and the table's columns).
-KEPT_STATS = (
-    "# Trades",
-    "Return [%]",
-    "Sharpe Ratio",
-    "Max. Drawdown [%]",
-    "Win Rate [%]",
-    "SQN",
-    "Equity Final [$]",
-)
 _ROW_METRICS = {
     "return_pct": "Return [%]",
     "num_trades": "# Trades",
@@ -146,81 +135,6 @@ def _tries(max_tries: float | None) -> int | float | None:
 
 
 # --- one chunk --------------------------------------------------------------------------------
-def _kept(stats: Mapping[str, Any], maximize: str) -> dict[str, Any]:
-    return {k: stats.get(k) for k in (*KEPT_STATS, maximize)}
-
-
-def _batch_runs(result: Any, maximize: str) -> list[dict[str, Any]]:
-    runs: list[dict[str, Any]] = []
-    for run in result.runs:
-        if run.error_type:
-            runs.append({"error": f"{run.error_type}: {run.error_message or ''}"[:500]})
-        else:
-            runs.append({"stats": _kept(run.stats, maximize)})
-    return runs
-
-
-def _batch_error(result: Any) -> dict[str, Any]:
-    return {
-        "code": "strategy_failed",
-        "message": f"The strategy failed in the sandbox ({result.error_type}): "
-        f"{result.error_message or ''}"[:2000],
-        "error_type": result.error_type,
-        "error_line": result.error_line,
-    }
-
-
-def _source(job: Job) -> tuple[ChunkSource, str]:
-    source = ChunkSource.model_validate(job.input)
-    version = StrategyVersion.objects.filter(
-        strategy_id=source.strategy_id, strategy__owner=job.owner, number=source.version
-    ).first()
-    if version is None:
-        raise JobFailure(
-            "not_found", "The strategy or its version no longer exists.", http_status=404
-        )
-    return source, version.code
-
-
-def chunk_execute(chunk: OptimizationChunk, *, data: pd.DataFrame | None = None) -> None:
-    """Run a claimed chunk as one sandbox batch and record its per-set statistics."""
-    started = time.perf_counter()
-    job = chunk.job
-    try:
-        source, code = _source(job)
-        if data is None:
-            data = pipeline.backtest_data_load(owner=job.owner, request=source.request)
-        if chunk.bars:
-            first, last = chunk.bars
-            data = data.iloc[first : last + 1]
-        result = pipeline.backtest_execute_batch(
-            owner=job.owner,
-            request=source.request,
-            code=code,
-            param_sets=chunk.param_sets,
-            data=data,
-            maximize=source.maximize,
-        )
-    except AlgoAgentError as exc:
-        chunk_finish(chunk, status=ChunkStatus.FAILED, error=exc.to_dict())
-        return
-    seconds = time.perf_counter() - started
-    if not result.success:
-        chunk_finish(chunk, status=ChunkStatus.FAILED, error=_batch_error(result), seconds=seconds)
-        return
-    chunk_finish(
-        chunk,
-        status=ChunkStatus.DONE,
-        runs=_batch_runs(result, source.maximize),
-        seconds=seconds,
-    )
-
-
-def optimization_chunk_run(*, chunk_id: int) -> None:
-    """A worker's task: claim and run one chunk (skipped when taken or its job is over)."""
-    chunk_run_task(chunk_id, chunk_execute)
-
-
 # --- the search -------------------------------------------------------------------------------
 @dataclass
 class SearchOutcome:
@@ -293,7 +207,12 @@ def grid_search(
 
     probe = min(PROBE_SETS, total)
     chunks_create(
-        job=job, param_sets=combos[:probe], sizes=[probe], first_index=first_index, bars=window
+        job=job,
+        param_sets=combos[:probe],
+        sizes=[probe],
+        first_index=first_index,
+        bars=window,
+        enqueue=run_optimization_chunk.enqueue,
     )
     chunks_drive(job=job, ctx=ctx, runner=run_here, total=total, on_progress=report)
     first = OptimizationChunk.objects.get(job=job, index=first_index)
@@ -306,6 +225,7 @@ def grid_search(
             sizes=sizes,
             first_index=first_index + 1,
             bars=window,
+            enqueue=run_optimization_chunk.enqueue,
         )
         chunks_drive(job=job, ctx=ctx, runner=run_here, total=total, on_progress=report)
     chunks = list(
@@ -379,9 +299,9 @@ def sambo_search(
                 maximize=settings.maximize,
             )
             if not result.success:
-                error = _batch_error(result)
+                error = batch_error(result)
                 raise JobFailure(error["code"], error["message"], details=error)
-            run = _batch_runs(result, settings.maximize)[0]
+            run = batch_runs(result, settings.maximize)[0]
             seen[key] = _scored(params, run, settings.maximize)
             order.append(seen[key])
             now = time.monotonic()

@@ -9,9 +9,13 @@ from Backtest.pipeline import BacktestRequest
 from Backtest.strategy_generator import OFFLINE_MODEL, StrategyGenerator
 from jobs.events import EventSink, no_events
 from jobs.models import Job
-from strategy_api.models import Strategy, StrategyStatus, VersionSource
+from strategy_api.models import Strategy, StrategyExecution, StrategyStatus, VersionSource
 from strategy_api.payloads import FixResultPayload, GenerateResultPayload
-from strategy_api.services.executions import execution_payload, strategy_execute
+from strategy_api.services.executions import (
+    execution_payload,
+    strategy_current_version,
+    strategy_execute,
+)
 from strategy_api.services.fixes import fix_attempt_payload, strategy_fix_errors
 from strategy_api.services.specs import spec_understood_as
 from strategy_api.services.strategies import strategy_create
@@ -109,6 +113,11 @@ def strategy_generate(
         if fix.final_execution is not None:
             execution = fix.final_execution
     strategy.refresh_from_db()
+    warnings = _warnings(generated.warnings)
+    if not generated.needs_fixing or (fix is not None and fix.success):
+        lookahead = _lookahead_warning(strategy, request, execution, on_event)
+        if lookahead is not None:
+            warnings.append(lookahead)
 
     if not failed:
         status = "no_trades" if execution is not None and execution.no_trades else "success"
@@ -127,13 +136,31 @@ def strategy_generate(
             "spec": strategy.spec,
             "understood_as": understood_as,
             "understood": list(generated.understood or []),
-            "warnings": _warnings(generated.warnings),
+            "warnings": warnings,
             "validation": findings,
             "execution_result": execution_payload(execution) if execution is not None else None,
             "fix_attempts": len(fix.attempts) if fix else 0,
             "fixes": [fix_attempt_payload(a) for a in fix.attempts] if fix else [],
         }
     ).to_json()
+
+
+def _lookahead_warning(strategy, request, execution, on_event) -> dict[str, str] | None:
+    """Run the automatic look-ahead check on the new current version (issue: a generated
+    strategy that peeks at future bars is the classic trap); a biased run is flagged on the
+    generate result and on its execution."""
+    from research_api.services.lookahead import strategy_lookahead_warning
+
+    on_event("lookahead", "Checking for look-ahead bias", progress=90)
+    warning = strategy_lookahead_warning(
+        strategy=strategy, version=strategy_current_version(strategy=strategy), request=request
+    )
+    if warning is not None and execution is not None:
+        StrategyExecution.objects.filter(pk=execution.pk).update(
+            warnings=[*(execution.warnings or []), warning]
+        )
+        execution.refresh_from_db()
+    return warning
 
 
 def _default_name(generated, description: str) -> str:

@@ -73,7 +73,10 @@ def test_generate_and_execute_calls_the_pipeline(api_client, spy):
         },
     )
     assert body["execution_result"] is not None
-    assert spy.call_count == 1
+    # The run itself, then the automatic look-ahead check: the full bars and each cut.
+    from research_api.services.lookahead import AUTO_CUTS
+
+    assert spy.call_count == 1 + 1 + AUTO_CUTS
 
 
 def test_template_strategy_runs_through_the_pipeline(api_client, spy):

@@ -131,3 +131,16 @@ def test_offline_can_still_be_requested_with_keys_configured(api_client, user, g
     ).json()
     assert (body["changed"], body["provider"]) == (True, "offline")
     assert gemini.requests == []
+
+
+@pytest.mark.slow
+def test_a_chat_version_that_peeks_at_future_bars_is_flagged(api_client, user, gemini):
+    from tests.research_api.test_lookahead import PEEKING
+
+    strategy = make_strategy(user)
+    gemini.script(ok(f"This trades on tomorrow's close.\n\n```python\n{PEEKING}```\n"))
+    body = api_client.post(_url(strategy), {"message": "Use tomorrow's close"}, **WAIT).json()
+    assert body["changed"] is True
+    [warning] = [w for w in body["warnings"] if w["code"] == "lookahead"]
+    assert "Warning:" in body["content"]
+    assert warning["message"] in body["content"]

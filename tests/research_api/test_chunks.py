@@ -141,17 +141,18 @@ def queued_only(monkeypatch):
     """As with the database backend before any worker picked a task up: nothing runs yet."""
     enqueued: list[int] = []
     monkeypatch.setattr(chunk_services, "runs_inline", lambda: False)
-    monkeypatch.setattr(
-        "research_api.tasks.run_optimization_chunk",
-        SimpleNamespace(enqueue=lambda chunk_id: enqueued.append(chunk_id)),
-    )
     return enqueued
 
 
-def _make_chunks(job, count):
+def _make_chunks(job, count, enqueued):
     sets = [{"n1": 10 + i, "n2": 20} for i in range(count)]
     return chunk_services.chunks_create(
-        job=job, param_sets=sets, sizes=[1] * count, first_index=0, bars=None
+        job=job,
+        param_sets=sets,
+        sizes=[1] * count,
+        first_index=0,
+        bars=None,
+        enqueue=enqueued.append,
     )
 
 
@@ -160,7 +161,7 @@ def _mark_done(chunk):
 
 
 def test_each_chunk_gets_a_task_and_the_job_runs_queued_chunks_itself(job, queued_only):
-    created = _make_chunks(job, 3)
+    created = _make_chunks(job, 3, queued_only)
     assert queued_only == [c.pk for c in created]
     ran: list[int] = []
 
@@ -178,7 +179,7 @@ def test_each_chunk_gets_a_task_and_the_job_runs_queued_chunks_itself(job, queue
 
 
 def test_cancelling_stops_the_chunks_nobody_started(job, queued_only):
-    _make_chunks(job, 4)
+    _make_chunks(job, 4, queued_only)
     ran: list[int] = []
 
     def runner(chunk):
@@ -202,7 +203,7 @@ def test_cancelling_stops_the_chunks_nobody_started(job, queued_only):
 
 def test_a_chunk_whose_worker_went_silent_is_taken_back(job, queued_only, settings):
     settings.SANDBOX_TIMEOUT_SECONDS = 1
-    created = _make_chunks(job, 2)
+    created = _make_chunks(job, 2, queued_only)
     long_ago = timezone.now() - timedelta(seconds=chunk_services.chunk_stale_seconds() + 5)
     OptimizationChunk.objects.filter(pk=created[0].pk).update(
         status=ChunkStatus.RUNNING, worker="gone:1", claimed_at=long_ago

@@ -223,7 +223,7 @@ def _refuse(text: str, reader: _Reader, problems: list[Problem]) -> DescriptionN
         items.append(
             Unrecognised(text=text[start:end], start=start, end=end, reason=problem.reason)
         )
-    return refusal(text, items, reader.read_ok)
+    return refusal(text, items, reader.read_ok, parse_description)
 
 
 def parse_description(text: str, *, name: str | None = None) -> ParsedDescription:

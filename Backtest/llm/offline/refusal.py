@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable
 
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.capabilities import CAPABILITIES, Capability
@@ -48,7 +49,7 @@ def _closest(text: str) -> list[Capability]:
     return best
 
 
-def _without(text: str, items: list[Unrecognised]) -> str | None:
+def _without(text: str, items: list[Unrecognised], reads: Callable[[str], object]) -> str | None:
     if not items or any(item["reason"].startswith(_UNKNOWN) is False for item in items):
         return None
     parts, last = [], 0
@@ -57,10 +58,8 @@ def _without(text: str, items: list[Unrecognised]) -> str | None:
         last = item["end"]
     parts.append(text[last:])
     candidate = " ".join("".join(parts).split())
-    from Backtest.llm.offline.parser import parse_description
-
     try:
-        parse_description(candidate)
+        reads(candidate)
     except DescriptionNotUnderstood:
         return None
     return candidate if len(candidate) <= 240 else None
@@ -72,14 +71,21 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def refusal(
-    text: str, items: list[Unrecognised], understood: list[str]
+    text: str,
+    items: list[Unrecognised],
+    understood: list[str],
+    reads: Callable[[str], object],
 ) -> DescriptionNotUnderstood:
-    """The error for ``text``: ``items`` are the phrases that could not be placed."""
+    """The error for ``text``: ``items`` are the phrases that could not be placed.
+
+    ``reads`` is the parser itself (it raises ``DescriptionNotUnderstood``): the example offered
+    is the user's own text without those phrases when the parser reads that.
+    """
     for item in items:
         if item["reason"] == "unknown":
             item["reason"] = _unknown_reason(item["text"])
     closest = _closest(text)
-    example = _without(text, items) or closest[0]["example"]
+    example = _without(text, items, reads) or closest[0]["example"]
     shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in items[:_SHOWN])
     more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
     titles = ", ".join(cap["title"].lower() for cap in closest)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from Backtest.strategy_generator import extract_code
+from Backtest.llm.replies import extract_code
 
 STRATEGY = (
     "from backtesting import Strategy\n\n\nclass A(Strategy):\n"
