@@ -1,25 +1,23 @@
-"""An in-process stand-in for ``BotExecutor.execute_bot`` (tests only: NOT a sandbox).
+"""Results for the analyzer and fixer tests: scripted ones, or real sandboxed runs.
 
-It produces results with the executor's field names (error_type = exception class name,
-traceback with ``strategy.py`` line numbers, error_line...), so analyzer and fixer tests can use
-real exceptions from real backtests without starting sandbox processes. Only test-authored code
-runs through it.
+``run_strategy`` backtests test-authored code through ``BotExecutor`` (the sandbox), so the
+tests see real exceptions with the executor's field names (error_type = exception class name,
+traceback with ``strategy.py`` line numbers, error_line ...).
 """
 
 from __future__ import annotations
 
-import linecache
-import signal
-import sys
-import traceback
-import types
-import warnings
+import atexit
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from backtesting import Backtest, Strategy
 from backtesting.test import GOOG
+
+from Backtest.sandbox import BotExecutor
 
 __all__ = ["StandInResult", "failure", "run_strategy", "success"]
 
@@ -57,69 +55,39 @@ def failure(error_type: str, message: str, line: int | None = None, **extra: Any
     )
 
 
-class _Timeout(BaseException):
-    pass
+WALL_CLOCK_S = 10.0
+_executor: BotExecutor | None = None
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
+def _sandbox() -> BotExecutor:
+    """One sandbox for the test session (its server starts on first use)."""
+    global _executor
+    if _executor is None:
+        work = Path(tempfile.mkdtemp(prefix="algoagent-fixer-tests-"))
+        _executor = BotExecutor(work_root=work, timeout_s=WALL_CLOCK_S)
+        atexit.register(_executor.close)
+        atexit.register(shutil.rmtree, work, ignore_errors=True)
+    return _executor
 
 
-def run_strategy(
-    code: str, *, data: pd.DataFrame | None = None, timeout_s: float = 3.0
-) -> StandInResult:
-    """Backtest ``code`` on GOOG (or ``data``) in this process; never raises."""
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout_s)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _run(code, GOOG if data is None else data)
-    except _Timeout:
-        return failure("timeout", f"did not finish within {timeout_s} s", limits_hit=["wall_time"])
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        sys.modules.pop("strategy", None)
+def run_strategy(code: str, *, data: pd.DataFrame | None = None) -> StandInResult:
+    """Backtest ``code`` on GOOG (or ``data``) in the sandbox; never raises.
 
-
-def _run(code: str, data: pd.DataFrame) -> StandInResult:
-    try:
-        compiled = compile(code, "strategy.py", "exec", dont_inherit=True)
-        linecache.cache["strategy.py"] = (len(code), None, code.splitlines(True), "strategy.py")
-        module = types.ModuleType("strategy")
-        module.__file__ = "strategy.py"
-        sys.modules["strategy"] = module
-        exec(compiled, module.__dict__)
-        classes = [
-            v
-            for v in module.__dict__.values()
-            if isinstance(v, type) and issubclass(v, Strategy) and v.__module__ == "strategy"
-        ]
-        leaves = [c for c in classes if not any(o is not c and issubclass(o, c) for o in classes)]
-        if len(leaves) != 1:
-            return failure("validation_error", f"expected one Strategy subclass, got {len(leaves)}")
-        stats = Backtest(data, leaves[0], cash=10_000).run()
-    except _Timeout:
-        raise
-    except Exception as exc:
-        lines = [
-            n
-            for f, n in traceback.walk_tb(exc.__traceback__)
-            if f.f_code.co_filename == "strategy.py"
-        ]
-        line = lines[-1] if lines else getattr(exc, "lineno", None)
-        return StandInResult(
-            success=False,
-            error_type=type(exc).__name__,
-            error_message=str(exc) or type(exc).__name__,
-            traceback="".join(traceback.format_exception(exc)),
-            error_line=line,
-        )
-    trades = int(stats["# Trades"])
+    Even test-authored code runs only in the sandbox: nothing outside it execs strategy code.
+    """
+    result = _sandbox().execute_bot(
+        code=code, data=GOOG if data is None else data, cash=10_000, plot=False
+    )
     return StandInResult(
-        success=True,
-        num_trades=trades,
-        no_trades=trades == 0,
-        return_pct=float(stats["Return [%]"]),
+        success=result.success,
+        num_trades=result.num_trades,
+        no_trades=result.no_trades,
+        return_pct=result.return_pct,
+        error_type=result.error_type,
+        error_message=result.error_message,
+        traceback=result.traceback,
+        error_line=result.error_line,
+        limits_hit=list(result.limits_hit),
+        stdout=result.stdout,
+        stderr=result.stderr,
     )
