@@ -52,6 +52,36 @@ def run_code(client, route: str, code: str) -> str:
     return error_text(response.json())
 
 
+def run_named(client, route: str, name: str) -> None:
+    """Routes whose code the server writes (a template, the generator, a chat edit): the
+    user's private text reaches the sandbox as the strategy's name (its class name)."""
+    if route == "generate":
+        response = client.post(
+            "/api/strategies/generate_with_ai/",
+            {
+                "description": "Buy when RSI(14) drops below 30, sell when it rises above 70.",
+                "name": name,
+                "execute_after_generation": True,
+            },
+            **WAIT,
+        )
+        assert response.status_code == 201, response.content
+        return
+    template = client.get("/api/templates/", {"search": "RSI"}).json()["results"][0]
+    created = client.post(f"/api/templates/{template['id']}/instantiate/", {"name": name})
+    assert created.status_code == 201, created.content
+    strategy = created.json()["id"]
+    if route == "template":
+        response = client.post(f"/api/strategies/{strategy}/execute/", {}, **WAIT)
+    elif route == "chat":  # the edited version is run by the automatic look-ahead check
+        response = client.post(
+            f"/api/strategies/{strategy}/chat/", {"message": "change the RSI period to 21"}, **WAIT
+        )
+    else:
+        raise AssertionError(route)
+    assert response.status_code == 200, response.content
+
+
 @pytest.fixture
 def alice(api_client):
     """The victim."""

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from tests.security.conftest import run_code
+from tests.security.conftest import run_code, run_named
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -60,6 +60,8 @@ def _scan_code(head: str, tail: str) -> str:
 
 
 VICTIM_ROUTES = ["execute", "backtests_run", "quick_run", "sandbox_test", "fix_errors"]
+# Routes whose code the server writes: the secret travels as the strategy's (class) name.
+NAMED_ROUTES = ["generate", "template", "chat"]
 
 
 @pytest.mark.parametrize("victim_route", VICTIM_ROUTES)
@@ -71,6 +73,15 @@ def test_another_users_code_is_not_in_my_runs_memory(alice, mallory, victim_rout
     # The walk either ran and came back clean, or the sandbox refused it; nothing else.
     assert all("SCAN:clean" in r or REFUSED in r for r in reports), reports
     assert not any("SCAN:found" in r for r in reports), "another user's code is readable"
+
+
+@pytest.mark.parametrize("victim_route", NAMED_ROUTES)
+def test_another_users_strategy_name_is_not_in_my_runs_memory(alice, mallory, victim_route):
+    head, tail = "ALICESECRET", uuid.uuid4().hex  # one word: it survives into the class name
+    run_named(alice, victim_route, head + tail)
+    reports = [run_code(mallory, "execute", _scan_code(head, tail)) for _ in range(2)]
+    assert all("SCAN:clean" in r or REFUSED in r for r in reports), reports
+    assert not any("SCAN:found" in r for r in reports), "another user's strategy is readable"
 
 
 def _raw_scan_code(head: str, tail: str) -> str:

@@ -156,3 +156,22 @@ def test_old_version_run_leaves_current_status(api_client, user):
     assert body["success"] is True
     assert body["version"] == 1
     assert Strategy.objects.get(pk=strategy.pk).status == "draft"
+
+
+def test_a_run_without_trades_says_so_in_status_and_warnings(api_client, user):
+    never = SMA_CROSS_CODE.replace("if crossover(self.sma1, self.sma2):", "if False:").replace(
+        "elif crossover(self.sma2, self.sma1):", "elif False:"
+    )
+    strategy = make_strategy(user, code=never)
+    body = api_client.post(f"/api/strategies/{strategy.pk}/execute/", {}, **WAIT).json()
+    assert (body["success"], body["status"], body["no_trades"]) == (True, "no_trades", True)
+    assert "no_trades" in [w["code"] for w in body["warnings"]]
+    listed = api_client.get("/api/executions/", {"status": "no_trades"}).json()["results"]
+    assert [w["code"] for w in listed[0]["warnings"]] == [w["code"] for w in body["warnings"]]
+
+
+def test_cash_too_small_for_any_bar_is_refused_naming_cash(api_client, user):
+    strategy = make_strategy(user)
+    response = api_client.post(f"/api/strategies/{strategy.pk}/execute/", {"cash": 10}, **WAIT)
+    assert response.status_code == 400
+    assert "not one unit" in response.json()["error"]["details"]["fields"]["cash"][0]
