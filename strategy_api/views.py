@@ -451,6 +451,7 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = ExecutionListItemSerializer
     filterset_class = ExecutionFilter
+    lookup_value_regex = r"[0-9]+"  # anything else is no execution: 404 at routing
     search_fields = ["strategy__name", "test_symbol"]
     ordering_fields = [
         "timestamp",

@@ -80,3 +80,10 @@ def test_list_query_count_does_not_grow_with_rows(api_client, user, django_asser
         _execution(strategy)
     with django_assert_max_num_queries(5):
         assert api_client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("bad", ["aZ", "null,null", "1.5", "-1"])
+def test_an_id_that_is_not_a_number_is_a_404(api_client, bad):
+    response = api_client.get(f"{URL}{bad}/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
