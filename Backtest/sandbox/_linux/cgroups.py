@@ -203,30 +203,42 @@ class RunCgroups:
                 setup.memory.ensure()
                 run.memory = _mkdir(setup.memory.base / run_id)
                 run._versions["memory"] = setup.memory.version
-                run.memory_mb = memory_mb
-                limit = str(memory_mb * MIB)
-                if setup.memory.version == 1:
-                    _write(run.memory / "memory.limit_in_bytes", limit)
-                    swap = run.memory / "memory.memsw.limit_in_bytes"
-                    if swap.exists():  # memory + swap together: no escape into swap
-                        _write(swap, limit)
-                else:
-                    _write(run.memory / "memory.max", limit)
-                    swap = run.memory / "memory.swap.max"
-                    if swap.exists():
-                        _write(swap, "0")
             if pids_max is not None and setup.pids is not None:
                 setup.pids.ensure()
                 directory = setup.pids.base / run_id
                 # cgroup v2 has one tree: the run's memory cgroup is its pids cgroup too.
                 run.pids = directory if directory == run.memory else _mkdir(directory)
                 run._versions["pids"] = setup.pids.version
-                run.pids_max = pids_max
-                _write(run.pids / "pids.max", str(pids_max))
+            run.set_limits(memory_mb=memory_mb or 0, pids_max=pids_max or 0)
         except OSError:
             run.remove()
             raise
         return run
+
+    def set_limits(self, *, memory_mb: int, pids_max: int) -> None:
+        """Write the limits (again): a cgroup made for a waiting process gets the limits of
+        the run that takes it, before the run's job is sent."""
+        if self.memory is not None:
+            limit = str(memory_mb * MIB)
+            if self._versions.get("memory") == 1:
+                swap = self.memory / "memory.memsw.limit_in_bytes"
+                # memory + swap together (no escape into swap); the kernel wants memsw >= the
+                # memory limit at every step, so raising writes memsw first, lowering last.
+                raising = self.memory_mb > 0 and memory_mb > self.memory_mb
+                if raising and swap.exists():
+                    _write(swap, limit)
+                _write(self.memory / "memory.limit_in_bytes", limit)
+                if not raising and swap.exists():
+                    _write(swap, limit)
+            else:
+                _write(self.memory / "memory.max", limit)
+                swap = self.memory / "memory.swap.max"
+                if swap.exists():
+                    _write(swap, "0")
+            self.memory_mb = memory_mb
+        if self.pids is not None:
+            _write(self.pids / "pids.max", str(pids_max))
+            self.pids_max = pids_max
 
     def _directories(self) -> list[Path]:
         return list(dict.fromkeys(d for d in (self.memory, self.pids) if d is not None))

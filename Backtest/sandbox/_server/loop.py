@@ -26,6 +26,7 @@ from typing import Any
 from Backtest.sandbox._linux import cgroups
 from Backtest.sandbox._server.procs import (
     Prespawner,
+    Proc,
     Reaper,
     SpawnError,
     Zygote,
@@ -35,7 +36,7 @@ from Backtest.sandbox._server.procs import (
 from Backtest.sandbox._server.runstate import Run
 from Backtest.sandbox._wire import protocol
 from Backtest.sandbox._wire.job import JobError
-from Backtest.sandbox._wire.limits import LimitsError
+from Backtest.sandbox._wire.limits import Limits, LimitsError
 
 READ_CHUNK = 1 << 16
 RESULT_READ_CHUNK = 1 << 20  # the result pipe's size: a whole result in one read
@@ -67,6 +68,8 @@ class Server:
         self.runs: dict[int, Run] = {}
         self.pool = Prespawner(self.sel, zygote, self.layers, enabled=config.prespawn)
         self.cgroup_leftovers: list[cgroups.RunCgroups] = []  # busy at removal: retried
+        # The waiting pre-spawned process's own cgroups (joined while it waits).
+        self.idle_cgroups: tuple[Proc, cgroups.RunCgroups] | None = None
         self.started_runs = 0
         self.reaper = Reaper(self.sel)  # answered early, killed, exit not yet collected
         self.stopping = False
@@ -97,11 +100,17 @@ class Server:
             # No warm-up while a killed process still holds its memory: it would add to the
             # peak and compete with the next run for the CPU.
             self.pool.maybe_spawn(busy=bool(self.queue) or self._running() > 0 or self.reaper.busy)
+            self._prejoin_cgroups()
         for run in list(self.runs.values()):
             if run.proc is not None:
                 run.proc.kill()
         self.reaper.kill()
         self.pool.kill()
+        if self.idle_cgroups is not None:
+            idle, group = self.idle_cgroups
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(idle.pid, 0)
+            self._remove_cgroups(group)
 
     def _dispatch(self, kind: str, obj: Any, fd: int, listener: socket.socket, mask: int) -> None:
         if kind == "listen":
@@ -234,7 +243,7 @@ class Server:
         run.started = time.monotonic()
         run.deadline = run.started + run.limits.timeout_s
         try:
-            self._join_cgroups(run, proc.pid)
+            self._join_cgroups(run, proc)
         except OSError as exc:
             log(f"cgroup setup failed: {exc}")
             run.setup_error = f"cgroup setup failed: {exc}"[:500]
@@ -254,28 +263,75 @@ class Server:
             log(f"job hand-over failed: {exc}")
             self._kill(run, "spawn_failed")
 
-    def _join_cgroups(self, run: Run, pid: int) -> None:
-        """Put the process in the run's own memory and pids cgroups, before it has its job
-        (so before its lockdown and before any strategy code exists in it)."""
-        assert run.limits is not None
-        assert run.request is not None
-        memory = "cgroup_memory" in run.layers and self.config.cgroups.memory is not None
-        pids = "cgroup_pids" in run.layers and self.config.cgroups.pids is not None
-        run.request["shared_memory"] = memory  # a memory cgroup counts it: no need to refuse
-        if not memory and not pids:
-            return
+    def _cgroup_controllers(self, layers: frozenset[str]) -> tuple[bool, bool]:
+        """Whether a process with ``layers`` goes into a memory and a pids cgroup."""
+        return (
+            "cgroup_memory" in layers and self.config.cgroups.memory is not None,
+            "cgroup_pids" in layers and self.config.cgroups.pids is not None,
+        )
+
+    def _new_cgroups(self, memory: bool, pids: bool, limits: Limits) -> cgroups.RunCgroups:
         self.started_runs += 1
-        run.cgroups = cgroups.RunCgroups.create(
+        return cgroups.RunCgroups.create(
             self.config.cgroups,
-            memory_mb=run.limits.memory_mb if memory else None,
-            pids_max=run.limits.max_processes if pids else None,
+            memory_mb=limits.memory_mb if memory else None,
+            pids_max=limits.max_processes if pids else None,
             run_id=f"run-{self.started_runs}",
         )
+
+    def _prejoin_cgroups(self) -> None:
+        """Put the waiting pre-spawned process (warm-up done, trusted code only, no job) in
+        cgroups of its own, so the run that takes it pays for no cgroup creation or attach
+        (milliseconds on cgroup v1) on its critical path; that run's limits are written into
+        them before its job is sent. Cgroups of a waiting process that died are removed."""
+        idle = self.pool.idle
+        if self.idle_cgroups is not None and self.idle_cgroups[0] is not idle:
+            group, self.idle_cgroups = self.idle_cgroups[1], None
+            self._remove_cgroups(group)  # busy until reaped: retried as a leftover
+        if self.idle_cgroups is not None or idle is None or not idle.prepared:
+            return
+        memory, pids = self._cgroup_controllers(idle.layers)
+        if not memory and not pids:
+            return
+        try:
+            group = self._new_cgroups(memory, pids, Limits())
+        except OSError as exc:
+            log(f"cgroup setup for the waiting process failed: {exc}")
+            return  # the run that takes it creates its cgroups itself
+        try:
+            group.attach(idle.pid)
+        except OSError as exc:
+            log(f"the waiting process could not join its cgroups: {exc}")
+            self._remove_cgroups(group)
+            return
+        self.idle_cgroups = (idle, group)
+
+    def _join_cgroups(self, run: Run, proc: Proc) -> None:
+        """Put the process in the run's own memory and pids cgroups with the run's limits,
+        before it has its job (so before its lockdown and before any strategy code exists in
+        it). A pre-spawned process is already in cgroups of its own: only the limits change."""
+        assert run.limits is not None
+        assert run.request is not None
+        memory, pids = self._cgroup_controllers(run.layers)
+        run.request["shared_memory"] = memory  # a memory cgroup counts it: no need to refuse
+        joined = None
+        if self.idle_cgroups is not None and self.idle_cgroups[0] is proc:
+            joined, self.idle_cgroups = self.idle_cgroups[1], None
+        if not memory and not pids:
+            if joined is not None:  # cannot happen (same layers); removed after the exit
+                run.cgroups = joined
+                raise OSError("the process is in cgroups its run does not use")
+            return
         run.cgroup_limits = {
             "memory_mb": run.limits.memory_mb if memory else 0,
             "pids_max": run.limits.max_processes if pids else 0,
         }
-        run.cgroups.attach(pid)
+        if joined is not None:
+            run.cgroups = joined
+            joined.set_limits(memory_mb=run.limits.memory_mb, pids_max=run.limits.max_processes)
+            return
+        run.cgroups = self._new_cgroups(memory, pids, run.limits)
+        run.cgroups.attach(proc.pid)
 
     def _release_cgroups(self, run: Run) -> None:
         """Read the run's cgroup counters (once its process is gone) and remove the cgroups."""

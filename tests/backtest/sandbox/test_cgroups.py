@@ -114,3 +114,25 @@ def test_this_machine_delegates_v1_memory_and_pids():
     finally:
         setup.remove()
     assert not setup.memory.base.exists()
+
+
+def test_limits_are_rewritten_up_and_down_for_the_run_that_takes_a_waiting_process():
+    # A waiting process's cgroup is made with default limits; the run that takes it may ask
+    # for more or less. With swap accounting the kernel refuses memsw < the memory limit at
+    # any step, so the order of the two writes matters in both directions.
+    setup = cgroups.discover(tag="unit-test-limits")
+    try:
+        assert setup.memory is not None
+        run = cgroups.RunCgroups.create(setup, memory_mb=64, pids_max=4, run_id="r")
+        memory = run.memory
+        assert memory is not None
+        swap = memory / "memory.memsw.limit_in_bytes"
+        for memory_mb, pids_max in ((256, 16), (96, 8), (2048, 64)):
+            run.set_limits(memory_mb=memory_mb, pids_max=pids_max)
+            assert int((memory / "memory.limit_in_bytes").read_text()) == memory_mb << 20
+            if swap.exists():
+                assert int(swap.read_text()) == memory_mb << 20
+            assert (run.pids / "pids.max").read_text().strip() == str(pids_max)  # type: ignore[operator]
+        assert run.remove()
+    finally:
+        setup.remove()

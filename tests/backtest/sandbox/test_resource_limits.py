@@ -134,10 +134,38 @@ def test_the_run_cgroups_are_removed_after_the_run(sbx):
     assert sbx.run("x = 1").success
     bases = sbx.cgroup_bases()
     assert bases  # this machine delegates both controllers
+
+    def groups() -> set[Path]:
+        return {path for base in bases for path in Path(base).glob("run-*")}
+
+    # Between runs the only cgroups are those of the waiting pre-spawned process (joined while
+    # it waits); the next run takes them, and once it is over they are gone.
     deadline = time.monotonic() + 10
-    while any(list(Path(b).glob("run-*")) for b in bases) and time.monotonic() < deadline:
+    while len(groups()) > len(bases) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(list(Path(b).glob("run-*")) for b in bases)
+    before = groups()
+    assert len(before) <= len(bases)
+    assert sbx.run("x = 1").success
+    deadline = time.monotonic() + 10
+    while groups() & before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not groups() & before
+
+
+def test_a_run_that_takes_a_waiting_process_gets_its_own_limits(sbx):
+    # The waiting process joined cgroups made with default limits; the run's limits replace
+    # them before its job is sent (here lower than the default, so the hoard must fail).
+    deadline = time.monotonic() + 30
+    while not sbx.executor.client.ping().get("idle_ready") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waiting = {path for base in sbx.cgroup_bases() for path in Path(base).glob("run-*")}
+    assert waiting  # the waiting process is in cgroups of its own
+    with sbx.limits(memory_mb=MEMORY_MB):
+        result = sbx.run(HOLD_3_GIB_MEMFD)
+    assert result.resource_usage["prewarmed"]
+    _memory_limit_hit(result)
+    # The kernel held it at the run's limit, not at the default the cgroup was made with.
+    assert result.resource_usage["cgroup_peak_mb"] <= MEMORY_MB
 
 
 def test_a_normal_run_reports_its_total_memory_peak(sbx):
