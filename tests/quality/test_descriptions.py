@@ -48,6 +48,10 @@ def test_notation_is_semantic_not_textual() -> None:
         "weekday in [mon, tue, wed, thu, sat, sun]"
     )
     assert parse_condition("rising(SMA(200))") == parse_condition("SMA(200) > SMA(200)[1]")
+    assert parse_condition("for_bars(rising(SMA(20)), 4)") == parse_condition("rising(SMA(20), 4)")
+    assert parse_condition("for_bars(Close[1] > Close, 2)") == parse_condition("falling(Close, 2)")
+    assert parse_condition("for_bars(rising(Close, 2), 3)") == parse_condition("rising(Close, 4)")
+    assert parse_condition("for_bars(Close > SMA(20), 3)") != parse_condition("rising(Close, 3)")
     assert parse_condition("RSI(14) < 30") != parse_condition("RSI(21) < 30")
     with pytest.raises(NotationError):
         parse_condition("RSI(14) ~ 30")
