@@ -1,7 +1,8 @@
 """Generation benchmark: does the offline parser build the strategy the text describes?
 
-For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml`` and
-``descriptions_heldout.yaml``, see that folder's README): parse it, and
+For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml``,
+``descriptions_heldout.yaml`` and ``descriptions_heldout2.yaml``, see that folder's README):
+parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -36,7 +37,11 @@ from Backtest.spec import compile_spec
 from Backtest.validation import validate_code
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "quality"
-PARTS = {"tuning": "descriptions_tuning.yaml", "heldout": "descriptions_heldout.yaml"}
+PARTS = {
+    "tuning": "descriptions_tuning.yaml",
+    "heldout": "descriptions_heldout.yaml",
+    "heldout2": "descriptions_heldout2.yaml",
+}
 CASH = 100_000
 
 
@@ -172,7 +177,7 @@ def _sandbox_runner() -> tuple[Any, Any]:
     return run, executor
 
 
-def run(*, parts: tuple[str, ...] = ("tuning", "heldout"), sandbox: bool = False) -> dict[str, Any]:
+def run(*, parts: tuple[str, ...] = tuple(PARTS), sandbox: bool = False) -> dict[str, Any]:
     """Score every part; JSON-safe. ``sandbox=True`` also backtests accepted specs."""
     started = time.perf_counter()
     runner, executor = _sandbox_runner() if sandbox else (None, None)

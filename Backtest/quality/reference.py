@@ -3,9 +3,9 @@
 Both sides become one canonical form, so "faithful" means *the same strategy*, not the same
 JSON: indicator ids are ignored, default parameters are filled in, ``a > b`` equals
 ``b < a``, ``<=`` is treated as ``<``, ``x - y > 0`` equals ``x > y``, ``rising(x)`` equals
-``x > x[1]``, a Donchian upper line is the highest high, "not on Friday" is the other six
-days, and nested groups are flattened and compared as sets. The loose ops ``below``/``above``
-accept a level or a crossing.
+``x > x[1]`` and ``for_bars(rising(x), 5)`` equals ``rising(x, 5)``, a Donchian upper line is
+the highest high, "not on Friday" is the other six days, and nested groups are flattened and
+compared as sets. The loose ops ``below``/``above`` accept a level or a crossing.
 """
 
 from __future__ import annotations
@@ -100,6 +100,32 @@ def _trend(series: Canon, direction: str, bars: int) -> Canon:
     return ("trend", direction, series, bars)
 
 
+def _trend_of(node: Canon) -> tuple[str, Canon, int] | None:
+    """``(direction, series, bars)`` when the condition is a trend (``x > x[1]`` is one)."""
+    if node[0] == "trend":
+        return node[1], node[2], node[3]
+    if node[0] != "cmp" or node[2] not in ("<", ">"):
+        return None
+    _, left, op, right = node
+    if left[0] != "series" or right[0] != "series" or left[1] != right[1]:
+        return None
+    if right[2] == left[2] + 1:  # x > x[1]
+        return ("rising" if op == ">" else "falling"), left, 1
+    if left[2] == right[2] + 1:  # x[1] < x
+        return ("falling" if op == ">" else "rising"), right, 1
+    return None
+
+
+def _held(bars: int, inner: Canon) -> Canon:
+    # "rising for 5 bars in a row" is one trend whichever way it was written: a trend of m
+    # bars held on each of n bars is a trend of n + m - 1 bars.
+    trend = _trend_of(inner)
+    if trend is not None:
+        direction, series, length = trend
+        return _trend(series, direction, bars + length - 1)
+    return ("held", bars, inner)
+
+
 def _calendar(kind: str, values: set[Any], negate: bool) -> Canon:
     universe = set(WEEKDAYS) if kind == "weekdays" else set(range(1, 13))
     chosen = universe - values if negate else values
@@ -172,7 +198,7 @@ class _SpecCanon:
         if isinstance(node, Trend):
             return _trend(self.expr(node.of), node.trend, node.bars)
         if isinstance(node, HeldFor):
-            return ("held", node.held_for, self.node(node.condition))
+            return _held(node.held_for, self.node(node.condition))
         if isinstance(node, Weekdays):
             return _calendar("weekdays", set(node.weekdays), False)
         if isinstance(node, Months):
@@ -284,7 +310,7 @@ class _Reader:
             self.take(",")
             bars = int(self.take())
             self.take(")")
-            return ("held", bars, inner)
+            return _held(bars, inner)
         if word in ("weekday", "month"):
             return self.calendar(word)
         if word == "time" and self.peek(1)[1] == "in":

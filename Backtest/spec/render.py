@@ -189,7 +189,9 @@ def describe_node(node: RuleNode, labels: Labels) -> str:
 
 
 def _needs_brackets(node: RuleNode) -> bool:
-    return isinstance(node, Group) and len(node.conditions) > 1
+    # A persistence inside a group is bracketed too: unbracketed, its leading "on each of the
+    # last n bars," reads as if it covered the conditions joined after it.
+    return isinstance(node, HeldFor) or (isinstance(node, Group) and len(node.conditions) > 1)
 
 
 def _distance(distance: Distance, labels: Labels) -> str:

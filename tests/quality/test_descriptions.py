@@ -17,16 +17,19 @@ from Backtest.quality.reference import (
 
 TUNING = generation.load_cases("tuning")
 HELDOUT = generation.load_cases("heldout")
+HELDOUT2 = generation.load_cases("heldout2")
+ALL_CASES = TUNING + HELDOUT + HELDOUT2
 
 
 def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(TUNING) + len(HELDOUT) >= 150
     assert len(HELDOUT) >= 50
-    ids = [case["id"] for case in TUNING + HELDOUT]
+    assert len(HELDOUT2) >= 60
+    ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
 
 
-@pytest.mark.parametrize("case", TUNING + HELDOUT, ids=lambda case: case["id"])
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case["id"])
 def test_every_case_has_a_reference_or_a_refusal_in_valid_notation(case: dict) -> None:
     assert ("expect" in case) != ("refuse" in case)
     assert case["text"].strip()
@@ -45,6 +48,10 @@ def test_notation_is_semantic_not_textual() -> None:
         "weekday in [mon, tue, wed, thu, sat, sun]"
     )
     assert parse_condition("rising(SMA(200))") == parse_condition("SMA(200) > SMA(200)[1]")
+    assert parse_condition("for_bars(rising(SMA(20)), 4)") == parse_condition("rising(SMA(20), 4)")
+    assert parse_condition("for_bars(Close[1] > Close, 2)") == parse_condition("falling(Close, 2)")
+    assert parse_condition("for_bars(rising(Close, 2), 3)") == parse_condition("rising(Close, 4)")
+    assert parse_condition("for_bars(Close > SMA(20), 3)") != parse_condition("rising(Close, 3)")
     assert parse_condition("RSI(14) < 30") != parse_condition("RSI(21) < 30")
     with pytest.raises(NotationError):
         parse_condition("RSI(14) ~ 30")
@@ -77,6 +84,11 @@ def test_the_bench_never_executes_strategy_code_itself() -> None:
     for forbidden in ("exec(", "eval(", "importlib", "compile(code"):
         assert forbidden not in source
     assert "BotExecutor" in source
+
+
+def test_every_corpus_part_is_scored_by_default() -> None:
+    defaults = inspect.signature(generation.run).parameters["parts"].default
+    assert set(defaults) == set(generation.PARTS) == {"tuning", "heldout", "heldout2"}
 
 
 def test_summary_counts_per_part() -> None:

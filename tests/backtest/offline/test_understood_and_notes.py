@@ -18,6 +18,19 @@ def test_understood_as_is_the_spec_in_plain_english() -> None:
     assert parsed.understood[0] == "Enter long when EMA(12) crosses above EMA(26)."
 
 
+def test_understood_as_shows_which_condition_has_to_persist() -> None:
+    # Echoed unbracketed, "on each of the last 3 bars, ... and ..." reads as if the volume
+    # condition also had to hold for 3 bars, which is not the strategy built.
+    parsed = parse_description(
+        "Go long once the close has been over the 20-day SMA for 3 days in a row and volume "
+        "is above its 50-day average. Exit when the close falls under the 20-day SMA."
+    )
+    assert parsed.understood[0] == (
+        "Enter long when (on each of the last 3 bars, Close is above SMA(20)) and Volume is "
+        "above SMA(50) of Volume."
+    )
+
+
 def test_titles_explanations_small_talk_and_bar_size_are_noted() -> None:
     parsed = parse_description(
         "Turtle-style breakout: buy when the close is above the 20-day high (a classic). "

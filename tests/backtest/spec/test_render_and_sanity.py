@@ -92,6 +92,22 @@ def test_each_condition_kind_reads_as_english(node, words):
     assert words in render_understood_as(validate_spec(data))
 
 
+def test_a_persistence_inside_a_group_is_bracketed_so_its_scope_reads_right():
+    data = ema_cross()
+    data["rules"]["entry"] = {
+        "logic": "all",
+        "conditions": [
+            {"held_for": 4, "condition": {"left": "Close", "op": ">", "right": "slow"}},
+            {"left": "fast", "op": ">", "right": "slow"},
+        ],
+    }
+    text = render_understood_as(validate_spec(data))
+    assert (
+        "Enter long when (on each of the last 4 bars, Close is above EMA(26)) and EMA(12) is "
+        "above EMA(26)."
+    ) in text
+
+
 def test_settings_render_with_their_side_and_kind():
     text = render_understood_as(
         validate_spec(
