@@ -2,6 +2,7 @@
 // warnings and downloads. Everything shown is read from the execution; derived series (drawdown,
 // monthly returns, buy & hold when the API sends no benchmark) are computed here from it.
 import { api, qs } from './api.js';
+import { researchTabs } from './tabs.js';
 import { add, clear, day, download, h, isNum, num, section, showError, signed, statusBadge, tone } from './ui.js';
 
 const TILES = [
@@ -228,6 +229,7 @@ export async function renderExecution(container, strategyId, executionId, { spec
         h('button', { type: 'button', 'data-testid': 'download-json', onclick: () => download(`run-${detail.execution_id}.json`, JSON.stringify(detail, null, 2), 'application/json') }, 'Whole run (JSON)'),
         detail.plot_url ? h('a', { href: detail.plot_url, target: '_blank', rel: 'noopener', 'data-testid': 'bokeh-plot' }, 'Interactive Bokeh plot') : h('span', { class: 'muted' }, 'No saved plot for this run.'))),
   );
+  researchTabs(container, head, { strategyId, detail }); // the above becomes the Summary tab
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
   // Price bars, the chart module and indicator series load in parallel.
