@@ -112,7 +112,7 @@ function heatTable(result, x, y) {
         if (!isNum(v)) return h('td', { class: 'empty', title: 'no trades' }, '–');
         return h('td', { class: `hm s${shade(v)}${best(v) ? ' best' : ''}`, 'data-best': best(v) ? 'true' : null },
           best(v) ? h('span', { 'aria-label': 'best' }, '★ ') : null, num(v, 2));
-      })))));
+      }))))));
 }
 
 function topTable(result) {
