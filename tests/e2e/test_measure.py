@@ -67,7 +67,9 @@ def test_every_screen_loads_within_budget(browser, workspace_url):
 
 # What opening a tab adds to the loaded run result: bytes and requests of the resources fetched
 # after the click, and the time from the click until the tab's form is ready to use.
-TAB_START = "() => { window.__tabMark = [performance.getEntriesByType('resource').length, performance.now()]; }"
+TAB_START = """() => {
+  window.__tabMark = [performance.getEntriesByType('resource').length, performance.now()];
+}"""
 TAB_METRICS = """() => {
   const [count, t0] = window.__tabMark;
   const added = performance.getEntriesByType('resource').slice(count);
