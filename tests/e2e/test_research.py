@@ -129,7 +129,9 @@ def test_optimise_shows_progress_heat_grid_top_results_and_applies_the_best(page
     expect(panel.get_by_test_id("optimise-top-row").first).to_contain_text("★ 1")
     best_text = panel.get_by_test_id("optimise-best").inner_text()
     assert best_text.startswith("Sharpe Ratio")
+    page.set_viewport_size({"width": 1300, "height": 2000})  # form, progress, best, heat grid
     shoot(page, "tab-optimise", "workspace-optimise.png")
+    page.set_viewport_size({"width": 1300, "height": 900})
     docs = ROOT / "docs" / "screenshots"
     if docs.is_dir():
         shutil.copy(SCREENSHOTS / "workspace-optimise.png", docs / "workspace-optimise.png")
