@@ -122,9 +122,11 @@ export async function loadParameters(strategyId, version) {
 export const MAXIMIZE = ['SQN', 'Sharpe Ratio', 'Sortino Ratio', 'Calmar Ratio', 'Return [%]', 'Return (Ann.) [%]', 'Equity Final [$]', 'Win Rate [%]', 'Profit Factor', 'Max. Drawdown [%]'];
 
 // maximize / constraint / method / max_tries / random_state. Returns {element, values()}.
-export function searchFields(prefix) {
+export function searchFields(prefix, parameters = []) {
   const maximize = h('select', { 'data-testid': `${prefix}-maximize` }, MAXIMIZE.map((m) => h('option', { value: m }, m)));
-  const constraint = h('input', { type: 'text', 'data-testid': `${prefix}-constraint`, placeholder: 'e.g. sma_timeperiod < sma_30_timeperiod' });
+  const numeric = parameters.filter((p) => p.type === 'int' || p.type === 'float').map((p) => p.name);
+  const example = numeric.length > 1 ? `${numeric[0]} < ${numeric[1]}` : 'fast < slow';
+  const constraint = h('input', { type: 'text', 'data-testid': `${prefix}-constraint`, placeholder: `e.g. ${example}` });
   const method = h('select', { 'data-testid': `${prefix}-method` }, h('option', { value: 'grid' }, 'grid (every combination)'), h('option', { value: 'sambo' }, 'SAMBO (model-based)'));
   const maxTries = h('input', { type: 'number', min: '0', step: 'any', class: 'narrow', 'data-testid': `${prefix}-max-tries` });
   const seed = h('input', { type: 'number', step: '1', class: 'narrow', 'data-testid': `${prefix}-seed` });

@@ -14,7 +14,7 @@ export async function render(panel, { strategyId, detail }) {
     return;
   }
   const form = paramsForm(found.parameters);
-  const search = searchFields('optimise');
+  const search = searchFields('optimise', found.parameters);
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'optimise-run' }, 'Run optimisation');
   const live = h('p', { class: 'live', 'data-testid': 'optimise-live', 'aria-live': 'polite' });
   const progressBox = h('div');
@@ -111,7 +111,7 @@ function heatTable(result, x, y) {
         if (v === undefined) return h('td', { class: 'empty' }, '');
         if (!isNum(v)) return h('td', { class: 'empty', title: 'no trades' }, '–');
         return h('td', { class: `hm s${shade(v)}${best(v) ? ' best' : ''}`, 'data-best': best(v) ? 'true' : null },
-          best(v) ? h('span', { 'aria-label': 'best' }, '★ ') : null, num(v, 2));
+          best(v) ? [h('span', { 'aria-hidden': 'true' }, '★ '), h('span', { class: 'sr-only' }, 'best: ')] : null, num(v, 2));
       }))))));
 }
 

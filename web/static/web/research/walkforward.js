@@ -13,7 +13,7 @@ export async function render(panel, { strategyId, detail }) {
   const test = h('input', { type: 'number', min: String(MIN_BARS), step: '1', value: String(Math.max(MIN_BARS, Math.round(bars / 8))), class: 'narrow', 'data-testid': 'wf-test-bars' });
   const anchored = h('input', { type: 'checkbox', 'data-testid': 'wf-anchored' });
   const form = paramsForm(found.parameters);
-  const search = searchFields('wf');
+  const search = searchFields('wf', found.parameters);
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'wf-run' }, 'Run walk-forward');
   const progressBox = h('div');
   const out = h('div', { 'data-testid': 'wf-result' });
