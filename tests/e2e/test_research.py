@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
-    ROOT,
-    SCREENSHOTS,
     generate_and_run,
     new_user,
     shoot,
@@ -132,9 +128,6 @@ def test_optimise_shows_progress_heat_grid_top_results_and_applies_the_best(page
     page.set_viewport_size({"width": 1300, "height": 2000})  # form, progress, best, heat grid
     shoot(page, "tab-optimise", "workspace-optimise.png")
     page.set_viewport_size({"width": 1300, "height": 900})
-    docs = ROOT / "docs" / "screenshots"
-    if docs.is_dir():
-        shutil.copy(SCREENSHOTS / "workspace-optimise.png", docs / "workspace-optimise.png")
 
     panel.get_by_test_id("apply-best").click()
     applied = panel.get_by_test_id("applied-version")
