@@ -229,9 +229,9 @@ export async function renderExecution(container, strategyId, executionId, { spec
         h('button', { type: 'button', 'data-testid': 'download-json', onclick: () => download(`run-${detail.execution_id}.json`, JSON.stringify(detail, null, 2), 'application/json') }, 'Whole run (JSON)'),
         detail.plot_url ? h('a', { href: detail.plot_url, target: '_blank', rel: 'noopener', 'data-testid': 'bokeh-plot' }, 'Interactive Bokeh plot') : h('span', { class: 'muted' }, 'No saved plot for this run.'))),
   );
-  researchTabs(container, head, { strategyId, detail }); // the above becomes the Summary tab
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
+  researchTabs(container, head, { strategyId, detail }); // the above becomes the Summary tab
   // Price bars, the chart module and indicator series load in parallel.
   const noOverlays = { overlays: [], notes: [] };
   const [charts, bars, overlays] = await Promise.all([
