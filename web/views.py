@@ -53,12 +53,14 @@ def workspace_features() -> dict[str, bool]:
 
 
 # The workspace's own modules are preloaded together (~20 KB gzipped), so a screen does not wait
-# for a chain of imports; the chart library (62 KB gzipped) loads only with a chart.
+# for a chain of imports; the chart library (62 KB gzipped) loads only with a chart, and the
+# research tabs' modules (web/research/) the first time their tab is opened.
 PRELOAD_MODULES = [
     "web/api.js",
     "web/ui.js",
     "web/code.js",
     "web/result.js",
+    "web/tabs.js",
     "web/screens/common.js",
     "web/screens/auth.js",
     "web/screens/describe.js",

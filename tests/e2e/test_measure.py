@@ -63,3 +63,51 @@ def test_every_screen_loads_within_budget(browser, workspace_url):
     (SCREENSHOTS / "measurements.json").write_text(json.dumps(rows, indent=2))
     over = [r["screen"] for r in rows if r["bytes"] > BUDGET_BYTES]
     assert over == [], f"over {BUDGET_BYTES} bytes on first load"
+
+
+# What opening a tab adds to the loaded run result: bytes and requests of the resources fetched
+# after the click, and the time from the click until the tab's form is ready to use.
+TAB_START = """() => {
+  window.__tabMark = [performance.getEntriesByType('resource').length, performance.now()];
+}"""
+TAB_METRICS = """() => {
+  const [count, t0] = window.__tabMark;
+  const added = performance.getEntriesByType('resource').slice(count);
+  return {bytes: added.reduce((s, r) => s + r.transferSize, 0), requests: added.length,
+          ms: performance.now() - t0};
+}"""
+TAB_READY = [
+    ("optimise", "optimise-run"),
+    ("walk-forward", "wf-run"),
+    ("monte-carlo", "mc-run"),
+    ("robustness", "lookahead-run"),
+    ("compare", "compare-open"),
+]
+
+
+def test_every_research_tab_opens_within_budget(browser, workspace_url):
+    username, token = new_user(workspace_url, "measuretabs")
+    sid, eid = generate_and_run(
+        workspace_url,
+        token,
+        "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below.",
+    )
+    context = browser.new_context(base_url=workspace_url)
+    page = context.new_page()
+    sign_in(page, username)
+    page.goto(f"/#/strategy/{sid}/run/{eid}")
+    wait_for_screen(page, "renderRun")
+    rows = []
+    for tab, ready in TAB_READY:
+        page.evaluate(TAB_START)
+        page.get_by_test_id(f"tab-{tab}").click()
+        page.get_by_test_id(ready).wait_for()
+        rows.append({"tab": tab, **page.evaluate(TAB_METRICS)})
+    context.close()
+
+    print("\ntab (first open)       KB transferred  requests  ready ms")
+    for r in rows:
+        print(f"{r['tab']:<22} {r['bytes'] / 1024:>14.1f}  {r['requests']:>8}  {r['ms']:>8.0f}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "measurements-tabs.json").write_text(json.dumps(rows, indent=2))
+    assert sum(r["bytes"] for r in rows) < BUDGET_BYTES

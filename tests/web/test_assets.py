@@ -56,6 +56,30 @@ TESTIDS = [
 ]
 
 
+# The research tabs of issue 14 (tests/e2e/test_research.py). Each tab's button is
+# tab-<name> and its panel panel-<name>, built from the names listed in web/tabs.js.
+RESEARCH_TABS = ["summary", "optimise", "walk-forward", "monte-carlo", "robustness", "compare"]
+RESEARCH_TESTIDS = [
+    "optimise-run",
+    "optimise-live",
+    "optimise-heatmap",
+    "optimise-top",
+    "apply-best",
+    "applied-version",
+    "wf-run",
+    "wf-windows",
+    "wf-oos-chart",
+    "mc-run",
+    "mc-percentiles",
+    "mc-prob-loss",
+    "mc-fan",
+    "lookahead-run",
+    "lookahead-verdict",
+    "lookahead-details",
+    "compare-open",
+]
+
+
 def _own_sources() -> dict[Path, str]:
     files = [*WEB.glob("templates/**/*.html"), *WEB.glob("static/web/**/*.js")]
     files += WEB.glob("static/web/**/*.css")
@@ -64,8 +88,17 @@ def _own_sources() -> dict[Path, str]:
 
 def test_every_contract_testid_is_in_the_templates_or_modules():
     text = "\n".join(_own_sources().values())
-    missing = [t for t in TESTIDS if not re.search(rf"""["']{re.escape(t)}["']""", text)]
+    missing = [
+        t for t in TESTIDS + RESEARCH_TESTIDS if not re.search(rf"""["']{re.escape(t)}["']""", text)
+    ]
     assert missing == []
+
+
+def test_every_research_tab_is_named_in_the_tab_list():
+    tabs = (WEB / "static" / "web" / "tabs.js").read_text()
+    assert [t for t in RESEARCH_TABS if f"['{t}', " not in tabs] == []
+    assert "`tab-${name}`" in tabs
+    assert "`panel-${name}`" in tabs
 
 
 def test_no_own_file_loads_anything_from_another_origin():

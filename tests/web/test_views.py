@@ -63,8 +63,11 @@ def test_every_static_file_of_the_shell_exists(shell):
         assert (WEB / "static" / name).exists(), name
 
 
-def test_every_workspace_module_is_preloaded_except_the_charts():
+def test_every_workspace_module_is_preloaded_except_the_charts_and_research_tabs():
     from web.views import PRELOAD_MODULES
 
     modules = {str(p.relative_to(WEB / "static")) for p in (WEB / "static" / "web").rglob("*.js")}
-    assert modules - set(PRELOAD_MODULES) == {"web/app.js", "web/charts.js"}
+    on_demand = {m for m in modules if m.startswith("web/research/")}
+    assert on_demand, "the research tabs load on demand"
+    assert modules - set(PRELOAD_MODULES) == {"web/app.js", "web/charts.js"} | on_demand
+    assert on_demand.isdisjoint(PRELOAD_MODULES)

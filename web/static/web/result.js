@@ -2,6 +2,7 @@
 // warnings and downloads. Everything shown is read from the execution; derived series (drawdown,
 // monthly returns, buy & hold when the API sends no benchmark) are computed here from it.
 import { api, qs } from './api.js';
+import { researchTabs } from './tabs.js';
 import { add, clear, day, download, h, isNum, num, section, showError, signed, statusBadge, tone } from './ui.js';
 
 const TILES = [
@@ -230,6 +231,7 @@ export async function renderExecution(container, strategyId, executionId, { spec
   );
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
+  researchTabs(container, head, { strategyId, detail }); // the above becomes the Summary tab
   // Price bars, the chart module and indicator series load in parallel.
   const noOverlays = { overlays: [], notes: [] };
   const [charts, bars, overlays] = await Promise.all([

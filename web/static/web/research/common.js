@@ -1,0 +1,173 @@
+// Pieces the research tabs share: the shown run's settings, the parameter-range form, the
+// search settings, and running a research job with its live progress.
+import { api } from '../api.js';
+import { progressPanel, runJob } from '../screens/describe.js';
+import { clear, clearError, day, field, h, isNum, num, showError } from '../ui.js';
+
+const SETTINGS = ['interval', 'cash', 'commission', 'spread', 'margin', 'trade_on_close', 'hedging', 'exclusive_orders', 'finalize_trades'];
+
+// The request of the shown run: same symbol, bars, settings and version, so research answers
+// questions about this run and not about a different one.
+export function runSettings(detail) {
+  const body = { test_symbol: detail.test_symbol };
+  const equity = detail.equity_curve || [];
+  if (equity.length) {
+    body.start = day(equity[0].time);
+    body.end = day(equity[equity.length - 1].time);
+  }
+  for (const name of SETTINGS) {
+    const value = (detail.settings || {})[name];
+    if (value !== undefined && value !== null) body[name] = value;
+  }
+  if (detail.version) body.version = detail.version;
+  return body;
+}
+
+export function settingsNote(detail) {
+  const s = runSettings(detail);
+  return h('p', { class: 'muted' }, `Settings of run #${detail.execution_id}: ${s.test_symbol}, ${s.start || 'all bars'} – ${s.end || ''}`,
+    `, cash ${num(s.cash ?? 10000, 0)}, commission ${s.commission ?? 0}, version ${s.version ?? 'current'}.`);
+}
+
+export const paramText = (params) => Object.entries(params || {}).map(([k, v]) => `${k}=${v === null ? 'None' : v}`).join(', ');
+
+// Python's range over numbers (stop excluded), as the API expands it; capped for the preview.
+export function rangeValues(start, stop, step, cap = 10000) {
+  const out = [];
+  if (![start, stop, step].every(isNum) || step === 0) return out;
+  const digits = Math.max(...[start, step].map((v) => (String(v).split('.')[1] || '').length));
+  for (let i = 0; out.length < cap; i += 1) {
+    const v = Number((start + i * step).toFixed(digits));
+    if (step > 0 ? v >= stop : v <= stop) break;
+    out.push(v);
+  }
+  return out;
+}
+
+// "6, 8, none, true, x" -> [6, 8, null, true, 'x'] (numbers, booleans, None/null, else text).
+export function listValues(text) {
+  return text.split(',').map((t) => t.trim()).filter(Boolean).map((t) => {
+    if (/^(none|null)$/i.test(t)) return null;
+    if (/^true$/i.test(t)) return true;
+    if (/^false$/i.test(t)) return false;
+    return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
+  });
+}
+
+// A step of about a fifth of the value, rounded to one significant digit (10 -> 2, 30 -> 6).
+function niceStep(value, integer) {
+  const raw = Math.abs(value) / 5 || 1;
+  if (integer) return Math.max(1, Math.round(raw));
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return Number((Math.round(raw / p) * p).toPrecision(1));
+}
+
+// Range start/stop/step around the current value: five values centred on it (never below 1 for
+// a positive integer, which is usually a period).
+export function defaultRange(value, integer) {
+  const step = niceStep(value, integer);
+  let start = value - 2 * step;
+  if (integer && value > 0 && start < 1) start = value - step * Math.floor((value - 1) / step);
+  if (!integer) start = Number(start.toPrecision(6));
+  return { start, stop: Number((value + 3 * step).toPrecision(6)), step };
+}
+
+// The parameter table of `parameters/`: per parameter "vary" and a range (numbers) or a list.
+// `preselect` numeric parameters are ticked. Returns {element, params()}.
+export function paramsForm(parameters, { preselect = 2 } = {}) {
+  const rows = [];
+  let ticked = 0;
+  const body = h('tbody');
+  for (const p of parameters) {
+    const numeric = (p.type === 'int' || p.type === 'float') && isNum(p.value);
+    const vary = h('input', { type: 'checkbox', 'data-testid': `param-vary-${p.name}`, 'aria-label': `Vary ${p.name}` });
+    const tries = h('td', { class: 'tries', 'data-testid': `param-tries-${p.name}` });
+    let read;
+    let inputs;
+    if (numeric) {
+      const r = defaultRange(p.value, p.type === 'int');
+      const box = (name, value) => h('input', { type: 'number', step: 'any', value: String(value), class: 'narrow', 'data-testid': `param-${name}-${p.name}`, 'aria-label': `${name[0].toUpperCase()}${name.slice(1)} of ${p.name}${name === 'stop' ? ' (excluded)' : ''}` });
+      const [start, stop, step] = [box('start', r.start), box('stop', r.stop), box('step', r.step)];
+      read = () => ({ spec: { start: Number(start.value), stop: Number(stop.value), step: Number(step.value) }, values: rangeValues(Number(start.value), Number(stop.value), Number(step.value)) });
+      inputs = [h('td', {}, start), h('td', {}, stop), h('td', {}, step)];
+      if (ticked < preselect) { vary.checked = true; ticked += 1; }
+    } else {
+      const suggestion = p.type === 'bool' ? 'true, false' : '';
+      const list = h('input', { type: 'text', value: suggestion, placeholder: 'e.g. None, 2, 5', 'data-testid': `param-values-${p.name}`, 'aria-label': `Values of ${p.name}, separated by commas` });
+      read = () => { const values = listValues(list.value); return { spec: values, values }; };
+      inputs = [h('td', { colspan: '3' }, list)];
+    }
+    const update = () => {
+      const { values } = read();
+      tries.textContent = vary.checked ? `${values.length}: ${values.slice(0, 6).map((v) => (v === null ? 'None' : v)).join(', ')}${values.length > 6 ? ', …' : ''}` : '—';
+    };
+    const row = h('tr', { class: vary.checked ? '' : 'off' }, h('td', {}, vary), h('th', { scope: 'row' }, p.name), h('td', {}, p.value === null ? 'None' : String(p.expression || p.value)), inputs, tries);
+    row.addEventListener('input', () => { row.className = vary.checked ? '' : 'off'; update(); });
+    update();
+    body.append(row);
+    rows.push({ name: p.name, vary, read });
+  }
+  const element = h('div', { class: 'table-wrap' }, h('table', { class: 'data params-table', 'data-testid': 'params-table' },
+    h('caption', {}, 'Parameters to vary. A range follows Python\'s range(start, stop, step): stop is excluded (start 6, stop 16, step 2 tries 6, 8, 10, 12, 14).'),
+    h('thead', {}, h('tr', {}, ['Vary', 'Parameter', 'Current', 'Start', 'Stop (excluded)', 'Step', 'Values tried'].map((c) => h('th', { scope: 'col' }, c)))),
+    body));
+  const params = () => Object.fromEntries(rows.filter((r) => r.vary.checked).map((r) => [r.name, r.read().spec]));
+  return { element, params };
+}
+
+export async function loadParameters(strategyId, version) {
+  return api(`/api/strategies/${strategyId}/parameters/${version ? `?version=${version}` : ''}`);
+}
+
+export const MAXIMIZE = ['SQN', 'Sharpe Ratio', 'Sortino Ratio', 'Calmar Ratio', 'Return [%]', 'Return (Ann.) [%]', 'Equity Final [$]', 'Win Rate [%]', 'Profit Factor', 'Max. Drawdown [%]'];
+
+// maximize / constraint / method / max_tries / random_state. Returns {element, values()}.
+export function searchFields(prefix, parameters = []) {
+  const maximize = h('select', { 'data-testid': `${prefix}-maximize` }, MAXIMIZE.map((m) => h('option', { value: m }, m)));
+  const numeric = parameters.filter((p) => p.type === 'int' || p.type === 'float').map((p) => p.name);
+  const example = numeric.length > 1 ? `${numeric[0]} < ${numeric[1]}` : 'fast < slow';
+  const constraint = h('input', { type: 'text', 'data-testid': `${prefix}-constraint`, placeholder: `e.g. ${example}` });
+  const method = h('select', { 'data-testid': `${prefix}-method` }, h('option', { value: 'grid' }, 'grid (every combination)'), h('option', { value: 'sambo' }, 'SAMBO (model-based)'));
+  const maxTries = h('input', { type: 'number', min: '0', step: 'any', class: 'narrow', 'data-testid': `${prefix}-max-tries` });
+  const seed = h('input', { type: 'number', step: '1', class: 'narrow', 'data-testid': `${prefix}-seed` });
+  const element = h('div', { class: 'row' },
+    field('Maximise', maximize), field('Constraint (optional)', constraint, 'names, numbers, < <= > >= == !=, and/or/not, + - * /'),
+    field('Method', method), field('Max tries (optional)', maxTries, 'grid: a count or a fraction; SAMBO: evaluations'),
+    field('Random seed (optional)', seed));
+  const values = () => {
+    const out = { maximize: maximize.value, method: method.value };
+    if (constraint.value.trim()) out.constraint = constraint.value.trim();
+    if (maxTries.value) out.max_tries = Number(maxTries.value);
+    if (seed.value) out.random_state = Number(seed.value);
+    return out;
+  };
+  return { element, values };
+}
+
+// POST a research job and follow its events in `box`; `onEvent` also sees each event.
+// Errors (a 400 from the API, a failed job) go to the error banner; returns the result or null.
+export async function runResearch(path, body, box, onEvent) {
+  clearError();
+  const progress = progressPanel();
+  clear(box, progress.panel);
+  const watch = { add(e) { progress.add(e); if (onEvent) onEvent(e); }, stop: (err) => progress.stop(err) };
+  try {
+    return await runJob(path, body, watch);
+  } catch (err) {
+    showError(err);
+    return null;
+  }
+}
+
+// A submit button that is disabled while `action` runs.
+export function busyForm(form, button, action) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    try {
+      await action();
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
