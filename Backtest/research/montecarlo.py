@@ -3,8 +3,11 @@
 The trades are the run's closed trades plus, when the run ended with a position open, one
 last trade worth the open position's unrealised result, so the trades add up to the run's own
 result (``equity_final - cash``) and the original order reproduces its return exactly. Each
-simulated run replays the trades' money results (PnL, net of commissions) from the starting
-cash; drawdowns are measured at trade closes.
+trade is replayed as a growth factor of the equity before it (``equity after / equity before``,
+from its money result net of commissions), because backtesting.py sizes orders from the current
+equity: a trade that made 2,000 on an account of 40,000 makes 5 % wherever it falls in the order,
+not 2,000 from an account of 10,000 (replaying money amounts in another order can take an account
+below zero, an impossible path). Drawdowns are measured at trade closes.
 
 * ``trade_shuffle``: the same trades in a random order (the return is the same in every run:
   only the path, so the drawdown, changes);
@@ -128,10 +131,23 @@ def run_trades(
     )
 
 
-def _paths(pnl: np.ndarray, cash: float) -> np.ndarray:
+def _growth_factors(pnl: Sequence[float], cash: float) -> np.ndarray:
+    """Each trade's equity after / equity before, along the run's own order.
+
+    Once the account is at or below zero nothing more can be traded: the factors are 0 there.
+    """
+    equity = cash + np.concatenate([[0.0], np.cumsum(np.asarray(pnl, dtype="float64"))])
+    before, after = equity[:-1], equity[1:]
+    factors = np.zeros_like(after)
+    alive = before > 0
+    factors[alive] = np.maximum(after[alive], 0.0) / before[alive]
+    return factors
+
+
+def _paths(factors: np.ndarray, cash: float) -> np.ndarray:
     """Equity after each trade, with the starting cash as column 0 (runs x (trades + 1))."""
-    start = np.full((pnl.shape[0], 1), cash)
-    return np.concatenate([start, cash + np.cumsum(pnl, axis=1)], axis=1)
+    start = np.full((factors.shape[0], 1), cash)
+    return np.concatenate([start, cash * np.cumprod(factors, axis=1)], axis=1)
 
 
 def _max_drawdown_pct(paths: np.ndarray) -> np.ndarray:
@@ -157,14 +173,14 @@ def simulate(
     if not 1 <= runs <= MAX_RUNS:
         raise MonteCarloError(f"runs must be between 1 and {MAX_RUNS}.", code="bad_runs")
     rng = np.random.default_rng(seed)
-    base = np.asarray(run.pnl, dtype="float64")
+    base = _growth_factors(run.pnl, run.cash)
     count = base.size
     if method == "trade_shuffle":
         order = np.argsort(rng.random((runs, count)), axis=1)
-        pnl = base[order]
+        factors = base[order]
     else:
-        pnl = base[rng.integers(0, count, size=(runs, count))]
-    paths = _paths(pnl, run.cash)
+        factors = base[rng.integers(0, count, size=(runs, count))]
+    paths = _paths(factors, run.cash)
     returns = (paths[:, -1] / run.cash - 1) * 100
     drawdowns = _max_drawdown_pct(paths)
     original = _paths(base[None, :], run.cash)

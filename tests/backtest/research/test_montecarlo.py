@@ -81,8 +81,28 @@ def test_a_closed_run_gets_no_extra_trade_and_losses_are_counted():
     result = simulate(run, runs=20, method="trade_shuffle", seed=0)
     assert result.prob_loss == 1.0
     assert result.return_pct["p50"] == pytest.approx(-20.0)
-    # 100 then -300 from 1,000: peak 1,100, trough 800; -300 first: 1,000 -> 700.
-    assert -30.0 - 1e-9 <= result.max_drawdown["p50"] <= -27.27
+    # Growth factors 1.1 and 800/1,100: -27.27 % from the peak in either order.
+    assert result.max_drawdown["p5"] == pytest.approx(-300 / 1_100 * 100)
+    assert result.max_drawdown["p95"] == pytest.approx(-300 / 1_100 * 100)
+
+
+def test_trades_are_replayed_as_growth_factors_so_no_order_goes_below_zero():
+    # 1,000 -> 2,000 -> 4,000 -> 2,000: factors 2, 2 and 0.5. Replaying the -2,000 first as
+    # money would take the account to -1,000; as a factor it halves it, in any order.
+    run = run_trades(
+        trades=[{"pnl": 1_000.0}, {"pnl": 2_000.0}, {"pnl": -2_000.0}],
+        trades_total=3,
+        cash=1_000,
+        equity_final=2_000,
+    )
+    result = simulate(run, runs=200, method="trade_shuffle", seed=3)
+    assert result.return_pct["p5"] == pytest.approx(100.0)
+    assert result.return_pct["p95"] == pytest.approx(100.0)
+    assert result.original["max_drawdown"] == pytest.approx(-50.0)
+    assert result.max_drawdown["p5"] == pytest.approx(-50.0)
+    assert min(point["p5"] for point in result.fan) >= 500 - 1e-9
+    boot = simulate(run, runs=500, method="bootstrap", seed=3)
+    assert min(point["p5"] for point in boot.fan) > 0
 
 
 @pytest.mark.parametrize(
