@@ -185,11 +185,13 @@ def grid_search(
     total = len(combos)
     first_index = OptimizationChunk.objects.filter(job=job).count()
     window = list(bars) if bars else None
+    last_tried = -1  # the probe's count is not reported again when the rest starts
 
     def run_here(chunk: OptimizationChunk) -> None:
         chunk_execute(chunk, data=data)
 
     def report(progress: Progress, done: list[OptimizationChunk]) -> None:
+        nonlocal last_tried
         mine = [c for c in done if c.index >= first_index]
         scored = [
             _scored(params, run, settings.maximize)
@@ -198,6 +200,9 @@ def grid_search(
         ]
         low, high = progress_span
         tried = sum(len(c.param_sets) for c in mine)
+        if tried == last_tried:
+            return
+        last_tried = tried
         ctx.event(
             "optimizing",
             f"{label}Backtested {tried:,} of {total:,} combinations",

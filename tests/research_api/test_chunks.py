@@ -222,3 +222,19 @@ def test_a_chunk_whose_worker_went_silent_is_taken_back(job, queued_only, settin
     # The silent worker's late answer is not recorded over the one that counted.
     assert not chunk_services.chunk_finish(stale, status=ChunkStatus.FAILED)
     assert OptimizationChunk.objects.get(pk=stale.pk).status == ChunkStatus.DONE
+
+
+def test_when_workers_have_not_run_the_chunks_the_job_runs_them_and_reports_each_count_once(
+    fake, job, settings
+):
+    # Nothing runs the enqueued chunks: the job claims every one itself, probe first.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    values = {"n1": list(range(5, 40, 5)), "n2": [20, 30, 40]}
+    from backtesting.test import GOOG
+
+    ctx = JobContext(job)
+    grid_search(job=job, ctx=ctx, settings=_settings(values), constraint=None, data=GOOG)
+    tried = [e.data["tried"] for e in JobEvent.objects.filter(job=job, kind="optimizing")]
+    assert tried[0] == chunk_services.PROBE_SETS
+    assert tried == sorted(set(tried))  # growing: the probe's count is not repeated
+    assert tried[-1] == 21

@@ -119,6 +119,8 @@ def test_large_grids_run_in_chunks_with_progress_and_history(api_client, strateg
     assert body["backtests_per_second"] > 0
     events = list(JobEvent.objects.filter(job=job, kind="optimizing").order_by("seq"))
     assert len(events) >= 2
+    tried = [event.data["tried"] for event in events]
+    assert tried == sorted(set(tried))  # each count once, growing (the probe is not repeated)
     assert events[-1].data["tried"] == events[-1].data["total"] == body["tried"]
     assert events[-1].data["best_so_far"]["value"] == pytest.approx(body["best_value"])
     history = api_client.get("/api/jobs/", {"kind": "optimize"}).json()
