@@ -137,6 +137,7 @@ def backtest_execute(
     progress_span: tuple[int, int] = (10, 95),
     strategy_params: dict[str, Any] | None = None,
     full_equity: bool = False,
+    indicators: bool = False,
 ) -> BacktestOutcome:
     """Backtest ``code`` as ``request`` says, in the sandbox; the outcome of the run.
 
@@ -156,6 +157,7 @@ def backtest_execute(
         strategy_params=strategy_params,
         benchmark_data=backtest_benchmark_load(owner=owner, request=request),
         full_equity=full_equity,
+        indicators=indicators,
     )
 
 

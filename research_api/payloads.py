@@ -193,10 +193,14 @@ class LookaheadCut(ApiModel):
 
     cut_bars: int = Field(description="The run on the first cut_bars bars")
     cut_time: str = Field(description="Its last bar (ISO 8601)")
-    differs: bool
-    first_difference_bar: int | None
+    differs: bool = Field(description="Trades or indicator values differ at this cut")
+    first_difference_bar: int | None = Field(description="First bar where the trades differ")
     only_in_full_run: list[Any] = Field(description="[entry_bar, size, entry_price] or exits")
     only_in_cut_run: list[Any]
+    indicators_differing: list[dict[str, Any]] | None = Field(
+        description="[{name, first_difference_bar}] of the indicators whose values on the cut's "
+        "bars differ from the full run's; null when indicators were not compared"
+    )
 
 
 class LookaheadResultPayload(ApiModel):
@@ -205,15 +209,24 @@ class LookaheadResultPayload(ApiModel):
     strategy_id: int
     version: int
     symbol: str
-    lookahead: bool = Field(description="Trades differ when later bars are removed")
-    biased_indicators: list[str] | None = Field(
-        description="null: indicator arrays are not compared (only signals, see `checked`)"
+    lookahead: bool = Field(
+        description="Trades or indicator values differ when later bars are removed"
     )
-    biased_signals: bool
+    biased_indicators: list[str] | None = Field(
+        description="Names of the self.I indicators whose values change when later bars are "
+        "removed ([] when none); null when they could not be compared (see "
+        "`indicators_not_compared`)"
+    )
+    indicators_not_compared: str | None = Field(
+        description="Why indicator values were not compared (too many values ...), else null"
+    )
+    biased_signals: bool = Field(description="Trades differ when later bars are removed")
     checked: str = Field(description="What was compared")
     cuts_checked: int
-    cuts_differing: int
-    first_difference_bar: int | None
+    cuts_differing: int = Field(description="Cuts where trades or indicator values differ")
+    first_difference_bar: int | None = Field(
+        description="First bar where trades or an indicator differ"
+    )
     first_difference_time: str | None
     details: list[LookaheadCut]
     cuts_failed: list[dict[str, Any]] = Field(

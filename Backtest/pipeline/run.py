@@ -214,13 +214,15 @@ def run_backtest(
     strategy_params: dict[str, Any] | None = None,
     benchmark_data: pd.DataFrame | None = None,
     full_equity: bool = False,
+    indicators: bool = False,
 ) -> BacktestOutcome:
     """Check ``request`` against ``data``, run ``code`` in the sandbox, gather the outcome.
 
     Raises :class:`InvalidRequest` for a request the data makes impossible (no bars, cash below
     every price); problems of the code come back as a failed ``result``, never as an exception.
     With ``request.benchmark`` the outcome's benchmark is that symbol (``benchmark_data``, its
-    bars); ``full_equity`` returns the equity of every bar instead of a downsampled curve.
+    bars); ``full_equity`` returns the equity of every bar instead of a downsampled curve;
+    ``indicators`` returns the strategy's indicator values (``result.indicators``).
     """
     window = prepare_data(request, data)
     check_cash(request, window)
@@ -234,6 +236,8 @@ def run_backtest(
         raise ValueError(f"benchmark {request.benchmark} needs its bars (benchmark_data)")
     if full_equity or other:
         extra["max_equity_points"] = min(len(window), MAX_FULL_EQUITY_POINTS)
+    if indicators:
+        extra["indicators"] = True
     result = executor.execute_bot(
         code=code,
         data=window,

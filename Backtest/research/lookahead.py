@@ -17,7 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DEFAULT_CUTS", "CutReport", "compare_trades", "cut_points", "verdict"]
+import numpy as np
+
+__all__ = [
+    "DEFAULT_CUTS",
+    "CutReport",
+    "IndicatorDifference",
+    "compare_indicators",
+    "compare_trades",
+    "cut_points",
+    "verdict",
+]
 
 DEFAULT_CUTS = 20
 MIN_CUT_BARS = 30
@@ -88,6 +98,44 @@ def compare_trades(
         full=[list(x) for x in only_full[:5]],
         truncated=[list(x) for x in only_cut[:5]],
     )
+
+
+@dataclass(frozen=True)
+class IndicatorDifference:
+    """Indicator ``index`` (``name``) differs from the full run's first at bar ``first_bar``."""
+
+    index: int
+    name: str
+    first_bar: int
+
+
+def _matrix(rows: Sequence[Sequence[float | None]], bars: int) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row[:bars]] for row in rows], float)
+
+
+def compare_indicators(
+    full: Sequence[dict[str, Any]], truncated: Sequence[dict[str, Any]], bars: int
+) -> list[IndicatorDifference]:
+    """Indicators whose values on the cut's ``bars`` real bars differ from the full run's.
+
+    ``full`` and ``truncated`` are ``[{"name", "rows": [[value or None per bar]]}]`` of the
+    same code in the same order (the truncated run has one more bar, the appended copy, which
+    is not compared). An indicator that uses only the past has the same prefix on both; one
+    that looks ahead (a shift backwards, a centred window, a normalisation over the whole
+    series) differs, at the latest on the cut's last bar. Values are compared to 1e-9
+    (relative); NaN equals NaN.
+    """
+    found = []
+    for index, (mine, cut) in enumerate(zip(full, truncated, strict=False)):
+        a, b = _matrix(mine["rows"], bars), _matrix(cut["rows"], bars)
+        if a.shape != b.shape:
+            found.append(IndicatorDifference(index, str(mine["name"]), 0))
+            continue
+        same = np.isclose(a, b, rtol=1e-9, atol=1e-12) | (np.isnan(a) & np.isnan(b))
+        columns = np.flatnonzero(~same.all(axis=0))
+        if columns.size:
+            found.append(IndicatorDifference(index, str(mine["name"]), int(columns[0])))
+    return found
 
 
 def verdict(reports: Sequence[CutReport]) -> dict[str, Any]:

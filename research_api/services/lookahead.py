@@ -1,8 +1,8 @@
 """Look-ahead check of a strategy: its trades on full data vs on data cut at several bars.
 
-Every run goes through the one pipeline (``backtest_execute``) in the sandbox. What is compared
-is the strategy's signals (the trades it enters and exits: bar, size, price); comparing its
-indicator arrays would need them out of the sandbox, which no sandbox mode returns yet.
+Every run goes through the one pipeline (``backtest_execute``) in the sandbox, which returns
+the strategy's indicator values on request. Compared are the strategy's signals (the trades it
+enters and exits: bar, size, price) and every ``self.I`` indicator's values on the cut's bars.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ import pandas as pd
 from Backtest.errors import AlgoAgentError
 from Backtest.market_data import iso_utc
 from Backtest.pipeline import BacktestRequest
-from Backtest.research.lookahead import DEFAULT_CUTS, compare_trades, cut_points, verdict
+from Backtest.research.lookahead import (
+    DEFAULT_CUTS,
+    compare_indicators,
+    compare_trades,
+    cut_points,
+    verdict,
+)
 from backtest_api import pipeline
 from jobs.events import EventSink, no_events
 from jobs.services import JobFailure
@@ -22,7 +28,8 @@ from strategy_api.models import Strategy, StrategyVersion
 
 CHECKED = (
     "signals: every entry up to each cut's last bar and every exit before it (bar, size, "
-    "price), on the full data and on the data cut there, orders filled at the signal bar's close"
+    "price), on the full data and on the data cut there, orders filled at the signal bar's "
+    "close; indicators: every self.I indicator's values on the cut's bars"
 )
 
 
@@ -45,11 +52,20 @@ def lookahead_warning(result: dict[str, Any]) -> dict[str, str] | None:
     if not result.get("lookahead"):
         return None
     first = result.get("first_difference_time") or result.get("first_difference_bar")
+    names = result.get("biased_indicators") or []
+    if result.get("biased_signals"):
+        what = "trades differently"
+    else:
+        what = f"computes {', '.join(names[:3])} differently"
+    also = (
+        f" (biased indicators: {', '.join(names[:3])})"
+        if names and result.get("biased_signals")
+        else ""
+    )
     return {
         "code": "lookahead",
-        "message": "The strategy trades differently when later bars are removed (first at "
-        f"{first}): its decisions use future data, so its backtest results are not "
-        "achievable.",
+        "message": f"The strategy {what} when later bars are removed (first at {first})"
+        f"{also}: it uses future data, so its backtest results are not achievable.",
     }
 
 
@@ -67,7 +83,9 @@ def strategy_lookahead_check(
         update={"finalize_trades": True, "trade_on_close": True, "plot": False}
     )
     data = pipeline.backtest_data_load(owner=owner, request=checked)
-    full = pipeline.backtest_execute(owner=owner, request=checked, code=version.code, data=data)
+    full = pipeline.backtest_execute(
+        owner=owner, request=checked, code=version.code, data=data, indicators=True
+    )
     if not full.success:
         raise JobFailure(
             "strategy_failed",
@@ -79,6 +97,9 @@ def strategy_lookahead_check(
     points = cut_points(len(data), cuts)
     reports = []
     failed: list[dict[str, Any]] = []
+    indicators, not_compared = _indicator_items(full.result.indicators)
+    biased: dict[int, tuple[str, int]] = {}  # index -> (name, first bar)
+    per_cut: dict[int, list[dict[str, Any]]] = {}  # cut -> differing indicators
     for index, bars in enumerate(points):
         on_event(
             "lookahead_cut",
@@ -87,7 +108,11 @@ def strategy_lookahead_check(
             progress=round(10 + 85 * index / max(len(points), 1)),
         )
         part = pipeline.backtest_execute(
-            owner=owner, request=checked, code=version.code, data=cut_data(data, bars)
+            owner=owner,
+            request=checked,
+            code=version.code,
+            data=cut_data(data, bars),
+            indicators=indicators is not None,
         )
         if not part.success:  # too few bars for the code, say: no evidence either way
             failed.append(
@@ -98,16 +123,30 @@ def strategy_lookahead_check(
             )
             continue
         reports.append(compare_trades(full.result.trades, part.result.trades, bars))
+        if indicators is not None:
+            items, _ = _indicator_items(part.result.indicators)
+            if items is None or len(items) != len(indicators):
+                continue  # this cut made other indicators: not compared here (null)
+            differing = compare_indicators(indicators, items, bars)
+            per_cut[bars] = [
+                {"name": d.name, "first_difference_bar": d.first_bar} for d in differing
+            ]
+            for d in differing:
+                if d.index not in biased or d.first_bar < biased[d.index][1]:
+                    biased[d.index] = (d.name, d.first_bar)
     found = verdict(reports)
-    first = found.pop("first_bar")
+    signals = found["lookahead"]
+    firsts = [found.pop("first_bar")] + [bar for _, bar in biased.values()]
+    first = min((bar for bar in firsts if bar is not None), default=None)
     details = [
         {
             "cut_bars": r.bars,
             "cut_time": iso_utc(data.index[r.bars - 1]),
-            "differs": r.differs,
+            "differs": r.differs or bool(per_cut.get(r.bars)),
             "first_difference_bar": r.first_bar,
             "only_in_full_run": r.full,
             "only_in_cut_run": r.truncated,
+            "indicators_differing": per_cut.get(r.bars),
         }
         for r in reports
     ]
@@ -116,8 +155,13 @@ def strategy_lookahead_check(
         "version": version.number,
         "symbol": request.symbol,
         **found,
-        "biased_indicators": None,
-        "biased_signals": found["lookahead"],
+        "lookahead": signals or bool(biased),
+        "cuts_differing": sum(1 for d in details if d["differs"]),
+        "biased_indicators": [biased[i][0] for i in sorted(biased)]
+        if indicators is not None
+        else None,
+        "indicators_not_compared": None if indicators is not None else not_compared,
+        "biased_signals": signals,
         "checked": CHECKED,
         "first_difference_bar": first,
         "first_difference_time": iso_utc(data.index[first]) if first is not None else None,
@@ -126,6 +170,17 @@ def strategy_lookahead_check(
     }
     result["warning"] = lookahead_warning(result)
     return result
+
+
+def _indicator_items(
+    returned: dict[str, Any] | None,
+) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """A run's indicator values, or None and why they cannot be compared."""
+    if not returned:
+        return None, "the run returned no indicator values"
+    if "skipped" in returned:
+        return None, str(returned["skipped"])
+    return list(returned.get("items") or []), None
 
 
 #: Cuts of the automatic check after generate and chat edits (the explicit endpoint does more).

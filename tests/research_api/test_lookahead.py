@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from Backtest.research.lookahead import compare_trades, cut_points
+from Backtest.research.lookahead import compare_indicators, compare_trades, cut_points
 from tests.factories import make_strategy
 from tests.research_api.conftest import post
 
@@ -25,6 +25,29 @@ class Peek(Strategy):
         elif self.tomorrow[-1] < self.data.Close[-1] and self.position:
             self.position.close()
 """
+# Trades on the past only, but draws a centred average (it reads 5 bars ahead) on the chart.
+CENTRED = """import pandas as pd
+from backtesting import Strategy
+from backtesting.lib import crossover
+from backtesting.test import SMA
+
+
+class Centred(Strategy):
+    def init(self):
+        close = pd.Series(self.data.Close)
+        self.fast = self.I(SMA, self.data.Close, 10)
+        self.slow = self.I(SMA, self.data.Close, 20)
+        self.centred = self.I(
+            lambda: close.rolling(11, center=True).mean().to_numpy(), name="centred"
+        )
+
+    def next(self):
+        if crossover(self.fast, self.slow):
+            self.position.close()
+            self.buy()
+        elif crossover(self.slow, self.fast):
+            self.position.close()
+"""
 PERIOD = {"test_symbol": "GOOG", "start": "2010-01-01", "end": "2012-12-31"}
 
 
@@ -36,8 +59,31 @@ def test_a_strategy_peeking_at_the_next_bar_is_flagged(api_client, user):
     assert body["biased_signals"] is True
     assert body["cuts_differing"] >= 1
     assert body["warning"]["code"] == "lookahead"
-    differing = [d for d in body["details"] if d["differs"]]
-    assert differing[0]["only_in_full_run"]  # the full run bought on the cut's last bar
+    trading = [d for d in body["details"] if d["first_difference_bar"] is not None]
+    assert trading[0]["only_in_full_run"]  # the full run bought on the cut's last bar
+    assert body["biased_indicators"] == ["tomorrow"]
+    # The shifted close differs on every cut's last real bar, where the copy stands in for it.
+    assert body["cuts_differing"] == 20
+    assert all(
+        d["indicators_differing"]
+        == [{"name": "tomorrow", "first_difference_bar": d["cut_bars"] - 1}]
+        for d in body["details"]
+    )
+
+
+@pytest.mark.slow
+def test_an_indicator_that_reads_ahead_is_flagged_even_when_no_trade_uses_it(api_client, user):
+    strategy = make_strategy(user, name="centred", code=CENTRED)
+    body = post(api_client, f"/api/strategies/{strategy.pk}/lookahead_check/", PERIOD)
+    assert body["biased_signals"] is False  # the trades only use the two SMAs
+    assert body["biased_indicators"] == ["centred"]
+    assert body["lookahead"] is True
+    assert body["cuts_differing"] == body["cuts_checked"] == 20
+    assert "computes centred differently" in body["warning"]["message"]
+    cut = body["details"][0]
+    assert cut["indicators_differing"] == [
+        {"name": "centred", "first_difference_bar": cut["cut_bars"] - 5}
+    ]
 
 
 @pytest.mark.slow
@@ -48,8 +94,11 @@ def test_an_honest_strategy_is_not_flagged(api_client, user):
     assert body["cuts_checked"] == 20
     assert body["cuts_differing"] == 0
     assert body["warning"] is None
-    assert body["biased_indicators"] is None  # not compared; said so in `checked`
+    assert body["biased_indicators"] == []  # both SMAs compared on every cut
+    assert body["indicators_not_compared"] is None
+    assert all(d["indicators_differing"] == [] for d in body["details"])
     assert "signals" in body["checked"]
+    assert "indicators" in body["checked"]
 
 
 def test_cut_points_leave_warm_up_and_stop_short_of_the_end():
@@ -71,3 +120,17 @@ def test_compare_trades_looks_at_entries_up_to_the_last_bar_and_exits_before_it(
     assert report.differs
     assert report.first_bar == 9
     assert report.full == [[9, 5, 3.0]]
+
+
+def test_compare_indicators_finds_the_first_bar_where_a_prefix_changes():
+    full = [
+        {"name": "past", "rows": [[None, 1.0, 2.0, 3.0, 4.0]]},
+        {"name": "ahead", "rows": [[1.0, 2.0, 3.0, 4.0, 5.0], [0.0, 0.0, 0.0, 0.0, 0.0]]},
+    ]
+    cut = [  # cut at 3 bars plus the appended copy (not compared)
+        {"name": "past", "rows": [[None, 1.0, 2.0 + 1e-12, 9.0]]},
+        {"name": "ahead", "rows": [[1.0, 2.0, 3.5, 3.5], [0.0, 0.0, 0.0, 0.0]]},
+    ]
+    (difference,) = compare_indicators(full, cut, 3)
+    assert (difference.index, difference.name, difference.first_bar) == (1, "ahead", 2)
+    assert compare_indicators(full[:1], cut[:1], 3) == []

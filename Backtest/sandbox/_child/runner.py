@@ -193,7 +193,7 @@ def _run(
 
 def _full_result(job: dict[str, Any], strategy: type[Strategy], stats: pd.Series) -> dict[str, Any]:
     trades = stats["_trades"]
-    return {
+    payload: dict[str, Any] = {
         "type": "result",
         "ok": True,
         "strategy": strategy.__name__[:200],
@@ -203,6 +203,11 @@ def _full_result(job: dict[str, Any], strategy: type[Strategy], stats: pd.Series
         "trades_total": len(trades),
         "equity": serialize.equity_columns(stats["_equity_curve"], job["max_equity_points"]),
     }
+    if job.get("indicators"):
+        payload["indicators"] = serialize.indicator_columns(
+            getattr(stats["_strategy"], "_indicators", []), len(stats["_equity_curve"])
+        )
+    return payload
 
 
 def _run_batch(

@@ -129,6 +129,7 @@ class BotExecutor:
         strategy_params: Mapping[str, Any] | None = None,
         on_progress: ProgressCallback | None = None,
         max_equity_points: int = job.MAX_EQUITY_POINTS,
+        indicators: bool = False,
         _disable_layers: Collection[str] = (),
         **backtest_options: Any,
     ) -> ExecutionResult:
@@ -136,7 +137,8 @@ class BotExecutor:
 
         ``max_equity_points`` bounds the equity curve returned (longer curves are downsampled,
         keeping extremes); research that needs every bar (tearsheets, a benchmark's beta) asks
-        for as many points as bars.
+        for as many points as bars. ``indicators`` returns every ``self.I`` array's values
+        (``result.indicators``; look-ahead checks compare them).
 
         ``backtest_options`` are ``backtesting.Backtest`` keywords (spread, margin,
         trade_on_close, hedging, exclusive_orders, finalize_trades); unknown ones are a
@@ -157,6 +159,7 @@ class BotExecutor:
                     "strategy_params": dict(strategy_params or {}),
                     "plot": bool(plot),
                     "progress": on_progress is not None,
+                    "indicators": bool(indicators),
                     "max_trades": job.MAX_TRADES,
                     "max_equity_points": max_equity_points,
                 }

@@ -69,6 +69,10 @@ class ExecutionResult:
     #: ``[{"code", "message"}]``: backtesting.py's warnings and the sandbox's observations
     #: (codes in ``WARNING_CODES``), bounded in number and length.
     warnings: list[dict[str, str]] = field(default_factory=list)
+    #: Only when asked for (look-ahead checks): ``{"items": [{"name", "rows": [[value or
+    #: None per bar], ...]}]}``, one row per line of each ``self.I`` indicator, or
+    #: ``{"skipped": reason}`` when the run had too many values to return.
+    indicators: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-safe dict (a copy; fast even for thousands of trades)."""

@@ -23,7 +23,12 @@ from Backtest.sandbox._host.results import (
     ExecutionResult,
     InvalidPayload,
 )
-from Backtest.sandbox._wire.serialize import MAX_TAG_CHARS, TRADE_FIELDS
+from Backtest.sandbox._wire.serialize import (
+    MAX_INDICATOR_VALUES,
+    MAX_INDICATORS,
+    MAX_TAG_CHARS,
+    TRADE_FIELDS,
+)
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,99}$")
 MAX_STATS = 100
@@ -183,6 +188,35 @@ def validate_equity(raw: Any, *, max_points: int) -> tuple[list[dict[str, Any]],
     return rows, total
 
 
+def _bars(result: ExecutionResult) -> int:
+    return result.equity_points_total or len(result.equity_curve)
+
+
+def validate_indicators(raw: Any, *, bars: int) -> dict[str, Any]:
+    """``{"items": [{"name", "rows": [packed floats, one per bar]}]}`` or ``{"skipped"}``."""
+    if isinstance(raw, dict) and set(raw) == {"skipped"}:
+        return {"skipped": _str(raw["skipped"], "indicators.skipped", 500, optional=False)}
+    if not isinstance(raw, dict) or set(raw) != {"items"}:
+        raise InvalidPayload("indicators must be {items} or {skipped}")
+    items = _list(raw["items"], "indicators.items", MAX_INDICATORS)
+    out, total = [], 0
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"name", "rows"}:
+            raise InvalidPayload("an indicator must be {name, rows}")
+        name = _str(item["name"], "indicator name", 200, optional=False)
+        rows = [
+            _column(row, "indicator values", bars, _NUMBERS)
+            for row in _list(item["rows"], "indicator rows", MAX_INDICATOR_VALUES)
+        ]
+        if any(len(row) != bars for row in rows):
+            raise InvalidPayload(f"an indicator must have one value per bar ({bars})")
+        total += bars * len(rows)
+        if total > MAX_INDICATOR_VALUES:
+            raise InvalidPayload(f"more than {MAX_INDICATOR_VALUES} indicator values")
+        out.append({"name": name, "rows": rows})
+    return {"items": out}
+
+
 MAX_WARNINGS = 20
 MAX_WARNING_CHARS = 500
 
@@ -262,6 +296,8 @@ def _apply_full(
         result.warnings.append(
             {"code": "no_trades", "message": "the strategy made no trades on this data"}
         )
+    if "indicators" in payload:
+        result.indicators = validate_indicators(payload["indicators"], bars=_bars(result))
     plot = payload.get("plot")
     if plot is not None:
         if not isinstance(plot, dict) or not set(plot) <= {"sent", "seconds", "error", "skipped"}:

@@ -118,6 +118,7 @@ _JOB_FIELDS = frozenset(
         "options",
         "strategy_params",
         "plot",
+        "indicators",
         "max_trades",
         "max_equity_points",
         "progress",
@@ -141,7 +142,7 @@ def validate_job(raw: Any) -> dict[str, Any]:
         raise JobError("code must be a non-empty string")
     if len(code) > MAX_CODE_CHARS:
         raise JobError(f"code is longer than {MAX_CODE_CHARS} characters")
-    for flag in ("plot", "progress"):
+    for flag in ("plot", "progress", "indicators"):
         if not isinstance(raw.get(flag, False), bool):
             raise JobError(f"{flag} must be a bool")
     max_trades = raw.get("max_trades", MAX_TRADES)
@@ -161,6 +162,7 @@ def validate_job(raw: Any) -> dict[str, Any]:
         "strategy_params": validate_params(raw.get("strategy_params", {})),
         "plot": raw.get("plot", False),
         "progress": raw.get("progress", False),
+        "indicators": raw.get("indicators", False),
         "max_trades": max_trades,
         "max_equity_points": max_points,
         "mode": mode,
@@ -187,6 +189,8 @@ def _batch_fields(raw: dict[str, Any]) -> dict[str, Any]:
         or not 0 <= full_result < len(param_sets)
     ):
         raise JobError("full_result must be None, 'best' or the index of a parameter set")
-    if raw.get("plot") or raw.get("strategy_params"):
-        raise JobError("a batch takes param_sets (no strategy_params) and makes no plot")
+    if raw.get("plot") or raw.get("strategy_params") or raw.get("indicators"):
+        raise JobError(
+            "a batch takes param_sets (no strategy_params) and returns no plot or indicators"
+        )
     return {"param_sets": param_sets, "maximize": maximize, "full_result": full_result}

@@ -205,3 +205,33 @@ def numeric_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in stats_to_dict(stats).items()
         if value is None or (isinstance(value, int | float) and not isinstance(value, bool))
     }
+
+
+#: Indicator values a run may return (look-ahead checks ask for them), and how many arrays.
+MAX_INDICATOR_VALUES = 1_000_000
+MAX_INDICATORS = 50
+
+
+def indicator_columns(indicators: Any, bars: int) -> dict[str, Any]:
+    """A strategy's ``self.I`` arrays as ``{"items": [{"name", "rows": [packed]}]}``.
+
+    One packed float column per row of the indicator (a 2-D indicator such as Bollinger bands
+    has several), each ``bars`` long; ``{"skipped": reason}`` when there are too many values.
+    """
+    items: list[dict[str, Any]] = []
+    total = 0
+    for indicator in list(indicators)[: MAX_INDICATORS + 1]:
+        array = np.asarray(indicator, dtype="float64")
+        rows = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
+        if rows.shape[1] != bars:
+            return {"skipped": f"an indicator has {rows.shape[1]} values for {bars} bars"}
+        total += rows.size
+        if len(items) >= MAX_INDICATORS or total > MAX_INDICATOR_VALUES:
+            return {
+                "skipped": f"more than {MAX_INDICATORS} indicators or "
+                f"{MAX_INDICATOR_VALUES:,} indicator values"
+            }
+        name = getattr(indicator, "name", None)
+        label = name if isinstance(name, str) else ", ".join(map(str, name or [])) or "indicator"
+        items.append({"name": label[:200], "rows": [packed_floats(row) for row in rows]})
+    return {"items": items}

@@ -23,6 +23,7 @@ from Backtest.sandbox._host.results import ExecutionResult, InvalidPayload, clas
 from Backtest.sandbox._host.validate import (
     apply_payload,
     validate_equity,
+    validate_indicators,
     validate_stats,
     validate_trades,
 )
@@ -276,6 +277,43 @@ def test_equity_validation_checks_types_and_sizes():
             {"time": ["t"], "equity": ["1"], "drawdown_pct": [0.0], "total_points": 1},
             max_points=10,
         )
+
+
+def test_indicator_values_travel_packed_one_row_per_line_and_are_checked():
+    class Named(np.ndarray):
+        pass
+
+    sma = np.array([np.nan, 1.5, 2.5]).view(Named)
+    sma.name = "SMA(C,2)"
+    bands = np.array([[1.0, 2.0, 3.0], [0.5, 1.0, np.inf]]).view(Named)
+    bands.name = ["upper", "lower"]
+    packed = serialize.indicator_columns([sma, bands], 3)
+    checked = validate_indicators(packed, bars=3)
+    assert checked == {
+        "items": [
+            {"name": "SMA(C,2)", "rows": [[None, 1.5, 2.5]]},
+            {"name": "upper, lower", "rows": [[1.0, 2.0, 3.0], [0.5, 1.0, None]]},
+        ]
+    }
+    assert "skipped" in serialize.indicator_columns([np.zeros(4)], 3)  # not one value per bar
+    for bad in (
+        {"items": [{"name": "x", "rows": [serialize.packed_floats([1.0, 2.0])]}]},  # 2 of 3 bars
+        {"items": [{"name": "x"}]},
+        {"items": "x"},
+        {"items": [], "extra": 1},
+        {"skipped": 5},
+    ):
+        with pytest.raises(InvalidPayload):
+            validate_indicators(bad, bars=3)
+
+
+def test_a_job_asks_for_indicators_with_a_bool_and_a_batch_cannot():
+    assert job.validate_job({"code": "x", "indicators": True})["indicators"] is True
+    assert job.validate_job({"code": "x"})["indicators"] is False
+    with pytest.raises(job.JobError):
+        job.validate_job({"code": "x", "indicators": "yes"})
+    with pytest.raises(job.JobError):
+        job.validate_job({"code": "x", "mode": "batch", "param_sets": [{}], "indicators": True})
 
 
 def test_packed_columns_round_trip_exactly_and_non_finite_becomes_none():

@@ -23,18 +23,19 @@ const trades = (list) => (list.length ? list.map((t) => (Array.isArray(t) ? `[${
 function showResult(out, r) {
   const verdict = r.lookahead
     ? h('p', { class: 'verdict bad', 'data-testid': 'lookahead-verdict', 'data-lookahead': 'true' }, h('strong', {}, '✗ Look-ahead bias found'),
-      `: trades differ on ${r.cuts_differing} of ${r.cuts_checked} cuts, first at bar ${r.first_difference_bar ?? '?'}${r.first_difference_time ? ` (${dateTime(r.first_difference_time)})` : ''}. The strategy uses bars it could not have seen.`)
+      `: ${r.biased_signals ? 'trades' : 'indicator values'} differ on ${r.cuts_differing} of ${r.cuts_checked} cuts, first at bar ${r.first_difference_bar ?? '?'}${r.first_difference_time ? ` (${dateTime(r.first_difference_time)})` : ''}. The strategy uses bars it could not have seen.`)
     : h('p', { class: 'verdict ok', 'data-testid': 'lookahead-verdict', 'data-lookahead': 'false' }, h('strong', {}, '✓ No look-ahead found'),
-      `: on all ${r.cuts_checked} cuts the trades up to the cut match the full run's.`);
+      `: on all ${r.cuts_checked} cuts the trades${r.biased_indicators ? ' and indicator values' : ''} up to the cut match the full run's.`);
   clear(out,
     section('Verdict', verdict,
-      h('p', { class: 'muted' }, `Compared: ${r.checked}. Indicator arrays: ${r.biased_indicators === null ? 'not compared' : r.biased_indicators.join(', ') || 'none biased'}.`),
+      h('p', { class: 'muted' }, `Compared: ${r.checked}. Indicators reading ahead: ${r.biased_indicators === null ? `not compared (${r.indicators_not_compared || 'not returned'})` : r.biased_indicators.join(', ') || 'none'}.`),
       r.cuts_failed.length ? h('p', {}, `⚠ ${r.cuts_failed.length} cut(s) could not run (too few bars for the code): no evidence either way.`) : null,
       r.warning ? h('p', {}, `⚠ ${r.warning.message}`) : null),
     section('Cuts', h('div', { class: 'table-wrap' }, h('table', { class: 'data', 'data-testid': 'lookahead-details' },
       h('caption', {}, 'Each cut: the run on the first bars against the full run (entries up to the cut, exits before it)'),
-      h('thead', {}, h('tr', {}, ['Bars', 'Last bar', 'Same trades', 'First difference (bar)', 'Only in the full run', 'Only in the cut run'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['Bars', 'Last bar', 'Same', 'First trade difference (bar)', 'Only in the full run', 'Only in the cut run', 'Indicators differing'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, r.details.map((c) => h('tr', {},
         h('td', {}, c.cut_bars.toLocaleString('en-US')), h('td', {}, dateTime(c.cut_time)), h('td', {}, c.differs ? '✗ differ' : '✓ same'),
-        h('td', {}, c.first_difference_bar ?? '—'), h('td', {}, trades(c.only_in_full_run)), h('td', {}, trades(c.only_in_cut_run)))))))));
+        h('td', {}, c.first_difference_bar ?? '—'), h('td', {}, trades(c.only_in_full_run)), h('td', {}, trades(c.only_in_cut_run)),
+        h('td', {}, c.indicators_differing == null ? 'not compared' : c.indicators_differing.map((d) => `${d.name} (bar ${d.first_difference_bar})`).join('; ') || '—'))))))));
 }
