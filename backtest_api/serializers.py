@@ -225,7 +225,7 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
         return metrics_from_stats(run.stats or {})
 
     def get_plot_url(self, run: BacktestRun) -> str | None:
-        drawn = run.plot_status in (PlotStatus.PENDING, PlotStatus.READY)
+        drawn = run.plot_status == PlotStatus.PENDING or run.plot_file
         return reverse("backtest-plot", args=[run.pk]) if drawn else None
 
     def get_trades_url(self, run: BacktestRun) -> str:

@@ -2,9 +2,9 @@
 
 A job's handler submits a follow-up (today: drawing the plot of a run it already stored) so the
 client gets its answer without waiting for it. In a worker the follow-ups run one at a time on
-one background thread, in submission order; under the immediate task backend (tests, a process
-without a worker) they run inline once the current transaction commits, so the behaviour is
-the same, only sooner. A follow-up that dies with its process leaves its row as it was: the
+one background thread, in submission order, once the job's transaction commits; under the
+immediate task backend (tests, a process without a worker) they run inline, so the behaviour
+is the same, only sooner. A follow-up that dies with its process leaves its row as it was: the
 follow-up's owner must be able to recover from that (see ``RUN_PLOT_STALE_SECONDS``).
 """
 
@@ -42,16 +42,17 @@ def _guarded(name: str, func: Callable[[], object], *, own_thread: bool) -> None
 
 
 def followup_submit(name: str, func: Callable[[], object]) -> None:
-    """Run ``func`` after the current transaction commits: inline under the immediate task
-    backend, otherwise on this process's follow-up thread. Its exceptions are logged."""
-    transaction.on_commit(lambda: _start(name, func))
+    """Run ``func`` after the job: inline now under the immediate task backend (same thread,
+    same connection: it sees the rows the job wrote), otherwise on this process's follow-up
+    thread once the current transaction commits. Its exceptions are logged."""
+    if _inline():
+        _guarded(name, func, own_thread=False)
+    else:
+        transaction.on_commit(lambda: _start(name, func))
 
 
 def _start(name: str, func: Callable[[], object]) -> None:
     global _pool
-    if _inline():
-        _guarded(name, func, own_thread=False)
-        return
     with _lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="followup")

@@ -224,7 +224,7 @@ def execution_detail_payload(execution: StrategyExecution) -> dict[str, Any]:
 def _execution_model(execution: StrategyExecution, model, **extra: Any):
     stats = execution.stats or {}
     plot_url = None
-    if execution.plot_status in (PlotStatus.PENDING, PlotStatus.READY):
+    if execution.plot_status == PlotStatus.PENDING or execution.plot_file:
         plot_url = reverse("strategy-execution-plot", args=[execution.strategy_id, execution.pk])
     return model(
         success=execution.success,
