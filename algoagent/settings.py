@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "GenerateStatusEnum": ["success", "fixed", "needs_fixing", "failed", "no_trades"],
         "SearchMethodEnum": ["grid", "sambo"],
         "MonteCarloMethodEnum": ["trade_shuffle", "bootstrap"],
+        "PlotStatusEnum": ["pending", "ready", "failed", "too_large", "none"],
     },
 }
 

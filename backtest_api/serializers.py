@@ -183,7 +183,7 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
         help_text="The plot's page; while plot_status is pending it answers 404 plot_not_ready."
     )
     plot_status = serializers.ChoiceField(
-        choices=PlotStatus.choices,
+        choices=PlotStatus.values,
         help_text="The plot is drawn after the answer: pending until it is ready (or failed).",
     )
     trades_url = serializers.SerializerMethodField()
