@@ -26,7 +26,7 @@ _pending: set[Future[None]] = set()
 
 
 def _inline() -> bool:
-    return settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    return str(settings.TASKS["default"]["BACKEND"]).endswith("ImmediateBackend")
 
 
 def _guarded(name: str, func: Callable[[], object], *, own_thread: bool) -> None:
