@@ -181,7 +181,19 @@ def test_a_stale_pending_plot_is_failed_when_it_is_asked_for(api_client, user, s
     assert run.plot_status == PlotStatus.FAILED
 
 
-def test_the_stale_plot_recovery_is_periodic_work_of_the_workers():
+def test_the_workers_periodic_work_fails_stale_pending_plots(user, settings):
     from jobs import periodic
 
-    assert {"stale_plots_backtest_runs", "stale_plots_executions"} <= set(periodic._REGISTRY)
+    old = timezone.now() - timedelta(seconds=settings.RUN_PLOT_STALE_SECONDS + 1)
+    run = make_run(user, plot_status=PlotStatus.PENDING, finished_at=old)
+    execution = StrategyExecution.objects.create(
+        strategy=make_strategy(user), status="success", success=True, plot_status="pending"
+    )
+    StrategyExecution.objects.filter(pk=execution.pk).update(timestamp=old)
+
+    ran = periodic.run_due()  # what every db_worker does at start, then each period
+
+    assert {"stale_plots_backtest_runs", "stale_plots_executions"} <= set(ran)
+    run.refresh_from_db()
+    execution.refresh_from_db()
+    assert (run.plot_status, execution.plot_status) == (PlotStatus.FAILED, PlotStatus.FAILED)
