@@ -245,6 +245,9 @@ RUN_MAX_MB_PER_USER = env_int("RUN_MAX_MB_PER_USER", 500, min_value=1)
 RUN_PRUNE_INTERVAL_MINUTES = env_int("RUN_PRUNE_INTERVAL_MINUTES", 60, min_value=1)
 # Largest plot a run may store; a bigger one (forged by the strategy) is refused and deleted.
 RUN_PLOT_MAX_BYTES = env_int("RUN_PLOT_MAX_BYTES", 10_485_760, min_value=100_000)
+# The plot is drawn after the answer; one still "pending" this long after its run (the process
+# drawing it died) is marked failed.
+RUN_PLOT_STALE_SECONDS = env_int("RUN_PLOT_STALE_SECONDS", 600, min_value=10)
 # Refuse to run strategy code unless these isolation layers are active (comma-separated).
 SANDBOX_REQUIRE_LAYERS = env_list("SANDBOX_REQUIRE_LAYERS", [])
 
@@ -342,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "GenerateStatusEnum": ["success", "fixed", "needs_fixing", "failed", "no_trades"],
         "SearchMethodEnum": ["grid", "sambo"],
         "MonteCarloMethodEnum": ["trade_shuffle", "bootstrap"],
+        "PlotStatusEnum": ["pending", "ready", "failed", "too_large", "none"],
     },
 }
 

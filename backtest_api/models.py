@@ -51,6 +51,16 @@ class RunStatus(models.TextChoices):
 FINISHED_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
 
 
+class PlotStatus(models.TextChoices):
+    """Where a run's plot is: it is drawn after the answer (a second sandboxed run)."""
+
+    PENDING = "pending", "Being drawn"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be drawn"
+    TOO_LARGE = "too_large", "Refused: too large"
+    NONE = "none", "No plot (not asked for, or the run failed)"
+
+
 class RunSource(models.TextChoices):
     STRATEGY = "strategy", "Strategy version"
     CODE = "code", "Inline code"
@@ -121,6 +131,9 @@ class BacktestRun(models.Model):
     )
     equity_curve = models.JSONField(default=list, blank=True)
     plot_file = models.CharField(max_length=500, blank=True)
+    plot_status = models.CharField(
+        max_length=16, choices=PlotStatus.choices, default=PlotStatus.NONE
+    )
     results_file = models.CharField(max_length=500, blank=True)
     execution_time = models.FloatField(null=True, blank=True, help_text="seconds")
     sandbox_layers = models.JSONField(default=list, blank=True)

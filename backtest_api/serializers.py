@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
 from Backtest.pipeline.metrics import metrics_from_stats
-from backtest_api.models import BacktestConfig, BacktestRun
+from backtest_api.models import BacktestConfig, BacktestRun, PlotStatus
 from backtest_api.request import BacktestSettingsSerializer
 from backtest_api.services.compare import DEFAULT_RANK_BY, MAX_COMPARE, RANKABLE
 
@@ -179,7 +179,13 @@ class BacktestRunListSerializer(serializers.ModelSerializer):
 class BacktestRunResultSerializer(BacktestRunListSerializer):
     """A finished run as a job answers it: the detail without the equity curve (see ``url``)."""
 
-    plot_url = serializers.SerializerMethodField()
+    plot_url = serializers.SerializerMethodField(
+        help_text="The plot's page; while plot_status is pending it answers 404 plot_not_ready."
+    )
+    plot_status = serializers.ChoiceField(
+        choices=PlotStatus.values,
+        help_text="The plot is drawn after the answer: pending until it is ready (or failed).",
+    )
     trades_url = serializers.SerializerMethodField()
     stats = serializers.DictField(help_text="Every backtesting.py statistic of the run.")
     metrics = serializers.SerializerMethodField(
@@ -208,6 +214,7 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
             "warnings",
             "benchmark",
             "plot_url",
+            "plot_status",
             "trades_url",
             "results_file",
             "sandbox_layers",
@@ -218,7 +225,8 @@ class BacktestRunResultSerializer(BacktestRunListSerializer):
         return metrics_from_stats(run.stats or {})
 
     def get_plot_url(self, run: BacktestRun) -> str | None:
-        return reverse("backtest-plot", args=[run.pk]) if run.plot_file else None
+        drawn = run.plot_status == PlotStatus.PENDING or run.plot_file
+        return reverse("backtest-plot", args=[run.pk]) if drawn else None
 
     def get_trades_url(self, run: BacktestRun) -> str:
         return reverse("backtest-trades", args=[run.pk])

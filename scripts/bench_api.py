@@ -9,6 +9,10 @@ runs ``--warmup`` executes, then ``-n`` measured ones, one at a time, and prints
 
   queue   job created -> claimed by the worker     run   the sandboxed backtest (execution_time)
   job     claimed -> finished (run + data + save)  http  everything outside the job
+  plot    request sent -> its plot page answers 200 (the plot is drawn after the answer)
+
+Each execute waits for its plot before the next one starts (polling the plot page with HEAD
+every ``--plot-poll-ms``), so one run's plot never competes with the next run's answer.
 
 Usage:  .venv/bin/python scripts/bench_api.py -n 30
         .venv/bin/python scripts/bench_api.py -n 30 --database-url postgres://postgres@127.0.0.1:5432/test
@@ -40,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from tests.sample_code import SMA_CROSS_CODE  # noqa: E402
 
 PASSWORD = "Bench-Password-2026!"
+_PLOT_POLL_S = 0.025  # set from --plot-poll-ms
 
 
 def _free_port() -> int:
@@ -97,7 +102,9 @@ class Client:
             data = response.read()
         finally:
             conn.close()
-        return response.status, (json.loads(data) if data else None)
+        if not data or "json" not in (response.getheader("Content-Type") or ""):
+            return response.status, None
+        return response.status, json.loads(data)
 
 
 def _user_with_strategy(port: int, username: str) -> tuple[Client, int]:
@@ -143,7 +150,22 @@ def _ts(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
-def _executes(client: Client, strategy_id: int, n: int, wait: int) -> list[float]:
+def _plot_ready(client: Client, url: str, poll_s: float, deadline_s: float = 60) -> None:
+    """Poll the plot page until it answers 200; exit on any other final answer."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        status, body = client.request("HEAD", url)
+        if status == 200:
+            return
+        if status != 404:
+            raise SystemExit(f"plot page answered {status}")
+        time.sleep(poll_s)
+    raise SystemExit(f"the plot at {url} was not ready within {deadline_s} s")
+
+
+def _executes(
+    client: Client, strategy_id: int, n: int, wait: int, plot_walls: list[float] | None = None
+) -> list[float]:
     walls = []
     for _ in range(n):
         start = time.perf_counter()
@@ -156,6 +178,10 @@ def _executes(client: Client, strategy_id: int, n: int, wait: int) -> list[float
         walls.append(time.perf_counter() - start)
         if status != 200 or not body.get("success"):
             raise SystemExit(f"execute answered {status}: {body}")
+        if body.get("plot_url"):
+            _plot_ready(client, body["plot_url"], _PLOT_POLL_S)
+            if plot_walls is not None:
+                plot_walls.append(time.perf_counter() - start)
     return walls
 
 
@@ -215,6 +241,10 @@ def main() -> None:
     parser.add_argument("--wait", type=int, default=10, help="Prefer: wait=N")
     parser.add_argument("--database-url", default="", help="PostgreSQL server to bench on")
     parser.add_argument("--server", choices=("uvicorn", "runserver"), default="uvicorn")
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--plot-poll-ms", type=int, default=25, help="how often to ask whether the plot is ready"
+    )
     parser.add_argument(
         "--sse-streams", type=int, default=0, help="instead: GET latency with N open SSE streams"
     )
@@ -222,6 +252,8 @@ def main() -> None:
         "--flood", type=int, default=0, help="instead: another user's execute under N queued jobs"
     )
     args = parser.parse_args()
+    global _PLOT_POLL_S
+    _PLOT_POLL_S = args.plot_poll_ms / 1000
 
     with ExitStack() as stack:
         tmp = Path(tempfile.mkdtemp(prefix="algoagent-bench-"))
@@ -229,7 +261,7 @@ def main() -> None:
         db_url = f"sqlite:///{tmp / 'db.sqlite3'}"
         if args.database_url:
             db_url = stack.enter_context(_postgres_database(args.database_url))
-        port = _free_port()
+        port = args.port or _free_port()
         env = {
             **os.environ,
             "ALGOAGENT_PROFILE": "local",
@@ -283,8 +315,11 @@ def main() -> None:
             _flood_bench(client, port, strategy_id, args.flood, args.wait, db)
             return
         _executes(client, strategy_id, args.warmup, args.wait)
-        walls = _executes(client, strategy_id, args.n, args.wait)
+        plot_walls: list[float] = []
+        walls = _executes(client, strategy_id, args.n, args.wait, plot_walls)
         split = _split(client, args.n, walls)
+        if plot_walls:
+            split["plot"] = plot_walls
         _print(f"POST execute, Prefer: wait={args.wait}, {db}, {args.server}, n={args.n}", split)
 
 

@@ -112,6 +112,16 @@ def expect(name: str, expression: str) -> list[str]:
     ]
 
 
+# The plot is drawn after the run is answered: a 404 is fine only while it is being drawn.
+PLOT_READY_OR_DRAWN = status(200, 404) + [
+    'pm.test("200, or 404 plot_not_ready with Retry-After: 2 while it is drawn", function () {',
+    "    if (pm.response.code === 200) { return; }",
+    '    pm.expect(pm.response.json().error.code).to.eql("plot_not_ready");',
+    '    pm.expect(pm.response.headers.get("Retry-After")).to.eql("2");',
+    "});",
+]
+
+
 def save(variable: str, expression: str) -> list[str]:
     return [f'pm.collectionVariables.set("{variable}", {expression});']
 
@@ -335,7 +345,7 @@ def walkthrough() -> list[dict[str, Any]]:
                     headers=WAIT,
                     body={"symbol": "GOOG", "cash": 10000, "commission": 0.002},
                     tests=status(200)
-                    + has("success", "execution_id", "metrics", "plot_url")
+                    + has("success", "execution_id", "metrics", "plot_url", "plot_status")
                     + expect("succeeded", "body.success === true")
                     + save("execution_id", "pm.response.json().execution_id"),
                 ),
@@ -349,7 +359,7 @@ def walkthrough() -> list[dict[str, Any]]:
                     "Execution plot",
                     "GET",
                     "/api/strategies/{{strategy_id}}/executions/{{execution_id}}/plot/",
-                    tests=status(200),
+                    tests=PLOT_READY_OR_DRAWN,
                 ),
                 request(
                     "Execute: unknown symbol is a 404 naming the field",
@@ -679,7 +689,7 @@ def walkthrough() -> list[dict[str, Any]]:
                     "Run trades", "GET", "/api/backtests/{{run_id}}/trades/", tests=status(200)
                 ),
                 request(
-                    "Run plot", "GET", "/api/backtests/{{run_id}}/plot/", tests=status(200, 404)
+                    "Run plot", "GET", "/api/backtests/{{run_id}}/plot/", tests=PLOT_READY_OR_DRAWN
                 ),
                 request(
                     "Export trades (CSV)",

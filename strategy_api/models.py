@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from backtest_api.models import PlotStatus
+
 
 class StrategyStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -160,6 +162,9 @@ class StrategyExecution(models.Model):
     equity_curve = models.JSONField(default=list, blank=True)
     results_file = models.CharField(max_length=500, blank=True)
     plot_file = models.CharField(max_length=500, blank=True)
+    plot_status = models.CharField(
+        max_length=16, choices=PlotStatus.choices, default=PlotStatus.NONE
+    )
     execution_time = models.FloatField(null=True, blank=True)
     error_type = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)

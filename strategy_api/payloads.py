@@ -128,7 +128,12 @@ class ExecutionResultPayload(ApiModel):
     warnings: list[RunWarningModel]
     benchmark: BenchmarkModel | None
     results_file: str | None
-    plot_url: str | None
+    plot_url: str | None = Field(
+        description="The plot's page; while plot_status is pending it answers 404 plot_not_ready"
+    )
+    plot_status: Literal["pending", "ready", "failed", "too_large", "none"] = Field(
+        description="The plot is drawn after the answer: pending until it is ready (or failed)"
+    )
     execution_time: float | None = Field(description="Seconds")
     error_type: str | None
     error_message: str | None

@@ -376,6 +376,11 @@ class StrategyViewSet(
 
     @extend_schema(
         summary="The execution's interactive Bokeh plot (HTML), for its owner only",
+        description=(
+            "The plot is drawn after the run is answered (see `plot_status`). While it is "
+            "drawn: 404 `plot_not_ready` with `Retry-After: 2`; 404 `plot_failed` or "
+            "`plot_too_large` when there will be none. HEAD answers the same without a body."
+        ),
         responses={(200, "text/html"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     @action(

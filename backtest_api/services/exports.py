@@ -6,9 +6,7 @@ import csv
 import io
 from typing import Any
 
-from django.http import Http404
-
-from backtest_api import plots
+from backtest_api import plot_drawing
 from backtest_api.models import BacktestRun
 
 TRADE_COLUMNS = (
@@ -50,8 +48,6 @@ def backtest_run_trades_csv(*, run: BacktestRun) -> str:
 
 
 def backtest_run_plot_html(*, run: BacktestRun) -> bytes:
-    """The run's self-contained Bokeh plot (see ``backtest_api.plots``), or 404."""
-    html = plots.plot_html(plot_file=run.plot_file)
-    if html is None:
-        raise Http404("This run has no plot.")
-    return html
+    """The run's self-contained Bokeh plot (see ``backtest_api.plots``); 404 ``plot_not_ready``
+    while it is drawn, ``plot_failed`` / ``plot_too_large`` when there will be none."""
+    return plot_drawing.plot_html_of(row=run, time_field="finished_at")

@@ -19,8 +19,8 @@ from rest_framework import status
 from algoagent.errors import ApiError
 from Backtest.errors import AlgoAgentError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
-from backtest_api import pipeline
-from backtest_api.models import BacktestConfig, BacktestRun, RunSource, RunStatus
+from backtest_api import pipeline, plot_drawing
+from backtest_api.models import BacktestConfig, BacktestRun, PlotStatus, RunSource, RunStatus
 from backtest_api.payloads import BacktestJobInput
 from backtest_api.services.configs import (
     BROKER_FIELDS,
@@ -159,8 +159,10 @@ def _finish(run: BacktestRun, run_status: str, **fields: Any) -> None:
     BacktestRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def _record(run: BacktestRun, outcome: BacktestOutcome) -> None:
-    _finish(run, RunStatus.SUCCEEDED, **pipeline.outcome_fields(outcome))
+def _record(run: BacktestRun, outcome: BacktestOutcome, plot_status: str) -> None:
+    fields = pipeline.outcome_fields(outcome)
+    fields["plot_status"] = PlotStatus.READY if fields["plot_file"] else plot_status
+    _finish(run, RunStatus.SUCCEEDED, **fields)
 
 
 def _run_code(run: BacktestRun) -> str:
@@ -187,10 +189,12 @@ def run_request(run: BacktestRun) -> BacktestRequest:
 
 
 def _execute(
-    run: BacktestRun, on_event: EventSink, check_cancelled: Callable[[], None]
+    run: BacktestRun,
+    request: BacktestRequest,
+    code: str,
+    on_event: EventSink,
+    check_cancelled: Callable[[], None],
 ) -> BacktestOutcome:
-    code = _run_code(run)
-    request = run_request(run)
     check_cancelled()
     _progress(
         run,
@@ -200,7 +204,13 @@ def _execute(
         data={"run_id": run.pk, "symbol": run.symbol},
         progress=5,
     )
-    return pipeline.backtest_execute(owner=run.owner, request=request, code=code, on_event=on_event)
+    # The answer does not wait for the plot: it is drawn by a second sandboxed run afterwards.
+    return pipeline.backtest_execute(
+        owner=run.owner,
+        request=plot_drawing.plot_deferred(request),
+        code=code,
+        on_event=on_event,
+    )
 
 
 def backtest_run_execute(
@@ -223,7 +233,9 @@ def backtest_run_execute(
         job_id=job.pk if job is not None else run.job_id,
     )
     try:
-        outcome = _execute(run, on_event, check_cancelled)
+        code = _run_code(run)
+        request = run_request(run)
+        outcome = _execute(run, request, code, on_event, check_cancelled)
     except JobCancelled:
         _finish(run, RunStatus.CANCELLED)
         raise
@@ -238,7 +250,17 @@ def backtest_run_execute(
             error_message="The run failed with an unexpected error. It has been logged.",
         )
         raise
-    _record(run, outcome)
+    plot_status = plot_drawing.plot_status_initial(request=request, outcome=outcome)
+    _record(run, outcome, plot_status)
+    if plot_status == PlotStatus.PENDING:
+        plot_drawing.plot_followup_submit(
+            model=BacktestRun,
+            pk=run.pk,
+            owner=run.owner,
+            request=request,
+            code=code,
+            outcome=outcome,
+        )
     result = outcome.result
     _progress(
         run,

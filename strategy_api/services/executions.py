@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +14,8 @@ from algoagent.errors import ApiError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
 from Backtest.pipeline.metrics import metrics_from_stats
 from Backtest.research.multiasset import summary as multiasset_summary
-from backtest_api import pipeline, plots
+from backtest_api import pipeline, plot_drawing
+from backtest_api.models import PlotStatus
 from jobs.events import EventSink, no_events
 from strategy_api.models import (
     ExecutionStatus,
@@ -55,8 +55,10 @@ def execution_record(
     version: StrategyVersion | None,
     outcome: BacktestOutcome,
     job=None,
+    plot_status: str = PlotStatus.NONE,
 ) -> StrategyExecution:
-    """Store one run and update the strategy's tracking fields in the same transaction."""
+    """Store one run and update the strategy's tracking fields in the same transaction
+    (``plot_status``: ``pending`` when its plot is drawn afterwards)."""
     result = outcome.result
     status = {
         "success": ExecutionStatus.SUCCESS,
@@ -69,6 +71,8 @@ def execution_record(
         for k, v in request.to_json().items()
         if k not in ("symbol", "start", "end", "last_bars", "plot")
     }
+    fields = pipeline.outcome_fields(outcome)
+    fields["plot_status"] = PlotStatus.READY if fields["plot_file"] else plot_status
     with transaction.atomic():
         execution = StrategyExecution.objects.create(
             strategy=strategy,
@@ -82,7 +86,7 @@ def execution_record(
             traceback=result.traceback or "",
             stdout=(result.stdout or "")[:_OUTPUT_EXCERPT],
             stderr=(result.stderr or "")[:_OUTPUT_EXCERPT],
-            **pipeline.outcome_fields(outcome),
+            **fields,
         )
         updates: dict[str, Any] = {
             "total_executions": F("total_executions") + 1,
@@ -129,14 +133,27 @@ def strategy_execute(
         f"Backtesting version {version.number} on {request.symbol}",
         data={"version": version.number, "symbol": request.symbol},
     )
+    # The answer does not wait for the plot: it is drawn by a second sandboxed run afterwards.
     outcome = pipeline.backtest_execute(
         owner=strategy.owner,
-        request=request,
+        request=plot_drawing.plot_deferred(request),
         code=version.code,
         on_event=on_event,
         progress_span=progress_span,
     )
-    execution = execution_record(strategy=strategy, version=version, outcome=outcome, job=job)
+    plot_status = plot_drawing.plot_status_initial(request=request, outcome=outcome)
+    execution = execution_record(
+        strategy=strategy, version=version, outcome=outcome, job=job, plot_status=plot_status
+    )
+    if plot_status == PlotStatus.PENDING:
+        plot_drawing.plot_followup_submit(
+            model=StrategyExecution,
+            pk=execution.pk,
+            owner=strategy.owner,
+            request=request,
+            code=version.code,
+            outcome=outcome,
+        )
     result = outcome.result
     on_event(
         "execution_finished",
@@ -207,7 +224,7 @@ def execution_detail_payload(execution: StrategyExecution) -> dict[str, Any]:
 def _execution_model(execution: StrategyExecution, model, **extra: Any):
     stats = execution.stats or {}
     plot_url = None
-    if execution.plot_file:
+    if execution.plot_status == PlotStatus.PENDING or execution.plot_file:
         plot_url = reverse("strategy-execution-plot", args=[execution.strategy_id, execution.pk])
     return model(
         success=execution.success,
@@ -229,6 +246,7 @@ def _execution_model(execution: StrategyExecution, model, **extra: Any):
         benchmark=execution.benchmark,
         results_file=execution.results_file or None,
         plot_url=plot_url,
+        plot_status=execution.plot_status,
         execution_time=execution.execution_time,
         error_type=execution.error_type or None,
         error_message=execution.error_message or None,
@@ -240,8 +258,6 @@ def _execution_model(execution: StrategyExecution, model, **extra: Any):
 
 
 def execution_plot_html(*, execution: StrategyExecution) -> bytes:
-    """The run's self-contained Bokeh plot (see ``backtest_api.plots``)."""
-    html = plots.plot_html(plot_file=execution.plot_file)
-    if html is None:
-        raise Http404("This execution has no plot.")
-    return html
+    """The run's self-contained Bokeh plot (see ``backtest_api.plots``); 404 ``plot_not_ready``
+    while it is drawn, ``plot_failed`` / ``plot_too_large`` when there will be none."""
+    return plot_drawing.plot_html_of(row=execution, time_field="timestamp")

@@ -7,7 +7,14 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, api_post, new_user, shoot, sign_in
+from tests.e2e.conftest import (
+    PASSWORD,
+    api_post,
+    generate_and_run,
+    new_user,
+    shoot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +54,8 @@ def test_happy_path_register_describe_and_read_the_result(page):
         expect(page.get_by_test_id(chart).locator("canvas").first).to_be_visible()
     expect(page.get_by_test_id("trades-table").get_by_test_id("trade-row")).to_have_count(trades)
     expect(page.get_by_test_id("monthly-returns")).to_contain_text("Dec")
+    # The plot is drawn after the answer: its link appears once it is ready.
+    expect(page.get_by_test_id("bokeh-plot")).to_be_visible(timeout=30_000)
     # The buy & hold line ends where backtesting.py's own "Buy & Hold Return [%]" says.
     tile = page.get_by_test_id("metric-benchmark").locator(".tile-value").inner_text()
     bh_pct = float(tile.strip("▲▼ %+").replace(",", ""))
@@ -118,3 +127,26 @@ def test_a_lost_event_stream_is_resumed_and_the_result_still_shows(page, workspa
     assert [seq for seq, _ in events] == list(range(1, len(events) + 1))
     assert events[0][1] == "queued"
     assert events[-1][1] == "succeeded"
+
+
+def test_the_result_says_the_plot_is_being_drawn_until_it_is_ready(page, workspace_url):
+    username, token = new_user(workspace_url, "plot")
+    strategy_id, execution_id = generate_and_run(workspace_url, token, RSI_IDEA)
+    served: list[str] = []
+
+    def pending_twice(route):
+        """The run as the API answers it, but with the plot still being drawn twice over."""
+        response = route.fetch()
+        body = response.json()
+        served.append(body["plot_status"])
+        if len(served) <= 2:
+            body["plot_status"] = "pending"
+        route.fulfill(response=response, json=body)
+
+    page.route(f"**/api/strategies/{strategy_id}/executions/{execution_id}/", pending_twice)
+    sign_in(page, username)
+    page.goto(f"/#/strategy/{strategy_id}/run/{execution_id}")
+    expect(page.get_by_test_id("plot-pending")).to_have_text("Plot being drawn…")
+    expect(page.get_by_test_id("bokeh-plot")).to_be_visible(timeout=15_000)
+    assert len(served) == 3  # the first read, one poll still pending, the poll that found it
+    expect(page.get_by_test_id("plot-pending")).to_have_count(0)

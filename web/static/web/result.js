@@ -23,6 +23,34 @@ const OVERLAYS = new Set(['SMA', 'EMA', 'WMA', 'DEMA', 'TEMA', 'TRIMA', 'KAMA', 
 const tsZ = (s) => (/[zZ]|[+-]\d\d:?\d\d$/.test(String(s)) ? String(s) : `${s}Z`);
 const month = (s) => new Date(tsZ(s)).toISOString().slice(0, 7);
 
+// The plot is drawn after the run is answered: while it is pending, read the run again every
+// 2 s (its JSON always answers 200; the plot page's "not ready" 404 would be logged by the
+// browser as an error) and show the link once plot_status says ready.
+export const PLOT_POLL_MS = 2000;
+const NO_PLOT = { failed: 'The plot could not be drawn.', too_large: 'The plot was too large to keep.' };
+
+function plotLink(detail, reload) {
+  if (detail.plot_status === 'pending') {
+    const slot = h('span', { class: 'muted', role: 'status', 'data-testid': 'plot-pending' }, 'Plot being drawn…');
+    const poll = async () => {
+      if (!slot.isConnected) return; // the page moved on
+      let fresh = null;
+      try {
+        fresh = await reload();
+      } catch (err) {
+        fresh = null; // a moment offline: try again
+      }
+      if (!slot.isConnected) return;
+      if (fresh && fresh.plot_status !== 'pending') slot.replaceWith(plotLink(fresh, reload));
+      else setTimeout(poll, PLOT_POLL_MS);
+    };
+    setTimeout(poll, PLOT_POLL_MS);
+    return slot;
+  }
+  if (detail.plot_url) return h('a', { href: detail.plot_url, target: '_blank', rel: 'noopener', 'data-testid': 'bokeh-plot' }, 'Interactive Bokeh plot');
+  return h('span', { class: 'muted', 'data-testid': 'no-plot' }, NO_PLOT[detail.plot_status] || 'No saved plot for this run.');
+}
+
 // backtesting.py's statistics under its own names ("Return [%]"): `stats` in the current API,
 // `metrics` in the first one.
 export function statsOf(detail) {
@@ -227,7 +255,7 @@ export async function renderExecution(container, strategyId, executionId, { spec
       h('div', { class: 'row' },
         h('button', { type: 'button', 'data-testid': 'download-csv', onclick: () => download(`run-${detail.execution_id}-trades.csv`, toCsv(trades), 'text/csv') }, 'Trades (CSV)'),
         h('button', { type: 'button', 'data-testid': 'download-json', onclick: () => download(`run-${detail.execution_id}.json`, JSON.stringify(detail, null, 2), 'application/json') }, 'Whole run (JSON)'),
-        detail.plot_url ? h('a', { href: detail.plot_url, target: '_blank', rel: 'noopener', 'data-testid': 'bokeh-plot' }, 'Interactive Bokeh plot') : h('span', { class: 'muted' }, 'No saved plot for this run.'))),
+        plotLink(detail, () => api(`/api/strategies/${strategyId}/executions/${executionId}/`)))),
   );
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
