@@ -14,10 +14,20 @@ from strategy_api.job_handlers import job_strategy, job_version
 
 @register("optimize")
 def optimize_job(job, ctx: JobContext):
-    from research_api.services.optimize import strategy_optimize
+    from research_api.services.optimize import strategy_optimize, strategy_optimize_multi
 
     payload = OptimizeJobInput.model_validate(job.input)
     strategy = job_strategy(job, payload.strategy_id)
+    if payload.symbols:
+        requests = [payload.request.model_copy(update={"symbol": s}) for s in payload.symbols]
+        return strategy_optimize_multi(
+            strategy=strategy,
+            version=job_version(strategy, payload.version),
+            requests=requests,
+            settings=payload.search,
+            job=job,
+            ctx=ctx,
+        ), 200
     result = strategy_optimize(
         strategy=strategy,
         version=job_version(strategy, payload.version),

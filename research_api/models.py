@@ -28,6 +28,12 @@ class OptimizationChunk(models.Model):
     bars = models.JSONField(
         null=True, blank=True, help_text="[first, last] bar positions (a walk-forward window)"
     )
+    symbol = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="The symbol searched (a multi-asset optimisation); empty: the job's own",
+    )
     status = models.CharField(
         max_length=16, choices=ChunkStatus.choices, default=ChunkStatus.QUEUED
     )

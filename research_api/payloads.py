@@ -42,10 +42,12 @@ class SearchSettings(ApiModel):
 
 
 class OptimizeJobInput(ResearchRunInput):
-    """``optimize``: search the parameter space on the request's bars."""
+    """``optimize``: search the parameter space on the request's bars (on each of ``symbols``
+    instead, when given: the request with its symbol replaced)."""
 
     maximize: str
     search: SearchSettings
+    symbols: list[str] | None = None
 
 
 class WalkForwardJobInput(ResearchRunInput):
@@ -120,6 +122,46 @@ class OptimizeResultPayload(ApiModel):
     workers: list[str] = Field(description="Processes (host:pid) that ran them")
     seconds: float = Field(description="Wall time of the search")
     backtests_per_second: float
+
+
+class MeanHeatmapRow(ApiModel):
+    """One combination's value averaged over the symbols where it has one."""
+
+    params: dict[str, ParamValue]
+    value: float | None = Field(description="Mean of the maximised statistic (NaN skipped)")
+    symbols: int = Field(description="Symbols the mean is taken over")
+
+
+class MultiOptimizeSummary(ApiModel):
+    """What the per-symbol optimisations say together."""
+
+    symbols: int
+    succeeded: int
+    failed: list[str]
+    maximize: str
+    best_params_by_symbol: dict[str, dict[str, ParamValue]]
+    best_value_by_symbol: dict[str, float | None]
+    common_best: MeanHeatmapRow | None = Field(
+        description="The combination with the highest mean value over the symbols: one "
+        "setting for all of them (null when no combination has a value)"
+    )
+    mean_heatmap: list[MeanHeatmapRow] = Field(
+        description="Every combination tried on any symbol, its value averaged over the "
+        "symbols (as `heatmap.mean(axis=1)` of backtesting.py's MultiBacktest); with sambo "
+        "each symbol tries its own combinations, so `symbols` may be fewer than all"
+    )
+    metrics: dict[str, Any] = Field(
+        description="Per metric of each symbol's best run: mean, median, min, max and count"
+    )
+    best_symbol: str | None
+    worst_symbol: str | None
+
+
+class MultiOptimizeResultPayload(ApiModel):
+    """The body of a finished multi-asset ``optimize`` (``symbols: [...]``)."""
+
+    results: dict[str, OptimizeResultPayload] = Field(description="One optimisation per symbol")
+    summary: MultiOptimizeSummary
 
 
 class WindowResult(ApiModel):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from algoagent.serializers import StrictSerializer
 from Backtest.research.montecarlo import MAX_RUNS, METHODS
+from Backtest.research.multiasset import MAX_SYMBOLS
 from Backtest.research.walkforward import MIN_BARS
 from backtest_api.request import SETTINGS_FIELDS
 from strategy_api.serializers import ExecuteInputSerializer
@@ -59,6 +60,20 @@ class SearchInputSerializer(ResearchInputSerializer):
         if value is not None and value <= 0:
             raise serializers.ValidationError("max_tries must be more than 0.")
         return value
+
+
+class OptimizeInputSerializer(SearchInputSerializer):
+    """A parameter search on one symbol, or the same search on each of several."""
+
+    symbols = serializers.ListField(  # type: ignore[assignment]  # back, as on execute
+        child=serializers.CharField(max_length=64),
+        required=False,
+        min_length=1,
+        max_length=MAX_SYMBOLS,
+        help_text="Optimise on each of these symbols instead of one (multi-asset): the answer "
+        "is `{results: {SYMBOL: <optimisation>}, summary}`; the summary averages each "
+        "combination's value over the symbols (as backtesting.py's MultiBacktest heatmaps).",
+    )
 
 
 class WalkForwardInputSerializer(SearchInputSerializer):

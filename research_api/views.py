@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from research_api.payloads import (
     LookaheadResultPayload,
     MonteCarloJobInput,
     MonteCarloResultPayload,
+    MultiOptimizeResultPayload,
     OptimizeJobInput,
     OptimizeResultPayload,
     WalkForwardJobInput,
@@ -31,7 +32,7 @@ from research_api.serializers import (
     ApplyParamsInputSerializer,
     LookaheadInputSerializer,
     MonteCarloInputSerializer,
-    SearchInputSerializer,
+    OptimizeInputSerializer,
     WalkForwardInputSerializer,
 )
 from research_api.services.montecarlo import monte_carlo_seed
@@ -108,17 +109,32 @@ class ResearchViewSet(viewsets.GenericViewSet):
     @extend_schema(
         **_job_schema(
             "Optimise the strategy's parameters in the sandbox (a job)",
-            SearchInputSerializer,
-            OptimizeResultPayload,
+            OptimizeInputSerializer,
+            PolymorphicProxySerializer(
+                component_name="OptimizeResult",
+                serializers=[OptimizeResultPayload, MultiOptimizeResultPayload],  # type: ignore[list-item]
+                resource_type_field_name=None,
+            ),
             "grid: backtesting.py's own combinations, heatmap and best, backtested in chunks "
             "that any worker may run. sambo: backtesting.py's model-based search. The job's "
             "events report tried/total and the best so far; cancelling it stops the chunks "
-            "not yet started.",
+            "not yet started. With `symbols: [...]` the search runs on each symbol and the "
+            "answer is a MultiOptimizeResultPayload: `{results: {SYMBOL: <optimisation>}, "
+            "summary}` with each combination's value averaged over the symbols.",
         )
     )
     @action(**_JOB_ACTION)
     def optimize(self, request, pk=None):
-        strategy, version, settings, backtest, _ = self._search(request, SearchInputSerializer)
+        strategy, version, settings, backtest, params = self._search(
+            request, OptimizeInputSerializer
+        )
+        symbols = params.get("symbols")
+        if symbols:
+            for symbol in symbols:
+                backtest_request_check(
+                    owner=request.user, request=backtest.model_copy(update={"symbol": symbol})
+                )
+            backtest = backtest.model_copy(update={"symbol": symbols[0]})
         job = job_services.job_submit(
             owner=request.user,
             kind="optimize",
@@ -128,6 +144,7 @@ class ResearchViewSet(viewsets.GenericViewSet):
                 request=backtest,
                 maximize=settings.maximize,
                 search=settings,
+                symbols=symbols or None,
             ),
             strategy=strategy,
         )

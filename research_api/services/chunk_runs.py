@@ -75,14 +75,17 @@ def chunk_execute(chunk: OptimizationChunk, *, data: pd.DataFrame | None = None)
     job = chunk.job
     try:
         source, code = _source(job)
+        request = source.request
+        if chunk.symbol:  # one symbol of a multi-asset optimisation
+            request = request.model_copy(update={"symbol": chunk.symbol})
         if data is None:
-            data = pipeline.backtest_data_load(owner=job.owner, request=source.request)
+            data = pipeline.backtest_data_load(owner=job.owner, request=request)
         if chunk.bars:
             first, last = chunk.bars
             data = data.iloc[first : last + 1]
         result = pipeline.backtest_execute_batch(
             owner=job.owner,
-            request=source.request,
+            request=request,
             code=code,
             param_sets=chunk.param_sets,
             data=data,

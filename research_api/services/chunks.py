@@ -87,6 +87,7 @@ def chunks_create(
     first_index: int,
     bars: Any,
     enqueue: Callable[[int], Any],
+    symbol: str = "",
 ) -> list[OptimizationChunk]:
     """Create chunks (in order) and ``enqueue`` a task for each (the task of
     ``research_api.tasks``, passed in: that module imports this one), atomically with the rows."""
@@ -98,6 +99,7 @@ def chunks_create(
                 index=first_index + offset,
                 param_sets=param_sets[start : start + size],
                 bars=bars,
+                symbol=symbol,
             )
         )
         start += size

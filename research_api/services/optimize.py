@@ -31,6 +31,8 @@ from Backtest.research.grid import (
     maximize_key,
     score,
 )
+from Backtest.research.multiasset import mean_heatmap
+from Backtest.research.multiasset import summary as multiasset_summary
 from Backtest.research.parameters import strategy_parameters
 from backtest_api import pipeline
 from jobs.models import Job
@@ -172,8 +174,11 @@ def grid_search(
     bars: tuple[int, int] | None = None,
     progress_span: tuple[int, int] = (5, 90),
     label: str = "",
+    symbol: str = "",
 ) -> SearchOutcome:
-    """backtesting.py's grid, backtested in chunks shared by every worker (see ``chunks``)."""
+    """backtesting.py's grid, backtested in chunks shared by every worker (see ``chunks``).
+
+    ``symbol`` names the bars' symbol when it is not the job's own (multi-asset)."""
     started = time.perf_counter()
     grid = grid_combinations(
         settings.values,
@@ -218,6 +223,7 @@ def grid_search(
         first_index=first_index,
         bars=window,
         enqueue=run_optimization_chunk.enqueue,
+        symbol=symbol,
     )
     chunks_drive(job=job, ctx=ctx, runner=run_here, total=total, on_progress=report)
     first = OptimizationChunk.objects.get(job=job, index=first_index)
@@ -231,6 +237,7 @@ def grid_search(
             first_index=first_index + 1,
             bars=window,
             enqueue=run_optimization_chunk.enqueue,
+            symbol=symbol,
         )
         chunks_drive(job=job, ctx=ctx, runner=run_here, total=total, on_progress=report)
     chunks = list(
@@ -374,6 +381,8 @@ def strategy_optimize(
     settings: SearchSettings,
     job: Job,
     ctx: JobContext,
+    progress_span: tuple[int, int] = (5, 90),
+    label: str = "",
 ) -> dict[str, Any]:
     """Search ``settings`` on ``request``'s bars, run the best in full; the job's result."""
     owner = strategy.owner
@@ -383,7 +392,7 @@ def strategy_optimize(
         "data_loaded",
         f"{len(data):,} bars of {request.symbol} loaded",
         data={"bars": len(data)},
-        progress=3,
+        progress=max(progress_span[0] - 2, 0),
     )
     outcome = _search(
         job=job,
@@ -394,11 +403,13 @@ def strategy_optimize(
         settings=settings,
         constraint=constraint,
         data=data,
+        progress_span=progress_span,
+        label=label,
     )
     best = best_full_run(
         owner=owner, request=request, code=version.code, data=data, outcome=outcome
     )
-    ctx.event("best_run", "Best combination run in full", progress=97)
+    ctx.event("best_run", f"{label}Best combination run in full", progress=progress_span[1] + 2)
     tried = len(outcome.scored)
     return {
         "strategy_id": strategy.pk,
@@ -419,12 +430,53 @@ def strategy_optimize(
     }
 
 
+def strategy_optimize_multi(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion,
+    requests: list[BacktestRequest],
+    settings: SearchSettings,
+    job: Job,
+    ctx: JobContext,
+) -> dict[str, Any]:
+    """The same search on each request's symbol, and what they say together: each
+    combination's value averaged over the symbols and the best common setting."""
+    results: dict[str, dict[str, Any]] = {}
+    share = 88 / max(len(requests), 1)
+    for index, request in enumerate(requests):
+        low = 5 + index * share
+        results[request.symbol] = strategy_optimize(
+            strategy=strategy,
+            version=version,
+            request=request,
+            settings=settings,
+            job=job,
+            ctx=ctx,
+            progress_span=(round(low), round(low + share) - 2),
+            label=f"{request.symbol}: ",
+        )
+    rows, common = mean_heatmap({symbol: r["heatmap"] for symbol, r in results.items()})
+    overall = multiasset_summary({symbol: r["best_metrics"] for symbol, r in results.items()})
+    return {
+        "results": results,
+        "summary": {
+            **overall,
+            "maximize": settings.maximize,
+            "best_params_by_symbol": {s: r["best_params"] for s, r in results.items()},
+            "best_value_by_symbol": {s: r["best_value"] for s, r in results.items()},
+            "common_best": common,
+            "mean_heatmap": rows,
+        },
+    }
+
+
 def _search(*, settings: SearchSettings, **kwargs: Any) -> SearchOutcome:
     if settings.method == "sambo":
         return sambo_search(settings=settings, **kwargs)
-    for name in ("owner", "request", "code"):
+    request = kwargs.pop("request")
+    for name in ("owner", "code"):
         kwargs.pop(name)
-    return grid_search(settings=settings, **kwargs)
+    return grid_search(settings=settings, symbol=request.symbol, **kwargs)
 
 
 def best_run(

@@ -172,3 +172,58 @@ def test_bad_searches_are_refused_before_anything_is_queued(
     fields = response.json()["error"]["details"]["fields"]
     assert words in " ".join(fields[field])
     assert not Job.objects.filter(kind="optimize").exists()
+
+
+def test_optimize_over_symbols_searches_each_and_averages_like_multibacktest(api_client, strategy):
+    from backtesting.test import EURUSD
+
+    grid = {"n1": [5, 10, 20], "n2": [20, 40, 80]}
+    body = post(
+        api_client,
+        f"/api/strategies/{strategy.pk}/optimize/",
+        {
+            "symbols": ["GOOG", "eurusd"],
+            "cash": 10_000,
+            "commission": 0.0002,
+            "params": grid,
+            "constraint": "n1 < n2",
+            "maximize": "Return [%]",
+        },
+    )
+    assert set(body["results"]) == {"GOOG", "EURUSD"}
+    heatmaps = {}
+    for symbol, data in (("GOOG", GOOG), ("EURUSD", EURUSD)):
+        bt = Backtest(data, SmaCross, cash=10_000, commission=0.0002)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            stats, heatmaps[symbol] = bt.optimize(
+                **grid, constraint=lambda p: p.n1 < p.n2, maximize="Return [%]", return_heatmap=True
+            )
+        ours = body["results"][symbol]
+        assert ours["symbol"] == symbol
+        assert ours["best_params"] == {"n1": stats._strategy.n1, "n2": stats._strategy.n2}
+        assert body["summary"]["best_params_by_symbol"][symbol] == ours["best_params"]
+    # backtesting.py's MultiBacktest leaves the aggregate to the user: heatmap.mean(axis=1).
+    mean = heatmaps["GOOG"].to_frame("GOOG").join(heatmaps["EURUSD"].rename("EURUSD"))
+    mean = mean.mean(axis=1)
+    rows = {(r["params"]["n1"], r["params"]["n2"]): r for r in body["summary"]["mean_heatmap"]}
+    assert set(rows) == set(mean.index)
+    for key, value in mean.items():
+        assert _same(rows[key]["value"], value)
+    best = mean.idxmax()
+    assert body["summary"]["common_best"]["params"] == {"n1": best[0], "n2": best[1]}
+    assert body["summary"]["succeeded"] == 2
+    job = Job.objects.get(kind="optimize", owner=strategy.owner)
+    labels = [e.message for e in JobEvent.objects.filter(job=job, kind="optimizing")]
+    assert any(m.startswith("GOOG: ") for m in labels)
+    assert any(m.startswith("EURUSD: ") for m in labels)
+
+
+def test_optimize_over_symbols_refuses_an_unknown_one_before_queueing(api_client, strategy):
+    response = api_client.post(
+        f"/api/strategies/{strategy.pk}/optimize/",
+        {"symbols": ["GOOG", "NOPE"], "params": {"n1": [5, 10]}},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert not Job.objects.filter(kind="optimize").exists()
