@@ -63,6 +63,7 @@ class Assembly:
     mirrors: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
+    calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -146,6 +147,8 @@ class Assembly:
         if action.traded and resolver.ctx.last_subject is None:
             resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
         node = resolver.cond(cond)
+        if role.startswith("entry") and is_calendar_only(node):
+            self.calendar_triggers.append((role, _first_span(cond)))
         self._add_rule(role, node, explicit)
         if action.order is not None:
             self._order(action.order, role, resolver)
@@ -228,6 +231,17 @@ class Assembly:
             assert isinstance(node.left, Series)
             assert isinstance(node.right, Series)
             self.crossover = (node.left, node.right)
+
+
+def is_calendar_only(node: RNode) -> bool:
+    """A date or time window and nothing else ("buy on Mondays", "between 10:00 and 15:00")."""
+    if isinstance(node, RCalendar):
+        return True
+    if isinstance(node, RNot):
+        return is_calendar_only(node.inner)
+    if isinstance(node, RGroup):
+        return all(is_calendar_only(child) for child in node.items)
+    return False
 
 
 def _not(node: RNode) -> RNode:

@@ -23,6 +23,22 @@ def _combine(items: list[tuple[RNode, bool]]) -> RNode:
     return node
 
 
+def _check_calendar_triggers(assembly: Assembly) -> None:
+    """A date or time window as one of several alternative entry triggers is refused.
+
+    "Entries only between 10:00 and 15:00. Buy when ..." means a filter, but read as a rule
+    of its own it would become "enter at 10:00 or when ...": never guess which, say so.
+    """
+    for role, span in assembly.calendar_triggers:
+        items = assembly.rules.get(role, [])
+        if len(items) > 1 and any(alternative for _node, alternative in items[1:]):
+            raise ParseError(
+                span,
+                "a date or time window is not an entry signal next to another entry rule; "
+                "to restrict entries to it, say 'only enter ...'",
+            )
+
+
 def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
     """Exit alternatives that are settings ("or after 10 days") move to the settings."""
     if isinstance(node, RRisk):
@@ -77,6 +93,7 @@ def _side(assembly: Assembly, rules: dict[str, RNode]) -> str:
 
 def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dict[str, Any]:
     """Spec JSON for the assembled description (raises ParseError on a contradiction)."""
+    _check_calendar_triggers(assembly)
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
     rules: dict[str, RNode] = {}
     for role in ROLES:

@@ -249,6 +249,20 @@ class Resolver:
         op = item.op
         if item.kind == "touch":
             op = "touch"
+            if (
+                isinstance(right, Series)
+                and right.inst is None
+                and right.ago == 0
+                and right.price in ("High", "Low")
+                and item.left is None
+            ):
+                # "buy at the low of the day": a fill at a price known only once the bar has
+                # closed, not a condition on the close.
+                raise ParseError(
+                    item.span,
+                    f"trading at the bar's own {str(right.price).lower()} needs a price known "
+                    "only after the bar (look-ahead); use a limit or stop order instead",
+                )
         if ctx.rule_subject is None:
             ctx.rule_subject = left.of if isinstance(left, Change) else left
         self._check_percent(item, left)

@@ -190,3 +190,31 @@ def test_no_exit_is_never_invented() -> None:
 def test_same_text_same_spec() -> None:
     text = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."
     assert parse_description(text).spec == parse_description(text).spec
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a wrapped line that starts with a number keeps it (it is no list item "85.")
+        (
+            "Buy when MFI(14) goes under 15, sell when MFI(14) goes over\n85.",
+            {"entry": "MFI(14) below 15", "exit": "MFI(14) above 85"},
+        ),
+        (
+            "Buy when RSI(14) drops below\n30. Sell when it is above 70.",
+            {"entry": "RSI(14) below 30", "exit": "RSI(14) above 70"},
+        ),
+        # a numbered list is still a list
+        (
+            "Rules:\n1. Buy when RSI(14) < 30\n2. Sell when RSI(14) > 70\n3. 2% stop",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "2%"},
+        ),
+        (
+            "1) Buy when RSI(14) < 30\n2) Sell when RSI(14) > 70",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+    ],
+)
+def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []

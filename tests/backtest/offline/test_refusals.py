@@ -98,3 +98,34 @@ def test_the_example_is_the_users_text_without_unknown_words_when_that_works() -
 def test_empty_and_too_long_descriptions_are_refused() -> None:
     assert "empty" in refuse("   ").message
     assert "too long" in refuse("buy when RSI < 30. " * 400).message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy at the low of the day and sell at the high of the day.",
+        "Buy when RSI(2) < 10 and sell at the high.",
+    ],
+)
+def test_trading_at_the_bars_own_high_or_low_is_refused_as_look_ahead(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "look-ahead" in reasons
+
+
+def test_closing_at_the_low_is_still_a_condition() -> None:
+    spec = parse_description("Buy when the close is at the low of the day.").spec
+    assert spec.rules.entry is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entries only between 10:00 and 15:00. Buy when the close crosses above the 20 EMA.",
+        "Buy on Mondays. Buy when RSI(2) is below 10.",
+        "Entries only in December. Buy when the close crosses above the 20 EMA.",
+    ],
+)
+def test_a_calendar_window_is_never_an_alternative_entry_trigger(text: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "not an entry signal" in item["reason"]
+    assert text[item["start"] : item["end"]] == item["text"]
