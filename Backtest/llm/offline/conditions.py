@@ -31,6 +31,9 @@ def _span_of(item: object) -> ir.Span:
     return getattr(item, "span", (0, 0))
 
 
+_GOLDEN_PAIR = frozenset({("SMA", 50.0), ("SMA", 200.0)})
+
+
 class Resolver:
     """Resolves operands and conditions of one description, in text order."""
 
@@ -389,6 +392,18 @@ class Resolver:
                 assert isinstance(first, Series)
                 assert isinstance(second, Series)
                 pair = (first, second)
+            named = [
+                i
+                for i in ctx.instances
+                if i.name in v.MOVING_AVERAGES and (i.name, i.period()) not in _GOLDEN_PAIR
+            ]
+            if pair is None and named:
+                # "Use the 20 and 50 EMA. Buy on the golden cross": not SMA(50)/SMA(200) then
+                raise ParseError(
+                    item.span,
+                    f"which averages cross? {named[0].label()} is named, and the "
+                    "golden/death cross is SMA(50) against SMA(200)",
+                )
             if pair is None:
                 fast = ctx.series(
                     ctx.instance(ir.Mention("SMA", (50.0,), span=item.span)), None, item.span

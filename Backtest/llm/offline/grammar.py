@@ -145,6 +145,12 @@ ind_single = alt(
     seq(IND, NUM, opt(UNIT), build=lambda i, n, _u: _mention(i, (("num", n.value),), None, n)),
     seq(
         IND,
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
+        build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
+    seq(
+        IND,
         tok("OF"),
         NUM,
         UNIT,
@@ -158,6 +164,13 @@ ind_single = alt(
         build=lambda i, _w, n, d: _mention(i, (("dev", n.value),), None, d),
     ),
 )
+
+
+def _listed(ind: Lexeme, numbers: tuple[Lexeme, ...]) -> Any:
+    """ "stochastics 5,3,3": every tunable parameter listed without brackets, in order."""
+    if len(numbers) != _tunable(ind.value[0]):
+        return REJECT  # "RSI 14, 30" is no parameter list
+    return _mention(ind, tuple(("num", n.value) for n in numbers), None, numbers[-1])
 
 
 def _pair(ind: Lexeme, first: float, second: float, *spans: Any) -> Any:
@@ -284,9 +297,14 @@ def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
     return ir.Channel(kind, field.value, period.value, True, _span(period, field))
 
 
+# "the prior 55-day high": an N-day high is already that of the N bars before the current one;
+# "yesterday's 20-day high" is not accepted (it could mean one bar further back).
+PRIOR = tok("PREV", when=lambda lx: lx.text.lower() in ("prior", "previous", "preceding"))
 channel = alt(
     seq(NUM, UNIT, PRICE, build=lambda n, _u, f: _nday(n, None, f)),
     seq(NUM, UNIT, HIGHLOW, PRICE, build=lambda n, _u, e, f: _nday(n, e, f)),
+    seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _nday(n, None, f)),
+    seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _nday(n, e, f)),
     seq(
         HIGHLOW,
         opt(PRICE),
@@ -1009,6 +1027,7 @@ action_phrase = alt(
 )
 INTRO = alt(
     tok("WHEN"),
+    tok("AFTER"),  # "after 4 up closes in a row, go short"
     seq(tok("ONLY"), opt(tok("WHEN"))),
     seq(tok("WHEN"), tok("ONLY")),
     tok("WHILE"),
@@ -1090,7 +1109,7 @@ def _distance_atr(mult: Lexeme, ind: Lexeme, period: Lexeme | None) -> Any:
 
 
 distance = alt(
-    seq(PCT, build=_distance_pct),
+    seq(tok("PCT", when=lambda lx: lx.value >= 0), build=_distance_pct),
     seq(NUM, opt(tok("TIMES")), IND, build=lambda n, _t, i: _distance_atr(n, i, None)),
     seq(
         NUM,
@@ -1123,10 +1142,26 @@ def _risk(kind: str) -> Any:
 
 
 STOP = tok("STOP")
+NEGATIVE_PCT = tok("PCT", when=lambda lx: lx.value < 0)
+
+
+def _signed(kind: str, pct: Lexeme) -> ir.Risk:
+    """ "SL -2%" / "TP +6%": the sign says below or above the entry, the distance is 2% / 6%."""
+    return ir.Risk(kind, ir.Distance(percent=abs(pct.value)))
+
+
 TARGET = tok("TARGET")
 TRAIL = seq(tok("TRAIL"), opt(STOP), build=lambda t, _s: t)
 risk_stmt = alt(
     seq(PLACE, PCT, STOP, FROM_ENTRY, build=_risk("stop")),
+    seq(STOP, opt(tok("COLON")), NEGATIVE_PCT, build=lambda _s, _c, p: _signed("stop", p)),
+    seq(
+        TARGET,
+        opt(tok("COLON")),
+        tok("PLUS"),
+        PCT,
+        build=lambda _t, _c, _p, p: _signed("target", p),
+    ),
     seq(PLACE, STOP, LINK, distance, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, distance, STOP, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, PCT, TARGET, build=_risk("target")),
@@ -1150,7 +1185,7 @@ risk_stmt = alt(
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(
-        opt(tok("EXIT", "SELL")),
+        opt(tok("EXIT", "SELL", "COVER")),
         tok("AFTER"),
         NUM,
         UNIT,
@@ -1171,6 +1206,20 @@ risk_stmt = alt(
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    seq(  # "That's the only exit" (after a stop or a time exit)
+        tok("THAT"),
+        tok("IS"),
+        tok("ONLY"),
+        tok("EXIT", "EXIT_N"),
+        build=lambda *_a: ir.NoExit(),
+    ),
+    seq(
+        tok("HOLD"),
+        NUM,
+        UNIT,
+        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        build=lambda _h, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     seq(tok("HOLD"), tok("BUY"), tok("WHILE"), cond, build=lambda _h, _b, _w, x: ir.HoldWhile(x)),
 )
 no_exit_except = seq(
@@ -1404,6 +1453,12 @@ stmt = alt(
         build=lambda _o, t: (ir.Timeframe(t.text),),
     ),
     seq(strategy_stmt, build=lambda s: (s,)),
+    seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to
+        tok("BOTHWAYS"),
+        tok("ON", "WITH"),
+        ind_pair,
+        build=lambda _b, _o, pair: (ir.Side("both"), ir.Crossover(pair)),
+    ),
 )
 SEP = alt(
     tok("COMMA", "AND", "THEN", "COLON", "WITH"),

@@ -148,7 +148,8 @@ _add(
 )
 _add(
     "SELL",
-    "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock",
+    "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock|"
+    "dump it|dump the position|dump the stock",
 )
 _add(
     "EXIT",
@@ -195,7 +196,8 @@ _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only
 _add(
     "BOTHWAYS",
     "both ways|both directions|long and short|long/short|both long and short|both sides|"
-    "long or short|longs and shorts|in both directions|trade both ways|trade both directions",
+    "long or short|longs and shorts|in both directions|trade both ways|trade both directions|"
+    "long / short|longs / shorts",
 )
 _add("SHORTING", "shorting|short selling|short trades|short positions|shorts allowed")
 _add("REVERSE", "reverse|reverses|stop and reverse|flip the position|reverse the position")
@@ -962,5 +964,20 @@ FILLER = frozenset(
         "breakout",
         "breakouts",
         "the breakout",
+        # chatty lead-ins that introduce the rules and say nothing about them
+        "my idea is",
+        "the idea is",
+        "my plan is",
+        "the plan is",
+        "here is",
+        "goes like this",
+        "it goes like this",
+        "simple one",
+        "nothing fancy",
+        "honestly",
+        "messing around with",
+        "been messing around with",
+        "playing around with",
+        "been playing around with",
     }
 )

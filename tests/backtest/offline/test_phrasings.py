@@ -218,3 +218,72 @@ def test_same_text_same_spec() -> None:
 def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]) -> None:
     spec = parse_description(text).spec
     assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # parameters listed without brackets, all of them, in order
+        (
+            "Using stochastics 5,3,3. Buy when %K crosses above %D. Sell when %K crosses below %D.",
+            {
+                "entry": "STOCH(5,3,3).slowk crosses_above STOCH(5,3,3).slowd",
+                "exit": "STOCH(5,3,3).slowk crosses_below STOCH(5,3,3).slowd",
+            },
+        ),
+        (
+            "Buy when MACD 12,26,9 crosses above its signal.",
+            {"entry": f"{MACD}.macd crosses_above {MACD}.macdsignal"},
+        ),
+        # "prior/previous N-day high" is the N-day high (the N bars before the current one)
+        (
+            "Enter when price closes above the previous 20-day high, exit when it closes below "
+            "the prior 10-day low.",
+            {
+                "entry": "Close above DONCHIAN(20).upper[1]",
+                "exit": "Close below DONCHIAN(10).lower[1]",
+            },
+        ),
+        # "after <condition>, <action>"
+        (
+            "After 4 up closes in a row, go short. Cover after 3 bars.",
+            {"side": "short", "short_entry": "rising(Close, 4)", "exit_after_bars": 3},
+        ),
+        # signed shorthand for the target and the stop
+        (
+            "Entry: 5 EMA crosses above 13 EMA. TP +6%, SL -2%.",
+            {"entry": "EMA(5) crosses_above EMA(13)", "target": "6%", "stop": "2%"},
+        ),
+        # "That's the only exit" after a stop: no signal exit
+        (
+            "Short when the close is below the 200 SMA. Trailing stop of 3%. That's the only exit.",
+            {"side": "short", "short_entry": "Close below SMA(200)", "trailing": "3%"},
+        ),
+        (
+            "Buy when RSI(2) < 10, hold 7 bars and then dump it.",
+            {"entry": "RSI(2) < 10", "exit_after_bars": 7},
+        ),
+        # "Long/short on the 20/50 EMA": both sides, and the pair the golden cross refers to
+        (
+            "Long/short on the 20/50 EMA: go long on the golden cross, short on the death cross.",
+            {
+                "side": "both",
+                "entry": "EMA(20) crosses_above EMA(50)",
+                "short_entry": "EMA(20) crosses_below EMA(50)",
+            },
+        ),
+        # chatty lead-ins
+        (
+            "My idea is a plain 10/30 SMA crossover.",
+            {"entry": "SMA(10) crosses_above SMA(30)", "exit": "SMA(10) crosses_below SMA(30)"},
+        ),
+        (
+            "simple one: when the 14 RSI dips below 25 I buy, when it gets back over 55 I sell. "
+            "nothing fancy",
+            {"entry": "RSI(14) below 25", "exit": "RSI(14) above 55"},
+        ),
+    ],
+)
+def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []

@@ -129,3 +129,15 @@ def test_a_calendar_window_is_never_an_alternative_entry_trigger(text: str) -> N
     item = refuse(text).unrecognised[0]
     assert "not an entry signal" in item["reason"]
     assert text[item["start"] : item["end"]] == item["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use the 20 and 50 EMA. Buy on the golden cross.",
+        "Buy when RSI 14, 30 is low",  # a list that is not every parameter
+        "Buy when yesterday's 20-day high is below the close",  # one bar further back?
+    ],
+)
+def test_unclear_references_are_refused_not_guessed(text: str) -> None:
+    assert refuse(text).unrecognised
