@@ -151,7 +151,7 @@ ind_single = alt(
     ),
     seq(
         IND,
-        tok("OF"),
+        tok("OF", "WITH"),
         NUM,
         UNIT,
         build=lambda i, _o, n, u: _mention(i, (("num", n.value),), None, u),
@@ -252,6 +252,7 @@ PRICE = tok("PRICE")
 price_ref = alt(
     seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
     seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p))),
+    seq(PRICE, tok("OF"), tok("TODAY"), build=lambda p, _o, t: ir.Price(p.value, 0, _span(p, t))),
     seq(
         PRICE, opt(tok("OF")), tok("PREV"), build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a))
     ),
@@ -1255,12 +1256,13 @@ size_stmt = alt(
         build=lambda _s, _t, _l, pct, _e, _t2: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
+        opt(seq(tok("SIZE"), tok("COLON"))),  # "Position sizing: risk 0.5% ..."
         tok("RISK"),
         PCT,
         opt(seq(tok("OF"), tok("EQUITY"))),
         opt(tok("PERTRADE")),
         opt(seq(tok("WITH"), PCT, STOP, build=lambda _w, p, _s: _distance_pct(p))),
-        build=lambda _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
+        build=lambda _h, _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
     ),
     seq(
         opt(tok("PLACE", "TRADE", "BUY")),

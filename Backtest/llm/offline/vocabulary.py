@@ -573,12 +573,14 @@ _add("IN_FAVOR", "in my favor|in my favour|in our favor|in favor|in favour|in pr
 _add(
     "LIMIT",
     "limit|limit order|a limit order|limit buy|buy limit|limit buy order|limit orders|"
-    "limit sell|sell limit|limit entry|limit price",
+    "limit sell|sell limit|limit entry|limit price|put in a limit buy|put a limit buy|"
+    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit",
 )
 _add(
     "STOPORDER",
     "stop order|buy stop|stop entry|stop buy|stop-entry|buy-stop|stop orders|"
-    "sell stop|stop market order|stop limit",
+    "sell stop|stop market order|stop limit|place a buy stop|put a buy stop|put in a buy stop|"
+    "set a buy stop",
 )
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("ORDER", "order|orders")
@@ -964,6 +966,13 @@ FILLER = frozenset(
         "breakout",
         "breakouts",
         "the breakout",
+        "at the time",
+        "want to",
+        "wants to",
+        "wanted to",
+        "would like to",
+        "like to",
+        "entirely",
         # chatty lead-ins that introduce the rules and say nothing about them
         "my idea is",
         "the idea is",

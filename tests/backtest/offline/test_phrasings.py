@@ -287,3 +287,48 @@ def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]
 def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
     spec = parse_description(text).spec
     assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "When RSI(2) drops below 5, put in a limit buy 2% below the close.",
+            {"entry": "RSI(2) below 5", "order": "limit Close * 0.98"},
+        ),
+        (
+            "As long as the 20 EMA is above the 50 EMA, place a buy stop 1% above the high of the "
+            "signal bar.",
+            {"entry": "EMA(20) > EMA(50)", "order": "stop High * 1.01"},
+        ),
+        (
+            "Position sizing: risk 0.5% of the account per trade, stop at 2 ATR. Buy when RSI(2) "
+            "< 10.",
+            {"entry": "RSI(2) < 10", "stop": "2 ATR(14)", "size": "risk 0.5%"},
+        ),
+        (
+            "Buy when the RSI(14) line is above its 20-period EMA.",
+            {"entry": "RSI(14) > EMA(20, RSI(14))"},
+        ),
+        (
+            "Aroon with a 25 lookback: buy when Aroon Up crosses above Aroon Down.",
+            {"entry": "AROON(25).aroonup crosses_above AROON(25).aroondown"},
+        ),
+        (
+            "I only want to trade on Tuesdays. Buy when RSI(2) is under 10.",
+            {"entry": "all(RSI(2) < 10; weekday in [tue])"},
+        ),
+        (
+            "Buy when the close crosses above the 30 SMA as long as RSI isn't over 70 at the time.",
+            {"entry": "all(Close crosses_above SMA(30); RSI(14) <= 70)"},
+        ),
+        # a number in a title is a parameter: it is kept, only the unknown words go
+        (
+            "RSI(2) scalper: buy when RSI drops below 10, sell when RSI goes above 70.",
+            {"entry": "RSI(2) below 10", "exit": "RSI(2) above 70"},
+        ),
+    ],
+)
+def test_orders_sizing_lines_and_titles(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
