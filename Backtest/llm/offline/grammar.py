@@ -1078,6 +1078,20 @@ rule_stmt = alt(
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    seq(  # "I'm buying closes under the lower band": the bar that closes there
+        action_phrase,
+        cond,
+        build=lambda a, x: (
+            _rule(a, x)
+            if isinstance(x, ir.Cmp) and x.kind == "close" and x.left is None
+            else REJECT
+        ),
+    ),
+    seq(  # "go long on a close above ...": the "on" is inside the action phrase
+        tok(*ACTION_KINDS, when=lambda lx: lx.text.lower().split()[-1] == "on"),
+        cond,
+        build=lambda a, x: _rule(_action(None, a, ()), x),
+    ),
     seq(
         action_phrase,
         tok("AT"),
@@ -1288,6 +1302,12 @@ side_stmt = alt(
         build=lambda *_a: ir.Side("reverse"),
     ),
     seq(tok("REVERSE"), build=lambda _r: ir.Side("reverse")),
+    seq(  # "just flip on the opposite signal"
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("ON", "AT"),
+        tok("OPPOSITE"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
 )
 mirror_stmt = alt(
     seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, _x: ir.Mirror(a)),

@@ -583,6 +583,7 @@ _add(
     "set a buy stop",
 )
 _add("MARKET", "market order|at market|market orders|at the market")
+_add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
 _add(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from Backtest.llm.offline import parse_description
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
 from Backtest.quality.reference import mismatches, reference_facts, spec_facts
 
 MACD = "MACD(12,26,9)"
@@ -332,3 +332,32 @@ def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
 def test_orders_sizing_lines_and_titles(text: str, expect: dict[str, object]) -> None:
     spec = parse_description(text).spec
     assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Go long on a close above the prior 55-day high, go short on a close below the prior "
+            "55-day low. Always in the market, just flip on the opposite signal.",
+            {
+                "side": "both",
+                "entry": "Close above DONCHIAN(55).upper[1]",
+                "short_entry": "Close below DONCHIAN(55).lower[1]",
+            },
+        ),
+        (
+            "I'm buying closes under the lower Bollinger Band (20, 2) and selling once price "
+            "closes back above the middle band.",
+            {"entry": f"Close below {BB}.lowerband", "exit": f"Close above {BB}.middleband"},
+        ),
+    ],
+)
+def test_actions_with_the_condition_glued_on(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_a_bare_condition_after_an_action_still_needs_when() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy closes under the 20 SMA and RSI below 30.")
