@@ -420,6 +420,14 @@ def _cross_dir(direction: str) -> Any:
 
 
 IS = opt(tok("IS"))
+
+
+def _signed_zero(lexeme: Lexeme) -> bool:
+    """ "below zero" / "positive", not "bullish" or "a buy signal"."""
+    text = lexeme.text.lower()
+    return any(word in text for word in ("0", "zero", "positive", "negative"))
+
+
 verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
     seq(IS, tok("MOTION"), build=_verb("motion")),
@@ -553,6 +561,18 @@ comparison = alt(
         operand,
         build=lambda b, v, right: ir.Cmp(None, v[1], right, v[0], both=True, span=_span(b, right)),
     ),
+    seq(  # "both of them are below zero"
+        tok("BOTH"),
+        IS,
+        tok("POSITIVE", "NEGATIVE", when=_signed_zero),
+        build=lambda b, _i, s: ir.Cmp(
+            None,
+            ">" if s.kind == "POSITIVE" else "<",
+            ir.Num(0.0, _span(s)),
+            both=True,
+            span=_span(b, s),
+        ),
+    ),
     seq(
         operand,
         opt(tok("IS")),
@@ -648,6 +668,7 @@ zone = alt(
     ),
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
+
 sign_atom = alt(
     seq(
         opt(operand),

@@ -361,3 +361,33 @@ def test_actions_with_the_condition_glued_on(text: str, expect: dict[str, object
 def test_a_bare_condition_after_an_action_still_needs_when() -> None:
     with pytest.raises(DescriptionNotUnderstood):
         parse_description("Buy closes under the 20 SMA and RSI below 30.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Long when the MACD line crosses above the signal line while both of them are below "
+            "zero.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; {MACD}.macd < 0; "
+                f"{MACD}.macdsignal < 0)"
+            },
+        ),
+        (
+            "Buy when the MACD line crosses above the signal line while both are positive.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; {MACD}.macd > 0; "
+                f"{MACD}.macdsignal > 0)"
+            },
+        ),
+    ],
+)
+def test_both_lines_against_zero(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_both_lines_bullish_is_not_guessed() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy when the MACD crosses above the signal line while both are bullish.")
