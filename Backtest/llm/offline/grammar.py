@@ -167,8 +167,8 @@ ind_single = alt(
 
 
 def _listed(ind: Lexeme, numbers: tuple[Lexeme, ...]) -> Any:
-    """ "stochastics 5,3,3": every tunable parameter listed without brackets, in order."""
-    if len(numbers) != _tunable(ind.value[0]):
+    """ "stochastics 5,3,3", "Bollinger 20,2": parameters without brackets, read as in them."""
+    if len(numbers) > _tunable(ind.value[0]):
         return REJECT  # "RSI 14, 30" is no parameter list
     return _mention(ind, tuple(("num", n.value) for n in numbers), None, numbers[-1])
 

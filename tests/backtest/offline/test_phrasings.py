@@ -232,6 +232,10 @@ def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]
             },
         ),
         (
+            "Bollinger 20,2: buy when the close is below the lower band.",
+            {"entry": f"Close below {BB}.lowerband"},
+        ),
+        (
             "Buy when MACD 12,26,9 crosses above its signal.",
             {"entry": f"{MACD}.macd crosses_above {MACD}.macdsignal"},
         ),
