@@ -64,6 +64,7 @@ class Assembly:
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
+    time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -111,6 +112,7 @@ class Assembly:
             )
         elif isinstance(statement, ir.TimeExit):
             self._setting("time", statement.bars)
+            self.time_unless_hit = self.time_unless_hit or statement.unless_hit
         elif isinstance(statement, ir.NoExit):
             self.no_exit = True
         elif isinstance(statement, ir.HoldWhile):

@@ -94,6 +94,8 @@ def _side(assembly: Assembly, rules: dict[str, RNode]) -> str:
 def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dict[str, Any]:
     """Spec JSON for the assembled description (raises ParseError on a contradiction)."""
     _check_calendar_triggers(assembly)
+    if assembly.time_unless_hit and not {"stop", "target", "trailing"} & set(assembly.settings):
+        raise ParseError((0, 0), "'neither' refers to a stop or a target, and none is given")
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
     rules: dict[str, RNode] = {}
     for role in ROLES:

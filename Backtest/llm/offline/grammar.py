@@ -1242,6 +1242,20 @@ risk_stmt = alt(
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target
+        tok("WHEN"),
+        tok("NEITHER"),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        tok("IN"),
+        NUM,
+        UNIT,
+        opt(tok("COMMA")),
+        tok("EXIT", "SELL"),
+        build=lambda *items: (
+            ir.TimeExit(int(items[5].value), unless_hit=True) if _int(items[5].value) else REJECT
+        ),
+    ),
     seq(  # "That's the only exit" (after a stop or a time exit)
         tok("THAT"),
         tok("IS"),

@@ -306,9 +306,10 @@ class TargetAt:
 
 @dataclass(frozen=True)
 class TimeExit:
-    """Exit after ``bars`` bars in the trade."""
+    """Exit after ``bars`` bars in the trade (``unless_hit``: "if neither is hit within ...")."""
 
     bars: int
+    unless_hit: bool = False
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,9 @@ _add(
     "ENTER",
     "enter|enters|entering|get in|open a position|open a trade|open position|take a trade|"
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
-    "take a position|open new positions|take new trades|take entries|take positions",
+    "take a position|open new positions|take new trades|take entries|take positions|"
+    "open anything|open any trades|open any trade|open new trades|open trades|open a new trade|"
+    "open any positions",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -584,6 +586,7 @@ _add(
 )
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
+_add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
 _add(

@@ -395,3 +395,39 @@ def test_both_lines_against_zero(text: str, expect: dict[str, object]) -> None:
 def test_both_lines_bullish_is_not_guessed() -> None:
     with pytest.raises(DescriptionNotUnderstood):
         parse_description("Buy when the MACD crosses above the signal line while both are bullish.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "RSI(7) crosses above 20 -> buy. Take profit at 4%, stop at 2%, and if neither gets "
+            "hit within 8 bars just close it.",
+            {
+                "entry": "RSI(7) crosses_above 20",
+                "target": "4%",
+                "stop": "2%",
+                "exit_after_bars": 8,
+            },
+        ),
+        (
+            "Don't open new trades on Mondays or Fridays. Entry: MACD crosses its signal from "
+            "below. Exit: MACD crosses its signal from above.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; "
+                "weekday not in [mon, fri])",
+                "exit": f"{MACD}.macd crosses_below {MACD}.macdsignal",
+            },
+        ),
+    ],
+)
+def test_time_exit_beside_stop_and_target_and_entry_nouns(
+    text: str, expect: dict[str, object]
+) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_neither_with_no_stop_or_target_is_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood, match="neither"):
+        parse_description("Buy when RSI(2) < 10. If neither is hit within 5 days, sell.")
