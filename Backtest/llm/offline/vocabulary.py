@@ -170,7 +170,7 @@ _add(
     "enter|enters|entering|get in|open a position|open a trade|open position|take a trade|"
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
     "take a position|open new positions|take new trades|take entries|take positions|"
-    "open anything|open any trades|open any trade|open new trades|open trades|open a new trade|"
+    "open anything|open any trades|open any trade|open new trades|open a new trade|"
     "open any positions",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")

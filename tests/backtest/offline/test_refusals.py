@@ -141,3 +141,10 @@ def test_a_calendar_window_is_never_an_alternative_entry_trigger(text: str) -> N
 )
 def test_unclear_references_are_refused_not_guessed(text: str) -> None:
     assert refuse(text).unrecognised
+
+
+def test_open_trades_as_a_noun_is_never_an_entry() -> None:
+    """ "Close all open trades on Fridays" must not become "enter on Fridays"."""
+    error = refuse("Buy when RSI(2) < 10. Close all open trades on Fridays.")
+    assert error.unrecognised
+
