@@ -147,4 +147,3 @@ def test_open_trades_as_a_noun_is_never_an_entry() -> None:
     """ "Close all open trades on Fridays" must not become "enter on Fridays"."""
     error = refuse("Buy when RSI(2) < 10. Close all open trades on Fridays.")
     assert error.unrecognised
-
