@@ -1068,6 +1068,13 @@ when_clause = alt(
 )
 
 
+def _signal_rule(signal: Lexeme, x: Any) -> Any:
+    """ "<condition> is my buy signal" (or long, sell, short signal)."""
+    first = signal.text.lower().split()[0]
+    verb = {"buy": "buy", "long": "buy", "sell": "sell", "short": "short"}.get(first)
+    return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
+
+
 def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
@@ -1082,6 +1089,12 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    seq(  # "CCI(20) crossing up through -100 is my buy signal"
+        cond,
+        tok("IS"),
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower().endswith(" signal")),
+        build=lambda x, _i, s: _signal_rule(s, x),
+    ),
     seq(
         action_phrase,
         tok("COLON", "ARROW"),

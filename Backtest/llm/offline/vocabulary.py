@@ -970,6 +970,7 @@ FILLER = frozenset(
         "breakout",
         "breakouts",
         "the breakout",
+        "channel breakout",
         "at the time",
         "want to",
         "wants to",

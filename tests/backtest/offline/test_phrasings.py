@@ -431,3 +431,27 @@ def test_time_exit_beside_stop_and_target_and_entry_nouns(
 def test_neither_with_no_stop_or_target_is_refused() -> None:
     with pytest.raises(DescriptionNotUnderstood, match="neither"):
         parse_description("Buy when RSI(2) < 10. If neither is hit within 5 days, sell.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "CCI(20) crossing up through -100 is my buy signal, and I sell when CCI(20) crosses "
+            "down through +100.",
+            {"entry": "CCI(20) crosses_above -100", "exit": "CCI(20) crosses_below 100"},
+        ),
+        (
+            "Classic channel breakout, long and short. Go long on a close above the 55-day high, "
+            "go short on a close below the 55-day low.",
+            {
+                "side": "both",
+                "entry": "Close above DONCHIAN(55).upper[1]",
+                "short_entry": "Close below DONCHIAN(55).lower[1]",
+            },
+        ),
+    ],
+)
+def test_signal_nouns_and_labels(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
