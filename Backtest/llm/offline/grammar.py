@@ -23,6 +23,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
 Value = Any
 
@@ -1068,6 +1069,13 @@ when_clause = alt(
 )
 
 
+def _not_a_price(x: Any) -> bool:
+    """ "take profit at 4 ATR" is a distance: a number or an ATR is no price to exit at."""
+    if isinstance(x, ir.Num):
+        return True
+    return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
+
+
 def _signal_rule(signal: Lexeme, x: Any) -> Any:
     """ "<condition> is my buy signal" (or long, sell, short signal)."""
     first = signal.text.lower().split()[0]
@@ -1220,7 +1228,7 @@ risk_stmt = alt(
         TARGET,
         tok("AT", "ON", "WHEN"),
         operand,
-        build=lambda _t, _a, x: REJECT if isinstance(x, ir.Num) else ir.TargetAt(x),
+        build=lambda _t, _a, x: REJECT if _not_a_price(x) else ir.TargetAt(x),
     ),
     seq(PLACE, PCT, TRAIL, build=_risk("trailing")),
     seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),

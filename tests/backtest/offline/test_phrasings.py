@@ -442,6 +442,15 @@ def test_neither_with_no_stop_or_target_is_refused() -> None:
             {"entry": "CCI(20) crosses_above -100", "exit": "CCI(20) crosses_below 100"},
         ),
         (
+            "Buy when the close is above the upper Keltner channel. Stop loss at 2 ATR below "
+            "entry, take profit at 4 ATR.",
+            {
+                "entry": "Close above KELTNER(20,10,2).upper",
+                "stop": "2 ATR(14)",
+                "target": "4 ATR(14)",
+            },
+        ),
+        (
             "Classic channel breakout, long and short. Go long on a close above the 55-day high, "
             "go short on a close below the 55-day low.",
             {
