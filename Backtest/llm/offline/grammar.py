@@ -1554,6 +1554,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], _tail: Any) -> Any:
     statements = list(first)
     for group in rest:
         statements += list(group)
+    if lead is not None and lead.kind == "THEN" and not isinstance(statements[0], ir.Rule):
+        return REJECT  # "X. Then Y." of bare conditions is a sequence, which is not expressible
     if (
         lead is not None
         and lead.kind == "OR"
@@ -1570,7 +1572,7 @@ tf_stmt = alt(
 )
 sentence = alt(
     seq(
-        opt(tok("AND", "OR", "TO")),
+        opt(tok("AND", "OR", "TO", "THEN")),  # "... . Then buy when ...": no sequence, a joiner
         stmt,
         many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
         opt(tok("COMMA", "COLON")),

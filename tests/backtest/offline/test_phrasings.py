@@ -464,3 +464,17 @@ def test_neither_with_no_stop_or_target_is_refused() -> None:
 def test_signal_nouns_and_labels(text: str, expect: dict[str, object]) -> None:
     spec = parse_description(text).spec
     assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_then_before_a_rule_joins_it_to_the_filter_before() -> None:
+    spec = parse_description(
+        "Only enter when ATR(14) is below its own 50-day average. Then buy when the close breaks "
+        "above the upper Bollinger band."
+    ).spec
+    expect = {"entry": f"all(ATR(14) < SMA(50, ATR(14)); Close above {BB}.upperband)"}
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_then_between_bare_conditions_is_a_sequence_and_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("RSI(2) drops below 10. Then the close crosses above the 5 SMA.")
