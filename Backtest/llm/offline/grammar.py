@@ -1550,10 +1550,25 @@ def _headed(heading_stmt: Any, _colon: Any, rest: Any) -> Any:
     return rest
 
 
-def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], _tail: Any) -> Any:
+_EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
+
+
+def _last(*items: Any) -> Any:
+    return items[-1]
+
+
+def _is_exit(statement: Any) -> bool:
+    if isinstance(statement, ir.TimeExit | ir.Risk | ir.NoExit):
+        return True
+    return isinstance(statement, ir.Rule) and statement.action.verb in _EXIT_VERBS
+
+
+def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     statements = list(first)
     for group in rest:
         statements += list(group)
+    if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
+        return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
     if lead is not None and lead.kind == "THEN" and not isinstance(statements[0], ir.Rule):
         return REJECT  # "X. Then Y." of bare conditions is a sequence, which is not expressible
     if (
@@ -1575,7 +1590,7 @@ sentence = alt(
         opt(tok("AND", "OR", "TO", "THEN")),  # "... . Then buy when ...": no sequence, a joiner
         stmt,
         many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
-        opt(tok("COMMA", "COLON")),
+        opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),
     seq(heading, build=lambda h: (h,)),

@@ -587,6 +587,10 @@ _add(
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
+_add(
+    "WHICHEVER",
+    "whichever comes first|whichever is first|whichever happens first|whatever comes first",
+)
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
 _add(

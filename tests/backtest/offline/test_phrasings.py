@@ -478,3 +478,18 @@ def test_then_before_a_rule_joins_it_to_the_filter_before() -> None:
 def test_then_between_bare_conditions_is_a_sequence_and_refused() -> None:
     with pytest.raises(DescriptionNotUnderstood):
         parse_description("RSI(2) drops below 10. Then the close crosses above the 5 SMA.")
+
+
+def test_whichever_comes_first_joins_exits() -> None:
+    spec = parse_description(
+        "Buy when RSI(2) < 10. Exit when RSI(2) > 70 or after 10 bars, whichever comes first."
+    ).spec
+    expect = {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "exit_after_bars": 10}
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_whichever_comes_first_after_entries_is_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood, match="whichever"):
+        parse_description(
+            "Buy when RSI(2) < 10 or the close is above the 20 SMA, whichever comes first."
+        )
