@@ -460,6 +460,11 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
     return ir.Cmp(left, op, right, "cross", span=_span(left, lexeme, right, direction))
 
 
+MORE_THAN = tok(
+    "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
+)
+
+
 def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
     if cmp.value not in ("<", ">"):
         return REJECT
@@ -509,6 +514,8 @@ def _cross_and_level(left: Any, v: Any, right: Any, cmp: Lexeme, level: Any) -> 
 def _chain(first: Any, v1: Any, second: Any, v2: Any, third: Any) -> Any:
     if v1[0] != "static" or v2[0] != "static":
         return REJECT
+    if isinstance(second, ir.Num) and second.percent:
+        return REJECT  # "more than 8% above X" is a distance from X, not "> 8% and 8% > X"
     return ir.Group("all", (_cmp(first, v1, second), _cmp(second, v2, third)))
 
 
@@ -547,13 +554,23 @@ comparison = alt(
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
     seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
-    seq(
+    seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
         operand,
-        tok("FALLING", "RISING", "TURNS", "MOTION"),
+        IS,
+        MORE_THAN,
         PCT,
         tok("CMP"),
         operand,
-        build=_pct_cmp,
+        build=lambda x, i, _m, p, c, y: _pct_cmp(x, i, p, c, y),
+    ),
+    seq(
+        operand,
+        tok("FALLING", "RISING", "TURNS", "MOTION"),
+        opt(MORE_THAN),
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, v, _m, p, c, y: _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
     seq(
@@ -1240,6 +1257,13 @@ risk_stmt = alt(
         UNIT,
         opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(  # "Get out one day later"
+        tok("EXIT", "SELL", "COVER"),
+        NUM,
+        UNIT,
+        tok("LATER"),
+        build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(
         opt(tok("EXIT", "SELL", "COVER")),

@@ -587,6 +587,7 @@ _add(
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
+_add("LATER", "later|afterwards")
 _add(
     "WHICHEVER",
     "whichever comes first|whichever is first|whichever happens first|whatever comes first",
@@ -976,6 +977,7 @@ FILLER = frozenset(
         "the breakout",
         "channel breakout",
         "at the time",
+        "regardless",
         "want to",
         "wants to",
         "wanted to",

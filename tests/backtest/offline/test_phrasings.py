@@ -493,3 +493,35 @@ def test_whichever_comes_first_after_entries_is_refused() -> None:
         parse_description(
             "Buy when RSI(2) < 10 or the close is above the 20 SMA, whichever comes first."
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Short when price is more than 8% above the 20 EMA. Cover when price drops back "
+            "below the 20 EMA.",
+            {
+                "side": "short",
+                "short_entry": "Close > EMA(20) * 1.08",
+                "short_exit": "Close below EMA(20)",
+            },
+        ),
+        (
+            "Buy when the open is more than 2% below yesterday's close. Get out one day later.",
+            {"entry": "Open < Close[1] * 0.98", "exit_after_bars": 1},
+        ),
+        (
+            "Buy when volume is above its 20 day average. Sell after 5 bars regardless.",
+            {"entry": "Volume > SMA(20, Volume)", "exit_after_bars": 5},
+        ),
+    ],
+)
+def test_distances_and_later(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_less_than_a_distance_is_a_range_and_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy when the close is less than 2% below the 20 SMA.")
