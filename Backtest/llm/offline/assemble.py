@@ -280,6 +280,8 @@ def orient(node: RNode, role: str) -> RNode:
         return RCmp(node.left, "crosses_above" if role in _UPWARD else "crosses_below", node.right)
     if node.op == "touch":
         return RCmp(node.left, _touch_op(node, role), node.right)
+    if node.op == "pullback":  # against the trend of the side: down for a long, up for a short
+        return RCmp(node.left, "<=" if role.endswith("long") else ">=", node.right)
     return node
 
 

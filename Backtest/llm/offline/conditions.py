@@ -251,7 +251,9 @@ class Resolver:
             right = self._partner(item, left)
         op = item.op
         if item.kind == "touch":
-            op = "touch"
+            # "drops to X" is Close <= X, "rises to X" Close >= X; "pulls back to" and plain
+            # "touches" get their direction from the rule (see assemble.orient)
+            op = {"down": "<=", "up": ">=", "pullback": "pullback"}.get(item.op, "touch")
             if (
                 isinstance(right, Series)
                 and right.inst is None

@@ -515,8 +515,21 @@ _add(
         for back in ("", " back")
     )
     + "|gets back to|get back to|goes back to|returns to|comes back to|reverts to|back to|"
-    "reaches back to|is at|are at|gets to|goes to|pulls back to|pull back to|pulled back to|"
-    "pulls back toward|retraces to|dips to|falls to|drops to|comes down to|pullback to",
+    "reaches back to|is at|are at|gets to|goes to",
+)
+# Touch words that say which way the price moves: down to the level, up to it, or back against
+# the trend (a pullback: down for a long, up for a short).
+_add(
+    "TOUCH",
+    "dips to|falls to|drops to|comes down to|comes back down to|come back down to|"
+    "came back down to|falls back to|drops back to|dips back to|sinks to|declines to",
+    "down",
+)
+_add("TOUCH", "rises to|climbs to|rallies to|comes up to|comes back up to|rises back to", "up")
+_add(
+    "TOUCH",
+    "pulls back to|pull back to|pulled back to|pulls back toward|retraces to|pullback to",
+    "pullback",
 )
 _add(
     "BROKEN",

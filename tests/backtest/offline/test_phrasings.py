@@ -525,3 +525,37 @@ def test_distances_and_later(text: str, expect: dict[str, object]) -> None:
 def test_less_than_a_distance_is_a_range_and_refused() -> None:
     with pytest.raises(DescriptionNotUnderstood):
         parse_description("Buy when the close is less than 2% below the 20 SMA.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a touch word that moves down is <=, whatever the rule (was: ">=" for a long exit)
+        (
+            "Buy when the close is above the 20 EMA. Sell when price drops to the 20 EMA.",
+            {"entry": "Close > EMA(20)", "exit": "Close <= EMA(20)"},
+        ),
+        (
+            "Short when the close is below the 20 EMA. Cover when price rises to the 20 EMA.",
+            {"side": "short", "short_entry": "Close < EMA(20)", "short_exit": "Close >= EMA(20)"},
+        ),
+        # a pullback is down for a long and up for a short, entry or exit
+        ("Buy when price pulls back to the 20 EMA.", {"entry": "Close <= EMA(20)"}),
+        (
+            "Short when price pulls back to the 20 EMA.",
+            {"side": "short", "short_entry": "Close >= EMA(20)"},
+        ),
+        (
+            "Buy when RSI(2) < 5. Sell when price pulls back to the 10 EMA.",
+            {"entry": "RSI(2) < 5", "exit": "Close <= EMA(10)"},
+        ),
+        # a plain touch still takes the rule's direction
+        (
+            "Buy when RSI(2) < 5. Sell when the price touches the upper Bollinger band.",
+            {"entry": "RSI(2) < 5", "exit": f"Close >= {BB}.upperband"},
+        ),
+    ],
+)
+def test_touch_words_keep_their_direction(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
