@@ -36,6 +36,7 @@ from Backtest.llm.offline.resolve import (
 from Backtest.spec.catalogue import lookup_indicator
 
 ROLES = ("entry_long", "exit_long", "entry_short", "exit_short")
+_EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
 _SPEC_RULE = {
     "entry_long": "entry",
     "exit_long": "exit",
@@ -101,6 +102,14 @@ class Assembly:
         elif isinstance(statement, ir.Heading):
             self.section = statement.verb
         elif isinstance(statement, ir.Filter):
+            if statement.verb in _EXIT_VERBS:
+                # "Don't sell when RSI is below 50" restricts exits, not entries: the filters
+                # here are conjuncts of the entries, so never apply it to them.
+                raise ParseError(
+                    _first_span(statement.cond),
+                    "a condition that holds back an exit cannot be expressed; state when to "
+                    "exit instead",
+                )
             node = resolver.cond(statement.cond)
             self.filters.append((node, statement.verb))
         elif isinstance(statement, ir.Risk):

@@ -147,3 +147,16 @@ def test_open_trades_as_a_noun_is_never_an_entry() -> None:
     """ "Close all open trades on Fridays" must not become "enter on Fridays"."""
     error = refuse("Buy when RSI(2) < 10. Close all open trades on Fridays.")
     assert error.unrecognised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't sell when RSI is below 50. Buy when RSI(2) < 10. Sell when RSI(2) > 70.",
+        "Never exit when the close is above the 20 SMA. Buy when RSI(2) < 10.",
+        "Only sell when RSI(2) > 70. Buy when RSI(2) < 10.",
+    ],
+)
+def test_a_restriction_on_exits_never_restricts_the_entries(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "holds back an exit" in reasons
