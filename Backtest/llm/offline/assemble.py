@@ -66,6 +66,7 @@ class Assembly:
     no_exit: bool = False
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
+    declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -222,7 +223,7 @@ class Assembly:
     def _declare(self, statement: ir.Declare, resolver: Resolver) -> None:
         concrete = [m for m in statement.mentions if not (m.plural and not m.numbers)]
         for mention in concrete:
-            resolver.ctx.instance(mention)
+            self.declared.append((resolver.ctx.instance(mention), mention.span))
         if statement.count is not None and len(concrete) not in (0, statement.count):
             raise ParseError(
                 statement.mentions[0].span,
@@ -236,12 +237,18 @@ class Assembly:
         if len(series) == 2:
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
+            for one, mention in zip(series, mentions, strict=True):
+                if one.inst is not None:
+                    self.declared.append((one.inst, mention.span))
         elif statement.kind == "golden":
             node = resolver.cond(ir.Event("golden"))
             assert isinstance(node, RCmp)
             assert isinstance(node.left, Series)
             assert isinstance(node.right, Series)
             self.crossover = (node.left, node.right)
+            for one in (node.left, node.right):
+                if one.inst is not None:
+                    self.declared.append((one.inst, (0, 0)))
 
 
 def is_calendar_only(node: RNode) -> bool:

@@ -159,6 +159,10 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         mode, value = settings["size"]
         data["sizing"] = {"mode": mode, "value": value}
     data["indicators"] = writer.items  # ids assigned while writing orders too
+    for inst, span in assembly.declared:
+        if inst not in writer.ids:
+            # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
+            raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
 
 

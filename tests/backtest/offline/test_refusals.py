@@ -160,3 +160,19 @@ def test_open_trades_as_a_noun_is_never_an_entry() -> None:
 def test_a_restriction_on_exits_never_restricts_the_entries(text: str) -> None:
     reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
     assert "holds back an exit" in reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Buy when the 10 EMA crosses above the 20 EMA and 50 EMA.", "50 EMA"),
+        ("Buy when the close is above the 20 EMA and the 50 EMA.", "50 EMA"),
+        ("Use RSI(14) and the 50 SMA. Buy when RSI < 30.", "50 SMA"),
+        ("20/50 EMA crossover. Buy when RSI(2) < 10.", "20/50 EMA"),
+        ("Golden cross. Buy when RSI(2) < 10.", "Golden cross"),
+    ],
+)
+def test_a_named_indicator_no_rule_uses_is_refused_not_dropped(text: str, named: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "no rule uses it" in item["reason"]
+    assert named in item["text"]
