@@ -67,6 +67,7 @@ class Assembly:
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
     declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
+    risk_sides: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # "3% below entry"
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -115,6 +116,8 @@ class Assembly:
             self.filters.append((node, statement.verb))
         elif isinstance(statement, ir.Risk):
             self._setting(statement.kind, statement.distance)
+            if statement.side_of_entry is not None:
+                self.risk_sides.append((statement.kind, statement.side_of_entry, statement.span))
         elif isinstance(statement, ir.TargetAt):
             level = resolver.expr(statement.level)
             self._add_rule(

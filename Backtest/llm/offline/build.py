@@ -39,6 +39,19 @@ def _check_calendar_triggers(assembly: Assembly) -> None:
             )
 
 
+def _check_risk_sides(assembly: Assembly, side: str) -> None:
+    """ "Stop 3% above entry" on a long contradicts itself: refuse rather than flip it."""
+    if side == "both":
+        return  # one distance serves both sides
+    for kind, where, span in assembly.risk_sides:
+        below = (kind in ("stop", "trailing")) == (side == "long")
+        if where != ("<" if below else ">"):
+            expected = "below" if below else "above"
+            raise ParseError(
+                span, f"a {side} position's {kind} is {expected} the entry price, not there"
+            )
+
+
 def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
     """Exit alternatives that are settings ("or after 10 days") move to the settings."""
     if isinstance(node, RRisk):
@@ -122,6 +135,7 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if not any(role.startswith("entry") for role in rules):
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
+    _check_risk_sides(assembly, side)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")

@@ -1210,7 +1210,18 @@ def _risk(kind: str) -> Any:
             and (isinstance(i, ir.Distance) or i.kind == "PCT")
         )
         value = found if isinstance(found, ir.Distance) else _distance_pct(found)
-        return ir.Risk(kind, value)
+        where = next(
+            (
+                i
+                for i in items
+                if isinstance(i, tuple) and i and isinstance(i[0], Lexeme) and i[0].kind == "CMP"
+            ),
+            None,
+        )
+        if where is None or where[0].value not in ("<", ">"):
+            return ir.Risk(kind, value)
+        lexemes = [i for i in items if isinstance(i, Lexeme)]
+        return ir.Risk(kind, value, where[0].value, _span(*lexemes, where))
 
     return build
 

@@ -295,6 +295,8 @@ class Risk:
 
     kind: str  # stop | target | trailing
     distance: Distance
+    side_of_entry: str | None = None  # "<" for "below the entry", ">" for "above it"
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)

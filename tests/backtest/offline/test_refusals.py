@@ -176,3 +176,16 @@ def test_a_named_indicator_no_rule_uses_is_refused_not_dropped(text: str, named:
     item = refuse(text).unrecognised[0]
     assert "no rule uses it" in item["reason"]
     assert named in item["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when RSI(2) < 10. Stop 3% above entry.",
+        "Short when RSI(2) > 90. Stop 3% below entry.",
+    ],
+)
+def test_a_stop_on_the_wrong_side_of_the_entry_is_refused_not_flipped(text: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "the entry price, not there" in item["reason"]
+    assert item["text"].startswith("Stop 3%")
