@@ -18,13 +18,15 @@ from Backtest.quality.reference import (
 TUNING = generation.load_cases("tuning")
 HELDOUT = generation.load_cases("heldout")
 HELDOUT2 = generation.load_cases("heldout2")
-ALL_CASES = TUNING + HELDOUT + HELDOUT2
+HELDOUT3 = generation.load_cases("heldout3")
+ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3
 
 
 def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(TUNING) + len(HELDOUT) >= 150
     assert len(HELDOUT) >= 50
     assert len(HELDOUT2) >= 60
+    assert len(HELDOUT3) >= 40
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
 
@@ -88,7 +90,16 @@ def test_the_bench_never_executes_strategy_code_itself() -> None:
 
 def test_every_corpus_part_is_scored_by_default() -> None:
     defaults = inspect.signature(generation.run).parameters["parts"].default
-    assert set(defaults) == set(generation.PARTS) == {"tuning", "heldout", "heldout2"}
+    assert (
+        set(defaults)
+        == set(generation.PARTS)
+        == {
+            "tuning",
+            "heldout",
+            "heldout2",
+            "heldout3",
+        }
+    )
 
 
 def test_summary_counts_per_part() -> None:

@@ -36,6 +36,7 @@ from Backtest.llm.offline.resolve import (
 from Backtest.spec.catalogue import lookup_indicator
 
 ROLES = ("entry_long", "exit_long", "entry_short", "exit_short")
+_EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
 _SPEC_RULE = {
     "entry_long": "entry",
     "exit_long": "exit",
@@ -63,6 +64,10 @@ class Assembly:
     mirrors: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
+    calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
+    time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
+    declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
+    risk_sides: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # "3% below entry"
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -99,10 +104,20 @@ class Assembly:
         elif isinstance(statement, ir.Heading):
             self.section = statement.verb
         elif isinstance(statement, ir.Filter):
+            if statement.verb in _EXIT_VERBS:
+                # "Don't sell when RSI is below 50" restricts exits, not entries: the filters
+                # here are conjuncts of the entries, so never apply it to them.
+                raise ParseError(
+                    _first_span(statement.cond),
+                    "a condition that holds back an exit cannot be expressed; state when to "
+                    "exit instead",
+                )
             node = resolver.cond(statement.cond)
             self.filters.append((node, statement.verb))
         elif isinstance(statement, ir.Risk):
             self._setting(statement.kind, statement.distance)
+            if statement.side_of_entry is not None:
+                self.risk_sides.append((statement.kind, statement.side_of_entry, statement.span))
         elif isinstance(statement, ir.TargetAt):
             level = resolver.expr(statement.level)
             self._add_rule(
@@ -110,6 +125,7 @@ class Assembly:
             )
         elif isinstance(statement, ir.TimeExit):
             self._setting("time", statement.bars)
+            self.time_unless_hit = self.time_unless_hit or statement.unless_hit
         elif isinstance(statement, ir.NoExit):
             self.no_exit = True
         elif isinstance(statement, ir.HoldWhile):
@@ -146,6 +162,8 @@ class Assembly:
         if action.traded and resolver.ctx.last_subject is None:
             resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
         node = resolver.cond(cond)
+        if role.startswith("entry") and is_calendar_only(node):
+            self.calendar_triggers.append((role, _first_span(cond)))
         self._add_rule(role, node, explicit)
         if action.order is not None:
             self._order(action.order, role, resolver)
@@ -208,7 +226,7 @@ class Assembly:
     def _declare(self, statement: ir.Declare, resolver: Resolver) -> None:
         concrete = [m for m in statement.mentions if not (m.plural and not m.numbers)]
         for mention in concrete:
-            resolver.ctx.instance(mention)
+            self.declared.append((resolver.ctx.instance(mention), mention.span))
         if statement.count is not None and len(concrete) not in (0, statement.count):
             raise ParseError(
                 statement.mentions[0].span,
@@ -222,12 +240,29 @@ class Assembly:
         if len(series) == 2:
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
+            for one, mention in zip(series, mentions, strict=True):
+                if one.inst is not None:
+                    self.declared.append((one.inst, mention.span))
         elif statement.kind == "golden":
             node = resolver.cond(ir.Event("golden"))
             assert isinstance(node, RCmp)
             assert isinstance(node.left, Series)
             assert isinstance(node.right, Series)
             self.crossover = (node.left, node.right)
+            for one in (node.left, node.right):
+                if one.inst is not None:
+                    self.declared.append((one.inst, (0, 0)))
+
+
+def is_calendar_only(node: RNode) -> bool:
+    """A date or time window and nothing else ("buy on Mondays", "between 10:00 and 15:00")."""
+    if isinstance(node, RCalendar):
+        return True
+    if isinstance(node, RNot):
+        return is_calendar_only(node.inner)
+    if isinstance(node, RGroup):
+        return all(is_calendar_only(child) for child in node.items)
+    return False
 
 
 def _not(node: RNode) -> RNode:
@@ -264,6 +299,8 @@ def orient(node: RNode, role: str) -> RNode:
         return RCmp(node.left, "crosses_above" if role in _UPWARD else "crosses_below", node.right)
     if node.op == "touch":
         return RCmp(node.left, _touch_op(node, role), node.right)
+    if node.op == "pullback":  # against the trend of the side: down for a long, up for a short
+        return RCmp(node.left, "<=" if role.endswith("long") else ">=", node.right)
     return node
 
 

@@ -23,6 +23,35 @@ def _combine(items: list[tuple[RNode, bool]]) -> RNode:
     return node
 
 
+def _check_calendar_triggers(assembly: Assembly) -> None:
+    """A date or time window as one of several alternative entry triggers is refused.
+
+    "Entries only between 10:00 and 15:00. Buy when ..." means a filter, but read as a rule
+    of its own it would become "enter at 10:00 or when ...": never guess which, say so.
+    """
+    for role, span in assembly.calendar_triggers:
+        items = assembly.rules.get(role, [])
+        if len(items) > 1 and any(alternative for _node, alternative in items[1:]):
+            raise ParseError(
+                span,
+                "a date or time window is not an entry signal next to another entry rule; "
+                "to restrict entries to it, say 'only enter ...'",
+            )
+
+
+def _check_risk_sides(assembly: Assembly, side: str) -> None:
+    """ "Stop 3% above entry" on a long contradicts itself: refuse rather than flip it."""
+    if side == "both":
+        return  # one distance serves both sides
+    for kind, where, span in assembly.risk_sides:
+        below = (kind in ("stop", "trailing")) == (side == "long")
+        if where != ("<" if below else ">"):
+            expected = "below" if below else "above"
+            raise ParseError(
+                span, f"a {side} position's {kind} is {expected} the entry price, not there"
+            )
+
+
 def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
     """Exit alternatives that are settings ("or after 10 days") move to the settings."""
     if isinstance(node, RRisk):
@@ -77,6 +106,9 @@ def _side(assembly: Assembly, rules: dict[str, RNode]) -> str:
 
 def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dict[str, Any]:
     """Spec JSON for the assembled description (raises ParseError on a contradiction)."""
+    _check_calendar_triggers(assembly)
+    if assembly.time_unless_hit and not {"stop", "target", "trailing"} & set(assembly.settings):
+        raise ParseError((0, 0), "'neither' refers to a stop or a target, and none is given")
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
     rules: dict[str, RNode] = {}
     for role in ROLES:
@@ -103,6 +135,7 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if not any(role.startswith("entry") for role in rules):
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
+    _check_risk_sides(assembly, side)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")
@@ -140,6 +173,10 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         mode, value = settings["size"]
         data["sizing"] = {"mode": mode, "value": value}
     data["indicators"] = writer.items  # ids assigned while writing orders too
+    for inst, span in assembly.declared:
+        if inst not in writer.ids:
+            # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
+            raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
 
 

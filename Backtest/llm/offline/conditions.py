@@ -31,6 +31,9 @@ def _span_of(item: object) -> ir.Span:
     return getattr(item, "span", (0, 0))
 
 
+_GOLDEN_PAIR = frozenset({("SMA", 50.0), ("SMA", 200.0)})
+
+
 class Resolver:
     """Resolves operands and conditions of one description, in text order."""
 
@@ -248,7 +251,23 @@ class Resolver:
             right = self._partner(item, left)
         op = item.op
         if item.kind == "touch":
-            op = "touch"
+            # "drops to X" is Close <= X, "rises to X" Close >= X; "pulls back to" and plain
+            # "touches" get their direction from the rule (see assemble.orient)
+            op = {"down": "<=", "up": ">=", "pullback": "pullback"}.get(item.op, "touch")
+            if (
+                isinstance(right, Series)
+                and right.inst is None
+                and right.ago == 0
+                and right.price in ("High", "Low")
+                and item.left is None
+            ):
+                # "buy at the low of the day": a fill at a price known only once the bar has
+                # closed, not a condition on the close.
+                raise ParseError(
+                    item.span,
+                    f"trading at the bar's own {str(right.price).lower()} needs a price known "
+                    "only after the bar (look-ahead); use a limit or stop order instead",
+                )
         if ctx.rule_subject is None:
             ctx.rule_subject = left.of if isinstance(left, Change) else left
         self._check_percent(item, left)
@@ -375,6 +394,18 @@ class Resolver:
                 assert isinstance(first, Series)
                 assert isinstance(second, Series)
                 pair = (first, second)
+            named = [
+                i
+                for i in ctx.instances
+                if i.name in v.MOVING_AVERAGES and (i.name, i.period()) not in _GOLDEN_PAIR
+            ]
+            if pair is None and named:
+                # "Use the 20 and 50 EMA. Buy on the golden cross": not SMA(50)/SMA(200) then
+                raise ParseError(
+                    item.span,
+                    f"which averages cross? {named[0].label()} is named, and the "
+                    "golden/death cross is SMA(50) against SMA(200)",
+                )
             if pair is None:
                 fast = ctx.series(
                     ctx.instance(ir.Mention("SMA", (50.0,), span=item.span)), None, item.span

@@ -23,6 +23,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
 Value = Any
 
@@ -145,7 +146,13 @@ ind_single = alt(
     seq(IND, NUM, opt(UNIT), build=lambda i, n, _u: _mention(i, (("num", n.value),), None, n)),
     seq(
         IND,
-        tok("OF"),
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
+        build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
+    seq(
+        IND,
+        tok("OF", "WITH"),
         NUM,
         UNIT,
         build=lambda i, _o, n, u: _mention(i, (("num", n.value),), None, u),
@@ -158,6 +165,13 @@ ind_single = alt(
         build=lambda i, _w, n, d: _mention(i, (("dev", n.value),), None, d),
     ),
 )
+
+
+def _listed(ind: Lexeme, numbers: tuple[Lexeme, ...]) -> Any:
+    """ "stochastics 5,3,3", "Bollinger 20,2": parameters without brackets, read as in them."""
+    if len(numbers) > _tunable(ind.value[0]):
+        return REJECT  # "RSI 14, 30" is no parameter list
+    return _mention(ind, tuple(("num", n.value) for n in numbers), None, numbers[-1])
 
 
 def _pair(ind: Lexeme, first: float, second: float, *spans: Any) -> Any:
@@ -239,6 +253,7 @@ PRICE = tok("PRICE")
 price_ref = alt(
     seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
     seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p))),
+    seq(PRICE, tok("OF"), tok("TODAY"), build=lambda p, _o, t: ir.Price(p.value, 0, _span(p, t))),
     seq(
         PRICE, opt(tok("OF")), tok("PREV"), build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a))
     ),
@@ -284,9 +299,14 @@ def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
     return ir.Channel(kind, field.value, period.value, True, _span(period, field))
 
 
+# "the prior 55-day high": an N-day high is already that of the N bars before the current one;
+# "yesterday's 20-day high" is not accepted (it could mean one bar further back).
+PRIOR = tok("PREV", when=lambda lx: lx.text.lower() in ("prior", "previous", "preceding"))
 channel = alt(
     seq(NUM, UNIT, PRICE, build=lambda n, _u, f: _nday(n, None, f)),
     seq(NUM, UNIT, HIGHLOW, PRICE, build=lambda n, _u, e, f: _nday(n, e, f)),
+    seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _nday(n, None, f)),
+    seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _nday(n, e, f)),
     seq(
         HIGHLOW,
         opt(PRICE),
@@ -401,6 +421,14 @@ def _cross_dir(direction: str) -> Any:
 
 
 IS = opt(tok("IS"))
+
+
+def _signed_zero(lexeme: Lexeme) -> bool:
+    """ "below zero" / "positive", not "bullish" or "a buy signal"."""
+    text = lexeme.text.lower()
+    return any(word in text for word in ("0", "zero", "positive", "negative"))
+
+
 verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
     seq(IS, tok("MOTION"), build=_verb("motion")),
@@ -408,7 +436,7 @@ verb = alt(
     seq(tok("CROSS"), build=_verb("cross")),
     seq(tok("CROSS"), tok("UPWORD"), build=_cross_dir("crosses_above")),
     seq(tok("CROSS"), tok("DOWNWORD"), build=_cross_dir("crosses_below")),
-    seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", "touch", t)),
+    seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", t.value or "touch", t)),
     seq(tok("TRADE"), tok("CMP"), build=_verb("static")),
     seq(tok("FALLING", "RISING", "TURNS"), tok("CMP"), build=_verb("motion")),
     seq(tok("CLOSES"), tok("CMP"), build=_verb("close")),
@@ -430,6 +458,11 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
         # "crosses above 30 from below": the direction words agree; anything else is garbled
         return REJECT
     return ir.Cmp(left, op, right, "cross", span=_span(left, lexeme, right, direction))
+
+
+MORE_THAN = tok(
+    "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
+)
 
 
 def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
@@ -481,6 +514,8 @@ def _cross_and_level(left: Any, v: Any, right: Any, cmp: Lexeme, level: Any) -> 
 def _chain(first: Any, v1: Any, second: Any, v2: Any, third: Any) -> Any:
     if v1[0] != "static" or v2[0] != "static":
         return REJECT
+    if isinstance(second, ir.Num) and second.percent:
+        return REJECT  # "more than 8% above X" is a distance from X, not "> 8% and 8% > X"
     return ir.Group("all", (_cmp(first, v1, second), _cmp(second, v2, third)))
 
 
@@ -519,13 +554,23 @@ comparison = alt(
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
     seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
-    seq(
+    seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
         operand,
-        tok("FALLING", "RISING", "TURNS", "MOTION"),
+        IS,
+        MORE_THAN,
         PCT,
         tok("CMP"),
         operand,
-        build=_pct_cmp,
+        build=lambda x, i, _m, p, c, y: _pct_cmp(x, i, p, c, y),
+    ),
+    seq(
+        operand,
+        tok("FALLING", "RISING", "TURNS", "MOTION"),
+        opt(MORE_THAN),
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, v, _m, p, c, y: _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
     seq(
@@ -533,6 +578,18 @@ comparison = alt(
         verb,
         operand,
         build=lambda b, v, right: ir.Cmp(None, v[1], right, v[0], both=True, span=_span(b, right)),
+    ),
+    seq(  # "both of them are below zero"
+        tok("BOTH"),
+        IS,
+        tok("POSITIVE", "NEGATIVE", when=_signed_zero),
+        build=lambda b, _i, s: ir.Cmp(
+            None,
+            ">" if s.kind == "POSITIVE" else "<",
+            ir.Num(0.0, _span(s)),
+            both=True,
+            span=_span(b, s),
+        ),
     ),
     seq(
         operand,
@@ -629,6 +686,7 @@ zone = alt(
     ),
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
+
 sign_atom = alt(
     seq(
         opt(operand),
@@ -1009,6 +1067,7 @@ action_phrase = alt(
 )
 INTRO = alt(
     tok("WHEN"),
+    tok("AFTER"),  # "after 4 up closes in a row, go short"
     seq(tok("ONLY"), opt(tok("WHEN"))),
     seq(tok("WHEN"), tok("ONLY")),
     tok("WHILE"),
@@ -1027,6 +1086,20 @@ when_clause = alt(
 )
 
 
+def _not_a_price(x: Any) -> bool:
+    """ "take profit at 4 ATR" is a distance: a number or an ATR is no price to exit at."""
+    if isinstance(x, ir.Num):
+        return True
+    return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
+
+
+def _signal_rule(signal: Lexeme, x: Any) -> Any:
+    """ "<condition> is my buy signal" (or long, sell, short signal)."""
+    first = signal.text.lower().split()[0]
+    verb = {"buy": "buy", "long": "buy", "sell": "sell", "short": "short"}.get(first)
+    return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
+
+
 def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
@@ -1041,6 +1114,12 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    seq(  # "CCI(20) crossing up through -100 is my buy signal"
+        cond,
+        tok("IS"),
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower().endswith(" signal")),
+        build=lambda x, _i, s: _signal_rule(s, x),
+    ),
     seq(
         action_phrase,
         tok("COLON", "ARROW"),
@@ -1058,6 +1137,20 @@ rule_stmt = alt(
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    seq(  # "I'm buying closes under the lower band": the bar that closes there
+        action_phrase,
+        cond,
+        build=lambda a, x: (
+            _rule(a, x)
+            if isinstance(x, ir.Cmp) and x.kind == "close" and x.left is None
+            else REJECT
+        ),
+    ),
+    seq(  # "go long on a close above ...": the "on" is inside the action phrase
+        tok(*ACTION_KINDS, when=lambda lx: lx.text.lower().split()[-1] == "on"),
+        cond,
+        build=lambda a, x: _rule(_action(None, a, ()), x),
+    ),
     seq(
         action_phrase,
         tok("AT"),
@@ -1090,7 +1183,7 @@ def _distance_atr(mult: Lexeme, ind: Lexeme, period: Lexeme | None) -> Any:
 
 
 distance = alt(
-    seq(PCT, build=_distance_pct),
+    seq(tok("PCT", when=lambda lx: lx.value >= 0), build=_distance_pct),
     seq(NUM, opt(tok("TIMES")), IND, build=lambda n, _t, i: _distance_atr(n, i, None)),
     seq(
         NUM,
@@ -1117,16 +1210,43 @@ def _risk(kind: str) -> Any:
             and (isinstance(i, ir.Distance) or i.kind == "PCT")
         )
         value = found if isinstance(found, ir.Distance) else _distance_pct(found)
-        return ir.Risk(kind, value)
+        where = next(
+            (
+                i
+                for i in items
+                if isinstance(i, tuple) and i and isinstance(i[0], Lexeme) and i[0].kind == "CMP"
+            ),
+            None,
+        )
+        if where is None or where[0].value not in ("<", ">"):
+            return ir.Risk(kind, value)
+        lexemes = [i for i in items if isinstance(i, Lexeme)]
+        return ir.Risk(kind, value, where[0].value, _span(*lexemes, where))
 
     return build
 
 
 STOP = tok("STOP")
+NEGATIVE_PCT = tok("PCT", when=lambda lx: lx.value < 0)
+
+
+def _signed(kind: str, pct: Lexeme) -> ir.Risk:
+    """ "SL -2%" / "TP +6%": the sign says below or above the entry, the distance is 2% / 6%."""
+    return ir.Risk(kind, ir.Distance(percent=abs(pct.value)))
+
+
 TARGET = tok("TARGET")
 TRAIL = seq(tok("TRAIL"), opt(STOP), build=lambda t, _s: t)
 risk_stmt = alt(
     seq(PLACE, PCT, STOP, FROM_ENTRY, build=_risk("stop")),
+    seq(STOP, opt(tok("COLON")), NEGATIVE_PCT, build=lambda _s, _c, p: _signed("stop", p)),
+    seq(
+        TARGET,
+        opt(tok("COLON")),
+        tok("PLUS"),
+        PCT,
+        build=lambda _t, _c, _p, p: _signed("target", p),
+    ),
     seq(PLACE, STOP, LINK, distance, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, distance, STOP, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, PCT, TARGET, build=_risk("target")),
@@ -1136,7 +1256,7 @@ risk_stmt = alt(
         TARGET,
         tok("AT", "ON", "WHEN"),
         operand,
-        build=lambda _t, _a, x: REJECT if isinstance(x, ir.Num) else ir.TargetAt(x),
+        build=lambda _t, _a, x: REJECT if _not_a_price(x) else ir.TargetAt(x),
     ),
     seq(PLACE, PCT, TRAIL, build=_risk("trailing")),
     seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),
@@ -1149,8 +1269,15 @@ risk_stmt = alt(
         opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
+    seq(  # "Get out one day later"
+        tok("EXIT", "SELL", "COVER"),
+        NUM,
+        UNIT,
+        tok("LATER"),
+        build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     seq(
-        opt(tok("EXIT", "SELL")),
+        opt(tok("EXIT", "SELL", "COVER")),
         tok("AFTER"),
         NUM,
         UNIT,
@@ -1171,6 +1298,34 @@ risk_stmt = alt(
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target
+        tok("WHEN"),
+        tok("NEITHER"),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        tok("IN"),
+        NUM,
+        UNIT,
+        opt(tok("COMMA")),
+        tok("EXIT", "SELL"),
+        build=lambda *items: (
+            ir.TimeExit(int(items[5].value), unless_hit=True) if _int(items[5].value) else REJECT
+        ),
+    ),
+    seq(  # "That's the only exit" (after a stop or a time exit)
+        tok("THAT"),
+        tok("IS"),
+        tok("ONLY"),
+        tok("EXIT", "EXIT_N"),
+        build=lambda *_a: ir.NoExit(),
+    ),
+    seq(
+        tok("HOLD"),
+        NUM,
+        UNIT,
+        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        build=lambda _h, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     seq(tok("HOLD"), tok("BUY"), tok("WHILE"), cond, build=lambda _h, _b, _w, x: ir.HoldWhile(x)),
 )
 no_exit_except = seq(
@@ -1206,12 +1361,13 @@ size_stmt = alt(
         build=lambda _s, _t, _l, pct, _e, _t2: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
+        opt(seq(tok("SIZE"), tok("COLON"))),  # "Position sizing: risk 0.5% ..."
         tok("RISK"),
         PCT,
         opt(seq(tok("OF"), tok("EQUITY"))),
         opt(tok("PERTRADE")),
         opt(seq(tok("WITH"), PCT, STOP, build=lambda _w, p, _s: _distance_pct(p))),
-        build=lambda _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
+        build=lambda _h, _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
     ),
     seq(
         opt(tok("PLACE", "TRADE", "BUY")),
@@ -1237,6 +1393,12 @@ side_stmt = alt(
         build=lambda *_a: ir.Side("reverse"),
     ),
     seq(tok("REVERSE"), build=lambda _r: ir.Side("reverse")),
+    seq(  # "just flip on the opposite signal"
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("ON", "AT"),
+        tok("OPPOSITE"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
 )
 mirror_stmt = alt(
     seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, _x: ir.Mirror(a)),
@@ -1404,6 +1566,12 @@ stmt = alt(
         build=lambda _o, t: (ir.Timeframe(t.text),),
     ),
     seq(strategy_stmt, build=lambda s: (s,)),
+    seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to
+        tok("BOTHWAYS"),
+        tok("ON", "WITH"),
+        ind_pair,
+        build=lambda _b, _o, pair: (ir.Side("both"), ir.Crossover(pair)),
+    ),
 )
 SEP = alt(
     tok("COMMA", "AND", "THEN", "COLON", "WITH"),
@@ -1417,10 +1585,27 @@ def _headed(heading_stmt: Any, _colon: Any, rest: Any) -> Any:
     return rest
 
 
-def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], _tail: Any) -> Any:
+_EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
+
+
+def _last(*items: Any) -> Any:
+    return items[-1]
+
+
+def _is_exit(statement: Any) -> bool:
+    if isinstance(statement, ir.TimeExit | ir.Risk | ir.NoExit):
+        return True
+    return isinstance(statement, ir.Rule) and statement.action.verb in _EXIT_VERBS
+
+
+def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     statements = list(first)
     for group in rest:
         statements += list(group)
+    if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
+        return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
+    if lead is not None and lead.kind == "THEN" and not isinstance(statements[0], ir.Rule):
+        return REJECT  # "X. Then Y." of bare conditions is a sequence, which is not expressible
     if (
         lead is not None
         and lead.kind == "OR"
@@ -1437,10 +1622,10 @@ tf_stmt = alt(
 )
 sentence = alt(
     seq(
-        opt(tok("AND", "OR", "TO")),
+        opt(tok("AND", "OR", "TO", "THEN")),  # "... . Then buy when ...": no sequence, a joiner
         stmt,
         many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
-        opt(tok("COMMA", "COLON")),
+        opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),
     seq(heading, build=lambda h: (h,)),

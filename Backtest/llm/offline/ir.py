@@ -295,6 +295,8 @@ class Risk:
 
     kind: str  # stop | target | trailing
     distance: Distance
+    side_of_entry: str | None = None  # "<" for "below the entry", ">" for "above it"
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -306,9 +308,10 @@ class TargetAt:
 
 @dataclass(frozen=True)
 class TimeExit:
-    """Exit after ``bars`` bars in the trade."""
+    """Exit after ``bars`` bars in the trade (``unless_hit``: "if neither is hit within ...")."""
 
     bars: int
+    unless_hit: bool = False
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,39 @@ def _is_bullet(line: list[Token]) -> bool:
     first = line[0]
     if first.norm in ("-", "*", "•", "·", ">", "–", "—"):
         return True
-    return first.kind == "num" and len(line) > 1 and line[1].norm in (".", ")")
+    return _item_number(line) is not None
+
+
+def _item_number(line: list[Token]) -> int | None:
+    """The number of a numbered item ("2. ..." / "2) ..."), else None."""
+    if len(line) > 2 and line[0].kind == "num" and line[1].norm in (".", ")"):
+        value = line[0].number
+        if value.is_integer() and 0 < value < 100:
+            return int(value)
+    return None
+
+
+def _numbered_items(lines: list[list[Token]]) -> set[int]:
+    """Indexes of lines that are items of a numbered list.
+
+    "1." starts a list only at the start of the text or after a line that ends a sentence,
+    and "n." continues it only right after item n-1: a wrapped sentence whose next line
+    starts with a number ("... goes over\n85. Stop 2%") keeps its number.
+    """
+    items: set[int] = set()
+    expected: int | None = None
+    for index, line in enumerate(lines):
+        number = _item_number(line)
+        if number is None:
+            continue
+        previous = lines[index - 1] if index else []
+        ends = not previous or previous[-1].norm in (".", ":", ";", "!", "?")
+        if number == expected or (number == 1 and ends):
+            items.add(index)
+            expected = number + 1
+        else:
+            expected = None
+    return items
 
 
 def _lines(tokens: list[Token]) -> list[Token]:
@@ -178,6 +210,12 @@ def _lines(tokens: list[Token]) -> list[Token]:
             breaks.append(token)
         else:
             lines[-1].append(token)
+    numbered = _numbered_items(lines)
+
+    def bullet(index: int) -> bool:
+        line = lines[index]
+        return index in numbered or (_is_bullet(line) and _item_number(line) is None)
+
     out: list[Token] = []
     for index, line in enumerate(lines):
         if index:
@@ -186,14 +224,16 @@ def _lines(tokens: list[Token]) -> list[Token]:
                 not previous
                 or not line
                 or previous[-1].norm == ":"
-                or _is_bullet(previous)
-                or _is_bullet(line)
+                or bullet(index - 1)
+                or bullet(index)
                 or _is_heading(line)
             )
             if hard:
                 out.append(breaks[index - 1])
-        if _is_bullet(line):
-            line = line[2:] if line[0].kind == "num" else line[1:]
+        if index in numbered:
+            line = line[2:]
+        elif bullet(index):
+            line = line[1:]
         out.extend(line)
     return out
 

@@ -139,7 +139,16 @@ class _Reader:
             return lexemes
         head = lexemes[:colon]
         if all(lx.kind in _TITLE for lx in head) and any(lx.kind == "UNKNOWN" for lx in head):
-            self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")
+            title = self.quote(start, lexemes[colon].start)
+            if any(lx.kind in ("NUM", "PCT") for lx in head):
+                # "RSI(2) scalper: buy when RSI < 10": a number in a title is a parameter the
+                # rules may rely on, so only the unknown words go; the rest must be read.
+                unknown = [lx.text for lx in head if lx.kind == "UNKNOWN"]
+                self.warnings.append(
+                    f"ignored {', '.join(map(repr, unknown))} in the title '{title}'"
+                )
+                return [lx for lx in head if lx.kind != "UNKNOWN"] + lexemes[colon:]
+            self.warnings.append(f"read '{title}' as a title")
             return lexemes[colon + 1 :]
         return lexemes
 

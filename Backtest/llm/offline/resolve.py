@@ -268,6 +268,8 @@ class Context:
             if main is None:
                 raise ParseError(span, f"which line of {inst.label()} ({', '.join(outputs)})?")
             return Series(inst, output=main, ago=ago)
+        if role == "line" and len(outputs) == 1:
+            return Series(inst, ago=ago)  # "the RSI(14) line" is RSI(14)
         output = v.OUTPUT_ROLES.get(role, {}).get(inst.name)
         if output is None:
             raise ParseError(span, f"{inst.label()} has no '{self.quote(span)}'")

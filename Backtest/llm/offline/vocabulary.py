@@ -148,7 +148,8 @@ _add(
 )
 _add(
     "SELL",
-    "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock",
+    "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock|"
+    "dump it|dump the position|dump the stock",
 )
 _add(
     "EXIT",
@@ -168,7 +169,9 @@ _add(
     "ENTER",
     "enter|enters|entering|get in|open a position|open a trade|open position|take a trade|"
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
-    "take a position|open new positions|take new trades|take entries|take positions",
+    "take a position|open new positions|take new trades|take entries|take positions|"
+    "open anything|open any trades|open any trade|open new trades|open a new trade|"
+    "open any positions",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -195,7 +198,8 @@ _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only
 _add(
     "BOTHWAYS",
     "both ways|both directions|long and short|long/short|both long and short|both sides|"
-    "long or short|longs and shorts|in both directions|trade both ways|trade both directions",
+    "long or short|longs and shorts|in both directions|trade both ways|trade both directions|"
+    "long / short|longs / shorts",
 )
 _add("SHORTING", "shorting|short selling|short trades|short positions|shorts allowed")
 _add("REVERSE", "reverse|reverses|stop and reverse|flip the position|reverse the position")
@@ -511,8 +515,21 @@ _add(
         for back in ("", " back")
     )
     + "|gets back to|get back to|goes back to|returns to|comes back to|reverts to|back to|"
-    "reaches back to|is at|are at|gets to|goes to|pulls back to|pull back to|pulled back to|"
-    "pulls back toward|retraces to|dips to|falls to|drops to|comes down to|pullback to",
+    "reaches back to|is at|are at|gets to|goes to",
+)
+# Touch words that say which way the price moves: down to the level, up to it, or back against
+# the trend (a pullback: down for a long, up for a short).
+_add(
+    "TOUCH",
+    "dips to|falls to|drops to|comes down to|comes back down to|come back down to|"
+    "came back down to|falls back to|drops back to|dips back to|sinks to|declines to",
+    "down",
+)
+_add("TOUCH", "rises to|climbs to|rallies to|comes up to|comes back up to|rises back to", "up")
+_add(
+    "TOUCH",
+    "pulls back to|pull back to|pulled back to|pulls back toward|retraces to|pullback to",
+    "pullback",
 )
 _add(
     "BROKEN",
@@ -571,14 +588,23 @@ _add("IN_FAVOR", "in my favor|in my favour|in our favor|in favor|in favour|in pr
 _add(
     "LIMIT",
     "limit|limit order|a limit order|limit buy|buy limit|limit buy order|limit orders|"
-    "limit sell|sell limit|limit entry|limit price",
+    "limit sell|sell limit|limit entry|limit price|put in a limit buy|put a limit buy|"
+    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit",
 )
 _add(
     "STOPORDER",
     "stop order|buy stop|stop entry|stop buy|stop-entry|buy-stop|stop orders|"
-    "sell stop|stop market order|stop limit",
+    "sell stop|stop market order|stop limit|place a buy stop|put a buy stop|put in a buy stop|"
+    "set a buy stop",
 )
 _add("MARKET", "market order|at market|market orders|at the market")
+_add("REVERSE", "always in the market|always in a position|stop and reverse")
+_add("NEITHER", "neither|neither one|neither of them|none of them")
+_add("LATER", "later|afterwards")
+_add(
+    "WHICHEVER",
+    "whichever comes first|whichever is first|whichever happens first|whatever comes first",
+)
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
 _add(
@@ -962,5 +988,29 @@ FILLER = frozenset(
         "breakout",
         "breakouts",
         "the breakout",
+        "channel breakout",
+        "at the time",
+        "regardless",
+        "want to",
+        "wants to",
+        "wanted to",
+        "would like to",
+        "like to",
+        "entirely",
+        # chatty lead-ins that introduce the rules and say nothing about them
+        "my idea is",
+        "the idea is",
+        "my plan is",
+        "the plan is",
+        "here is",
+        "goes like this",
+        "it goes like this",
+        "simple one",
+        "nothing fancy",
+        "honestly",
+        "messing around with",
+        "been messing around with",
+        "playing around with",
+        "been playing around with",
     }
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from Backtest.llm.offline import parse_description
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
 from Backtest.quality.reference import mismatches, reference_facts, spec_facts
 
 MACD = "MACD(12,26,9)"
@@ -190,3 +190,372 @@ def test_no_exit_is_never_invented() -> None:
 def test_same_text_same_spec() -> None:
     text = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."
     assert parse_description(text).spec == parse_description(text).spec
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a wrapped line that starts with a number keeps it (it is no list item "85.")
+        (
+            "Buy when MFI(14) goes under 15, sell when MFI(14) goes over\n85.",
+            {"entry": "MFI(14) below 15", "exit": "MFI(14) above 85"},
+        ),
+        (
+            "Buy when RSI(14) drops below\n30. Sell when it is above 70.",
+            {"entry": "RSI(14) below 30", "exit": "RSI(14) above 70"},
+        ),
+        # a numbered list is still a list
+        (
+            "Rules:\n1. Buy when RSI(14) < 30\n2. Sell when RSI(14) > 70\n3. 2% stop",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "2%"},
+        ),
+        (
+            "1) Buy when RSI(14) < 30\n2) Sell when RSI(14) > 70",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+    ],
+)
+def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # parameters listed without brackets, all of them, in order
+        (
+            "Using stochastics 5,3,3. Buy when %K crosses above %D. Sell when %K crosses below %D.",
+            {
+                "entry": "STOCH(5,3,3).slowk crosses_above STOCH(5,3,3).slowd",
+                "exit": "STOCH(5,3,3).slowk crosses_below STOCH(5,3,3).slowd",
+            },
+        ),
+        (
+            "Bollinger 20,2: buy when the close is below the lower band.",
+            {"entry": f"Close below {BB}.lowerband"},
+        ),
+        (
+            "Buy when MACD 12,26,9 crosses above its signal.",
+            {"entry": f"{MACD}.macd crosses_above {MACD}.macdsignal"},
+        ),
+        # "prior/previous N-day high" is the N-day high (the N bars before the current one)
+        (
+            "Enter when price closes above the previous 20-day high, exit when it closes below "
+            "the prior 10-day low.",
+            {
+                "entry": "Close above DONCHIAN(20).upper[1]",
+                "exit": "Close below DONCHIAN(10).lower[1]",
+            },
+        ),
+        # "after <condition>, <action>"
+        (
+            "After 4 up closes in a row, go short. Cover after 3 bars.",
+            {"side": "short", "short_entry": "rising(Close, 4)", "exit_after_bars": 3},
+        ),
+        # signed shorthand for the target and the stop
+        (
+            "Entry: 5 EMA crosses above 13 EMA. TP +6%, SL -2%.",
+            {"entry": "EMA(5) crosses_above EMA(13)", "target": "6%", "stop": "2%"},
+        ),
+        # "That's the only exit" after a stop: no signal exit
+        (
+            "Short when the close is below the 200 SMA. Trailing stop of 3%. That's the only exit.",
+            {"side": "short", "short_entry": "Close below SMA(200)", "trailing": "3%"},
+        ),
+        (
+            "Buy when RSI(2) < 10, hold 7 bars and then dump it.",
+            {"entry": "RSI(2) < 10", "exit_after_bars": 7},
+        ),
+        # "Long/short on the 20/50 EMA": both sides, and the pair the golden cross refers to
+        (
+            "Long/short on the 20/50 EMA: go long on the golden cross, short on the death cross.",
+            {
+                "side": "both",
+                "entry": "EMA(20) crosses_above EMA(50)",
+                "short_entry": "EMA(20) crosses_below EMA(50)",
+            },
+        ),
+        # chatty lead-ins
+        (
+            "My idea is a plain 10/30 SMA crossover.",
+            {"entry": "SMA(10) crosses_above SMA(30)", "exit": "SMA(10) crosses_below SMA(30)"},
+        ),
+        (
+            "simple one: when the 14 RSI dips below 25 I buy, when it gets back over 55 I sell. "
+            "nothing fancy",
+            {"entry": "RSI(14) below 25", "exit": "RSI(14) above 55"},
+        ),
+    ],
+)
+def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "When RSI(2) drops below 5, put in a limit buy 2% below the close.",
+            {"entry": "RSI(2) below 5", "order": "limit Close * 0.98"},
+        ),
+        (
+            "As long as the 20 EMA is above the 50 EMA, place a buy stop 1% above the high of the "
+            "signal bar.",
+            {"entry": "EMA(20) > EMA(50)", "order": "stop High * 1.01"},
+        ),
+        (
+            "Position sizing: risk 0.5% of the account per trade, stop at 2 ATR. Buy when RSI(2) "
+            "< 10.",
+            {"entry": "RSI(2) < 10", "stop": "2 ATR(14)", "size": "risk 0.5%"},
+        ),
+        (
+            "Buy when the RSI(14) line is above its 20-period EMA.",
+            {"entry": "RSI(14) > EMA(20, RSI(14))"},
+        ),
+        (
+            "Aroon with a 25 lookback: buy when Aroon Up crosses above Aroon Down.",
+            {"entry": "AROON(25).aroonup crosses_above AROON(25).aroondown"},
+        ),
+        (
+            "I only want to trade on Tuesdays. Buy when RSI(2) is under 10.",
+            {"entry": "all(RSI(2) < 10; weekday in [tue])"},
+        ),
+        (
+            "Buy when the close crosses above the 30 SMA as long as RSI isn't over 70 at the time.",
+            {"entry": "all(Close crosses_above SMA(30); RSI(14) <= 70)"},
+        ),
+        # a number in a title is a parameter: it is kept, only the unknown words go
+        (
+            "RSI(2) scalper: buy when RSI drops below 10, sell when RSI goes above 70.",
+            {"entry": "RSI(2) below 10", "exit": "RSI(2) above 70"},
+        ),
+    ],
+)
+def test_orders_sizing_lines_and_titles(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Go long on a close above the prior 55-day high, go short on a close below the prior "
+            "55-day low. Always in the market, just flip on the opposite signal.",
+            {
+                "side": "both",
+                "entry": "Close above DONCHIAN(55).upper[1]",
+                "short_entry": "Close below DONCHIAN(55).lower[1]",
+            },
+        ),
+        (
+            "I'm buying closes under the lower Bollinger Band (20, 2) and selling once price "
+            "closes back above the middle band.",
+            {"entry": f"Close below {BB}.lowerband", "exit": f"Close above {BB}.middleband"},
+        ),
+    ],
+)
+def test_actions_with_the_condition_glued_on(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_a_bare_condition_after_an_action_still_needs_when() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy closes under the 20 SMA and RSI below 30.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Long when the MACD line crosses above the signal line while both of them are below "
+            "zero.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; {MACD}.macd < 0; "
+                f"{MACD}.macdsignal < 0)"
+            },
+        ),
+        (
+            "Buy when the MACD line crosses above the signal line while both are positive.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; {MACD}.macd > 0; "
+                f"{MACD}.macdsignal > 0)"
+            },
+        ),
+    ],
+)
+def test_both_lines_against_zero(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_both_lines_bullish_is_not_guessed() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy when the MACD crosses above the signal line while both are bullish.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "RSI(7) crosses above 20 -> buy. Take profit at 4%, stop at 2%, and if neither gets "
+            "hit within 8 bars just close it.",
+            {
+                "entry": "RSI(7) crosses_above 20",
+                "target": "4%",
+                "stop": "2%",
+                "exit_after_bars": 8,
+            },
+        ),
+        (
+            "Don't open new trades on Mondays or Fridays. Entry: MACD crosses its signal from "
+            "below. Exit: MACD crosses its signal from above.",
+            {
+                "entry": f"all({MACD}.macd crosses_above {MACD}.macdsignal; "
+                "weekday not in [mon, fri])",
+                "exit": f"{MACD}.macd crosses_below {MACD}.macdsignal",
+            },
+        ),
+    ],
+)
+def test_time_exit_beside_stop_and_target_and_entry_nouns(
+    text: str, expect: dict[str, object]
+) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_neither_with_no_stop_or_target_is_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood, match="neither"):
+        parse_description("Buy when RSI(2) < 10. If neither is hit within 5 days, sell.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "CCI(20) crossing up through -100 is my buy signal, and I sell when CCI(20) crosses "
+            "down through +100.",
+            {"entry": "CCI(20) crosses_above -100", "exit": "CCI(20) crosses_below 100"},
+        ),
+        (
+            "Buy when the close is above the upper Keltner channel. Stop loss at 2 ATR below "
+            "entry, take profit at 4 ATR.",
+            {
+                "entry": "Close above KELTNER(20,10,2).upper",
+                "stop": "2 ATR(14)",
+                "target": "4 ATR(14)",
+            },
+        ),
+        (
+            "Classic channel breakout, long and short. Go long on a close above the 55-day high, "
+            "go short on a close below the 55-day low.",
+            {
+                "side": "both",
+                "entry": "Close above DONCHIAN(55).upper[1]",
+                "short_entry": "Close below DONCHIAN(55).lower[1]",
+            },
+        ),
+    ],
+)
+def test_signal_nouns_and_labels(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_then_before_a_rule_joins_it_to_the_filter_before() -> None:
+    spec = parse_description(
+        "Only enter when ATR(14) is below its own 50-day average. Then buy when the close breaks "
+        "above the upper Bollinger band."
+    ).spec
+    expect = {"entry": f"all(ATR(14) < SMA(50, ATR(14)); Close above {BB}.upperband)"}
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_then_between_bare_conditions_is_a_sequence_and_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("RSI(2) drops below 10. Then the close crosses above the 5 SMA.")
+
+
+def test_whichever_comes_first_joins_exits() -> None:
+    spec = parse_description(
+        "Buy when RSI(2) < 10. Exit when RSI(2) > 70 or after 10 bars, whichever comes first."
+    ).spec
+    expect = {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "exit_after_bars": 10}
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_whichever_comes_first_after_entries_is_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood, match="whichever"):
+        parse_description(
+            "Buy when RSI(2) < 10 or the close is above the 20 SMA, whichever comes first."
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Short when price is more than 8% above the 20 EMA. Cover when price drops back "
+            "below the 20 EMA.",
+            {
+                "side": "short",
+                "short_entry": "Close > EMA(20) * 1.08",
+                "short_exit": "Close below EMA(20)",
+            },
+        ),
+        (
+            "Buy when the open is more than 2% below yesterday's close. Get out one day later.",
+            {"entry": "Open < Close[1] * 0.98", "exit_after_bars": 1},
+        ),
+        (
+            "Buy when volume is above its 20 day average. Sell after 5 bars regardless.",
+            {"entry": "Volume > SMA(20, Volume)", "exit_after_bars": 5},
+        ),
+    ],
+)
+def test_distances_and_later(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def test_less_than_a_distance_is_a_range_and_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy when the close is less than 2% below the 20 SMA.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a touch word that moves down is <=, whatever the rule (was: ">=" for a long exit)
+        (
+            "Buy when the close is above the 20 EMA. Sell when price drops to the 20 EMA.",
+            {"entry": "Close > EMA(20)", "exit": "Close <= EMA(20)"},
+        ),
+        (
+            "Short when the close is below the 20 EMA. Cover when price rises to the 20 EMA.",
+            {"side": "short", "short_entry": "Close < EMA(20)", "short_exit": "Close >= EMA(20)"},
+        ),
+        # a pullback is down for a long and up for a short, entry or exit
+        ("Buy when price pulls back to the 20 EMA.", {"entry": "Close <= EMA(20)"}),
+        (
+            "Short when price pulls back to the 20 EMA.",
+            {"side": "short", "short_entry": "Close >= EMA(20)"},
+        ),
+        (
+            "Buy when RSI(2) < 5. Sell when price pulls back to the 10 EMA.",
+            {"entry": "RSI(2) < 5", "exit": "Close <= EMA(10)"},
+        ),
+        # a plain touch still takes the rule's direction
+        (
+            "Buy when RSI(2) < 5. Sell when the price touches the upper Bollinger band.",
+            {"entry": "RSI(2) < 5", "exit": f"Close >= {BB}.upperband"},
+        ),
+    ],
+)
+def test_touch_words_keep_their_direction(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []

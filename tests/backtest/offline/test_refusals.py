@@ -98,3 +98,94 @@ def test_the_example_is_the_users_text_without_unknown_words_when_that_works() -
 def test_empty_and_too_long_descriptions_are_refused() -> None:
     assert "empty" in refuse("   ").message
     assert "too long" in refuse("buy when RSI < 30. " * 400).message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy at the low of the day and sell at the high of the day.",
+        "Buy when RSI(2) < 10 and sell at the high.",
+    ],
+)
+def test_trading_at_the_bars_own_high_or_low_is_refused_as_look_ahead(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "look-ahead" in reasons
+
+
+def test_closing_at_the_low_is_still_a_condition() -> None:
+    spec = parse_description("Buy when the close is at the low of the day.").spec
+    assert spec.rules.entry is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Entries only between 10:00 and 15:00. Buy when the close crosses above the 20 EMA.",
+        "Buy on Mondays. Buy when RSI(2) is below 10.",
+        "Entries only in December. Buy when the close crosses above the 20 EMA.",
+    ],
+)
+def test_a_calendar_window_is_never_an_alternative_entry_trigger(text: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "not an entry signal" in item["reason"]
+    assert text[item["start"] : item["end"]] == item["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use the 20 and 50 EMA. Buy on the golden cross.",
+        "Buy when RSI 14, 30 is low",  # a list that is not every parameter
+        "Buy when yesterday's 20-day high is below the close",  # one bar further back?
+    ],
+)
+def test_unclear_references_are_refused_not_guessed(text: str) -> None:
+    assert refuse(text).unrecognised
+
+
+def test_open_trades_as_a_noun_is_never_an_entry() -> None:
+    """ "Close all open trades on Fridays" must not become "enter on Fridays"."""
+    error = refuse("Buy when RSI(2) < 10. Close all open trades on Fridays.")
+    assert error.unrecognised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't sell when RSI is below 50. Buy when RSI(2) < 10. Sell when RSI(2) > 70.",
+        "Never exit when the close is above the 20 SMA. Buy when RSI(2) < 10.",
+        "Only sell when RSI(2) > 70. Buy when RSI(2) < 10.",
+    ],
+)
+def test_a_restriction_on_exits_never_restricts_the_entries(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "holds back an exit" in reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Buy when the 10 EMA crosses above the 20 EMA and 50 EMA.", "50 EMA"),
+        ("Buy when the close is above the 20 EMA and the 50 EMA.", "50 EMA"),
+        ("Use RSI(14) and the 50 SMA. Buy when RSI < 30.", "50 SMA"),
+        ("20/50 EMA crossover. Buy when RSI(2) < 10.", "20/50 EMA"),
+        ("Golden cross. Buy when RSI(2) < 10.", "Golden cross"),
+    ],
+)
+def test_a_named_indicator_no_rule_uses_is_refused_not_dropped(text: str, named: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "no rule uses it" in item["reason"]
+    assert named in item["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when RSI(2) < 10. Stop 3% above entry.",
+        "Short when RSI(2) > 90. Stop 3% below entry.",
+    ],
+)
+def test_a_stop_on_the_wrong_side_of_the_entry_is_refused_not_flipped(text: str) -> None:
+    item = refuse(text).unrecognised[0]
+    assert "the entry price, not there" in item["reason"]
+    assert item["text"].startswith("Stop 3%")
