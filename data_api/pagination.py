@@ -1,4 +1,4 @@
-"""Paging of OHLCV bars: the project's page style, with pages of up to 1000 bars."""
+"""Paging of OHLCV bars: the project's page style, with pages of up to 5000 bars."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from algoagent.pagination import DefaultPagination
 
 
 class OhlcvPagination(DefaultPagination):
-    """``?page=N&page_size=M`` (default 500, at most 1000 bars per page)."""
+    """``?page=N&page_size=M`` (default 500, at most 5000 bars per page: a chart of a few
+    thousand bars comes in one request)."""
 
     page_size = 500
-    max_page_size = 1000
+    max_page_size = 5000

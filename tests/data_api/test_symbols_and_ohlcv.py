@@ -57,10 +57,14 @@ def test_ohlcv_pages_rows_in_the_requested_range(api_client):
     assert last_page["results"][-1]["time"] == "2010-12-31T00:00:00Z"
 
 
-def test_ohlcv_page_size_is_capped_at_1000(api_client):
+def test_ohlcv_page_size_is_capped_at_5000(api_client):
     body = api_client.get("/api/data/EURUSD/ohlcv/", {"page_size": 5000}).json()
-    assert len(body["results"]) == 1000
-    assert body["count"] == 5000
+    assert len(body["results"]) == 5000
+    assert body["next"] is None
+    body = api_client.get("/api/data/EURUSD/ohlcv/", {"page_size": 9000, "end": "2018-01-31"})
+    assert len(body.json()["results"]) == body.json()["count"] < 5000
+    capped = api_client.get("/api/data/EURUSD/ohlcv/", {"page_size": 5000, "page": 2})
+    assert capped.status_code == 404  # 5000 bars: one page of the largest size
 
 
 def test_ohlcv_resamples_to_a_coarser_interval(api_client):

@@ -163,8 +163,9 @@ function toCsv(trades) {
   return [keys.join(','), ...trades.map((t) => keys.map((k) => esc(t[k])).join(','))].join('\n');
 }
 
-// All bars of the run's range: the first page says how many there are, the rest load at once.
-const OHLCV_PAGE = 1000; // the API's largest page
+// All bars of the run's range: the first page says how many there are, the rest load at once
+// (a run of up to 5,000 bars comes in one request).
+const OHLCV_PAGE = 5000; // the API's largest page
 async function ohlcv(symbol, start, end) {
   const url = (page) => `/api/data/${encodeURIComponent(symbol)}/ohlcv/${qs({ start, end, page, page_size: OHLCV_PAGE })}`;
   const first = await api(url(1));
@@ -176,15 +177,21 @@ async function ohlcv(symbol, start, end) {
 async function overlaysFor(spec, symbol, start, end) {
   const out = [];
   const notes = [];
+  const wanted = [];
   for (const ind of (spec && spec.indicators) || []) {
     const name = String(ind.indicator || '').toUpperCase();
     const label = `${name}(${Object.values(ind.params || {}).join(', ')})`;
     if (!OVERLAYS.has(name) || ind.source || ind.inputs) { notes.push(label); continue; }
-    const body = await api(`/api/data/indicators/compute/${qs({ symbol, name, params: JSON.stringify(ind.params || {}), start, end })}`);
+    wanted.push([label, name, ind]);
+  }
+  // The overlays load in parallel; they are drawn in the spec's order.
+  const bodies = await Promise.all(wanted.map(([, name, ind]) => api(`/api/data/indicators/compute/${qs({ symbol, name, params: JSON.stringify(ind.params || {}), start, end })}`)));
+  bodies.forEach((body, i) => {
+    const label = wanted[i][0];
     for (const [output, points] of Object.entries(body.outputs || {})) {
       out.push({ label: Object.keys(body.outputs).length > 1 ? `${label} ${output}` : label, points: points.filter((p) => isNum(p.value)).map((p) => ({ time: p.time, value: p.value })) });
     }
-  }
+  });
   return { overlays: out, notes };
 }
 
