@@ -71,13 +71,27 @@ class Assembly:
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
+    previous: ir.Statement | None = None  # the statement read last ("otherwise" needs it)
 
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
             try:
-                self._statement(statement, resolver)
+                if isinstance(statement, ir.Otherwise):
+                    self._otherwise(statement)
+                else:
+                    self._statement(statement, resolver)
             except ParseError as exc:
                 self.problems.append(exc.problem)
+            self.previous = statement
+
+    def _otherwise(self, statement: ir.Otherwise) -> None:
+        previous = self.previous
+        if not (isinstance(previous, ir.Filter) and isinstance(previous.cond, ir.Not)):
+            raise ParseError(
+                statement.span,
+                "'otherwise' is only understood after a rule that keeps entries out "
+                "('Never enter on a Friday. Otherwise buy when ...')",
+            )
 
     def _role(self, verb: str, span: ir.Span) -> str:
         if verb in ("buy", "enter", "trade", "entry_n"):

@@ -1028,6 +1028,11 @@ CLOSE_VERB = tok("PRICE", when=lambda lx: lx.text.lower() == "close")
 action_mod = alt(
     seq(NUM, tok("SHARES"), build=lambda n, _s: ("units", n.value)),
     seq(alt(tok("SHARES"), STOCK), build=lambda _s: ("object", None)),
+    # "sell the position when ...", "sell all positions": what is sold, no new rule
+    seq(
+        tok("TRADE", when=lambda lx: "position" in lx.text.lower()),
+        build=lambda _p: ("position", None),
+    ),
     seq(tok("TICKER"), build=lambda t: ("ticker", t.value)),
     seq(opt(tok("AT")), tok("NEXTBAR"), build=lambda _a, _n: ("nextbar", None)),
     seq(opt(tok("WITH", "AT")), order_phrase, build=lambda _w, o: ("order", o)),
@@ -1081,7 +1086,13 @@ def _when(_intro: Any, x: Any, unless: Any) -> Any:
 
 
 when_clause = alt(
-    seq(INTRO, cond, opt(seq(tok("UNLESS"), cond, build=lambda _u, c: c)), build=_when),
+    seq(
+        INTRO,
+        cond,
+        # "..., unless RSI(14) is over 75": the comma only sets the exception off
+        opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, c: c)),
+        build=_when,
+    ),
     seq(INTRO, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
 )
 
@@ -1441,7 +1452,7 @@ decl_stmt = seq(
 heading = seq(
     tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
     opt(tok("COLON")),
-    build=lambda h, _c: ir.Heading(_VERBS.get(h.kind, "filter")),
+    build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None),
 )
 timeframe = seq(
     opt(tok("ON", "IN", "WITH", "PLACE", "FOR")),
@@ -1579,13 +1590,30 @@ SEP = alt(
 )
 
 
-def _headed(heading_stmt: Any, _colon: Any, rest: Any) -> Any:
+_HEADING_CLASH = {
+    "sell": frozenset({"enter", "trade", "entry_n"}),
+    "exit": frozenset({"enter", "trade", "entry_n"}),
+    "exit_n": frozenset({"enter", "trade", "entry_n", "buy", "short"}),
+    "cover": frozenset({"enter", "trade", "entry_n"}),
+    "entry_n": frozenset({"sell", "exit", "exit_n", "cover"}),
+    "enter": frozenset({"sell", "exit", "exit_n", "cover"}),
+}
+
+
+def _headed(heading_stmt: Any, colon: Any, rest: Any) -> Any:
     if not rest or not isinstance(rest[0], ir.Rule):
         return REJECT  # "Long the breakout: buy when ...": a label before a full rule
+    if not heading_stmt.colon and colon is None:
+        # "Sell the position when ...": a verb, not a heading, so "the position when ..." is
+        # no rule of its own (read that way it became an entry)
+        return REJECT
+    if rest[0].action.verb in _HEADING_CLASH.get(heading_stmt.verb, frozenset()):
+        return REJECT  # "Exit: enter when ...": the heading and the rule disagree
     return rest
 
 
 _EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
+_ENTRY_VERBS = frozenset({"buy", "short", "enter", "trade", "entry_n"})
 
 
 def _last(*items: Any) -> Any:
@@ -1604,6 +1632,11 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
         statements += list(group)
     if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
         return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
+    if lead is not None and lead.kind == "OTHERWISE":
+        first_rule = statements[0]
+        if not isinstance(first_rule, ir.Rule) or first_rule.action.verb not in _ENTRY_VERBS:
+            return REJECT  # "Otherwise sell": an "else" branch, which is not expressible
+        statements.insert(0, ir.Otherwise(_span(lead)))
     if lead is not None and lead.kind == "THEN" and not isinstance(statements[0], ir.Rule):
         return REJECT  # "X. Then Y." of bare conditions is a sequence, which is not expressible
     if (
@@ -1622,7 +1655,12 @@ tf_stmt = alt(
 )
 sentence = alt(
     seq(
-        opt(tok("AND", "OR", "TO", "THEN")),  # "... . Then buy when ...": no sequence, a joiner
+        opt(  # "... . Then buy when ...": no sequence, a joiner
+            alt(
+                tok("AND", "OR", "TO", "THEN"),
+                seq(tok("OTHERWISE"), opt(tok("COMMA")), build=lambda o, _c: o),
+            )
+        ),
         stmt,
         many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),

@@ -315,6 +315,17 @@ class TimeExit:
 
 
 @dataclass(frozen=True)
+class Otherwise:
+    """ "Never enter on a Friday. Otherwise buy when ...": the rule after a negative filter.
+
+    Only that reading is accepted ("otherwise" after anything else may mean "else", which the
+    spec cannot express); the assembly checks what came before.
+    """
+
+    span: Span
+
+
+@dataclass(frozen=True)
 class NoExit:
     """ "No other exit": the description says on purpose that there is no exit rule."""
 
@@ -370,6 +381,7 @@ class Heading:
     """A section heading ("Entry rules:"): following bare conditions belong to it."""
 
     verb: str
+    colon: bool = dc_field(default=False, compare=False)  # "Sell:" (or a bare "Sell")
 
 
 @dataclass(frozen=True)
@@ -395,6 +407,7 @@ Statement = (
     | TargetAt
     | TimeExit
     | NoExit
+    | Otherwise
     | HoldWhile
     | Size
     | OrderStmt

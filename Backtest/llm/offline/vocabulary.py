@@ -171,7 +171,7 @@ _add(
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
     "take a position|open new positions|take new trades|take entries|take positions|"
     "open anything|open any trades|open any trade|open new trades|open a new trade|"
-    "open any positions",
+    "open any positions|open trades",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -601,6 +601,7 @@ _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
+_add("OTHERWISE", "otherwise")
 _add(
     "WHICHEVER",
     "whichever comes first|whichever is first|whichever happens first|whatever comes first",

@@ -1,0 +1,92 @@
+"""Prose constructs learnt from held-out 3's refusals (issue 12, second prose round), and the
+safety fixes found while probing them. Compared semantically, in the corpus notation of
+tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.quality.reference import mismatches, reference_facts, spec_facts
+
+
+def reads_as(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def refused(text: str) -> str:
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        parse_description(text)
+    return " ".join(item["reason"] for item in info.value.unrecognised)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # ", unless ...": the comma only sets the exception off
+        (
+            "Go long when the close crosses above the 20 EMA, unless RSI(14) is over 75. Get out "
+            "when the close crosses back below the 20 EMA.",
+            {
+                "entry": "all(Close crosses_above EMA(20); RSI(14) <= 75)",
+                "exit": "Close crosses_below EMA(20)",
+            },
+        ),
+        (
+            "Buy when RSI(14) is below 30 or the close is below the lower Bollinger band (20, 2), "
+            "unless ADX(14) is above 30.",
+            {"entry": "all(any(RSI(14) < 30; Close < BBANDS(20,2,2).lowerband); ADX(14) <= 30)"},
+        ),
+        # "Otherwise" after a rule that keeps entries out
+        (
+            "Never enter on a Friday. Otherwise buy when RSI(2) is below 10, sell when RSI(2) is "
+            "above 70.",
+            {"entry": "all(RSI(2) < 10; weekday not in [fri])", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Don't buy when ADX(14) is below 20. Otherwise, buy when RSI(2) is below 10.",
+            {"entry": "all(RSI(2) < 10; ADX(14) >= 20)"},
+        ),
+        # "open trades" is entering
+        (
+            "I only open trades on Mondays and Tuesdays. Buy when RSI(5) is under 25, sell when "
+            "it's above 60.",
+            {"entry": "all(RSI(5) < 25; weekday in [mon, tue])", "exit": "RSI(5) > 60"},
+        ),
+        # what is sold is no new rule
+        (
+            "Buy when RSI(5) is under 25. Sell all positions when RSI(5) is above 60.",
+            {"entry": "RSI(5) < 25", "exit": "RSI(5) > 60"},
+        ),
+        (
+            "Short when RSI(5) is above 80. Cover the position when RSI(5) is below 50.",
+            {"side": "short", "short_entry": "RSI(5) > 80", "short_exit": "RSI(5) < 50"},
+        ),
+    ],
+)
+def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an "else" branch is not expressible
+        "Buy when RSI(2) is below 10. Otherwise sell.",
+        "Buy when RSI(2) is below 10. Otherwise short when RSI(2) is above 90.",
+        "Only buy on Mondays. Otherwise buy when RSI(2) is below 10.",
+    ],
+)
+def test_otherwise_anywhere_else_is_refused(text: str) -> None:
+    refused(text)
+
+
+def test_a_verb_is_no_heading_so_selling_the_position_is_never_an_entry() -> None:
+    # "Sell the position when RSI > 60" was read as heading "Sell" + rule "the position when
+    # ...", whose verb ("position" = trade) made it an *entry* (a silent misreading)
+    reads_as(
+        "Sell the position when RSI(5) is above 60. Buy when RSI(5) is under 25.",
+        {"entry": "RSI(5) < 25", "exit": "RSI(5) > 60"},
+    )
+    refused("Exit: enter when RSI(5) is above 60. Buy when RSI(5) is below 20.")
