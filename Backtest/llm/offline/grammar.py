@@ -1125,6 +1125,21 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "Three down closes in a row and I buy", "RSI(2) above 95 ..., then I short"
+    seq(
+        cond,
+        opt(tok("COMMA")),
+        tok("THEN", "AND"),
+        action_phrase,
+        build=lambda x, _c, _t, a: REJECT if isinstance(x, ir.Calendar) else _rule(a, x),
+    ),
+    seq(  # "Entry is the close crossing above the 50 EMA, exit is ..."
+        tok("ENTRY_N", "EXIT_N", "EXIT"),
+        tok("IS"),
+        opt(tok("WHEN")),
+        cond,
+        build=lambda h, _i, _w, x: _rule(ir.Action(_VERBS[h.kind], span=_span(h)), x),
+    ),
     seq(  # "CCI(20) crossing up through -100 is my buy signal"
         cond,
         tok("IS"),
@@ -1270,6 +1285,16 @@ risk_stmt = alt(
         build=lambda _t, _a, x: REJECT if _not_a_price(x) else ir.TargetAt(x),
     ),
     seq(PLACE, PCT, TRAIL, build=_risk("trailing")),
+    # "trail it with a 3 ATR(14) stop": "it" is the position, the only thing a stop trails
+    seq(
+        tok("TRAIL"),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("WITH"),
+        distance,
+        opt(alt(STOP, TRAIL)),
+        build=_risk("trailing"),
+    ),
+    seq(tok("RIDE"), tok("WITH"), distance, TRAIL, build=_risk("trailing")),
     seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),
     seq(PLACE, distance, TRAIL, build=_risk("trailing")),
     seq(
@@ -1449,10 +1474,18 @@ decl_stmt = seq(
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
 )
-heading = seq(
-    tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
-    opt(tok("COLON")),
-    build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None),
+heading = alt(
+    seq(
+        tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
+        opt(tok("COLON")),
+        build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None),
+    ),
+    seq(  # "Short setup:" (a "sell setup" could be either side, so it is not read)
+        tok("SHORT", "BUY"),
+        tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"),
+        tok("COLON"),
+        build=lambda h, _s, _c: ir.Heading(_VERBS[h.kind], True),
+    ),
 )
 timeframe = seq(
     opt(tok("ON", "IN", "WITH", "PLACE", "FOR")),

@@ -489,6 +489,16 @@ _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
 _add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
 _add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
 _add("MOTION", "back below|back under|back to below", "<")
+# "the close pulls back below the 10 EMA": a pullback is downward (never "pull above")
+_add(
+    "MOTION",
+    "|".join(
+        f"{form} back {particle}"
+        for form in ("pull", "pulls", "pulling", "pulled")
+        for particle in ("below", "under", "beneath")
+    ),
+    "<",
+)
 _add("CLOSEVERB", _verbs("close", "above|over|higher than"), ">")
 _add("CLOSEVERB", _verbs("close", "below|under|lower than|beneath"), "<")
 _add(
@@ -601,6 +611,8 @@ _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
+# "ride it with an 8% trailing stop": the position, held until the trailing stop is hit
+_add("RIDE", "ride it|ride the trade|ride the position|let it ride|let it run|ride the trend")
 _add("OTHERWISE", "otherwise")
 _add(
     "WHICHEVER",
@@ -618,7 +630,8 @@ _add("SIZE", "position size|size|sizing|position sizing|allocation|allocate|inve
 _add(
     "PERTRADE",
     "per trade|each trade|every trade|per position|each position|a trade|per entry|"
-    "each entry|on each trade|for each trade|per signal",
+    "each entry|on each trade|for each trade|per signal|into each trade|in each trade|"
+    "into every trade|in every trade|on every trade|into each position|in each position",
 )
 _add(
     "ALL_IN",
@@ -992,6 +1005,8 @@ FILLER = frozenset(
         "channel breakout",
         "at the time",
         "regardless",
+        "no matter what",
+        "whatever happens",
         "want to",
         "wants to",
         "wanted to",

@@ -63,6 +63,53 @@ def refused(text: str) -> str:
             "Short when RSI(5) is above 80. Cover the position when RSI(5) is below 50.",
             {"side": "short", "short_entry": "RSI(5) > 80", "short_exit": "RSI(5) < 50"},
         ),
+        # sizing "into each trade"
+        (
+            "Put 25% of the account into each trade. Buy on RSI(14) crossing above 40.",
+            {"entry": "RSI(14) crosses_above 40", "size": "25%"},
+        ),
+        # "trail it with ...", "ride it with ... trailing stop": the position is trailed
+        (
+            "Buy a close above the prior 20-day high and trail it with a 3 ATR(14) stop. No "
+            "other exit.",
+            {"entry": "Close above DONCHIAN(20).upper[1]", "trailing": "3 ATR(14)"},
+        ),
+        (
+            "I'd like to buy when the 13 EMA crosses above the 34 EMA and then just ride it with "
+            "an 8% trailing stop.",
+            {"entry": "EMA(13) crosses_above EMA(34)", "trailing": "8%"},
+        ),
+        # a pullback below is downward
+        (
+            "Buy when the 50 SMA is rising and the close pulls back below the 10 EMA. Sell when "
+            "the close gets back above the 10 EMA.",
+            {"entry": "all(rising(SMA(50)); Close below EMA(10))", "exit": "Close above EMA(10)"},
+        ),
+        # the condition first, then the action
+        (
+            "Three down closes in a row and I buy. I sell 5 bars later no matter what.",
+            {"entry": "falling(Close, 3)", "exit_after_bars": 5},
+        ),
+        (
+            "RSI(2) below 10 or the close below the 10 SMA, then I buy.",
+            {"entry": "any(RSI(2) < 10; Close < SMA(10))"},
+        ),
+        # a title naming the side
+        (
+            "Short setup: RSI(2) above 95 and the close below the 200 SMA, then I short. Cover "
+            "after 4 bars.",
+            {
+                "side": "short",
+                "short_entry": "all(RSI(2) > 95; Close < SMA(200))",
+                "exit_after_bars": 4,
+            },
+        ),
+        # "Entry is ..., exit is ..."
+        (
+            "Entry is the close crossing above the 50 EMA, exit is the close crossing below the "
+            "50 EMA.",
+            {"entry": "Close crosses_above EMA(50)", "exit": "Close crosses_below EMA(50)"},
+        ),
     ],
 )
 def test_prose_constructs(text: str, expect: dict[str, object]) -> None:
@@ -90,3 +137,18 @@ def test_a_verb_is_no_heading_so_selling_the_position_is_never_an_entry() -> Non
         {"entry": "RSI(5) < 25", "exit": "RSI(5) > 60"},
     )
     refused("Exit: enter when RSI(5) is above 60. Buy when RSI(5) is below 20.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a calendar is no trigger, whatever the order of the words
+        "On Mondays and I buy.",
+        # "it" is trailed only as the position: a trailing average is not a trailing stop
+        "Buy when price crosses above the 20 EMA and trail it with the 20 EMA.",
+        # a bare "ride it" says nothing about the exit
+        "Buy when RSI(14) < 30 and ride it.",
+    ],
+)
+def test_near_misses_of_the_new_constructs_are_refused(text: str) -> None:
+    refused(text)
