@@ -1020,8 +1020,18 @@ price_spec = alt(
         build=lambda _a, p, c, x: (p.value, c.value, x) if c.value in ("<", ">") else REJECT,
     ),
 )
-order_phrase = seq(
-    order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)
+order_phrase = alt(
+    seq(order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)),
+    # "a limit order to buy 1% below the close" ("to sell" is left out: after a long entry it
+    # may be a take-profit rather than a short)
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        tok("TO"),
+        tok("BUY", when=lambda lx: lx.text.lower() == "buy"),
+        opt(price_spec),
+        build=lambda k, _o, _t, _b, p: replace(_order(k, p), side="buy"),
+    ),
 )
 STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())
 CLOSE_VERB = tok("PRICE", when=lambda lx: lx.text.lower() == "close")
@@ -1070,13 +1080,13 @@ action_phrase = alt(
         ),
     ),
 )
-INTRO = alt(
+PLAIN_INTRO = alt(
     tok("WHEN"),
     tok("AFTER"),  # "after 4 up closes in a row, go short"
-    seq(tok("ONLY"), opt(tok("WHEN"))),
-    seq(tok("WHEN"), tok("ONLY")),
     tok("WHILE"),
 )
+ONLY_INTRO = alt(seq(tok("ONLY"), opt(tok("WHEN"))), seq(tok("WHEN"), tok("ONLY")))
+INTRO = alt(PLAIN_INTRO, ONLY_INTRO)
 
 
 def _when(_intro: Any, x: Any, unless: Any) -> Any:
@@ -1085,16 +1095,22 @@ def _when(_intro: Any, x: Any, unless: Any) -> Any:
     return ir.Group("all", (x, ir.Not(unless)))
 
 
-when_clause = alt(
-    seq(
-        INTRO,
-        cond,
-        # "..., unless RSI(14) is over 75": the comma only sets the exception off
-        opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, c: c)),
-        build=_when,
-    ),
-    seq(INTRO, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
-)
+def _when_clause(intro: Parser) -> Parser:
+    return alt(
+        seq(
+            intro,
+            cond,
+            # "..., unless RSI(14) is over 75": the comma only sets the exception off
+            opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, c: c)),
+            build=_when,
+        ),
+        seq(intro, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
+    )
+
+
+plain_when = _when_clause(PLAIN_INTRO)
+only_when = _when_clause(ONLY_INTRO)
+when_clause = alt(plain_when, only_when)
 
 
 def _not_a_price(x: Any) -> bool:
@@ -1116,7 +1132,14 @@ def _rule(action: ir.Action, x: Any) -> Any:
 
 
 rule_stmt = alt(
-    seq(action_phrase, when_clause, build=_rule),
+    seq(action_phrase, plain_when, build=_rule),
+    # "Buy only when ADX(14) is above 25": with other buy rules it restricts them, never adds
+    # an alternative trigger
+    seq(
+        action_phrase,
+        only_when,
+        build=lambda a, x: ir.Rule(a, x, _span(a, x), only=True),
+    ),
     seq(
         when_clause,
         opt(tok("COMMA")),
@@ -1436,10 +1459,16 @@ side_stmt = alt(
         build=lambda *_a: ir.Side("reverse"),
     ),
 )
+
+
+def _mirror(action: ir.Action, opposite: Lexeme) -> ir.Mirror:
+    return ir.Mirror(action, "cross" in opposite.text.lower())
+
+
 mirror_stmt = alt(
-    seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, _x: ir.Mirror(a)),
+    seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, x: _mirror(a, x)),
     seq(
-        tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda _o, _x, a: ir.Mirror(a)
+        tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda x, _c, a: _mirror(a, x)
     ),
     seq(
         tok("REVERSE"), tok("FOR", "TO", "ON"), action_phrase, build=lambda _r, _f, a: ir.Mirror(a)

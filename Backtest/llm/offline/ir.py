@@ -271,6 +271,7 @@ class Rule:
     action: Action
     cond: Cond
     span: Span = dc_field(default=(0, 0), compare=False)
+    only: bool = False  # "buy only when ...": a restriction of the other rules of its role
 
 
 @dataclass(frozen=True)
@@ -363,9 +364,14 @@ class Side:
 
 @dataclass(frozen=True)
 class Mirror:
-    """ "Sell on the opposite signal": the action's rule mirrors the counterpart rule."""
+    """ "Sell on the opposite signal": the action's rule mirrors the counterpart rule.
+
+    ``cross_only``: "on the opposite cross" / "the cross back down" mirror the one crossing of
+    the counterpart rule, not its other conditions (a trend filter is no part of the cross).
+    """
 
     action: Action
+    cross_only: bool = False
 
 
 @dataclass(frozen=True)

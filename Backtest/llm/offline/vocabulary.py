@@ -207,7 +207,9 @@ _add(
     "OPPOSITE",
     "the opposite signal|opposite signal|the opposite|opposite|vice versa|and vice versa|the "
     "reverse|the reverse signal|the opposite cross|the opposite crossover|the reverse cross|"
-    "reverse signal|the other way|the other way around|an opposite signal",
+    "reverse signal|the other way|the other way around|an opposite signal|the cross back down|"
+    "the cross back under|the cross back up|the cross back over|the cross back|the cross down|"
+    "the cross back below|the cross back above",
 )
 
 # ---- operands ---------------------------------------------------------------------------------

@@ -152,3 +152,95 @@ def test_a_verb_is_no_heading_so_selling_the_position_is_never_an_entry() -> Non
 )
 def test_near_misses_of_the_new_constructs_are_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "only" restricts the other rules of its role; it was read as an alternative trigger
+        (
+            "Buy only when ADX(14) is above 25. Buy when RSI(2) < 10.",
+            {"entry": "all(RSI(2) < 10; ADX(14) > 25)"},
+        ),
+        (
+            "Buy when RSI(2) < 10. Buy only when ADX(14) is above 25.",
+            {"entry": "all(RSI(2) < 10; ADX(14) > 25)"},
+        ),
+        (
+            "Entries only when ADX(14) is above 25. Buy when RSI(2) < 10.",
+            {"entry": "all(RSI(2) < 10; ADX(14) > 25)"},
+        ),
+        (
+            "Entries only between 10:00 and 15:00. Buy when the close crosses above the 20 EMA.",
+            {"entry": "all(Close crosses_above EMA(20); time in 10:00-15:00)"},
+        ),
+        (
+            "Entries only in December. Buy when the close crosses above the 20 EMA.",
+            {"entry": "all(Close crosses_above EMA(20); month in [dec])"},
+        ),
+        # alone, it is the rule
+        (
+            "Buy only when RSI(2) < 10. Sell when RSI(2) > 70.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
+        ),
+    ],
+)
+def test_only_when_restricts_the_other_rules(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+def test_only_when_on_an_exit_beside_another_exit_is_refused() -> None:
+    reasons = refused(
+        "Buy when RSI(2) < 10. Sell when RSI(2) > 70. Sell only when the close is above the 10 SMA."
+    )
+    assert "holds back an exit" in reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # the opposite cross mirrors the crossing only, never the trend filter beside it
+        (
+            "Buy when the 10 EMA crosses above the 20 EMA and the close is above the 200 SMA. "
+            "Sell on the reverse cross.",
+            {
+                "entry": "all(EMA(10) crosses_above EMA(20); Close > SMA(200))",
+                "exit": "EMA(10) crosses_below EMA(20)",
+            },
+        ),
+        (
+            "Buy when the 20 SMA crosses over the 50 SMA and sell on the cross back down.",
+            {"entry": "SMA(20) crosses_above SMA(50)", "exit": "SMA(20) crosses_below SMA(50)"},
+        ),
+    ],
+)
+def test_the_opposite_cross_mirrors_the_crossing(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when RSI(14) < 30. Sell on the opposite cross.",
+        "Buy when the 10 EMA crosses above the 20 EMA or the close crosses above the 200 SMA. "
+        "Sell on the opposite cross.",
+    ],
+)
+def test_the_opposite_cross_without_one_crossing_is_refused(text: str) -> None:
+    assert "exactly one crossing" in refused(text)
+
+
+def test_a_limit_order_to_buy() -> None:
+    reads_as(
+        "When the 10 EMA is above the 50 EMA and RSI(3) dips below 20, place a limit order to buy "
+        "1% below the close. Sell when RSI(3) gets above 70.",
+        {
+            "entry": "all(EMA(10) > EMA(50); RSI(3) below 20)",
+            "order": "limit Close * 0.99",
+            "exit": "RSI(3) above 70",
+        },
+    )
+    # "to sell" after a long entry may be a take-profit: not read as a short
+    refused(
+        "Buy when RSI(2) < 10. When RSI(2) > 70 place a limit order to sell 1% above the close."
+    )
