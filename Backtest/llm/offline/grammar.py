@@ -1275,6 +1275,15 @@ def _risk(kind: str) -> Any:
     return build
 
 
+def _unless_hit(items: tuple[Any, ...]) -> Any:
+    """ "if neither hits" / "if that doesn't hit": the negation is what the words say;
+    "if that hits, sell after 10 days" says something else and is not read."""
+    who, negated, bars = items[2], items[3], items[-2]
+    if (who.kind == "NEITHER") == (negated is not None) or not _int(bars.value):
+        return REJECT
+    return ir.TimeExit(int(bars.value), unless_hit=True)
+
+
 STOP = tok("STOP")
 NEGATIVE_PCT = tok("PCT", when=lambda lx: lx.value < 0)
 
@@ -1298,6 +1307,11 @@ risk_stmt = alt(
     ),
     seq(PLACE, STOP, LINK, distance, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, distance, STOP, FROM_ENTRY, build=_risk("stop")),
+    # "(exit) on a 3% stop", "or at a 6% target"
+    seq(opt(tok("EXIT", "SELL", "COVER")), tok("ON", "AT"), distance, STOP, build=_risk("stop")),
+    seq(
+        opt(tok("EXIT", "SELL", "COVER")), tok("ON", "AT"), distance, TARGET, build=_risk("target")
+    ),
     seq(PLACE, PCT, TARGET, build=_risk("target")),
     seq(PLACE, TARGET, LINK, distance, FROM_ENTRY, build=_risk("target")),
     seq(PLACE, distance, TARGET, build=_risk("target")),
@@ -1370,6 +1384,20 @@ risk_stmt = alt(
         build=lambda *items: (
             ir.TimeExit(int(items[5].value), unless_hit=True) if _int(items[5].value) else REJECT
         ),
+    ),
+    seq(  # "and if that doesn't hit, sell after 10 days": a time exit beside the stop/target
+        opt(tok("AND")),
+        tok("WHEN"),
+        alt(tok("THAT", "NEITHER"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        opt(tok("NOT")),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        opt(tok("COMMA")),
+        tok("EXIT", "SELL", "COVER"),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda *items: _unless_hit(items),
     ),
     seq(  # "That's the only exit" (after a stop or a time exit)
         tok("THAT"),
@@ -1691,6 +1719,8 @@ def _is_exit(statement: Any) -> bool:
 def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     statements = list(first)
     for group in rest:
+        if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
+            return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
         statements += list(group)
     if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
         return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
@@ -1711,6 +1741,16 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     return tuple(statements)
 
 
+class _OrExit(tuple[Any, ...]):
+    """Statements joined by 'or': only read after an exit (checked by :func:`_sentence`)."""
+
+
+def _exit_or(_or: Lexeme, statement: Any) -> Any:
+    return _OrExit((statement,)) if isinstance(statement, ir.Risk | ir.TimeExit) else REJECT
+
+
+# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them
+exit_or = seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or)
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
     seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
@@ -1724,7 +1764,7 @@ sentence = alt(
             )
         ),
         stmt,
-        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
+        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or)),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),

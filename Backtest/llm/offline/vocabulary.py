@@ -557,7 +557,8 @@ _add(
     "RISING",
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
-    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies",
+    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
+    "gained|has climbed|climbed|rose|has rallied|rallied",
     "rising",
 )
 _add(
@@ -565,7 +566,7 @@ _add(
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
     "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
-    "declines|slips|slides",
+    "declines|slips|slides|has dropped|dropped|has declined|declined|fell",
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")

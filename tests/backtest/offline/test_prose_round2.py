@@ -244,3 +244,47 @@ def test_a_limit_order_to_buy() -> None:
     refused(
         "Buy when RSI(2) < 10. When RSI(2) > 70 place a limit order to sell 1% above the close."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # past tenses of the change words
+        (
+            "If the stock has dropped more than 10% over the last 5 days, buy it. Take profit at "
+            "5%, and if that doesn't hit, sell after 10 days.",
+            {"entry": "change_pct(Close, 5) < -10", "target": "5%", "exit_after_bars": 10},
+        ),
+        (
+            "Buy when the stock has gained more than 20% over the last 60 days.",
+            {"entry": "change_pct(Close, 60) > 20"},
+        ),
+        # exits joined by "or"
+        (
+            "Buy when RSI(2) < 10. Exit after 10 bars or on a 3% stop, whichever comes first.",
+            {"entry": "RSI(2) < 10", "stop": "3%", "exit_after_bars": 10},
+        ),
+        (
+            "Buy when RSI(2) < 10, sell when RSI(2) > 70 or on a 3% stop.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "stop": "3%"},
+        ),
+    ],
+)
+def test_change_tenses_and_exits_joined_by_or(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "or on a 3% stop" after an entry could be a stop order: not guessed
+        "Buy when RSI(2) < 10 or on a 3% stop.",
+        "Buy on a 3% stop. Sell when RSI(2) > 70.",
+        # "if that hits" is no "unless hit"
+        "Buy when RSI(2) < 10. Take profit at 5%; if that hits, sell after 10 days.",
+        # "that" needs a stop or a target to refer to
+        "Buy when RSI(2) < 10. If that doesn't hit, sell after 10 days.",
+    ],
+)
+def test_near_misses_of_or_exits_and_unless_hit_are_refused(text: str) -> None:
+    refused(text)
