@@ -288,3 +288,12 @@ def test_change_tenses_and_exits_joined_by_or(text: str, expect: dict[str, objec
 )
 def test_near_misses_of_or_exits_and_unless_hit_are_refused(text: str) -> None:
     refused(text)
+
+
+def test_a_condition_named_as_my_entry() -> None:
+    reads_as(
+        "CCI(20) under -150 is oversold, that's my entry. I exit when CCI(20) gets back above 0.",
+        {"entry": "CCI(20) < -150", "exit": "CCI(20) above 0"},
+    )
+    # the zone word must agree with the condition it names
+    refused("CCI(20) above 150 is oversold, that's my entry. I exit when CCI(20) is above 0.")

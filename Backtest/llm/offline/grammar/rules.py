@@ -158,6 +158,16 @@ def _signal_rule(signal: Lexeme, x: Any) -> Any:
     return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
 
 
+def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
+    """ "<condition> is oversold, that's my entry": the zone word must agree with the condition
+    (a level below for oversold, above for overbought), else the text contradicts itself."""
+    if zone is not None:
+        wanted = "<" if zone.kind == "OVERSOLD" else ">"
+        if not (isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)):
+            return REJECT
+    return _rule(ir.Action("entry_n", span=_span(entry)), x)
+
+
 def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
@@ -179,6 +189,16 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "CCI(20) under -150 is oversold, that's my entry" (the zone only names the condition)
+    seq(
+        cond,
+        opt(seq(tok("IS"), tok("OVERSOLD", "OVERBOUGHT"), build=lambda _i, z: z)),
+        tok("COMMA"),
+        tok("THAT"),
+        opt(tok("IS")),
+        tok("ENTRY_PRICE", "ENTRY_N"),
+        build=lambda x, z, _c, _t, _i, e: _named_entry(x, z, e),
+    ),
     # "Three down closes in a row and I buy", "RSI(2) above 95 ..., then I short"
     seq(
         cond,
