@@ -181,7 +181,7 @@ _add(
     "PLACE",
     "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with|add|adds|"
     "change|changes|make|makes|increase|decrease|raise|tighten|loosen|widen|switch|update|"
-    "switch to|go back to|instead use|apply",
+    "switch to|go back to|instead use|apply|run",
 )
 _add(
     "ENTRY_N", "entry rules|entry rule|entry conditions|entry condition|entry signal|entry signals"
@@ -477,6 +477,9 @@ _add("CMP", _ABOVE, ">")
 _add("CMP", _BELOW, "<")
 _add("CMP", ">=|at least|at or above|not below|no less than|greater than or equal to", ">=")
 _add("CMP", "<=|=<|at most|at or below|not above|no more than|less than or equal to", "<=")
+# "volume is at least 3x ...": not the touch "is at" followed by "least"
+_add("CMP", "is at least|was at least|are at least|is at or above", ">=")
+_add("CMP", "is at most|was at most|are at most|is at or below", "<=")
 _add("CMP", "above or equal to|below or equal to", None)
 del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")

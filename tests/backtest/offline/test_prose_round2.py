@@ -297,3 +297,31 @@ def test_a_condition_named_as_my_entry() -> None:
     )
     # the zone word must agree with the condition it names
     refused("CCI(20) above 150 is oversold, that's my entry. I exit when CCI(20) is above 0.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "is at least" was lexed as the touch "is at" and an unknown "least"
+        (
+            "Buy when today's volume is at least 3x the 50-day average volume. Sell after 5 bars.",
+            {"entry": "Volume >= SMA(50, Volume) * 3", "exit_after_bars": 5},
+        ),
+        (
+            "Buy when RSI(14) is at most 30. Sell when RSI(14) is at or above 70.",
+            {"entry": "RSI(14) <= 30", "exit": "RSI(14) >= 70"},
+        ),
+        # "run a 5% trailing stop"
+        (
+            "Buy when the close crosses above the 20 EMA, sell when it crosses below. Also run a "
+            "5% trailing stop.",
+            {
+                "entry": "Close crosses_above EMA(20)",
+                "exit": "Close crosses_below EMA(20)",
+                "trailing": "5%",
+            },
+        ),
+    ],
+)
+def test_at_least_and_run_a_stop(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
