@@ -1,14 +1,11 @@
-"""Shared helpers of the grammar: spans, keyword tokens, integer checks."""
+"""Shared helpers of the grammar: the span of what a reading covers, positive integers."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.combinators import Parser, tok
 from Backtest.llm.offline.lexer import Lexeme
-
-Value = Any
 
 
 def _span(*items: Any) -> ir.Span:
@@ -26,10 +23,6 @@ def _span(*items: Any) -> ir.Span:
             starts.append(item.span[0])
             ends.append(item.span[1])
     return (min(starts), max(ends)) if starts else (0, 0)
-
-
-def _kw(*kinds: str) -> Parser:
-    return tok(*kinds)
 
 
 def _int(value: float) -> int | None:
