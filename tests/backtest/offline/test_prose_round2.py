@@ -325,3 +325,16 @@ def test_a_condition_named_as_my_entry() -> None:
 )
 def test_at_least_and_run_a_stop(text: str, expect: dict[str, object]) -> None:
     reads_as(text, expect)
+
+
+def test_a_calendar_filter_restated_in_the_same_sentence() -> None:
+    reads_as(
+        "Avoid September entirely, no new entries that month. Otherwise buy when the 20 SMA "
+        "crosses over the 50 SMA and sell on the cross back down.",
+        {
+            "entry": "all(SMA(20) crosses_above SMA(50); month not in [sep])",
+            "exit": "SMA(20) crosses_below SMA(50)",
+        },
+    )
+    # the restatement must name the calendar's own period
+    refused("Avoid September, no new entries that day. Buy when RSI(2) < 10.")

@@ -163,13 +163,37 @@ def _only_calendar(action: ir.Action, x: ir.Calendar, _only: Lexeme) -> ir.Filte
     return ir.Filter(x, action.verb if action.verb in ("buy", "short") else None)
 
 
+_PERIOD_OF = {"weekdays": "day", "months": "month"}
+
+
+def _restated(
+    x: ir.Calendar, _comma: Any, _no: Any, _entries: Any, _that: Any, unit: Lexeme
+) -> Any:
+    """ "Avoid September, no new entries that month": the tail says the same again; it must name
+    the calendar's own period ("that day" after a month is no restatement)."""
+    said = unit.text.lower().rstrip("s")
+    return x if _PERIOD_OF.get(x.kind) == said else REJECT
+
+
+restated_calendar = alt(
+    calendar,
+    seq(
+        calendar,
+        tok("COMMA"),
+        tok("NO"),
+        tok("ENTRY_N", "ENTER", "TRADE"),
+        tok("THAT"),
+        tok("MONTH_N", "UNIT"),
+        build=_restated,
+    ),
+)
 filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
-    seq(NEG, opt(tok(*ACTION_KINDS)), calendar, build=_filter(True)),
+    seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
-    seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), calendar, build=_filter(True)),
+    seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(
         tok("FILTER_N"),
         tok("COLON", "IS", "ARROW"),
