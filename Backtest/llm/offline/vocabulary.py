@@ -126,7 +126,8 @@ _add(
     "IS",
     "is|are|be|was|were|has to be|have to be|must be|needs to be|need to be|should be|being|"
     "stays|stay|remains|remain|is still|are still|is currently|gets to be|sits|is trading|"
-    "has been|have been|must be true|are true|is true|are met|is met|all true|holds|hold true",
+    "has been|have been|must be true|are true|is true|are met|is met|all true|holds|hold true|"
+    "stretches|is stretched|gets stretched|is extended|gets extended",
 )
 
 # ---- actions ----------------------------------------------------------------------------------

@@ -338,3 +338,15 @@ def test_a_calendar_filter_restated_in_the_same_sentence() -> None:
     )
     # the restatement must name the calendar's own period
     refused("Avoid September, no new entries that day. Buy when RSI(2) < 10.")
+
+
+def test_stretches_is_a_distance_verb() -> None:
+    reads_as(
+        "When price stretches more than 8% above the 20 EMA I short it, and I cover when price "
+        "comes back down to the 20 EMA.",
+        {
+            "side": "short",
+            "short_entry": "Close > EMA(20) * 1.08",
+            "short_exit": "Close below EMA(20)",
+        },
+    )
