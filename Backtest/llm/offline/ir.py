@@ -221,6 +221,11 @@ class Group:
 
 
 @dataclass(frozen=True)
+class UnlessGroup(Group):
+    """ "X, unless Y" (with the comma): ``all(X; not Y)``, whose scope the sentence checks."""
+
+
+@dataclass(frozen=True)
 class Restate:
     """A condition followed by a bracketed restatement or refinement of it."""
 

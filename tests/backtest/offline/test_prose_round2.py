@@ -350,3 +350,15 @@ def test_stretches_is_a_distance_verb() -> None:
             "short_exit": "Close below EMA(20)",
         },
     )
+
+
+def test_a_comma_unless_after_the_last_of_several_rules_is_refused() -> None:
+    # "unless C" may be meant for both rules: never guess its scope
+    refused(
+        "Buy when RSI(2) < 10, then sell when RSI(2) > 70, unless the close is below the 200 SMA."
+    )
+    # inside the sentence, the next rule closes its scope
+    reads_as(
+        "Buy when RSI(2) < 10, unless ADX(14) > 30, and sell when RSI(2) > 70.",
+        {"entry": "all(RSI(2) < 10; ADX(14) <= 30)", "exit": "RSI(2) > 70"},
+    )

@@ -123,7 +123,10 @@ INTRO = alt(PLAIN_INTRO, ONLY_INTRO)
 def _when(_intro: Any, x: Any, unless: Any) -> Any:
     if unless is None:
         return x
-    return ir.Group("all", (x, ir.Not(unless)))
+    comma, exception = unless
+    if comma is not None:
+        return ir.UnlessGroup("all", (x, ir.Not(exception)))
+    return ir.Group("all", (x, ir.Not(exception)))
 
 
 def _when_clause(intro: Parser) -> Parser:
@@ -132,7 +135,7 @@ def _when_clause(intro: Parser) -> Parser:
             intro,
             cond,
             # "..., unless RSI(14) is over 75": the comma only sets the exception off
-            opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, c: c)),
+            opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda c, _u, x: (c, x))),
             build=_when,
         ),
         seq(intro, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),

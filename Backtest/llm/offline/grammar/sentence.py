@@ -279,6 +279,9 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
         statements += list(group)
+    rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
+    if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
+        return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
     if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
         return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
     if lead is not None and lead.kind == "OTHERWISE":
