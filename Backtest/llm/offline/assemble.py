@@ -63,6 +63,7 @@ class Assembly:
     crossover: tuple[Series, Series] | None = None
     mirrors: list[str] = field(default_factory=list)
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
+    period_notes: list[ir.PeriodNote] = field(default_factory=list)  # "Standard 14 period"
     # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
     restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -174,6 +175,8 @@ class Assembly:
                 self.ctx.warnings.append(note)
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
+        elif isinstance(statement, ir.PeriodNote):
+            self.period_notes.append(statement)
 
     def _rule(
         self,

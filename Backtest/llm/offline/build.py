@@ -31,6 +31,18 @@ def _combine(items: list[tuple[RNode, bool]]) -> RNode:
     return node
 
 
+def _check_period_notes(assembly: Assembly) -> None:
+    """ "Standard 14 period" names no indicator: it is read only when the description uses one
+    indicator with a period, and only as a check that the period agrees (never to change it)."""
+    for note in assembly.period_notes:
+        periods = {inst.period() for inst in assembly.ctx.instances if inst.period() is not None}
+        if len(periods) != 1 or periods != {note.period}:
+            raise ParseError(
+                note.span,
+                "a period with no indicator; write it with the indicator, e.g. 'RSI(14)'",
+            )
+
+
 def _check_calendar_triggers(assembly: Assembly) -> None:
     """A date or time window as one of several alternative entry triggers is refused.
 
@@ -157,6 +169,7 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
     _check_risk_sides(assembly, side)
+    _check_period_notes(assembly)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")

@@ -332,6 +332,14 @@ class Otherwise:
 
 
 @dataclass(frozen=True)
+class PeriodNote:
+    """ "Standard 14 period": the period of the one indicator the description uses."""
+
+    period: float
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
 class NoExit:
     """ "No other exit": the description says on purpose that there is no exit rule."""
 
@@ -418,6 +426,7 @@ Statement = (
     | TargetAt
     | TimeExit
     | NoExit
+    | PeriodNote
     | Otherwise
     | HoldWhile
     | Size

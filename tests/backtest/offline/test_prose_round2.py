@@ -362,3 +362,13 @@ def test_a_comma_unless_after_the_last_of_several_rules_is_refused() -> None:
         "Buy when RSI(2) < 10, unless ADX(14) > 30, and sell when RSI(2) > 70.",
         {"entry": "all(RSI(2) < 10; ADX(14) <= 30)", "exit": "RSI(2) > 70"},
     )
+
+
+def test_a_period_note_only_confirms_the_one_indicators_period() -> None:
+    reads_as(
+        "Money flow index under 20 = buy, over 80 = sell. Standard 14 period.",
+        {"entry": "MFI(14) < 20", "exit": "MFI(14) > 80"},
+    )
+    # never used to change a period, nor guessed among several indicators
+    assert "a period with no indicator" in refused("RSI under 30 = buy, over 70 = sell. 2 period.")
+    refused("Buy when RSI(14) < 30 and the close is above the 200 SMA. 14 period.")

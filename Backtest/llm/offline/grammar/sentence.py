@@ -207,7 +207,13 @@ cond_stmt = alt(
     seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
     seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),
 )
+_PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
 stmt = alt(
+    seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
+        NUM,
+        tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
+        build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
+    ),
     seq(rule_stmt, build=lambda s: (s,)),
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
