@@ -372,3 +372,13 @@ def test_a_period_note_only_confirms_the_one_indicators_period() -> None:
     # never used to change a period, nor guessed among several indicators
     assert "a period with no indicator" in refused("RSI under 30 = buy, over 70 = sell. 2 period.")
     refused("Buy when RSI(14) < 30 and the close is above the 200 SMA. 14 period.")
+
+
+def test_the_n_day_change_against_zero() -> None:
+    reads_as(
+        "If the stock is up more than 15% over the last 20 days, buy it (momentum). Sell when the "
+        "20-day change drops below zero.",
+        {"entry": "change_pct(Close, 20) > 15", "exit": "change_pct(Close, 20) below 0"},
+    )
+    # against another level, percent or price units? not guessed
+    refused("Buy when the 20-day change is above 5.")

@@ -149,7 +149,24 @@ def _against_pair(left: Any, v: Any, _both: Any, pair: Any) -> Any:
     return ir.Group("all", (first, second))
 
 
+def _day_change(n: Lexeme, u: Lexeme, word: Lexeme, v: Any, level: Any) -> Any:
+    """ "the 20-day change drops below zero": the percent change of the close. Only against
+    zero, where percent and price units agree ("the 20-day change is above 5": 5% or $5?)."""
+    if _int(n.value) is None or not isinstance(level, ir.Num) or level.value != 0:
+        return REJECT
+    change = ir.Change(ir.Price("Close", span=_span(n, word)), int(n.value))
+    return _cmp(change, v, level, n, u, word)
+
+
 comparison = alt(
+    seq(
+        NUM,
+        UNIT,
+        tok("PLACE", when=lambda lx: lx.text.lower() == "change"),
+        verb,
+        number,
+        build=_day_change,
+    ),
     seq(operand, tok("BROKEN"), build=_broken),
     seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
