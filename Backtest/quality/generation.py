@@ -1,8 +1,8 @@
 """Generation benchmark: does the offline parser build the strategy the text describes?
 
 For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml``,
-``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml`` and ``descriptions_heldout3.yaml``,
-see that folder's README): parse it, and
+``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml`` and
+``descriptions_heldout4.yaml``, see that folder's README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -42,6 +42,7 @@ PARTS = {
     "heldout": "descriptions_heldout.yaml",
     "heldout2": "descriptions_heldout2.yaml",
     "heldout3": "descriptions_heldout3.yaml",
+    "heldout4": "descriptions_heldout4.yaml",
 }
 CASH = 100_000
 

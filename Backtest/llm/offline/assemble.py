@@ -62,6 +62,10 @@ class Assembly:
     last_entry_side: str = "long"
     crossover: tuple[Series, Series] | None = None
     mirrors: list[str] = field(default_factory=list)
+    cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
+    period_notes: list[ir.PeriodNote] = field(default_factory=list)  # "Standard 14 period"
+    # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
+    restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
@@ -71,13 +75,27 @@ class Assembly:
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
+    previous: ir.Statement | None = None  # the statement read last ("otherwise" needs it)
 
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
             try:
-                self._statement(statement, resolver)
+                if isinstance(statement, ir.Otherwise):
+                    self._otherwise(statement)
+                else:
+                    self._statement(statement, resolver)
             except ParseError as exc:
                 self.problems.append(exc.problem)
+            self.previous = statement
+
+    def _otherwise(self, statement: ir.Otherwise) -> None:
+        previous = self.previous
+        if not (isinstance(previous, ir.Filter) and isinstance(previous.cond, ir.Not)):
+            raise ParseError(
+                statement.span,
+                "'otherwise' is only understood after a rule that keeps entries out "
+                "('Never enter on a Friday. Otherwise buy when ...')",
+            )
 
     def _role(self, verb: str, span: ir.Span) -> str:
         if verb in ("buy", "enter", "trade", "entry_n"):
@@ -98,7 +116,9 @@ class Assembly:
 
     def _statement(self, statement: ir.Statement, resolver: Resolver) -> None:
         if isinstance(statement, ir.Rule):
-            self._rule(statement.action, statement.cond, resolver, explicit=True)
+            self._rule(
+                statement.action, statement.cond, resolver, explicit=True, only=statement.only
+            )
         elif isinstance(statement, ir.CondOnly):
             self._cond_only(statement, resolver)
         elif isinstance(statement, ir.Heading):
@@ -143,7 +163,10 @@ class Assembly:
         elif isinstance(statement, ir.Side):
             self._side(statement.mode)
         elif isinstance(statement, ir.Mirror):
-            self.mirrors.append(self._role(statement.action.verb, statement.action.span))
+            role = self._role(statement.action.verb, statement.action.span)
+            self.mirrors.append(role)
+            if statement.cross_only:
+                self.cross_mirrors.add(role)
         elif isinstance(statement, ir.Declare):
             self._declare(statement, resolver)
         elif isinstance(statement, ir.Timeframe):
@@ -152,8 +175,17 @@ class Assembly:
                 self.ctx.warnings.append(note)
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
+        elif isinstance(statement, ir.PeriodNote):
+            self.period_notes.append(statement)
 
-    def _rule(self, action: ir.Action, cond: ir.Cond, resolver: Resolver, explicit: bool) -> None:
+    def _rule(
+        self,
+        action: ir.Action,
+        cond: ir.Cond,
+        resolver: Resolver,
+        explicit: bool,
+        only: bool = False,
+    ) -> None:
         if isinstance(cond, ir.Event) and cond.kind == "opposite":
             self.mirrors.append(self._role(action.verb, action.span))
             return
@@ -162,9 +194,12 @@ class Assembly:
         if action.traded and resolver.ctx.last_subject is None:
             resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
         node = resolver.cond(cond)
-        if role.startswith("entry") and is_calendar_only(node):
-            self.calendar_triggers.append((role, _first_span(cond)))
-        self._add_rule(role, node, explicit)
+        if only:
+            self.restrictions.setdefault(role, []).append((node, _first_span(cond)))
+        else:
+            if role.startswith("entry") and is_calendar_only(node):
+                self.calendar_triggers.append((role, _first_span(cond)))
+            self._add_rule(role, node, explicit)
         if action.order is not None:
             self._order(action.order, role, resolver)
         if action.units is not None:
@@ -311,6 +346,25 @@ def _touch_op(node: RCmp, role: str) -> str:
     if isinstance(right, Series) and right.output in ("lowerband", "lower"):
         return "<="
     return "<=" if role in _UPWARD else ">="
+
+
+def the_crossing(node: RNode) -> RNode:
+    """The one crossing of a rule ("sell on the opposite cross" mirrors only that)."""
+    if isinstance(node, RCmp) and node.op in ("crosses_above", "crosses_below"):
+        return node
+    if isinstance(node, RGroup) and node.logic == "all":
+        crossings = [the_crossing(x) for x in node.items if _has_crossing(x)]
+        if len(crossings) == 1:
+            return crossings[0]
+    raise ParseError(
+        (0, 0), "'the opposite cross' needs a rule with exactly one crossing; state the exit rule"
+    )
+
+
+def _has_crossing(node: RNode) -> bool:
+    if isinstance(node, RGroup):
+        return any(_has_crossing(x) for x in node.items)
+    return isinstance(node, RCmp) and node.op in ("crosses_above", "crosses_below")
 
 
 def mirror(node: RNode) -> RNode:

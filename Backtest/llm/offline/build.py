@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from Backtest.llm.offline.assemble import _SPEC_RULE, ROLES, Assembly, SpecWriter, mirror, orient
+from Backtest.llm.offline.assemble import (
+    _SPEC_RULE,
+    ROLES,
+    Assembly,
+    SpecWriter,
+    mirror,
+    orient,
+    the_crossing,
+)
 from Backtest.llm.offline.ir import Distance
 from Backtest.llm.offline.resolve import ParseError, RCmp, RGroup, RNode, RRisk, Series
 
@@ -21,6 +29,18 @@ def _combine(items: list[tuple[RNode, bool]]) -> RNode:
     for item, alternative in items[1:]:
         node = RGroup("any" if alternative else "all", (node, item))
     return node
+
+
+def _check_period_notes(assembly: Assembly) -> None:
+    """ "Standard 14 period" names no indicator: it is read only when the description uses one
+    indicator with a period, and only as a check that the period agrees (never to change it)."""
+    for note in assembly.period_notes:
+        periods = {inst.period() for inst in assembly.ctx.instances if inst.period() is not None}
+        if len(periods) != 1 or periods != {note.period}:
+            raise ParseError(
+                note.span,
+                "a period with no indicator; write it with the indicator, e.g. 'RSI(14)'",
+            )
 
 
 def _check_calendar_triggers(assembly: Assembly) -> None:
@@ -110,6 +130,17 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if assembly.time_unless_hit and not {"stop", "target", "trailing"} & set(assembly.settings):
         raise ParseError((0, 0), "'neither' refers to a stop or a target, and none is given")
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
+    for role, restrictions in assembly.restrictions.items():
+        nodes = [node for node, _span in restrictions]
+        if role in raw and role.startswith("exit"):
+            raise ParseError(
+                restrictions[0][1],
+                "a condition that holds back an exit cannot be expressed; state when to exit "
+                "instead",
+            )
+        if role in raw:
+            nodes.insert(0, raw[role])
+        raw[role] = nodes[0] if len(nodes) == 1 else RGroup("all", tuple(nodes))
     rules: dict[str, RNode] = {}
     for role in ROLES:
         if role in raw:
@@ -120,6 +151,8 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         source = rules.get(_COUNTERPART[role])
         if source is None:
             raise ParseError((0, 0), "'the opposite signal' has no rule to mirror")
+        if role in assembly.cross_mirrors:
+            source = the_crossing(source)
         mirrored = mirror(source)
         rules[role] = RGroup("any", (rules[role], mirrored)) if role in rules else mirrored
     if not any(role.startswith("entry") for role in rules) and assembly.crossover is not None:
@@ -136,6 +169,7 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
     _check_risk_sides(assembly, side)
+    _check_period_notes(assembly)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")

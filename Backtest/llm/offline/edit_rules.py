@@ -20,7 +20,7 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.assemble import SpecWriter, mirror, orient
+from Backtest.llm.offline.assemble import SpecWriter, mirror, orient, the_crossing
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.edit_types import RULE_LABELS, EditNotUnderstood
 from Backtest.llm.offline.ir import Distance
@@ -128,7 +128,7 @@ class RuleEditor:
         elif isinstance(statement, ir.Rule):
             self._rule(statement, markers, resolver, found, writer)
         elif isinstance(statement, ir.Mirror):
-            self._mirror(statement.action.verb, found, writer)
+            self._mirror(statement.action.verb, found, writer, statement.cross_only)
         elif isinstance(statement, ir.Side):
             raise EditNotUnderstood(
                 "Change the side in a message of its own ('make it short only')."
@@ -284,7 +284,9 @@ class RuleEditor:
             f"{RULE_LABELS[key]}: '{self._describe(leaf)}' -> '{self._describe(new)}'"
         )
 
-    def _mirror(self, verb: str, found: dict[str, Inst], writer: SpecWriter) -> None:
+    def _mirror(
+        self, verb: str, found: dict[str, Inst], writer: SpecWriter, cross_only: bool
+    ) -> None:
         role = self._role(verb)
         key = _ROLE_KEYS[role]
         source_key = {"exit": "entry", "short_exit": "short_entry"}.get(key)
@@ -293,7 +295,8 @@ class RuleEditor:
         if source is None:
             raise EditNotUnderstood("There is no entry to mirror for that exit.")
         try:
-            mirrored = mirror_level(node_of(source, found))
+            node = node_of(source, found)
+            mirrored = mirror_level(the_crossing(node) if cross_only else node)
         except ParseError as exc:
             raise EditNotUnderstood(f"{exc.problem.reason}.") from None
         current = self.data["rules"].get(key)

@@ -221,6 +221,11 @@ class Group:
 
 
 @dataclass(frozen=True)
+class UnlessGroup(Group):
+    """ "X, unless Y" (with the comma): ``all(X; not Y)``, whose scope the sentence checks."""
+
+
+@dataclass(frozen=True)
 class Restate:
     """A condition followed by a bracketed restatement or refinement of it."""
 
@@ -271,6 +276,7 @@ class Rule:
     action: Action
     cond: Cond
     span: Span = dc_field(default=(0, 0), compare=False)
+    only: bool = False  # "buy only when ...": a restriction of the other rules of its role
 
 
 @dataclass(frozen=True)
@@ -315,6 +321,25 @@ class TimeExit:
 
 
 @dataclass(frozen=True)
+class Otherwise:
+    """ "Never enter on a Friday. Otherwise buy when ...": the rule after a negative filter.
+
+    Only that reading is accepted ("otherwise" after anything else may mean "else", which the
+    spec cannot express); the assembly checks what came before.
+    """
+
+    span: Span
+
+
+@dataclass(frozen=True)
+class PeriodNote:
+    """ "Standard 14 period": the period of the one indicator the description uses."""
+
+    period: float
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
 class NoExit:
     """ "No other exit": the description says on purpose that there is no exit rule."""
 
@@ -352,9 +377,14 @@ class Side:
 
 @dataclass(frozen=True)
 class Mirror:
-    """ "Sell on the opposite signal": the action's rule mirrors the counterpart rule."""
+    """ "Sell on the opposite signal": the action's rule mirrors the counterpart rule.
+
+    ``cross_only``: "on the opposite cross" / "the cross back down" mirror the one crossing of
+    the counterpart rule, not its other conditions (a trend filter is no part of the cross).
+    """
 
     action: Action
+    cross_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -370,6 +400,7 @@ class Heading:
     """A section heading ("Entry rules:"): following bare conditions belong to it."""
 
     verb: str
+    colon: bool = dc_field(default=False, compare=False)  # "Sell:" (or a bare "Sell")
 
 
 @dataclass(frozen=True)
@@ -395,6 +426,8 @@ Statement = (
     | TargetAt
     | TimeExit
     | NoExit
+    | PeriodNote
+    | Otherwise
     | HoldWhile
     | Size
     | OrderStmt

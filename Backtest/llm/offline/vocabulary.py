@@ -126,7 +126,8 @@ _add(
     "IS",
     "is|are|be|was|were|has to be|have to be|must be|needs to be|need to be|should be|being|"
     "stays|stay|remains|remain|is still|are still|is currently|gets to be|sits|is trading|"
-    "has been|have been|must be true|are true|is true|are met|is met|all true|holds|hold true",
+    "has been|have been|must be true|are true|is true|are met|is met|all true|holds|hold true|"
+    "stretches|is stretched|gets stretched|is extended|gets extended",
 )
 
 # ---- actions ----------------------------------------------------------------------------------
@@ -171,7 +172,7 @@ _add(
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
     "take a position|open new positions|take new trades|take entries|take positions|"
     "open anything|open any trades|open any trade|open new trades|open a new trade|"
-    "open any positions",
+    "open any positions|open trades",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -181,7 +182,7 @@ _add(
     "PLACE",
     "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with|add|adds|"
     "change|changes|make|makes|increase|decrease|raise|tighten|loosen|widen|switch|update|"
-    "switch to|go back to|instead use|apply",
+    "switch to|go back to|instead use|apply|run",
 )
 _add(
     "ENTRY_N", "entry rules|entry rule|entry conditions|entry condition|entry signal|entry signals"
@@ -207,7 +208,9 @@ _add(
     "OPPOSITE",
     "the opposite signal|opposite signal|the opposite|opposite|vice versa|and vice versa|the "
     "reverse|the reverse signal|the opposite cross|the opposite crossover|the reverse cross|"
-    "reverse signal|the other way|the other way around|an opposite signal",
+    "reverse signal|the other way|the other way around|an opposite signal|the cross back down|"
+    "the cross back under|the cross back up|the cross back over|the cross back|the cross down|"
+    "the cross back below|the cross back above",
 )
 
 # ---- operands ---------------------------------------------------------------------------------
@@ -475,6 +478,9 @@ _add("CMP", _ABOVE, ">")
 _add("CMP", _BELOW, "<")
 _add("CMP", ">=|at least|at or above|not below|no less than|greater than or equal to", ">=")
 _add("CMP", "<=|=<|at most|at or below|not above|no more than|less than or equal to", "<=")
+# "volume is at least 3x ...": not the touch "is at" followed by "least"
+_add("CMP", "is at least|was at least|are at least|is at or above", ">=")
+_add("CMP", "is at most|was at most|are at most|is at or below", "<=")
 _add("CMP", "above or equal to|below or equal to", None)
 del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")
@@ -489,6 +495,16 @@ _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
 _add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
 _add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
 _add("MOTION", "back below|back under|back to below", "<")
+# "the close pulls back below the 10 EMA": a pullback is downward (never "pull above")
+_add(
+    "MOTION",
+    "|".join(
+        f"{form} back {particle}"
+        for form in ("pull", "pulls", "pulling", "pulled")
+        for particle in ("below", "under", "beneath")
+    ),
+    "<",
+)
 _add("CLOSEVERB", _verbs("close", "above|over|higher than"), ">")
 _add("CLOSEVERB", _verbs("close", "below|under|lower than|beneath"), "<")
 _add(
@@ -545,7 +561,8 @@ _add(
     "RISING",
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
-    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies",
+    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
+    "gained|has climbed|climbed|rose|has rallied|rallied",
     "rising",
 )
 _add(
@@ -553,7 +570,7 @@ _add(
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
     "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
-    "declines|slips|slides",
+    "declines|slips|slides|has dropped|dropped|has declined|declined|fell",
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
@@ -601,6 +618,9 @@ _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
+# "ride it with an 8% trailing stop": the position, held until the trailing stop is hit
+_add("RIDE", "ride it|ride the trade|ride the position|let it ride|let it run|ride the trend")
+_add("OTHERWISE", "otherwise")
 _add(
     "WHICHEVER",
     "whichever comes first|whichever is first|whichever happens first|whatever comes first",
@@ -617,7 +637,8 @@ _add("SIZE", "position size|size|sizing|position sizing|allocation|allocate|inve
 _add(
     "PERTRADE",
     "per trade|each trade|every trade|per position|each position|a trade|per entry|"
-    "each entry|on each trade|for each trade|per signal",
+    "each entry|on each trade|for each trade|per signal|into each trade|in each trade|"
+    "into every trade|in every trade|on every trade|into each position|in each position",
 )
 _add(
     "ALL_IN",
@@ -991,6 +1012,8 @@ FILLER = frozenset(
         "channel breakout",
         "at the time",
         "regardless",
+        "no matter what",
+        "whatever happens",
         "want to",
         "wants to",
         "wanted to",

@@ -1,0 +1,461 @@
+"""Comparisons, crossings, trends, zones, distances and changes of operands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, alt, lazy, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.operands import (
+    NUM,
+    PCT,
+    UNIT,
+    channel,
+    ind_pair,
+    ind_ref,
+    number,
+    operand,
+)
+from Backtest.llm.offline.lexer import Lexeme
+
+
+# ---- comparisons ------------------------------------------------------------------------------
+def _verb(kind: str) -> Any:
+    def build(*items: Any) -> Any:
+        lexeme = next(i for i in reversed(items) if isinstance(i, Lexeme) and i.kind != "IS")
+        return (kind, lexeme.value, lexeme)
+
+    return build
+
+
+def _cross_dir(direction: str) -> Any:
+    def build(cross: Lexeme, word: Lexeme) -> Any:
+        return ("cross", direction, cross)
+
+    return build
+
+
+IS = opt(tok("IS"))
+
+
+def _signed_zero(lexeme: Lexeme) -> bool:
+    """ "below zero" / "positive", not "bullish" or "a buy signal"."""
+    text = lexeme.text.lower()
+    return any(word in text for word in ("0", "zero", "positive", "negative"))
+
+
+verb = alt(
+    seq(IS, tok("CMP"), build=_verb("static")),
+    seq(IS, tok("MOTION"), build=_verb("motion")),
+    seq(tok("CLOSEVERB"), build=_verb("close")),
+    seq(tok("CROSS"), build=_verb("cross")),
+    seq(tok("CROSS"), tok("UPWORD"), build=_cross_dir("crosses_above")),
+    seq(tok("CROSS"), tok("DOWNWORD"), build=_cross_dir("crosses_below")),
+    seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", t.value or "touch", t)),
+    seq(tok("TRADE"), tok("CMP"), build=_verb("static")),
+    seq(tok("FALLING", "RISING", "TURNS"), tok("CMP"), build=_verb("motion")),
+    seq(tok("CLOSES"), tok("CMP"), build=_verb("close")),
+)
+
+
+def _cmp(left: Any, v: Any, right: Any, *spans: Any) -> Any:
+    kind, op, lexeme = v
+    return ir.Cmp(left, op, right, kind, span=_span(left, lexeme, right, *spans))
+
+
+def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
+    kind, op, lexeme = v
+    if kind != "cross":
+        return REJECT
+    if op == "cross":
+        op = direction.value
+    elif op != direction.value:
+        # "crosses above 30 from below": the direction words agree; anything else is garbled
+        return REJECT
+    return ir.Cmp(left, op, right, "cross", span=_span(left, lexeme, right, direction))
+
+
+MORE_THAN = tok(
+    "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
+)
+
+
+def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
+    if cmp.value not in ("<", ">"):
+        return REJECT
+    factor = 1 - pct.value / 100 if cmp.value == "<" else 1 + pct.value / 100
+    moving = isinstance(_verb_or_is, Lexeme) and _verb_or_is.kind != "IS"
+    return ir.Cmp(
+        left,
+        cmp.value,
+        ir.Arith("*", right, ir.Num(round(factor, 10))),
+        "motion" if moving else "static",
+        span=_span(left, pct, right),
+    )
+
+
+def _multiple(left: Any, _is: Any, cmp: Lexeme, mult: Lexeme, right: Any) -> Any:
+    factor = mult.value
+    return ir.Cmp(
+        left, cmp.value, ir.Arith("*", right, ir.Num(float(factor))), span=_span(left, right)
+    )
+
+
+multiple = tok("TWICE")
+
+
+def _between(left: Any, _is: Any, b: Lexeme, low: Any, _and: Lexeme, high: Any) -> Any:
+    return ir.Group(
+        "all",
+        (ir.Cmp(left, ">", low, span=_span(left, b)), ir.Cmp(left, "<", high, span=_span(b, high))),
+    )
+
+
+def _broken(subject: Any, word: Lexeme) -> Any:
+    op = ">" if not (isinstance(subject, ir.Channel) and subject.kind == "min") else "<"
+    if isinstance(subject, ir.Price) and subject.field == "Low":
+        op = "<"
+    return ir.Cmp(None, op, subject, "motion", span=_span(subject, word))
+
+
+def _cross_and_level(left: Any, v: Any, right: Any, cmp: Lexeme, level: Any) -> Any:
+    crossing = _cmp(left, v, right)
+    if crossing is REJECT or v[0] != "cross" or not isinstance(level, ir.Num):
+        return REJECT
+    op = cmp.value if cmp.kind == "CMP" else ("<" if cmp.value == "crosses_above" else ">")
+    return ir.Group("all", (crossing, ir.Cmp(left, op, level, span=_span(left, level))))
+
+
+def _chain(first: Any, v1: Any, second: Any, v2: Any, third: Any) -> Any:
+    if v1[0] != "static" or v2[0] != "static":
+        return REJECT
+    if isinstance(second, ir.Num) and second.percent:
+        return REJECT  # "more than 8% above X" is a distance from X, not "> 8% and 8% > X"
+    return ir.Group("all", (_cmp(first, v1, second), _cmp(second, v2, third)))
+
+
+def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
+    if not isinstance(extreme, ir.Channel):
+        return REJECT
+    current = ir.Channel(extreme.kind, extreme.field, extreme.period, False, extreme.span)
+    return ir.Cmp(left, ">=" if extreme.kind == "max" else "<=", current, span=_span(left, extreme))
+
+
+def _against_pair(left: Any, v: Any, _both: Any, pair: Any) -> Any:
+    first, second = _cmp(left, v, pair[0]), _cmp(left, v, pair[1])
+    if first is REJECT or second is REJECT:
+        return REJECT
+    return ir.Group("all", (first, second))
+
+
+def _day_change(n: Lexeme, u: Lexeme, word: Lexeme, v: Any, level: Any) -> Any:
+    """ "the 20-day change drops below zero": the percent change of the close. Only against
+    zero, where percent and price units agree ("the 20-day change is above 5": 5% or $5?)."""
+    if _int(n.value) is None or not isinstance(level, ir.Num) or level.value != 0:
+        return REJECT
+    change = ir.Change(ir.Price("Close", span=_span(n, word)), int(n.value))
+    return _cmp(change, v, level, n, u, word)
+
+
+comparison = alt(
+    seq(
+        NUM,
+        UNIT,
+        tok("PLACE", when=lambda lx: lx.text.lower() == "change"),
+        verb,
+        number,
+        build=_day_change,
+    ),
+    seq(operand, tok("BROKEN"), build=_broken),
+    seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
+    seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
+    seq(operand, verb, operand, verb, operand, build=_chain),
+    seq(operand, tok("IS"), lazy(lambda: channel), build=_is_extreme),
+    seq(operand, verb, operand, build=_cmp),
+    seq(operand, verb, operand, tok("FROMDIR"), build=_cmp_from),
+    seq(
+        operand,
+        tok("CROSS"),
+        tok("FROMDIR"),
+        opt(operand),
+        build=lambda left, c, d, right: ir.Cmp(
+            left, d.value, right, "cross", span=_span(left, c, d)
+        ),
+    ),
+    seq(operand, verb, build=lambda left, v: _cmp(left, v, None)),
+    seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
+    seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
+    seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
+    seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
+        operand,
+        IS,
+        MORE_THAN,
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, i, _m, p, c, y: _pct_cmp(x, i, p, c, y),
+    ),
+    seq(
+        operand,
+        tok("FALLING", "RISING", "TURNS", "MOTION"),
+        opt(MORE_THAN),
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, v, _m, p, c, y: _pct_cmp(x, v, p, c, y),
+    ),
+    seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
+    seq(
+        tok("BOTH"),
+        verb,
+        operand,
+        build=lambda b, v, right: ir.Cmp(None, v[1], right, v[0], both=True, span=_span(b, right)),
+    ),
+    seq(  # "both of them are below zero"
+        tok("BOTH"),
+        IS,
+        tok("POSITIVE", "NEGATIVE", when=_signed_zero),
+        build=lambda b, _i, s: ir.Cmp(
+            None,
+            ">" if s.kind == "POSITIVE" else "<",
+            ir.Num(0.0, _span(s)),
+            both=True,
+            span=_span(b, s),
+        ),
+    ),
+    seq(
+        operand,
+        opt(tok("IS")),
+        tok("NOT"),
+        verb,
+        operand,
+        build=lambda left, _i, _n, v, right: _negated(_cmp(left, v, right)),
+    ),
+    seq(tok("NOT"), verb, operand, build=lambda _n, v, right: _negated(_cmp(None, v, right))),
+    seq(
+        operand,
+        tok("IS"),
+        tok("PRON"),
+        verb,
+        operand,
+        build=lambda left, _i, _p, v, r: _cmp(left, v, r),
+    ),
+)
+
+
+def _negated(value: Any) -> Any:
+    return REJECT if value is REJECT else ir.Not(value)
+
+
+def _bars(n: Lexeme) -> int | Any:
+    return _int(n.value) or REJECT
+
+
+TREND = tok("RISING", "FALLING")
+UPDOWN = tok("UPWORD", "DOWNWORD")
+trend = alt(
+    seq(
+        opt(operand),
+        IS,
+        TREND,
+        build=lambda x, _i, t: ir.Trend(x, t.value, 1, _span(x, t)),
+    ),
+    seq(
+        operand,
+        IS,
+        TREND,
+        tok("FOR"),
+        NUM,
+        opt(tok("ROW")),
+        UNIT,
+        build=lambda x, _i, t, _f, n, _r, u: (
+            ir.Trend(x, t.value, int(n.value), _span(x, u)) if _int(n.value) else REJECT
+        ),
+    ),
+    seq(
+        operand,
+        opt(tok("CLOSES")),
+        UPDOWN,
+        NUM,
+        UNIT,
+        tok("ROW"),
+        build=lambda x, _c, d, n, _u, r: (
+            ir.Trend(x, d.value, int(n.value), _span(x, r)) if _int(n.value) else REJECT
+        ),
+    ),
+)
+streak = alt(
+    seq(
+        NUM,
+        opt(tok("ROW")),
+        UPDOWN,
+        tok("CLOSES", "UNIT"),
+        opt(tok("ROW")),
+        build=lambda n, _r, d, u, _r2: (
+            ir.Trend(ir.Price("Close"), d.value, int(n.value), _span(n, u, _r2))
+            if _int(n.value)
+            else REJECT
+        ),
+    ),
+)
+ZONE = tok("OVERSOLD", "OVERBOUGHT")
+zone = alt(
+    seq(
+        opt(operand), IS, ZONE, build=lambda x, _i, z: ir.Zone(x, z.kind.lower(), span=_span(x, z))
+    ),
+    seq(
+        opt(operand),
+        IS,
+        tok("IN"),
+        ZONE,
+        build=lambda x, _i, _n, z: ir.Zone(x, z.kind.lower(), span=_span(x, z)),
+    ),
+    seq(
+        opt(operand),
+        tok("MOTION", "TURNS"),
+        ZONE,
+        build=lambda x, _m, z: ir.Zone(x, z.kind.lower(), span=_span(x, z)),
+    ),
+)
+SIGN = tok("POSITIVE", "NEGATIVE")
+
+sign_atom = alt(
+    seq(
+        opt(operand),
+        IS,
+        SIGN,
+        build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
+    ),
+    seq(
+        opt(operand),
+        tok("TURNS"),
+        alt(SIGN, UPDOWN),
+        build=lambda x, t, s: ir.Sign(x, s.kind in ("POSITIVE", "UPWORD"), True, _span(x, t, s)),
+    ),
+)
+event_atom = alt(
+    seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
+    seq(tok("DEATH"), build=lambda d: ir.Event("death", span=_span(d))),
+    seq(
+        SIGN,
+        ind_ref,
+        tok("CROSSNOUN"),
+        build=lambda s, x, c: ir.Event(
+            "cross",
+            x,
+            "crosses_above" if s.kind == "POSITIVE" else "crosses_below",
+            None,
+            _span(s, x, c),
+        ),
+    ),
+    seq(
+        ind_pair,
+        tok("GOLDEN", "DEATH"),
+        build=lambda pair, g: ir.Event(
+            "golden" if g.kind == "GOLDEN" else "death", pair[0], None, pair[1], _span(g)
+        ),
+    ),
+    seq(
+        opt(ind_ref),
+        opt(SIGN),
+        tok("CROSSNOUN"),
+        opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
+        build=lambda x, s, c, other: ir.Event(
+            "cross",
+            x,
+            None if s is None else ("crosses_above" if s.kind == "POSITIVE" else "crosses_below"),
+            other,
+            _span(x, s, c, other),
+        ),
+    ),
+)
+change_atom = alt(
+    seq(
+        operand,
+        alt(
+            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
+            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
+        ),
+        opt(tok("CMP")),
+        PCT,
+        tok("IN", "WINDOW"),
+        NUM,
+        UNIT,
+        build=lambda x, d, c, p, _w, n, u: _change(x, d, c, p, n, u),
+    ),
+)
+
+
+def _change(
+    x: Any, direction: Lexeme, cmp: Lexeme | None, pct: Lexeme, n: Lexeme, u: Lexeme
+) -> Any:
+    if _int(n.value) is None:
+        return REJECT
+    down = direction.value == "falling"
+    level = -pct.value if down else pct.value
+    if cmp is None or cmp.value in (">", ">="):
+        op = "<" if down else ">"  # "falls (more than) 10%": the change is below -10
+    elif cmp.value in ("<", "<="):
+        return REJECT  # "falls less than 10%" is a range, not one comparison
+    else:
+        return REJECT
+    return ir.Cmp(ir.Change(x, int(n.value)), op, ir.Num(level), span=_span(x, pct, u))
+
+
+def _downward(verb: Lexeme, cmp: Lexeme) -> bool:
+    if cmp.kind == "CMP":
+        return bool(cmp.value in ("<", "<="))
+    return bool(verb.value in ("falling", "<"))
+
+
+def _distance_pct(p: Lexeme) -> ir.Distance:
+    return ir.Distance(percent=p.value)
+
+
+WHO = opt(tok("PRON", "TRADE", "PRICE"))
+risk_atom = alt(
+    seq(
+        WHO,
+        IS,
+        tok("UPWORD"),
+        PCT,
+        opt(seq(tok("FROM"), tok("ENTRY_N", "ENTRY_PRICE"))),
+        build=lambda w, _i, u, p, f: ir.RiskAtom(
+            "target", _distance_pct(p), span=_span(w, u, p, f)
+        ),
+    ),
+    seq(
+        WHO,
+        IS,
+        tok("DOWNWORD"),
+        PCT,
+        opt(seq(tok("FROM"), tok("ENTRY_N", "ENTRY_PRICE"))),
+        build=lambda w, _i, d, p, f: ir.RiskAtom("stop", _distance_pct(p), span=_span(w, d, p, f)),
+    ),
+    seq(
+        opt(tok("PRON", "TRADE")),
+        tok("TURNS", "IS", "MOTION"),
+        PCT,
+        tok("AGAINST"),
+        build=lambda w, t, p, a: ir.RiskAtom("stop", _distance_pct(p), span=_span(w, t, p, a)),
+    ),
+    seq(
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda a, n, u: (
+            ir.RiskAtom("time", bars=_int(n.value), span=_span(a, u)) if _int(n.value) else REJECT
+        ),
+    ),
+    seq(
+        WHO,
+        tok("FALLING", "RISING", "MOTION"),
+        PCT,
+        tok("CMP", "FROM"),
+        tok("ENTRY_N", "ENTRY_PRICE"),
+        build=lambda w, m, p, c, e: ir.RiskAtom(
+            "stop" if _downward(m, c) else "target", _distance_pct(p), span=_span(w, m, p, e)
+        ),
+    ),
+)

@@ -1,0 +1,177 @@
+"""Calendar conditions and lists of conditions joined by and/or."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, Parser, alt, lazy, many, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.comparisons import (
+    change_atom,
+    comparison,
+    event_atom,
+    risk_atom,
+    sign_atom,
+    streak,
+    trend,
+    zone,
+)
+from Backtest.llm.offline.grammar.operands import NUM, UNIT
+from Backtest.llm.offline.lexer import Lexeme
+
+
+# ---- calendar ---------------------------------------------------------------------------------
+def _list(item: Parser, joiners: tuple[str, ...] = ("AND", "OR", "COMMA")) -> Parser:
+    return seq(
+        item,
+        many(seq(many(tok(*joiners), 1), item, build=lambda _j, x: x)),
+        build=lambda first, rest: (first, *rest),
+    )
+
+
+weekday_list = alt(
+    seq(_list(tok("WEEKDAY")), build=lambda days: days),
+    seq(tok("WEEKEND"), build=lambda w: (w,)),
+)
+
+
+def _days(items: tuple[Lexeme, ...]) -> tuple[str, ...]:
+    values: list[str] = []
+    for lexeme in items:
+        values += list(lexeme.value) if isinstance(lexeme.value, tuple) else [lexeme.value]
+    return tuple(values)
+
+
+def _month_span(first: Lexeme, last: Lexeme, *spans: Any) -> Any:
+    start, end = first.value, last.value
+    months = []
+    month = start
+    while True:
+        months.append(month)
+        if month == end:
+            break
+        month = month % 12 + 1
+    return ir.Calendar("months", tuple(months), span=_span(first, last, *spans))
+
+
+TIME = tok("TIME")
+calendar = alt(
+    seq(
+        opt(tok("ON")),
+        weekday_list,
+        build=lambda o, d: ir.Calendar("weekdays", _days(d), span=_span(o, d)),
+    ),
+    seq(
+        opt(tok("IN")),
+        _list(tok("MONTH")),
+        build=lambda i, m: ir.Calendar("months", tuple(x.value for x in m), span=_span(i, m)),
+    ),
+    seq(
+        opt(tok("FROM", "BETWEEN", "IN")),
+        tok("MONTH"),
+        tok("TO", "UNTIL", "MINUS", "AND"),
+        tok("MONTH"),
+        build=lambda f, a, _t, b: _month_span(a, b, f),
+    ),
+    seq(
+        tok("BETWEEN", "FROM"),
+        TIME,
+        tok("AND", "TO", "UNTIL", "MINUS"),
+        TIME,
+        build=lambda b, t1, _a, t2: (
+            ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(b, t2))
+            if t1.value < t2.value
+            else REJECT
+        ),
+    ),
+    seq(
+        tok("BEFORE"),
+        TIME,
+        build=lambda b, t: ir.Calendar("time", time_from=0, time_to=t.value, span=_span(b, t)),
+    ),
+    seq(
+        tok("AFTER"),
+        TIME,
+        build=lambda a, t: ir.Calendar("time", time_from=t.value, time_to=1440, span=_span(a, t)),
+    ),
+    seq(
+        tok("AT"),
+        TIME,
+        build=lambda a, t: ir.Calendar("time", time_from=t.value, time_to=1440, span=_span(a, t)),
+    ),
+    seq(
+        tok("BEFORE"),
+        TIME,
+        tok("OR"),
+        tok("AFTER"),
+        TIME,
+        build=lambda b, t1, _o, _a, t2: (
+            ir.Calendar(
+                "time", time_from=t1.value, time_to=t2.value, negate=True, span=_span(b, t2)
+            )
+            if t1.value < t2.value
+            else REJECT
+        ),
+    ),
+)
+
+# ---- condition lists --------------------------------------------------------------------------
+atom = alt(comparison, trend, streak, calendar, zone, event_atom, sign_atom, risk_atom, change_atom)
+
+
+def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
+    if _int(n.value) is None or n.value < 2:
+        return REJECT
+    return ir.Held(x, int(n.value))
+
+
+citem_ref = lazy(lambda: citem)
+cond_ref = lazy(lambda: cond)
+citem: Parser = alt(
+    atom,
+    seq(tok("NOT"), citem_ref, build=lambda _n, x: ir.Not(x)),
+    seq(
+        tok("EITHER"),
+        citem_ref,
+        tok("OR"),
+        citem_ref,
+        build=lambda _e, a, _o, b: ir.Group("any", (a, b)),
+    ),
+    seq(tok("LPAR"), cond_ref, tok("RPAR"), build=lambda _l, x, _r: x),
+    seq(
+        atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
+    ),
+    seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
+    seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),
+    seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
+    seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
+)
+CONN = alt(
+    seq(tok("AND"), build=lambda _a: "and"),
+    seq(tok("OR"), build=lambda _o: "or"),
+    seq(tok("COMMA"), build=lambda _c: ","),
+    seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
+    seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
+    seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
+    seq(tok("AND", "COMMA"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=lambda *_a: "and"),
+)
+
+
+def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
+    if not rest:
+        return first
+    items = [first, *(x for _, x in rest)]
+    for a, b in zip(items, items[1:], strict=False):
+        both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
+        if both_calendar and a.kind == b.kind and a.kind != "time":
+            return REJECT  # "in November and December" is one list, not two conditions
+    joiners = {j for j, _ in rest} - {","}
+    if len(joiners) > 1:
+        return ir.Group("mixed", (first, *(x for _, x in rest)))
+    logic = "any" if joiners == {"or"} else "all"
+    return ir.Group(logic, (first, *(x for _, x in rest)))
+
+
+cond: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)

@@ -1,0 +1,362 @@
+"""Numbers, indicator mentions, prices, channels and arithmetic operands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, Parser, alt, lazy, many, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.lexer import Lexeme
+
+# ---- numbers and operands -----------------------------------------------------------------------
+NUM = tok("NUM")
+PCT = tok("PCT")
+number = alt(
+    seq(NUM, build=lambda n: ir.Num(n.value, _span(n))),
+    seq(PCT, build=lambda p: ir.Num(p.value, _span(p), percent=True)),
+    seq(tok("MINUS"), NUM, build=lambda m, n: ir.Num(-n.value, _span(m, n))),
+    seq(tok("PLUS"), NUM, build=lambda p, n: ir.Num(n.value, _span(p, n))),
+)
+
+# Indicator parameters inside brackets: "(20, 2)", "(20 periods, 2.5 std dev)",
+# "(20 EMA, 2x ATR(10))"
+param = alt(
+    seq(NUM, opt(tok("UNIT")), build=lambda n, _u: ("num", n.value)),
+    seq(tok("UNIT"), NUM, build=lambda _u, n: ("num", n.value)),
+    seq(NUM, tok("DEV"), build=lambda n, _d: ("dev", n.value)),
+    seq(NUM, tok("IND"), build=lambda n, i: ("ind", i.value[0], n.value)),
+    seq(
+        NUM,
+        opt(tok("TIMES")),
+        tok("IND"),
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda n, _t, i, _l, p, _r: ("mult", i.value[0], n.value, p.value),
+    ),
+    seq(NUM, tok("TIMES"), tok("IND"), build=lambda n, _t, i: ("mult", i.value[0], n.value, None)),
+    seq(tok("PRICE"), build=lambda p: ("source", p.value)),
+)
+params = seq(
+    param,
+    many(seq(tok("COMMA", "SLASH"), param, build=lambda _s, p: p)),
+    build=lambda first, rest: (first, *rest),
+)
+
+
+def _tunable(name: str) -> int:
+    from Backtest.spec.catalogue import lookup_indicator
+
+    info = lookup_indicator(name)
+    return len([p for p in info.parameters if not p.name.endswith("matype")])
+
+
+def _mention(ind: Lexeme, items: Sequence[Any] = (), pre: float | None = None, *spans: Any) -> Any:
+    name, plural = ind.value
+    if len([i for i in items if i[0] == "num"]) + (pre is not None) > _tunable(name):
+        return REJECT  # "EMA (12, 26)" is two EMAs, not one with two periods
+    numbers: list[float] = [] if pre is None else [pre]
+    labelled: list[tuple[str, float]] = []
+    source: ir.Operand | None = None
+    for item in items:
+        kind = item[0]
+        if kind == "num":
+            numbers.append(item[1])
+        elif kind == "dev":
+            labelled.append(("deviation", item[1]))
+        elif kind == "ind":
+            labelled.append((f"{item[1]}_period", item[2]))
+        elif kind == "mult":
+            labelled.append(("multiplier", item[2]))
+            if item[3] is not None:
+                labelled.append((f"{item[1]}_period", item[3]))
+        elif kind == "source":
+            source = ir.Price(item[1])
+    return ir.Mention(
+        name,
+        tuple(numbers),
+        tuple(labelled),
+        source,
+        plural=plural,
+        span=_span(ind, *spans),
+    )
+
+
+IND = tok("IND")
+UNIT = tok("UNIT")
+ind_single = alt(
+    seq(IND, build=lambda i: _mention(i)),
+    seq(IND, tok("LPAR"), tok("RPAR"), build=lambda i, _l, r: _mention(i, (), None, r)),
+    seq(NUM, opt(UNIT), IND, build=lambda n, _u, i: _mention(i, (), n.value, n)),
+    seq(
+        NUM,
+        opt(UNIT),
+        IND,
+        tok("LPAR"),
+        params,
+        tok("RPAR"),
+        build=lambda n, _u, i, _l, p, r: _mention(i, p, n.value, n, r),
+    ),
+    seq(IND, tok("LPAR"), params, tok("RPAR"), build=lambda i, _l, p, r: _mention(i, p, None, r)),
+    seq(IND, NUM, opt(UNIT), build=lambda i, n, _u: _mention(i, (("num", n.value),), None, n)),
+    seq(
+        IND,
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
+        build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
+    seq(
+        IND,
+        tok("OF", "WITH"),
+        NUM,
+        UNIT,
+        build=lambda i, _o, n, u: _mention(i, (("num", n.value),), None, u),
+    ),
+    seq(
+        IND,
+        tok("WITH"),
+        NUM,
+        tok("DEV"),
+        build=lambda i, _w, n, d: _mention(i, (("dev", n.value),), None, d),
+    ),
+)
+
+
+def _listed(ind: Lexeme, numbers: tuple[Lexeme, ...]) -> Any:
+    """ "stochastics 5,3,3", "Bollinger 20,2": parameters without brackets, read as in them."""
+    if len(numbers) > _tunable(ind.value[0]):
+        return REJECT  # "RSI 14, 30" is no parameter list
+    return _mention(ind, tuple(("num", n.value) for n in numbers), None, numbers[-1])
+
+
+def _pair(ind: Lexeme, first: float, second: float, *spans: Any) -> Any:
+    name, _plural = ind.value
+    if _tunable(name) != 1:
+        return REJECT  # "MACD 12/26" are two periods of one MACD
+    span = _span(ind, *spans)
+    return (
+        ir.Mention(name, (first,), span=span),
+        ir.Mention(name, (second,), span=span),
+    )
+
+
+ind_pair = alt(
+    seq(
+        NUM,
+        opt(UNIT),
+        tok("AND", "SLASH", "COMMA"),
+        NUM,
+        opt(UNIT),
+        IND,
+        build=lambda a, _u, _c, b, _v, i: _pair(i, a.value, b.value, a),
+    ),
+    seq(
+        IND, NUM, tok("SLASH", "AND"), NUM, build=lambda i, a, _s, b: _pair(i, a.value, b.value, b)
+    ),
+    seq(
+        IND,
+        tok("LPAR"),
+        NUM,
+        tok("SLASH", "COMMA", "AND"),
+        NUM,
+        tok("RPAR"),
+        build=lambda i, _l, a, _s, b, r: _pair(i, a.value, b.value, r),
+    ),
+)
+
+
+def _with_output(mention: ir.Mention, output: Lexeme) -> Any:
+    if mention.output is not None:
+        return REJECT
+    return replace(mention, output=output.value, span=_span(mention, output))
+
+
+OUTPUT = tok("OUTPUT")
+LOWER_WORD = tok("DOWNWORD", when=lambda lx: lx.text.lower() == "lower")
+ind_ref = alt(
+    ind_single,
+    seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
+    seq(ind_single, OUTPUT, build=_with_output),
+    seq(OUTPUT, build=lambda o: ir.Ref("output", o.value, span=_span(o))),
+    seq(OUTPUT, tok("OF"), ind_single, build=lambda o, _f, m: _with_output(m, o)),
+    seq(OUTPUT, ind_single, build=lambda o, m: _with_output(m, o)),
+    seq(OUTPUT, ind_single, OUTPUT, build=lambda o, m, _o: _with_output(m, o)),
+    seq(
+        LOWER_WORD, ind_single, opt(OUTPUT), build=lambda lo, m, _o: _with_output(m, _as_lower(lo))
+    ),
+    seq(tok("ITS"), OUTPUT, build=lambda _i, o: ir.Ref("its_output", o.value, span=_span(o))),
+    seq(tok("THAT"), OUTPUT, build=lambda _t, o: ir.Ref("its_output", o.value, span=_span(o))),
+    seq(tok("THAT"), ind_single, build=lambda t, m: ir.Ref("that", mention=m, span=_span(t, m))),
+    seq(
+        tok("RELATIVE"),
+        opt(alt(tok("ONE"), OUTPUT, tok("AVERAGE"))),
+        build=lambda r, o: ir.Ref("relative", r.value, span=_span(r, o)),
+    ),
+    seq(
+        tok("RELATIVE"),
+        ind_single,
+        build=lambda r, m: ir.Ref("relative", r.value, mention=m, span=_span(r, m)),
+    ),
+)
+
+
+def _as_lower(lexeme: Lexeme) -> Lexeme:
+    return Lexeme("OUTPUT", "lower", lexeme.start, lexeme.end, lexeme.text)
+
+
+PRICE = tok("PRICE")
+price_ref = alt(
+    seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
+    seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p))),
+    seq(PRICE, tok("OF"), tok("TODAY"), build=lambda p, _o, t: ir.Price(p.value, 0, _span(p, t))),
+    seq(
+        PRICE, opt(tok("OF")), tok("PREV"), build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a))
+    ),
+    seq(
+        PRICE,
+        opt(tok("OF")),
+        NUM,
+        opt(UNIT),
+        tok("AGO"),
+        build=lambda p, _o, n, _u, a: (
+            ir.Price(p.value, int(n.value), _span(p, a)) if _int(n.value) else REJECT
+        ),
+    ),
+    seq(
+        tok("WEEKDAY"), PRICE, build=lambda d, p: ir.Ref("weekday_price", d.value, span=_span(d, p))
+    ),
+)
+pron_ref = alt(
+    seq(tok("PRON"), build=lambda p: ir.Ref("it", span=_span(p))),
+    seq(tok("THAT"), build=lambda p: ir.Ref("it", span=_span(p))),
+    seq(tok("ITS"), tok("ONE"), build=lambda p, o: ir.Ref("it", span=_span(p, o))),
+)
+HIGHLOW = tok("HIGHEST", "LOWEST")
+
+
+def _channel(kind_lexeme: Lexeme, field: Lexeme | None, period: Lexeme, *spans: Any) -> Any:
+    kind = "max" if kind_lexeme.kind == "HIGHEST" else "min"
+    name = field.value if field is not None else ("High" if kind == "max" else "Low")
+    if _int(period.value) is None:
+        return REJECT
+    return ir.Channel(kind, name, period.value, True, _span(kind_lexeme, period, *spans))
+
+
+def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
+    if field.value not in ("High", "Low", "Close") or _int(period.value) is None:
+        return REJECT
+    if extreme is not None:
+        kind = "max" if extreme.kind == "HIGHEST" else "min"
+    else:
+        kind = "max" if field.value == "High" else "min" if field.value == "Low" else ""
+        if not kind:
+            return REJECT  # "the 20-day close" is not a channel
+    return ir.Channel(kind, field.value, period.value, True, _span(period, field))
+
+
+# "the prior 55-day high": an N-day high is already that of the N bars before the current one;
+# "yesterday's 20-day high" is not accepted (it could mean one bar further back).
+PRIOR = tok("PREV", when=lambda lx: lx.text.lower() in ("prior", "previous", "preceding"))
+channel = alt(
+    seq(NUM, UNIT, PRICE, build=lambda n, _u, f: _nday(n, None, f)),
+    seq(NUM, UNIT, HIGHLOW, PRICE, build=lambda n, _u, e, f: _nday(n, e, f)),
+    seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _nday(n, None, f)),
+    seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _nday(n, e, f)),
+    seq(
+        HIGHLOW,
+        opt(PRICE),
+        tok("WINDOW", "OF", "IN"),
+        opt(tok("LAST", "PREV")),
+        NUM,
+        UNIT,
+        build=lambda h, f, _w, _l, n, u: _channel(h, f, n, u),
+    ),
+)
+avg_ref = alt(
+    seq(tok("ITS"), tok("AVERAGE"), build=lambda i, a: ir.AvgOf(None, None, span=_span(i, a))),
+    seq(
+        tok("ITS"),
+        NUM,
+        opt(UNIT),
+        alt(tok("AVERAGE"), IND),
+        build=lambda i, n, _u, a: ir.AvgOf(
+            None, n.value, a.value[0] if a.kind == "IND" else "SMA", _span(i, a)
+        ),
+    ),
+    seq(tok("ITS"), IND, build=lambda i, a: ir.AvgOf(None, None, a.value[0], _span(i, a))),
+    seq(
+        tok("ITS"),
+        IND,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda i, a, _l, n, r: ir.AvgOf(None, n.value, a.value[0], _span(i, r)),
+    ),
+    seq(
+        tok("AVERAGE"),
+        PRICE,
+        build=lambda a, p: ir.AvgOf(ir.Price(p.value), None, span=_span(a, p)),
+    ),
+    seq(
+        NUM,
+        UNIT,
+        tok("AVERAGE"),
+        opt(PRICE),
+        build=lambda n, _u, a, p: ir.AvgOf(
+            ir.Price(p.value) if p is not None else None, n.value, span=_span(n, a, p)
+        ),
+    ),
+    seq(tok("AVERAGE"), build=lambda a: ir.Ref("average", span=_span(a))),
+    seq(tok("THAT"), tok("AVERAGE"), build=lambda t, a: ir.Ref("average", span=_span(t, a))),
+)
+entry_ref = seq(tok("ENTRY_N", "ENTRY_PRICE"), build=lambda e: ir.EntryPrice(_span(e)))
+
+
+def _ago(series: Any, n: Lexeme, _unit: Any, _ago: Lexeme) -> Any:
+    if not isinstance(series, ir.Mention) or _int(n.value) is None:
+        return REJECT
+    return replace(series, ago=int(n.value))
+
+
+def _prev_bar(series: Any, *_rest: Any) -> Any:
+    if not isinstance(series, ir.Mention) or series.ago:
+        return REJECT
+    return replace(series, ago=1)
+
+
+PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())
+series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
+series_ago = alt(
+    series,
+    seq(ind_single, NUM, opt(UNIT), tok("AGO"), build=_ago),
+    seq(ind_ref, PREV_WINDOW, UNIT, build=_prev_bar),
+    seq(ind_ref, tok("OF"), tok("PREV"), opt(UNIT), build=_prev_bar),
+)
+factor = alt(
+    series_ago,
+    number,
+    seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
+)
+
+
+def _fold(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
+    value = first
+    for op, right in rest:
+        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/"}[op.kind]
+        value = ir.Arith(symbol, value, right)
+    return value
+
+
+product = seq(
+    factor,
+    many(seq(tok("TIMES", "DIVIDE"), factor, build=lambda o, f: (o, f))),
+    build=_fold,
+)
+operand: Parser = seq(
+    product,
+    many(seq(tok("PLUS", "MINUS"), product, build=lambda o, f: (o, f))),
+    build=_fold,
+)

@@ -1,0 +1,277 @@
+"""Actions, orders and when-clauses: the rules that trigger entries and exits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.comparisons import event_atom, zone
+from Backtest.llm.offline.grammar.conditions import calendar, cond
+from Backtest.llm.offline.grammar.operands import NUM, PCT, operand
+from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
+
+# ---- statements -------------------------------------------------------------------------------
+ACTION_KINDS = ("BUY", "SHORT", "SELL", "EXIT", "COVER", "ENTER", "TRADE", "ENTRY_N", "EXIT_N")
+_VERBS = {
+    "BUY": "buy",
+    "SHORT": "short",
+    "SELL": "sell",
+    "EXIT": "exit",
+    "COVER": "cover",
+    "ENTER": "enter",
+    "TRADE": "trade",
+    "ENTRY_N": "entry_n",
+    "EXIT_N": "exit_n",
+}
+order_kind = tok("LIMIT", "STOPORDER")
+
+
+def _order(kind: Lexeme, price: Any) -> ir.Order:
+    side = "sell" if "sell" in kind.text.lower() else "buy" if "buy" in kind.text.lower() else None
+    order_type = "limit" if kind.kind == "LIMIT" else "stop"
+    if price is None:
+        return ir.Order(order_type, None, side=side)
+    if isinstance(price, tuple):  # (pct, op, operand)
+        pct, op, base = price
+        return ir.Order(order_type, base, pct, op, side)
+    return ir.Order(order_type, price, side=side)
+
+
+price_spec = alt(
+    seq(opt(tok("AT")), operand, build=lambda _a, x: x),
+    seq(
+        opt(tok("AT")),
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda _a, p, c, x: (p.value, c.value, x) if c.value in ("<", ">") else REJECT,
+    ),
+)
+order_phrase = alt(
+    seq(order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)),
+    # "a limit order to buy 1% below the close" ("to sell" is left out: after a long entry it
+    # may be a take-profit rather than a short)
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        tok("TO"),
+        tok("BUY", when=lambda lx: lx.text.lower() == "buy"),
+        opt(price_spec),
+        build=lambda k, _o, _t, _b, p: replace(_order(k, p), side="buy"),
+    ),
+)
+STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())
+CLOSE_VERB = tok("PRICE", when=lambda lx: lx.text.lower() == "close")
+action_mod = alt(
+    seq(NUM, tok("SHARES"), build=lambda n, _s: ("units", n.value)),
+    seq(alt(tok("SHARES"), STOCK), build=lambda _s: ("object", None)),
+    # "sell the position when ...", "sell all positions": what is sold, no new rule
+    seq(
+        tok("TRADE", when=lambda lx: "position" in lx.text.lower()),
+        build=lambda _p: ("position", None),
+    ),
+    seq(tok("TICKER"), build=lambda t: ("ticker", t.value)),
+    seq(opt(tok("AT")), tok("NEXTBAR"), build=lambda _a, _n: ("nextbar", None)),
+    seq(opt(tok("WITH", "AT")), order_phrase, build=lambda _w, o: ("order", o)),
+    seq(
+        opt(tok("WITH")),
+        PCT,
+        tok("OF"),
+        tok("EQUITY"),
+        build=lambda _w, p, _o, _e: ("fraction", p.value),
+    ),
+    seq(opt(tok("AT")), tok("MARKET"), build=lambda _a, _m: ("market", None)),
+)
+
+
+def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
+    units = fraction = order = None
+    traded = any(kind in ("object", "ticker") for kind, _ in mods)
+    for kind, value in mods:
+        if kind == "units":
+            units = value
+        elif kind == "fraction":
+            fraction = value
+        elif kind == "order":
+            order = value
+    return ir.Action(_VERBS[verb.kind], units, fraction, order, _span(verb), traded)
+
+
+action_phrase = alt(
+    seq(opt(tok("PLACE")), tok(*ACTION_KINDS), many(action_mod), build=_action),
+    seq(
+        opt(tok("PLACE")),
+        order_phrase,
+        build=lambda p, o: ir.Action(
+            "short" if o.side == "sell" else "buy", order=o, span=_span(p)
+        ),
+    ),
+)
+PLAIN_INTRO = alt(
+    tok("WHEN"),
+    tok("AFTER"),  # "after 4 up closes in a row, go short"
+    tok("WHILE"),
+)
+ONLY_INTRO = alt(seq(tok("ONLY"), opt(tok("WHEN"))), seq(tok("WHEN"), tok("ONLY")))
+INTRO = alt(PLAIN_INTRO, ONLY_INTRO)
+
+
+def _when(_intro: Any, x: Any, unless: Any) -> Any:
+    if unless is None:
+        return x
+    comma, exception = unless
+    if comma is not None:
+        return ir.UnlessGroup("all", (x, ir.Not(exception)))
+    return ir.Group("all", (x, ir.Not(exception)))
+
+
+def _when_clause(intro: Parser) -> Parser:
+    return alt(
+        seq(
+            intro,
+            cond,
+            # "..., unless RSI(14) is over 75": the comma only sets the exception off
+            opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda c, _u, x: (c, x))),
+            build=_when,
+        ),
+        seq(intro, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
+    )
+
+
+plain_when = _when_clause(PLAIN_INTRO)
+only_when = _when_clause(ONLY_INTRO)
+when_clause = alt(plain_when, only_when)
+
+
+def _not_a_price(x: Any) -> bool:
+    """ "take profit at 4 ATR" is a distance: a number or an ATR is no price to exit at."""
+    if isinstance(x, ir.Num):
+        return True
+    return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
+
+
+def _signal_rule(signal: Lexeme, x: Any) -> Any:
+    """ "<condition> is my buy signal" (or long, sell, short signal)."""
+    first = signal.text.lower().split()[0]
+    verb = {"buy": "buy", "long": "buy", "sell": "sell", "short": "short"}.get(first)
+    return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
+
+
+def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
+    """ "<condition> is oversold, that's my entry": the zone word must agree with the condition
+    (a level below for oversold, above for overbought), else the text contradicts itself."""
+    if zone is not None:
+        wanted = "<" if zone.kind == "OVERSOLD" else ">"
+        if not (isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)):
+            return REJECT
+    return _rule(ir.Action("entry_n", span=_span(entry)), x)
+
+
+def _rule(action: ir.Action, x: Any) -> Any:
+    return ir.Rule(action, x, _span(action, x))
+
+
+rule_stmt = alt(
+    seq(action_phrase, plain_when, build=_rule),
+    # "Buy only when ADX(14) is above 25": with other buy rules it restricts them, never adds
+    # an alternative trigger
+    seq(
+        action_phrase,
+        only_when,
+        build=lambda a, x: ir.Rule(a, x, _span(a, x), only=True),
+    ),
+    seq(
+        when_clause,
+        opt(tok("COMMA")),
+        opt(tok("THEN")),
+        action_phrase,
+        build=lambda x, _c, _t, a: _rule(a, x),
+    ),
+    seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "CCI(20) under -150 is oversold, that's my entry" (the zone only names the condition)
+    seq(
+        cond,
+        opt(seq(tok("IS"), tok("OVERSOLD", "OVERBOUGHT"), build=lambda _i, z: z)),
+        tok("COMMA"),
+        tok("THAT"),
+        opt(tok("IS")),
+        tok("ENTRY_PRICE", "ENTRY_N"),
+        build=lambda x, z, _c, _t, _i, e: _named_entry(x, z, e),
+    ),
+    # "Three down closes in a row and I buy", "RSI(2) above 95 ..., then I short"
+    seq(
+        cond,
+        opt(tok("COMMA")),
+        tok("THEN", "AND"),
+        action_phrase,
+        build=lambda x, _c, _t, a: REJECT if isinstance(x, ir.Calendar) else _rule(a, x),
+    ),
+    seq(  # "Entry is the close crossing above the 50 EMA, exit is ..."
+        tok("ENTRY_N", "EXIT_N", "EXIT"),
+        tok("IS"),
+        opt(tok("WHEN")),
+        cond,
+        build=lambda h, _i, _w, x: _rule(ir.Action(_VERBS[h.kind], span=_span(h)), x),
+    ),
+    seq(  # "CCI(20) crossing up through -100 is my buy signal"
+        cond,
+        tok("IS"),
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower().endswith(" signal")),
+        build=lambda x, _i, s: _signal_rule(s, x),
+    ),
+    seq(
+        action_phrase,
+        tok("COLON", "ARROW"),
+        opt(tok("WHEN")),
+        cond,
+        build=lambda a, _c, _w, x: _rule(a, x),
+    ),
+    seq(action_phrase, tok("ON"), event_atom, build=lambda a, _o, x: _rule(a, x)),
+    seq(
+        action_phrase,
+        opt(tok("ON")),
+        event_atom,
+        when_clause,
+        build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
+    ),
+    seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
+    seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    seq(  # "I'm buying closes under the lower band": the bar that closes there
+        action_phrase,
+        cond,
+        build=lambda a, x: (
+            _rule(a, x)
+            if isinstance(x, ir.Cmp) and x.kind == "close" and x.left is None
+            else REJECT
+        ),
+    ),
+    seq(  # "go long on a close above ...": the "on" is inside the action phrase
+        tok(*ACTION_KINDS, when=lambda lx: lx.text.lower().split()[-1] == "on"),
+        cond,
+        build=lambda a, x: _rule(_action(None, a, ()), x),
+    ),
+    seq(
+        action_phrase,
+        tok("AT"),
+        operand,
+        build=lambda a, _at, level: _rule(
+            a, ir.Cmp(None, "touch", level, "touch", span=_span(level))
+        ),
+    ),
+    seq(action_phrase, calendar, build=lambda a, c: _rule(a, c)),
+    seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
+    seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
+    seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
+    seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),
+    seq(
+        when_clause,
+        opt(tok("COMMA")),
+        action_phrase,
+        calendar,
+        build=lambda x, _c, a, cal: _rule(a, ir.Group("all", (x, cal))),
+    ),
+)

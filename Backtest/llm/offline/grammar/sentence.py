@@ -1,0 +1,362 @@
+"""Declarations, headings, filters and the sentence: every statement of one sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.conditions import calendar, cond
+from Backtest.llm.offline.grammar.operands import (
+    IND,
+    NUM,
+    OUTPUT,
+    _pair,
+    _with_output,
+    ind_pair,
+    ind_single,
+)
+from Backtest.llm.offline.grammar.rules import (
+    _VERBS,
+    ACTION_KINDS,
+    INTRO,
+    action_phrase,
+    rule_stmt,
+    when_clause,
+)
+from Backtest.llm.offline.grammar.settings import (
+    mirror_stmt,
+    no_exit_except,
+    risk_stmt,
+    side_stmt,
+    size_stmt,
+)
+from Backtest.llm.offline.lexer import Lexeme
+
+decl_item = alt(
+    seq(ind_single, build=lambda m: (m,)),
+    seq(tok("RELATIVE"), ind_single, build=lambda _r, m: (m,)),
+    ind_pair,
+    seq(ind_single, OUTPUT, build=lambda m, o: (_with_output(m, o),)),
+)
+
+
+def _decl(_place: Any, first: Any, rest: tuple[Any, ...]) -> Any:
+    mentions: list[ir.Mention] = []
+    count = None
+    for group in (first, *rest):
+        for mention in group:
+            if mention is REJECT:
+                return REJECT
+            if mention.plural and len(mention.numbers) == 1 and not mentions and count is None:
+                count = int(mention.numbers[0])  # "two moving averages"
+                mentions.append(ir.Mention(mention.name, (), plural=True, span=mention.span))
+                continue
+            mentions.append(mention)
+    return ir.Declare(tuple(mentions), count)
+
+
+decl_stmt = seq(
+    opt(tok("PLACE", "WITH")),
+    decl_item,
+    many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
+    build=_decl,
+)
+heading = alt(
+    seq(
+        tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
+        opt(tok("COLON")),
+        build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None),
+    ),
+    seq(  # "Short setup:" (a "sell setup" could be either side, so it is not read)
+        tok("SHORT", "BUY"),
+        tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"),
+        tok("COLON"),
+        build=lambda h, _s, _c: ir.Heading(_VERBS[h.kind], True),
+    ),
+)
+timeframe = seq(
+    opt(tok("ON", "IN", "WITH", "PLACE", "FOR")),
+    opt(NUM),
+    tok("TIMEFRAME"),
+    build=lambda _o, n, t: ir.Timeframe(t.text if n is None else f"{n.text} {t.text}"),
+)
+timeframe = alt(
+    timeframe,
+    seq(timeframe, tok("OF"), tok("TICKER"), build=lambda t, _o, _k: t),
+)
+
+
+def _cross_pair(ind: Lexeme, first: Lexeme, second: Lexeme) -> Any:
+    pair = _pair(ind, first.value, second.value, second)
+    return REJECT if pair is REJECT else ir.Crossover(pair)
+
+
+strategy_stmt = alt(
+    seq(
+        opt(ind_single),
+        tok("CROSSNOUN"),
+        opt(
+            seq(
+                tok("WITH", "OF", "FOR"),
+                alt(ind_pair, seq(ind_single, build=lambda m: (m,))),
+                build=lambda _w, p: p,
+            )
+        ),
+        build=lambda m, _c, pair: ir.Crossover(((m,) if m else ()) + (pair or ())),
+    ),
+    seq(
+        ind_pair,
+        tok("CROSSNOUN", "GOLDEN", "CROSS"),
+        build=lambda pair, c: ir.Crossover(pair, "golden" if c.kind == "GOLDEN" else "cross"),
+    ),
+    seq(tok("GOLDEN"), build=lambda _g: ir.Crossover((), "golden")),
+    seq(
+        tok("GOLDEN"),
+        tok("SLASH", "AND", "OR"),
+        tok("DEATH"),
+        build=lambda _g, _s, _d: ir.Crossover((), "golden"),
+    ),
+    seq(
+        IND,
+        tok("CROSSNOUN"),
+        NUM,
+        tok("SLASH", "AND"),
+        NUM,
+        build=lambda i, _c, a, _s, b: _cross_pair(i, a, b),
+    ),
+)
+filter_action = opt(alt(tok(*ACTION_KINDS), tok("PLACE")))
+
+
+def _filter(negate: bool) -> Any:
+    def build(*items: Any) -> Any:
+        verb = next(
+            (_VERBS[i.kind] for i in items if isinstance(i, Lexeme) and i.kind in _VERBS), None
+        )
+        x = next(i for i in items if isinstance(i, _COND_TYPES))
+        return ir.Filter(ir.Not(x) if negate else x, verb)
+
+    return build
+
+
+_COND_TYPES = (
+    ir.Cmp,
+    ir.Trend,
+    ir.Zone,
+    ir.Sign,
+    ir.Event,
+    ir.Calendar,
+    ir.Held,
+    ir.RiskAtom,
+    ir.Not,
+    ir.Group,
+    ir.Restate,
+)
+NEG = tok("DONT", "NEVER", "NO")
+
+
+def _only_calendar(action: ir.Action, x: ir.Calendar, _only: Lexeme) -> ir.Filter:
+    """ "Be long from November to April only": "only" restricts the entries, it is no trigger."""
+    return ir.Filter(x, action.verb if action.verb in ("buy", "short") else None)
+
+
+_PERIOD_OF = {"weekdays": "day", "months": "month"}
+
+
+def _restated(
+    x: ir.Calendar, _comma: Any, _no: Any, _entries: Any, _that: Any, unit: Lexeme
+) -> Any:
+    """ "Avoid September, no new entries that month": the tail says the same again; it must name
+    the calendar's own period ("that day" after a month is no restatement)."""
+    said = unit.text.lower().rstrip("s")
+    return x if _PERIOD_OF.get(x.kind) == said else REJECT
+
+
+restated_calendar = alt(
+    calendar,
+    seq(
+        calendar,
+        tok("COMMA"),
+        tok("NO"),
+        tok("ENTRY_N", "ENTER", "TRADE"),
+        tok("THAT"),
+        tok("MONTH_N", "UNIT"),
+        build=_restated,
+    ),
+)
+filter_stmt = alt(
+    seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
+    seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
+    seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
+    seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
+    seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
+    seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
+    seq(
+        tok("FILTER_N"),
+        tok("COLON", "IS", "ARROW"),
+        opt(tok("THAT")),
+        opt(INTRO),
+        cond,
+        build=_filter(False),
+    ),
+)
+cond_stmt = alt(
+    seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
+    seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),
+)
+_PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
+stmt = alt(
+    seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
+        NUM,
+        tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
+        build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
+    ),
+    seq(rule_stmt, build=lambda s: (s,)),
+    seq(cond_stmt, build=lambda s: (s,)),
+    seq(filter_stmt, build=lambda s: (s,)),
+    seq(risk_stmt, build=lambda s: (s,)),
+    no_exit_except,
+    seq(size_stmt, build=lambda s: (s,)),
+    seq(side_stmt, build=lambda s: (s,)),
+    seq(mirror_stmt, build=lambda s: (s,)),
+    seq(decl_stmt, build=lambda s: (s,)),
+    seq(timeframe, build=lambda s: (s,)),
+    seq(
+        tok("ON", "FOR", "IN", "OF"),
+        tok("TICKER"),
+        build=lambda _o, t: (ir.Timeframe(t.text),),
+    ),
+    seq(strategy_stmt, build=lambda s: (s,)),
+    seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to
+        tok("BOTHWAYS"),
+        tok("ON", "WITH"),
+        ind_pair,
+        build=lambda _b, _o, pair: (ir.Side("both"), ir.Crossover(pair)),
+    ),
+)
+SEP = alt(
+    tok("COMMA", "AND", "THEN", "COLON", "WITH"),
+    seq(tok("COMMA", "AND"), tok("THEN", "AND")),
+)
+
+
+_HEADING_CLASH = {
+    "sell": frozenset({"enter", "trade", "entry_n"}),
+    "exit": frozenset({"enter", "trade", "entry_n"}),
+    "exit_n": frozenset({"enter", "trade", "entry_n", "buy", "short"}),
+    "cover": frozenset({"enter", "trade", "entry_n"}),
+    "entry_n": frozenset({"sell", "exit", "exit_n", "cover"}),
+    "enter": frozenset({"sell", "exit", "exit_n", "cover"}),
+}
+
+
+def _headed(heading_stmt: Any, colon: Any, rest: Any) -> Any:
+    if not rest or not isinstance(rest[0], ir.Rule):
+        return REJECT  # "Long the breakout: buy when ...": a label before a full rule
+    if not heading_stmt.colon and colon is None:
+        # "Sell the position when ...": a verb, not a heading, so "the position when ..." is
+        # no rule of its own (read that way it became an entry)
+        return REJECT
+    if rest[0].action.verb in _HEADING_CLASH.get(heading_stmt.verb, frozenset()):
+        return REJECT  # "Exit: enter when ...": the heading and the rule disagree
+    return rest
+
+
+_EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
+_ENTRY_VERBS = frozenset({"buy", "short", "enter", "trade", "entry_n"})
+
+
+def _last(*items: Any) -> Any:
+    return items[-1]
+
+
+def _is_exit(statement: Any) -> bool:
+    if isinstance(statement, ir.TimeExit | ir.Risk | ir.NoExit):
+        return True
+    return isinstance(statement, ir.Rule) and statement.action.verb in _EXIT_VERBS
+
+
+def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
+    statements = list(first)
+    for group in rest:
+        if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
+            return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
+        statements += list(group)
+    rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
+    if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
+        return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
+    if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
+        return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
+    if lead is not None and lead.kind == "OTHERWISE":
+        first_rule = statements[0]
+        if not isinstance(first_rule, ir.Rule) or first_rule.action.verb not in _ENTRY_VERBS:
+            return REJECT  # "Otherwise sell": an "else" branch, which is not expressible
+        statements.insert(0, ir.Otherwise(_span(lead)))
+    if lead is not None and lead.kind == "THEN" and not isinstance(statements[0], ir.Rule):
+        return REJECT  # "X. Then Y." of bare conditions is a sequence, which is not expressible
+    if (
+        lead is not None
+        and lead.kind == "OR"
+        and statements
+        and isinstance(statements[0], ir.CondOnly)
+    ):
+        statements[0] = ir.CondOnly(statements[0].cond, "or")
+    return tuple(statements)
+
+
+class _OrExit(tuple[Any, ...]):
+    """Statements joined by 'or': only read after an exit (checked by :func:`_sentence`)."""
+
+
+def _exit_or(_or: Lexeme, statement: Any) -> Any:
+    return _OrExit((statement,)) if isinstance(statement, ir.Risk | ir.TimeExit) else REJECT
+
+
+# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them
+exit_or = seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or)
+tf_stmt = alt(
+    seq(timeframe, build=lambda s: (s,)),
+    seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
+)
+sentence = alt(
+    seq(
+        opt(  # "... . Then buy when ...": no sequence, a joiner
+            alt(
+                tok("AND", "OR", "TO", "THEN"),
+                seq(tok("OTHERWISE"), opt(tok("COMMA")), build=lambda o, _c: o),
+            )
+        ),
+        stmt,
+        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or)),
+        opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
+        build=_sentence,
+    ),
+    seq(heading, build=lambda h: (h,)),
+    seq(heading, opt(tok("COLON")), lazy(lambda: sentence_body), build=_headed),
+)
+sentence_body: Parser = seq(
+    stmt,
+    many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
+    opt(tok("COMMA", "COLON")),
+    build=lambda first, rest, tail: _sentence(None, first, rest, tail),
+)
+
+
+class SentenceReadings:
+    """Complete readings of one sentence, best first, or where reading stopped."""
+
+    def __init__(self, readings: list[tuple[Any, ...]], stopped_at: int) -> None:
+        self.readings = readings
+        self.stopped_at = stopped_at
+
+
+def read_sentence(lexemes: Sequence[Lexeme]) -> SentenceReadings:
+    """Every complete reading, fewest statements first; ``stopped_at`` when there is none."""
+    state = State(lexemes)
+    results = sentence(state, 0)
+    complete = [value for value, end in results if end == len(lexemes)]
+    complete.sort(key=len)
+    return SentenceReadings(complete, state.furthest)

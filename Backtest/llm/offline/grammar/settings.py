@@ -1,0 +1,300 @@
+"""Stops, targets, trailing and time exits, sizing, sides and mirrored rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, alt, lazy, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.comparisons import _distance_pct
+from Backtest.llm.offline.grammar.conditions import cond
+from Backtest.llm.offline.grammar.operands import IND, NUM, PCT, UNIT, operand
+from Backtest.llm.offline.grammar.rules import (
+    _not_a_price,
+    action_phrase,
+    order_phrase,
+    when_clause,
+)
+from Backtest.llm.offline.lexer import Lexeme
+
+
+def _distance_atr(mult: Lexeme, ind: Lexeme, period: Lexeme | None) -> Any:
+    if ind.value[0] != "ATR":
+        return REJECT
+    return ir.Distance(
+        atr=mult.value, atr_period=_int(period.value) if period is not None else None
+    )
+
+
+distance = alt(
+    seq(tok("PCT", when=lambda lx: lx.value >= 0), build=_distance_pct),
+    seq(NUM, opt(tok("TIMES")), IND, build=lambda n, _t, i: _distance_atr(n, i, None)),
+    seq(
+        NUM,
+        opt(tok("TIMES")),
+        IND,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda n, _t, i, _l, p, _r: _distance_atr(n, i, p),
+    ),
+    seq(tok("TIMES"), NUM, IND, build=lambda _t, n, i: _distance_atr(n, i, None)),
+)
+FROM_ENTRY = opt(seq(tok("CMP", "FROM"), tok("ENTRY_N", "ENTRY_PRICE")))
+LINK = opt(tok("OF", "AT", "ARROW", "COLON", "IS", "TO", "BY"))
+PLACE = opt(tok("PLACE", "WITH"))
+
+
+def _risk(kind: str) -> Any:
+    def build(*items: Any) -> Any:
+        found = next(
+            i
+            for i in items
+            if isinstance(i, ir.Distance | Lexeme)
+            and (isinstance(i, ir.Distance) or i.kind == "PCT")
+        )
+        value = found if isinstance(found, ir.Distance) else _distance_pct(found)
+        where = next(
+            (
+                i
+                for i in items
+                if isinstance(i, tuple) and i and isinstance(i[0], Lexeme) and i[0].kind == "CMP"
+            ),
+            None,
+        )
+        if where is None or where[0].value not in ("<", ">"):
+            return ir.Risk(kind, value)
+        lexemes = [i for i in items if isinstance(i, Lexeme)]
+        return ir.Risk(kind, value, where[0].value, _span(*lexemes, where))
+
+    return build
+
+
+def _unless_hit(items: tuple[Any, ...]) -> Any:
+    """ "if neither hits" / "if that doesn't hit": the negation is what the words say;
+    "if that hits, sell after 10 days" says something else and is not read."""
+    who, negated, bars = items[2], items[3], items[-2]
+    if (who.kind == "NEITHER") == (negated is not None) or not _int(bars.value):
+        return REJECT
+    return ir.TimeExit(int(bars.value), unless_hit=True)
+
+
+STOP = tok("STOP")
+NEGATIVE_PCT = tok("PCT", when=lambda lx: lx.value < 0)
+
+
+def _signed(kind: str, pct: Lexeme) -> ir.Risk:
+    """ "SL -2%" / "TP +6%": the sign says below or above the entry, the distance is 2% / 6%."""
+    return ir.Risk(kind, ir.Distance(percent=abs(pct.value)))
+
+
+TARGET = tok("TARGET")
+TRAIL = seq(tok("TRAIL"), opt(STOP), build=lambda t, _s: t)
+risk_stmt = alt(
+    seq(PLACE, PCT, STOP, FROM_ENTRY, build=_risk("stop")),
+    seq(STOP, opt(tok("COLON")), NEGATIVE_PCT, build=lambda _s, _c, p: _signed("stop", p)),
+    seq(
+        TARGET,
+        opt(tok("COLON")),
+        tok("PLUS"),
+        PCT,
+        build=lambda _t, _c, _p, p: _signed("target", p),
+    ),
+    seq(PLACE, STOP, LINK, distance, FROM_ENTRY, build=_risk("stop")),
+    seq(PLACE, distance, STOP, FROM_ENTRY, build=_risk("stop")),
+    # "(exit) on a 3% stop", "or at a 6% target"
+    seq(opt(tok("EXIT", "SELL", "COVER")), tok("ON", "AT"), distance, STOP, build=_risk("stop")),
+    seq(
+        opt(tok("EXIT", "SELL", "COVER")), tok("ON", "AT"), distance, TARGET, build=_risk("target")
+    ),
+    seq(PLACE, PCT, TARGET, build=_risk("target")),
+    seq(PLACE, TARGET, LINK, distance, FROM_ENTRY, build=_risk("target")),
+    seq(PLACE, distance, TARGET, build=_risk("target")),
+    seq(
+        TARGET,
+        tok("AT", "ON", "WHEN"),
+        operand,
+        build=lambda _t, _a, x: REJECT if _not_a_price(x) else ir.TargetAt(x),
+    ),
+    seq(PLACE, PCT, TRAIL, build=_risk("trailing")),
+    # "trail it with a 3 ATR(14) stop": "it" is the position, the only thing a stop trails
+    seq(
+        tok("TRAIL"),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("WITH"),
+        distance,
+        opt(alt(STOP, TRAIL)),
+        build=_risk("trailing"),
+    ),
+    seq(tok("RIDE"), tok("WITH"), distance, TRAIL, build=_risk("trailing")),
+    seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),
+    seq(PLACE, distance, TRAIL, build=_risk("trailing")),
+    seq(
+        tok("HOLD"),
+        tok("FOR"),
+        NUM,
+        UNIT,
+        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(  # "Get out one day later"
+        tok("EXIT", "SELL", "COVER"),
+        NUM,
+        UNIT,
+        tok("LATER"),
+        build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(
+        opt(tok("EXIT", "SELL", "COVER")),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda _e, _a, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(
+        tok("HIGHEST"),
+        NUM,
+        UNIT,
+        tok("BARS_IN_TRADE"),
+        build=lambda _h, n, _u, _b: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(
+        tok("TIMESTOP"),
+        LINK,
+        NUM,
+        UNIT,
+        build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target
+        tok("WHEN"),
+        tok("NEITHER"),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        tok("IN"),
+        NUM,
+        UNIT,
+        opt(tok("COMMA")),
+        tok("EXIT", "SELL"),
+        build=lambda *items: (
+            ir.TimeExit(int(items[5].value), unless_hit=True) if _int(items[5].value) else REJECT
+        ),
+    ),
+    seq(  # "and if that doesn't hit, sell after 10 days": a time exit beside the stop/target
+        opt(tok("AND")),
+        tok("WHEN"),
+        alt(tok("THAT", "NEITHER"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        opt(tok("NOT")),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        opt(tok("COMMA")),
+        tok("EXIT", "SELL", "COVER"),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda *items: _unless_hit(items),
+    ),
+    seq(  # "That's the only exit" (after a stop or a time exit)
+        tok("THAT"),
+        tok("IS"),
+        tok("ONLY"),
+        tok("EXIT", "EXIT_N"),
+        build=lambda *_a: ir.NoExit(),
+    ),
+    seq(
+        tok("HOLD"),
+        NUM,
+        UNIT,
+        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        build=lambda _h, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(tok("HOLD"), tok("BUY"), tok("WHILE"), cond, build=lambda _h, _b, _w, x: ir.HoldWhile(x)),
+)
+no_exit_except = seq(
+    tok("NO"),
+    tok("EXIT_N"),
+    tok("EXCEPT", "WITH"),
+    lazy(lambda: risk_stmt),
+    build=lambda _n, _e, _x, r: (ir.NoExit(), r),
+)
+size_stmt = alt(
+    seq(
+        opt(tok("PLACE")),
+        tok("HALF_OF"),
+        tok("EQUITY"),
+        opt(tok("PERTRADE")),
+        build=lambda _p, h, _e, _t: ir.Size("equity_fraction", h.value),
+    ),
+    seq(
+        opt(tok("PLACE")),
+        PCT,
+        tok("OF"),
+        tok("EQUITY"),
+        opt(tok("PERTRADE")),
+        build=lambda _p, pct, _o, _e, _t: ir.Size("equity_fraction", pct.value / 100),
+    ),
+    seq(
+        tok("SIZE"),
+        opt(tok("PERTRADE")),
+        LINK,
+        PCT,
+        opt(seq(tok("OF"), tok("EQUITY"))),
+        opt(tok("PERTRADE")),
+        build=lambda _s, _t, _l, pct, _e, _t2: ir.Size("equity_fraction", pct.value / 100),
+    ),
+    seq(
+        opt(seq(tok("SIZE"), tok("COLON"))),  # "Position sizing: risk 0.5% ..."
+        tok("RISK"),
+        PCT,
+        opt(seq(tok("OF"), tok("EQUITY"))),
+        opt(tok("PERTRADE")),
+        opt(seq(tok("WITH"), PCT, STOP, build=lambda _w, p, _s: _distance_pct(p))),
+        build=lambda _h, _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
+    ),
+    seq(
+        opt(tok("PLACE", "TRADE", "BUY")),
+        NUM,
+        tok("SHARES"),
+        opt(tok("PERTRADE")),
+        build=lambda _p, n, _s, _t: ir.Size("units", n.value),
+    ),
+    seq(tok("ALL_IN"), build=lambda _a: ir.Size("equity_fraction", 1.0)),
+)
+order_stmt = alt(
+    seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
+)
+side_stmt = alt(
+    seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
+    seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
+    seq(tok("SHORTONLY"), build=lambda _s: ir.Side("short")),
+    seq(opt(tok("TRADE")), tok("BOTHWAYS"), build=lambda _t, _b: ir.Side("both")),
+    seq(
+        tok("REVERSE"),
+        opt(tok("ON", "WHEN", "AT")),
+        tok("OPPOSITE"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
+    seq(tok("REVERSE"), build=lambda _r: ir.Side("reverse")),
+    seq(  # "just flip on the opposite signal"
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("ON", "AT"),
+        tok("OPPOSITE"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
+)
+
+
+def _mirror(action: ir.Action, opposite: Lexeme) -> ir.Mirror:
+    return ir.Mirror(action, "cross" in opposite.text.lower())
+
+
+mirror_stmt = alt(
+    seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, x: _mirror(a, x)),
+    seq(
+        tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda x, _c, a: _mirror(a, x)
+    ),
+    seq(
+        tok("REVERSE"), tok("FOR", "TO", "ON"), action_phrase, build=lambda _r, _f, a: ir.Mirror(a)
+    ),
+)
