@@ -6,7 +6,12 @@
                        "reason": "not a word the offline parser knows (did you mean 'crosses'?)"}],
      "suggestions": ["Crossovers: 'the 10-day SMA crosses above the 30-day SMA'"],
      "example": "Buy when the 50 SMA crosses above the 200 SMA, sell on the death cross",
+     "example_source": "closest_construct",
      "understood": ["Sell when RSI(14) is above 70"]}
+
+``example_source`` is ``"your_text_without_those_words"`` when the example is the user's own
+text with the phrases not understood removed (check it: a dropped word may have mattered), or
+``"closest_construct"`` when it is the example of the closest supported construct.
 
 Every ``text`` is the verbatim substring ``description[start:end]``, so a UI can highlight it.
 The message itself stays short (well under 600 characters).
@@ -48,6 +53,7 @@ class DescriptionNotUnderstood(GenerationError, ValueError):
         suggestions: list[str] | None = None,
         example: str = "",
         understood: list[str] | None = None,
+        example_from_text: bool = False,
     ) -> None:
         self.unrecognised = list(unrecognised or [])
         self.suggestions = list(suggestions or [])
@@ -57,6 +63,9 @@ class DescriptionNotUnderstood(GenerationError, ValueError):
             "unrecognised": self.unrecognised,
             "suggestions": self.suggestions,
             "example": self.example,
+            "example_source": "your_text_without_those_words"
+            if example_from_text
+            else "closest_construct",
             "understood": self.understood,
         }
         super().__init__(message, details=details)

@@ -3,7 +3,9 @@
 The message names at most three phrases and stays under 600 characters; the full list is in
 ``details["unrecognised"]`` with character offsets. The example is the user's own text with
 the unknown words removed when that reads as a strategy (so the user sees what would be
-understood), else the example of the closest construct.
+understood), else the example of the closest construct. The message says which one it is: a
+dropped word may have mattered ("weekly"), so the user is told to check, never left to paste
+back a different strategy unawares.
 """
 
 from __future__ import annotations
@@ -85,12 +87,19 @@ def refusal(
         if item["reason"] == "unknown":
             item["reason"] = _unknown_reason(item["text"])
     closest = _closest(text)
-    example = _without(text, items, reads) or closest[0]["example"]
+    own = _without(text, items, reads)
+    example = own or closest[0]["example"]
     shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in items[:_SHOWN])
     more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
     titles = ", ".join(cap["title"].lower() for cap in closest)
     head = f"Not understood: {shown}{more}."
-    tail = f' Closest supported: {titles}. Example: "{_short(example, 200)}"'
+    if own:
+        tail = (
+            f" Closest supported: {titles}. Without those words it reads: "
+            f'"{_short(example, 200)}" (check that this is still your strategy).'
+        )
+    else:
+        tail = f' Closest supported: {titles}. Example: "{_short(example, 200)}"'
     if len(head) + len(tail) > MAX_MESSAGE:
         head = head[: MAX_MESSAGE - len(tail) - 4] + "...'"
     return DescriptionNotUnderstood(
@@ -99,4 +108,5 @@ def refusal(
         suggestions=[f"{cap['title']}: {cap['example']}" for cap in closest],
         example=example,
         understood=understood,
+        example_from_text=bool(own),
     )

@@ -20,7 +20,7 @@ def test_unknown_word_is_named_verbatim_with_its_offsets() -> None:
     item = error.unrecognised[0]
     assert text[item["start"] : item["end"]] == item["text"] == "moon"
     assert "price and volume" in item["reason"]
-    assert set(error.details) == {"unrecognised", "suggestions", "example", "understood"}
+    assert set(error.details) == {"unrecognised", "suggestions", "example", "example_source", "understood"}
 
 
 def test_adjacent_unknown_words_are_one_phrase() -> None:
@@ -88,11 +88,28 @@ def test_refusal_message_is_short_and_has_one_example_that_parses() -> None:
     assert error.example
     parse_description(error.example)  # the example works
     assert error.suggestions
+    assert error.details["example_source"] == "closest_construct"
 
 
 def test_the_example_is_the_users_text_without_unknown_words_when_that_works() -> None:
     error = refuse("Buy Tesla when RSI(14) drops below 30, sell when it rises above 70")
     assert error.example == "Buy when RSI(14) drops below 30, sell when it rises above 70"
+    # Said as the user's text without the words, to be checked: a dropped word may matter.
+    assert "Without those words it reads:" in error.message
+    assert "check that this is still your strategy" in error.message
+    assert "Example:" not in error.message
+    assert error.details["example_source"] == "your_text_without_those_words"
+
+
+def test_a_dropped_word_that_changes_the_strategy_is_said_to_be_dropped() -> None:
+    error = refuse(  # held-out 4's h4-043: without "weekly" the filter turns daily
+        "Only buy when the weekly close is above the weekly 20 EMA; on the daily, buy when "
+        "RSI(2) is under 10. Sell when RSI(2) goes above 60."
+    )
+    assert "'weekly'" in error.message
+    assert "weekly" not in error.example
+    assert "Without those words it reads:" in error.message
+    assert "check that this is still your strategy" in error.message
 
 
 def test_empty_and_too_long_descriptions_are_refused() -> None:
