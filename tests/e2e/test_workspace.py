@@ -79,6 +79,19 @@ def test_refusal_highlights_the_phrase_it_could_not_place(page, workspace_url, r
     expect(banner).to_contain_text("moon")
     # The parser names the word it could not place, as a verbatim span of the description.
     expect(page.get_by_test_id("refusal-highlight").locator("mark")).to_have_text("moon")
+    # The API's own example (the closest construct's here) comes first among the suggestions.
+    first = page.locator("section.panel ul.examples button.example").first
+    expect(first).to_have_text("Buy when RSI(14) drops below 30, sell when it rises above 70.")
+    # A word the parser does not know: the text without it is offered, to be checked.
+    page.get_by_test_id("describe-input").fill(
+        "Buy Tesla when RSI(14) drops below 30, sell when it rises above 70"
+    )
+    page.get_by_test_id("describe-submit").click()
+    without = page.get_by_test_id("refusal-without-words")
+    expect(without).to_contain_text("check that this is still your strategy")
+    expect(without.locator("button")).to_have_text(
+        "Buy when RSI(14) drops below 30, sell when it rises above 70"
+    )
 
 
 def test_second_user_does_not_see_the_first_users_strategies(page, workspace_url, recorder):

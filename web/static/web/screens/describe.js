@@ -178,10 +178,22 @@ export async function renderDescribe(view) {
       showError(err);
       if (err.code === 'description_not_understood') {
         const phrases = refusedPhrases(err.details);
+        const details = err.details || {};
+        const useText = (text) => () => { input.value = text; input.focus(); };
+        // The API's own example: the user's text without the words it could not place (to be
+        // checked: a dropped word may have mattered), or the closest construct's example.
+        const own = details.example && details.example_source === 'your_text_without_those_words';
+        const suggestions = (details.suggestions || []).map((s) => String(s).replace(/^[^:]*:\s*/, '')).filter(Boolean);
+        const others = [...(own || !details.example ? [] : [details.example]), ...suggestions, ...EXAMPLES]
+          .filter((text, i, all) => all.indexOf(text) === i).slice(0, 3);
         add(outcome, section('Not understood', highlightPhrases(description, phrases),
-          h('p', {}, 'The highlighted words could not be placed in a strategy. Rephrase them, for example:'),
-          h('ul', { class: 'examples' }, (err.details.examples || EXAMPLES).slice(0, 3).map((text) =>
-            h('li', {}, h('button', { type: 'button', class: 'example', onclick: () => { input.value = text; input.focus(); } }, text))))));
+          own ? h('div', { 'data-testid': 'refusal-without-words' },
+            h('p', {}, h('strong', {}, 'Without the highlighted words it reads: '),
+              '(check that this is still your strategy: a dropped word may have mattered)'),
+            h('ul', { class: 'examples' }, h('li', {}, h('button', { type: 'button', class: 'example', onclick: useText(details.example) }, details.example)))) : null,
+          h('p', {}, own ? 'Or start from a supported phrasing:' : 'The highlighted words could not be placed in a strategy. Rephrase them, for example:'),
+          h('ul', { class: 'examples' }, others.map((text) =>
+            h('li', {}, h('button', { type: 'button', class: 'example', onclick: useText(text) }, text))))));
       }
     } finally {
       submit.disabled = false;
