@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -133,27 +134,14 @@ def strategy_execute(
         f"Backtesting version {version.number} on {request.symbol}",
         data={"version": version.number, "symbol": request.symbol},
     )
-    # The answer does not wait for the plot: it is drawn by a second sandboxed run afterwards.
-    outcome = pipeline.backtest_execute(
-        owner=strategy.owner,
-        request=plot_drawing.plot_deferred(request),
-        code=version.code,
+    execution, outcome = execution_run(
+        strategy=strategy,
+        version=version,
+        request=request,
+        job=job,
         on_event=on_event,
         progress_span=progress_span,
     )
-    plot_status = plot_drawing.plot_status_initial(request=request, outcome=outcome)
-    execution = execution_record(
-        strategy=strategy, version=version, outcome=outcome, job=job, plot_status=plot_status
-    )
-    if plot_status == PlotStatus.PENDING:
-        plot_drawing.plot_followup_submit(
-            model=StrategyExecution,
-            pk=execution.pk,
-            owner=strategy.owner,
-            request=request,
-            code=version.code,
-            outcome=outcome,
-        )
     result = outcome.result
     on_event(
         "execution_finished",
@@ -171,6 +159,43 @@ def strategy_execute(
         },
     )
     return execution
+
+
+def execution_run(
+    *,
+    strategy: Strategy,
+    version: StrategyVersion,
+    request: BacktestRequest,
+    job=None,
+    data: pd.DataFrame | None = None,
+    on_event: EventSink = no_events,
+    progress_span: tuple[int, int] = (10, 95),
+) -> tuple[StrategyExecution, BacktestOutcome]:
+    """Backtest ``version`` through the one pipeline and record it, without waiting for its
+    plot: that is drawn by a second sandboxed run afterwards (``plot_drawing``), so the answer
+    (and a fixer's next attempt) does not wait for it. ``data``: bars already loaded."""
+    outcome = pipeline.backtest_execute(
+        owner=strategy.owner,
+        request=plot_drawing.plot_deferred(request),
+        code=version.code,
+        data=data,
+        on_event=on_event,
+        progress_span=progress_span,
+    )
+    plot_status = plot_drawing.plot_status_initial(request=request, outcome=outcome)
+    execution = execution_record(
+        strategy=strategy, version=version, outcome=outcome, job=job, plot_status=plot_status
+    )
+    if plot_status == PlotStatus.PENDING:
+        plot_drawing.plot_followup_submit(
+            model=StrategyExecution,
+            pk=execution.pk,
+            owner=strategy.owner,
+            request=request,
+            code=version.code,
+            outcome=outcome,
+        )
+    return execution, outcome
 
 
 def strategy_execute_multi(

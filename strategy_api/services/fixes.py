@@ -26,7 +26,7 @@ from strategy_api.models import (
     VersionSource,
 )
 from strategy_api.payloads import FixAttemptModel
-from strategy_api.services.executions import execution_record, strategy_current_version
+from strategy_api.services.executions import execution_run, strategy_current_version
 from strategy_api.services.strategies import strategy_version_create, strategy_version_set_current
 
 
@@ -73,11 +73,13 @@ class _RecordingExecutor:
                 make_current=False,
             )
             self._versions[code] = version
-        outcome = pipeline.backtest_execute(
-            owner=self.strategy.owner, request=self.request, code=code, data=self.data
-        )
-        execution = execution_record(
-            strategy=self.strategy, version=version, outcome=outcome, job=self.job
+        # Recorded like any execution: the plot of a run that worked is drawn afterwards.
+        execution, outcome = execution_run(
+            strategy=self.strategy,
+            version=version,
+            request=self.request,
+            job=self.job,
+            data=self.data,
         )
         self.by_code[code] = (version, execution)
         return outcome.result

@@ -136,3 +136,31 @@ def test_a_fix_that_changes_the_meaning_needs_explicit_permission(api_client, us
     strategy.refresh_from_db()
     assert "size=0.99" in strategy.code
     assert "size=1" not in strategy.code.replace("size=0.99", "")  # never one unit
+
+
+def test_verifying_runs_answer_without_their_plot_which_is_drawn_afterwards(
+    api_client, user, monkeypatch
+):
+    from backtest_api import pipeline
+    from backtest_api.models import PlotStatus
+
+    asked: list[bool] = []
+    real_execute = pipeline.backtest_execute
+
+    def spy(**kwargs):
+        asked.append(kwargs["request"].plot)
+        return real_execute(**kwargs)
+
+    monkeypatch.setattr(pipeline, "backtest_execute", spy)
+    strategy = make_strategy(user, code=BROKEN)
+    body = api_client.post(f"/api/strategies/{strategy.pk}/fix_errors/", {}, **WAIT).json()
+    assert body["success"] is True, body
+    verified = StrategyExecution.objects.get(pk=body["final_execution"]["execution_id"])
+    # Every run the fixer waited for skipped the plot; the follow-up (inline here) drew it.
+    assert asked.count(False) >= 2
+    assert (
+        asked.count(True)
+        == StrategyExecution.objects.filter(strategy=strategy, success=True).count()
+    )
+    assert verified.plot_status == PlotStatus.READY
+    assert verified.plot_file
