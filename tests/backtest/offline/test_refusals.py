@@ -20,7 +20,13 @@ def test_unknown_word_is_named_verbatim_with_its_offsets() -> None:
     item = error.unrecognised[0]
     assert text[item["start"] : item["end"]] == item["text"] == "moon"
     assert "price and volume" in item["reason"]
-    assert set(error.details) == {"unrecognised", "suggestions", "example", "example_source", "understood"}
+    assert set(error.details) == {
+        "unrecognised",
+        "suggestions",
+        "example",
+        "example_source",
+        "understood",
+    }
 
 
 def test_adjacent_unknown_words_are_one_phrase() -> None:
