@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.resolve import (
@@ -441,12 +443,18 @@ class Resolver:
             return self._zone(item.cond, note)
         first = self.cond(item.cond)
         second = self.cond(note)
+        if _undirected(second) and isinstance(first, RCmp) and first.op.startswith("cross"):
+            second = RCmp(second.left, first.op, second.right)  # "(the fast line crossing ...)"
         if first != second:
             raise ParseError(
                 _span_of(note),
                 f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",
             )
         return first
+
+
+def _undirected(node: RNode) -> TypeGuard[RCmp]:
+    return isinstance(node, RCmp) and node.op == "cross"
 
 
 def _negate(node: RNode) -> RNode:

@@ -47,6 +47,15 @@ _WEAK = frozenset(
     | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
 )
 # What a title ("Turtle-style breakout:") may contain besides unknown words.
+# A bracket with a number or a word that states a condition ("(today's open below yesterday's
+# close)") may restate or change a rule: it is read, and must say the same as the text it
+# explains. A bracket without them ("(momentum)", "(Donchian upper band)") is an explanation
+# and is dropped with a note.
+_CONDITION_WORDS = frozenset(
+    {"NUM", "PCT", "TIME", "CMP", "MOTION", "CROSS", "CLOSEVERB", "TOUCH", "RISING", "FALLING"}
+    | {"UPWORD", "DOWNWORD", "OVERSOLD", "OVERBOUGHT", "GAP", "INSIDE", "SIGNCROSS", "CROSSNOUN"}
+    | {"GOLDEN", "DEATH"}
+)
 _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
@@ -160,9 +169,7 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if close is not None and not any(
-                    lx.kind in ("NUM", "PCT", "TIME") for lx in inside
-                ):
+                if close is not None and not any(lx.kind in _CONDITION_WORDS for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1

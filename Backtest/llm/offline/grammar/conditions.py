@@ -10,7 +10,6 @@ from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import (
     change_atom,
     comparison,
-    event_atom,
     risk_atom,
     sign_atom,
     streak,
@@ -18,6 +17,7 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
+from Backtest.llm.offline.grammar.patterns import event_atom, gap, inside_day
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -117,7 +117,19 @@ calendar = alt(
 )
 
 # ---- condition lists --------------------------------------------------------------------------
-atom = alt(comparison, trend, streak, calendar, zone, event_atom, sign_atom, risk_atom, change_atom)
+atom = alt(
+    comparison,
+    trend,
+    streak,
+    calendar,
+    zone,
+    event_atom,
+    sign_atom,
+    risk_atom,
+    change_atom,
+    gap,
+    inside_day,
+)
 
 
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
@@ -141,6 +153,15 @@ citem: Parser = alt(
     seq(tok("LPAR"), cond_ref, tok("RPAR"), build=lambda _l, x, _r: x),
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
+    ),
+    seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
+        atom,
+        tok("LPAR"),
+        tok("THAT"),
+        tok("IS"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda x, _l, _t, _i, note, _r: ir.Restate(x, note),
     ),
     seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
     seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),

@@ -8,9 +8,10 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import event_atom, zone
+from Backtest.llm.offline.grammar.comparisons import zone
 from Backtest.llm.offline.grammar.conditions import calendar, cond
 from Backtest.llm.offline.grammar.operands import NUM, PCT, operand
+from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
 

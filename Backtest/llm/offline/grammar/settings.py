@@ -135,7 +135,7 @@ risk_stmt = alt(
         tok("FOR"),
         NUM,
         UNIT,
-        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(  # "Get out one day later"
@@ -165,6 +165,12 @@ risk_stmt = alt(
         NUM,
         UNIT,
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(  # "10 day max hold"
+        NUM,
+        UNIT,
+        tok("TIMESTOP"),
+        build=lambda n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
     seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target
