@@ -5,8 +5,9 @@ Fail closed: every word is placed in the spec or is known filler. Before the gra
 each sentence is tidied in ways that are always reported back:
 
 * a leading "Name:" with unknown words and no rule in it is a title (ignored, noted);
-* a bracket with no number in it is an explanation (ignored, noted): numbers in brackets are
-  parameters or levels and are always read;
+* a bracket with no number and no word that states a condition is an explanation (ignored,
+  noted): numbers in brackets are parameters or levels and are always read, and a bracket
+  that states a condition must say the same as the text it follows;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -46,7 +47,6 @@ _WEAK = frozenset(
     | {"ONE", "EVERY", "PLACE", "TRADE", "UNKNOWN", "TODAY", "EITHER", "BOTH", "ARROW", "MINUS"}
     | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
 )
-# What a title ("Turtle-style breakout:") may contain besides unknown words.
 # A bracket with a number or a word that states a condition ("(today's open below yesterday's
 # close)") may restate or change a rule: it is read, and must say the same as the text it
 # explains. A bracket without them ("(momentum)", "(Donchian upper band)") is an explanation
@@ -56,6 +56,7 @@ _CONDITION_WORDS = frozenset(
     | {"UPWORD", "DOWNWORD", "OVERSOLD", "OVERBOUGHT", "GAP", "INSIDE", "SIGNCROSS", "CROSSNOUN"}
     | {"GOLDEN", "DEATH"}
 )
+# What a title ("Turtle-style breakout:") may contain besides unknown words.
 _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}

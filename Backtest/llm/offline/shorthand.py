@@ -40,3 +40,10 @@ _add("SHORT", "take shorts|take short trades")
 _add("GAP", "gap up|gaps up|gapped up|gapping up|gaps higher|gap higher|gapped higher", "up")
 _add("GAP", "gap down|gaps down|gapped down|gapping down|gaps lower|gap lower|gapped lower", "down")
 _add("INSIDE", "inside day|inside bar|an inside day|an inside bar|inside days|inside bars")
+# chatty asides about the trader's own testing, which never change a rule
+_add(
+    "FILLER",
+    "been paper trading|paper trading|paper traded|paper trade|for a couple of months|"
+    "for a couple of weeks|for a couple of years|held up ok|held up okay|held up well|"
+    "held up pretty well|has held up ok|has held up well",
+)

@@ -99,6 +99,17 @@ def refused(text: str) -> str:
             "Buy on a gap up (today's open above yesterday's close). Sell after 2 days.",
             {"entry": "Open > Close[1]", "exit_after_bars": 2},
         ),
+        # chatty asides about the trader's own testing
+        (
+            "Been paper trading this for a couple of months and it's held up ok. When RSI(14) "
+            "dips below 30 I buy, and I sell when it gets back above 50.",
+            {"entry": "RSI(14) below 30", "exit": "RSI(14) above 50"},
+        ),
+        # "Sell at +8%": a target above the entry of a long, beside "or after 15 bars"
+        (
+            "Buy when RSI(14) < 30. Sell at +8% or after 15 bars.",
+            {"entry": "RSI(14) < 30", "target": "8%", "exit_after_bars": 15},
+        ),
         # a bracket restating a crossing without its direction, with or without "that's"
         (
             "Buy when the stochastic %K crosses above %D (that's the fast line crossing the slow "
@@ -127,6 +138,10 @@ def test_reads_trader_shorthand_and_bar_patterns(text: str, expect: dict[str, ob
         ("Buy when the stock gaps down 2% below yesterday's low.", "below"),
         # "out" only as leaving the position
         ("Buy when RSI(14) is out of the oversold zone.", "out"),
+        # "Sell at +8%" on a short: a target above a short's entry is the wrong side
+        ("Short when RSI(14) > 70. Sell at +8%.", "target is below the entry"),
+        # "a couple of days" is no number of bars
+        ("Buy when RSI(14) < 30. Sell after a couple of days.", "couple"),
         # a bull cross named as a heading: its direction would be lost
         ("EMA 9/21 bull cross. Long when RSI(14) > 50.", "bull cross"),
     ],
