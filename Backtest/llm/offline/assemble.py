@@ -262,6 +262,9 @@ class Assembly:
         concrete = [m for m in statement.mentions if not (m.plural and not m.numbers)]
         for mention in concrete:
             self.declared.append((resolver.ctx.instance(mention), mention.span))
+        if len(concrete) == 1 and len(statement.mentions) == 1 and not resolver.ctx.instances[:-1]:
+            # "Supertrend (10, 3). Long when it flips bullish": the one indicator named so far
+            resolver.ctx.declared_subject = self.declared[-1][0]
         if statement.count is not None and len(concrete) not in (0, statement.count):
             raise ParseError(
                 statement.mentions[0].span,

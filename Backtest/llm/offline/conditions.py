@@ -76,6 +76,9 @@ class Resolver:
         if ref.kind == "it":
             if ctx.rule_subject is None and ctx.previous_rule_subject is not None:
                 return ctx.previous_rule_subject  # "Sell when it ...": the last rule's subject
+            only = ctx.declared_subject
+            if ctx.last_subject is None and only is not None and ctx.instances == [only]:
+                return ctx.series(only, None, ref.span)
             if ctx.last_subject is None:
                 raise ParseError(ref.span, f"'{quoted}' refers to nothing mentioned before")
             return ctx.last_subject

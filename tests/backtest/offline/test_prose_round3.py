@@ -110,6 +110,18 @@ def refused(text: str) -> str:
             "Buy when RSI(14) < 30. Sell at +8% or after 15 bars.",
             {"entry": "RSI(14) < 30", "target": "8%", "exit_after_bars": 15},
         ),
+        # "it" after a first sentence that only names one indicator
+        (
+            "Supertrend (10, 3). Long when it flips bullish, close the long when it flips bearish.",
+            {
+                "entry": "SUPERTREND(10,3).direction crosses_above 0",
+                "exit": "SUPERTREND(10,3).direction crosses_below 0",
+            },
+        ),
+        (
+            "RSI(14). Buy when it is below 30, sell when it is above 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
         # a bracket restating a crossing without its direction, with or without "that's"
         (
             "Buy when the stochastic %K crosses above %D (that's the fast line crossing the slow "
@@ -138,6 +150,9 @@ def test_reads_trader_shorthand_and_bar_patterns(text: str, expect: dict[str, ob
         ("Buy when the stock gaps down 2% below yesterday's low.", "below"),
         # "out" only as leaving the position
         ("Buy when RSI(14) is out of the oversold zone.", "out"),
+        # "it" after two indicators, or after an indicator inside a stop, means nothing clear
+        ("Use the 20 SMA and the 50 SMA. Buy when it rises.", "refers to nothing"),
+        ("Stop at 2 ATR(14). Buy when it rises.", "refers to nothing"),
         # "Sell at +8%" on a short: a target above a short's entry is the wrong side
         ("Short when RSI(14) > 70. Sell at +8%.", "target is below the entry"),
         # "a couple of days" is no number of bars
