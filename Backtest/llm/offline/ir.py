@@ -222,7 +222,8 @@ class Group:
 
 @dataclass(frozen=True)
 class UnlessGroup(Group):
-    """ "X, unless Y" (with the comma): ``all(X; not Y)``, whose scope the sentence checks."""
+    """ "X, unless Y" / "X, as long as Y" (with the comma): ``all(X; not Y)`` / ``all(X; Y)``,
+    whose scope the sentence checks."""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,20 @@ def refused(text: str) -> str:
             "RSI(14). Buy when it is below 30, sell when it is above 70.",
             {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
         ),
+        # "A or B, as long as C": the comma sets C off, for both alternatives
+        (
+            "Entry: RSI(2) under 5 OR three lower closes in a row, as long as we're above the "
+            "200 SMA. Exit: RSI(2) above 70.",
+            {
+                "entry": "all(any(RSI(2) below 5; falling(Close, 3)); Close > SMA(200))",
+                "exit": "RSI(2) above 70",
+            },
+        ),
+        (
+            "Buy when RSI(14) < 30, as long as the close is above the 200 SMA. Sell when RSI(14) "
+            "> 70.",
+            {"entry": "all(RSI(14) < 30; Close > SMA(200))", "exit": "RSI(14) > 70"},
+        ),
         # a bracket restating a crossing without its direction, with or without "that's"
         (
             "Buy when the stochastic %K crosses above %D (that's the fast line crossing the slow "
@@ -193,3 +207,14 @@ def test_a_bracket_without_a_condition_is_still_an_explanation() -> None:
 def test_shorthand_only_adds_phrases() -> None:
     for phrase, entry in SHORTHAND.items():
         assert v.PHRASES[phrase] == entry
+
+
+def test_as_long_as_after_the_last_of_several_rules_is_refused() -> None:
+    # safety: the condition was attached to the exit alone; it may be meant for both rules
+    assert refused(
+        "Buy when RSI(14) < 30, sell when RSI(14) > 70, as long as the close is above the 200 SMA."
+    )
+    assert "mixed" in refused(
+        "Buy when RSI(14) < 30 and ADX(14) > 20 or the close is above the 50 SMA, as long as the "
+        "close is above the 200 SMA."
+    )

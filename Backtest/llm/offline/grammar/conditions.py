@@ -175,7 +175,10 @@ CONN = alt(
     seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
-    seq(tok("AND", "COMMA"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    seq(tok("COMMA"), tok("WITH"), build=lambda _c, _w: "and"),
+    # "A or B, as long as C": the comma sets C off, for all that comes before it
+    seq(tok("COMMA"), tok("WHILE"), build=lambda _c, _w: ",while"),
     seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=lambda *_a: "and"),
 )
 
@@ -183,6 +186,9 @@ CONN = alt(
 def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     if not rest:
         return first
+    if rest[-1][0] == ",while":
+        return _set_off(_cond(first, rest[:-1]), rest[-1][1])
+    rest = tuple(("and" if j == ",while" else j, x) for j, x in rest)
     items = [first, *(x for _, x in rest)]
     for a, b in zip(items, items[1:], strict=False):
         both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
@@ -193,6 +199,17 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
         return ir.Group("mixed", (first, *(x for _, x in rest)))
     logic = "any" if joiners == {"or"} else "all"
     return ir.Group(logic, (first, *(x for _, x in rest)))
+
+
+def _set_off(head: Any, tail: Any) -> Any:
+    """ "A or B, as long as C" is all(any(A; B); C); marked so that a sentence with several
+    rules refuses it ("Buy when A, sell when B, as long as C": C may be meant for both)."""
+    if head is REJECT:
+        return REJECT
+    if isinstance(head, ir.Group) and head.logic == "mixed":
+        return ir.Group("mixed", (head, tail))
+    plain_all = type(head) is ir.Group and head.logic == "all"
+    return ir.UnlessGroup("all", (*(head.items if plain_all else (head,)), tail))
 
 
 cond: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)
