@@ -209,11 +209,26 @@ def test_shorthand_only_adds_phrases() -> None:
         assert v.PHRASES[phrase] == entry
 
 
-def test_as_long_as_after_the_last_of_several_rules_is_refused() -> None:
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "as long as the close is above the 200 SMA",
+        "provided the close is above the 200 SMA",
+        "with the close above the 200 SMA",
+        "and only when the close is above the 200 SMA",
+        "but only if the close is above the 200 SMA",
+    ],
+)
+def test_a_condition_set_off_after_the_last_of_several_rules_is_refused(tail: str) -> None:
     # safety: the condition was attached to the exit alone; it may be meant for both rules
-    assert refused(
-        "Buy when RSI(14) < 30, sell when RSI(14) > 70, as long as the close is above the 200 SMA."
+    assert refused(f"Buy when RSI(14) < 30, sell when RSI(14) > 70, {tail}.")
+    reads_as(
+        f"Buy when RSI(14) < 30, {tail}. Sell when RSI(14) > 70.",
+        {"entry": "all(RSI(14) < 30; Close > SMA(200))", "exit": "RSI(14) > 70"},
     )
+
+
+def test_as_long_as_after_a_mixed_list_is_refused() -> None:
     assert "mixed" in refused(
         "Buy when RSI(14) < 30 and ADX(14) > 20 or the close is above the 50 SMA, as long as the "
         "close is above the 200 SMA."

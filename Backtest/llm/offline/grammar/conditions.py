@@ -168,6 +168,12 @@ citem: Parser = alt(
     seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
     seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
 )
+
+
+def _only(joiners: list[Lexeme], *_rest: Any) -> str:
+    return ",while" if any(j.kind == "COMMA" for j in joiners) else "and"
+
+
 CONN = alt(
     seq(tok("AND"), build=lambda _a: "and"),
     seq(tok("OR"), build=lambda _o: "or"),
@@ -176,10 +182,10 @@ CONN = alt(
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
     seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
-    seq(tok("COMMA"), tok("WITH"), build=lambda _c, _w: "and"),
-    # "A or B, as long as C": the comma sets C off, for all that comes before it
-    seq(tok("COMMA"), tok("WHILE"), build=lambda _c, _w: ",while"),
-    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=lambda *_a: "and"),
+    # "A or B, as long as C" / ", with C" / ", but only if C": the comma sets C off, for all
+    # that comes before it
+    seq(tok("COMMA"), tok("WHILE", "WITH"), build=lambda _c, _w: ",while"),
+    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=_only),
 )
 
 
