@@ -257,6 +257,7 @@ class Action:
     order: Order | None = None
     span: Span = dc_field(default=(0, 0), compare=False)
     traded: bool = False  # "short the stock": "it" then means the price
+    word: str = dc_field(default="", compare=False)  # as written: "out" is no calendar exit
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,8 @@ def test_reads_trader_shorthand_and_bar_patterns(text: str, expect: dict[str, ob
         ("Buy when the stock gaps down 2% below yesterday's low.", "below"),
         # "out" only as leaving the position
         ("Buy when RSI(14) is out of the oversold zone.", "out"),
+        # "Out on Fridays": flat that day, or no trades that day? ("Exit on Fridays" is read)
+        ("Buy when RSI(14) < 30. Out on Fridays.", "Fridays"),
         # "it" after two indicators, or after an indicator inside a stop, means nothing clear
         ("Use the 20 SMA and the 50 SMA. Buy when it rises.", "refers to nothing"),
         ("Stop at 2 ATR(14). Buy when it rises.", "refers to nothing"),

@@ -99,7 +99,8 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
             fraction = value
         elif kind == "order":
             order = value
-    return ir.Action(_VERBS[verb.kind], units, fraction, order, _span(verb), traded)
+    verb_name = _VERBS[verb.kind]
+    return ir.Action(verb_name, units, fraction, order, _span(verb), traded, verb.text.lower())
 
 
 action_phrase = alt(
@@ -173,7 +174,15 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
 
 
 def _rule(action: ir.Action, x: Any) -> Any:
+    if action.word == "out" and _calendar_only(x):
+        return REJECT  # "Out on Fridays": flat that day, or no trades that day? never guessed
     return ir.Rule(action, x, _span(action, x))
+
+
+def _calendar_only(x: Any) -> bool:
+    if isinstance(x, ir.Group):
+        return all(map(_calendar_only, x.items))
+    return isinstance(x, ir.Calendar)
 
 
 rule_stmt = alt(
