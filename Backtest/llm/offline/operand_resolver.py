@@ -103,9 +103,15 @@ class OperandResolver:
     def _bare_output(self, ref: ir.Ref) -> Expr:
         ctx = self.ctx
         role = ref.detail or ""
-        for inst in reversed(ctx.instances):
-            if inst.name in v.OUTPUT_ROLES.get(role, {}):
-                return ctx.series(ctx.remember(inst), role, ref.span)
+        having = [inst for inst in ctx.instances if inst.name in v.OUTPUT_ROLES.get(role, {})]
+        if len(set(having)) > 1:
+            # "close < mid" after a Bollinger band and a Keltner channel: never the latest one
+            names = " and ".join(dict.fromkeys(inst.name for inst in having))
+            raise ParseError(
+                ref.span, f"'{ctx.quote(ref.span)}' of which indicator? ({names} are named)"
+            )
+        if having:
+            return ctx.series(ctx.remember(having[0]), role, ref.span)
         default = v.OUTPUT_DEFAULT.get(role)
         if default is None:
             raise ParseError(ref.span, f"'{ctx.quote(ref.span)}' of which indicator?")

@@ -158,6 +158,18 @@ def test_reads_trader_shorthand_and_bar_patterns(text: str, expect: dict[str, ob
         ("Long on the bull cross.", "a crossover of what?"),
         # "mid" needs a band
         ("Buy when close > 20 SMA, sell when close < mid.", "of which indicator?"),
+        # safety: a band word with two bands named took the latest one; now refused
+        (
+            "Bollinger Bands (20, 2) and Keltner channel (20 EMA, 2x ATR(10)): buy when close > "
+            "upper Bollinger band and close > upper Keltner channel, sell when close < mid.",
+            "BBANDS and KELTNER are named",
+        ),
+        (
+            "Bollinger Bands (20, 2) and Keltner channel (20 EMA, 2x ATR(10)): buy when close > "
+            "upper Keltner channel and close > upper Bollinger band, sell when close < middle "
+            "band.",
+            "of which indicator?",
+        ),
         # a gap of less than 2% is a range; a gap of something else than the stock
         ("Buy when the stock gaps up less than 2%. Sell after 3 days.", "2%"),
         ("Buy when RSI(14) gaps up. Sell after 3 days.", "gaps up"),
