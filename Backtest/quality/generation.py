@@ -1,8 +1,9 @@
 """Generation benchmark: does the offline parser build the strategy the text describes?
 
 For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml``,
-``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml`` and
-``descriptions_heldout4.yaml``, see that folder's README): parse it, and
+``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml``,
+``descriptions_heldout4.yaml`` and ``descriptions_heldout5.yaml``, see that folder's
+README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -43,6 +44,7 @@ PARTS = {
     "heldout2": "descriptions_heldout2.yaml",
     "heldout3": "descriptions_heldout3.yaml",
     "heldout4": "descriptions_heldout4.yaml",
+    "heldout5": "descriptions_heldout5.yaml",
 }
 CASH = 100_000
 

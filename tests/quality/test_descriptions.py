@@ -20,7 +20,8 @@ HELDOUT = generation.load_cases("heldout")
 HELDOUT2 = generation.load_cases("heldout2")
 HELDOUT3 = generation.load_cases("heldout3")
 HELDOUT4 = generation.load_cases("heldout4")
-ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4
+HELDOUT5 = generation.load_cases("heldout5")
+ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5
 
 
 def test_corpora_are_big_enough_split_and_ids_unique() -> None:
@@ -29,6 +30,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT2) >= 60
     assert len(HELDOUT3) >= 40
     assert len(HELDOUT4) >= 40
+    assert len(HELDOUT5) >= 40
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
 
@@ -101,6 +103,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout2",
             "heldout3",
             "heldout4",
+            "heldout5",
         }
     )
 

@@ -8,13 +8,13 @@ from Backtest.llm.offline.assemble import (
     _SPEC_RULE,
     ROLES,
     Assembly,
-    SpecWriter,
     mirror,
     orient,
     the_crossing,
 )
 from Backtest.llm.offline.ir import Distance
 from Backtest.llm.offline.resolve import ParseError, RCmp, RGroup, RNode, RRisk, Series
+from Backtest.llm.offline.spec_writer import SpecWriter
 
 _COUNTERPART = {
     "exit_long": "entry_long",

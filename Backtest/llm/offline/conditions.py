@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
+from Backtest.llm.offline.operand_resolver import OperandResolver, _span_of
 from Backtest.llm.offline.resolve import (
-    Arith,
     Change,
-    Context,
     Expr,
-    Inst,
     ParseError,
     RCalendar,
     RCmp,
@@ -27,132 +27,12 @@ _FLIP = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
 _PERCENT_VALUED = frozenset({"ROC", "ROCP", "PPO", "NATR"})
 
 
-def _span_of(item: object) -> ir.Span:
-    return getattr(item, "span", (0, 0))
-
-
 _GOLDEN_PAIR = frozenset({("SMA", 50.0), ("SMA", 200.0)})
 
 
-class Resolver:
-    """Resolves operands and conditions of one description, in text order."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-
-    # ---- operands -----------------------------------------------------------------------------
-    def expr(self, item: ir.Operand, subject: Expr | None = None) -> Expr:
-        ctx = self.ctx
-        if isinstance(item, ir.Num):
-            return float(item.value)
-        if isinstance(item, ir.Price):
-            return Series(price=item.field, ago=item.ago)
-        if isinstance(item, ir.Mention):
-            return ctx.series(ctx.instance(item), item.output, item.span, item.ago)
-        if isinstance(item, ir.Ref):
-            return self._ref(item, subject)
-        if isinstance(item, ir.AvgOf):
-            return self._average(item, subject)
-        if isinstance(item, ir.Channel):
-            name = "MAX" if item.kind == "max" else "MIN"
-            inst = ctx.remember(Inst(name, (("timeperiod", int(item.period)),), item.field))
-            return Series(inst, ago=1 if item.previous else 0)
-        if isinstance(item, ir.EntryPrice):
-            raise ParseError(item.span, "the entry price can only set a stop or a target")
-        if isinstance(item, ir.Arith):
-            return Arith(item.op, self.expr(item.left, subject), self.expr(item.right, subject))
-        if isinstance(item, ir.Change):
-            base = self.expr(item.of, subject)
-            if not isinstance(base, Series):
-                raise ParseError(_span_of(item.of), "a percent change needs a price or indicator")
-            return Change(base, item.bars)
-        raise ParseError((0, 0), f"cannot read {item!r}")
-
-    def _ref(self, ref: ir.Ref, subject: Expr | None) -> Expr:
-        ctx = self.ctx
-        quoted = ctx.quote(ref.span)
-        if ref.kind == "it":
-            if ctx.rule_subject is None and ctx.previous_rule_subject is not None:
-                return ctx.previous_rule_subject  # "Sell when it ...": the last rule's subject
-            if ctx.last_subject is None:
-                raise ParseError(ref.span, f"'{quoted}' refers to nothing mentioned before")
-            return ctx.last_subject
-        if ref.kind == "its_output":
-            base = subject if isinstance(subject, Series) and subject.inst else ctx.last_subject
-            if not isinstance(base, Series) or base.inst is None:
-                raise ParseError(ref.span, f"'{quoted}': of which indicator?")
-            return ctx.series(base.inst, ref.detail, ref.span)
-        if ref.kind == "that" and ref.mention is not None:
-            name = ref.mention.name
-            earlier = [i for i in ctx.instances if i.name == name]
-            if not earlier:
-                raise ParseError(ref.span, f"'{quoted}' refers to no {name} mentioned before")
-            return ctx.series(ctx.remember(earlier[-1]), ref.mention.output, ref.span)
-        if ref.kind == "relative":
-            return self._relative(ref)
-        if ref.kind == "average":
-            averages = [i for i in ctx.instances if i.name in v.MOVING_AVERAGES]
-            if not averages:
-                raise ParseError(ref.span, f"'{quoted}': which average?")
-            return Series(ctx.remember(averages[-1]))
-        if ref.kind == "output":
-            return self._bare_output(ref)
-        raise ParseError(ref.span, f"'{quoted}' cannot be used here")
-
-    def _relative(self, ref: ir.Ref) -> Expr:
-        ctx = self.ctx
-        family = {ref.mention.name} if ref.mention else set(v.MOVING_AVERAGES)
-        candidates = list(
-            dict.fromkeys(i for i in ctx.instances if i.name in family and i.period() is not None)
-        )
-        if ref.mention is not None and (ref.mention.numbers or ref.mention.labelled):
-            return ctx.series(ctx.instance(ref.mention), ref.mention.output, ref.span)
-        periods = {i.period() for i in candidates}
-        if len(candidates) < 2 or len(periods) < len(candidates):
-            raise ParseError(
-                ref.span, f"'{ctx.quote(ref.span)}': name the periods of the averages it compares"
-            )
-        ordered = sorted(candidates, key=lambda i: float(i.period() or 0))
-        return Series(ctx.remember(ordered[0] if ref.detail == "fast" else ordered[-1]))
-
-    def _bare_output(self, ref: ir.Ref) -> Expr:
-        ctx = self.ctx
-        role = ref.detail or ""
-        for inst in reversed(ctx.instances):
-            if inst.name in v.OUTPUT_ROLES.get(role, {}):
-                return ctx.series(ctx.remember(inst), role, ref.span)
-        default = v.OUTPUT_DEFAULT.get(role)
-        if default is None:
-            raise ParseError(ref.span, f"'{ctx.quote(ref.span)}' of which indicator?")
-        inst = ctx.instance(ir.Mention(default, span=ref.span))
-        return ctx.series(inst, role, ref.span)
-
-    def _average(self, avg: ir.AvgOf, subject: Expr | None) -> Expr:
-        ctx = self.ctx
-        base = self.expr(avg.of) if avg.of is not None else subject or ctx.last_subject
-        if not isinstance(base, Series) or base.ago:
-            raise ParseError(avg.span, f"'{ctx.quote(avg.span)}': an average of what?")
-        source = base.price if base.inst is None else None
-        source_series = base if base.inst is not None else None
-        if source == "Close":
-            source = None
-        if avg.period is None:
-            earlier = [
-                i
-                for i in ctx.instances
-                if i.source == source
-                and i.source_series == source_series
-                and i.name == avg.name
-                and (source or source_series)
-            ]
-            if earlier:
-                return Series(ctx.remember(earlier[-1]))
-            if source is None and source_series is None:
-                raise ParseError(avg.span, f"'{ctx.quote(avg.span)}': give the average's period")
-            ctx.default(f"{avg.name}(20) for '{ctx.quote(avg.span)}': no period given")
-        period = int(avg.period) if avg.period is not None else 20
-        inst = Inst(avg.name, (("timeperiod", period),), source, source_series)
-        return Series(ctx.remember(inst))
+class Resolver(OperandResolver):
+    """Resolves operands (:class:`.operand_resolver.OperandResolver`) and conditions of one
+    description, in text order."""
 
     # ---- conditions ---------------------------------------------------------------------------
     def cond(self, item: ir.Cond) -> RNode:
@@ -196,23 +76,6 @@ class Resolver:
         if isinstance(item, ir.Restate):
             return self._restate(item)
         raise ParseError((0, 0), f"cannot read {item!r}")
-
-    def _operand_or_period(self, item: ir.Operand | None, subject: Expr | None) -> Expr | None:
-        if item is None:
-            return None
-        if isinstance(item, ir.Num) and subject is None:
-            return self._period_ref(item)
-        return self.expr(item, subject)
-
-    def _period_ref(self, num: ir.Num) -> Series:
-        """ "the 12 crosses above the 26": a bare number names the indicator of that period."""
-        matches = list(dict.fromkeys(i for i in self.ctx.instances if i.period() == num.value))
-        if len(matches) != 1:
-            what = "no indicator" if not matches else "several indicators"
-            raise ParseError(
-                num.span, f"'{self.ctx.quote(num.span)}' names {what} with that period"
-            )
-        return Series(self.ctx.remember(matches[0]))
 
     def _cmp(self, item: ir.Cmp) -> RNode:
         ctx = self.ctx
@@ -441,12 +304,18 @@ class Resolver:
             return self._zone(item.cond, note)
         first = self.cond(item.cond)
         second = self.cond(note)
+        if _undirected(second) and isinstance(first, RCmp) and first.op.startswith("cross"):
+            second = RCmp(second.left, first.op, second.right)  # "(the fast line crossing ...)"
         if first != second:
             raise ParseError(
                 _span_of(note),
                 f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",
             )
         return first
+
+
+def _undirected(node: RNode) -> TypeGuard[RCmp]:
+    return isinstance(node, RCmp) and node.op == "cross"
 
 
 def _negate(node: RNode) -> RNode:

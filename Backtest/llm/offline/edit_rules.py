@@ -20,11 +20,12 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
-from Backtest.llm.offline.assemble import SpecWriter, mirror, orient, the_crossing
+from Backtest.llm.offline.assemble import mirror, orient, the_crossing
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.edit_types import RULE_LABELS, EditNotUnderstood
 from Backtest.llm.offline.ir import Distance
 from Backtest.llm.offline.resolve import Context, Inst, ParseError, RCmp, RGroup, RNode, Series
+from Backtest.llm.offline.spec_writer import SpecWriter
 from Backtest.llm.offline.specmap import instances, leaf_paths, node_of, seeded_writer
 from Backtest.spec import StrategySpec, validate_spec_v2
 from Backtest.spec.render import Labels, describe_node, number

@@ -222,7 +222,8 @@ class Group:
 
 @dataclass(frozen=True)
 class UnlessGroup(Group):
-    """ "X, unless Y" (with the comma): ``all(X; not Y)``, whose scope the sentence checks."""
+    """ "X, unless Y" / "X, as long as Y" (with the comma): ``all(X; not Y)`` / ``all(X; Y)``,
+    whose scope the sentence checks."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,7 @@ class Action:
     order: Order | None = None
     span: Span = dc_field(default=(0, 0), compare=False)
     traded: bool = False  # "short the stock": "it" then means the price
+    word: str = dc_field(default="", compare=False)  # as written: "out" is no calendar exit
 
 
 @dataclass(frozen=True)

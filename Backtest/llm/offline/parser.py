@@ -5,8 +5,9 @@ Fail closed: every word is placed in the spec or is known filler. Before the gra
 each sentence is tidied in ways that are always reported back:
 
 * a leading "Name:" with unknown words and no rule in it is a title (ignored, noted);
-* a bracket with no number in it is an explanation (ignored, noted): numbers in brackets are
-  parameters or levels and are always read;
+* a bracket with no number and no word that states a condition is an explanation (ignored,
+  noted): numbers in brackets are parameters or levels and are always read, and a bracket
+  that states a condition must say the same as the text it follows;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -45,6 +46,15 @@ _WEAK = frozenset(
     | {"TO", "OF", "WITH", "FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS"}
     | {"ONE", "EVERY", "PLACE", "TRADE", "UNKNOWN", "TODAY", "EITHER", "BOTH", "ARROW", "MINUS"}
     | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
+)
+# A bracket with a number or a word that states a condition ("(today's open below yesterday's
+# close)") may restate or change a rule: it is read, and must say the same as the text it
+# explains. A bracket without them ("(momentum)", "(Donchian upper band)") is an explanation
+# and is dropped with a note.
+_CONDITION_WORDS = frozenset(
+    {"NUM", "PCT", "TIME", "CMP", "MOTION", "CROSS", "CLOSEVERB", "TOUCH", "RISING", "FALLING"}
+    | {"UPWORD", "DOWNWORD", "OVERSOLD", "OVERBOUGHT", "GAP", "INSIDE", "SIGNCROSS", "CROSSNOUN"}
+    | {"GOLDEN", "DEATH"}
 )
 # What a title ("Turtle-style breakout:") may contain besides unknown words.
 _TITLE = frozenset(
@@ -160,9 +170,7 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if close is not None and not any(
-                    lx.kind in ("NUM", "PCT", "TIME") for lx in inside
-                ):
+                if close is not None and not any(lx.kind in _CONDITION_WORDS for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1

@@ -170,6 +170,7 @@ class Context:
     previous_rule_subject: Expr | None = None
     last_cmp: RCmp | None = None
     pair: tuple[Series, Series] | None = None  # a declared crossover pair
+    declared_subject: Inst | None = None  # the one indicator a first sentence named alone
     defaults_used: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from Backtest.llm.offline.assemble import SpecWriter
 from Backtest.llm.offline.resolve import (
     Arith,
     Change,
@@ -25,6 +24,7 @@ from Backtest.llm.offline.resolve import (
     RTrend,
     Series,
 )
+from Backtest.llm.offline.spec_writer import SpecWriter
 from Backtest.spec import (
     PRICE_FIELDS,
     ChangePct,

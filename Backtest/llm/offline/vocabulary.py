@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from Backtest.llm.offline.shorthand import SHORTHAND
+
 Entry = tuple[str, Any]
 PHRASES: dict[str, Entry] = {}
 
@@ -1037,3 +1039,8 @@ FILLER = frozenset(
         "been playing around with",
     }
 )
+
+# ---- trader shorthand (:mod:`.shorthand`): new phrases only, never a new meaning for an old one
+if set(SHORTHAND) & set(PHRASES) or set(SHORTHAND) & FILLER:
+    raise ValueError(f"shorthand redefines {sorted(set(SHORTHAND) & (set(PHRASES) | FILLER))}")
+PHRASES.update(SHORTHAND)

@@ -14,10 +14,11 @@ Fail closed: a reading must consume every lexeme of the sentence. When none does
 where the furthest attempt stopped is reported as the phrase that could not be placed.
 
 The grammar is split by concern, each module building on the ones before it:
-:mod:`.base` (helpers), :mod:`.operands`, :mod:`.comparisons`, :mod:`.conditions` (calendar
-and condition lists), :mod:`.rules` (actions, orders, when-clauses), :mod:`.settings` (stops,
-targets, time exits, sizing, sides) and :mod:`.sentence` (every statement, the sentence and
-:func:`read_sentence`, the one public entry point).
+:mod:`.base` (helpers), :mod:`.operands`, :mod:`.comparisons`, :mod:`.patterns` (gaps, inside
+days, bull/bear crosses), :mod:`.conditions` (calendar and condition lists), :mod:`.rules`
+(actions, orders, when-clauses), :mod:`.settings` (stops, targets, time exits, sizing, sides)
+and :mod:`.sentence` (every statement, the sentence and :func:`read_sentence`, the one public
+entry point).
 """
 
 from __future__ import annotations

@@ -273,9 +273,9 @@ trend = alt(
             ir.Trend(x, t.value, int(n.value), _span(x, u)) if _int(n.value) else REJECT
         ),
     ),
-    seq(
+    seq(  # "closes down 3 days in a row", "the close is down 3 days in a row"
         operand,
-        opt(tok("CLOSES")),
+        opt(tok("CLOSES", "IS")),
         UPDOWN,
         NUM,
         UNIT,

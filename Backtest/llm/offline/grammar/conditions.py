@@ -10,7 +10,6 @@ from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import (
     change_atom,
     comparison,
-    event_atom,
     risk_atom,
     sign_atom,
     streak,
@@ -18,6 +17,7 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
+from Backtest.llm.offline.grammar.patterns import event_atom, gap, inside_day
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -117,7 +117,19 @@ calendar = alt(
 )
 
 # ---- condition lists --------------------------------------------------------------------------
-atom = alt(comparison, trend, streak, calendar, zone, event_atom, sign_atom, risk_atom, change_atom)
+atom = alt(
+    comparison,
+    trend,
+    streak,
+    calendar,
+    zone,
+    event_atom,
+    sign_atom,
+    risk_atom,
+    change_atom,
+    gap,
+    inside_day,
+)
 
 
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
@@ -142,11 +154,26 @@ citem: Parser = alt(
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
     ),
+    seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
+        atom,
+        tok("LPAR"),
+        tok("THAT"),
+        tok("IS"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda x, _l, _t, _i, note, _r: ir.Restate(x, note),
+    ),
     seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
     seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),
     seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
     seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
 )
+
+
+def _only(joiners: list[Lexeme], *_rest: Any) -> str:
+    return ",while" if any(j.kind == "COMMA" for j in joiners) else "and"
+
+
 CONN = alt(
     seq(tok("AND"), build=lambda _a: "and"),
     seq(tok("OR"), build=lambda _o: "or"),
@@ -154,14 +181,20 @@ CONN = alt(
     seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
-    seq(tok("AND", "COMMA"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
-    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=lambda *_a: "and"),
+    seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    # "A or B, as long as C" / ", with C" / ", but only if C": the comma sets C off, for all
+    # that comes before it
+    seq(tok("COMMA"), tok("WHILE", "WITH"), build=lambda _c, _w: ",while"),
+    seq(many(tok("AND", "COMMA")), tok("ONLY"), opt(tok("WHEN")), build=_only),
 )
 
 
 def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     if not rest:
         return first
+    if rest[-1][0] == ",while":
+        return _set_off(_cond(first, rest[:-1]), rest[-1][1])
+    rest = tuple(("and" if j == ",while" else j, x) for j, x in rest)
     items = [first, *(x for _, x in rest)]
     for a, b in zip(items, items[1:], strict=False):
         both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
@@ -172,6 +205,17 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
         return ir.Group("mixed", (first, *(x for _, x in rest)))
     logic = "any" if joiners == {"or"} else "all"
     return ir.Group(logic, (first, *(x for _, x in rest)))
+
+
+def _set_off(head: Any, tail: Any) -> Any:
+    """ "A or B, as long as C" is all(any(A; B); C); marked so that a sentence with several
+    rules refuses it ("Buy when A, sell when B, as long as C": C may be meant for both)."""
+    if head is REJECT:
+        return REJECT
+    if isinstance(head, ir.Group) and head.logic == "mixed":
+        return ir.Group("mixed", (head, tail))
+    plain_all = type(head) is ir.Group and head.logic == "all"
+    return ir.UnlessGroup("all", (*(head.items if plain_all else (head,)), tail))
 
 
 cond: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)

@@ -8,9 +8,10 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import event_atom, zone
+from Backtest.llm.offline.grammar.comparisons import zone
 from Backtest.llm.offline.grammar.conditions import calendar, cond
 from Backtest.llm.offline.grammar.operands import NUM, PCT, operand
+from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
@@ -98,7 +99,8 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
             fraction = value
         elif kind == "order":
             order = value
-    return ir.Action(_VERBS[verb.kind], units, fraction, order, _span(verb), traded)
+    verb_name = _VERBS[verb.kind]
+    return ir.Action(verb_name, units, fraction, order, _span(verb), traded, verb.text.lower())
 
 
 action_phrase = alt(
@@ -172,7 +174,15 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
 
 
 def _rule(action: ir.Action, x: Any) -> Any:
+    if action.word == "out" and _calendar_only(x):
+        return REJECT  # "Out on Fridays": flat that day, or no trades that day? never guessed
     return ir.Rule(action, x, _span(action, x))
+
+
+def _calendar_only(x: Any) -> bool:
+    if isinstance(x, ir.Group):
+        return all(map(_calendar_only, x.items))
+    return isinstance(x, ir.Calendar)
 
 
 rule_stmt = alt(

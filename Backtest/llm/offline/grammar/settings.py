@@ -89,6 +89,11 @@ def _signed(kind: str, pct: Lexeme) -> ir.Risk:
     return ir.Risk(kind, ir.Distance(percent=abs(pct.value)))
 
 
+def _sold_at(kind: str, side: str, items: tuple[Lexeme, ...]) -> ir.Risk:
+    distance = ir.Distance(percent=abs(items[-1].value))
+    return ir.Risk(kind, distance, side, _span(*items))
+
+
 TARGET = tok("TARGET")
 TRAIL = seq(tok("TRAIL"), opt(STOP), build=lambda t, _s: t)
 risk_stmt = alt(
@@ -101,6 +106,8 @@ risk_stmt = alt(
         PCT,
         build=lambda _t, _c, _p, p: _signed("target", p),
     ),
+    # "Sell at +8%": a profit on the long, above the entry (a short's is refused: wrong side)
+    seq(tok("SELL"), tok("AT"), tok("PLUS"), PCT, build=lambda *i: _sold_at("target", ">", i)),
     seq(PLACE, STOP, LINK, distance, FROM_ENTRY, build=_risk("stop")),
     seq(PLACE, distance, STOP, FROM_ENTRY, build=_risk("stop")),
     # "(exit) on a 3% stop", "or at a 6% target"
@@ -135,7 +142,7 @@ risk_stmt = alt(
         tok("FOR"),
         NUM,
         UNIT,
-        opt(seq(tok("THEN"), tok("SELL", "EXIT"))),
+        opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(  # "Get out one day later"
@@ -165,6 +172,12 @@ risk_stmt = alt(
         NUM,
         UNIT,
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(  # "10 day max hold"
+        NUM,
+        UNIT,
+        tok("TIMESTOP"),
+        build=lambda n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
     seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target

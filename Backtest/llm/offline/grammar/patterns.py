@@ -1,0 +1,69 @@
+"""Bar patterns and signed crossings read from trader shorthand (:mod:`..shorthand`).
+
+* "gaps up" / "a gap down of more than 2%": today's open against yesterday's close
+  (``Open > Close[1]``, ``Open < Close[1] * 0.98``); "a gap of less than 2%" is a range and is
+  refused;
+* "an inside day": ``High < High[1]`` and ``Low > Low[1]``;
+* "the bull cross" / "the bear cross": a crossing up / down of the pair named before (the
+  named crossings of :mod:`.comparisons`, with these added).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.comparisons import IS
+from Backtest.llm.offline.grammar.comparisons import event_atom as named_event
+from Backtest.llm.offline.grammar.operands import PCT, ind_ref, operand
+from Backtest.llm.offline.lexer import Lexeme
+
+_STOCK = opt(tok("PRICE", when=lambda lx: lx.value == "Close"))
+
+
+def _gap(gap: Lexeme, cmp: Lexeme | None, pct: Lexeme | None, *spans: Any) -> Any:
+    up = gap.value == "up"
+    if cmp is not None and cmp.value not in (">", ">="):
+        return REJECT  # "gaps up less than 2%" is a range, not one comparison
+    yesterday: ir.Operand = ir.Price("Close", 1)
+    if pct is not None:
+        if not 0 < pct.value < 100:
+            return REJECT
+        factor = 1 + pct.value / 100 if up else 1 - pct.value / 100
+        yesterday = ir.Arith("*", yesterday, ir.Num(round(factor, 10)))
+    op = (">" if up else "<") if cmp is None or cmp.value == ">" else (">=" if up else "<=")
+    return ir.Cmp(ir.Price("Open"), op, yesterday, span=_span(gap, pct, *spans))
+
+
+gap = alt(
+    seq(_STOCK, IS, tok("GAP"), build=lambda s, _i, g: _gap(g, None, None, s)),
+    seq(
+        _STOCK,
+        IS,
+        tok("GAP"),
+        opt(tok("OF", "BY")),
+        opt(tok("CMP")),
+        PCT,
+        build=lambda s, _i, g, _o, c, p: _gap(g, c, p, s),
+    ),
+)
+inside_day = seq(
+    IS,
+    tok("INSIDE"),
+    build=lambda _i, d: ir.Group(
+        "all",
+        (
+            ir.Cmp(ir.Price("High"), "<", ir.Price("High", 1), span=_span(d)),
+            ir.Cmp(ir.Price("Low"), ">", ir.Price("Low", 1), span=_span(d)),
+        ),
+    ),
+)
+signed_cross = seq(
+    opt(ind_ref),
+    tok("SIGNCROSS"),
+    opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
+    build=lambda x, c, other: ir.Event("cross", x, c.value, other, _span(x, c, other)),
+)
+event_atom = alt(named_event, signed_cross)

@@ -1,0 +1,49 @@
+"""Trader shorthand the vocabulary reads, each only where its meaning is unambiguous.
+
+Registered into :data:`.vocabulary.PHRASES` (imported at the end of that module), kept apart
+so the shorthand dictionary can be read in one place:
+
+* "bull cross" / "bear cross" (and "bullish/bearish cross"): a crossing up / down, of the pair
+  the text named ("EMA 9/21 cross. Long on the bull cross"); without a pair it is refused;
+* "mid" (band): the middle line of the one band indicator named nearby (else refused);
+* "out" ("close < mid = out", "out after 3 bars"): leave the position, as "get out";
+* "max hold 10 days", "10 day max hold": a time exit;
+* "take longs" / "take shorts": the entering verb;
+* "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
+  below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SHORTHAND: dict[str, tuple[str, Any]] = {}
+
+
+def _add(kind: str, phrases: str, value: Any = None) -> None:
+    for phrase in phrases.split("|"):
+        SHORTHAND[phrase.strip()] = (kind, value)
+
+
+# "bullish crossover" was already read (a sign word and a crossing noun); these are the rest
+_add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
+_add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
+_add("OUTPUT", "mid|mid bb|mid bollinger band", "middle")
+_add("EXIT", "out")
+_add(
+    "TIMESTOP",
+    "max hold|maximum hold|max hold time|max holding time|maximum holding period|max holding|"
+    "max holding period of|max time in trade|max time in the trade",
+)
+_add("BUY", "take longs|take long trades")
+_add("SHORT", "take shorts|take short trades")
+_add("GAP", "gap up|gaps up|gapped up|gapping up|gaps higher|gap higher|gapped higher", "up")
+_add("GAP", "gap down|gaps down|gapped down|gapping down|gaps lower|gap lower|gapped lower", "down")
+_add("INSIDE", "inside day|inside bar|an inside day|an inside bar|inside days|inside bars")
+# chatty asides about the trader's own testing, which never change a rule
+_add(
+    "FILLER",
+    "been paper trading|paper trading|paper traded|paper trade|for a couple of months|"
+    "for a couple of weeks|for a couple of years|held up ok|held up okay|held up well|"
+    "held up pretty well|has held up ok|has held up well",
+)
