@@ -221,7 +221,10 @@ def indicator_columns(indicators: Any, bars: int) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     total = 0
     for indicator in list(indicators)[: MAX_INDICATORS + 1]:
-        array = np.asarray(indicator, dtype="float64")
+        try:
+            array = np.asarray(indicator, dtype="float64")
+        except (TypeError, ValueError):  # text or objects: nothing to compare as numbers
+            return {"skipped": "an indicator's values are not numbers"}
         rows = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
         if rows.shape[1] != bars:
             return {"skipped": f"an indicator has {rows.shape[1]} values for {bars} bars"}

@@ -296,6 +296,7 @@ def test_indicator_values_travel_packed_one_row_per_line_and_are_checked():
         ]
     }
     assert "skipped" in serialize.indicator_columns([np.zeros(4)], 3)  # not one value per bar
+    assert "skipped" in serialize.indicator_columns([np.array(["a", "b", "c"])], 3)  # not numbers
     for bad in (
         {"items": [{"name": "x", "rows": [serialize.packed_floats([1.0, 2.0])]}]},  # 2 of 3 bars
         {"items": [{"name": "x"}]},
