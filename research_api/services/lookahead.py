@@ -53,20 +53,20 @@ def lookahead_warning(result: dict[str, Any]) -> dict[str, str] | None:
         return None
     first = result.get("first_difference_time") or result.get("first_difference_bar")
     names = result.get("biased_indicators") or []
+    listed = ", ".join(names[:3])
     if result.get("biased_signals"):
-        what = "trades differently"
+        also = f" (indicators reading ahead: {listed})" if names else ""
+        message = (
+            f"The strategy trades differently when later bars are removed (first at {first})"
+            f"{also}: it uses future data, so its backtest results are not achievable."
+        )
     else:
-        what = f"computes {', '.join(names[:3])} differently"
-    also = (
-        f" (biased indicators: {', '.join(names[:3])})"
-        if names and result.get("biased_signals")
-        else ""
-    )
-    return {
-        "code": "lookahead",
-        "message": f"The strategy {what} when later bars are removed (first at {first})"
-        f"{also}: it uses future data, so its backtest results are not achievable.",
-    }
+        message = (
+            f"The strategy computes {listed} differently when later bars are removed (first "
+            f"at {first}): that indicator uses future data. Its trades did not change on the "
+            "cuts checked, but any rule or chart reading it is not achievable."
+        )
+    return {"code": "lookahead", "message": message}
 
 
 def strategy_lookahead_check(
