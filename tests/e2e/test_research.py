@@ -95,6 +95,20 @@ def test_tabs_open_on_summary_and_load_research_modules_on_demand(page, research
     assert unnamed == []
 
 
+def test_the_open_tab_is_kept_in_the_url(page, research_run):
+    sid, eid = _open_run(page, research_run)
+    _tab(page, "monte-carlo")
+    assert page.url.endswith(f"#/strategy/{sid}/run/{eid}/monte-carlo")
+    page.reload()  # a reload (or a shared link) opens the same tab
+    wait_for_screen(page, "renderRun")
+    expect(page.get_by_test_id("tab-monte-carlo")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("panel-monte-carlo")).to_be_visible()
+    _tab(page, "summary")
+    assert page.url.endswith(f"#/strategy/{sid}/run/{eid}")
+    page.go_back()  # switching tabs adds no history entries: back leaves the run
+    assert f"/run/{eid}" not in page.url
+
+
 def test_optimise_shows_progress_heat_grid_top_results_and_applies_the_best(page, research_run):
     sid, _ = _open_run(page, research_run)
     _tab(page, "optimise")

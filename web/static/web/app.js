@@ -12,7 +12,7 @@ const ROUTES = [
   [/^#\/login$/, './screens/auth.js', 'renderLogin'],
   [/^#\/register$/, './screens/auth.js', 'renderRegister'],
   [/^#\/describe$/, './screens/describe.js', 'renderDescribe'],
-  [/^#\/strategy\/(\d+)\/run\/(\d+)$/, './screens/strategy.js', 'renderRun'],
+  [/^#\/strategy\/(\d+)\/run\/(\d+)(?:\/([a-z-]+))?$/, './screens/strategy.js', 'renderRun'],
   [/^#\/strategy\/(\d+)$/, './screens/strategy.js', 'renderStrategy'],
   [/^#\/history$/, './screens/history.js', 'renderHistory'],
   [/^#\/compare(?:\?runs=([\d,:]*))?$/, './screens/history.js', 'renderCompare'],

@@ -221,7 +221,7 @@ function legend(items) {
 
 // Render the run `executionId` of strategy `strategyId` into `container`.
 // `spec` may be a promise (the caller loads the strategy while the run loads).
-export async function renderExecution(container, strategyId, executionId, { spec: specOrPromise } = {}) {
+export async function renderExecution(container, strategyId, executionId, { spec: specOrPromise, tab, onTab } = {}) {
   const chartsModule = import('./charts.js'); // loads while the run does
   const [detail, spec] = await Promise.all([api(`/api/strategies/${strategyId}/executions/${executionId}/`), specOrPromise]);
   const equity = detail.equity_curve || [];
@@ -266,7 +266,7 @@ export async function renderExecution(container, strategyId, executionId, { spec
   );
   const start = equity.length ? equity[0].time : undefined;
   const end = equity.length ? equity[equity.length - 1].time : undefined;
-  researchTabs(container, head, { strategyId, detail }); // the above becomes the Summary tab
+  researchTabs(container, head, { strategyId, detail }, { initial: tab, onSelect: onTab }); // the above becomes the Summary tab
   // Price bars, the chart module and indicator series load in parallel.
   const noOverlays = { overlays: [], notes: [] };
   const [charts, bars, overlays] = await Promise.all([

@@ -16,7 +16,9 @@ let counter = 0;
 // Everything after `head` in `container` moves into the Summary panel (nodes are moved, not
 // copied: charts drawn into them later still land there); the tab list goes after `head`.
 // `context` ({strategyId, detail}) is handed to each tab module's render(panel, context).
-export function researchTabs(container, head, context) {
+// `initial` names the tab to open first (an unknown name opens Summary); `onSelect(name)` hears
+// every change, so a page can keep the open tab in its URL.
+export function researchTabs(container, head, context, { initial = 'summary', onSelect } = {}) {
   const prefix = `result-tab-${++counter}`;
   const summary = [];
   for (let node = head.nextSibling; node; node = node.nextSibling) summary.push(node);
@@ -32,6 +34,7 @@ export function researchTabs(container, head, context) {
     });
     if (focus) tabs[index].focus();
     const [name, , load] = TABS[index];
+    if (onSelect) onSelect(name);
     if (!load || loaded.has(name)) return;
     loaded.add(name);
     const panel = panels[index];
@@ -62,6 +65,6 @@ export function researchTabs(container, head, context) {
     select((next + tabs.length) % tabs.length, true);
   });
   container.append(list, ...panels);
-  select(0, false);
+  select(Math.max(0, TABS.findIndex(([n]) => n === initial)), false);
   return { list, panels, select: (name) => select(TABS.findIndex(([n]) => n === name), true) };
 }

@@ -217,12 +217,18 @@ export async function renderStrategy(view, id) {
   await load();
 }
 
-export async function renderRun(view, id, executionId) {
+export async function renderRun(view, id, executionId, tab) {
   const back = h('a', { href: `#/strategy/${id}` }, '← Strategy');
   const box = h('div', { class: 'result', 'data-testid': 'result' });
   add(view, h('p', {}, back), box);
   const strategy = api(`/api/strategies/${id}/`);
   strategy.then((s) => { back.textContent = `← ${s.name}`; }, () => {});
-  await renderExecution(box, id, executionId, { spec: strategy.then((s) => s.spec) });
+  // The open tab is kept in the URL (#/strategy/1/run/2/optimise), so a link or a reload opens
+  // it again; replaceState changes the address without a new history entry or a re-render.
+  const onTab = (name) => {
+    const hash = `#/strategy/${id}/run/${executionId}${name === 'summary' ? '' : `/${name}`}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  };
+  await renderExecution(box, id, executionId, { spec: strategy.then((s) => s.spec), tab, onTab });
 }
 
