@@ -138,7 +138,9 @@ class OperandResolver:
             ]
             if earlier:
                 return Series(ctx.remember(earlier[-1]))
-            if source is None and source_series is None:
+            if source_series is not None or source is None:
+                # An average of an indicator has no standard length (a moving average never
+                # does, see ``resolve``); only volume's own average keeps the usual 20 bars.
                 raise ParseError(avg.span, f"'{ctx.quote(avg.span)}': give the average's period")
             ctx.default(f"{avg.name}(20) for '{ctx.quote(avg.span)}': no period given")
         period = int(avg.period) if avg.period is not None else 20

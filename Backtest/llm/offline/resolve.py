@@ -211,6 +211,14 @@ class Context:
                     mention.span,
                     f"'{self.quote(mention.span)}' could be {options}; give its period",
                 )
+        if info.name in v.MOVING_AVERAGES and not mention.numbers and not mention.labelled:
+            # A moving average has no standard length (20, 50 and 200 are all common), and the
+            # length is the strategy: "the moving average" is refused, never read as SMA(20).
+            raise ParseError(
+                mention.span,
+                f"'{self.quote(mention.span)}': give the moving average's period "
+                "(e.g. 'the 50-day SMA')",
+            )
         params = self._params(info, mention)
         source = self._source(info, mention)
         try:

@@ -10,9 +10,10 @@ that is not here makes the description be refused, naming the word: the parser f
 
 Documented defaults (reported back as ``defaults_used`` whenever they are applied):
 
-* indicator periods come from the indicator catalogue (SMA/EMA 20, RSI 14, ATR 14, MACD
-  12/26/9, Bollinger 20/2, Stochastic 14/3/3, CCI 14, Donchian 20, Keltner 20/10/2,
-  SuperTrend 10/3); ATR distances use ATR(14);
+* indicator periods come from the indicator catalogue (RSI 14, ATR 14, MACD 12/26/9,
+  Bollinger 20/2, Stochastic 14/3/3, CCI 14, Donchian 20, Keltner 20/10/2, SuperTrend 10/3);
+  ATR distances use ATR(14). A moving average has no default: without a period it is refused
+  (or means the one average of that kind already named);
 * "moving average"/"MA" is a simple moving average;
 * oversold/overbought: RSI 30/70, Stochastic 20/80, CCI -100/100, Williams %R -80/-20,
   MFI 20/80, Stochastic RSI 20/80, Ultimate Oscillator 30/70;

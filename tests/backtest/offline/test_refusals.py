@@ -85,6 +85,28 @@ def test_unclear_or_impossible_rules_are_refused(text: str, fragment: str) -> No
     assert fragment in reasons, reasons
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when price crosses above the moving average, sell when it crosses back below.",
+        "Buy when the close is above the EMA",
+        "Buy when RSI(14) is above its SMA",
+        "Buy when the WMA is rising",
+    ],
+)
+def test_a_moving_average_without_a_period_is_refused_not_given_a_default(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "period" in reasons, reasons
+
+
+def test_a_moving_average_named_before_is_the_one_meant_without_its_period() -> None:
+    parsed = parse_description(
+        "Buy when the close crosses above the 50-day SMA, sell when it drops below the SMA."
+    )
+    assert "SMA(50)" in parsed.understood_as
+    assert "SMA(20)" not in parsed.understood_as
+
+
 def test_refusal_message_is_short_and_has_one_example_that_parses() -> None:
     error = refuse(
         "Hey guys, I want to buy Tesla when the wibble indicator does the thing and the flibber "
