@@ -2,8 +2,9 @@
 
 For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml``,
 ``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml``,
-``descriptions_heldout4.yaml``, ``descriptions_heldout5.yaml`` and
-``descriptions_heldout6.yaml``, see that folder's README): parse it, and
+``descriptions_heldout4.yaml``, ``descriptions_heldout5.yaml``,
+``descriptions_heldout6.yaml`` and ``descriptions_heldout7.yaml``, see that folder's README):
+parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -46,6 +47,7 @@ PARTS = {
     "heldout4": "descriptions_heldout4.yaml",
     "heldout5": "descriptions_heldout5.yaml",
     "heldout6": "descriptions_heldout6.yaml",
+    "heldout7": "descriptions_heldout7.yaml",
 }
 CASH = 100_000
 

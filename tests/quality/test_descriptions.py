@@ -22,7 +22,8 @@ HELDOUT3 = generation.load_cases("heldout3")
 HELDOUT4 = generation.load_cases("heldout4")
 HELDOUT5 = generation.load_cases("heldout5")
 HELDOUT6 = generation.load_cases("heldout6")
-ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6
+HELDOUT7 = generation.load_cases("heldout7")
+ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7
 
 
 def test_corpora_are_big_enough_split_and_ids_unique() -> None:
@@ -33,6 +34,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT4) >= 40
     assert len(HELDOUT5) >= 40
     assert len(HELDOUT6) >= 40
+    assert len(HELDOUT7) >= 40
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
 
@@ -107,6 +109,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout4",
             "heldout5",
             "heldout6",
+            "heldout7",
         }
     )
 
