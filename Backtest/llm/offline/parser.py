@@ -41,11 +41,14 @@ from Backtest.spec import (
 MAX_DESCRIPTION_CHARS = 5000
 
 # Lexeme kinds that carry no trading meaning on their own (a sentence of only these is talk).
+# A word that links or limits a rule ("when", "then", "while", "until", "except", "either",
+# "both", "today", "last") is not one of them: "Until it stabilises." or "when both are true
+# i'm in" is read, and refused when it cannot be, never set aside as talk.
 _WEAK = frozenset(
-    {"COMMA", "COLON", "LPAR", "RPAR", "QUOTE", "BULLET", "AND", "OR", "THEN", "WHEN", "WHILE"}
-    | {"TO", "OF", "WITH", "FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS"}
-    | {"ONE", "EVERY", "PLACE", "TRADE", "UNKNOWN", "TODAY", "EITHER", "BOTH", "ARROW", "MINUS"}
-    | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
+    {"COMMA", "COLON", "LPAR", "RPAR", "QUOTE", "BULLET", "AND", "OR", "TO", "OF", "WITH"}
+    | {"FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS", "ONE", "EVERY"}
+    | {"PLACE", "TRADE", "UNKNOWN", "ARROW", "MINUS", "PLUS", "SLASH", "SIGNAL_N", "TICKER"}
+    | {"PERCENT_SIGN"}
 )
 # A bracket with a number or a word that states a condition ("(today's open below yesterday's
 # close)") may restate or change a rule: it is read, and must say the same as the text it

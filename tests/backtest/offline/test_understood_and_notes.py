@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from Backtest.llm.offline import mentioned_indicators, parse_description
+import pytest
+
+from Backtest.llm.offline import DescriptionNotUnderstood, mentioned_indicators, parse_description
 from Backtest.llm.offline.lexer import lex
 from Backtest.llm.offline.text import tokenize
 
@@ -41,6 +43,15 @@ def test_titles_explanations_small_talk_and_bar_size_are_noted() -> None:
     assert "explanation (a classic)" in notes
     assert "lurker" in notes
     assert "daily bars" in notes
+
+
+@pytest.mark.parametrize(
+    "talk",
+    ["Until it stabilises.", "When both are true I'm in.", "Then wait it out.", "Except rarely."],
+)
+def test_a_sentence_with_a_word_that_links_or_limits_a_rule_is_not_small_talk(talk: str) -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description(f"Buy when RSI(14) < 30, sell when RSI(14) > 70. {talk}")
 
 
 def test_defaults_are_reported() -> None:
