@@ -214,6 +214,25 @@ def test_an_invalid_size_is_not_fixed_by_default_and_says_what_it_would_change()
     assert "allow_semantic_changes" in result.detail
 
 
+def test_a_refused_change_of_meaning_is_kept_as_an_attempt_never_run() -> None:
+    runs: list[str] = []
+
+    def execute(code: str):
+        runs.append(code)
+        return run_strategy(code)
+
+    result = fix(SIZE_1_5, execute, max_attempts=3)
+    (attempt,) = result.attempts  # proposed once, not retried
+    assert attempt.success is False
+    assert attempt.semantic_change is True
+    assert attempt.rules == ["order_size"]
+    assert any("size=0.99" in change for change in attempt.changes)
+    assert "+            self.buy(size=0.99)" in attempt.diff
+    assert attempt.result_error_type == "semantic_change"
+    assert runs == [SIZE_1_5]  # only the original ran: the refused candidate never did
+    assert result.final_code == SIZE_1_5
+
+
 def test_an_invalid_size_becomes_the_nearest_valid_fraction_when_allowed() -> None:
     result = fix(SIZE_1_5, run_strategy, allow_semantic_changes=True, require_trades=True)
     assert result.success, result.detail
