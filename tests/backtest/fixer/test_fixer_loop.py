@@ -190,8 +190,9 @@ def test_to_dict_is_json_ready() -> None:
             ),
             True,
         ),
+        (WORKING.replace("        self.sma2 =", "      self.sma2 ="), False),
     ],
-    ids=["missing_import", "fenced_lowercase", "position_equals_zero", "warmup"],
+    ids=["missing_import", "fenced_lowercase", "position_equals_zero", "warmup", "indent"],
 )
 def test_real_broken_strategies_are_fixed_end_to_end(code: str, require_trades: bool) -> None:
     result = fix(code, run_strategy, require_trades=require_trades)
