@@ -37,12 +37,38 @@ def unexpected_fields(data: Any, accepted: Mapping[str, bool]) -> dict[str, list
     return errors
 
 
+NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
+NOT_A_NUMBER = "Must be a number, not {value}."
+NOT_A_BOOLEAN = "Must be true or false (a JSON boolean), not {value}."
+
+
+def wrong_json_types(data: Any, fields: Mapping[str, serializers.Field]) -> dict[str, list[str]]:
+    """Per-field errors for JSON values of the wrong kind that DRF would coerce: ``true`` read
+    as the number 1 (``"margin": true``), ``"yes"`` or ``1`` read as a yes/no.
+
+    Only for a JSON body (a plain dict): form fields arrive as strings and are converted as usual.
+    """
+    if type(data) is not dict:
+        return {}
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is None or value is None:
+            continue
+        if isinstance(field, NUMBER_FIELDS) and isinstance(value, bool):
+            errors[name] = [NOT_A_NUMBER.format(value=str(value).lower())]
+        elif isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+            errors[name] = [NOT_A_BOOLEAN.format(value=repr(value))]
+    return errors
+
+
 class StrictSerializer(serializers.Serializer):
-    """A ``Serializer`` that refuses unknown and read-only fields instead of dropping them."""
+    """A ``Serializer`` that refuses unknown and read-only fields instead of dropping them,
+    and JSON values of the wrong kind instead of coercing them."""
 
     def to_internal_value(self, data: Any) -> Any:
         accepted = {name: not field.read_only for name, field in self.fields.items()}
-        errors = unexpected_fields(data, accepted)
+        errors = unexpected_fields(data, accepted) or wrong_json_types(data, self.fields)
         if errors:
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -292,6 +292,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "algoagent.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
+        # First: a list request's parameter that nothing reads is a 400, never ignored.
+        "algoagent.filters.StrictQueryParamsFilter",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",

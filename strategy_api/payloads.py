@@ -185,9 +185,14 @@ class FixResultPayload(ApiModel):
         description="fixed, max_attempts, same_error, no_fix, semantic_change_not_allowed, ..."
     )
     semantic_change: bool = Field(
-        False, description="The applied fix changed what the strategy does (allowed explicitly)"
+        False,
+        description="The applied fix changed what the strategy does (allowed explicitly), or "
+        "the fix found would and was not applied (then success is false and proposed_changes "
+        "lists what it would change)",
     )
-    changes: list[str] = Field(default_factory=list, description="Those changes, in words")
+    changes: list[str] = Field(
+        default_factory=list, description="What the applied fix changed, in words"
+    )
     proposed_changes: list[str] = Field(
         default_factory=list,
         description="Changes of meaning a fix would need; send allow_semantic_changes to apply",

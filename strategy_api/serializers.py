@@ -257,6 +257,8 @@ class FixAttemptSerializer(serializers.ModelSerializer):
             "provider",
             "key_alias",
             "duration",
+            "semantic_change",
+            "changes",
         ]
         read_only_fields = fields
 

@@ -106,3 +106,39 @@ def test_read_only_field_in_a_write_is_refused(api_client, user):
     )
     assert response.status_code == 400
     assert response.json()["error"]["details"]["unknown_fields"] == ["total_executions"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "says"),
+    [
+        ({"margin": True}, "margin", "Must be a number, not true"),
+        ({"cash": False}, "cash", "Must be a number, not false"),
+        ({"trade_on_close": "yes"}, "trade_on_close", "Must be true or false"),
+        ({"finalize_trades": 1}, "finalize_trades", "Must be true or false"),
+    ],
+)
+def test_a_json_value_of_the_wrong_kind_is_refused_not_coerced(api_client, user, body, field, says):
+    strategy = make_strategy(user)
+    response = api_client.post(f"/api/strategies/{strategy.pk}/execute/", body, format="json")
+    assert response.status_code == 400
+    assert says in response.json()["error"]["details"]["fields"][field][0]
+    assert not Job.objects.filter(owner=user).exists()
+
+
+def test_generate_refuses_a_yes_no_option_sent_as_a_string(api_client):
+    response = api_client.post(
+        "/api/strategies/generate_with_ai/",
+        {"description": "Buy when RSI < 30, sell when RSI > 70", "auto_fix": "yes"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "auto_fix" in response.json()["error"]["details"]["fields"]
+
+
+def test_form_fields_are_still_converted_from_text(api_client, user):
+    response = api_client.post(
+        "/api/backtests/configs/",
+        {"name": "form", "symbol": "GOOG", "cash": "5000", "trade_on_close": "true"},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content

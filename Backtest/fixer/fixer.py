@@ -7,9 +7,10 @@ original unless a fix verifiably worked, and every attempt keeps its before/afte
 
 Every edit is judged by :func:`Backtest.fixer.semantics.classify_edit`: an edit that changes
 what the strategy does (parameters, sizing, stops, rules) is a *semantic change*. Unless the
-caller passes ``allow_semantic_changes=True`` such edits are never applied (rules) or never
-run (LLM answers), and the loop ends with ``semantic_change_not_allowed`` and the list of
-changes it would have made; when allowed they are applied and reported as such.
+caller passes ``allow_semantic_changes=True`` such edits are never run nor applied: each is kept
+as an attempt (its diff, ``semantic_change`` and ``changes``; not a success), and the loop ends
+with ``semantic_change_not_allowed`` and the list of changes it would have made; when allowed
+they are applied and reported as such.
 """
 
 from __future__ import annotations
@@ -170,6 +171,9 @@ class BotErrorFixer:
             )
             if not allowed:
                 refused.extend(candidate.verdict.changes)
+                if candidate.provider == "rules":
+                    # Rules are deterministic: the same edit would only be proposed again.
+                    rules_spent.add(current.signature)
             attempts.append(attempt)
             _emit(on_event, "fix_attempt_finished", _finished_event(attempt))
             if candidate.llm_error is not None:
@@ -239,14 +243,29 @@ class BotErrorFixer:
         Rule edits that change the meaning are held back unless allowed; what they would have
         changed is added to ``refused``.
         """
-        options = {"review": classify_edit, "allow_semantic_changes": allow_semantic}
+        only: set[str] | None = None
         if analysis.auto_fixable:
-            outcome = apply_rules(code, analysis, **options)  # type: ignore[arg-type]
+            pass
         elif analysis.error_type == "security_violation" and self.sanitize_security_violations:
-            outcome = apply_rules(code, analysis, only=set(SANITIZING_RULES), **options)  # type: ignore[arg-type]
+            only = set(SANITIZING_RULES)
         else:
             return None
+        outcome = apply_rules(
+            code,
+            analysis,
+            only=only,
+            review=classify_edit,
+            allow_semantic_changes=allow_semantic,
+        )
         refused.extend(c for item in outcome.withheld for c in item.changes)
+        if not outcome.changed and outcome.withheld:
+            # The only fix changes the meaning: propose it as an attempt (kept with its diff and
+            # changes, flagged ``semantic_change``), which the loop neither runs nor applies.
+            proposed = apply_rules(
+                code, analysis, only=only, review=classify_edit, allow_semantic_changes=True
+            )
+            if proposed.changed and proposed.semantic_change:
+                outcome = proposed
         if not outcome.changed:
             return None
         names = [a.name for a in outcome.applied]

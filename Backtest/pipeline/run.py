@@ -25,6 +25,7 @@ __all__ = [
     "Executor",
     "ProgressSink",
     "check_cash",
+    "no_trades_reason",
     "prepare_data",
     "run_backtest",
     "run_batch",
@@ -255,8 +256,12 @@ def run_backtest(
     )
     # The sandbox reports what it saw (no_trades, insufficient_cash, open_trades_at_end,
     # data_gaps, backtesting.py's own warnings); the outcome keeps one of each.
+    codes = {str(item["code"]) for item in result.warnings}
     for item in result.warnings:
-        outcome.add_warning(str(item["code"]), str(item["message"]))
+        code, message = str(item["code"]), str(item["message"])
+        if code == "no_trades":
+            message = no_trades_reason(outcome, cash_short="insufficient_cash" in codes)
+        outcome.add_warning(code, message)
     if result.success and other and benchmark_data is not None:
         outcome.benchmark = benchmark_against(request, window, result, benchmark_data)
         if not full_equity:
@@ -264,6 +269,17 @@ def run_backtest(
     elif result.success:
         outcome.benchmark = benchmark(request, window, result)
     return outcome
+
+
+def no_trades_reason(outcome: BacktestOutcome, *, cash_short: bool = False) -> str:
+    """Why a run that worked made no trades, in the data's own terms (bars, dates)."""
+    first, last = (outcome.first_bar or "?")[:10], (outcome.last_bar or "?")[:10]
+    span = f"{outcome.bars:,} bars, {first} to {last}"
+    if cash_short:
+        why = "orders were cancelled because the cash could not buy one unit"
+    else:
+        why = "the entry conditions were never met (or no order they placed was filled)"
+    return f"no trades on this data ({span}): {why}"
 
 
 def run_batch(

@@ -7,9 +7,9 @@ It knows what is certain without data:
   bounded indicator (RSI above 100, Williams %R above 0, a price below 0);
 * a comparison with a channel that includes the current bar (``Close > MAX(20) of High``: the
   highest high of the bars including this one is never below its close);
-* comparisons of the same value with constants that exclude each other inside one ``all``
-  group (``RSI > 70 and RSI < 30``), and calendar filters that exclude each other (Monday and
-  Friday, disjoint times of day);
+* comparisons (or crossings) of the same value with constants that exclude each other inside one
+  ``all`` group (``RSI > 70 and RSI < 30``, ``RSI crosses above 70 and RSI < 30``), and
+  calendar filters that exclude each other (Monday and Friday, disjoint times of day);
 * an ``all`` group with a child that can never hold, an ``any`` group whose children never do.
 
 Whether a rule fires on a given symbol and period is a run-level question (0 trades is reported
@@ -166,7 +166,9 @@ class _Checker:
         days: set[str] | None = None
         months: set[int] | None = None
         for child in children:
-            if isinstance(child, Compare) and child.op in ("<", ">", "<=", ">="):
+            # Crossing a level leaves the value on that side of it on this bar: 'RSI crosses
+            # above 70' and 'RSI is below 30' exclude each other like 'RSI > 70' would.
+            if isinstance(child, Compare) and child.op in _UP | _DOWN:
                 for series, number, op in (
                     (child.left, child.right, child.op),
                     (child.right, child.left, _flip(child.op)),
@@ -174,7 +176,7 @@ class _Checker:
                     if isinstance(number, int | float) and self._series(series) is not None:
                         key = repr(series)
                         low, high, nodes = ranges.get(key, (-math.inf, math.inf, []))
-                        if op in (">", ">="):
+                        if op in _UP:
                             low = max(low, float(number))
                         else:
                             high = min(high, float(number))

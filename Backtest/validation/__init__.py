@@ -14,7 +14,9 @@ backtesting.py mistakes. Decisions worth knowing:
 * File I/O through pandas/numpy (``read_csv``, ``to_csv``, ``np.load``...) is an error.
 * Names read where nothing binds them (``undefined_name``, pyflakes' scope analysis) and
   ``self.x`` read in the strategy but never set (``undefined_attribute``) are errors: they
-  would fail at run time, so they are reported before any run.
+  would fail at run time, so they are reported before any run; so are the outputs of a
+  multi-output TA-Lib indicator read as attributes (``self.bbands.lower``:
+  ``indicator_output_attribute``, naming the row to read).
 * Line and column numbers are 1-based.
 """
 
@@ -24,6 +26,7 @@ import ast
 
 from Backtest.validation.checker import SKELETON, Checker
 from Backtest.validation.names import undefined_attributes, undefined_names
+from Backtest.validation.outputs import output_attributes
 from Backtest.validation.report import Finding, Severity, ValidationReport
 from Backtest.validation.rules import ALLOWED_MODULES
 
@@ -53,7 +56,11 @@ def validate_code(code: str, *, max_bytes: int = 100_000) -> ValidationReport:
     # One problem per line: a name the checker already refused (``os``, ``eval``, a dunder,
     # an unimported ``Strategy``) is not reported again as undefined.
     reported = {f.line for f in checker.findings if f.severity == "error"}
-    undefined = undefined_names(tree) + undefined_attributes(tree, checker.strategy_class)
+    undefined = (
+        undefined_names(tree)
+        + undefined_attributes(tree, checker.strategy_class)
+        + output_attributes(tree)
+    )
     findings = checker.findings + [f for f in undefined if f.line not in reported]
     return _report(findings, checker.strategy_class)
 

@@ -74,6 +74,8 @@ def execution_record(
     }
     fields = pipeline.outcome_fields(outcome)
     fields["plot_status"] = PlotStatus.READY if fields["plot_file"] else plot_status
+    if version is not None and version.understood_as:
+        fields["warnings"] = _no_trades_with_rules(fields["warnings"], version.understood_as)
     with transaction.atomic():
         execution = StrategyExecution.objects.create(
             strategy=strategy,
@@ -111,6 +113,19 @@ def execution_record(
             )
     strategy.refresh_from_db()
     return execution
+
+
+def _no_trades_with_rules(
+    warnings: list[dict[str, str]], understood_as: str
+) -> list[dict[str, str]]:
+    """A run without trades says what the strategy waits for, so the reader can check it
+    against the data (a level the indicator never reaches, a filter that never holds)."""
+    return [
+        {**item, "message": f"{item['message']}. The strategy as understood: {understood_as}"}
+        if item.get("code") == "no_trades"
+        else item
+        for item in warnings
+    ]
 
 
 def strategy_execute(

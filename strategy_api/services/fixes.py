@@ -177,7 +177,8 @@ def strategy_fix_errors(
         final_execution=final_execution,
         provider=(last.provider if last else "") or "",
         key_alias=(last.key_alias if last else "") or "",
-        semantic_change=result.semantic_change,
+        # Also flagged when the fix found was refused for changing the meaning (not applied).
+        semantic_change=result.semantic_change or bool(result.proposed_changes),
         changes=list(result.changes),
         proposed_changes=list(result.proposed_changes),
     )

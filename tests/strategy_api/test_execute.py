@@ -170,6 +170,24 @@ def test_a_run_without_trades_says_so_in_status_and_warnings(api_client, user):
     assert [w["code"] for w in listed[0]["warnings"]] == [w["code"] for w in body["warnings"]]
 
 
+def test_a_generated_strategy_without_trades_says_what_it_waited_for(api_client):
+    body = api_client.post(
+        "/api/strategies/generate_with_ai/",
+        {
+            "description": "Buy when RSI(14) drops below 1, sell when it rises above 99",
+            "provider": "offline",
+            "execute_after_generation": True,
+        },
+        **WAIT,
+    ).json()
+    assert body["status"] == "no_trades"
+    run = body["execution_result"]
+    assert run["status"] == "no_trades"
+    message = {w["code"]: w["message"] for w in run["warnings"]}["no_trades"]
+    assert "entry conditions were never met" in message
+    assert "RSI(14) is below 1" in message
+
+
 def test_cash_too_small_for_any_bar_is_refused_naming_cash(api_client, user):
     strategy = make_strategy(user)
     response = api_client.post(f"/api/strategies/{strategy.pk}/execute/", {"cash": 10}, **WAIT)

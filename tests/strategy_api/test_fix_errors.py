@@ -125,8 +125,18 @@ def test_a_fix_that_changes_the_meaning_needs_explicit_permission(api_client, us
     assert refused["success"] is False
     assert refused["stopped_reason"] == "semantic_change_not_allowed"
     assert any("0.99" in change for change in refused["proposed_changes"])
+    assert refused["semantic_change"] is True  # flagged, though not applied
+    (proposed,) = refused["fixes"]  # the refused fix is recorded as an attempt
+    assert proposed["success"] is False
+    assert proposed["semantic_change"] is True
+    assert any("size=0.99" in change for change in proposed["changes"])
+    assert (proposed["execution_id"], proposed["version_after"]) == (None, None)
     strategy.refresh_from_db()
     assert "size=1.5" in strategy.code  # nothing applied
+    assert strategy.current_version == 1
+    assert (strategy.total_fix_attempts, strategy.successful_fixes) == (1, 0)
+    history = api_client.get(f"/api/strategies/{strategy.pk}/fix_history/").json()
+    assert [a["semantic_change"] for a in history["results"]] == [True]
 
     allowed = api_client.post(url, {"allow_semantic_changes": True}, **WAIT).json()
     assert allowed["success"] is True, allowed

@@ -203,6 +203,38 @@ def dedent_code(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
     return RuleEdit(dedented, "Removed the indentation shared by the whole file")
 
 
+@rule("realign_line", always=True, needs_ast=False)
+def realign_line(code: str, analysis: ErrorAnalysis) -> RuleEdit | None:
+    """Put one mis-indented line back in its block ("unindent does not match any outer
+    indentation level", or an "unexpected indent" after a line that opens no block).
+
+    The line gets the indentation of the statement before it: a slip of a space or two inside a
+    block, not a move to another block. Only an edit after which the file parses is kept.
+    """
+    error = _syntax_error(code)
+    if not isinstance(error, IndentationError) or isinstance(error, TabError):
+        return None
+    if "unindent does not match" not in error.msg and "unexpected indent" not in error.msg:
+        return None
+    lines = code.split("\n")
+    number = (error.lineno or 0) - 1
+    if not 0 < number < len(lines) or not lines[number].strip():
+        return None
+    previous = next(
+        (i for i in range(number - 1, -1, -1) if lines[i].strip()),
+        None,
+    )
+    if previous is None or lines[previous].rstrip().endswith(":"):
+        return None
+    before = lines[previous]
+    indent = before[: len(before) - len(before.lstrip())]
+    lines[number] = indent + lines[number].lstrip()
+    fixed = "\n".join(lines)
+    if _syntax_error(fixed) is not None:
+        return None
+    return RuleEdit(fixed, f"Re-indented line {number + 1} like the line before it")
+
+
 _PY2_PRINT = re.compile(
     r"^(?P<indent>\s*)print(?:\s+(?P<args>[^\s(=].*?)|\s*)\s*(?P<comment>#.*)?$"
 )

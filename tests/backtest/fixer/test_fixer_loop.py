@@ -190,8 +190,9 @@ def test_to_dict_is_json_ready() -> None:
             ),
             True,
         ),
+        (WORKING.replace("        self.sma2 =", "      self.sma2 ="), False),
     ],
-    ids=["missing_import", "fenced_lowercase", "position_equals_zero", "warmup"],
+    ids=["missing_import", "fenced_lowercase", "position_equals_zero", "warmup", "indent"],
 )
 def test_real_broken_strategies_are_fixed_end_to_end(code: str, require_trades: bool) -> None:
     result = fix(code, run_strategy, require_trades=require_trades)
@@ -212,6 +213,25 @@ def test_an_invalid_size_is_not_fixed_by_default_and_says_what_it_would_change()
     assert result.final_code == SIZE_1_5
     assert any("size 1.5 is not valid" in change for change in result.proposed_changes)
     assert "allow_semantic_changes" in result.detail
+
+
+def test_a_refused_change_of_meaning_is_kept_as_an_attempt_never_run() -> None:
+    runs: list[str] = []
+
+    def execute(code: str):
+        runs.append(code)
+        return run_strategy(code)
+
+    result = fix(SIZE_1_5, execute, max_attempts=3)
+    (attempt,) = result.attempts  # proposed once, not retried
+    assert attempt.success is False
+    assert attempt.semantic_change is True
+    assert attempt.rules == ["order_size"]
+    assert any("size=0.99" in change for change in attempt.changes)
+    assert "+            self.buy(size=0.99)" in attempt.diff
+    assert attempt.result_error_type == "semantic_change"
+    assert runs == [SIZE_1_5]  # only the original ran: the refused candidate never did
+    assert result.final_code == SIZE_1_5
 
 
 def test_an_invalid_size_becomes_the_nearest_valid_fraction_when_allowed() -> None:

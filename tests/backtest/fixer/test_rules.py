@@ -74,6 +74,11 @@ CASES: dict[str, Case] = {
         "\n".join("    " + line if line else "" for line in WORKING.splitlines()) + "\n",
         ("\nclass SmaCross(Strategy):\n    n1 = 10", "\nimport talib\n"),
     ),
+    "realign_line": Case(
+        WORKING.replace("        self.sma2 =", "      self.sma2 ="),
+        ("\n        self.sma2 = self.I(SMA",),
+        ("\n      self.sma2",),
+    ),
     "python2_syntax": Case(
         strategy(
             next_="print 'bar', len(self.data)\ntry:\n    pass\nexcept ValueError, e:\n    pass"
@@ -605,3 +610,16 @@ def test_cst_rules_change_only_the_broken_expression_byte_for_byte() -> None:
     outcome = apply_rules(code, analysis(), only={"indicator_output_attributes"})
     expected = code.replace("self.bb.lower[-1]", "self.bb[2][-1]")
     assert outcome.code == expected
+
+
+def test_realign_line_puts_an_over_indented_line_back_in_its_block() -> None:
+    code = WORKING.replace("        self.sma2 =", "          self.sma2 =")
+    outcome = apply_rules(code, analysis("indentation_error"), only={"realign_line"})
+    assert "\n        self.sma2 = self.I(SMA" in outcome.code
+    assert run_strategy(outcome.code).success
+
+
+def test_realign_line_leaves_a_block_that_was_never_opened_alone() -> None:
+    code = WORKING.replace("    def next(self):\n", "    def next(self):\n    pass\n")
+    outcome = apply_rules(code, analysis("indentation_error"), only={"realign_line"})
+    assert not outcome.changed

@@ -92,7 +92,26 @@ def test_a_run_without_trades_is_not_a_success_and_keeps_one_warning_per_code():
         request=BacktestRequest.build(), code="...", data=GOOG, executor=_Executor(result)
     )
     assert outcome.status == "no_trades"
-    assert outcome.warnings_json() == [reported]
+    (warning,) = outcome.warnings_json()
+    assert warning["code"] == "no_trades"
+    # Said in the data's own terms: how many bars, which dates, and why.
+    assert f"{len(GOOG):,} bars, 2004-08-19 to 2013-03-01" in warning["message"]
+    assert "entry conditions were never met" in warning["message"]
+
+
+def test_a_run_without_trades_for_lack_of_cash_says_so():
+    warnings = [
+        {"code": "insufficient_cash", "message": "Some prices are larger than initial cash."},
+        {"code": "no_trades", "message": "The strategy placed no trades."},
+    ]
+    result = ExecutionResult(
+        success=True, num_trades=0, no_trades=True, stats={}, warnings=warnings
+    )
+    outcome = run_backtest(
+        request=BacktestRequest.build(), code="...", data=GOOG, executor=_Executor(result)
+    )
+    message = {w["code"]: w["message"] for w in outcome.warnings_json()}["no_trades"]
+    assert "cash could not buy one unit" in message
 
 
 def test_benchmark_is_buy_and_hold_of_the_same_bars():

@@ -165,6 +165,26 @@ def _all(*conditions):
             "can never both be true",
         ),
         (
+            entry_only(
+                _all(
+                    {"left": "rsi", "op": "crosses_above", "right": 70},
+                    {"left": "rsi", "op": "<", "right": 30},
+                ),
+                RSI,
+            ),
+            "can never both be true",
+        ),
+        (
+            entry_only(
+                _all(
+                    {"left": 70, "op": "crosses_below", "right": "rsi"},
+                    {"left": "rsi", "op": "crosses_below", "right": 30},
+                ),
+                RSI,
+            ),
+            "can never both be true",
+        ),
+        (
             entry_only({"left": "rsi", "op": ">", "right": "rsi"}, RSI),
             "compares a value with itself",
         ),
@@ -209,3 +229,7 @@ def test_sensible_specs_have_no_problems():
         "conditions": [{"left": "Close", "op": "<", "right": -1}, {"weekdays": ["mon"]}],
     }
     assert sanity_problems(validate_spec(entry_only(either))) == []
+    jump = _all(
+        {"left": "rsi", "op": "crosses_above", "right": 30}, {"left": "rsi", "op": ">", "right": 70}
+    )
+    assert sanity_problems(validate_spec(entry_only(jump, RSI))) == []

@@ -123,21 +123,28 @@ function versionsPanel(strategy, versions, reload) {
 function fixPanel(strategy, history, reload) {
   const out = h('div', {}, fixesList(history) || h('p', { class: 'muted' }, 'No fix attempts yet.'));
   const progressBox = h('div');
-  const button = h('button', { type: 'button', 'data-testid': 'fix-errors', onclick: async () => {
+  // A fix that changes what the strategy does is only applied when the user says so.
+  const run = async (allowSemantic) => {
     clearError();
     button.disabled = true;
     const progress = progressPanel();
     clear(progressBox, progress.panel);
     try {
-      const result = await runJob(`/api/strategies/${strategy.id}/fix_errors/`, { max_attempts: 3 }, progress);
-      clear(out, h('p', {}, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`), fixesList(result.fixes));
+      const body = { max_attempts: 3, allow_semantic_changes: allowSemantic };
+      const result = await runJob(`/api/strategies/${strategy.id}/fix_errors/`, body, progress);
+      const allow = result.stopped_reason === 'semantic_change_not_allowed'
+        ? h('button', { type: 'button', 'data-testid': 'fix-allow-semantic', onclick: () => run(true) },
+          'Apply it anyway (it changes what the strategy does)')
+        : null;
+      clear(out, h('p', {}, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`), allow, fixesList(result.fixes));
       if (result.success) await reload({ keepFix: out });
     } catch (err) {
       showError(err);
     } finally {
       button.disabled = false;
     }
-  } }, 'Fix errors automatically');
+  };
+  const button = h('button', { type: 'button', 'data-testid': 'fix-errors', onclick: () => run(false) }, 'Fix errors automatically');
   return h('div', {}, h('p', {}, 'Runs the strategy, repairs the failure (rules first, then the LLM when configured) and re-runs to prove each fix.'), button, progressBox, out);
 }
 

@@ -1,0 +1,71 @@
+"""List endpoints refuse query parameters they would silently ignore."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_strategy
+
+LISTS = [
+    "/api/strategies/",
+    "/api/executions/",
+    "/api/backtests/",
+    "/api/backtests/configs/",
+    "/api/jobs/",
+    "/api/templates/",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_misspelled_query_parameter_is_a_400_naming_it(api_client, url):
+    response = api_client.get(url, {"stauts": "failed"})
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["details"]["unknown_fields"] == ["stauts"]
+    assert "page_size" in error["details"]["fields"]["stauts"][0]
+
+
+def test_the_filters_search_ordering_and_paging_of_a_list_are_accepted(api_client, user):
+    make_strategy(user, name="alpha")
+    response = api_client.get(
+        "/api/strategies/",
+        {
+            "status": "draft",
+            "review_status": "pending",
+            "created_after": "2020-01-01T00:00:00Z",
+            "search": "alpha",
+            "ordering": "-updated_at,name",
+            "page": 1,
+            "page_size": 5,
+        },
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_an_ordering_by_a_field_that_cannot_be_ordered_by_is_a_400(api_client):
+    response = api_client.get("/api/executions/", {"ordering": "-retrun_pct"})
+    assert response.status_code == 400
+    message = response.json()["error"]["details"]["fields"]["ordering"][0]
+    assert "-retrun_pct" in message
+    assert "return_pct" in message
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3"])
+def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(api_client, value):
+    response = api_client.get("/api/strategies/", {"page_size": value})
+    assert response.status_code == 400
+    assert "page_size" in response.json()["error"]["details"]["fields"]
+
+
+def test_a_yes_no_filter_that_is_neither_is_a_400(api_client):
+    assert api_client.get("/api/executions/", {"success": "maybe"}).status_code == 400
+    assert api_client.get("/api/executions/", {"success": "true"}).status_code == 200
+
+
+def test_actions_with_their_own_parameters_are_left_to_them(api_client, user):
+    strategy = make_strategy(user)
+    versions = api_client.get(f"/api/strategies/{strategy.pk}/versions/", {"page_size": 100})
+    assert versions.status_code == 200
+    detail = api_client.get(f"/api/strategies/{strategy.pk}/", {"format": "json"})
+    assert detail.status_code == 200
