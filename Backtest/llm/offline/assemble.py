@@ -336,6 +336,34 @@ def orient(node: RNode, role: str) -> RNode:
     return node
 
 
+_ROLE_TEXT = {
+    "entry_long": "a long entry",
+    "exit_long": "a long exit",
+    "entry_short": "a short entry",
+    "exit_short": "a short exit",
+}
+_OP_TEXT = {"crosses_above": "crosses above", "crosses_below": "crosses below"}
+
+
+def orientation_notes(before: RNode, after: RNode, role: str) -> list[str]:
+    """What :func:`orient` decided, said back: "crosses" with no direction is a guess from the
+    rule's role ("Buy when the 50 SMA crosses the 200 SMA" reads "crosses above")."""
+    if isinstance(before, RGroup) and isinstance(after, RGroup):
+        return [
+            n
+            for b, a in zip(before.items, after.items, strict=True)
+            for n in orientation_notes(b, a, role)
+        ]
+    if isinstance(before, (RNot, RHeld)) and isinstance(after, type(before)):
+        return orientation_notes(before.inner, after.inner, role)
+    if isinstance(before, RCmp) and isinstance(after, RCmp) and before.op == "cross":
+        return [
+            f"'crosses' without a direction is read as '{_OP_TEXT[after.op]}', as "
+            f"{_ROLE_TEXT[role]} implies"
+        ]
+    return []
+
+
 def _touch_op(node: RCmp, role: str) -> str:
     right = node.right
     if isinstance(right, Series) and right.output in ("upperband", "upper"):

@@ -10,6 +10,7 @@ from Backtest.llm.offline.assemble import (
     Assembly,
     mirror,
     orient,
+    orientation_notes,
     the_crossing,
 )
 from Backtest.llm.offline.ir import Distance
@@ -147,6 +148,9 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
             lifted = _lift_risk(raw[role], assembly, role)
             if lifted is not None:
                 rules[role] = orient(lifted, role)
+                for note in orientation_notes(lifted, rules[role], role):
+                    if note not in assembly.ctx.warnings:
+                        assembly.ctx.warnings.append(note)
     for role in assembly.mirrors:
         source = rules.get(_COUNTERPART[role])
         if source is None:

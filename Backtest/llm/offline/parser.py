@@ -50,15 +50,11 @@ _WEAK = frozenset(
     | {"PLACE", "TRADE", "UNKNOWN", "ARROW", "MINUS", "PLUS", "SLASH", "SIGNAL_N", "TICKER"}
     | {"PERCENT_SIGN"}
 )
-# A bracket with a number or a word that states a condition ("(today's open below yesterday's
-# close)") may restate or change a rule: it is read, and must say the same as the text it
-# explains. A bracket without them ("(momentum)", "(Donchian upper band)") is an explanation
-# and is dropped with a note.
-_CONDITION_WORDS = frozenset(
-    {"NUM", "PCT", "TIME", "CMP", "MOTION", "CROSS", "CLOSEVERB", "TOUCH", "RISING", "FALLING"}
-    | {"UPWORD", "DOWNWORD", "OVERSOLD", "OVERBOUGHT", "GAP", "INSIDE", "SIGNCROSS", "CROSSNOUN"}
-    | {"GOLDEN", "DEATH"}
-)
+# A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
+# is an explanation and is dropped with a note. Any other word may restate or change a rule
+# ("(today's open below yesterday's close)", "(but not on Fridays)", "(close half)"): such a
+# bracket is read, and must say the same as the text it explains, or the description is refused.
+_EXPLANATION = _WEAK | {"IND", "OUTPUT", "PRICE", "AVERAGE", "TIMEFRAME", "FILLER"}
 # What a title ("Turtle-style breakout:") may contain besides unknown words.
 _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
@@ -139,6 +135,17 @@ class _Reader:
                     f"ignored '{self.quote(sentence.start, sentence.end)}' (no trading rule in it)"
                 )
             return None
+        counted = _one_number_for_several(lexemes)
+        if counted:
+            for lexeme in counted:
+                self.problems.append(
+                    Problem(
+                        (lexeme.start, lexeme.end),
+                        "one number for several averages (a count or a period?); give each "
+                        "one's period ('the 10 and 30 EMAs')",
+                    )
+                )
+            return None
         unknown = [lexeme for lexeme in lexemes if lexeme.kind == "UNKNOWN"]
         if unknown:
             for start, end in _merge(unknown, lexemes):
@@ -173,7 +180,7 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if close is not None and not any(lx.kind in _CONDITION_WORDS for lx in inside):
+                if close is not None and all(lx.kind in _EXPLANATION for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1
@@ -207,6 +214,27 @@ class _Reader:
             return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
         return distinct[0]
+
+
+def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
+    """Plural indicator names after a single number: "the 2 moving averages" is a count, not
+    SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
+    is a count that the periods follow ("two moving averages, a 20-day and a 100-day SMA")."""
+    found: list[Lexeme] = []
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind != "IND" or not lexeme.value[1]:
+            continue
+        following = lexemes[index + 1].kind if index + 1 < len(lexemes) else None
+        if following in ("COMMA", "COLON", "LPAR"):
+            continue  # a count, then the periods: the grammar reads them or refuses
+        numbers = 0
+        back = index - 1
+        while back >= 0 and lexemes[back].kind in ("NUM", "AND", "COMMA", "SLASH", "UNIT"):
+            numbers += lexemes[back].kind == "NUM"
+            back -= 1
+        if numbers == 1:
+            found.append(lexeme)
+    return found
 
 
 def _closing(lexemes: Sequence[Lexeme], open_index: int) -> int | None:

@@ -89,10 +89,7 @@ def refusal(
     closest = _closest(text)
     own = _without(text, items, reads)
     example = own or closest[0]["example"]
-    shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in items[:_SHOWN])
-    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
     titles = ", ".join(cap["title"].lower() for cap in closest)
-    head = f"Not understood: {shown}{more}."
     if own:
         tail = (
             f" Closest supported: {titles}. Without those words it reads: "
@@ -100,8 +97,16 @@ def refusal(
         )
     else:
         tail = f' Closest supported: {titles}. Example: "{_short(example, 200)}"'
-    if len(head) + len(tail) > MAX_MESSAGE:
-        head = head[: MAX_MESSAGE - len(tail) - 4] + "...'"
+    # Name fewer phrases (whole, with their reasons) rather than cut one in the middle; the
+    # message stays under MAX_MESSAGE characters.
+    for count in range(min(_SHOWN, len(items)), 0, -1):
+        shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in items[:count])
+        more = f" and {len(items) - count} more" if len(items) > count else ""
+        head = f"Not understood: {shown}{more}."
+        if len(head) + len(tail) < MAX_MESSAGE:
+            break
+    if len(head) + len(tail) >= MAX_MESSAGE:
+        head = head[: MAX_MESSAGE - len(tail) - 5] + "...'"
     return DescriptionNotUnderstood(
         head + tail,
         unrecognised=items,

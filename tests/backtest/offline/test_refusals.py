@@ -107,6 +107,57 @@ def test_a_moving_average_named_before_is_the_one_meant_without_its_period() -> 
     assert "SMA(20)" not in parsed.understood_as
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when price crosses above the 2 moving averages",
+        "Buy when price crosses above the two moving averages",
+        "Buy when price is above the 50 SMAs",
+    ],
+)
+def test_one_number_before_several_averages_is_refused_not_read_as_a_period(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "one number for several averages" in reasons, reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when price is above both 50 and 200 SMAs",
+        "Use two moving averages, a 20-day and a 100-day SMA. Buy when the shorter one crosses "
+        "above the longer one.",
+    ],
+)
+def test_a_list_of_periods_or_a_count_followed_by_them_is_still_read(text: str) -> None:
+    understood = parse_description(text).understood_as
+    assert "SMA(2)" not in understood
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when RSI < 30, sell when RSI > 70 (but not on Fridays)",
+        "Buy when RSI(14) < 30, sell when RSI(14) > 70 (only long)",
+    ],
+)
+def test_a_bracket_with_a_rule_word_is_read_never_dropped_as_an_explanation(text: str) -> None:
+    refuse(text)  # it does not restate the text, so the description is refused
+
+
+def test_a_bracket_of_names_and_unknown_words_is_an_explanation_and_is_noted() -> None:
+    parsed = parse_description("Buy when MOM(10) > 0 (momentum), sell when MOM(10) < 0")
+    assert "ignored the explanation (momentum)" in parsed.warnings
+
+
+def test_the_message_stays_under_600_characters_naming_whole_phrases() -> None:
+    error = refuse(
+        "buy when the close is above the upper Donchian channel (20), sell when it is below "
+        "the lower Donchian channel (20)"
+    )
+    assert len(error.message) < 600
+    assert error.message.split(" Closest supported")[0].endswith((").", "more."))
+
+
 def test_refusal_message_is_short_and_has_one_example_that_parses() -> None:
     error = refuse(
         "Hey guys, I want to buy Tesla when the wibble indicator does the thing and the flibber "

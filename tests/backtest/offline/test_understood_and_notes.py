@@ -54,6 +54,25 @@ def test_a_sentence_with_a_word_that_links_or_limits_a_rule_is_not_small_talk(ta
         parse_description(f"Buy when RSI(14) < 30, sell when RSI(14) > 70. {talk}")
 
 
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Buy when the 50 SMA crosses the 200 SMA", "read as 'crosses above', as a long entry"),
+        (
+            "Sell short when the 50 SMA crosses the 200 SMA",
+            "read as 'crosses below', as a short entry",
+        ),
+    ],
+)
+def test_a_crossing_without_a_direction_says_which_one_it_was_given(text: str, note: str) -> None:
+    notes = " | ".join(parse_description(text).warnings)
+    assert note in notes, notes
+
+
+def test_a_crossing_with_its_direction_needs_no_note() -> None:
+    assert not parse_description("Buy when the 50 SMA crosses above the 200 SMA").warnings
+
+
 def test_defaults_are_reported() -> None:
     parsed = parse_description("Buy when RSI is oversold")
     assert any("RSI(14)" in note for note in parsed.defaults_used)
