@@ -97,8 +97,9 @@ def execution_record(
             "updated_at": timezone.now(),
         }
         if result.success:
+            if execution.status == ExecutionStatus.SUCCESS:  # a run that never traded is not one
+                updates["successful_executions"] = F("successful_executions") + 1
             updates.update(
-                successful_executions=F("successful_executions") + 1,
                 latest_return_pct=result.return_pct,
                 latest_num_trades=result.num_trades,
                 latest_win_rate=result.win_rate,

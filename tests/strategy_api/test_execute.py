@@ -168,6 +168,8 @@ def test_a_run_without_trades_says_so_in_status_and_warnings(api_client, user):
     assert "no_trades" in [w["code"] for w in body["warnings"]]
     listed = api_client.get("/api/executions/", {"status": "no_trades"}).json()["results"]
     assert [w["code"] for w in listed[0]["warnings"]] == [w["code"] for w in body["warnings"]]
+    strategy.refresh_from_db()  # it ran, but it is not counted as a successful run
+    assert (strategy.total_executions, strategy.successful_executions) == (1, 0)
 
 
 def test_a_generated_strategy_without_trades_says_what_it_waited_for(api_client):
