@@ -6,7 +6,7 @@ its RSI) and applied additively:
 * "only trade when X", "don't trade on Fridays", "never buy when X" add a filter: the new
   entry is ``all(old entry, X)``, so its trades are a subset of the old ones;
 * "also buy/exit when X" adds an alternative: ``any(old rule, X)``;
-* a rule is replaced only on explicit words: "X instead", "replace the exit with X",
+* a rule is replaced only on explicit words: "X instead", "replace the exit (rule) with: X",
   "... instead of 30" (that one condition); the result says ``replaced``;
 * a rule for a role the strategy does not have yet is simply added;
 * otherwise the edit is refused, saying how to ask (nothing is replaced by surprise).

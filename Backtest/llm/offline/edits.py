@@ -60,7 +60,11 @@ _REMOVE_FIELDS = {
     "time": ("exit_after_bars", "Time exit"),
 }
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than)\s+(-?\d+(?:\.\d+)?)\b", re.IGNORECASE)
-_INSTEAD = re.compile(r"\b(?:instead|rather|replace (?:it|that|the \w+) with)\b", re.IGNORECASE)
+_INSTEAD = re.compile(
+    r"\b(?:instead|rather|replace (?:it|that|(?:the|my) [\w-]+"
+    r"(?: (?:rules?|conditions?|signal|logic|trigger))?) with)\b:?",
+    re.IGNORECASE,
+)
 _ALSO = re.compile(r"\b(?:also|additionally|as well|too)\b", re.IGNORECASE)
 _FROM_PCT = re.compile(r"\bfrom\s+-?\d+(?:\.\d+)?\s*%\s*(?=to\b)", re.IGNORECASE)
 _SIDES = {"LONGONLY": "long", "SHORTONLY": "short", "BOTHWAYS": "both"}

@@ -179,6 +179,21 @@ def test_instead_replaces_the_rule_and_says_so() -> None:
     assert "(rule replaced)" in result.summary
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "replace the exit rule with: exit when RSI is above 65",
+        "replace the exit with exit when RSI is above 65",
+        "Replace my exit condition with exit when RSI is above 65",
+    ],
+)
+def test_replace_the_rule_with_replaces_it_and_says_so(message: str) -> None:
+    result = apply_edit(_spec("rsi_reversion"), message)
+    assert result.spec["rules"]["exit"] == _cond("rsi", ">", 65)
+    assert (result.replaced, result.replaced_rules) == (True, ["exit"])
+    assert "(rule replaced)" in result.summary
+
+
 def test_instead_of_a_number_replaces_only_that_condition() -> None:
     spec = parse_description("Buy when RSI is between 20 and 40, sell when RSI > 70").spec
     data = spec.model_dump(mode="json", exclude_none=True)
