@@ -244,12 +244,10 @@ class BotErrorFixer:
         changed is added to ``refused``.
         """
         only: set[str] | None = None
-        if analysis.auto_fixable:
-            pass
-        elif analysis.error_type == "security_violation" and self.sanitize_security_violations:
-            only = set(SANITIZING_RULES)
-        else:
-            return None
+        if not analysis.auto_fixable:
+            if analysis.error_type != "security_violation" or not self.sanitize_security_violations:
+                return None
+            only = set(SANITIZING_RULES)  # not fixable as such: only remove what is forbidden
         outcome = apply_rules(
             code,
             analysis,
