@@ -227,6 +227,16 @@ class Context:
         numbers = list(mention.numbers)
         if info.name == "BBANDS" and len(numbers) == 2:
             numbers = [numbers[0], numbers[1], numbers[1]]  # "(20, 2)": 2 deviations each side
+        if info.name == "KELTNER" and len(numbers) == 2:
+            # "Keltner (20, 2)" is written as period and ATR multiple (the band width), not as
+            # period and ATR period; a second number that cannot be a multiple is ambiguous
+            if numbers[1] > 5:
+                raise ParseError(
+                    mention.span,
+                    f"'{self.quote(mention.span)}': is {numbers[1]:g} the ATR period or the ATR "
+                    "multiple? give all three (period, ATR period, multiple)",
+                )
+            numbers = [numbers[0], 10, numbers[1]]
         if len(numbers) > len(tunable):
             raise ParseError(
                 mention.span,
