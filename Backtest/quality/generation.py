@@ -2,8 +2,8 @@
 
 For every description of the corpora in ``tests/quality/`` (``descriptions_tuning.yaml``,
 ``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml``,
-``descriptions_heldout4.yaml`` and ``descriptions_heldout5.yaml``, see that folder's
-README): parse it, and
+``descriptions_heldout4.yaml``, ``descriptions_heldout5.yaml`` and
+``descriptions_tuning2.yaml``, see that folder's README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -45,6 +45,7 @@ PARTS = {
     "heldout3": "descriptions_heldout3.yaml",
     "heldout4": "descriptions_heldout4.yaml",
     "heldout5": "descriptions_heldout5.yaml",
+    "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000
 

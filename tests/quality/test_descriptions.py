@@ -21,7 +21,8 @@ HELDOUT2 = generation.load_cases("heldout2")
 HELDOUT3 = generation.load_cases("heldout3")
 HELDOUT4 = generation.load_cases("heldout4")
 HELDOUT5 = generation.load_cases("heldout5")
-ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5
+TUNING2 = generation.load_cases("tuning2")
+ALL_CASES = TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + TUNING2
 
 
 def test_corpora_are_big_enough_split_and_ids_unique() -> None:
@@ -31,6 +32,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT3) >= 40
     assert len(HELDOUT4) >= 40
     assert len(HELDOUT5) >= 40
+    assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
 
@@ -104,6 +106,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout3",
             "heldout4",
             "heldout5",
+            "tuning2",
         }
     )
 
