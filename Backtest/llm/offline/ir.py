@@ -279,6 +279,9 @@ class Rule:
     cond: Cond
     span: Span = dc_field(default=(0, 0), compare=False)
     only: bool = False  # "buy only when ...": a restriction of the other rules of its role
+    # "rsi 2 under 10, buy": a condition set off before its bare action, read only when it
+    # starts the sentence (after another rule the condition may belong to that rule)
+    fronted: bool = dc_field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ so the shorthand dictionary can be read in one place:
 * "bull cross" / "bear cross" (and "bullish/bearish cross"): a crossing up / down, of the pair
   the text named ("EMA 9/21 cross. Long on the bull cross"); without a pair it is refused;
 * "mid" (band): the middle line of the one band indicator named nearby (else refused);
+* "the cross up" (the noun; "the cross down" was already read as the opposite crossing);
 * "out" ("close < mid = out", "out after 3 bars"): leave the position, as "get out";
 * "max hold 10 days", "10 day max hold": a time exit;
-* "take longs" / "take shorts": the entering verb;
+* "take longs" / "taking longs" / "take shorts": the entering verb; "in on" ("in on the
+  cross up"): enter;
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -26,6 +28,7 @@ def _add(kind: str, phrases: str, value: Any = None) -> None:
 
 
 # "bullish crossover" was already read (a sign word and a crossing noun); these are the rest
+_add("SIGNCROSS", "the cross up|a cross up|the cross higher|the upside cross", "crosses_above")
 _add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
 _add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
 _add("OUTPUT", "mid|mid bb|mid bollinger band", "middle")
@@ -35,8 +38,10 @@ _add(
     "max hold|maximum hold|max hold time|max holding time|maximum holding period|max holding|"
     "max holding period of|max time in trade|max time in the trade",
 )
-_add("BUY", "take longs|take long trades")
-_add("SHORT", "take shorts|take short trades")
+_add("BUY", "take longs|take long trades|taking longs|taking long trades")
+_add("SHORT", "take shorts|take short trades|taking shorts|taking short trades")
+# "in on the cross up": the entering verb ("get in" was already read)
+_add("ENTER", "in on")
 _add("GAP", "gap up|gaps up|gapped up|gapping up|gaps higher|gap higher|gapped higher", "up")
 _add("GAP", "gap down|gaps down|gapped down|gapping down|gaps lower|gap lower|gapped lower", "down")
 _add("INSIDE", "inside day|inside bar|an inside day|an inside bar|inside days|inside bars")

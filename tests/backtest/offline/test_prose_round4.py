@@ -38,6 +38,43 @@ def refused(text: str) -> str:
             "Buy when the close is above the upper Keltner channel (20, 14, 2.5).",
             {"entry": "Close > KELTNER(20,14,2.5).upper"},
         ),
+        # "the cross up" of the pair named; "in on"; "taking longs"
+        (
+            "9/21 EMA x-over. long on the cross up, out on the cross down",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
+        (
+            "10/30 SMA x-over, long only. in on the cross up, out on the cross down",
+            {"entry": "SMA(10) crosses_above SMA(30)", "exit": "SMA(10) crosses_below SMA(30)"},
+        ),
+        (
+            "Only taking longs when the close is above the 200 SMA. Buy when RSI(14) < 30.",
+            {"entry": "all(RSI(14) < 30; Close > SMA(200))"},
+        ),
+        # a condition set off before its bare action, at the start of a sentence
+        (
+            "rsi 2 under 10, buy. out after 3 bars or rsi 2 over 70",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "exit_after_bars": 3},
+        ),
+        (
+            "RSI(14) not under 30, buy.",
+            {"entry": "RSI(14) >= 30"},
+        ),
+        # "... is my buy", "... is my sell"
+        (
+            "Williams %R(14) under -90 is my buy, over -10 is my sell.",
+            {"entry": "WILLR(14) < -90", "exit": "WILLR(14) > -10"},
+        ),
+        # "<verb> after N bars or <condition>": both exits, the verb said once
+        (
+            "Short when RSI(2) > 90. Cover after 3 bars or when RSI(2) < 30.",
+            {
+                "side": "short",
+                "short_entry": "RSI(2) > 90",
+                "short_exit": "RSI(2) < 30",
+                "exit_after_bars": 3,
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -50,6 +87,22 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # safety: "(20, 2)" was read as an ATR period of 2 (KELTNER(20,2,2)); a second number
         # that cannot be a multiple is ambiguous
         ("Buy when the close is above the upper Keltner channel (20, 14).", "ATR period"),
+        # "the cross up" needs the pair named before
+        ("Long on the cross up.", "crossover of what"),
+        ("RSI(14) and 9/21 EMA. Buy on the cross up", "crossover of what"),
+        # "Not taking longs ..." is no entry verb
+        ("Not taking longs above the 200 SMA. Buy when RSI(14) < 30.", "taking longs"),
+        # a fronted condition after another rule: the buy's condition or the sell's?
+        ("Buy when the close > SMA(200), RSI(14) < 30, sell.", "sell"),
+        ("On Mondays, buy.", "buy"),
+        ("RSI(14) under 30 is not my buy.", "is not"),
+        # "or" after a time exit: only an exit verb, only one condition (not a group)
+        ("Buy when RSI(2) < 10. Buy after 3 bars or when RSI(2) > 70.", "when"),
+        ("Buy when RSI(2) < 10. Sell after 3 bars or on Fridays.", "Fridays"),
+        (
+            "Buy when RSI(2) < 10. Sell after 3 bars or when RSI(2) > 70 and the close > SMA(5).",
+            "SMA(5)",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:

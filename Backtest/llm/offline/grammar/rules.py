@@ -179,12 +179,18 @@ def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
 
+def _fronted(rule: Any) -> Any:
+    return rule if rule is REJECT else replace(rule, fronted=True)
+
+
 def _calendar_only(x: Any) -> bool:
     if isinstance(x, ir.Group):
         return all(map(_calendar_only, x.items))
     return isinstance(x, ir.Calendar)
 
 
+_NAMED_ACTIONS = ("BUY", "SELL", "SHORT", "COVER", "EXIT", "ENTRY_N", "EXIT_N")
+_NAMED_ACTION_WORDS = frozenset({"buy", "sell", "short", "cover", "exit", "entry", "long entry"})
 rule_stmt = alt(
     seq(action_phrase, plain_when, build=_rule),
     # "Buy only when ADX(14) is above 25": with other buy rules it restricts them, never adds
@@ -274,6 +280,19 @@ rule_stmt = alt(
     ),
     seq(action_phrase, calendar, build=lambda a, c: _rule(a, c)),
     seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
+    # "rsi 2 under 10, buy": a condition set off before its bare action
+    seq(
+        cond,
+        tok("COMMA"),
+        action_phrase,
+        build=lambda x, _c, a: REJECT if isinstance(x, ir.Calendar) else _fronted(_rule(a, x)),
+    ),
+    seq(  # "Williams %R(14) under -90 is my buy" ("my" is filler)
+        cond,
+        tok("IS"),
+        tok(*_NAMED_ACTIONS, when=lambda lx: lx.text.lower() in _NAMED_ACTION_WORDS),
+        build=lambda x, _i, a: _rule(_action(None, a, ()), x),
+    ),
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),

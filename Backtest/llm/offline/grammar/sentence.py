@@ -13,6 +13,7 @@ from Backtest.llm.offline.grammar.operands import (
     IND,
     NUM,
     OUTPUT,
+    UNIT,
     _pair,
     _with_output,
     ind_pair,
@@ -22,6 +23,7 @@ from Backtest.llm.offline.grammar.rules import (
     _VERBS,
     ACTION_KINDS,
     INTRO,
+    _action,
     action_phrase,
     rule_stmt,
     when_clause,
@@ -207,6 +209,27 @@ cond_stmt = alt(
     seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
     seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),
 )
+
+
+def _time_or_rule(verb: Lexeme, _after: Any, n: Lexeme, _u: Any, _or: Any, _w: Any, x: Any) -> Any:
+    """ "out after 3 bars or rsi 2 over 70": a time exit and an exit rule, alternatives (the
+    exit verb is said once, for both)."""
+    if not float(n.value).is_integer() or n.value < 1 or isinstance(x, ir.Calendar | ir.Group):
+        return REJECT
+    action = _action(None, verb, ())
+    return (ir.TimeExit(int(n.value)), ir.Rule(action, x, _span(verb, x)))
+
+
+time_or_rule = seq(
+    tok("EXIT", "SELL", "COVER"),
+    tok("AFTER"),
+    NUM,
+    UNIT,
+    tok("OR"),
+    opt(tok("WHEN")),
+    cond,
+    build=_time_or_rule,
+)
 _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
 stmt = alt(
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
@@ -215,6 +238,7 @@ stmt = alt(
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
+    time_or_rule,
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
@@ -285,6 +309,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
         statements += list(group)
+    if any(isinstance(x, ir.Rule) and x.fronted for x in statements[1:]):
+        return REJECT  # "Buy when A, B, sell": is B the buy's or the sell's condition?
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
     if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
         return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
