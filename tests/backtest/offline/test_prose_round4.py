@@ -75,6 +75,20 @@ def refused(text: str) -> str:
                 "exit_after_bars": 3,
             },
         ),
+        # the position beside a price line: the close's side; "it" is that line
+        (
+            "Long above the 20 SMA, flat below it. Use 50% of equity per trade.",
+            {"entry": "Close > SMA(20)", "exit": "Close < SMA(20)", "size": "50%"},
+        ),
+        (
+            "Only taking longs above the 200 SMA. Entry is RSI(14) dropping under 35, exit is "
+            "RSI(14) back above 55.",
+            {"entry": "all(Close > SMA(200); RSI(14) below 35)", "exit": "RSI(14) above 55"},
+        ),
+        (
+            "Long above the 20 SMA, flat below the 50 SMA.",
+            {"entry": "Close > SMA(20)", "exit": "Close < SMA(50)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -103,6 +117,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "Buy when RSI(2) < 10. Sell after 3 bars or when RSI(2) > 70 and the close > SMA(5).",
             "SMA(5)",
         ),
+        # a level, an oscillator, two lines or the same side: no price line to stand beside
+        ("Long above 30, flat below it.", "it"),
+        ("Long above the RSI(14), flat below it.", "it"),
+        ("Long above the 20 SMA, flat above it.", "it"),
+        ("Long above the 20 SMA and the 50 SMA, flat below it.", "it"),
+        ("Long above the 20 and 50 SMAs, flat below them.", "them"),
+        ("Long above the 20 SMA. Flat below it.", "it"),
+        ("Long not above the 20 SMA", "SMA"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -25,6 +25,8 @@ from Backtest.llm.offline.grammar.rules import (
     INTRO,
     _action,
     action_phrase,
+    price_side,
+    price_sides,
     rule_stmt,
     when_clause,
 )
@@ -193,6 +195,13 @@ filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
+    seq(  # "Only taking longs above the 200 SMA"
+        tok("ONLY"),
+        price_side,
+        build=lambda _o, r: (
+            ir.Filter(r.cond, r.action.verb) if r.action.verb in ("buy", "short") else REJECT
+        ),
+    ),
     seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
     seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
@@ -239,6 +248,8 @@ stmt = alt(
     ),
     seq(rule_stmt, build=lambda s: (s,)),
     time_or_rule,
+    price_sides,
+    seq(price_side, build=lambda s: (s,)),
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
