@@ -196,6 +196,37 @@ def _numbered_items(lines: list[list[Token]]) -> set[int]:
     return items
 
 
+def _bold(line: list[Token], i: int) -> bool:
+    return (
+        i + 1 < len(line)
+        and line[i].norm == line[i + 1].norm == "*"
+        and line[i].end == line[i + 1].start
+    )
+
+
+def _markdown(line: list[Token]) -> list[Token]:
+    """A markdown heading ("## Turtle-ish") or a line in bold ("**Bollinger bounce**") is a
+    label: it ends with a colon, so it is read (or ignored) like "Turtle-ish:"; bold markers
+    around a label ("**Entry:** RSI(14) ...") are dropped. Nothing else changes."""
+    if not line:
+        return line
+    heading = False
+    if line[0].norm == "#":
+        while line and line[0].norm == "#":
+            line = line[1:]
+        heading = bool(line)
+    elif _bold(line, 0):
+        line = line[2:]
+        close = next((i for i in range(len(line)) if _bold(line, i)), None)
+        if close is None:
+            return line
+        heading = close + 2 == len(line)
+        line = line[:close] + line[close + 2 :]
+    if heading and line and line[-1].norm != ":":
+        line = [*line, Token(":", line[0].start, line[-1].end, "punct")]
+    return line
+
+
 def _lines(tokens: list[Token]) -> list[Token]:
     """Keep a line break only where it ends a sentence; drop bullet markers.
 
@@ -210,6 +241,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
             breaks.append(token)
         else:
             lines[-1].append(token)
+    lines = [_markdown(line) for line in lines]
     numbered = _numbered_items(lines)
 
     def bullet(index: int) -> bool:

@@ -145,9 +145,18 @@ class _Reader:
 
     def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)
-        if colon is None or colon == 0 or colon == len(lexemes) - 1:
+        if colon is None or colon == 0:
             return lexemes
         head = lexemes[:colon]
+        if colon == len(lexemes) - 1:  # a title on its own line ("## Turtle-ish")
+            if (
+                all(lx.kind in _TITLE for lx in head)
+                and any(lx.kind == "UNKNOWN" for lx in head)
+                and not any(lx.kind in ("NUM", "PCT") for lx in head)
+            ):
+                self.warnings.append(f"read '{self.quote(start, head[-1].end)}' as a title")
+                return []
+            return lexemes
         if all(lx.kind in _TITLE for lx in head) and any(lx.kind == "UNKNOWN" for lx in head):
             title = self.quote(start, lexemes[colon].start)
             if any(lx.kind in ("NUM", "PCT") for lx in head):

@@ -89,6 +89,33 @@ def refused(text: str) -> str:
             "Long above the 20 SMA, flat below the 50 SMA.",
             {"entry": "Close > SMA(20)", "exit": "Close < SMA(50)"},
         ),
+        # a markdown heading or a bold line is a title; bold around a label is dropped
+        (
+            "## Turtle-ish\nBuy on a new 20-day high. Sell on a new 10-day low.",
+            {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(10).lower[1]"},
+        ),
+        (
+            "## Setup\nTrend filter: close above the 200-day SMA.\n**Entry:** RSI(14) crosses "
+            "back above 30.\n**Exit:** RSI(14) reaches 70.\n**Stop:** 5% below entry.",
+            {
+                "entry": "all(Close > SMA(200); RSI(14) crosses_above 30)",
+                "exit": "RSI(14) above 70",
+                "stop": "5%",
+            },
+        ),
+        (
+            "**Mean reversion**\nBuy when RSI(14) < 30. Sell when RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        # "on a new N-day high / low": the close beyond the prior N bars' extreme
+        (
+            "Short on a new 20-day low, cover on a new 10-day high.",
+            {
+                "side": "short",
+                "short_entry": "Close < DONCHIAN(20).lower[1]",
+                "short_exit": "Close > DONCHIAN(10).upper[1]",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -125,6 +152,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Long above the 20 and 50 SMAs, flat below them.", "them"),
         ("Long above the 20 SMA. Flat below it.", "it"),
         ("Long not above the 20 SMA", "SMA"),
+        # a heading that says something is read, not dropped; a number in one is kept
+        ("## Don't buy\nBuy when RSI(14) < 30.", "Don't buy"),
+        ("## RSI 2 scalper\nBuy when RSI(2) < 10.", "scalper"),
+        ("Buy on a 20-day close.", "close"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

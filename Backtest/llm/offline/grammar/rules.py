@@ -10,7 +10,7 @@ from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import zone
 from Backtest.llm.offline.grammar.conditions import calendar, cond
-from Backtest.llm.offline.grammar.operands import NUM, PCT, operand
+from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
@@ -179,6 +179,12 @@ def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
 
+def _new_extreme(extreme: Any) -> Any:
+    if not isinstance(extreme, ir.Channel) or not extreme.previous:
+        return REJECT
+    return ir.Cmp(ir.Price("Close"), ">" if extreme.kind == "max" else "<", extreme, "motion")
+
+
 def _fronted(rule: Any) -> Any:
     return rule if rule is REJECT else replace(rule, fronted=True)
 
@@ -256,6 +262,8 @@ rule_stmt = alt(
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
+    seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
     seq(  # "I'm buying closes under the lower band": the bar that closes there
         action_phrase,
         cond,
