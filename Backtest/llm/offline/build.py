@@ -13,7 +13,7 @@ from Backtest.llm.offline.assemble import (
     the_crossing,
 )
 from Backtest.llm.offline.ir import Distance
-from Backtest.llm.offline.resolve import ParseError, RCmp, RGroup, RNode, RRisk, Series
+from Backtest.llm.offline.resolve import Inst, ParseError, RCmp, RGroup, RNode, RRisk, Series
 from Backtest.llm.offline.spec_writer import SpecWriter
 
 _COUNTERPART = {
@@ -208,10 +208,19 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         data["sizing"] = {"mode": mode, "value": value}
     data["indicators"] = writer.items  # ids assigned while writing orders too
     for inst, span in assembly.declared:
-        if inst not in writer.ids:
+        if inst not in writer.ids and not _donchian_used(inst, writer):
             # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
             raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
+
+
+def _donchian_used(inst: Inst, writer: SpecWriter) -> bool:
+    """ "Donchian 20/10: long when the close breaks the prior 20-day high": an N-day high or low
+    is the Donchian channel's line (the same series), so the named channel is used."""
+    if inst.name != "DONCHIAN" or inst.period() is None:
+        return False
+    period = (("timeperiod", int(inst.period())),)
+    return Inst("MAX", period, "High") in writer.ids or Inst("MIN", period, "Low") in writer.ids
 
 
 def _title(rules: dict[str, RNode], writer: SpecWriter) -> str:

@@ -7,6 +7,7 @@ so the shorthand dictionary can be read in one place:
   the text named ("EMA 9/21 cross. Long on the bull cross"); without a pair it is refused;
 * "mid" (band): the middle line of the one band indicator named nearby (else refused);
 * "the cross up" (the noun; "the cross down" was already read as the opposite crossing);
+* "reclaims" / "loses" (a line): crosses above / below it;
 * "out" ("close < mid = out", "out after 3 bars"): leave the position, as "get out";
 * "max hold 10 days", "10 day max hold": a time exit;
 * "take longs" / "taking longs" / "take shorts": the entering verb; "in on" ("in on the
@@ -31,6 +32,9 @@ def _add(kind: str, phrases: str, value: Any = None) -> None:
 _add("SIGNCROSS", "the cross up|a cross up|the cross higher|the upside cross", "crosses_above")
 _add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
 _add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
+# "price reclaims VWAP" / "loses VWAP": crosses back above / below a line
+_add("CROSS", "reclaims|reclaim|reclaimed|reclaiming", "crosses_above")
+_add("CROSS", "loses|lose|lost", "crosses_below")
 _add("OUTPUT", "mid|mid bb|mid bollinger band", "middle")
 _add("EXIT", "out")
 _add(

@@ -116,6 +116,28 @@ def refused(text: str) -> str:
                 "short_exit": "Close > DONCHIAN(10).upper[1]",
             },
         ),
+        # "is at least 1% above"
+        (
+            "Long when the 8 EMA is at least 1% above the 21 EMA. Flat when the 8 EMA is back "
+            "under the 21 EMA.",
+            {"entry": "EMA(8) >= EMA(21) * 1.01", "exit": "EMA(8) below EMA(21)"},
+        ),
+        # "reclaims" / "loses" a line: crosses back above / below it
+        (
+            "5-min chart. Long when price reclaims VWAP between 9:45 and 11:30, out when it loses "
+            "VWAP. Max 12 bars in a trade.",
+            {
+                "entry": "all(Close crosses_above VWAP; time in 09:45-11:30)",
+                "exit": "Close crosses_below VWAP",
+                "exit_after_bars": 12,
+            },
+        ),
+        # "breaks" an N-day high (above) or low (below); a named Donchian channel is that line
+        (
+            "Donchian 20/10: long when the close breaks the prior 20-day high, exit when the "
+            "close breaks the prior 10-day low.",
+            {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(10).lower[1]"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -156,6 +178,17 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("## Don't buy\nBuy when RSI(14) < 30.", "Don't buy"),
         ("## RSI 2 scalper\nBuy when RSI(2) < 10.", "scalper"),
         ("Buy on a 20-day close.", "close"),
+        # "loses 5%" is no crossing of a line; "breaks" a moving average: which way?
+        ("Buy when RSI(14) < 30. Sell when price loses 5%.", "5%"),
+        ("Buy when RSI(14) < 30. Exit if the trade loses 2%.", "loses"),
+        ("Buy when the close breaks the 20 SMA.", "SMA"),
+        # a named Donchian channel that no rule's N-day line matches is still refused
+        ("Donchian 55: long when the close breaks the prior 20-day high.", "DONCHIAN(55)"),
+        (
+            "Donchian 20/10: long when the close breaks the prior 20-day high, exit when "
+            "RSI(14) > 70.",
+            "DONCHIAN(10)",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:

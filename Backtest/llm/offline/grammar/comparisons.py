@@ -79,6 +79,10 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
 MORE_THAN = tok(
     "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
 )
+# "is at least 1% above the 21 EMA" (the copula is inside the phrase)
+IS_MORE_THAN = tok(
+    "CMP", when=lambda lx: " ".join(lx.text.lower().split()) in ("is at least", "are at least")
+)
 
 
 def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
@@ -168,6 +172,15 @@ comparison = alt(
         build=_day_change,
     ),
     seq(operand, tok("BROKEN"), build=_broken),
+    # "the close breaks the prior 20-day high": above a high, below a low
+    seq(
+        operand,
+        tok("BROKEN", when=lambda lx: lx.text.lower() == "breaks"),
+        channel,
+        build=lambda x, b, c: ir.Cmp(
+            x, ">" if c.kind == "max" else "<", c, "motion", span=_span(x, b, c)
+        ),
+    ),
     seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
     seq(operand, verb, operand, verb, operand, build=_chain),
@@ -195,6 +208,14 @@ comparison = alt(
         tok("CMP"),
         operand,
         build=lambda x, i, _m, p, c, y: _pct_cmp(x, i, p, c, y),
+    ),
+    seq(
+        operand,
+        IS_MORE_THAN,
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, m, p, c, y: _pct_cmp(x, m, p, c, y),
     ),
     seq(
         operand,
