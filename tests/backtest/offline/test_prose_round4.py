@@ -138,6 +138,19 @@ def refused(text: str) -> str:
             "close breaks the prior 10-day low.",
             {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(10).lower[1]"},
         ),
+        # "Long and short on the 10/30 EMA cross: ..." (both ways; an opposite entry closes the
+        # position, which the reference's exits say again)
+        (
+            "Long and short on the 10/30 EMA cross: long when the 10 crosses above the 30, short "
+            "when it crosses below.",
+            {
+                "side": "both",
+                "entry": "EMA(10) crosses_above EMA(30)",
+                "exit": "EMA(10) crosses_below EMA(30)",
+                "short_entry": "EMA(10) crosses_below EMA(30)",
+                "short_exit": "EMA(10) crosses_above EMA(30)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -193,3 +206,17 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
 )
 def test_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+def test_reversal_equals_exit_only_when_it_is_the_opposite_entry() -> None:
+    spec = parse_description(
+        "Long and short on the 10/30 EMA cross: long when the 10 crosses above the 30, short "
+        "when it crosses below and RSI(14) < 50."
+    ).spec
+    expect = {
+        "side": "both",
+        "entry": "EMA(10) crosses_above EMA(30)",
+        "exit": "EMA(10) crosses_below EMA(30)",
+        "short_entry": "all(EMA(10) crosses_below EMA(30); RSI(14) < 50)",
+    }
+    assert mismatches(reference_facts(expect), spec_facts(spec)) != []

@@ -269,7 +269,9 @@ stmt = alt(
         tok("BOTHWAYS"),
         tok("ON", "WITH"),
         ind_pair,
-        build=lambda _b, _o, pair: (ir.Side("both"), ir.Crossover(pair)),
+        # "... on the 10/30 EMA cross": the crossing noun names nothing more
+        opt(alt(tok("CROSSNOUN"), tok("CROSS", when=lambda lx: lx.text.lower() == "cross"))),
+        build=lambda _b, _o, pair, _c: (ir.Side("both"), ir.Crossover(pair)),
     ),
 )
 SEP = alt(
