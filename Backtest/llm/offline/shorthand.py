@@ -12,6 +12,9 @@ so the shorthand dictionary can be read in one place:
 * "max hold 10 days", "10 day max hold": a time exit;
 * "take longs" / "taking longs" / "take shorts": the entering verb; "in on" ("in on the
   cross up"): enter;
+* a vague term the trader defines on the spot ("the trend is up (close above the 200-day
+  SMA)", "volatility is low, meaning ATR(14) is below ..."): only the definition is read;
+  the term alone is refused (see :mod:`.grammar.conditions`);
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -56,3 +59,12 @@ _add(
     "for a couple of weeks|for a couple of years|held up ok|held up okay|held up well|"
     "held up pretty well|has held up ok|has held up well",
 )
+# terms with no fixed meaning: read only with a definition right after them
+_add(
+    "VAGUE",
+    "the trend is up|trend is up|the trend is down|trend is down|the trend is bullish|"
+    "the trend is bearish|in an uptrend|in a downtrend|in uptrend|in downtrend|an uptrend|"
+    "a downtrend|uptrend|downtrend|volatility is low|volatility is high|volatility is quiet|"
+    "the volatility is low|the volatility is high|vol is low|vol is high",
+)
+_add("DEFINE", "meaning|which means|which for me means|that means|defined as|i mean")

@@ -151,6 +151,25 @@ def refused(text: str) -> str:
                 "short_exit": "EMA(10) crosses_above EMA(30)",
             },
         ),
+        # a vague term defined on the spot: the definition is the condition
+        (
+            "Buy the dip (close below the 10-day SMA) while the trend is up (close above the "
+            "200-day SMA). Sell when the close is back above the 10-day SMA.",
+            {"entry": "all(Close < SMA(10); Close > SMA(200))", "exit": "Close > SMA(10)"},
+        ),
+        (
+            "Only enter when volatility is low, meaning ATR(14) is below its own 50-day average. "
+            "Then buy when the close breaks above the upper Bollinger band. Exit when the close "
+            "goes back under the middle band.",
+            {
+                "entry": "all(ATR(14) < SMA(50, ATR(14)); Close above BBANDS(20,2,2).upperband)",
+                "exit": "Close below BBANDS(20,2,2).middleband",
+            },
+        ),
+        (
+            "Don't buy when the trend is down (close below the 200 SMA). Buy when RSI(2) < 5.",
+            {"entry": "all(RSI(2) < 5; Close >= SMA(200))"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -202,6 +221,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "RSI(14) > 70.",
             "DONCHIAN(10)",
         ),
+        # the vague term alone says nothing exact
+        ("Buy when RSI(14) < 30 while the trend is up.", "the trend is up"),
+        ("Buy when RSI(14) < 30 and the stock is in an uptrend.", "uptrend"),
+        # safety: "buy the dip" without its definition was read as a bare "buy" on main ("Buy
+        # the dip when the close is above the 200 SMA" bought on every close above it)
+        ("Buy the dip when the close is above the 200 SMA.", "SMA"),
+        ("Buy the dip (close below the 10-day SMA) unless RSI(14) < 20.", "unless"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

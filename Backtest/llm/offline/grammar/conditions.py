@@ -151,6 +151,26 @@ citem: Parser = alt(
         build=lambda _e, a, _o, b: ir.Group("any", (a, b)),
     ),
     seq(tok("LPAR"), cond_ref, tok("RPAR"), build=lambda _l, x, _r: x),
+    # "the trend is up (close above the 200-day SMA)", "volatility is low, meaning ATR(14) is
+    # below its 50-day average": the trader's definition is the condition, the term nothing
+    seq(
+        opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
+        opt(tok("IS")),
+        tok("VAGUE"),
+        tok("LPAR"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda _p, _i, _v, _l, x, _r: x,
+    ),
+    seq(
+        opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
+        opt(tok("IS")),
+        tok("VAGUE"),
+        opt(tok("COMMA")),
+        tok("DEFINE"),
+        cond_ref,
+        build=lambda _p, _i, _v, _c, _d, x: x,
+    ),
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
     ),

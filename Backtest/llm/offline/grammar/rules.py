@@ -90,6 +90,8 @@ action_mod = alt(
 
 
 def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
+    if "dip" in verb.text.lower():
+        return REJECT  # "buy the dip" says no condition: read only with its definition
     units = fraction = order = None
     traded = any(kind in ("object", "ticker") for kind, _ in mods)
     for kind, value in mods:
@@ -262,6 +264,18 @@ rule_stmt = alt(
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    # "Buy the dip (close below the 10-day SMA) while ...": the bracket defines the dip
+    seq(
+        tok("BUY", when=lambda lx: "dip" in lx.text.lower()),
+        tok("LPAR"),
+        cond,
+        tok("RPAR"),
+        opt(plain_when),
+        build=lambda b, _l, x, _r, w: _rule(
+            ir.Action("buy", span=_span(b), word=b.text.lower()),
+            x if w is None else ir.Group("all", (x, w)),
+        ),
+    ),
     # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
     seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
     seq(  # "I'm buying closes under the lower band": the bar that closes there
