@@ -170,6 +170,12 @@ def refused(text: str) -> str:
             "Don't buy when the trend is down (close below the 200 SMA). Buy when RSI(2) < 5.",
             {"entry": "all(RSI(2) < 5; Close >= SMA(200))"},
         ),
+        # "has been rising for 3 bars": both attachments of "for 3 bars" are one strategy
+        (
+            "I buy when the 20 EMA has been rising for 3 bars and RSI(14) is above 50. I sell "
+            "when the close drops under the 20 EMA.",
+            {"entry": "all(rising(EMA(20), 3); RSI(14) > 50)", "exit": "Close below EMA(20)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:

@@ -135,6 +135,10 @@ atom = alt(
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
     if _int(n.value) is None or n.value < 2:
         return REJECT
+    if isinstance(x, ir.Trend) and x.bars == 1:
+        # "has been rising for 3 bars": rising on each of them, the one reading of both ways
+        # to attach "for 3 bars" (which were refused as ambiguous)
+        return ir.Trend(x.of, x.direction, int(n.value), x.span)
     return ir.Held(x, int(n.value))
 
 
