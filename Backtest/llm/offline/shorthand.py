@@ -15,6 +15,9 @@ so the shorthand dictionary can be read in one place:
 * a vague term the trader defines on the spot ("the trend is up (close above the 200-day
   SMA)", "volatility is low, meaning ATR(14) is below ..."): only the definition is read;
   the term alone is refused (see :mod:`.grammar.conditions`);
+* candle colours: "green" / "white" is a close above the open, "red" / "black" below it
+  ("the day closes green", "three red candles in a row"), never a close against the previous
+  close (main read "3 red days in a row" as three falling closes);
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -68,3 +71,5 @@ _add(
     "the volatility is low|the volatility is high|vol is low|vol is high",
 )
 _add("DEFINE", "meaning|which means|which for me means|that means|defined as|i mean")
+_add("COLOR", "green|white", "up")
+_add("COLOR", "red|black", "down")

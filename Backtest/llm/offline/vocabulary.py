@@ -576,8 +576,9 @@ _add(
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
-_add("UPWORD", "up|higher|green|gaining|white|upward|upwards|to the upside", "rising")
-_add("DOWNWORD", "down|lower|red|losing|black|downward|downwards|to the downside", "falling")
+# candle colours ("green", "red") are not these: see :mod:`.shorthand`
+_add("UPWORD", "up|higher|gaining|upward|upwards|to the upside", "rising")
+_add("DOWNWORD", "down|lower|losing|downward|downwards|to the downside", "falling")
 
 # ---- exits, orders, sizing --------------------------------------------------------------------
 _add(

@@ -176,6 +176,28 @@ def refused(text: str) -> str:
             "when the close drops under the 20 EMA.",
             {"entry": "all(rising(EMA(20), 3); RSI(14) > 50)", "exit": "Close below EMA(20)"},
         ),
+        # candle colours: the close against the bar's own open
+        (
+            "After three red days in a row, buy. Sell after 5 bars.",
+            {"entry": "for_bars(Close < Open, 3)", "exit_after_bars": 5},
+        ),
+        (
+            "Short after 3 green candles in a row. Cover after 2 bars.",
+            {"side": "short", "short_entry": "for_bars(Close > Open, 3)", "exit_after_bars": 2},
+        ),
+        (
+            "Buy when today is a green day and RSI(14) < 30.",
+            {"entry": "all(Close > Open; RSI(14) < 30)"},
+        ),
+        (
+            "After three red daily bars in a row (close lower than the open each day), as long "
+            "as the close is above the 200 SMA, buy. Take profit at 5%, stop at 5%.",
+            {
+                "entry": "all(for_bars(Close < Open, 3); Close > SMA(200))",
+                "target": "5%",
+                "stop": "5%",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -234,6 +256,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # the dip when the close is above the 200 SMA" bought on every close above it)
         ("Buy the dip when the close is above the 200 SMA.", "SMA"),
         ("Buy the dip (close below the 10-day SMA) unless RSI(14) < 20.", "unless"),
+        # a colour of something that is no candle; a bracket that says another colour
+        ("Buy when the close is green.", "green"),
+        ("Buy when RSI turns green.", "green"),
+        (
+            "After three red daily bars in a row (close higher than the open each day), buy.",
+            "says something else",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -17,7 +17,7 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
-from Backtest.llm.offline.grammar.patterns import event_atom, gap, inside_day
+from Backtest.llm.offline.grammar.patterns import candle, event_atom, gap, inside_day
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -129,6 +129,7 @@ atom = alt(
     change_atom,
     gap,
     inside_day,
+    candle,
 )
 
 
@@ -177,6 +178,17 @@ citem: Parser = alt(
     ),
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
+    ),
+    seq(  # "three red bars in a row (close lower than the open each day)": on each of them
+        atom,
+        tok("LPAR"),
+        cond_ref,
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
+        tok("RPAR"),
+        build=lambda x, _l, note, _e, _u, _r: (
+            ir.Restate(x, ir.Held(note, x.bars)) if isinstance(x, ir.Held) else REJECT
+        ),
     ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,
