@@ -49,6 +49,7 @@ _PUNCT = {
     "–": "MINUS",
     "—": "MINUS",
 }
+_ABBREVIATIONS = frozenset({"vs"})  # a point right after these is part of the word
 _COMPARISON_SIGNS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
 
 
@@ -110,8 +111,11 @@ class _Lexer:
                 i += 1
                 continue
             if length:
-                self.emit(kind, value, i, i + length - 1)
-                i += length
+                last = i + length - 1
+                if self._abbreviation(last):
+                    last += 1  # "vs.": the point belongs to the word, it ends no sentence
+                self.emit(kind, value, i, last)
+                i = last + 1
                 continue
             if token.kind == "punct":
                 self._punct(i)
@@ -119,6 +123,12 @@ class _Lexer:
                 self._word(i)
             i += 1
         return self.out
+
+    def _abbreviation(self, last: int) -> bool:
+        if self.tokens[last].norm not in _ABBREVIATIONS or last + 1 >= len(self.tokens):
+            return False
+        point = self.tokens[last + 1]
+        return point.norm == "." and point.start == self.tokens[last].end
 
     def _number(self, i: int) -> int:
         token = self.tokens[i]

@@ -73,3 +73,5 @@ _add(
 _add("DEFINE", "meaning|which means|which for me means|that means|defined as|i mean")
 _add("COLOR", "green|white", "up")
 _add("COLOR", "red|black", "down")
+# "up 20% vs. 60 days ago": the close then, the change over those bars
+_add("VERSUS", "vs|versus|compared to|compared with|relative to")

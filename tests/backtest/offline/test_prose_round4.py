@@ -198,6 +198,20 @@ def refused(text: str) -> str:
                 "stop": "5%",
             },
         ),
+        # "Trail a 10% stop"; "up more than 20% vs. 60 days ago"
+        ("Buy when RSI(14) < 30. Trail a 10% stop.", {"entry": "RSI(14) < 30", "trailing": "10%"}),
+        (
+            "Buy when RSI(14) < 30. Trail a 3 ATR(20) stop.",
+            {"entry": "RSI(14) < 30", "trailing": "3 ATR(20)"},
+        ),
+        (
+            "If the close is up more than 20% vs. 60 days ago, buy. Trail a 10% stop.",
+            {"entry": "change_pct(Close, 60) > 20", "trailing": "10%"},
+        ),
+        (
+            "Buy when the close is down 10% versus 20 days ago.",
+            {"entry": "change_pct(Close, 20) < -10"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -263,6 +277,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "After three red daily bars in a row (close higher than the open each day), buy.",
             "says something else",
         ),
+        ("Buy when RSI(14) < 30. Trail a 10% target.", "target"),
+        ("Buy when the close is up 5% vs yesterday.", "yesterday"),
+        ("Buy when RSI(14) < 30 vs. Sell when RSI(14) > 70.", "vs."),
     ],
 )
 def test_refused(text: str, named: str) -> None:

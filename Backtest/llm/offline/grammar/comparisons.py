@@ -405,6 +405,22 @@ change_atom = alt(
         UNIT,
         build=lambda x, d, c, p, _w, n, u: _change(x, d, c, p, n, u),
     ),
+    seq(  # "the close is up more than 20% vs. 60 days ago"
+        operand,
+        alt(
+            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
+            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
+        ),
+        opt(tok("CMP")),
+        PCT,
+        tok("VERSUS"),
+        NUM,
+        alt(
+            seq(UNIT, tok("AGO"), build=lambda u, _a: u),
+            tok("AGO", when=lambda lx: lx.text.lower() in ("days ago", "bars ago", "periods ago")),
+        ),
+        build=lambda x, d, c, p, _v, n, u: _change(x, d, c, p, n, u),
+    ),
 )
 
 

@@ -135,6 +135,13 @@ risk_stmt = alt(
         build=_risk("trailing"),
     ),
     seq(tok("RIDE"), tok("WITH"), distance, TRAIL, build=_risk("trailing")),
+    # "Trail a 10% stop", "trail a 3 ATR(20) stop": the verb, then what trails
+    seq(
+        tok("TRAIL", when=lambda lx: lx.text.lower() == "trail"),
+        distance,
+        STOP,
+        build=_risk("trailing"),
+    ),
     seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),
     seq(PLACE, distance, TRAIL, build=_risk("trailing")),
     seq(
