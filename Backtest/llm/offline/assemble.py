@@ -57,7 +57,8 @@ class Assembly:
     crossover: tuple[Series, Series] | None = None
     mirrors: list[str] = field(default_factory=list)
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
-    period_notes: list[ir.PeriodNote] = field(default_factory=list)  # "Standard 14 period"
+    # "Standard 14 period", "Standard 12/26/9"
+    period_notes: list[ir.PeriodNote | ir.ParamsNote] = field(default_factory=list)
     # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
     restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -169,7 +170,7 @@ class Assembly:
                 self.ctx.warnings.append(note)
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
-        elif isinstance(statement, ir.PeriodNote):
+        elif isinstance(statement, ir.PeriodNote | ir.ParamsNote):
             self.period_notes.append(statement)
 
     def _rule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import (
     _SPEC_RULE,
     ROLES,
@@ -35,12 +36,41 @@ def _check_period_notes(assembly: Assembly) -> None:
     """ "Standard 14 period" names no indicator: it is read only when the description uses one
     indicator with a period, and only as a check that the period agrees (never to change it)."""
     for note in assembly.period_notes:
+        if isinstance(note, ir.ParamsNote):
+            _check_params_note(assembly, note)
+            continue
         periods = {inst.period() for inst in assembly.ctx.instances if inst.period() is not None}
         if len(periods) != 1 or periods != {note.period}:
             raise ParseError(
                 note.span,
                 "a period with no indicator; write it with the indicator, e.g. 'RSI(14)'",
             )
+
+
+def _tunable_values(inst: Inst) -> tuple[float, ...]:
+    return tuple(float(value) for key, value in inst.params if not key.endswith("matype"))
+
+
+def _check_params_note(assembly: Assembly, note: ir.ParamsNote) -> None:
+    """ "Standard 12/26/9": only a check that the one indicator with several parameters (or
+    the one named in the note) has exactly these; anything else is refused, never applied."""
+    used = list(dict.fromkeys(assembly.ctx.instances))
+    if note.mention is not None:
+        named = assembly.ctx.peek(note.mention)
+        agrees = named in used
+    else:
+        several = [inst for inst in used if len(_tunable_values(inst)) >= 2]
+        numbers = tuple(float(n) for n in note.numbers)
+        agrees = len(several) == 1 and _tunable_values(several[0]) in (
+            numbers,
+            numbers + numbers[-1:] if several[0].name == "BBANDS" and len(numbers) == 2 else (),
+        )
+    if not agrees:
+        raise ParseError(
+            note.span,
+            "parameters that match no indicator the rules use; write them with the indicator, "
+            "e.g. 'MACD(12,26,9)'",
+        )
 
 
 def _check_calendar_triggers(assembly: Assembly) -> None:

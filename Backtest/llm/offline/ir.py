@@ -345,6 +345,16 @@ class PeriodNote:
 
 
 @dataclass(frozen=True)
+class ParamsNote:
+    """ "Standard 12/26/9", "(12,26,9)", "(Stoch 14,3,3)" after a rule: the parameters of the
+    one multi-parameter indicator used (or of the one named), checked, never applied."""
+
+    numbers: tuple[float, ...]
+    mention: Mention | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
 class NoExit:
     """ "No other exit": the description says on purpose that there is no exit rule."""
 
@@ -432,6 +442,7 @@ Statement = (
     | TimeExit
     | NoExit
     | PeriodNote
+    | ParamsNote
     | Otherwise
     | HoldWhile
     | Size

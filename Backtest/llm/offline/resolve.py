@@ -222,6 +222,15 @@ class Context:
             self.default(f"{inst.label()}: {info.display_name} with its standard parameters")
         return self.remember(inst)
 
+    def peek(self, mention: ir.Mention) -> Inst:
+        """The indicator a mention with parameters names, without counting it as used."""
+        try:
+            info = lookup_indicator(mention.name)
+            resolved = info.resolve_params(self._params(info, mention))
+        except (UnknownIndicatorError, IndicatorParameterError) as exc:
+            raise ParseError(mention.span, str(exc)) from None
+        return Inst(info.name, tuple(resolved.items()), self._source(info, mention))
+
     def _params(self, info: Any, mention: ir.Mention) -> dict[str, Number]:
         tunable = [p.name for p in info.parameters if not p.name.endswith("matype")]
         numbers = list(mention.numbers)

@@ -212,6 +212,27 @@ def refused(text: str) -> str:
             "Buy when the close is down 10% versus 20 days ago.",
             {"entry": "change_pct(Close, 20) < -10"},
         ),
+        # parameters said apart from the indicator: checked against the one used, never applied
+        (
+            "MACD hist flips positive -> long. Hist flips negative -> exit. (12,26,9)",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+        (
+            "Buy when the MACD histogram crosses above zero. Standard 12/26/9.",
+            {"entry": "MACD(12,26,9).macdhist crosses_above 0"},
+        ),
+        (
+            "Buy when %K crosses above %D while both are under 20 (Stoch 14,3,3). Sell when %K "
+            "crosses back below %D.",
+            {
+                "entry": "all(STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk < 20; STOCH(14,3,3).slowd < 20)",
+                "exit": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -280,6 +301,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30. Trail a 10% target.", "target"),
         ("Buy when the close is up 5% vs yesterday.", "yesterday"),
         ("Buy when RSI(14) < 30 vs. Sell when RSI(14) > 70.", "vs."),
+        # parameters that disagree, or fit no one indicator, are refused (never applied)
+        (
+            "Buy when %K crosses above %D while both are under 20 (Stoch 5,3,3).",
+            "parameters that match no indicator",
+        ),
+        ("Buy when MACD hist crosses above 0. Standard 8/17/9.", "parameters that match no"),
+        ("Buy when MACD hist crosses above 0 and %K < 20. Standard 12/26/9.", "parameters"),
+        ("Buy when the close > SMA(50). (12,26,9)", "parameters that match no indicator"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

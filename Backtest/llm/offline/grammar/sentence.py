@@ -239,6 +239,37 @@ time_or_rule = seq(
     cond,
     build=_time_or_rule,
 )
+
+
+def _params_note(first: Lexeme, rest: tuple[Lexeme, ...], *spans: Any) -> Any:
+    numbers = (first.value, *(n.value for n in rest))
+    return (ir.ParamsNote(numbers, span=_span(first, *rest, *spans)),)
+
+
+# "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator
+params_note = alt(
+    seq(
+        NUM,
+        many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
+        build=lambda first, rest: _params_note(first, rest),
+    ),
+    seq(
+        tok("LPAR"),
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
+        tok("RPAR"),
+        build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
+    ),
+)
+# "... under 20 (Stoch 14,3,3)": the parameters of an indicator the sentence's rule uses
+named_params_note = seq(
+    tok("LPAR"),
+    ind_single,
+    tok("RPAR"),
+    build=lambda lp, m, rp: (
+        (ir.ParamsNote(m.numbers, m, _span(lp, rp)),) if m is not REJECT and m.numbers else REJECT
+    ),
+)
 _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
 stmt = alt(
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
@@ -247,6 +278,7 @@ stmt = alt(
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
+    params_note,
     time_or_rule,
     price_sides,
     seq(price_side, build=lambda s: (s,)),
@@ -369,7 +401,7 @@ sentence = alt(
             )
         ),
         stmt,
-        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or)),
+        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or, named_params_note)),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),
