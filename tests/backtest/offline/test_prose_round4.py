@@ -233,6 +233,33 @@ def refused(text: str) -> str:
                 "exit": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd",
             },
         ),
+        # "a 5/20 EMA bull cross"; "drops more than 7% over 3 sessions"; "Trend filter ADX > 25";
+        # "the prior 20-day Donchian low"
+        (
+            "Go long on a 5/20 EMA bull cross, but don't take the trade when volume is under its "
+            "50-day average. Exit on the bear cross.",
+            {
+                "entry": "all(EMA(5) crosses_above EMA(20); Volume >= SMA(50, Volume))",
+                "exit": "EMA(5) crosses_below EMA(20)",
+            },
+        ),
+        (
+            "If the stock drops more than 7% over 3 sessions, buy. Sell 5 bars later.",
+            {"entry": "change_pct(Close, 3) < -7", "exit_after_bars": 5},
+        ),
+        (
+            "Trend filter ADX(14) > 25. Long when +DI crosses over -DI.",
+            {"entry": "all(PLUS_DI(14) crosses_above MINUS_DI(14); ADX(14) > 25)"},
+        ),
+        (
+            "Short a close below the prior 20-day Donchian low, cover a close above the prior "
+            "10-day Donchian high.",
+            {
+                "side": "short",
+                "short_entry": "Close below DONCHIAN(20).lower[1]",
+                "short_exit": "Close above DONCHIAN(10).upper[1]",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -309,6 +336,11 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when MACD hist crosses above 0. Standard 8/17/9.", "parameters that match no"),
         ("Buy when MACD hist crosses above 0 and %K < 20. Standard 12/26/9.", "parameters"),
         ("Buy when the close > SMA(50). (12,26,9)", "parameters that match no indicator"),
+        # safety: a verb's direction against the side ("drops 5% above") was read by the side
+        ("Buy when the close drops 5% over the 20 SMA.", "SMA"),
+        ("Buy when the close drops 5% above the 20 SMA.", "SMA"),
+        ("Buy when the close rises 5% below the 20 SMA.", "SMA"),
+        ("Go long on the bull cross. Sell after 5 bars.", "crossover of what"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -99,6 +99,14 @@ def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) 
     )
 
 
+def _against(verb: Lexeme, cmp: Lexeme) -> bool:
+    """ "drops 5% above the SMA": the verb's direction and the side disagree (never guessed)."""
+    down = verb.kind == "FALLING" or (verb.kind == "MOTION" and verb.value in ("<", "<="))
+    up = verb.kind == "RISING" or (verb.kind == "MOTION" and verb.value in (">", ">="))
+    below = cmp.value in ("<", "<=")
+    return (down and not below) or (up and below)
+
+
 def _multiple(left: Any, _is: Any, cmp: Lexeme, mult: Lexeme, right: Any) -> Any:
     factor = mult.value
     return ir.Cmp(
@@ -224,7 +232,7 @@ comparison = alt(
         PCT,
         tok("CMP"),
         operand,
-        build=lambda x, v, _m, p, c, y: _pct_cmp(x, v, p, c, y),
+        build=lambda x, v, _m, p, c, y: REJECT if _against(v, c) else _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
     seq(
@@ -400,7 +408,8 @@ change_atom = alt(
         ),
         opt(tok("CMP")),
         PCT,
-        tok("IN", "WINDOW"),
+        # "drops more than 7% over 3 sessions": "over" before a number of bars is the window
+        alt(tok("IN", "WINDOW"), tok("CMP", when=lambda lx: lx.text.lower() == "over")),
         NUM,
         UNIT,
         build=lambda x, d, c, p, _w, n, u: _change(x, d, c, p, n, u),

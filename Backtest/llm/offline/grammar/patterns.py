@@ -19,7 +19,7 @@ from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import IS
 from Backtest.llm.offline.grammar.comparisons import event_atom as named_event
-from Backtest.llm.offline.grammar.operands import NUM, PCT, ind_ref, operand
+from Backtest.llm.offline.grammar.operands import NUM, PCT, ind_pair, ind_ref, operand
 from Backtest.llm.offline.lexer import Lexeme
 
 _STOCK = opt(tok("PRICE", when=lambda lx: lx.value == "Close"))
@@ -105,4 +105,10 @@ signed_cross = seq(
     opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
     build=lambda x, c, other: ir.Event("cross", x, c.value, other, _span(x, c, other)),
 )
-event_atom = alt(named_event, signed_cross)
+# "a 5/20 EMA bull cross": the pair named right before the shorthand
+paired_cross = seq(
+    ind_pair,
+    tok("SIGNCROSS"),
+    build=lambda pair, c: ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c)),
+)
+event_atom = alt(named_event, signed_cross, paired_cross)

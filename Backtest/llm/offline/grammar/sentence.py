@@ -213,6 +213,8 @@ filter_stmt = alt(
         cond,
         build=_filter(False),
     ),
+    # "Trend filter ADX(14) > 25": the label needs no colon before a condition
+    seq(tok("FILTER_N", when=lambda lx: "filter" in lx.text.lower()), cond, build=_filter(False)),
 )
 cond_stmt = alt(
     seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
