@@ -75,3 +75,7 @@ _add("COLOR", "green|white", "up")
 _add("COLOR", "red|black", "down")
 # "up 20% vs. 60 days ago": the close then, the change over those bars
 _add("VERSUS", "vs|versus|compared to|compared with|relative to")
+_add("LONGONLY", "long setups only|only long setups")
+_add("SHORTONLY", "short setups only|only short setups")
+# "today opened more than 2% below yesterday's close", "the stock opens above ...": the open
+_add("OPENS", "opens|opened")

@@ -260,6 +260,29 @@ def refused(text: str) -> str:
                 "short_exit": "Close above DONCHIAN(10).upper[1]",
             },
         ),
+        # "Cover back above VWAP or after 8 bars"; "hold 4 bars"; "opened", "opens"
+        (
+            "Short when the close < VWAP. Cover back above VWAP or after 8 bars.",
+            {
+                "side": "short",
+                "short_entry": "Close < VWAP",
+                "short_exit": "Close above VWAP",
+                "exit_after_bars": 8,
+            },
+        ),
+        (
+            "Buy when RSI(14) < 30, hold 4 bars.",
+            {"entry": "RSI(14) < 30", "exit_after_bars": 4},
+        ),
+        (
+            "If today opened more than 2% below yesterday's close and still closed below "
+            "yesterday's low, buy at the next open. Sell after 3 days.",
+            {"entry": "all(Open < Close[1] * 0.98; Close < Low[1])", "exit_after_bars": 3},
+        ),
+        (
+            "Buy when the stock opens above yesterday's high.",
+            {"entry": "Open > High[1]"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -341,6 +364,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when the close drops 5% above the 20 SMA.", "SMA"),
         ("Buy when the close rises 5% below the 20 SMA.", "SMA"),
         ("Go long on the bull cross. Sell after 5 bars.", "crossover of what"),
+        ("Buy when RSI(14) < 30 or after 8 bars.", "time exit cannot trigger an entry"),
+        ("Buy when RSI(14) opens above 30.", "opens"),
+        ("Hold 4 bars when RSI(14) < 30", "when"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

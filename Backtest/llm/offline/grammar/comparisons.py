@@ -207,6 +207,24 @@ comparison = alt(
     seq(operand, verb, build=lambda left, v: _cmp(left, v, None)),
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
+    # "today opened more than 2% below yesterday's close", "the stock opens above ...": the
+    # bar's open (the subject may only name the bar or the stock)
+    seq(
+        opt(alt(tok("TODAY"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
+        tok("OPENS"),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=lambda s, o, c, y: ir.Cmp(ir.Price("Open"), c.value, y, span=_span(s, o, y)),
+    ),
+    seq(
+        opt(alt(tok("TODAY"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
+        tok("OPENS"),
+        opt(MORE_THAN),
+        PCT,
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=lambda s, o, _m, p, c, y: _pct_cmp(ir.Price("Open"), None, p, c, y),
+    ),
     seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
     seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
         operand,

@@ -332,7 +332,11 @@ rule_stmt = alt(
 # "Long above the 20 SMA, flat below it": with no subject, the side of a price-scale line is the
 # close's (a level such as "long above 30" has no subject to compare and stays refused); "it"
 # after such a rule is that same line (not the close), and only there.
-SIDE_CMP = tok("CMP", when=lambda lx: lx.value in ("<", ">") and " " not in lx.text.strip())
+SIDE_CMP = alt(
+    tok("CMP", when=lambda lx: lx.value in ("<", ">") and " " not in lx.text.strip()),
+    # "Cover back above VWAP"
+    tok("MOTION", when=lambda lx: lx.text.lower() in ("back above", "back below", "back under")),
+)
 
 
 def _price_line(x: Any) -> bool:

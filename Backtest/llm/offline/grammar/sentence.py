@@ -388,8 +388,22 @@ def _exit_or(_or: Lexeme, statement: Any) -> Any:
     return _OrExit((statement,)) if isinstance(statement, ir.Risk | ir.TimeExit) else REJECT
 
 
-# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them
-exit_or = seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or)
+# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them;
+# "Cover back above VWAP or after 8 bars": a rule's exit or a time exit
+exit_or = alt(
+    seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or),
+    seq(
+        tok("OR"),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda o, _a, n, _u: (
+            _exit_or(o, ir.TimeExit(int(n.value)))
+            if float(n.value).is_integer() and n.value >= 1
+            else REJECT
+        ),
+    ),
+)
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
     seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),

@@ -146,7 +146,7 @@ risk_stmt = alt(
     seq(PLACE, distance, TRAIL, build=_risk("trailing")),
     seq(
         tok("HOLD"),
-        tok("FOR"),
+        opt(tok("FOR")),  # "hold 4 bars"
         NUM,
         UNIT,
         opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
