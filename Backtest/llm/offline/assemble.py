@@ -63,6 +63,7 @@ class Assembly:
     restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
+    no_risk: list[tuple[str, ir.Span]] = field(default_factory=list)  # "No stops, no targets"
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
     declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
@@ -143,6 +144,8 @@ class Assembly:
             self.time_unless_hit = self.time_unless_hit or statement.unless_hit
         elif isinstance(statement, ir.NoExit):
             self.no_exit = True
+        elif isinstance(statement, ir.NoRisk):
+            self.no_risk += [(kind, statement.span) for kind in statement.kinds]
         elif isinstance(statement, ir.HoldWhile):
             node = resolver.cond(statement.cond)
             self._add_rule("exit_long", _not(node), True)

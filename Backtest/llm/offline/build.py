@@ -199,6 +199,9 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
     _check_risk_sides(assembly, side)
+    for kind, span in assembly.no_risk:
+        if kind in assembly.settings:
+            raise ParseError(span, f"says there is no {kind}, but the description sets one")
     _check_period_notes(assembly)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(

@@ -355,6 +355,14 @@ class ParamsNote:
 
 
 @dataclass(frozen=True)
+class NoRisk:
+    """ "No stops, no targets": the description says on purpose there is none (checked)."""
+
+    kinds: tuple[str, ...]
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
 class NoExit:
     """ "No other exit": the description says on purpose that there is no exit rule."""
 
@@ -443,6 +451,7 @@ Statement = (
     | NoExit
     | PeriodNote
     | ParamsNote
+    | NoRisk
     | Otherwise
     | HoldWhile
     | Size

@@ -283,6 +283,12 @@ def refused(text: str) -> str:
             "Buy when the stock opens above yesterday's high.",
             {"entry": "Open > High[1]"},
         ),
+        # "No stops, no targets": none on purpose
+        ("Buy when RSI(14) < 30. No stops, no targets.", {"entry": "RSI(14) < 30"}),
+        (
+            "Buy when RSI(14) < 30. 5% trailing stop, no target.",
+            {"entry": "RSI(14) < 30", "trailing": "5%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -367,6 +373,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30 or after 8 bars.", "time exit cannot trigger an entry"),
         ("Buy when RSI(14) opens above 30.", "opens"),
         ("Hold 4 bars when RSI(14) < 30", "when"),
+        # ... and a stop set anyway contradicts it
+        ("Buy when RSI(14) < 30. No stop loss. Stop 2%.", "says there is no stop"),
+        ("Buy when RSI(14) < 30. No trailing stop. Trail a 5% stop.", "no trailing"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
