@@ -289,6 +289,25 @@ def refused(text: str) -> str:
             "Buy when RSI(14) < 30. 5% trailing stop, no target.",
             {"entry": "RSI(14) < 30", "trailing": "5%"},
         ),
+        # titles: a strategy noun ("flip", "setup") or a label of filler words
+        (
+            "Parabolic SAR flip: buy when the close crosses above the SAR, sell when it crosses "
+            "below. Also run a 5% trailing stop.",
+            {
+                "entry": "Close crosses_above SAR",
+                "exit": "Close crosses_below SAR",
+                "trailing": "5%",
+            },
+        ),
+        (
+            "Idea to test: buy when the 5-day EMA is above the 20-day EMA and today's close is "
+            "higher than yesterday's high. Sell after 3 bars no matter what.",
+            {"entry": "all(EMA(5) > EMA(20); Close > High[1])", "exit_after_bars": 3},
+        ),
+        (
+            "Momentum combo: buy when RSI(14) > 50. Sell when RSI(14) < 40.",
+            {"entry": "RSI(14) > 50", "exit": "RSI(14) < 40"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -376,6 +395,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # ... and a stop set anyway contradicts it
         ("Buy when RSI(14) < 30. No stop loss. Stop 2%.", "says there is no stop"),
         ("Buy when RSI(14) < 30. No trailing stop. Trail a 5% stop.", "no trailing"),
+        # safety: a title naming an indicator no rule uses was dropped with the title on main
+        ("RSI scalper: buy when the close > SMA(20).", "RSI(14) is named, but no rule uses it"),
+        ("RSI flip: buy when the close > SMA(20).", "RSI(14) is named, but no rule uses it"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
