@@ -241,10 +241,22 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         data["sizing"] = {"mode": mode, "value": value}
     data["indicators"] = writer.items  # ids assigned while writing orders too
     for inst, span in assembly.declared:
-        if inst not in writer.ids and not _donchian_used(inst, writer):
+        if (
+            inst not in writer.ids
+            and not _donchian_used(inst, writer)
+            and not _atr_used(inst, settings)
+        ):
             # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
             raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
+
+
+def _atr_used(inst: Inst, settings: dict[str, Any]) -> bool:
+    """ "Stop at 1.5 ATR ... ATR is the 14 period one": the ATR of a stop or target distance."""
+    if inst.name != "ATR" or inst.period() is None:
+        return False
+    distances = [value for value in settings.values() if isinstance(value, Distance)]
+    return any(d.atr is not None and (d.atr_period or 14) == inst.period() for d in distances)
 
 
 def _donchian_used(inst: Inst, writer: SpecWriter) -> bool:

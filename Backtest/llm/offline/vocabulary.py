@@ -152,7 +152,8 @@ _add(
 _add(
     "SELL",
     "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock|"
-    "dump it|dump the position|dump the stock",
+    "dump it|dump the position|dump the stock|sell all of them|sell them all|sell it all|"
+    "sell all shares|sell all the shares",
 )
 _add(
     "EXIT",

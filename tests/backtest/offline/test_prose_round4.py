@@ -308,6 +308,25 @@ def refused(text: str) -> str:
             "Momentum combo: buy when RSI(14) > 50. Sell when RSI(14) < 40.",
             {"entry": "RSI(14) > 50", "exit": "RSI(14) < 40"},
         ),
+        # "ATR is the 14 period one"; "Sell all of them"
+        (
+            "Long entries when the 20 EMA crosses over the 50 EMA. Stop at 1.5 ATR, target 3 ATR. "
+            "ATR is the 14 period one.",
+            {
+                "entry": "EMA(20) crosses_above EMA(50)",
+                "stop": "1.5 ATR(14)",
+                "target": "3 ATR(14)",
+            },
+        ),
+        (
+            "Buy 50 shares when the close crosses over the 100 EMA. Sell all of them when it "
+            "crosses back under.",
+            {
+                "entry": "Close crosses_above EMA(100)",
+                "exit": "Close crosses_below EMA(100)",
+                "size": "50 units",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -398,6 +417,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # safety: a title naming an indicator no rule uses was dropped with the title on main
         ("RSI scalper: buy when the close > SMA(20).", "RSI(14) is named, but no rule uses it"),
         ("RSI flip: buy when the close > SMA(20).", "RSI(14) is named, but no rule uses it"),
+        # a period that is not the one the rules use is refused, never applied
+        (
+            "Long entries when the 20 EMA crosses over the 50 EMA. Stop at 1.5 ATR. ATR is the "
+            "10 period one.",
+            "ATR(10) is named, but no rule uses it",
+        ),
+        ("RSI is the 14 period one. Buy when RSI(2) < 10.", "RSI(14) is named"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

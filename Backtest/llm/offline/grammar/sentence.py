@@ -68,6 +68,18 @@ decl_stmt = seq(
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
 )
+# "ATR is the 14 period one": the period of an indicator named without one (declared, so a
+# different period from the one the rules use is refused as unused)
+period_decl = seq(
+    IND,
+    tok("IS"),
+    NUM,
+    opt(UNIT),
+    tok("ONE", when=lambda lx: lx.text.lower() == "one"),
+    build=lambda i, _is, n, _u, _o: ir.Declare(
+        (ir.Mention(i.value[0], (n.value,), span=_span(i, n)),), None
+    ),
+)
 heading = alt(
     seq(
         tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
@@ -292,6 +304,7 @@ stmt = alt(
     seq(side_stmt, build=lambda s: (s,)),
     seq(mirror_stmt, build=lambda s: (s,)),
     seq(decl_stmt, build=lambda s: (s,)),
+    seq(period_decl, build=lambda s: (s,)),
     seq(timeframe, build=lambda s: (s,)),
     seq(
         tok("ON", "FOR", "IN", "OF"),
