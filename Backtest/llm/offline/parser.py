@@ -46,6 +46,7 @@ _WEAK = frozenset(
     | {"TO", "OF", "WITH", "FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS"}
     | {"ONE", "EVERY", "PLACE", "TRADE", "UNKNOWN", "TODAY", "EITHER", "BOTH", "ARROW", "MINUS"}
     | {"PLUS", "SLASH", "EXCEPT", "UNTIL", "SIGNAL_N", "TICKER", "PERCENT_SIGN", "LAST"}
+    | {"FIRST", "VERSUS", "DEFINE", "OPENS"}  # shorthand words that were unknown before
 )
 # A bracket with a number or a word that states a condition ("(today's open below yesterday's
 # close)") may restate or change a rule: it is read, and must say the same as the text it

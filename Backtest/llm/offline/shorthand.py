@@ -39,8 +39,8 @@ _add("SIGNCROSS", "the cross up|a cross up|the cross higher|the upside cross", "
 _add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
 _add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
 # "price reclaims VWAP" / "loses VWAP": crosses back above / below a line
-_add("CROSS", "reclaims|reclaim|reclaimed|reclaiming", "crosses_above")
-_add("CROSS", "loses|lose|lost", "crosses_below")
+_add("CROSS", "reclaims|reclaimed", "crosses_above")
+_add("CROSS", "loses", "crosses_below")
 _add("OUTPUT", "mid|mid bb|mid bollinger band", "middle")
 _add("EXIT", "out")
 _add(
@@ -79,3 +79,5 @@ _add("LONGONLY", "long setups only|only long setups")
 _add("SHORTONLY", "short setups only|only short setups")
 # "today opened more than 2% below yesterday's close", "the stock opens above ...": the open
 _add("OPENS", "opens|opened")
+# "sell on the first close above ...": read only after an exit verb (see :mod:`.grammar.rules`)
+_add("FIRST", "first|the first")

@@ -327,6 +327,21 @@ def refused(text: str) -> str:
                 "size": "50 units",
             },
         ),
+        # "Buy the 50-day breakout (definition) unless ..."; "sell on the first close above"
+        (
+            "Buy the 50-day breakout (a close above the highest high of the previous 50 days) "
+            "unless volume is below its 20-day average. Trailing stop 10%.",
+            {
+                "entry": "all(Close > DONCHIAN(50).upper[1]; Volume >= SMA(20, Volume))",
+                "trailing": "10%",
+            },
+        ),
+        (
+            "Simple one: buy when the 3-day RSI closes below 15, sell on the first close above "
+            "the previous day's high. 10 day max hold.",
+            {"entry": "RSI(3) below 15", "exit": "Close > High[1]", "exit_after_bars": 10},
+        ),
+        ("This is my first strategy. Buy when RSI(14) < 30.", {"entry": "RSI(14) < 30"}),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -424,6 +439,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "ATR(10) is named, but no rule uses it",
         ),
         ("RSI is the 14 period one. Buy when RSI(2) < 10.", "RSI(14) is named"),
+        # a breakout label that its bracket does not define; "first" on an entry (a crossing?)
+        (
+            "Buy the 50-day breakout (a close above the highest high of the previous 20 days).",
+            ")",
+        ),
+        ("Buy the 50-day breakout.", "day"),
+        ("Buy on the first close above the 20 SMA.", "the first"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -187,6 +187,13 @@ def _new_extreme(extreme: Any) -> Any:
     return ir.Cmp(ir.Price("Close"), ">" if extreme.kind == "max" else "<", extreme, "motion")
 
 
+def _channel_of(x: Any, period: float) -> bool:
+    """The definition is one comparison with the N-day high or low the label named."""
+    return isinstance(x, ir.Cmp) and any(
+        isinstance(side, ir.Channel) and side.period == period for side in (x.left, x.right)
+    )
+
+
 def _fronted(rule: Any) -> Any:
     return rule if rule is REJECT else replace(rule, fronted=True)
 
@@ -275,6 +282,33 @@ rule_stmt = alt(
             ir.Action("buy", span=_span(b), word=b.text.lower()),
             x if w is None else ir.Group("all", (x, w)),
         ),
+    ),
+    # "Buy the 50-day breakout (a close above the highest high of the previous 50 days) unless
+    # ...": the bracket defines the breakout, over the same number of days
+    seq(
+        tok("BUY", "SHORT"),
+        NUM,
+        tok("UNIT"),
+        tok("LPAR"),
+        cond,
+        tok("RPAR"),
+        opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, x: ir.Not(x))),
+        build=lambda b, n, _u, _l, x, _r, unless: (
+            _rule(
+                ir.Action(_VERBS[b.kind], span=_span(b), word=b.text.lower()),
+                x if unless is None else ir.Group("all", (x, unless)),
+            )
+            if _channel_of(x, n.value)
+            else REJECT
+        ),
+    ),
+    # "sell on the first close above ...": an exit fires on the first bar anyway
+    seq(
+        tok("SELL", "EXIT", "COVER"),
+        tok("ON"),
+        tok("FIRST"),
+        cond,
+        build=lambda a, _o, _f, x: _rule(_action(None, a, ()), x),
     ),
     # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
     seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
