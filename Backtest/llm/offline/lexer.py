@@ -165,6 +165,15 @@ def _is_heading(line: list[Token]) -> bool:
     return any(token.norm == ":" for token in line[1:4])
 
 
+_ARROWS = frozenset({"->", "=>", "="})
+_ARROW_ACTIONS = frozenset({"long", "short", "flat", "buy", "sell", "out", "exit", "cover"})
+
+
+def _arrow_rule(line: list[Token]) -> bool:
+    """ "SMA10 - SMA50 > 0 => long": a line that is a whole arrow rule ends its sentence."""
+    return len(line) > 2 and line[-1].norm in _ARROW_ACTIONS and line[-2].norm in _ARROWS
+
+
 def _is_bullet(line: list[Token]) -> bool:
     if not line:
         return False
@@ -269,6 +278,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
                 or bullet(index - 1)
                 or bullet(index)
                 or _is_heading(line)
+                or _arrow_rule(previous)
             )
             if hard:
                 out.append(breaks[index - 1])

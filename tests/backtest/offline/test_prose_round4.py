@@ -342,6 +342,15 @@ def refused(text: str) -> str:
             {"entry": "RSI(3) below 15", "exit": "Close > High[1]", "exit_after_bars": 10},
         ),
         ("This is my first strategy. Buy when RSI(14) < 30.", {"entry": "RSI(14) < 30"}),
+        # "= oversold = buy"; a line that is a whole arrow rule ends its sentence
+        (
+            "W%R(14) under -80 = oversold = buy. W%R over -20 = sell.",
+            {"entry": "WILLR(14) below -80", "exit": "WILLR(14) above -20"},
+        ),
+        (
+            "SMA10 - SMA50 > 0 => long\nSMA10 - SMA50 < 0 => flat",
+            {"entry": "SMA(10) - SMA(50) > 0", "exit": "SMA(10) - SMA(50) < 0"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -446,6 +455,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ),
         ("Buy the 50-day breakout.", "day"),
         ("Buy on the first close above the 20 SMA.", "the first"),
+        # the zone word must agree with the condition
+        ("RSI(14) over 70 = oversold = buy.", "buy"),
+        ("RSI(14) under 30 = overbought = short.", "short"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

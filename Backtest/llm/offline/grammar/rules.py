@@ -165,13 +165,17 @@ def _signal_rule(signal: Lexeme, x: Any) -> Any:
     return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
 
 
+def _zone_agrees(x: Any, zone: Lexeme) -> bool:
+    """A level below for oversold, above for overbought."""
+    wanted = "<" if zone.kind == "OVERSOLD" else ">"
+    return isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)
+
+
 def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     """ "<condition> is oversold, that's my entry": the zone word must agree with the condition
     (a level below for oversold, above for overbought), else the text contradicts itself."""
-    if zone is not None:
-        wanted = "<" if zone.kind == "OVERSOLD" else ">"
-        if not (isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)):
-            return REJECT
+    if zone is not None and not _zone_agrees(x, zone):
+        return REJECT
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
@@ -223,6 +227,15 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "W%R(14) under -80 = oversold = buy": the zone only names the condition (and must agree)
+    seq(
+        cond,
+        tok("ARROW"),
+        tok("OVERSOLD", "OVERBOUGHT"),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda x, _a, z, _b, a: _rule(a, x) if _zone_agrees(x, z) else REJECT,
+    ),
     # "CCI(20) under -150 is oversold, that's my entry" (the zone only names the condition)
     seq(
         cond,
