@@ -351,6 +351,23 @@ def refused(text: str) -> str:
             "SMA10 - SMA50 > 0 => long\nSMA10 - SMA50 < 0 => flat",
             {"entry": "SMA(10) - SMA(50) > 0", "exit": "SMA(10) - SMA(50) < 0"},
         ),
+        # "When ... i'm in", "Buy RSI(2) below 10", "Buy signal: ...", "Entry trigger is ..."
+        (
+            "When RSI(14) < 30 i'm in. When RSI(14) > 70 i'm out.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        (
+            "Buy RSI(2) below 10, sell RSI(2) above 90.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 90"},
+        ),
+        (
+            "Buy signal: RSI(14) < 30. Sell signal: RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        (
+            "Entry trigger is RSI(14) < 30 and exit trigger is RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -458,6 +475,11 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # the zone word must agree with the condition
         ("RSI(14) over 70 = oversold = buy.", "buy"),
         ("RSI(14) under 30 = overbought = short.", "short"),
+        # "I am in while ..." says how long a trade lasts, not when to enter
+        ("Buy when RSI(14) < 30. I am in while RSI(14) < 50.", "I am in"),
+        ("Buy when RSI(14) < 30. We are in as long as RSI(14) < 50.", "We are in"),
+        ("I'm in when RSI(14) < 30.", "I'm in"),
+        ("Buy RSI(2) below 10 and the close above SMA(200).", "no action"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -334,6 +334,27 @@ rule_stmt = alt(
             else REJECT
         ),
     ),
+    seq(  # "Buy RSI(2) below 10, sell RSI(2) above 90": a comparison with its own subject
+        action_phrase,
+        cond,
+        build=lambda a, x: (
+            _rule(a, x)
+            if isinstance(x, ir.Cmp) and x.kind == "static" and isinstance(x.left, ir.Mention)
+            else REJECT
+        ),
+    ),
+    seq(  # "When RSI(2) < 10 i'm in" (never "I am in while ...", which says how long)
+        _when_clause(tok("WHEN")),
+        opt(tok("COMMA")),
+        tok("IMIN"),
+        build=lambda x, _c, i: _rule(ir.Action("enter", span=_span(i), word=i.text.lower()), x),
+    ),
+    seq(  # "Buy signal: RSI(14) < 30", "Sell signal: ..."
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower().endswith(" signal")),
+        tok("COLON"),
+        cond,
+        build=lambda s, _c, x: _signal_rule(s, x),
+    ),
     seq(  # "go long on a close above ...": the "on" is inside the action phrase
         tok(*ACTION_KINDS, when=lambda lx: lx.text.lower().split()[-1] == "on"),
         cond,
