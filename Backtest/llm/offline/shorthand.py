@@ -67,10 +67,15 @@ _add(
 # terms with no fixed meaning: read only with a definition right after them
 _add(
     "VAGUE",
-    "the trend is up|trend is up|the trend is down|trend is down|the trend is bullish|"
-    "the trend is bearish|in an uptrend|in a downtrend|in uptrend|in downtrend|an uptrend|"
-    "a downtrend|uptrend|downtrend|volatility is low|volatility is high|volatility is quiet|"
-    "the volatility is low|the volatility is high|vol is low|vol is high",
+    "the trend is up|trend is up|the trend is bullish|in an uptrend|in uptrend|an uptrend|"
+    "uptrend|volatility is high|the volatility is high|vol is high",
+    "up",
+)
+_add(
+    "VAGUE",
+    "the trend is down|trend is down|the trend is bearish|in a downtrend|in downtrend|"
+    "a downtrend|downtrend|volatility is low|volatility is quiet|the volatility is low|vol is low",
+    "down",
 )
 _add("DEFINE", "meaning|which means|which for me means|that means|defined as|i mean")
 _add("COLOR", "green|white", "up")

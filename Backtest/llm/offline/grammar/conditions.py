@@ -133,6 +133,27 @@ atom = alt(
 )
 
 
+def points(x: Any, up: bool) -> bool:
+    """Every part of a definition points one way: above / rising (``up``) or below / falling."""
+    items = x.items if isinstance(x, ir.Group) and x.logic == "all" else (x,)
+    for item in items:
+        if isinstance(item, ir.Cmp) and item.op in ("<", "<=", ">", ">="):
+            if (item.op in (">", ">=")) != up:
+                return False
+        elif isinstance(item, ir.Trend):
+            if (item.direction == "rising") != up:
+                return False
+        else:
+            return False
+    return True
+
+
+def _defined(term: Lexeme, x: Any) -> Any:
+    """The definition must point the way the term does ("the trend is up (close above the 200
+    SMA)", "volatility is low, meaning ATR(14) is below ..."); else the text contradicts itself."""
+    return x if points(x, term.value == "up") else REJECT
+
+
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
     if _int(n.value) is None or n.value < 2:
         return REJECT
@@ -165,7 +186,7 @@ citem: Parser = alt(
         tok("LPAR"),
         cond_ref,
         tok("RPAR"),
-        build=lambda _p, _i, _v, _l, x, _r: x,
+        build=lambda _p, _i, v, _l, x, _r: _defined(v, x),
     ),
     seq(
         opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
@@ -174,7 +195,7 @@ citem: Parser = alt(
         opt(tok("COMMA")),
         tok("DEFINE"),
         cond_ref,
-        build=lambda _p, _i, _v, _c, _d, x: x,
+        build=lambda _p, _i, v, _c, _d, x: _defined(v, x),
     ),
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)

@@ -9,7 +9,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import zone
-from Backtest.llm.offline.grammar.conditions import calendar, cond
+from Backtest.llm.offline.grammar.conditions import calendar, cond, points
 from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
@@ -291,9 +291,13 @@ rule_stmt = alt(
         cond,
         tok("RPAR"),
         opt(plain_when),
-        build=lambda b, _l, x, _r, w: _rule(
-            ir.Action("buy", span=_span(b), word=b.text.lower()),
-            x if w is None else ir.Group("all", (x, w)),
+        build=lambda b, _l, x, _r, w: (
+            _rule(
+                ir.Action("buy", span=_span(b), word=b.text.lower()),
+                x if w is None else ir.Group("all", (x, w)),
+            )
+            if points(x, up=False)  # a dip is below something, or falling
+            else REJECT
         ),
     ),
     # "Buy the 50-day breakout (a close above the highest high of the previous 50 days) unless
