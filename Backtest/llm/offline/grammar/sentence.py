@@ -25,8 +25,6 @@ from Backtest.llm.offline.grammar.rules import (
     INTRO,
     _action,
     action_phrase,
-    price_side,
-    price_sides,
     rule_stmt,
     when_clause,
 )
@@ -37,6 +35,7 @@ from Backtest.llm.offline.grammar.settings import (
     side_stmt,
     size_stmt,
 )
+from Backtest.llm.offline.grammar.sides import price_side, price_sides
 from Backtest.llm.offline.lexer import Lexeme
 
 decl_item = alt(
