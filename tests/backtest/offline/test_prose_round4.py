@@ -368,6 +368,20 @@ def refused(text: str) -> str:
             "Entry trigger is RSI(14) < 30 and exit trigger is RSI(14) > 70.",
             {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
         ),
+        # "..., otherwise flat": the exit is the other side of a level; "flat below" (no "it")
+        (
+            "Long when the 12 EMA is above the 26 EMA, otherwise flat.",
+            {"entry": "EMA(12) > EMA(26)", "exit": "EMA(12) <= EMA(26)"},
+        ),
+        (
+            "Long above the 200 SMA, otherwise flat.",
+            {"entry": "Close > SMA(200)", "exit": "Close <= SMA(200)"},
+        ),
+        (
+            "Short when the close < SMA(50), otherwise cover.",
+            {"side": "short", "short_entry": "Close < SMA(50)", "short_exit": "Close >= SMA(50)"},
+        ),
+        ("Long above VWAP, flat below.", {"entry": "Close > VWAP", "exit": "Close < VWAP"}),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -488,6 +502,12 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ),
         ("Buy when RSI(14) < 30 while the trend is up (close below the 200 SMA).", ")"),
         ("Buy the dip (close above the 10-day SMA).", ")"),
+        # "otherwise" of a crossing is every other bar; "otherwise sell" after a short
+        ("Long when the 12 EMA crosses above the 26 EMA, otherwise flat.", "flat"),
+        ("Short when the close < SMA(50), otherwise sell.", "sell"),
+        ("Sell when RSI > 70, otherwise flat.", "flat"),
+        ("Long when the close > SMA(50), otherwise short.", "short"),
+        ("Long above VWAP, flat above.", "above"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -35,7 +35,7 @@ from Backtest.llm.offline.grammar.settings import (
     side_stmt,
     size_stmt,
 )
-from Backtest.llm.offline.grammar.sides import price_side, price_sides
+from Backtest.llm.offline.grammar.sides import otherwise_flat, price_side, price_sides
 from Backtest.llm.offline.lexer import Lexeme
 
 decl_item = alt(
@@ -294,6 +294,7 @@ stmt = alt(
     params_note,
     time_or_rule,
     price_sides,
+    otherwise_flat,
     seq(price_side, build=lambda s: (s,)),
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.combinators import REJECT, alt, seq, tok
+from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.operands import operand
-from Backtest.llm.offline.grammar.rules import _rule, action_phrase
+from Backtest.llm.offline.grammar.rules import _rule, action_phrase, rule_stmt
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
@@ -50,6 +50,41 @@ price_sides = seq(
     tok("COMMA", "AND"),
     action_phrase,
     SIDE_CMP,
-    tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+    # "flat below it", or just "flat below" (the same line)
+    opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
     build=_side_pair,
+)
+
+
+def _states(x: Any) -> bool:
+    """Only levels (no crossing, no streak): "otherwise" of a level is the other side of it."""
+    if isinstance(x, ir.Group) and x.logic in ("all", "any") and type(x) is ir.Group:
+        return all(map(_states, x.items))
+    return (
+        isinstance(x, ir.Cmp)
+        and x.kind in ("static", "close")
+        and x.op in ("<", "<=", ">", ">=")
+        and not x.both
+    )
+
+
+def _otherwise(rule: Any, _c: Any, _o: Any, verb: Lexeme) -> Any:
+    if not isinstance(rule, ir.Rule) or rule.only or rule.action.verb not in ("buy", "short"):
+        return REJECT
+    if not _states(rule.cond):
+        return REJECT  # "long on the cross, otherwise flat": not crossing is every other bar
+    wanted = {"SELL": "buy", "COVER": "short"}.get(verb.kind, rule.action.verb)
+    if wanted != rule.action.verb:
+        return REJECT  # "short when A, otherwise sell": another short? never guessed
+    exit_action = ir.Action("exit", span=_span(verb), word=verb.text.lower())
+    return (rule, _rule(exit_action, ir.Not(rule.cond)))
+
+
+# "Long when the 12 EMA is above the 26 EMA, otherwise flat": the exit is the other side
+otherwise_flat = seq(
+    alt(rule_stmt, price_side),
+    opt(tok("COMMA")),
+    tok("OTHERWISE"),
+    tok("EXIT", "SELL", "COVER"),
+    build=_otherwise,
 )
