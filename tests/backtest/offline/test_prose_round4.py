@@ -382,6 +382,15 @@ def refused(text: str) -> str:
             {"side": "short", "short_entry": "Close < SMA(50)", "short_exit": "Close >= SMA(50)"},
         ),
         ("Long above VWAP, flat below.", {"entry": "Close > VWAP", "exit": "Close < VWAP"}),
+        # an ATR multiple beyond a price line
+        (
+            "Enter when the close is 2 x ATR(14) below the 20 EMA.",
+            {"entry": "Close < EMA(20) - 2 * ATR(14)"},
+        ),
+        (
+            "Short when the close is 1.5 ATR above the 20 EMA.",
+            {"side": "short", "short_entry": "Close > EMA(20) + 1.5 * ATR(14)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -508,6 +517,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Sell when RSI > 70, otherwise flat.", "flat"),
         ("Long when the close > SMA(50), otherwise short.", "short"),
         ("Long above VWAP, flat above.", "above"),
+        # an ATR is a price distance: not beside an oscillator or volume
+        ("Buy when RSI(14) is 2 ATR below 30.", "30"),
+        ("Buy when volume is 2 ATR above the 20 SMA.", "SMA"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

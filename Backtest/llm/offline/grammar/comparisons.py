@@ -18,6 +18,7 @@ from Backtest.llm.offline.grammar.operands import (
     operand,
 )
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
 
 # ---- comparisons ------------------------------------------------------------------------------
@@ -105,6 +106,23 @@ def _against(verb: Lexeme, cmp: Lexeme) -> bool:
     up = verb.kind == "RISING" or (verb.kind == "MOTION" and verb.value in (">", ">="))
     below = cmp.value in ("<", "<=")
     return (down and not below) or (up and below)
+
+
+def _on_price_scale(x: Any) -> bool:
+    if isinstance(x, ir.Price | ir.Channel):
+        return x.field != "Volume" if isinstance(x, ir.Price) else True
+    return isinstance(x, ir.Mention) and x.name in PRICE_SCALE
+
+
+def _atr_beyond(
+    x: Any, _is: Any, n: Lexeme, _t: Any, atr: Lexeme, period: Lexeme | None, c: Lexeme, y: Any
+) -> Any:
+    if n.value <= 0 or not (_on_price_scale(x) and _on_price_scale(y)):
+        return REJECT  # an ATR is a price distance: "RSI is 2 ATR below 30" mixes units
+    numbers = () if period is None else (period.value,)
+    width = ir.Arith("*", ir.Num(n.value), ir.Mention("ATR", numbers, span=_span(atr, period)))
+    line = ir.Arith("+" if c.value == ">" else "-", y, width)
+    return ir.Cmp(x, c.value, line, span=_span(x, n, y))
 
 
 def _multiple(left: Any, _is: Any, cmp: Lexeme, mult: Lexeme, right: Any) -> Any:
@@ -253,6 +271,18 @@ comparison = alt(
         build=lambda x, v, _m, p, c, y: REJECT if _against(v, c) else _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
+    # "the close is 2 x ATR(14) below the 20 EMA": an ATR multiple beyond a line
+    seq(
+        operand,
+        IS,
+        NUM,
+        opt(tok("TIMES")),
+        tok("IND", when=lambda lx: lx.value[0] == "ATR"),
+        opt(seq(tok("LPAR"), NUM, tok("RPAR"), build=lambda _l, n, _r: n)),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=_atr_beyond,
+    ),
     seq(
         tok("BOTH"),
         verb,
