@@ -391,6 +391,15 @@ def refused(text: str) -> str:
             "Short when the close is 1.5 ATR above the 20 EMA.",
             {"side": "short", "short_entry": "Close > EMA(20) + 1.5 * ATR(14)"},
         ),
+        # "a bullish 9/21 EMA crossover ... a bearish one"; "... in an uptrend (definition)"
+        (
+            "Buy on a bullish 9/21 EMA crossover, sell on a bearish one.",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
+        (
+            "Buy when RSI(14) < 30 in an uptrend (the close above the 200 SMA).",
+            {"entry": "all(RSI(14) < 30; Close > SMA(200))"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -520,6 +529,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # an ATR is a price distance: not beside an oscillator or volume
         ("Buy when RSI(14) is 2 ATR below 30.", "30"),
         ("Buy when volume is 2 ATR above the 20 SMA.", "SMA"),
+        ("Buy when RSI(14) < 30. Sell on a bearish one.", "crossover of what"),
+        ("Buy when RSI(14) < 30 in an uptrend (the close below the 200 SMA).", ")"),
+        ("Buy when RSI(14) < 30 in an uptrend.", "in an uptrend"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

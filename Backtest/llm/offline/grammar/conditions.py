@@ -188,6 +188,16 @@ citem: Parser = alt(
         tok("RPAR"),
         build=lambda _p, _i, v, _l, x, _r: _defined(v, x),
     ),
+    seq(  # "pulls back to the 20 EMA in an uptrend (50 EMA above 200 EMA)"
+        atom,
+        tok("VAGUE", when=lambda lx: lx.text.lower().startswith("in ")),
+        tok("LPAR"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda x, v, _l, d, _r: (
+            REJECT if _defined(v, d) is REJECT else ir.Group("all", (x, d))
+        ),
+    ),
     seq(
         opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
         opt(tok("IS")),

@@ -111,4 +111,26 @@ paired_cross = seq(
     tok("SIGNCROSS"),
     build=lambda pair, c: ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c)),
 )
-event_atom = alt(named_event, signed_cross, paired_cross)
+_SIGN_WORD = tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower() in ("bullish", "bearish"))
+
+
+def _sign_dir(word: Lexeme) -> str:
+    return "crosses_above" if word.kind == "POSITIVE" else "crosses_below"
+
+
+# "a bullish 9/21 EMA crossover", "... sell on a bearish one": the pair named in between, or
+# (for "one") the pair named before
+sign_word_cross = alt(
+    seq(
+        _SIGN_WORD,
+        ind_pair,
+        tok("CROSSNOUN"),
+        build=lambda w, pair, c: ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c)),
+    ),
+    seq(
+        _SIGN_WORD,
+        tok("ONE", when=lambda lx: lx.text.lower() == "one"),
+        build=lambda w, o: ir.Event("cross", None, _sign_dir(w), None, _span(w, o)),
+    ),
+)
+event_atom = alt(named_event, signed_cross, paired_cross, sign_word_cross)
