@@ -87,6 +87,6 @@ _add("SHORTONLY", "short setups only|only short setups")
 # "today opened more than 2% below yesterday's close", "the stock opens above ...": the open
 _add("OPENS", "opens|opened")
 # "sell on the first close above ...": read only after an exit verb (see :mod:`.grammar.rules`)
-_add("FIRST", "first|the first")
+_add("FIRST", "first")
 _add("ENTRY_N", "entry trigger|entry triggers|buy trigger")
 _add("EXIT_N", "exit trigger|exit triggers|sell trigger")

@@ -503,7 +503,7 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             ")",
         ),
         ("Buy the 50-day breakout.", "day"),
-        ("Buy on the first close above the 20 SMA.", "the first"),
+        ("Buy on the first close above the 20 SMA.", "first"),
         # the zone word must agree with the condition
         ("RSI(14) over 70 = oversold = buy.", "buy"),
         ("RSI(14) under 30 = overbought = short.", "short"),
