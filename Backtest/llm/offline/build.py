@@ -122,6 +122,10 @@ def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
 def _apply_risk(atom: RRisk, assembly: Assembly, role: str) -> None:
     if not role.startswith("exit"):
         raise ParseError((0, 0), "a stop, target or time exit cannot trigger an entry")
+    wanted = "down" if role.endswith("long") else "up"
+    if atom.moved is not None and atom.moved != wanted:
+        # "Buy ... exit if it rallies 4% against me": a rally is for a long, not against it
+        raise ParseError((0, 0), f"a move {atom.moved} is not against a {role[5:]} position")
     if atom.kind == "time":
         assembly._setting("time", atom.bars)
     else:

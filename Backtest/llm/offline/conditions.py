@@ -72,7 +72,7 @@ class Resolver(OperandResolver):
         if isinstance(item, ir.Event):
             return self._event(item)
         if isinstance(item, ir.RiskAtom):
-            return RRisk(item.kind, item.distance, item.bars)
+            return RRisk(item.kind, item.distance, item.bars, item.moved)
         if isinstance(item, ir.Restate):
             return self._restate(item)
         raise ParseError((0, 0), f"cannot read {item!r}")

@@ -203,6 +203,7 @@ class RiskAtom:
     distance: Distance | None = None
     bars: int | None = None
     span: Span = dc_field(default=(0, 0), compare=False)
+    moved: str | None = None  # "rallies 4% against me": up (a short's stop), down (a long's)
 
 
 @dataclass(frozen=True)

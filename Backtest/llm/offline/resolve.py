@@ -123,6 +123,7 @@ class RRisk:
     kind: str  # target | stop | time
     distance: ir.Distance | None = None
     bars: int | None = None
+    moved: str | None = None  # the adverse move's direction, when the text said it
 
 
 RNode = RCmp | RGroup | RNot | RTrend | RHeld | RCalendar | RRisk

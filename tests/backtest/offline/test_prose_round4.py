@@ -400,6 +400,15 @@ def refused(text: str) -> str:
             "Buy when RSI(14) < 30 in an uptrend (the close above the 200 SMA).",
             {"entry": "all(RSI(14) < 30; Close > SMA(200))"},
         ),
+        # "if it rallies 4% against me": a short's stop; "drops 5% against me": a long's
+        (
+            "Short when RSI(14) > 80. Cover after 3 days or if it rallies 4% against me.",
+            {"side": "short", "short_entry": "RSI(14) > 80", "stop": "4%", "exit_after_bars": 3},
+        ),
+        (
+            "Buy when RSI(14) < 30. Sell if it drops 5% against me.",
+            {"entry": "RSI(14) < 30", "stop": "5%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -532,6 +541,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30. Sell on a bearish one.", "crossover of what"),
         ("Buy when RSI(14) < 30 in an uptrend (the close below the 200 SMA).", ")"),
         ("Buy when RSI(14) < 30 in an uptrend.", "in an uptrend"),
+        # a move in the position's favour is not "against me"
+        ("Buy when RSI(14) < 30. Exit if it rallies 4% against me.", "not against a long"),
+        ("Short when RSI(14) > 80. Cover if it drops 5% against me.", "not against a short"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -534,6 +534,18 @@ risk_atom = alt(
         tok("AGAINST"),
         build=lambda w, t, p, a: ir.RiskAtom("stop", _distance_pct(p), span=_span(w, t, p, a)),
     ),
+    seq(  # "if it rallies 4% against me": a short's stop ("drops 5% against me": a long's)
+        opt(tok("PRON", "TRADE")),
+        tok("RISING", "FALLING"),
+        PCT,
+        tok("AGAINST"),
+        build=lambda w, t, p, a: ir.RiskAtom(
+            "stop",
+            _distance_pct(p),
+            span=_span(w, t, p, a),
+            moved="up" if t.kind == "RISING" else "down",
+        ),
+    ),
     seq(
         tok("AFTER"),
         NUM,
