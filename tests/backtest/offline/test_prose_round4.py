@@ -409,6 +409,17 @@ def refused(text: str) -> str:
             "Buy when RSI(14) < 30. Sell if it drops 5% against me.",
             {"entry": "RSI(14) < 30", "stop": "5%"},
         ),
+        # a bracket restating a streak of closes
+        (
+            "Short after 5 up days in a row (each close higher than the one before). Cover "
+            "after 3 days or if it rallies 4% against me.",
+            {
+                "side": "short",
+                "short_entry": "rising(Close, 5)",
+                "exit_after_bars": 3,
+                "stop": "4%",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -544,6 +555,7 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # a move in the position's favour is not "against me"
         ("Buy when RSI(14) < 30. Exit if it rallies 4% against me.", "not against a long"),
         ("Short when RSI(14) > 80. Cover if it drops 5% against me.", "not against a short"),
+        ("Short after 5 up days in a row (each close lower than the one before).", ")"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

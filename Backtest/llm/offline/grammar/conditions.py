@@ -154,6 +154,21 @@ def _defined(term: Lexeme, x: Any) -> Any:
     return x if points(x, term.value == "up") else REJECT
 
 
+def _last2(_a: Any, b: Any) -> Any:
+    return b
+
+
+def _same_streak(x: Any, close: Lexeme) -> bool:
+    """The bracket restates a streak of closes in the same direction."""
+    rising = close.value == ">"
+    return (
+        isinstance(x, ir.Trend)
+        and isinstance(x.of, ir.Price)
+        and x.of.field == "Close"
+        and (x.direction == "rising") == rising
+    )
+
+
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
     if _int(n.value) is None or n.value < 2:
         return REJECT
@@ -220,6 +235,18 @@ citem: Parser = alt(
         build=lambda x, _l, note, _e, _u, _r: (
             ir.Restate(x, ir.Held(note, x.bars)) if isinstance(x, ir.Held) else REJECT
         ),
+    ),
+    seq(  # "5 up days in a row (each close higher than the one before)": the same streak
+        atom,
+        tok("LPAR"),
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        tok("CLOSEVERB", when=lambda lx: lx.value in ("<", ">")),
+        alt(
+            seq(tok("ONE"), tok("BEFORE"), build=lambda o, b: b),
+            seq(tok("PREV"), tok("PRICE", when=lambda lx: lx.value == "Close"), build=_last2),
+        ),
+        tok("RPAR"),
+        build=lambda x, _l, _e, c, _b, _r: x if _same_streak(x, c) else REJECT,
     ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,
