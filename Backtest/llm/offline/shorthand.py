@@ -62,7 +62,8 @@ _add(
     "FILLER",
     "been paper trading|paper trading|paper traded|paper trade|for a couple of months|"
     "for a couple of weeks|for a couple of years|held up ok|held up okay|held up well|"
-    "held up pretty well|has held up ok|has held up well",
+    "held up pretty well|has held up ok|has held up well|nothing else|nothing more|"
+    "that is literally it|that is it|nothing else in the rules",
 )
 # terms with no fixed meaning: read only with a definition right after them
 _add(
@@ -90,3 +91,6 @@ _add("OPENS", "opens|opened")
 _add("FIRST", "first")
 _add("ENTRY_N", "entry trigger|entry triggers|buy trigger")
 _add("EXIT_N", "exit trigger|exit triggers|sell trigger")
+# "new 100-day closing highs": the highest (lowest) close of the N bars before
+_add("CLOSINGEXT", "closing high|closing highs", "max")
+_add("CLOSINGEXT", "closing low|closing lows", "min")

@@ -420,6 +420,15 @@ def refused(text: str) -> str:
                 "stop": "4%",
             },
         ),
+        # "Buy new 100-day closing highs", "the 50-day closing high"; "nothing else"
+        (
+            "Buy new 100-day closing highs. Trail a 3 ATR(20) stop, nothing else.",
+            {"entry": "Close > MAX(100, Close)[1]", "trailing": "3 ATR(20)"},
+        ),
+        (
+            "Buy when the close is above the 50-day closing high.",
+            {"entry": "Close > MAX(50, Close)[1]"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -556,6 +565,8 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30. Exit if it rallies 4% against me.", "not against a long"),
         ("Short when RSI(14) > 80. Cover if it drops 5% against me.", "not against a short"),
         ("Short after 5 up days in a row (each close lower than the one before).", ")"),
+        # "buy the 20-day closing low" (one level: an order there?) is not read
+        ("Buy the 20-day closing low.", "closing low"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -329,6 +329,18 @@ rule_stmt = alt(
     ),
     # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
     seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
+    # "Buy new 100-day closing highs" (the plural: each new one)
+    seq(
+        action_phrase,
+        NUM,
+        tok("UNIT"),
+        tok("CLOSINGEXT", when=lambda lx: lx.text.lower().endswith("s")),
+        build=lambda a, n, _u, e: (
+            _rule(a, _new_extreme(ir.Channel(e.value, "Close", n.value, True, _span(n, e))))
+            if float(n.value).is_integer() and n.value >= 2
+            else REJECT
+        ),
+    ),
     seq(  # "I'm buying closes under the lower band": the bar that closes there
         action_phrase,
         cond,
