@@ -429,6 +429,16 @@ def refused(text: str) -> str:
             "Buy when the close is above the 50-day closing high.",
             {"entry": "Close > MAX(50, Close)[1]"},
         ),
+        # "... on volume at least 2x the 20-day average volume": and the volume is so
+        (
+            "Volume spike breakout: close above yesterday's high on volume at least 2x the "
+            "20-day average volume. 8% target, 4% stop.",
+            {
+                "entry": "all(Close > High[1]; Volume >= 2 * SMA(20, Volume))",
+                "target": "8%",
+                "stop": "4%",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -567,6 +577,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Short after 5 up days in a row (each close lower than the one before).", ")"),
         # "buy the 20-day closing low" (one level: an order there?) is not read
         ("Buy the 20-day closing low.", "closing low"),
+        # "on" before anything but a volume comparison is not this
+        ("Buy when RSI(14) < 30 on RSI(2) < 10.", "10"),
+        ("Buy when the close > SMA(50) on heavy volume.", "heavy"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

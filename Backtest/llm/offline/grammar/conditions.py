@@ -248,6 +248,19 @@ citem: Parser = alt(
         tok("RPAR"),
         build=lambda x, _l, _e, c, _b, _r: x if _same_streak(x, c) else REJECT,
     ),
+    seq(  # "a close above yesterday's high on volume at least 2x the 20-day average volume"
+        atom,
+        tok("ON"),
+        atom,
+        build=lambda x, _o, v: (
+            ir.Group("all", (x, v))
+            if isinstance(v, ir.Cmp)
+            and isinstance(v.left, ir.Price)
+            and v.left.field == "Volume"
+            and not isinstance(x, ir.Calendar)
+            else REJECT
+        ),
+    ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,
         tok("LPAR"),
