@@ -5,7 +5,9 @@ JSON: indicator ids are ignored, default parameters are filled in, ``a > b`` equ
 ``b < a``, ``<=`` is treated as ``<``, ``x - y > 0`` equals ``x > y``, ``rising(x)`` equals
 ``x > x[1]`` and ``for_bars(rising(x), 5)`` equals ``rising(x, 5)``, a Donchian upper line is
 the highest high, "not on Friday" is the other six days, and nested groups are flattened and
-compared as sets. The loose ops ``below``/``above`` accept a level or a crossing.
+compared as sets. The loose ops ``below``/``above`` accept a level or a crossing. With both
+sides traded, an opposite entry closes the position (and reverses it), so a reference exit
+that is the opposite entry equals no exit rule in the spec.
 """
 
 from __future__ import annotations
@@ -492,13 +494,25 @@ def _match(expected: Canon, actual: Canon) -> bool:
     return bool(expected == actual)
 
 
+_OPPOSITE_ENTRY = {"exit": "short_entry", "short_exit": "entry"}
+
+
+def _reversal(key: str, want: Canon, got: Canon, actual: dict[str, Canon]) -> bool:
+    """ "long when A, short when B" traded both ways: the short entry B closes the long, so
+    an exit B in the reference is the same strategy as no exit rule."""
+    opposite = _OPPOSITE_ENTRY.get(key)
+    if opposite is None or got is not None or want is None or actual.get("side") != "both":
+        return False
+    return _match(want, actual.get(opposite))
+
+
 def mismatches(expected: dict[str, Canon], actual: dict[str, Canon]) -> list[str]:
     """Which facts differ (empty: the spec is the reference strategy)."""
     out = []
     for key, want in expected.items():
         got = actual.get(key)
         if key in ("entry", "exit", "short_entry", "short_exit"):
-            same = _match(want, got)
+            same = _match(want, got) or _reversal(key, want, got, actual)
         elif isinstance(want, float) and isinstance(got, float):
             same = math.isclose(want, got, rel_tol=1e-6)
         else:

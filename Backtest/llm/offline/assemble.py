@@ -57,11 +57,13 @@ class Assembly:
     crossover: tuple[Series, Series] | None = None
     mirrors: list[str] = field(default_factory=list)
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
-    period_notes: list[ir.PeriodNote] = field(default_factory=list)  # "Standard 14 period"
+    # "Standard 14 period", "Standard 12/26/9"
+    period_notes: list[ir.PeriodNote | ir.ParamsNote] = field(default_factory=list)
     # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
     restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
+    no_risk: list[tuple[str, ir.Span]] = field(default_factory=list)  # "No stops, no targets"
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
     declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
@@ -142,6 +144,8 @@ class Assembly:
             self.time_unless_hit = self.time_unless_hit or statement.unless_hit
         elif isinstance(statement, ir.NoExit):
             self.no_exit = True
+        elif isinstance(statement, ir.NoRisk):
+            self.no_risk += [(kind, statement.span) for kind in statement.kinds]
         elif isinstance(statement, ir.HoldWhile):
             node = resolver.cond(statement.cond)
             self._add_rule("exit_long", _not(node), True)
@@ -169,7 +173,7 @@ class Assembly:
                 self.ctx.warnings.append(note)
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
-        elif isinstance(statement, ir.PeriodNote):
+        elif isinstance(statement, ir.PeriodNote | ir.ParamsNote):
             self.period_notes.append(statement)
 
     def _rule(

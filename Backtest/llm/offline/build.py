@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import (
     _SPEC_RULE,
     ROLES,
@@ -14,7 +15,7 @@ from Backtest.llm.offline.assemble import (
     the_crossing,
 )
 from Backtest.llm.offline.ir import Distance
-from Backtest.llm.offline.resolve import ParseError, RCmp, RGroup, RNode, RRisk, Series
+from Backtest.llm.offline.resolve import Inst, ParseError, RCmp, RGroup, RNode, RRisk, Series
 from Backtest.llm.offline.spec_writer import SpecWriter
 
 _COUNTERPART = {
@@ -36,12 +37,41 @@ def _check_period_notes(assembly: Assembly) -> None:
     """ "Standard 14 period" names no indicator: it is read only when the description uses one
     indicator with a period, and only as a check that the period agrees (never to change it)."""
     for note in assembly.period_notes:
+        if isinstance(note, ir.ParamsNote):
+            _check_params_note(assembly, note)
+            continue
         periods = {inst.period() for inst in assembly.ctx.instances if inst.period() is not None}
         if len(periods) != 1 or periods != {note.period}:
             raise ParseError(
                 note.span,
                 "a period with no indicator; write it with the indicator, e.g. 'RSI(14)'",
             )
+
+
+def _tunable_values(inst: Inst) -> tuple[float, ...]:
+    return tuple(float(value) for key, value in inst.params if not key.endswith("matype"))
+
+
+def _check_params_note(assembly: Assembly, note: ir.ParamsNote) -> None:
+    """ "Standard 12/26/9": only a check that the one indicator with several parameters (or
+    the one named in the note) has exactly these; anything else is refused, never applied."""
+    used = list(dict.fromkeys(assembly.ctx.instances))
+    if note.mention is not None:
+        named = assembly.ctx.peek(note.mention)
+        agrees = named in used
+    else:
+        several = [inst for inst in used if len(_tunable_values(inst)) >= 2]
+        numbers = tuple(float(n) for n in note.numbers)
+        agrees = len(several) == 1 and _tunable_values(several[0]) in (
+            numbers,
+            numbers + numbers[-1:] if several[0].name == "BBANDS" and len(numbers) == 2 else (),
+        )
+    if not agrees:
+        raise ParseError(
+            note.span,
+            "parameters that match no indicator the rules use; write them with the indicator, "
+            "e.g. 'MACD(12,26,9)'",
+        )
 
 
 def _check_calendar_triggers(assembly: Assembly) -> None:
@@ -93,6 +123,10 @@ def _lift_risk(node: RNode, assembly: Assembly, role: str) -> RNode | None:
 def _apply_risk(atom: RRisk, assembly: Assembly, role: str) -> None:
     if not role.startswith("exit"):
         raise ParseError((0, 0), "a stop, target or time exit cannot trigger an entry")
+    wanted = "down" if role.endswith("long") else "up"
+    if atom.moved is not None and atom.moved != wanted:
+        # "Buy ... exit if it rallies 4% against me": a rally is for a long, not against it
+        raise ParseError((0, 0), f"a move {atom.moved} is not against a {role[5:]} position")
     if atom.kind == "time":
         assembly._setting("time", atom.bars)
     else:
@@ -173,6 +207,9 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)
     _check_risk_sides(assembly, side)
+    for kind, span in assembly.no_risk:
+        if kind in assembly.settings:
+            raise ParseError(span, f"says there is no {kind}, but the description sets one")
     _check_period_notes(assembly)
     for node, verb in assembly.filters:
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
@@ -212,10 +249,31 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         data["sizing"] = {"mode": mode, "value": value}
     data["indicators"] = writer.items  # ids assigned while writing orders too
     for inst, span in assembly.declared:
-        if inst not in writer.ids:
+        if (
+            inst not in writer.ids
+            and not _donchian_used(inst, writer)
+            and not _atr_used(inst, settings)
+        ):
             # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
             raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
+
+
+def _atr_used(inst: Inst, settings: dict[str, Any]) -> bool:
+    """ "Stop at 1.5 ATR ... ATR is the 14 period one": the ATR of a stop or target distance."""
+    if inst.name != "ATR" or inst.period() is None:
+        return False
+    distances = [value for value in settings.values() if isinstance(value, Distance)]
+    return any(d.atr is not None and (d.atr_period or 14) == inst.period() for d in distances)
+
+
+def _donchian_used(inst: Inst, writer: SpecWriter) -> bool:
+    """ "Donchian 20/10: long when the close breaks the prior 20-day high": an N-day high or low
+    is the Donchian channel's line (the same series), so the named channel is used."""
+    if inst.name != "DONCHIAN" or inst.period() is None:
+        return False
+    period = (("timeperiod", int(inst.period())),)
+    return Inst("MAX", period, "High") in writer.ids or Inst("MIN", period, "Low") in writer.ids
 
 
 def _title(rules: dict[str, RNode], writer: SpecWriter) -> str:

@@ -72,7 +72,7 @@ class Resolver(OperandResolver):
         if isinstance(item, ir.Event):
             return self._event(item)
         if isinstance(item, ir.RiskAtom):
-            return RRisk(item.kind, item.distance, item.bars)
+            return RRisk(item.kind, item.distance, item.bars, item.moved)
         if isinstance(item, ir.Restate):
             return self._restate(item)
         raise ParseError((0, 0), f"cannot read {item!r}")
@@ -307,6 +307,8 @@ class Resolver(OperandResolver):
         if _undirected(second) and isinstance(first, RCmp) and first.op.startswith("cross"):
             second = RCmp(second.left, first.op, second.right)  # "(the fast line crossing ...)"
         if first != second:
+            if isinstance(note, ir.Held):  # "(... each day)": the bracket's own condition
+                note = note.cond
             raise ParseError(
                 _span_of(note),
                 f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",

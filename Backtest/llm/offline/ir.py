@@ -203,6 +203,7 @@ class RiskAtom:
     distance: Distance | None = None
     bars: int | None = None
     span: Span = dc_field(default=(0, 0), compare=False)
+    moved: str | None = None  # "rallies 4% against me": up (a short's stop), down (a long's)
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,9 @@ class Rule:
     cond: Cond
     span: Span = dc_field(default=(0, 0), compare=False)
     only: bool = False  # "buy only when ...": a restriction of the other rules of its role
+    # "rsi 2 under 10, buy": a condition set off before its bare action, read only when it
+    # starts the sentence (after another rule the condition may belong to that rule)
+    fronted: bool = dc_field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -338,6 +342,24 @@ class PeriodNote:
     """ "Standard 14 period": the period of the one indicator the description uses."""
 
     period: float
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class ParamsNote:
+    """ "Standard 12/26/9", "(12,26,9)", "(Stoch 14,3,3)" after a rule: the parameters of the
+    one multi-parameter indicator used (or of the one named), checked, never applied."""
+
+    numbers: tuple[float, ...]
+    mention: Mention | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
+class NoRisk:
+    """ "No stops, no targets": the description says on purpose there is none (checked)."""
+
+    kinds: tuple[str, ...]
     span: Span = dc_field(default=(0, 0), compare=False)
 
 
@@ -429,6 +451,8 @@ Statement = (
     | TimeExit
     | NoExit
     | PeriodNote
+    | ParamsNote
+    | NoRisk
     | Otherwise
     | HoldWhile
     | Size

@@ -49,6 +49,7 @@ _PUNCT = {
     "–": "MINUS",
     "—": "MINUS",
 }
+_ABBREVIATIONS = frozenset({"vs"})  # a point right after these is part of the word
 _COMPARISON_SIGNS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
 
 
@@ -110,8 +111,11 @@ class _Lexer:
                 i += 1
                 continue
             if length:
-                self.emit(kind, value, i, i + length - 1)
-                i += length
+                last = i + length - 1
+                if self._abbreviation(last):
+                    last += 1  # "vs.": the point belongs to the word, it ends no sentence
+                self.emit(kind, value, i, last)
+                i = last + 1
                 continue
             if token.kind == "punct":
                 self._punct(i)
@@ -119,6 +123,12 @@ class _Lexer:
                 self._word(i)
             i += 1
         return self.out
+
+    def _abbreviation(self, last: int) -> bool:
+        if self.tokens[last].norm not in _ABBREVIATIONS or last + 1 >= len(self.tokens):
+            return False
+        point = self.tokens[last + 1]
+        return point.norm == "." and point.start == self.tokens[last].end
 
     def _number(self, i: int) -> int:
         token = self.tokens[i]
@@ -153,6 +163,15 @@ class _Lexer:
 def _is_heading(line: list[Token]) -> bool:
     """ "Exit: ..." / "Trailing stop: 4%": a label and a colon at the start of a line."""
     return any(token.norm == ":" for token in line[1:4])
+
+
+_ARROWS = frozenset({"->", "=>", "="})
+_ARROW_ACTIONS = frozenset({"long", "short", "flat", "buy", "sell", "out", "exit", "cover"})
+
+
+def _arrow_rule(line: list[Token]) -> bool:
+    """ "SMA10 - SMA50 > 0 => long": a line that is a whole arrow rule ends its sentence."""
+    return len(line) > 2 and line[-1].norm in _ARROW_ACTIONS and line[-2].norm in _ARROWS
 
 
 def _is_bullet(line: list[Token]) -> bool:
@@ -196,6 +215,37 @@ def _numbered_items(lines: list[list[Token]]) -> set[int]:
     return items
 
 
+def _bold(line: list[Token], i: int) -> bool:
+    return (
+        i + 1 < len(line)
+        and line[i].norm == line[i + 1].norm == "*"
+        and line[i].end == line[i + 1].start
+    )
+
+
+def _markdown(line: list[Token]) -> list[Token]:
+    """A markdown heading ("## Turtle-ish") or a line in bold ("**Bollinger bounce**") is a
+    label: it ends with a colon, so it is read (or ignored) like "Turtle-ish:"; bold markers
+    around a label ("**Entry:** RSI(14) ...") are dropped. Nothing else changes."""
+    if not line:
+        return line
+    heading = False
+    if line[0].norm == "#":
+        while line and line[0].norm == "#":
+            line = line[1:]
+        heading = bool(line)
+    elif _bold(line, 0):
+        line = line[2:]
+        close = next((i for i in range(len(line)) if _bold(line, i)), None)
+        if close is None:
+            return line
+        heading = close + 2 == len(line)
+        line = line[:close] + line[close + 2 :]
+    if heading and line and line[-1].norm != ":":
+        line = [*line, Token(":", line[0].start, line[-1].end, "punct")]
+    return line
+
+
 def _lines(tokens: list[Token]) -> list[Token]:
     """Keep a line break only where it ends a sentence; drop bullet markers.
 
@@ -210,6 +260,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
             breaks.append(token)
         else:
             lines[-1].append(token)
+    lines = [_markdown(line) for line in lines]
     numbered = _numbered_items(lines)
 
     def bullet(index: int) -> bool:
@@ -227,6 +278,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
                 or bullet(index - 1)
                 or bullet(index)
                 or _is_heading(line)
+                or _arrow_rule(previous)
             )
             if hard:
                 out.append(breaks[index - 1])

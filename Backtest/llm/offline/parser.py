@@ -48,7 +48,7 @@ _WEAK = frozenset(
     {"COMMA", "COLON", "LPAR", "RPAR", "QUOTE", "BULLET", "AND", "OR", "TO", "OF", "WITH"}
     | {"FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS", "ONE", "EVERY"}
     | {"PLACE", "TRADE", "UNKNOWN", "ARROW", "MINUS", "PLUS", "SLASH", "SIGNAL_N", "TICKER"}
-    | {"PERCENT_SIGN"}
+    | {"PERCENT_SIGN", "FIRST", "VERSUS", "DEFINE", "OPENS"}  # the last four: shorthand
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule
@@ -60,7 +60,17 @@ _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
     | {"GOLDEN", "DEATH", "TIMEFRAME", "IS", "FOR", "ON", "IN", "TRADE", "PLACE", "AVERAGE"}
+    | {"TURNS", "SIGNAL_N", "COLOR"}
 )
+# Known words that name a kind of strategy in a title ("Parabolic SAR flip:", "Stoch setup
+# (14,3,3):"), dropped with the title's unknown words.
+_TITLE_NOUNS = frozenset({"flip", "setup", "system", "signal"})
+
+
+def _title_word(lexeme: Lexeme) -> bool:
+    return lexeme.kind == "UNKNOWN" or (
+        lexeme.kind in ("TURNS", "SIGNAL_N") and lexeme.text.lower() in _TITLE_NOUNS
+    )
 
 
 @dataclass
@@ -155,20 +165,39 @@ class _Reader:
 
     def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)
-        if colon is None or colon == 0 or colon == len(lexemes) - 1:
+        if colon is None or colon == 0:
             return lexemes
         head = lexemes[:colon]
-        if all(lx.kind in _TITLE for lx in head) and any(lx.kind == "UNKNOWN" for lx in head):
+        if colon == len(lexemes) - 1:  # a title on its own line ("## Turtle-ish")
+            if (
+                all(lx.kind in _TITLE for lx in head)
+                and any(lx.kind == "UNKNOWN" for lx in head)
+                and not any(lx.kind in ("NUM", "PCT") for lx in head)
+            ):
+                self.warnings.append(f"read '{self.quote(start, head[-1].end)}' as a title")
+                return []
+            return lexemes
+        if all(lx.kind in _WEAK for lx in head) and not any(_title_word(lx) for lx in head):
+            # "Idea to test: buy when ...": a label of filler words only
+            self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")
+            return lexemes[colon + 1 :]
+        if all(lx.kind in _TITLE for lx in head) and any(map(_title_word, head)):
             title = self.quote(start, lexemes[colon].start)
             if any(lx.kind in ("NUM", "PCT") for lx in head):
                 # "RSI(2) scalper: buy when RSI < 10": a number in a title is a parameter the
                 # rules may rely on, so only the unknown words go; the rest must be read.
-                unknown = [lx.text for lx in head if lx.kind == "UNKNOWN"]
+                unknown = [lx.text for lx in head if _title_word(lx)]
                 self.warnings.append(
                     f"ignored {', '.join(map(repr, unknown))} in the title '{title}'"
                 )
-                return [lx for lx in head if lx.kind != "UNKNOWN"] + lexemes[colon:]
+                return [lx for lx in head if not _title_word(lx)] + lexemes[colon:]
             self.warnings.append(f"read '{title}' as a title")
+            # ("Momentum combo:" names a style, not the MOM indicator)
+            named = [lx for lx in head if lx.kind == "IND" and lx.text.lower() != "momentum"]
+            if named and all(lx.kind in ("IND", "UNKNOWN", "TURNS", "SIGNAL_N") for lx in head):
+                # "RSI flip: buy when ...": the indicator the title names must be one a rule
+                # uses (kept as a declaration, which is checked), never silently dropped
+                return named + lexemes[colon:]
             return lexemes[colon + 1 :]
         return lexemes
 

@@ -123,6 +123,7 @@ class RRisk:
     kind: str  # target | stop | time
     distance: ir.Distance | None = None
     bars: int | None = None
+    moved: str | None = None  # the adverse move's direction, when the text said it
 
 
 RNode = RCmp | RGroup | RNot | RTrend | RHeld | RCalendar | RRisk
@@ -230,11 +231,30 @@ class Context:
             self.default(f"{inst.label()}: {info.display_name} with its standard parameters")
         return self.remember(inst)
 
+    def peek(self, mention: ir.Mention) -> Inst:
+        """The indicator a mention with parameters names, without counting it as used."""
+        try:
+            info = lookup_indicator(mention.name)
+            resolved = info.resolve_params(self._params(info, mention))
+        except (UnknownIndicatorError, IndicatorParameterError) as exc:
+            raise ParseError(mention.span, str(exc)) from None
+        return Inst(info.name, tuple(resolved.items()), self._source(info, mention))
+
     def _params(self, info: Any, mention: ir.Mention) -> dict[str, Number]:
         tunable = [p.name for p in info.parameters if not p.name.endswith("matype")]
         numbers = list(mention.numbers)
         if info.name == "BBANDS" and len(numbers) == 2:
             numbers = [numbers[0], numbers[1], numbers[1]]  # "(20, 2)": 2 deviations each side
+        if info.name == "KELTNER" and len(numbers) == 2:
+            # "Keltner (20, 2)" is written as period and ATR multiple (the band width), not as
+            # period and ATR period; a second number that cannot be a multiple is ambiguous
+            if numbers[1] > 5:
+                raise ParseError(
+                    mention.span,
+                    f"'{self.quote(mention.span)}': is {numbers[1]:g} the ATR period or the ATR "
+                    "multiple? give all three (period, ATR period, multiple)",
+                )
+            numbers = [numbers[0], 10, numbers[1]]
         if len(numbers) > len(tunable):
             raise ParseError(
                 mention.span,

@@ -6,9 +6,18 @@ so the shorthand dictionary can be read in one place:
 * "bull cross" / "bear cross" (and "bullish/bearish cross"): a crossing up / down, of the pair
   the text named ("EMA 9/21 cross. Long on the bull cross"); without a pair it is refused;
 * "mid" (band): the middle line of the one band indicator named nearby (else refused);
+* "the cross up" (the noun; "the cross down" was already read as the opposite crossing);
+* "reclaims" / "loses" (a line): crosses above / below it;
 * "out" ("close < mid = out", "out after 3 bars"): leave the position, as "get out";
 * "max hold 10 days", "10 day max hold": a time exit;
-* "take longs" / "take shorts": the entering verb;
+* "take longs" / "taking longs" / "take shorts": the entering verb; "in on" ("in on the
+  cross up"): enter;
+* a vague term the trader defines on the spot ("the trend is up (close above the 200-day
+  SMA)", "volatility is low, meaning ATR(14) is below ..."): only the definition is read;
+  the term alone is refused (see :mod:`.grammar.conditions`);
+* candle colours: "green" / "white" is a close above the open, "red" / "black" below it
+  ("the day closes green", "three red candles in a row"), never a close against the previous
+  close (main read "3 red days in a row" as three falling closes);
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -26,8 +35,12 @@ def _add(kind: str, phrases: str, value: Any = None) -> None:
 
 
 # "bullish crossover" was already read (a sign word and a crossing noun); these are the rest
+_add("SIGNCROSS", "the cross up|a cross up|the cross higher|the upside cross", "crosses_above")
 _add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
 _add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
+# "price reclaims VWAP" / "loses VWAP": crosses back above / below a line
+_add("CROSS", "reclaims|reclaimed", "crosses_above")
+_add("CROSS", "loses", "crosses_below")
 _add("OUTPUT", "mid|mid bb|mid bollinger band", "middle")
 _add("EXIT", "out")
 _add(
@@ -35,8 +48,12 @@ _add(
     "max hold|maximum hold|max hold time|max holding time|maximum holding period|max holding|"
     "max holding period of|max time in trade|max time in the trade",
 )
-_add("BUY", "take longs|take long trades")
-_add("SHORT", "take shorts|take short trades")
+_add("BUY", "take longs|take long trades|taking longs|taking long trades")
+_add("SHORT", "take shorts|take short trades|taking shorts|taking short trades")
+# "in on the cross up": the entering verb ("get in" was already read)
+_add("ENTER", "in on")
+# "When RSI(2) < 10 i'm in": entering, only after a when-clause ("I am in while ..." is a hold)
+_add("IMIN", "i am in|we are in")
 _add("GAP", "gap up|gaps up|gapped up|gapping up|gaps higher|gap higher|gapped higher", "up")
 _add("GAP", "gap down|gaps down|gapped down|gapping down|gaps lower|gap lower|gapped lower", "down")
 _add("INSIDE", "inside day|inside bar|an inside day|an inside bar|inside days|inside bars")
@@ -45,5 +62,35 @@ _add(
     "FILLER",
     "been paper trading|paper trading|paper traded|paper trade|for a couple of months|"
     "for a couple of weeks|for a couple of years|held up ok|held up okay|held up well|"
-    "held up pretty well|has held up ok|has held up well",
+    "held up pretty well|has held up ok|has held up well|nothing else|nothing more|"
+    "that is literally it|that is it|nothing else in the rules",
 )
+# terms with no fixed meaning: read only with a definition right after them
+_add(
+    "VAGUE",
+    "the trend is up|trend is up|the trend is bullish|in an uptrend|in uptrend|an uptrend|"
+    "uptrend|volatility is high|the volatility is high|vol is high",
+    "up",
+)
+_add(
+    "VAGUE",
+    "the trend is down|trend is down|the trend is bearish|in a downtrend|in downtrend|"
+    "a downtrend|downtrend|volatility is low|volatility is quiet|the volatility is low|vol is low",
+    "down",
+)
+_add("DEFINE", "meaning|which means|which for me means|that means|defined as|i mean")
+_add("COLOR", "green|white", "up")
+_add("COLOR", "red|black", "down")
+# "up 20% vs. 60 days ago": the close then, the change over those bars
+_add("VERSUS", "vs|versus|compared to|compared with|relative to")
+_add("LONGONLY", "long setups only|only long setups")
+_add("SHORTONLY", "short setups only|only short setups")
+# "today opened more than 2% below yesterday's close", "the stock opens above ...": the open
+_add("OPENS", "opens|opened")
+# "sell on the first close above ...": read only after an exit verb (see :mod:`.grammar.rules`)
+_add("FIRST", "first")
+_add("ENTRY_N", "entry trigger|entry triggers|buy trigger")
+_add("EXIT_N", "exit trigger|exit triggers|sell trigger")
+# "new 100-day closing highs": the highest (lowest) close of the N bars before
+_add("CLOSINGEXT", "closing high|closing highs", "max")
+_add("CLOSINGEXT", "closing low|closing lows", "min")

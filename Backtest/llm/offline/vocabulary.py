@@ -153,7 +153,8 @@ _add(
 _add(
     "SELL",
     "sell|sells|selling|sold|sell it|sell them|sell everything|sell out|sell all|sell the stock|"
-    "dump it|dump the position|dump the stock",
+    "dump it|dump the position|dump the stock|sell all of them|sell them all|sell it all|"
+    "sell all shares|sell all the shares",
 )
 _add(
     "EXIT",
@@ -577,8 +578,9 @@ _add(
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
-_add("UPWORD", "up|higher|green|gaining|white|upward|upwards|to the upside", "rising")
-_add("DOWNWORD", "down|lower|red|losing|black|downward|downwards|to the downside", "falling")
+# candle colours ("green", "red") are not these: see :mod:`.shorthand`
+_add("UPWORD", "up|higher|gaining|upward|upwards|to the upside", "rising")
+_add("DOWNWORD", "down|lower|losing|downward|downwards|to the downside", "falling")
 
 # ---- exits, orders, sizing --------------------------------------------------------------------
 _add(

@@ -138,6 +138,8 @@ def test_a_list_of_periods_or_a_count_followed_by_them_is_still_read(text: str) 
     [
         "Buy when RSI < 30, sell when RSI > 70 (but not on Fridays)",
         "Buy when RSI(14) < 30, sell when RSI(14) > 70 (only long)",
+        "Buy when RSI(14) < 30 (in an uptrend), sell when RSI(14) > 70",
+        "Buy when RSI(14) < 30 (only in uptrends)",
     ],
 )
 def test_a_bracket_with_a_rule_word_is_read_never_dropped_as_an_explanation(text: str) -> None:

@@ -15,10 +15,11 @@ where the furthest attempt stopped is reported as the phrase that could not be p
 
 The grammar is split by concern, each module building on the ones before it:
 :mod:`.base` (helpers), :mod:`.operands`, :mod:`.comparisons`, :mod:`.patterns` (gaps, inside
-days, bull/bear crosses), :mod:`.conditions` (calendar and condition lists), :mod:`.rules`
-(actions, orders, when-clauses), :mod:`.settings` (stops, targets, time exits, sizing, sides)
-and :mod:`.sentence` (every statement, the sentence and :func:`read_sentence`, the one public
-entry point).
+days, candle colours, bull/bear crosses), :mod:`.conditions` (calendar and condition lists,
+terms defined on the spot), :mod:`.rules` (actions, orders, when-clauses), :mod:`.sides`
+("long above the 20 SMA, flat below it"), :mod:`.settings` (stops, targets, time exits, sizing,
+sides) and :mod:`.sentence` (every statement, the sentence and :func:`read_sentence`, the one
+public entry point).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from Backtest.llm.offline.grammar.operands import (
     operand,
 )
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
 
 # ---- comparisons ------------------------------------------------------------------------------
@@ -79,6 +80,10 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
 MORE_THAN = tok(
     "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
 )
+# "is at least 1% above the 21 EMA" (the copula is inside the phrase)
+IS_MORE_THAN = tok(
+    "CMP", when=lambda lx: " ".join(lx.text.lower().split()) in ("is at least", "are at least")
+)
 
 
 def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
@@ -93,6 +98,31 @@ def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) 
         "motion" if moving else "static",
         span=_span(left, pct, right),
     )
+
+
+def _against(verb: Lexeme, cmp: Lexeme) -> bool:
+    """ "drops 5% above the SMA": the verb's direction and the side disagree (never guessed)."""
+    down = verb.kind == "FALLING" or (verb.kind == "MOTION" and verb.value in ("<", "<="))
+    up = verb.kind == "RISING" or (verb.kind == "MOTION" and verb.value in (">", ">="))
+    below = cmp.value in ("<", "<=")
+    return (down and not below) or (up and below)
+
+
+def _on_price_scale(x: Any) -> bool:
+    if isinstance(x, ir.Price | ir.Channel):
+        return x.field != "Volume" if isinstance(x, ir.Price) else True
+    return isinstance(x, ir.Mention) and x.name in PRICE_SCALE
+
+
+def _atr_beyond(
+    x: Any, _is: Any, n: Lexeme, _t: Any, atr: Lexeme, period: Lexeme | None, c: Lexeme, y: Any
+) -> Any:
+    if n.value <= 0 or not (_on_price_scale(x) and _on_price_scale(y)):
+        return REJECT  # an ATR is a price distance: "RSI is 2 ATR below 30" mixes units
+    numbers = () if period is None else (period.value,)
+    width = ir.Arith("*", ir.Num(n.value), ir.Mention("ATR", numbers, span=_span(atr, period)))
+    line = ir.Arith("+" if c.value == ">" else "-", y, width)
+    return ir.Cmp(x, c.value, line, span=_span(x, n, y))
 
 
 def _multiple(left: Any, _is: Any, cmp: Lexeme, mult: Lexeme, right: Any) -> Any:
@@ -168,6 +198,15 @@ comparison = alt(
         build=_day_change,
     ),
     seq(operand, tok("BROKEN"), build=_broken),
+    # "the close breaks the prior 20-day high": above a high, below a low
+    seq(
+        operand,
+        tok("BROKEN", when=lambda lx: lx.text.lower() == "breaks"),
+        channel,
+        build=lambda x, b, c: ir.Cmp(
+            x, ">" if c.kind == "max" else "<", c, "motion", span=_span(x, b, c)
+        ),
+    ),
     seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
     seq(operand, verb, operand, verb, operand, build=_chain),
@@ -186,6 +225,24 @@ comparison = alt(
     seq(operand, verb, build=lambda left, v: _cmp(left, v, None)),
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
+    # "today opened more than 2% below yesterday's close", "the stock opens above ...": the
+    # bar's open (the subject may only name the bar or the stock)
+    seq(
+        opt(alt(tok("TODAY"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
+        tok("OPENS"),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=lambda s, o, c, y: ir.Cmp(ir.Price("Open"), c.value, y, span=_span(s, o, y)),
+    ),
+    seq(
+        opt(alt(tok("TODAY"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
+        tok("OPENS"),
+        opt(MORE_THAN),
+        PCT,
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=lambda s, o, _m, p, c, y: _pct_cmp(ir.Price("Open"), None, p, c, y),
+    ),
     seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
     seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
         operand,
@@ -198,14 +255,34 @@ comparison = alt(
     ),
     seq(
         operand,
+        IS_MORE_THAN,
+        PCT,
+        tok("CMP"),
+        operand,
+        build=lambda x, m, p, c, y: _pct_cmp(x, m, p, c, y),
+    ),
+    seq(
+        operand,
         tok("FALLING", "RISING", "TURNS", "MOTION"),
         opt(MORE_THAN),
         PCT,
         tok("CMP"),
         operand,
-        build=lambda x, v, _m, p, c, y: _pct_cmp(x, v, p, c, y),
+        build=lambda x, v, _m, p, c, y: REJECT if _against(v, c) else _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
+    # "the close is 2 x ATR(14) below the 20 EMA": an ATR multiple beyond a line
+    seq(
+        operand,
+        IS,
+        NUM,
+        opt(tok("TIMES")),
+        tok("IND", when=lambda lx: lx.value[0] == "ATR"),
+        opt(seq(tok("LPAR"), NUM, tok("RPAR"), build=lambda _l, n, _r: n)),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        operand,
+        build=_atr_beyond,
+    ),
     seq(
         tok("BOTH"),
         verb,
@@ -379,10 +456,27 @@ change_atom = alt(
         ),
         opt(tok("CMP")),
         PCT,
-        tok("IN", "WINDOW"),
+        # "drops more than 7% over 3 sessions": "over" before a number of bars is the window
+        alt(tok("IN", "WINDOW"), tok("CMP", when=lambda lx: lx.text.lower() == "over")),
         NUM,
         UNIT,
         build=lambda x, d, c, p, _w, n, u: _change(x, d, c, p, n, u),
+    ),
+    seq(  # "the close is up more than 20% vs. 60 days ago"
+        operand,
+        alt(
+            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
+            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
+        ),
+        opt(tok("CMP")),
+        PCT,
+        tok("VERSUS"),
+        NUM,
+        alt(
+            seq(UNIT, tok("AGO"), build=lambda u, _a: u),
+            tok("AGO", when=lambda lx: lx.text.lower() in ("days ago", "bars ago", "periods ago")),
+        ),
+        build=lambda x, d, c, p, _v, n, u: _change(x, d, c, p, n, u),
     ),
 )
 
@@ -439,6 +533,18 @@ risk_atom = alt(
         PCT,
         tok("AGAINST"),
         build=lambda w, t, p, a: ir.RiskAtom("stop", _distance_pct(p), span=_span(w, t, p, a)),
+    ),
+    seq(  # "if it rallies 4% against me": a short's stop ("drops 5% against me": a long's)
+        opt(tok("PRON", "TRADE")),
+        tok("RISING", "FALLING"),
+        PCT,
+        tok("AGAINST"),
+        build=lambda w, t, p, a: ir.RiskAtom(
+            "stop",
+            _distance_pct(p),
+            span=_span(w, t, p, a),
+            moved="up" if t.kind == "RISING" else "down",
+        ),
     ),
     seq(
         tok("AFTER"),

@@ -17,7 +17,7 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
-from Backtest.llm.offline.grammar.patterns import event_atom, gap, inside_day
+from Backtest.llm.offline.grammar.patterns import candle, event_atom, gap, inside_day
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -129,12 +129,53 @@ atom = alt(
     change_atom,
     gap,
     inside_day,
+    candle,
 )
+
+
+def points(x: Any, up: bool) -> bool:
+    """Every part of a definition points one way: above / rising (``up``) or below / falling."""
+    items = x.items if isinstance(x, ir.Group) and x.logic == "all" else (x,)
+    for item in items:
+        if isinstance(item, ir.Cmp) and item.op in ("<", "<=", ">", ">="):
+            if (item.op in (">", ">=")) != up:
+                return False
+        elif isinstance(item, ir.Trend):
+            if (item.direction == "rising") != up:
+                return False
+        else:
+            return False
+    return True
+
+
+def _defined(term: Lexeme, x: Any) -> Any:
+    """The definition must point the way the term does ("the trend is up (close above the 200
+    SMA)", "volatility is low, meaning ATR(14) is below ..."); else the text contradicts itself."""
+    return x if points(x, term.value == "up") else REJECT
+
+
+def _last2(_a: Any, b: Any) -> Any:
+    return b
+
+
+def _same_streak(x: Any, close: Lexeme) -> bool:
+    """The bracket restates a streak of closes in the same direction."""
+    rising = close.value == ">"
+    return (
+        isinstance(x, ir.Trend)
+        and isinstance(x.of, ir.Price)
+        and x.of.field == "Close"
+        and (x.direction == "rising") == rising
+    )
 
 
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
     if _int(n.value) is None or n.value < 2:
         return REJECT
+    if isinstance(x, ir.Trend) and x.bars == 1:
+        # "has been rising for 3 bars": rising on each of them, the one reading of both ways
+        # to attach "for 3 bars" (which were refused as ambiguous)
+        return ir.Trend(x.of, x.direction, int(n.value), x.span)
     return ir.Held(x, int(n.value))
 
 
@@ -151,8 +192,74 @@ citem: Parser = alt(
         build=lambda _e, a, _o, b: ir.Group("any", (a, b)),
     ),
     seq(tok("LPAR"), cond_ref, tok("RPAR"), build=lambda _l, x, _r: x),
+    # "the trend is up (close above the 200-day SMA)", "volatility is low, meaning ATR(14) is
+    # below its 50-day average": the trader's definition is the condition, the term nothing
+    seq(
+        opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
+        opt(tok("IS")),
+        tok("VAGUE"),
+        tok("LPAR"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda _p, _i, v, _l, x, _r: _defined(v, x),
+    ),
+    seq(  # "pulls back to the 20 EMA in an uptrend (50 EMA above 200 EMA)"
+        atom,
+        tok("VAGUE", when=lambda lx: lx.text.lower().startswith("in ")),
+        tok("LPAR"),
+        cond_ref,
+        tok("RPAR"),
+        build=lambda x, v, _l, d, _r: (
+            REJECT if _defined(v, d) is REJECT else ir.Group("all", (x, d))
+        ),
+    ),
+    seq(
+        opt(tok("PRICE", when=lambda lx: lx.value == "Close")),
+        opt(tok("IS")),
+        tok("VAGUE"),
+        opt(tok("COMMA")),
+        tok("DEFINE"),
+        cond_ref,
+        build=lambda _p, _i, v, _c, _d, x: _defined(v, x),
+    ),
     seq(
         atom, tok("LPAR"), cond_ref, tok("RPAR"), build=lambda x, _l, note, _r: ir.Restate(x, note)
+    ),
+    seq(  # "three red bars in a row (close lower than the open each day)": on each of them
+        atom,
+        tok("LPAR"),
+        cond_ref,
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
+        tok("RPAR"),
+        build=lambda x, _l, note, _e, _u, _r: (
+            ir.Restate(x, ir.Held(note, x.bars)) if isinstance(x, ir.Held) else REJECT
+        ),
+    ),
+    seq(  # "5 up days in a row (each close higher than the one before)": the same streak
+        atom,
+        tok("LPAR"),
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        tok("CLOSEVERB", when=lambda lx: lx.value in ("<", ">")),
+        alt(
+            seq(tok("ONE"), tok("BEFORE"), build=lambda o, b: b),
+            seq(tok("PREV"), tok("PRICE", when=lambda lx: lx.value == "Close"), build=_last2),
+        ),
+        tok("RPAR"),
+        build=lambda x, _l, _e, c, _b, _r: x if _same_streak(x, c) else REJECT,
+    ),
+    seq(  # "a close above yesterday's high on volume at least 2x the 20-day average volume"
+        atom,
+        tok("ON"),
+        atom,
+        build=lambda x, _o, v: (
+            ir.Group("all", (x, v))
+            if isinstance(v, ir.Cmp)
+            and isinstance(v.left, ir.Price)
+            and v.left.field == "Volume"
+            and not isinstance(x, ir.Calendar)
+            else REJECT
+        ),
     ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,

@@ -265,6 +265,27 @@ channel = alt(
     seq(NUM, UNIT, HIGHLOW, PRICE, build=lambda n, _u, e, f: _nday(n, e, f)),
     seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _nday(n, None, f)),
     seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _nday(n, e, f)),
+    # "a new 100-day closing high": the highest close of the N bars before
+    seq(
+        opt(PRIOR),
+        NUM,
+        UNIT,
+        tok("CLOSINGEXT"),
+        build=lambda _p, n, _u, e: (
+            ir.Channel(e.value, "Close", n.value, True, _span(n, e))
+            if _int(n.value) is not None
+            else REJECT
+        ),
+    ),
+    # "the prior 20-day Donchian low": the Donchian line is the N-day low itself
+    seq(
+        opt(PRIOR),
+        NUM,
+        UNIT,
+        tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN"),
+        tok("PRICE", when=lambda lx: lx.value in ("High", "Low")),
+        build=lambda _p, n, _u, _d, f: _nday(n, None, f),
+    ),
     seq(
         HIGHLOW,
         opt(PRICE),

@@ -4,6 +4,8 @@
   (``Open > Close[1]``, ``Open < Close[1] * 0.98``); "a gap of less than 2%" is a range and is
   refused;
 * "an inside day": ``High < High[1]`` and ``Low > Low[1]``;
+* candle colours: "the day closes green" is ``Close > Open``; "three red candles in a row" is
+  ``Close < Open`` on each of the last three bars;
 * "the bull cross" / "the bear cross": a crossing up / down of the pair named before (the
   named crossings of :mod:`.comparisons`, with these added).
 """
@@ -17,7 +19,7 @@ from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import IS
 from Backtest.llm.offline.grammar.comparisons import event_atom as named_event
-from Backtest.llm.offline.grammar.operands import PCT, ind_ref, operand
+from Backtest.llm.offline.grammar.operands import NUM, PCT, ind_pair, ind_ref, operand
 from Backtest.llm.offline.lexer import Lexeme
 
 _STOCK = opt(tok("PRICE", when=lambda lx: lx.value == "Close"))
@@ -60,10 +62,75 @@ inside_day = seq(
         ),
     ),
 )
+
+
+def _candle(colour: Lexeme, *spans: Any) -> ir.Cmp:
+    op = ">" if colour.value == "up" else "<"
+    return ir.Cmp(ir.Price("Close"), op, ir.Price("Open"), span=_span(colour, *spans))
+
+
+def _candles(n: Lexeme, colour: Lexeme, noun: Lexeme, *rest: Any) -> Any:
+    if not float(n.value).is_integer() or n.value < 1:
+        return REJECT
+    one = _candle(colour, noun)
+    return one if n.value == 1 else ir.Held(one, int(n.value))
+
+
+_BAR = alt(
+    tok("CLOSES", when=lambda lx: "candle" in lx.text.lower()),
+    tok("UNIT", when=lambda lx: lx.text.lower() in ("bar", "bars", "day", "days", "session")),
+    tok("UNIT", when=lambda lx: lx.text.lower() in ("sessions", "trading days")),
+    tok("TIMEFRAME", when=lambda lx: lx.text.lower() in ("daily bars", "daily candles")),
+)
+_BAR_SUBJECT = opt(
+    alt(tok("TODAY"), tok("UNIT", when=lambda lx: lx.text.lower() in ("bar", "day")))
+)
+# "the day closes green", "today is a red candle", "three red daily bars in a row": the colour of
+# the bar's candle, the close against its own open
+candle = alt(
+    seq(_BAR_SUBJECT, tok("CLOSES"), tok("COLOR"), build=lambda _s, c, k: _candle(k, c)),
+    seq(_BAR_SUBJECT, tok("IS"), tok("COLOR"), opt(_BAR), build=lambda _s, _i, k, b: _candle(k, b)),
+    seq(
+        NUM,
+        opt(tok("ROW")),
+        tok("COLOR"),
+        _BAR,
+        opt(tok("ROW")),
+        build=lambda n, _r, k, b, _r2: _candles(n, k, b),
+    ),
+)
 signed_cross = seq(
     opt(ind_ref),
     tok("SIGNCROSS"),
     opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
     build=lambda x, c, other: ir.Event("cross", x, c.value, other, _span(x, c, other)),
 )
-event_atom = alt(named_event, signed_cross)
+# "a 5/20 EMA bull cross": the pair named right before the shorthand
+paired_cross = seq(
+    ind_pair,
+    tok("SIGNCROSS"),
+    build=lambda pair, c: ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c)),
+)
+_SIGN_WORD = tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower() in ("bullish", "bearish"))
+
+
+def _sign_dir(word: Lexeme) -> str:
+    return "crosses_above" if word.kind == "POSITIVE" else "crosses_below"
+
+
+# "a bullish 9/21 EMA crossover", "... sell on a bearish one": the pair named in between, or
+# (for "one") the pair named before
+sign_word_cross = alt(
+    seq(
+        _SIGN_WORD,
+        ind_pair,
+        tok("CROSSNOUN"),
+        build=lambda w, pair, c: ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c)),
+    ),
+    seq(
+        _SIGN_WORD,
+        tok("ONE", when=lambda lx: lx.text.lower() == "one"),
+        build=lambda w, o: ir.Event("cross", None, _sign_dir(w), None, _span(w, o)),
+    ),
+)
+event_atom = alt(named_event, signed_cross, paired_cross, sign_word_cross)

@@ -9,8 +9,8 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import zone
-from Backtest.llm.offline.grammar.conditions import calendar, cond
-from Backtest.llm.offline.grammar.operands import NUM, PCT, operand
+from Backtest.llm.offline.grammar.conditions import calendar, cond, points
+from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
@@ -90,6 +90,8 @@ action_mod = alt(
 
 
 def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
+    if "dip" in verb.text.lower():
+        return REJECT  # "buy the dip" says no condition: read only with its definition
     units = fraction = order = None
     traded = any(kind in ("object", "ticker") for kind, _ in mods)
     for kind, value in mods:
@@ -163,13 +165,17 @@ def _signal_rule(signal: Lexeme, x: Any) -> Any:
     return REJECT if verb is None else _rule(ir.Action(verb, span=_span(signal)), x)
 
 
+def _zone_agrees(x: Any, zone: Lexeme) -> bool:
+    """A level below for oversold, above for overbought."""
+    wanted = "<" if zone.kind == "OVERSOLD" else ">"
+    return isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)
+
+
 def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     """ "<condition> is oversold, that's my entry": the zone word must agree with the condition
     (a level below for oversold, above for overbought), else the text contradicts itself."""
-    if zone is not None:
-        wanted = "<" if zone.kind == "OVERSOLD" else ">"
-        if not (isinstance(x, ir.Cmp) and x.op == wanted and isinstance(x.right, ir.Num)):
-            return REJECT
+    if zone is not None and not _zone_agrees(x, zone):
+        return REJECT
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
@@ -179,12 +185,31 @@ def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
 
+def _new_extreme(extreme: Any) -> Any:
+    if not isinstance(extreme, ir.Channel) or not extreme.previous:
+        return REJECT
+    return ir.Cmp(ir.Price("Close"), ">" if extreme.kind == "max" else "<", extreme, "motion")
+
+
+def _channel_of(x: Any, period: float) -> bool:
+    """The definition is one comparison with the N-day high or low the label named."""
+    return isinstance(x, ir.Cmp) and any(
+        isinstance(side, ir.Channel) and side.period == period for side in (x.left, x.right)
+    )
+
+
+def _fronted(rule: Any) -> Any:
+    return rule if rule is REJECT else replace(rule, fronted=True)
+
+
 def _calendar_only(x: Any) -> bool:
     if isinstance(x, ir.Group):
         return all(map(_calendar_only, x.items))
     return isinstance(x, ir.Calendar)
 
 
+_NAMED_ACTIONS = ("BUY", "SELL", "SHORT", "COVER", "EXIT", "ENTRY_N", "EXIT_N")
+_NAMED_ACTION_WORDS = frozenset({"buy", "sell", "short", "cover", "exit", "entry", "long entry"})
 rule_stmt = alt(
     seq(action_phrase, plain_when, build=_rule),
     # "Buy only when ADX(14) is above 25": with other buy rules it restricts them, never adds
@@ -202,6 +227,15 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "W%R(14) under -80 = oversold = buy": the zone only names the condition (and must agree)
+    seq(
+        cond,
+        tok("ARROW"),
+        tok("OVERSOLD", "OVERBOUGHT"),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda x, _a, z, _b, a: _rule(a, x) if _zone_agrees(x, z) else REJECT,
+    ),
     # "CCI(20) under -150 is oversold, that's my entry" (the zone only names the condition)
     seq(
         cond,
@@ -250,6 +284,63 @@ rule_stmt = alt(
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
+    # "Buy the dip (close below the 10-day SMA) while ...": the bracket defines the dip
+    seq(
+        tok("BUY", when=lambda lx: "dip" in lx.text.lower()),
+        tok("LPAR"),
+        cond,
+        tok("RPAR"),
+        opt(plain_when),
+        build=lambda b, _l, x, _r, w: (
+            _rule(
+                ir.Action("buy", span=_span(b), word=b.text.lower()),
+                x if w is None else ir.Group("all", (x, w)),
+            )
+            if points(x, up=False)  # a dip is below something, or falling
+            else REJECT
+        ),
+    ),
+    # "Buy the 50-day breakout (a close above the highest high of the previous 50 days) unless
+    # ...": the bracket defines the breakout, over the same number of days
+    seq(
+        tok("BUY", "SHORT"),
+        NUM,
+        tok("UNIT"),
+        tok("LPAR"),
+        cond,
+        tok("RPAR"),
+        opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, x: ir.Not(x))),
+        build=lambda b, n, _u, _l, x, _r, unless: (
+            _rule(
+                ir.Action(_VERBS[b.kind], span=_span(b), word=b.text.lower()),
+                x if unless is None else ir.Group("all", (x, unless)),
+            )
+            if _channel_of(x, n.value)
+            else REJECT
+        ),
+    ),
+    # "sell on the first close above ...": an exit fires on the first bar anyway
+    seq(
+        tok("SELL", "EXIT", "COVER"),
+        tok("ON"),
+        tok("FIRST"),
+        cond,
+        build=lambda a, _o, _f, x: _rule(_action(None, a, ()), x),
+    ),
+    # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
+    seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
+    # "Buy new 100-day closing highs" (the plural: each new one)
+    seq(
+        action_phrase,
+        NUM,
+        tok("UNIT"),
+        tok("CLOSINGEXT", when=lambda lx: lx.text.lower().endswith("s")),
+        build=lambda a, n, _u, e: (
+            _rule(a, _new_extreme(ir.Channel(e.value, "Close", n.value, True, _span(n, e))))
+            if float(n.value).is_integer() and n.value >= 2
+            else REJECT
+        ),
+    ),
     seq(  # "I'm buying closes under the lower band": the bar that closes there
         action_phrase,
         cond,
@@ -258,6 +349,27 @@ rule_stmt = alt(
             if isinstance(x, ir.Cmp) and x.kind == "close" and x.left is None
             else REJECT
         ),
+    ),
+    seq(  # "Buy RSI(2) below 10, sell RSI(2) above 90": a comparison with its own subject
+        action_phrase,
+        cond,
+        build=lambda a, x: (
+            _rule(a, x)
+            if isinstance(x, ir.Cmp) and x.kind == "static" and isinstance(x.left, ir.Mention)
+            else REJECT
+        ),
+    ),
+    seq(  # "When RSI(2) < 10 i'm in" (never "I am in while ...", which says how long)
+        _when_clause(tok("WHEN")),
+        opt(tok("COMMA")),
+        tok("IMIN"),
+        build=lambda x, _c, i: _rule(ir.Action("enter", span=_span(i), word=i.text.lower()), x),
+    ),
+    seq(  # "Buy signal: RSI(14) < 30", "Sell signal: ..."
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower().endswith(" signal")),
+        tok("COLON"),
+        cond,
+        build=lambda s, _c, x: _signal_rule(s, x),
     ),
     seq(  # "go long on a close above ...": the "on" is inside the action phrase
         tok(*ACTION_KINDS, when=lambda lx: lx.text.lower().split()[-1] == "on"),
@@ -274,6 +386,19 @@ rule_stmt = alt(
     ),
     seq(action_phrase, calendar, build=lambda a, c: _rule(a, c)),
     seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
+    # "rsi 2 under 10, buy": a condition set off before its bare action
+    seq(
+        cond,
+        tok("COMMA"),
+        action_phrase,
+        build=lambda x, _c, a: REJECT if isinstance(x, ir.Calendar) else _fronted(_rule(a, x)),
+    ),
+    seq(  # "Williams %R(14) under -90 is my buy" ("my" is filler)
+        cond,
+        tok("IS"),
+        tok(*_NAMED_ACTIONS, when=lambda lx: lx.text.lower() in _NAMED_ACTION_WORDS),
+        build=lambda x, _i, a: _rule(_action(None, a, ()), x),
+    ),
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),

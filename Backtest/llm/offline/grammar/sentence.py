@@ -13,6 +13,7 @@ from Backtest.llm.offline.grammar.operands import (
     IND,
     NUM,
     OUTPUT,
+    UNIT,
     _pair,
     _with_output,
     ind_pair,
@@ -22,6 +23,7 @@ from Backtest.llm.offline.grammar.rules import (
     _VERBS,
     ACTION_KINDS,
     INTRO,
+    _action,
     action_phrase,
     rule_stmt,
     when_clause,
@@ -33,6 +35,7 @@ from Backtest.llm.offline.grammar.settings import (
     side_stmt,
     size_stmt,
 )
+from Backtest.llm.offline.grammar.sides import otherwise_flat, price_side, price_sides
 from Backtest.llm.offline.lexer import Lexeme
 
 decl_item = alt(
@@ -63,6 +66,18 @@ decl_stmt = seq(
     decl_item,
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
+)
+# "ATR is the 14 period one": the period of an indicator named without one (declared, so a
+# different period from the one the rules use is refused as unused)
+period_decl = seq(
+    IND,
+    tok("IS"),
+    NUM,
+    opt(UNIT),
+    tok("ONE", when=lambda lx: lx.text.lower() == "one"),
+    build=lambda i, _is, n, _u, _o: ir.Declare(
+        (ir.Mention(i.value[0], (n.value,), span=_span(i, n)),), None
+    ),
 )
 heading = alt(
     seq(
@@ -191,6 +206,13 @@ filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
+    seq(  # "Only taking longs above the 200 SMA"
+        tok("ONLY"),
+        price_side,
+        build=lambda _o, r: (
+            ir.Filter(r.cond, r.action.verb) if r.action.verb in ("buy", "short") else REJECT
+        ),
+    ),
     seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
     seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
@@ -202,10 +224,64 @@ filter_stmt = alt(
         cond,
         build=_filter(False),
     ),
+    # "Trend filter ADX(14) > 25": the label needs no colon before a condition
+    seq(tok("FILTER_N", when=lambda lx: "filter" in lx.text.lower()), cond, build=_filter(False)),
 )
 cond_stmt = alt(
     seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
     seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),
+)
+
+
+def _time_or_rule(verb: Lexeme, _after: Any, n: Lexeme, _u: Any, _or: Any, _w: Any, x: Any) -> Any:
+    """ "out after 3 bars or rsi 2 over 70": a time exit and an exit rule, alternatives (the
+    exit verb is said once, for both)."""
+    if not float(n.value).is_integer() or n.value < 1 or isinstance(x, ir.Calendar | ir.Group):
+        return REJECT
+    action = _action(None, verb, ())
+    return (ir.TimeExit(int(n.value)), ir.Rule(action, x, _span(verb, x)))
+
+
+time_or_rule = seq(
+    tok("EXIT", "SELL", "COVER"),
+    tok("AFTER"),
+    NUM,
+    UNIT,
+    tok("OR"),
+    opt(tok("WHEN")),
+    cond,
+    build=_time_or_rule,
+)
+
+
+def _params_note(first: Lexeme, rest: tuple[Lexeme, ...], *spans: Any) -> Any:
+    numbers = (first.value, *(n.value for n in rest))
+    return (ir.ParamsNote(numbers, span=_span(first, *rest, *spans)),)
+
+
+# "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator
+params_note = alt(
+    seq(
+        NUM,
+        many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
+        build=lambda first, rest: _params_note(first, rest),
+    ),
+    seq(
+        tok("LPAR"),
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
+        tok("RPAR"),
+        build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
+    ),
+)
+# "... under 20 (Stoch 14,3,3)": the parameters of an indicator the sentence's rule uses
+named_params_note = seq(
+    tok("LPAR"),
+    ind_single,
+    tok("RPAR"),
+    build=lambda lp, m, rp: (
+        (ir.ParamsNote(m.numbers, m, _span(lp, rp)),) if m is not REJECT and m.numbers else REJECT
+    ),
 )
 _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
 stmt = alt(
@@ -215,6 +291,11 @@ stmt = alt(
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
+    params_note,
+    time_or_rule,
+    price_sides,
+    otherwise_flat,
+    seq(price_side, build=lambda s: (s,)),
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
@@ -223,6 +304,7 @@ stmt = alt(
     seq(side_stmt, build=lambda s: (s,)),
     seq(mirror_stmt, build=lambda s: (s,)),
     seq(decl_stmt, build=lambda s: (s,)),
+    seq(period_decl, build=lambda s: (s,)),
     seq(timeframe, build=lambda s: (s,)),
     seq(
         tok("ON", "FOR", "IN", "OF"),
@@ -234,7 +316,9 @@ stmt = alt(
         tok("BOTHWAYS"),
         tok("ON", "WITH"),
         ind_pair,
-        build=lambda _b, _o, pair: (ir.Side("both"), ir.Crossover(pair)),
+        # "... on the 10/30 EMA cross": the crossing noun names nothing more
+        opt(alt(tok("CROSSNOUN"), tok("CROSS", when=lambda lx: lx.text.lower() == "cross"))),
+        build=lambda _b, _o, pair, _c: (ir.Side("both"), ir.Crossover(pair)),
     ),
 )
 SEP = alt(
@@ -285,6 +369,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
         statements += list(group)
+    if any(isinstance(x, ir.Rule) and x.fronted for x in statements[1:]):
+        return REJECT  # "Buy when A, B, sell": is B the buy's or the sell's condition?
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
     if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
         return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
@@ -315,8 +401,22 @@ def _exit_or(_or: Lexeme, statement: Any) -> Any:
     return _OrExit((statement,)) if isinstance(statement, ir.Risk | ir.TimeExit) else REJECT
 
 
-# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them
-exit_or = seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or)
+# "Exit after 10 bars or on a 3% stop": exits are alternatives anyway, so 'or' joins them;
+# "Cover back above VWAP or after 8 bars": a rule's exit or a time exit
+exit_or = alt(
+    seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or),
+    seq(
+        tok("OR"),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        build=lambda o, _a, n, _u: (
+            _exit_or(o, ir.TimeExit(int(n.value)))
+            if float(n.value).is_integer() and n.value >= 1
+            else REJECT
+        ),
+    ),
+)
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
     seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
@@ -330,7 +430,7 @@ sentence = alt(
             )
         ),
         stmt,
-        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or)),
+        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or, named_params_note)),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),

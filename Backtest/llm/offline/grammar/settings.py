@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.combinators import REJECT, alt, lazy, opt, seq, tok
+from Backtest.llm.offline.combinators import REJECT, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import _distance_pct
 from Backtest.llm.offline.grammar.conditions import cond
@@ -95,6 +95,18 @@ def _sold_at(kind: str, side: str, items: tuple[Lexeme, ...]) -> ir.Risk:
 
 
 TARGET = tok("TARGET")
+_RISK_KIND = {"STOP": "stop", "TARGET": "target", "TRAIL": "trailing"}
+
+
+def _no_risk(_no: Lexeme, what: Lexeme) -> Lexeme:
+    return Lexeme(what.kind, _RISK_KIND[what.kind], _no.start, what.end, what.text)
+
+
+_NO_RISK = seq(
+    tok("NO", when=lambda lx: lx.text.lower() in ("no", "without")),
+    tok("STOP", "TARGET", "TRAIL"),
+    build=_no_risk,
+)
 TRAIL = seq(tok("TRAIL"), opt(STOP), build=lambda t, _s: t)
 risk_stmt = alt(
     seq(PLACE, PCT, STOP, FROM_ENTRY, build=_risk("stop")),
@@ -135,11 +147,18 @@ risk_stmt = alt(
         build=_risk("trailing"),
     ),
     seq(tok("RIDE"), tok("WITH"), distance, TRAIL, build=_risk("trailing")),
+    # "Trail a 10% stop", "trail a 3 ATR(20) stop": the verb, then what trails
+    seq(
+        tok("TRAIL", when=lambda lx: lx.text.lower() == "trail"),
+        distance,
+        STOP,
+        build=_risk("trailing"),
+    ),
     seq(PLACE, TRAIL, LINK, distance, build=_risk("trailing")),
     seq(PLACE, distance, TRAIL, build=_risk("trailing")),
     seq(
         tok("HOLD"),
-        tok("FOR"),
+        opt(tok("FOR")),  # "hold 4 bars"
         NUM,
         UNIT,
         opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
@@ -180,6 +199,14 @@ risk_stmt = alt(
         build=lambda n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    # "No stops, no targets", "no stop loss": none on purpose (checked against the settings)
+    seq(
+        _NO_RISK,
+        many(seq(tok("COMMA", "AND"), opt(tok("AND")), _NO_RISK, build=lambda _c, _a, k: k)),
+        build=lambda first, rest: ir.NoRisk(
+            tuple(k.value for k in (first, *rest)), _span(first, *rest)
+        ),
+    ),
     seq(  # "if neither gets hit within 8 bars just close it": a time exit beside stop/target
         tok("WHEN"),
         tok("NEITHER"),

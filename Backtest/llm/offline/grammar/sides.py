@@ -1,0 +1,90 @@
+"""The position beside a price line: "Long above the 20 SMA, flat below it".
+
+With no subject, the side of a price-scale line is the close's (a level such as "long above
+30" has no subject to compare and stays refused); "it" after such a rule, in the same sentence,
+is that same line (not the close), and only there. "Only taking longs above the 200 SMA" uses
+:data:`price_side` as a restriction (:mod:`.sentence`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
+from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.operands import operand
+from Backtest.llm.offline.grammar.rules import _rule, action_phrase, rule_stmt
+from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import PRICE_SCALE
+
+SIDE_CMP = alt(
+    tok("CMP", when=lambda lx: lx.value in ("<", ">") and " " not in lx.text.strip()),
+    # "Cover back above VWAP"
+    tok("MOTION", when=lambda lx: lx.text.lower() in ("back above", "back below", "back under")),
+)
+
+
+def _price_line(x: Any) -> bool:
+    return isinstance(x, ir.Mention) and x.name in PRICE_SCALE and not x.plural
+
+
+def _side_rule(action: ir.Action, cmp: Lexeme, line: Any) -> Any:
+    if not _price_line(line):
+        return REJECT
+    return _rule(action, ir.Cmp(ir.Price("Close"), cmp.value, line, span=_span(cmp, line)))
+
+
+price_side = seq(action_phrase, SIDE_CMP, operand, build=_side_rule)
+
+
+def _side_pair(first: Any, _sep: Any, action: ir.Action, cmp: Lexeme, _it: Any) -> Any:
+    if first is REJECT or cmp.value == first.cond.op:
+        return REJECT  # "long above X, flat above it": both on one side contradicts itself
+    line = first.cond.right
+    return (first, _rule(action, ir.Cmp(ir.Price("Close"), cmp.value, line, span=_span(cmp))))
+
+
+price_sides = seq(
+    price_side,
+    tok("COMMA", "AND"),
+    action_phrase,
+    SIDE_CMP,
+    # "flat below it", or just "flat below" (the same line)
+    opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+    build=_side_pair,
+)
+
+
+def _states(x: Any) -> bool:
+    """Only levels (no crossing, no streak): "otherwise" of a level is the other side of it."""
+    if isinstance(x, ir.Group) and x.logic in ("all", "any") and type(x) is ir.Group:
+        return all(map(_states, x.items))
+    return (
+        isinstance(x, ir.Cmp)
+        and x.kind in ("static", "close")
+        and x.op in ("<", "<=", ">", ">=")
+        and not x.both
+    )
+
+
+def _otherwise(rule: Any, _c: Any, _o: Any, verb: Lexeme) -> Any:
+    if not isinstance(rule, ir.Rule) or rule.only or rule.action.verb not in ("buy", "short"):
+        return REJECT
+    if not _states(rule.cond):
+        return REJECT  # "long on the cross, otherwise flat": not crossing is every other bar
+    wanted = {"SELL": "buy", "COVER": "short"}.get(verb.kind, rule.action.verb)
+    if wanted != rule.action.verb:
+        return REJECT  # "short when A, otherwise sell": another short? never guessed
+    exit_action = ir.Action("exit", span=_span(verb), word=verb.text.lower())
+    return (rule, _rule(exit_action, ir.Not(rule.cond)))
+
+
+# "Long when the 12 EMA is above the 26 EMA, otherwise flat": the exit is the other side
+otherwise_flat = seq(
+    alt(rule_stmt, price_side),
+    opt(tok("COMMA")),
+    tok("OTHERWISE"),
+    tok("EXIT", "SELL", "COVER"),
+    build=_otherwise,
+)
