@@ -270,9 +270,10 @@ def _atr_used(inst: Inst, settings: dict[str, Any]) -> bool:
 def _donchian_used(inst: Inst, writer: SpecWriter) -> bool:
     """ "Donchian 20/10: long when the close breaks the prior 20-day high": an N-day high or low
     is the Donchian channel's line (the same series), so the named channel is used."""
-    if inst.name != "DONCHIAN" or inst.period() is None:
+    days = inst.period()
+    if inst.name != "DONCHIAN" or days is None:
         return False
-    period = (("timeperiod", int(inst.period())),)
+    period = (("timeperiod", int(days)),)
     return Inst("MAX", period, "High") in writer.ids or Inst("MIN", period, "Low") in writer.ids
 
 
