@@ -485,6 +485,9 @@ _add("CMP", "<=|=<|at most|at or below|not above|no more than|less than or equal
 # "volume is at least 3x ...": not the touch "is at" followed by "least"
 _add("CMP", "is at least|was at least|are at least|is at or above", ">=")
 _add("CMP", "is at most|was at most|are at most|is at or below", "<=")
+# "RSI is 30 or less" (only after "<level> or", see grammar/comparisons.py)
+_add("MOREWORD", "more|greater", ">=")
+_add("MOREWORD", "less|fewer", "<=")
 _add("CMP", "above or equal to|below or equal to", None)
 del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")

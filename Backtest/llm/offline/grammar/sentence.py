@@ -284,6 +284,23 @@ named_params_note = seq(
     ),
 )
 _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
+# "... flips positive (standard 12/26/9), ...": as "Standard 12/26/9", a check only
+slash_params_note = seq(
+    tok("LPAR"),
+    NUM,
+    many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
+    tok("RPAR"),
+    build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
+)
+# "RSI < 30 (14 period)" after a rule: checked like "Standard 14 period", never applied
+period_bracket_note = seq(
+    tok("LPAR"),
+    NUM,
+    opt(tok("MINUS")),
+    tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
+    tok("RPAR"),
+    build=lambda lp, n, _m, u, rp: (ir.PeriodNote(n.value, _span(lp, n, u, rp)),),
+)
 stmt = alt(
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
@@ -430,7 +447,16 @@ sentence = alt(
             )
         ),
         stmt,
-        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or, named_params_note)),
+        many(
+            alt(
+                seq(SEP, stmt, build=lambda _s, x: x),
+                tf_stmt,
+                exit_or,
+                named_params_note,
+                period_bracket_note,
+                slash_params_note,
+            )
+        ),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),

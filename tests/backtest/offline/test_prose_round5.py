@@ -1,0 +1,129 @@
+"""Trader wording learnt in the fifth prose round (issue 12) from a black-box audit's
+over-refusals, held-out 6 and the second tuning part, with the near misses that must stay
+refused. Compared semantically, in the corpus notation of tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.quality.reference import mismatches, reference_facts, spec_facts
+
+
+def reads_as(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def refused(text: str) -> str:
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        parse_description(text)
+    return " ".join(f"{item['text']}: {item['reason']}" for item in info.value.unrecognised)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "30 or less": the level or beyond it
+        (
+            "Buy when RSI is 30 or less, sell when RSI is 70 or more",
+            {"entry": "RSI(14) <= 30", "exit": "RSI(14) >= 70"},
+        ),
+        (
+            "Buy when RSI(14) is 30 or lower. Sell when RSI(14) is 70 or higher.",
+            {"entry": "RSI(14) <= 30", "exit": "RSI(14) >= 70"},
+        ),
+        (
+            "Buy when RSI(14) is 30 or below and sell when it is 70 or above",
+            {"entry": "RSI(14) <= 30", "exit": "RSI(14) >= 70"},
+        ),
+        ("Buy when volume is 1000000 or more", {"entry": "Volume >= 1000000"}),
+        # "or above" still joins two conditions when a level follows
+        ("Buy when RSI(14) is below 30 or above 70", {"entry": "any(RSI(14) < 30; RSI(14) > 70)"}),
+        # "7% or more": as "more than 7%"
+        (
+            "If the stock drops 7% or more over 3 sessions I buy it and sell 5 bars later",
+            {"entry": "change_pct(Close, 3) < -7", "exit_after_bars": 5},
+        ),
+        (
+            "Buy when the close is 2% or more above the 50 SMA",
+            {"entry": "Close > SMA(50) * 1.02"},
+        ),
+        (
+            "Buy when the close is 2% or more below the 50 SMA",
+            {"entry": "Close < SMA(50) * 0.98"},
+        ),
+        # the previous bar's Donchian line: the N-day high (low) of the bars before
+        (
+            "Buy when the close is above the previous bar's upper Donchian band (20)",
+            {"entry": "Close > DONCHIAN(20).upper[1]"},
+        ),
+        (
+            "Buy when the close is above yesterday's Donchian upper band (20). Sell when the "
+            "close is below yesterday's lower Donchian channel (20)",
+            {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(20).lower[1]"},
+        ),
+        (
+            "Buy when price breaks the previous bar's upper Donchian band (20), sell when it "
+            "breaks the previous bar's lower Donchian band (20)",
+            {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(20).lower[1]"},
+        ),
+        # a period in brackets after a rule: a check of the one indicator's period
+        ("Buy when RSI < 30 (14 period)", {"entry": "RSI(14) < 30"}),
+        ("Buy when RSI < 30 (14-period)", {"entry": "RSI(14) < 30"}),
+        # "(standard 12/26/9)" after a rule, as "Standard 12/26/9"
+        (
+            "Buy when the MACD histogram flips positive (standard 12/26/9), sell when it flips "
+            "negative.",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+    ],
+)
+def test_reads(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # "or less" after no plain level, negated, or followed by another operand
+        ("Buy when RSI(14) is not 30 or less", "30"),
+        ("Buy when RSI(14) is 30 or above 70", "70"),
+        ("Buy when RSI(14) is 30% or less", "less"),
+        ("Buy when RSI is 30 or less than the SMA", "less than"),
+        ("Buy when RSI(14) is 30 or more or less", "less"),
+        # "7% or less" is a range; "more than 7% or more" is garbled
+        ("Buy when the close drops 7% or less over 3 days", "less"),
+        ("Buy when the close drops more than 7% or more over 3 days", "days"),
+        ("Buy when the close is 2% or less above the 50 SMA", "above"),
+        ("Buy when the close is not 2% or more above the 50 SMA", "2%"),
+        # the current bar's Donchian line includes the bar: never crossed (named as such)
+        (
+            "Buy when price breaks the Donchian upper band (20)",
+            "can never be true",
+        ),
+        (
+            "Buy when price breaks above the upper Donchian band (20)",
+            "can never be true",
+        ),
+        ("Buy when price breaks the Donchian middle band (20)", ")"),
+        ("Buy when the close is above the previous bar's middle Donchian band (20)", "middle"),
+        # a Donchian line needs its period (one)
+        ("Buy when the close is above the previous bar's upper Donchian band", "band"),
+        ("Buy when the close is above the previous bar's 20-day upper Donchian band (55)", ")"),
+        # a bracketed period that disagrees with the indicator, or with two indicators
+        ("Buy when RSI < 30 (2 period)", "a period with no indicator"),
+        ("Buy when RSI(2) < 10 (14 period)", "a period with no indicator"),
+        # "(12/26/9)" that matches no indicator the rules use
+        (
+            "Buy when the MACD histogram flips positive (5/35/5), sell when it flips negative.",
+            "match no indicator",
+        ),
+        ("Buy when the 10 SMA crosses above the 30 SMA (12/26/9)", "match no indicator"),
+    ],
+)
+def test_refused(text: str, named: str) -> None:
+    assert named in refused(text)
