@@ -80,6 +80,21 @@ def refused(text: str) -> str:
                 "exit": "MACD(12,26,9).macdhist crosses_below 0",
             },
         ),
+        # "the close the bar before": the previous bar's close
+        (
+            "Buy when the close is above the close the bar before",
+            {"entry": "Close > Close[1]"},
+        ),
+        ("Buy when the close is below the low the session before", {"entry": "Close < Low[1]"}),
+        # a slash between two whole rules written the same way round
+        (
+            "MFI(14) < 20 buy / MFI(14) > 80 sell, 3% SL.",
+            {"entry": "MFI(14) < 20", "exit": "MFI(14) > 80", "stop": "3%"},
+        ),
+        (
+            "Buy when RSI(14) < 30 / sell when RSI(14) > 70",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -123,6 +138,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "match no indicator",
         ),
         ("Buy when the 10 SMA crosses above the 30 SMA (12/26/9)", "match no indicator"),
+        # "the bar before" after an indicator, or before another line
+        ("Buy when RSI(14) is above RSI(14) the bar before", "the bar before"),
+        ("Buy when the close is above the close the bar before the 20 SMA", "SMA"),
+        # a slash that may be an "or" of two conditions, or joins a condition with no action
+        ("Buy when RSI(14) < 30 / MFI(14) < 20 sell", "sell"),
+        ("Buy when RSI(14) < 30 / MFI(14) < 20, sell", "sell"),
+        ("RSI(14) < 30 buy / MFI(14) < 20", "20"),
+        ("MFI(14) < 20 / RSI(14) < 30 buy", "buy"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
