@@ -274,6 +274,7 @@ class Assembly:
         mentions = [m for m in statement.pair if m.numbers or m.labelled]
         series = [resolver.ctx.series(resolver.ctx.instance(m), m.output, m.span) for m in mentions]
         if len(series) == 2:
+            _check_fast_first(mentions)
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
             for one, mention in zip(series, mentions, strict=True):
@@ -288,6 +289,19 @@ class Assembly:
             for one in (node.left, node.right):
                 if one.inst is not None:
                     self.declared.append((one.inst, (0, 0)))
+
+
+def _check_fast_first(mentions: list[ir.Mention]) -> None:
+    """ "the 30/10 SMA crossover": the buy is the faster line crossing up, which the order
+    written contradicts (which one is meant to cross up?); refused, never guessed."""
+    first, second = mentions
+    same = first.name == second.name and first.numbers[:1] and second.numbers[:1]
+    if same and first.numbers[0] > second.numbers[0]:
+        raise ParseError(
+            first.span,
+            f"the slower {first.name} is written first; write the faster one first, e.g. "
+            f"'{second.numbers[0]:g}/{first.numbers[0]:g} {first.name}'",
+        )
 
 
 def is_calendar_only(node: RNode) -> bool:

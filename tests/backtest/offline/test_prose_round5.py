@@ -95,6 +95,15 @@ def refused(text: str) -> str:
             "Buy when RSI(14) < 30 / sell when RSI(14) > 70",
             {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
         ),
+        # "the 8/21 EMA cross up": the pair's noun with its direction
+        (
+            "EMA 8/21 cross up = long. 4% trailing stop.",
+            {"entry": "EMA(8) crosses_above EMA(21)", "trailing": "4%"},
+        ),
+        (
+            "Buy on the 8/21 EMA cross up, sell on the cross down",
+            {"entry": "EMA(8) crosses_above EMA(21)", "exit": "EMA(8) crosses_below EMA(21)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -146,6 +155,16 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30 / MFI(14) < 20, sell", "sell"),
         ("RSI(14) < 30 buy / MFI(14) < 20", "20"),
         ("MFI(14) < 20 / RSI(14) < 30 buy", "buy"),
+        # a pair written slower first: which line crosses up? (safety fix: "30/10 SMA
+        # crossover" bought the 10 crossing below the 30)
+        ("30/10 SMA crossover", "written first"),
+        ("30/10 SMA x-over, long only. in on the cross up, out on the cross down", "first"),
+        ("Buy on a 21/8 EMA bull cross", "bull cross"),
+        ("Buy on a bullish 21/8 EMA crossover", "crossover"),
+        ("Buy on the 21/8 EMA cross up", "cross up"),
+        ("EMA crossover using 26 and 12 period EMAs", "written first"),
+        ("Buy on the 8/21 EMA cross", "cross"),
+        ("Buy on the 8/21 MACD cross up", "cross up"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
