@@ -104,6 +104,39 @@ def refused(text: str) -> str:
             "Buy on the 8/21 EMA cross up, sell on the cross down",
             {"entry": "EMA(8) crosses_above EMA(21)", "exit": "EMA(8) crosses_below EMA(21)"},
         ),
+        # "on both sides": the stop, and both sides traded (checked)
+        (
+            "Long when RSI(14) < 30, short when RSI(14) > 70. Use a 3% stop loss on both sides.",
+            {
+                "side": "both",
+                "entry": "RSI(14) < 30",
+                "short_entry": "RSI(14) > 70",
+                "stop": "3%",
+            },
+        ),
+        # safety fix: "Exit longs when ..." after a short entry closed the short
+        (
+            "Go long when RSI(14) < 30. Go short when RSI(14) > 70. Exit longs when RSI(14) > "
+            "50; exit shorts when RSI(14) < 50.",
+            {
+                "side": "both",
+                "entry": "RSI(14) < 30",
+                "exit": "RSI(14) > 50",
+                "short_entry": "RSI(14) > 70",
+                "short_exit": "RSI(14) < 50",
+            },
+        ),
+        (
+            "Go long when RSI(14) < 30. Go short when RSI(14) > 70. Close the long when RSI(14) "
+            "> 50. Cover when RSI(14) < 50.",
+            {
+                "side": "both",
+                "entry": "RSI(14) < 30",
+                "exit": "RSI(14) > 50",
+                "short_entry": "RSI(14) > 70",
+                "short_exit": "RSI(14) < 50",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -165,6 +198,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("EMA crossover using 26 and 12 period EMAs", "written first"),
         ("Buy on the 8/21 EMA cross", "cross"),
         ("Buy on the 8/21 MACD cross up", "cross up"),
+        # "on both sides" with one side traded
+        ("Buy when RSI(14) < 30. Use a 3% stop loss on both sides.", "no short entry"),
+        ("Short when RSI(14) > 70. Use a 3% stop loss on both sides.", "no long entry"),
+        ("Short when RSI(14) > 70. Exit longs when RSI(14) < 50.", "exit is not used"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -316,6 +316,12 @@ stmt = alt(
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
+    seq(  # "Use a 3% stop loss on both sides": the stop, and both sides traded (checked)
+        risk_stmt,
+        tok("ON", "FOR"),
+        tok("BOTHWAYS", when=lambda lx: lx.text.lower() == "both sides"),
+        build=lambda s, _o, _b: (s, ir.Side("both")),
+    ),
     no_exit_except,
     seq(size_stmt, build=lambda s: (s,)),
     seq(side_stmt, build=lambda s: (s,)),
