@@ -137,6 +137,19 @@ def refused(text: str) -> str:
                 "short_exit": "RSI(14) < 50",
             },
         ),
+        # the longest hold: a time exit
+        (
+            "Buy when RSI(14) < 30. Hold at most 5 bars.",
+            {"entry": "RSI(14) < 30", "exit_after_bars": 5},
+        ),
+        (
+            "Buy when RSI(14) < 30. Never hold more than 5 bars.",
+            {"entry": "RSI(14) < 30", "exit_after_bars": 5},
+        ),
+        (
+            "Buy when RSI(14) < 30. Don't hold for more than 5 days.",
+            {"entry": "RSI(14) < 30", "exit_after_bars": 5},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -202,6 +215,11 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30. Use a 3% stop loss on both sides.", "no short entry"),
         ("Short when RSI(14) > 70. Use a 3% stop loss on both sides.", "no long entry"),
         ("Short when RSI(14) > 70. Exit longs when RSI(14) < 50.", "exit is not used"),
+        # a shortest hold is not expressible
+        ("Buy when RSI(14) < 30. Hold more than 5 bars.", "more than"),
+        ("Buy when RSI(14) < 30. Hold at least 5 bars.", "at least"),
+        ("Buy when RSI(14) < 30. Never hold less than 5 bars.", "less than"),
+        ("Buy when RSI(14) < 30. Never hold at most 5 bars.", "at most"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
