@@ -11,6 +11,7 @@ so), one direction is never mirrored into the other unless the text asks ("vice 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ from Backtest.llm.offline.resolve import (
 )
 
 ROLES = ("entry_long", "exit_long", "entry_short", "exit_short")
+_LONG_WORD = re.compile(r"\blongs?\b")
 _EXIT_VERBS = frozenset({"sell", "exit", "cover", "exit_n"})
 _SPEC_RULE = {
     "entry_long": "entry",
@@ -93,7 +95,7 @@ class Assembly:
                 "('Never enter on a Friday. Otherwise buy when ...')",
             )
 
-    def _role(self, verb: str, span: ir.Span) -> str:
+    def _role(self, verb: str, span: ir.Span, word: str = "") -> str:
         if verb in ("buy", "enter", "trade", "entry_n"):
             if self.side == "short" and verb == "buy":
                 return "exit_short"  # "buy" closes a short in a short-only description
@@ -104,6 +106,8 @@ class Assembly:
             role = "entry_short" if self.side == "short" else "exit_long"
         elif verb == "cover":
             role = "exit_short"
+        elif verb == "exit" and _LONG_WORD.search(word):
+            role = "exit_long"  # "Exit longs when ...": the long side, whatever came before
         else:  # exit, exit_n
             role = f"exit_{self.last_entry_side}"
         if role.startswith("entry"):
@@ -161,7 +165,7 @@ class Assembly:
         elif isinstance(statement, ir.Side):
             self._side(statement.mode)
         elif isinstance(statement, ir.Mirror):
-            role = self._role(statement.action.verb, statement.action.span)
+            role = self._role(statement.action.verb, statement.action.span, statement.action.word)
             self.mirrors.append(role)
             if statement.cross_only:
                 self.cross_mirrors.add(role)
@@ -185,9 +189,9 @@ class Assembly:
         only: bool = False,
     ) -> None:
         if isinstance(cond, ir.Event) and cond.kind == "opposite":
-            self.mirrors.append(self._role(action.verb, action.span))
+            self.mirrors.append(self._role(action.verb, action.span, action.word))
             return
-        role = self._role(action.verb, action.span)
+        role = self._role(action.verb, action.span, action.word)
         resolver.ctx.new_rule()
         if action.traded and resolver.ctx.last_subject is None:
             resolver.ctx.last_subject = Series(price="Close")  # "short the stock when it ..."
@@ -274,6 +278,7 @@ class Assembly:
         mentions = [m for m in statement.pair if m.numbers or m.labelled]
         series = [resolver.ctx.series(resolver.ctx.instance(m), m.output, m.span) for m in mentions]
         if len(series) == 2:
+            _check_fast_first(mentions)
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
             for one, mention in zip(series, mentions, strict=True):
@@ -288,6 +293,19 @@ class Assembly:
             for one in (node.left, node.right):
                 if one.inst is not None:
                     self.declared.append((one.inst, (0, 0)))
+
+
+def _check_fast_first(mentions: list[ir.Mention]) -> None:
+    """ "the 30/10 SMA crossover": the buy is the faster line crossing up, which the order
+    written contradicts (which one is meant to cross up?); refused, never guessed."""
+    first, second = mentions
+    same = first.name == second.name and first.numbers[:1] and second.numbers[:1]
+    if same and first.numbers[0] > second.numbers[0]:
+        raise ParseError(
+            first.span,
+            f"the slower {first.name} is written first; write the faster one first, e.g. "
+            f"'{second.numbers[0]:g}/{first.numbers[0]:g} {first.name}'",
+        )
 
 
 def is_calendar_only(node: RNode) -> bool:

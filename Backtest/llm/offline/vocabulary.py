@@ -263,6 +263,7 @@ _add("ONE", "one|ones")
 _add("PREV", "yesterday|previous|prior|the day before|day before|last bar|previous bar", 1)
 _add("PREV", "previous day|prior day|last day|the previous day|preceding|prior bar|prev", 1)
 _add("PREV", "the prior day|the previous bar|previous session|prior session|last session", 1)
+_add("PREV", "the bar before|bar before|the session before|the candle before", 1)
 _add("AGO", "ago|back|bars ago|days ago|periods ago")
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
@@ -485,6 +486,9 @@ _add("CMP", "<=|=<|at most|at or below|not above|no more than|less than or equal
 # "volume is at least 3x ...": not the touch "is at" followed by "least"
 _add("CMP", "is at least|was at least|are at least|is at or above", ">=")
 _add("CMP", "is at most|was at most|are at most|is at or below", "<=")
+# "RSI is 30 or less" (only after "<level> or", see grammar/comparisons.py)
+_add("MOREWORD", "more|greater", ">=")
+_add("MOREWORD", "less|fewer", "<=")
 _add("CMP", "above or equal to|below or equal to", None)
 del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")

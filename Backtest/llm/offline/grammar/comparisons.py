@@ -80,6 +80,12 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
 MORE_THAN = tok(
     "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
 )
+# "7% or more" (never "or less", a range)
+OR_MORE = seq(
+    tok("OR"),
+    tok("MOREWORD", when=lambda lx: lx.text.lower() in ("more", "greater")),
+    build=lambda o, m: m,
+)
 # "is at least 1% above the 21 EMA" (the copula is inside the phrase)
 IS_MORE_THAN = tok(
     "CMP", when=lambda lx: " ".join(lx.text.lower().split()) in ("is at least", "are at least")
@@ -188,6 +194,27 @@ def _day_change(n: Lexeme, u: Lexeme, word: Lexeme, v: Any, level: Any) -> Any:
     return _cmp(change, v, level, n, u, word)
 
 
+_OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">="}
+_OR_MORE |= {"less": "<=", "fewer": "<=", "lower": "<=", "below": "<=", "under": "<="}
+
+
+def _or_more(left: Any, _is: Lexeme, level: Any, _or: Lexeme, word: Lexeme) -> Any:
+    """ "RSI is 30 or less": the level or beyond it (a plain number, never a percentage)."""
+    if not isinstance(level, ir.Num) or level.percent:
+        return REJECT
+    op = _OR_MORE[" ".join(word.text.lower().split())]
+    return ir.Cmp(left, op, level, span=_span(left, level, word))
+
+
+def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
+    if not (isinstance(line, ir.Mention) and line.name == "DONCHIAN"):
+        return REJECT
+    if line.output not in ("upper", "lower"):
+        return REJECT
+    op = ">" if line.output == "upper" else "<"
+    return ir.Cmp(x, op, line, "motion", span=_span(x, b, line))
+
+
 comparison = alt(
     seq(
         NUM,
@@ -206,6 +233,13 @@ comparison = alt(
         build=lambda x, b, c: ir.Cmp(
             x, ">" if c.kind == "max" else "<", c, "motion", span=_span(x, b, c)
         ),
+    ),
+    # "price breaks the Donchian upper band (20)": above its upper line, below its lower one
+    seq(
+        operand,
+        tok("BROKEN", when=lambda lx: lx.text.lower() == "breaks"),
+        operand,
+        build=_breaks_donchian,
     ),
     seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
@@ -244,6 +278,15 @@ comparison = alt(
         build=lambda s, o, _m, p, c, y: _pct_cmp(ir.Price("Open"), None, p, c, y),
     ),
     seq(operand, IS, PCT, tok("CMP"), operand, build=_pct_cmp),
+    seq(  # "is 2% or more above the 50 SMA": as "is 2% above" (at least that far)
+        operand,
+        IS,
+        PCT,
+        OR_MORE,
+        tok("CMP"),
+        operand,
+        build=lambda x, i, p, _m, c, y: _pct_cmp(x, i, p, c, y),
+    ),
     seq(  # "is more than 8% above the 20 EMA": as "is 8% above" (at least that far)
         operand,
         IS,
@@ -310,6 +353,20 @@ comparison = alt(
         build=lambda left, _i, _n, v, right: _negated(_cmp(left, v, right)),
     ),
     seq(tok("NOT"), verb, operand, build=lambda _n, v, right: _negated(_cmp(None, v, right))),
+    seq(  # "RSI is 30 or less", "volume is 1000000 or more"
+        operand,
+        tok("IS"),
+        number,
+        tok("OR"),
+        tok(
+            "MOREWORD",
+            "UPWORD",
+            "DOWNWORD",
+            "CMP",
+            when=lambda lx: " ".join(lx.text.lower().split()) in _OR_MORE,
+        ),
+        build=_or_more,
+    ),
     seq(
         operand,
         tok("IS"),
@@ -456,11 +513,14 @@ change_atom = alt(
         ),
         opt(tok("CMP")),
         PCT,
+        opt(OR_MORE),  # "drops 7% or more over 3 sessions": as "more than 7%"
         # "drops more than 7% over 3 sessions": "over" before a number of bars is the window
         alt(tok("IN", "WINDOW"), tok("CMP", when=lambda lx: lx.text.lower() == "over")),
         NUM,
         UNIT,
-        build=lambda x, d, c, p, _w, n, u: _change(x, d, c, p, n, u),
+        build=lambda x, d, c, p, m, _w, n, u: (
+            REJECT if m is not None and c is not None else _change(x, d, c, p, n, u)
+        ),
     ),
     seq(  # "the close is up more than 20% vs. 60 days ago"
         operand,

@@ -180,6 +180,24 @@ ind_ref = alt(
     ind_single,
     seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
     seq(ind_single, OUTPUT, build=_with_output),
+    # "the Donchian upper band (20)": the one period of a Donchian channel after its line
+    seq(
+        tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN"),
+        OUTPUT,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda i, o, _l, n, r: _with_output(_mention(i, (("num", n.value),), None, r), o),
+    ),
+    seq(
+        OUTPUT,
+        tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN"),
+        tok("OUTPUT", when=lambda lx: lx.value == "band"),
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        build=lambda o, i, _b, _l, n, r: _with_output(_mention(i, (("num", n.value),), None, r), o),
+    ),
     seq(OUTPUT, build=lambda o: ir.Ref("output", o.value, span=_span(o))),
     seq(OUTPUT, tok("OF"), ind_single, build=lambda o, _f, m: _with_output(m, o)),
     seq(OUTPUT, ind_single, build=lambda o, m: _with_output(m, o)),
@@ -257,6 +275,42 @@ def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
     return ir.Channel(kind, field.value, period.value, True, _span(period, field))
 
 
+def _prior_donchian(prev: Lexeme, *items: Any) -> Any:
+    """ "the previous bar's upper Donchian band (20)": the Donchian line of the bar before, the
+    N-day high (low) of the N bars before the current one; one period, the upper or lower
+    line."""
+    lexemes = [i for i in items if isinstance(i, Lexeme)]
+    periods = [lx for lx in lexemes if lx.kind == "NUM"]
+    sides = [lx.text.lower() for lx in lexemes if lx.kind in ("OUTPUT", "DOWNWORD")]
+    sides = [s for s in sides if s.split()[0] in ("upper", "lower")]
+    if len(periods) != 1 or len(sides) != 1 or _int(periods[0].value) is None:
+        return REJECT
+    kind, field = ("max", "High") if sides[0].startswith("upper") else ("min", "Low")
+    return ir.Channel(kind, field, periods[0].value, True, _span(prev, *lexemes))
+
+
+DONCHIAN = tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN")
+BAND_WORD = tok("OUTPUT", when=lambda lx: lx.value == "band")
+SIDE_WORD = alt(
+    tok("OUTPUT", when=lambda lx: lx.value in ("upper", "lower")),
+    tok("DOWNWORD", when=lambda lx: lx.text.lower() == "lower"),
+)
+NUM_DAYS = seq(NUM, opt(UNIT), build=lambda n, _u: n)
+BRACKET_NUM = seq(tok("LPAR"), NUM, tok("RPAR"), build=lambda _l, n, _r: n)
+prior_donchian = alt(
+    seq(
+        tok("PREV"),
+        opt(NUM_DAYS),
+        SIDE_WORD,
+        DONCHIAN,
+        opt(BAND_WORD),
+        opt(BRACKET_NUM),
+        build=_prior_donchian,
+    ),
+    seq(tok("PREV"), opt(NUM_DAYS), DONCHIAN, SIDE_WORD, opt(BRACKET_NUM), build=_prior_donchian),
+)
+
+
 # "the prior 55-day high": an N-day high is already that of the N bars before the current one;
 # "yesterday's 20-day high" is not accepted (it could mean one bar further back).
 PRIOR = tok("PREV", when=lambda lx: lx.text.lower() in ("prior", "previous", "preceding"))
@@ -286,6 +340,7 @@ channel = alt(
         tok("PRICE", when=lambda lx: lx.value in ("High", "Low")),
         build=lambda _p, n, _u, _d, f: _nday(n, None, f),
     ),
+    prior_donchian,
     seq(
         HIGHLOW,
         opt(PRICE),

@@ -105,12 +105,27 @@ signed_cross = seq(
     opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
     build=lambda x, c, other: ir.Event("cross", x, c.value, other, _span(x, c, other)),
 )
+_CROSS_NOUNS = frozenset({"cross up", "cross down"})
 # "a 5/20 EMA bull cross": the pair named right before the shorthand
 paired_cross = seq(
     ind_pair,
-    tok("SIGNCROSS"),
-    build=lambda pair, c: ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c)),
+    alt(
+        tok("SIGNCROSS"),
+        # "the 8/21 EMA cross up": the noun with its direction (the first crosses the second)
+        tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _CROSS_NOUNS),
+    ),
+    build=lambda pair, c: _paired_cross(pair, c),
 )
+
+
+def _paired_cross(pair: Any, c: Lexeme) -> Any:
+    """The first (faster) line crosses the second; "a 21/8 EMA bull cross" is refused: a bull
+    cross is the faster line crossing up, which the order written contradicts."""
+    if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]:
+        return REJECT
+    return ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c))
+
+
 _SIGN_WORD = tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower() in ("bullish", "bearish"))
 
 
@@ -125,7 +140,11 @@ sign_word_cross = alt(
         _SIGN_WORD,
         ind_pair,
         tok("CROSSNOUN"),
-        build=lambda w, pair, c: ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c)),
+        build=lambda w, pair, c: (
+            REJECT
+            if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]
+            else ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c))
+        ),
     ),
     seq(
         _SIGN_WORD,

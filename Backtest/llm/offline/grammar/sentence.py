@@ -284,6 +284,23 @@ named_params_note = seq(
     ),
 )
 _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
+# "... flips positive (standard 12/26/9), ...": as "Standard 12/26/9", a check only
+slash_params_note = seq(
+    tok("LPAR"),
+    NUM,
+    many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
+    tok("RPAR"),
+    build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
+)
+# "RSI < 30 (14 period)" after a rule: checked like "Standard 14 period", never applied
+period_bracket_note = seq(
+    tok("LPAR"),
+    NUM,
+    opt(tok("MINUS")),
+    tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
+    tok("RPAR"),
+    build=lambda lp, n, _m, u, rp: (ir.PeriodNote(n.value, _span(lp, n, u, rp)),),
+)
 stmt = alt(
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
@@ -299,6 +316,12 @@ stmt = alt(
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
+    seq(  # "Use a 3% stop loss on both sides": the stop, and both sides traded (checked)
+        risk_stmt,
+        tok("ON", "FOR"),
+        tok("BOTHWAYS", when=lambda lx: lx.text.lower() == "both sides"),
+        build=lambda s, _o, _b: (s, ir.Side("both")),
+    ),
     no_exit_except,
     seq(size_stmt, build=lambda s: (s,)),
     seq(side_stmt, build=lambda s: (s,)),
@@ -363,13 +386,36 @@ def _is_exit(statement: Any) -> bool:
     return isinstance(statement, ir.Rule) and statement.action.verb in _EXIT_VERBS
 
 
+def _whole_rule(statement: Any) -> bool:
+    return isinstance(statement, ir.Rule)
+
+
+def _cond_first(rule: ir.Rule) -> bool:
+    """ "MFI(14) < 20 buy": the condition written before the action."""
+    cond_span = getattr(rule.cond, "span", None)
+    if not cond_span or cond_span == (0, 0) or rule.action.span == (0, 0):
+        return True  # not known: as if condition-first (so that a slash is refused)
+    return bool(cond_span[0] < rule.action.span[0])
+
+
+def _after(statements: list[Any], starts: set[int]) -> list[Any]:
+    return [x for i, x in enumerate(statements) if i not in starts]
+
+
 def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     statements = list(first)
+    starts = {0}  # where a statement may be a fronted rule: the start, or after a slash
     for group in rest:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
+        if isinstance(group, _SlashRule):
+            if not (_whole_rule(statements[-1]) and _whole_rule(group[0])):
+                return REJECT  # "RSI < 30 / MFI < 20": the slash joins two whole rules only
+            if _cond_first(group[0]) and not _cond_first(statements[-1]):
+                return REJECT  # "Buy when A / B sell": is the slash an "or" of A and B?
+            starts.add(len(statements))
         statements += list(group)
-    if any(isinstance(x, ir.Rule) and x.fronted for x in statements[1:]):
+    if any(isinstance(x, ir.Rule) and x.fronted for x in _after(statements, starts)):
         return REJECT  # "Buy when A, B, sell": is B the buy's or the sell's condition?
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
     if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
@@ -395,6 +441,14 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
 
 class _OrExit(tuple[Any, ...]):
     """Statements joined by 'or': only read after an exit (checked by :func:`_sentence`)."""
+
+
+class _SlashRule(tuple[Any, ...]):
+    """ "MFI(14) < 20 buy / MFI(14) > 80 sell": a whole rule after a slash, a new sentence."""
+
+
+def _slash_rule(_slash: Lexeme, statement: Any) -> Any:
+    return _SlashRule(statement)
 
 
 def _exit_or(_or: Lexeme, statement: Any) -> Any:
@@ -430,7 +484,17 @@ sentence = alt(
             )
         ),
         stmt,
-        many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt, exit_or, named_params_note)),
+        many(
+            alt(
+                seq(SEP, stmt, build=lambda _s, x: x),
+                tf_stmt,
+                exit_or,
+                named_params_note,
+                period_bracket_note,
+                slash_params_note,
+                seq(tok("SLASH"), stmt, build=_slash_rule),
+            )
+        ),
         opt(alt(tok("COMMA", "COLON"), seq(opt(tok("COMMA")), tok("WHICHEVER"), build=_last))),
         build=_sentence,
     ),

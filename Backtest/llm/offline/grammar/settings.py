@@ -164,6 +164,25 @@ risk_stmt = alt(
         opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
+    # "Hold at most 5 bars", "Never hold more than 5 bars": a time exit (a longest hold; a
+    # shortest one, "hold more than 5 bars", is not expressible)
+    seq(
+        tok("HOLD"),
+        opt(tok("FOR")),
+        tok("CMP", when=lambda lx: lx.value == "<="),
+        NUM,
+        UNIT,
+        build=lambda _h, _f, _c, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
+    seq(
+        tok("NEVER", "DONT"),
+        tok("HOLD"),
+        opt(tok("FOR")),
+        tok("CMP", when=lambda lx: lx.text.lower() == "more than"),
+        NUM,
+        UNIT,
+        build=lambda _n, _h, _f, _c, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     seq(  # "Get out one day later"
         tok("EXIT", "SELL", "COVER"),
         NUM,
