@@ -23,9 +23,19 @@ HELDOUT4 = generation.load_cases("heldout4")
 HELDOUT5 = generation.load_cases("heldout5")
 HELDOUT6 = generation.load_cases("heldout6")
 HELDOUT7 = generation.load_cases("heldout7")
+HELDOUT8 = generation.load_cases("heldout8")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
-    TUNING + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7 + TUNING2
+    TUNING
+    + HELDOUT
+    + HELDOUT2
+    + HELDOUT3
+    + HELDOUT4
+    + HELDOUT5
+    + HELDOUT6
+    + HELDOUT7
+    + HELDOUT8
+    + TUNING2
 )
 
 
@@ -38,6 +48,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT5) >= 40
     assert len(HELDOUT6) >= 40
     assert len(HELDOUT7) >= 40
+    assert len(HELDOUT8) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -114,6 +125,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout5",
             "heldout6",
             "heldout7",
+            "heldout8",
             "tuning2",
         }
     )
