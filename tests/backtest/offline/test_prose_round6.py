@@ -1,0 +1,116 @@
+"""Trader wording learnt in the sixth prose round (issue 12) from the refusals of held-out 7
+(its first run), with the near misses that must stay refused. Compared semantically, in the
+corpus notation of tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.quality.reference import mismatches, reference_facts, spec_facts
+
+
+def reads_as(text: str, expect: dict[str, object]) -> None:
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def refused(text: str) -> str:
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        parse_description(text)
+    return " ".join(f"{item['text']}: {item['reason']}" for item in info.value.unrecognised)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "thru" in a crossing or a move: as "through"
+        (
+            "W%R(14) crosses up thru -80 -> long. out when it gets above -20. 4% SL",
+            {"entry": "WILLR(14) crosses_above -80", "exit": "WILLR(14) above -20", "stop": "4%"},
+        ),
+        (
+            "Short when RSI(14) crosses down thru 70, cover when it crosses up thru 30",
+            {
+                "side": "short",
+                "short_entry": "RSI(14) crosses_below 70",
+                "short_exit": "RSI(14) crosses_above 30",
+            },
+        ),
+        ("Buy when the 10 EMA cuts thru the 30 EMA", {"entry": "EMA(10) crosses_above EMA(30)"}),
+        # "mean rev" / "breakdown system": a label of the kind of strategy, as "mean reversion"
+        (
+            "BB(20,2) mean rev: buy when a candle closes under the lower band, sell when it "
+            "closes back above the mid band. SL 3%",
+            {
+                "entry": "Close below BBANDS(20,2,2).lowerband",
+                "exit": "Close above BBANDS(20,2,2).middleband",
+                "stop": "3%",
+            },
+        ),
+        (
+            "short-only breakdown system: sell short when the close falls below the lowest low "
+            "of the prior 20 bars. trailing stop 2.5 ATR(20), no other exit",
+            {
+                "side": "short",
+                "short_entry": "Close below DONCHIAN(20).lower[1]",
+                "trailing": "2.5 ATR(20)",
+            },
+        ),
+        # "Standard 12/26/9 settings": a check, as "Standard 12/26/9"
+        (
+            "Buy when the MACD histogram turns positive and sell when it turns negative. "
+            "Standard 12/26/9\nsettings.",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+        # "Default settings." stays talk (held-out 4's h4-007)
+        (
+            "MACD line crossing above zero = buy. Crossing below zero = sell. Default settings.",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below 0",
+            },
+        ),
+    ],
+)
+def test_reads(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+def test_negated_thru_is_read() -> None:
+    understood = parse_description("Buy when RSI(14) doesn't cross up thru 30").understood_as
+    assert "not (RSI(14) crosses above 30)" in understood
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # "thru" outside a crossing or a move is not read
+        ("Buy when RSI(14) is below 30 and hold thru the weekend", "thru"),
+        ("Buy when the 10 EMA cuts up thru the 30 EMA", "thru"),
+        # "breakdown" alone is not a label
+        ("Buy on a breakdown below the 20-day low", "breakdown"),
+        # a negated label is not dropped
+        ("not a mean rev system: buy when RSI(2) < 10", ":"),
+        ("no breakdown system: short when the close falls below the 20-day low", ":"),
+        # settings that match no indicator, or not in the checked shape
+        (
+            "Buy when the MACD histogram turns positive and sell when it turns negative. "
+            "Standard 5/35/5 settings.",
+            "match no indicator",
+        ),
+        ("Buy when RSI(14) < 30. Standard 12/26/9 settings.", "match no indicator"),
+        ("Buy when the MACD histogram turns positive. 12/26/9/5 settings.", "match no indicator"),
+        ("Buy when the MACD histogram turns positive. Settings 12/26/9.", "Settings"),
+        (
+            "Buy when the MACD line crosses above the signal line. Not the standard 12/26/9 "
+            "settings.",
+            "/",
+        ),
+    ],
+)
+def test_refused(text: str, named: str) -> None:
+    assert named in refused(text)
