@@ -66,6 +66,21 @@ def refused(text: str) -> str:
                 "exit": "MACD(12,26,9).macdhist crosses_below 0",
             },
         ),
+        # "the high from two bars ago": as "the high of two bars ago"
+        (
+            "My rule is really simple and I've traded it by hand for a couple of years. If "
+            "today's close is higher than the high from two bars ago, and today's low is above "
+            "yesterday's low, I buy. I get out after 3 bars, no stop.",
+            {"entry": "all(Close above High[2]; Low above Low[1])", "exit_after_bars": 3},
+        ),
+        (
+            "Buy when the close is not above the high from 2 bars ago",
+            {"entry": "Close <= High[2]"},
+        ),
+        (
+            "Buy when the close crosses above the high from 3 days ago",
+            {"entry": "Close crosses_above High[3]"},
+        ),
         # "Default settings." stays talk (held-out 4's h4-007)
         (
             "MACD line crossing above zero = buy. Crossing below zero = sell. Default settings.",
@@ -91,6 +106,14 @@ def test_negated_thru_is_read() -> None:
         # "thru" outside a crossing or a move is not read
         ("Buy when RSI(14) is below 30 and hold thru the weekend", "thru"),
         ("Buy when the 10 EMA cuts up thru the 30 EMA", "thru"),
+        # "from ... ago" only after a price, with a whole number of bars
+        ("Buy when the close is above the high from 2.5 bars ago", "bars ago"),
+        ("Buy when the close is up 5% from 3 bars ago", "3"),
+        (
+            "Buy when the close is above the high from 2 bars ago and RSI(14) from 2 bars ago "
+            "is below 30",
+            "from",
+        ),
         # "breakdown" alone is not a label
         ("Buy on a breakdown below the 20-day low", "breakdown"),
         # a negated label is not dropped
