@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.llm.offline.edits import EditNotUnderstood, apply_edit
 from Backtest.quality.reference import mismatches, reference_facts, spec_facts
+from Backtest.spec import example_spec_data, validate_spec_v2
 
 
 def reads_as(text: str, expect: dict[str, object]) -> None:
@@ -81,6 +83,30 @@ def refused(text: str) -> str:
             "Buy when the close crosses above the high from 3 days ago",
             {"entry": "Close crosses_above High[3]"},
         ),
+        # "..., crossing back under = exit": the opposite of the one crossing before it
+        (
+            "RSI14 crossing over its own 9-period SMA = long, crossing back under = exit",
+            {
+                "entry": "RSI(14) crosses_above SMA(9, RSI(14))",
+                "exit": "RSI(14) crosses_below SMA(9, RSI(14))",
+            },
+        ),
+        (
+            "EMA 8/21 cross down = short, cross up = cover",
+            {
+                "side": "short",
+                "short_entry": "EMA(8) crosses_below EMA(21)",
+                "short_exit": "EMA(8) crosses_above EMA(21)",
+            },
+        ),
+        (
+            "Buy when the 10 EMA crosses above the 30 EMA and the close is above the 200 SMA. "
+            "crossing back under = exit",
+            {
+                "entry": "all(EMA(10) crosses_above EMA(30); Close above SMA(200))",
+                "exit": "EMA(10) crosses_below EMA(30)",
+            },
+        ),
         # "Default settings." stays talk (held-out 4's h4-007)
         (
             "MACD line crossing above zero = buy. Crossing below zero = sell. Default settings.",
@@ -93,6 +119,14 @@ def refused(text: str) -> str:
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
     reads_as(text, expect)
+
+
+def test_a_bare_crossing_is_refused_in_an_edit() -> None:
+    data = validate_spec_v2(example_spec_data("ema_cross")).model_dump(
+        mode="json", exclude_none=True
+    )
+    with pytest.raises(EditNotUnderstood):
+        apply_edit(data, "crossing back under = exit")
 
 
 def test_negated_thru_is_read() -> None:
@@ -114,6 +148,22 @@ def test_negated_thru_is_read() -> None:
             "is below 30",
             "from",
         ),
+        # a bare crossing: the same direction, no crossing, two crossings, or no pair
+        ("EMA 8/21 cross up = long, cross up = exit", "not the opposite"),
+        ("Buy when RSI(14) < 30. crossing under = exit", "exactly one crossing"),
+        (
+            "Buy when the 10 EMA crosses above the 30 EMA and RSI(14) crosses above 50. "
+            "crossing back under = exit",
+            "exactly one crossing",
+        ),
+        (
+            "Buy when RSI(14) < 30 or the 10 EMA crosses above the 30 EMA. crossing back under "
+            "= exit",
+            "exactly one crossing",
+        ),
+        ("cross up = long, cross down = exit", "no rule to mirror"),
+        ("EMA 8/21 cross up = long, not crossing back under = exit", "="),
+        ("EMA 8/21 cross up = long, cross = exit", "="),
         # "breakdown" alone is not a label
         ("Buy on a breakdown below the 20-day low", "breakdown"),
         # a negated label is not dropped
