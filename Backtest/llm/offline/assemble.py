@@ -59,6 +59,8 @@ class Assembly:
     crossover: tuple[Series, Series] | None = None
     mirrors: list[str] = field(default_factory=list)
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
+    # "crossing back under = exit": the direction written, and its words
+    cross_directions: dict[str, tuple[str, ir.Span]] = field(default_factory=dict)
     # "Standard 14 period", "Standard 12/26/9"
     period_notes: list[ir.PeriodNote | ir.ParamsNote] = field(default_factory=list)
     # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
@@ -169,6 +171,8 @@ class Assembly:
             self.mirrors.append(role)
             if statement.cross_only:
                 self.cross_mirrors.add(role)
+            if statement.direction is not None:
+                self.cross_directions[role] = (statement.direction, statement.span)
         elif isinstance(statement, ir.Declare):
             self._declare(statement, resolver)
         elif isinstance(statement, ir.Timeframe):

@@ -192,6 +192,12 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         if role in assembly.cross_mirrors:
             source = the_crossing(source)
         mirrored = mirror(source)
+        if role in assembly.cross_directions:
+            direction, span = assembly.cross_directions[role]
+            if not (isinstance(mirrored, RCmp) and mirrored.op == direction):
+                raise ParseError(
+                    span, "not the opposite of the one crossing before it; state the rule in full"
+                )
         rules[role] = RGroup("any", (rules[role], mirrored)) if role in rules else mirrored
     if not any(role.startswith("entry") for role in rules) and assembly.crossover is not None:
         fast, slow = assembly.crossover

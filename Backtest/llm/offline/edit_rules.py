@@ -129,6 +129,10 @@ class RuleEditor:
         elif isinstance(statement, ir.Rule):
             self._rule(statement, markers, resolver, found, writer)
         elif isinstance(statement, ir.Mirror):
+            if statement.direction is not None:  # "crossing back under = exit": not in edits
+                raise EditNotUnderstood(
+                    "Say the crossing in full ('exit when the 8 EMA crosses below the 21 EMA')."
+                )
             self._mirror(statement.action.verb, found, writer, statement.cross_only)
         elif isinstance(statement, ir.Side):
             raise EditNotUnderstood(

@@ -405,10 +405,14 @@ class Mirror:
 
     ``cross_only``: "on the opposite cross" / "the cross back down" mirror the one crossing of
     the counterpart rule, not its other conditions (a trend filter is no part of the cross).
+    ``direction``: "crossing back under = exit" names the mirrored crossing's direction, which
+    must be what mirroring gives (else refused); ``span`` is that crossing's words.
     """
 
     action: Action
     cross_only: bool = False
+    direction: str | None = None
+    span: Span = (0, 0)
 
 
 @dataclass(frozen=True)

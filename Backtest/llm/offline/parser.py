@@ -49,6 +49,7 @@ _WEAK = frozenset(
     | {"FOR", "BY", "IN", "ON", "AT", "FROM", "IS", "PRON", "THAT", "ITS", "ONE", "EVERY"}
     | {"PLACE", "TRADE", "UNKNOWN", "ARROW", "MINUS", "PLUS", "SLASH", "SIGNAL_N", "TICKER"}
     | {"PERCENT_SIGN", "FIRST", "VERSUS", "DEFINE", "OPENS"}  # the last four: shorthand
+    | {"SETTINGS"}  # "Default settings." stays talk; "Standard 12/26/9 settings" is a check
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule

@@ -248,6 +248,8 @@ for _phrase, _field in PRICE_WORDS.items():
 _add("CLOSES", "closes|closing prices|candles|candle")
 _add("UNIT", "day|days|period|periods|bar|bars|session|sessions|d|length|trading days")
 _add("UNIT", "day period|period length|day lookback|bar lookback|lookback|periods long")
+# "Standard 12/26/9 settings": the word after a parameter check (see grammar.sentence)
+_add("SETTINGS", "settings|parameters|params")
 _add(
     "DEV",
     "standard deviations|standard deviation|std devs|std dev|stdev|stdevs|std|sd|sds|sigma|"
@@ -497,8 +499,14 @@ _MOTION_UP = "rise|climb|jump|pop|push|spike|move|go|get|break|tick|pierce|retur
 _MOTION_DOWN = (
     "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
 )
-_add("MOTION", _verbs(_MOTION_UP, "above|over|up above|up over|up through|higher than"), ">")
-_add("MOTION", _verbs(_MOTION_DOWN, "below|under|beneath|down below|down through|lower than"), "<")
+_add(
+    "MOTION", _verbs(_MOTION_UP, "above|over|up above|up over|up through|up thru|higher than"), ">"
+)
+_add(
+    "MOTION",
+    _verbs(_MOTION_DOWN, "below|under|beneath|down below|down through|down thru|lower than"),
+    "<",
+)
 _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
 _add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
 _add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
@@ -517,16 +525,21 @@ _add("CLOSEVERB", _verbs("close", "above|over|higher than"), ">")
 _add("CLOSEVERB", _verbs("close", "below|under|lower than|beneath"), "<")
 _add(
     "CROSS",
-    _verbs("cross", "above|over|up through|up above|up over|upwards|up|to the upside"),
+    _verbs("cross", "above|over|up through|up thru|up above|up over|upwards|up|to the upside"),
     "crosses_above",
 )
 _add(
     "CROSS",
-    _verbs("cross", "below|under|down through|down below|down under|downwards|down"),
+    _verbs("cross", "below|under|down through|down thru|down below|down under|downwards|down"),
     "crosses_below",
 )
 _add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
-_add("CROSS", "crosses|cross|crossing|crossed|crosses through|cuts|cuts through|crosess", "cross")
+_add(
+    "CROSS",
+    "crosses|cross|crossing|crossed|crosses through|crosses thru|cuts|cuts through|cuts thru|"
+    "crosess",
+    "cross",
+)
 _add("CROSS", "crosses back|cross back|crossing back", "cross")
 _add("FROMDIR", "from below|from underneath|from under|upward|from the bottom", "crosses_above")
 _add("FROMDIR", "from above|from over|downward|from the top", "crosses_below")
@@ -1007,11 +1020,14 @@ FILLER = frozenset(
         "trend follower",
         "mean reversion",
         "mean reverting",
+        "mean rev",
         "momentum idea",
         "momentum strategy",
         "momentum system",
         "breakout strategy",
         "breakout system",
+        "breakdown strategy",
+        "breakdown system",
         "swing trading",
         "swing trade",
         "for the backtest",

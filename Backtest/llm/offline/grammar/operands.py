@@ -233,9 +233,9 @@ price_ref = alt(
     seq(
         PRICE, opt(tok("OF")), tok("PREV"), build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a))
     ),
-    seq(
+    seq(  # "the high of / from two bars ago"
         PRICE,
-        opt(tok("OF")),
+        opt(tok("OF", "FROM")),
         NUM,
         opt(UNIT),
         tok("AGO"),

@@ -227,6 +227,14 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "..., crossing back under = exit": a bare crossing with its direction mirrors the one
+    # crossing of the counterpart rule, and must be its opposite (else refused)
+    seq(
+        tok("CROSS", when=lambda lx: lx.value in ("crosses_above", "crosses_below")),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda c, _a, a: ir.Mirror(a, True, c.value, _span(c)),
+    ),
     # "W%R(14) under -80 = oversold = buy": the zone only names the condition (and must agree)
     seq(
         cond,

@@ -259,8 +259,15 @@ def _params_note(first: Lexeme, rest: tuple[Lexeme, ...], *spans: Any) -> Any:
     return (ir.ParamsNote(numbers, span=_span(first, *rest, *spans)),)
 
 
-# "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator
+# "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator;
+# "Standard 12/26/9 settings" likewise
 params_note = alt(
+    seq(
+        NUM,
+        many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
+        tok("SETTINGS"),
+        build=lambda first, rest, w: _params_note(first, rest, w),
+    ),
     seq(
         NUM,
         many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
