@@ -4,7 +4,7 @@ For every description of the corpora in ``tests/quality/`` (``descriptions_tunin
 ``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml``,
 ``descriptions_heldout4.yaml``, ``descriptions_heldout5.yaml``,
 ``descriptions_heldout6.yaml``, ``descriptions_heldout7.yaml``,
-``descriptions_heldout8.yaml`` and
+``descriptions_heldout8.yaml``, ``descriptions_heldout9.yaml`` and
 ``descriptions_tuning2.yaml``, see that folder's README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
@@ -50,6 +50,7 @@ PARTS = {
     "heldout6": "descriptions_heldout6.yaml",
     "heldout7": "descriptions_heldout7.yaml",
     "heldout8": "descriptions_heldout8.yaml",
+    "heldout9": "descriptions_heldout9.yaml",
     "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000

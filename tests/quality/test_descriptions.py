@@ -24,6 +24,7 @@ HELDOUT5 = generation.load_cases("heldout5")
 HELDOUT6 = generation.load_cases("heldout6")
 HELDOUT7 = generation.load_cases("heldout7")
 HELDOUT8 = generation.load_cases("heldout8")
+HELDOUT9 = generation.load_cases("heldout9")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -35,6 +36,7 @@ ALL_CASES = (
     + HELDOUT6
     + HELDOUT7
     + HELDOUT8
+    + HELDOUT9
     + TUNING2
 )
 
@@ -49,6 +51,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT6) >= 40
     assert len(HELDOUT7) >= 40
     assert len(HELDOUT8) >= 40
+    assert len(HELDOUT9) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -126,6 +129,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout6",
             "heldout7",
             "heldout8",
+            "heldout9",
             "tuning2",
         }
     )
