@@ -162,6 +162,7 @@ class Sign:
     positive: bool
     turn: bool
     span: Span = dc_field(default=(0, 0), compare=False)
+    colour: bool = False  # "flips green" / "flips red": read only for SuperTrend
 
 
 @dataclass(frozen=True)

@@ -467,6 +467,14 @@ sign_atom = alt(
         alt(SIGN, UPDOWN),
         build=lambda x, t, s: ir.Sign(x, s.kind in ("POSITIVE", "UPWORD"), True, _span(x, t, s)),
     ),
+    # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for
+    # any other line when resolved
+    seq(
+        opt(operand),
+        tok("TURNS"),
+        tok("COLOR", when=lambda lx: lx.text.lower() in ("green", "red")),
+        build=lambda x, t, c: ir.Sign(x, c.value == "up", True, _span(x, t, c), colour=True),
+    ),
 )
 event_atom = alt(
     seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
