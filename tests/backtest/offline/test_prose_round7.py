@@ -58,6 +58,15 @@ def refused(text: str) -> str:
             "Buy when RSI(2) < 10 but not on any day except Monday",
             {"entry": "all(RSI(2) < 10; weekday in [mon])"},
         ),
+        # "up more than 3% on the day": today's close against yesterday's
+        (
+            "fade the rippers: close up >3% on the day -> short it",
+            {"side": "short", "short_entry": "change_pct(Close, 1) > 3"},
+        ),
+        (
+            "buy when the close is down more than 3% on the day",
+            {"entry": "change_pct(Close, 1) < -3"},
+        ),
         # SuperTrend's colour: green is bullish, red bearish
         (
             "supertrend (10,3) flips green -> buy, flips red -> sell. thats it",
@@ -94,6 +103,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(2) < 10, any day except when the close is above the 20 SMA", "when"),
         ("Buy when RSI(2) < 10 on any day except January", "January"),
         ("Buy when RSI(2) < 10 on any day but Monday", "but"),
+        # "on the day" only with today's close named: not "it" (the trade?), another line or
+        # another price, nor a range or a negation
+        ("Buy when RSI(2) < 10. Sell when it is up 5% on the day", "the day"),
+        ("buy when RSI(14) is down 3% on the day", "the day"),
+        ("buy when the high is up 2% on the day", "the day"),
+        ("buy when yesterday's close is down 2% on the day", "the day"),
+        ("buy when the close is down less than 3% on the day", "the day"),
+        ("buy when the close is not down 3% on the day", "down"),
         # a colour of any other line, or after another subject
         ("Buy when RSI(14) turns green", "only SuperTrend has a colour"),
         ("Buy when the MACD histogram turns green", "only SuperTrend has a colour"),
