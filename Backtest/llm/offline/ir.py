@@ -111,6 +111,7 @@ class Change:
 
     of: Operand
     bars: int
+    day: Span | None = None  # "on the day" (its span): one daily bar, refused on intraday bars
 
 
 Operand = Num | Price | Mention | Ref | AvgOf | Channel | EntryPrice | Arith | Change

@@ -111,6 +111,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("buy when yesterday's close is down 2% on the day", "the day"),
         ("buy when the close is down less than 3% on the day", "the day"),
         ("buy when the close is not down 3% on the day", "down"),
+        # on intraday bars "the day" is not one bar
+        (
+            "On the 5 minute chart, short when the close is up more than 3% on the day",
+            "on intraday bars the day's move is not one bar's",
+        ),
+        ("1h chart: short when the close is up 3% on the day", "not one bar's"),
+        ("short when the close is up 3% on the day and RSI(14) > 70 after 10:30", "not one bar's"),
         # a colour of any other line, or after another subject
         ("Buy when RSI(14) turns green", "only SuperTrend has a colour"),
         ("Buy when the MACD histogram turns green", "only SuperTrend has a colour"),

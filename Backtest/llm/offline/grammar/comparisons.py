@@ -559,14 +559,20 @@ change_atom = alt(
         # only today's close named outright: "it is up 5% on the day" may mean the trade, and
         # "the high is up 2% on the day" may be against the open
         build=lambda x, d, c, p, _o, u: (
-            _change(x, d, c, p, None, u) if x == ir.Price("Close") else REJECT
+            _change(x, d, c, p, None, u, day=True) if x == ir.Price("Close") else REJECT
         ),
     ),
 )
 
 
 def _change(
-    x: Any, direction: Lexeme, cmp: Lexeme | None, pct: Lexeme, n: Lexeme | None, u: Lexeme
+    x: Any,
+    direction: Lexeme,
+    cmp: Lexeme | None,
+    pct: Lexeme,
+    n: Lexeme | None,
+    u: Lexeme,
+    day: bool = False,
 ) -> Any:
     bars = 1 if n is None else _int(n.value)  # no number: "on the day"
     if bars is None:
@@ -579,7 +585,8 @@ def _change(
         return REJECT  # "falls less than 10%" is a range, not one comparison
     else:
         return REJECT
-    return ir.Cmp(ir.Change(x, bars), op, ir.Num(level), span=_span(x, pct, u))
+    change = ir.Change(x, bars, _span(u) if day else None)
+    return ir.Cmp(change, op, ir.Num(level), span=_span(x, pct, u))
 
 
 def _downward(verb: Lexeme, cmp: Lexeme) -> bool:
