@@ -241,6 +241,11 @@ class Resolver(OperandResolver):
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': what turns?")
         if of.inst is not None and of.inst.name == "SUPERTREND" and of.output in (None, "line"):
             of = Series(of.inst, output="direction", ago=of.ago)
+        elif item.colour and (
+            of.inst is None or of.inst.name != "SUPERTREND" or of.output != "direction"
+        ):
+            # "flips green" names SuperTrend's colour; another line's colour has no fixed meaning
+            raise ParseError(item.span, f"'{ctx.quote(item.span)}': only SuperTrend has a colour")
         if is_price_scale(of):
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': a price is never negative")
         ctx.last_subject = of

@@ -111,6 +111,7 @@ class Change:
 
     of: Operand
     bars: int
+    day: Span | None = None  # "on the day" (its span): one daily bar, refused on intraday bars
 
 
 Operand = Num | Price | Mention | Ref | AvgOf | Channel | EntryPrice | Arith | Change
@@ -162,6 +163,7 @@ class Sign:
     positive: bool
     turn: bool
     span: Span = dc_field(default=(0, 0), compare=False)
+    colour: bool = False  # "flips green" / "flips red": read only for SuperTrend
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,18 @@ percent changes.
 
 from __future__ import annotations
 
+import re
+
 from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.resolve import Arith, Change, Context, Expr, Inst, ParseError, Series
+
+# a bar shorter than a day named anywhere ("5m chart", "hourly", "intraday", "15-minute"), or
+# a time of day ("after 10:30", "before 3pm"), which needs one
+_INTRADAY = re.compile(
+    r"\b(intraday|hourly|minutes?|mins?|hours?|hrs?|\d+[-\s]*(m|h)|\d{1,2}:\d{2}|\d+\s*(am|pm))\b",
+    re.IGNORECASE,
+)
 
 
 def _span_of(item: object) -> ir.Span:
@@ -47,6 +56,8 @@ class OperandResolver:
             base = self.expr(item.of, subject)
             if not isinstance(base, Series):
                 raise ParseError(_span_of(item.of), "a percent change needs a price or indicator")
+            if item.day is not None and _INTRADAY.search(ctx.text):
+                raise ParseError(item.day, "on intraday bars the day's move is not one bar's")
             return Change(base, item.bars)
         raise ParseError((0, 0), f"cannot read {item!r}")
 

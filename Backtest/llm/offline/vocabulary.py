@@ -101,6 +101,12 @@ _add("WHILE", "while|as long as|provided|provided that|so long as|given that|whi
 _add("ONLY", "only|only if|only when|just when")
 _add("UNLESS", "unless|except when|except if|except on|except for when|but not when|but not if")
 _add("EXCEPT", "except|other than|besides|apart from")
+# "on any day except Monday": every weekday but the ones named (read only before weekdays)
+_add(
+    "ANYDAYEXCEPT",
+    "any day except|every day except|all days except|any day other than|every day other than|"
+    "any weekday except|every weekday except|any day apart from|every day apart from",
+)
 _add("AFTER", "after|following")
 _add("BEFORE", "before|prior to")
 _add("ON", "on|upon")
@@ -263,6 +269,7 @@ _add("RELATIVE", "shorter|faster|fast|short term|shortest|fastest", "fast")
 _add("RELATIVE", "longer|slower|slow|long term|longest|slowest", "slow")
 _add("ONE", "one|ones")
 _add("PREV", "yesterday|previous|prior|the day before|day before|last bar|previous bar", 1)
+_add("PREV", "yday|yesterdays", 1)  # chat shorthand: "yday's high"
 _add("PREV", "previous day|prior day|last day|the previous day|preceding|prior bar|prev", 1)
 _add("PREV", "the prior day|the previous bar|previous session|prior session|last session", 1)
 _add("PREV", "the bar before|bar before|the session before|the candle before", 1)
@@ -853,6 +860,8 @@ FILLER = frozenset(
         "ideas",
         "strategy",
         "strategies",
+        "strat",
+        "strats",
         "system",
         "systems",
         "setup",

@@ -467,6 +467,14 @@ sign_atom = alt(
         alt(SIGN, UPDOWN),
         build=lambda x, t, s: ir.Sign(x, s.kind in ("POSITIVE", "UPWORD"), True, _span(x, t, s)),
     ),
+    # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for
+    # any other line when resolved
+    seq(
+        opt(operand),
+        tok("TURNS"),
+        tok("COLOR", when=lambda lx: lx.text.lower() in ("green", "red")),
+        build=lambda x, t, c: ir.Sign(x, c.value == "up", True, _span(x, t, c), colour=True),
+    ),
 )
 event_atom = alt(
     seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
@@ -538,13 +546,36 @@ change_atom = alt(
         ),
         build=lambda x, d, c, p, _v, n, u: _change(x, d, c, p, n, u),
     ),
+    seq(  # "the close is up more than 3% on the day": the change over one bar
+        operand,
+        alt(
+            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
+            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
+        ),
+        opt(tok("CMP")),
+        PCT,
+        tok("ON"),
+        tok("TODAY", when=lambda lx: lx.text.lower() == "the day"),
+        # only today's close named outright: "it is up 5% on the day" may mean the trade, and
+        # "the high is up 2% on the day" may be against the open
+        build=lambda x, d, c, p, _o, u: (
+            _change(x, d, c, p, None, u, day=True) if x == ir.Price("Close") else REJECT
+        ),
+    ),
 )
 
 
 def _change(
-    x: Any, direction: Lexeme, cmp: Lexeme | None, pct: Lexeme, n: Lexeme, u: Lexeme
+    x: Any,
+    direction: Lexeme,
+    cmp: Lexeme | None,
+    pct: Lexeme,
+    n: Lexeme | None,
+    u: Lexeme,
+    day: bool = False,
 ) -> Any:
-    if _int(n.value) is None:
+    bars = 1 if n is None else _int(n.value)  # no number: "on the day"
+    if bars is None:
         return REJECT
     down = direction.value == "falling"
     level = -pct.value if down else pct.value
@@ -554,7 +585,8 @@ def _change(
         return REJECT  # "falls less than 10%" is a range, not one comparison
     else:
         return REJECT
-    return ir.Cmp(ir.Change(x, int(n.value)), op, ir.Num(level), span=_span(x, pct, u))
+    change = ir.Change(x, bars, _span(u) if day else None)
+    return ir.Cmp(change, op, ir.Num(level), span=_span(x, pct, u))
 
 
 def _downward(verb: Lexeme, cmp: Lexeme) -> bool:

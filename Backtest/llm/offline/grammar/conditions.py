@@ -62,6 +62,13 @@ calendar = alt(
         weekday_list,
         build=lambda o, d: ir.Calendar("weekdays", _days(d), span=_span(o, d)),
     ),
+    # "on any day except Monday": the weekdays named are excluded
+    seq(
+        opt(tok("ON")),
+        tok("ANYDAYEXCEPT"),
+        weekday_list,
+        build=lambda o, a, d: ir.Calendar("weekdays", _days(d), negate=True, span=_span(o, a, d)),
+    ),
     seq(
         opt(tok("IN")),
         _list(tok("MONTH")),

@@ -2,7 +2,8 @@
 
 * "gaps up" / "a gap down of more than 2%": today's open against yesterday's close
   (``Open > Close[1]``, ``Open < Close[1] * 0.98``); "a gap of less than 2%" is a range and is
-  refused;
+  refused; "gaps up over yesterday's high": today's open beyond that level, on the gap's side
+  ("gaps up below ..." is refused);
 * "an inside day": ``High < High[1]`` and ``Low > Low[1]``;
 * candle colours: "the day closes green" is ``Close > Open``; "three red candles in a row" is
   ``Close < Open`` on each of the last three bars;
@@ -39,6 +40,13 @@ def _gap(gap: Lexeme, cmp: Lexeme | None, pct: Lexeme | None, *spans: Any) -> An
     return ir.Cmp(ir.Price("Open"), op, yesterday, span=_span(gap, pct, *spans))
 
 
+def _gap_beyond(gap: Lexeme, cmp: Lexeme, level: Any, *spans: Any) -> Any:
+    op = ">" if gap.value == "up" else "<"
+    if cmp.value != op or isinstance(level, ir.Num):
+        return REJECT  # "gaps up below ..." contradicts itself; "gaps up over 5" names no level
+    return ir.Cmp(ir.Price("Open"), op, level, span=_span(gap, cmp, level, *spans))
+
+
 gap = alt(
     seq(_STOCK, IS, tok("GAP"), build=lambda s, _i, g: _gap(g, None, None, s)),
     seq(
@@ -49,6 +57,15 @@ gap = alt(
         opt(tok("CMP")),
         PCT,
         build=lambda s, _i, g, _o, c, p: _gap(g, c, p, s),
+    ),
+    # "gap up over yesterday's high": today's open beyond a level, on the gap's own side
+    seq(
+        _STOCK,
+        IS,
+        tok("GAP"),
+        tok("CMP", when=lambda lx: lx.value in (">", "<")),
+        operand,
+        build=lambda s, _i, g, c, level: _gap_beyond(g, c, level, s),
     ),
 )
 inside_day = seq(
