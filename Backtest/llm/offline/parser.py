@@ -246,6 +246,28 @@ class _Reader:
         return distinct[0]
 
 
+# Bar sizes other than a day, and the words that count days: "sell after 2 days" on a 5-minute
+# chart would silently be 2 bars (10 minutes), so such a description is refused.
+_NOT_DAILY = frozenset(
+    {"1h", "4h", "h chart", "hour bars", "hour chart", "hourly", "hourly bars", "hourly chart"}
+    | {"intraday", "intraday bars", "m bars", "m chart", "min bars", "min candles", "min chart"}
+    | {"minute bars", "minute candles", "minute chart", "weekly bars", "weekly chart"}
+)
+_DAY_UNITS = frozenset(
+    {"day", "days", "d", "trading days", "day lookback", "day period", "session", "sessions"}
+)
+
+
+def _days_on_other_bars(lexemes: Sequence[Lexeme]) -> list[tuple[Lexeme, Lexeme]]:
+    """Day counts in a description that names intraday or weekly bars."""
+    frame = next(
+        (lx for lx in lexemes if lx.kind == "TIMEFRAME" and lx.text.lower() in _NOT_DAILY), None
+    )
+    if frame is None:
+        return []
+    return [(lx, frame) for lx in lexemes if lx.kind == "UNIT" and lx.text.lower() in _DAY_UNITS]
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -319,8 +341,18 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
+    every = lex(text)
+    for unit, frame in _days_on_other_bars(every):
+        reader.problems.append(
+            Problem(
+                (unit.start, unit.end),
+                f"'{unit.text}' on {'weekly' if 'week' in frame.text.lower() else 'intraday'} "
+                "bars: periods and exits count bars of the size the strategy runs on; give "
+                "them in bars",
+            )
+        )
     readings: list[tuple[ir.Statement, ...]] = []
-    for sentence in _sentences(lex(text)):
+    for sentence in _sentences(every):
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)

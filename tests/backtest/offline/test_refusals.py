@@ -160,6 +160,24 @@ def test_the_message_stays_under_600_characters_naming_whole_phrases() -> None:
     assert error.message.split(" Closest supported")[0].endswith((").", "more."))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the 5 minute chart, buy when the 10 SMA crosses above the 30 SMA, sell after 2 days",
+        "1h chart: buy when the close is above the 20-day high",
+        "Weekly chart: buy when RSI(14) < 30, exit after 10 trading days",
+    ],
+)
+def test_days_on_intraday_or_weekly_bars_are_refused_not_counted_as_bars(text: str) -> None:
+    reasons = " ".join(item["reason"] for item in refuse(text).unrecognised)
+    assert "give them in bars" in reasons, reasons
+
+
+def test_days_on_a_daily_chart_are_bars() -> None:
+    parsed = parse_description("Daily chart: buy when the close is above the 20-day high")
+    assert "MAX(20)" in parsed.understood_as
+
+
 def test_refusal_message_is_short_and_has_one_example_that_parses() -> None:
     error = refuse(
         "Hey guys, I want to buy Tesla when the wibble indicator does the thing and the flibber "
