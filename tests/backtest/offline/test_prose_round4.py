@@ -6,19 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.llm.offline import parse_description
 from Backtest.quality.reference import mismatches, reference_facts, spec_facts
-
-
-def reads_as(text: str, expect: dict[str, object]) -> None:
-    spec = parse_description(text).spec
-    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
-
-
-def refused(text: str) -> str:
-    with pytest.raises(DescriptionNotUnderstood) as info:
-        parse_description(text)
-    return " ".join(f"{item['text']}: {item['reason']}" for item in info.value.unrecognised)
+from tests.backtest.offline.readings import reads_as, refused
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,21 @@
+"""Helpers of the phrase tests: a text reads as a reference strategy, or is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
+from Backtest.quality.reference import mismatches, reference_facts, spec_facts
+
+
+def reads_as(text: str, expect: dict[str, object]) -> None:
+    """``text`` parses to the strategy ``expect`` describes (the corpora's notation)."""
+    spec = parse_description(text).spec
+    assert mismatches(reference_facts(expect), spec_facts(spec)) == []
+
+
+def refused(text: str) -> str:
+    """``text`` is refused; every phrase it names with its reason, as one string."""
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        parse_description(text)
+    return " ".join(f"{item['text']}: {item['reason']}" for item in info.value.unrecognised)
