@@ -4,8 +4,9 @@ For every description of the corpora in ``tests/quality/`` (``descriptions_tunin
 ``descriptions_heldout.yaml``, ``descriptions_heldout2.yaml``, ``descriptions_heldout3.yaml``,
 ``descriptions_heldout4.yaml``, ``descriptions_heldout5.yaml``,
 ``descriptions_heldout6.yaml``, ``descriptions_heldout7.yaml``,
-``descriptions_heldout8.yaml``, ``descriptions_heldout9.yaml`` and
-``descriptions_tuning2.yaml``, see that folder's README): parse it, and
+``descriptions_heldout8.yaml``, ``descriptions_heldout9.yaml``,
+``descriptions_heldout10.yaml`` and ``descriptions_tuning2.yaml``, see that folder's
+README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -51,6 +52,7 @@ PARTS = {
     "heldout7": "descriptions_heldout7.yaml",
     "heldout8": "descriptions_heldout8.yaml",
     "heldout9": "descriptions_heldout9.yaml",
+    "heldout10": "descriptions_heldout10.yaml",
     "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000

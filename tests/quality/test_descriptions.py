@@ -25,6 +25,7 @@ HELDOUT6 = generation.load_cases("heldout6")
 HELDOUT7 = generation.load_cases("heldout7")
 HELDOUT8 = generation.load_cases("heldout8")
 HELDOUT9 = generation.load_cases("heldout9")
+HELDOUT10 = generation.load_cases("heldout10")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -37,6 +38,7 @@ ALL_CASES = (
     + HELDOUT7
     + HELDOUT8
     + HELDOUT9
+    + HELDOUT10
     + TUNING2
 )
 
@@ -52,6 +54,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT7) >= 40
     assert len(HELDOUT8) >= 40
     assert len(HELDOUT9) >= 40
+    assert len(HELDOUT10) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -130,6 +133,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout7",
             "heldout8",
             "heldout9",
+            "heldout10",
             "tuning2",
         }
     )
