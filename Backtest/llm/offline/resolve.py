@@ -243,9 +243,14 @@ class Context:
     def _params(self, info: Any, mention: ir.Mention) -> dict[str, Number]:
         tunable = [p.name for p in info.parameters if not p.name.endswith("matype")]
         numbers = list(mention.numbers)
-        if info.name == "BBANDS" and len(numbers) == 2:
+        named = {n for label, _ in mention.labelled for n in _LABELLED.get((info.name, label), ())}
+        if named:
+            # "(20 EMA, 10 ATR, 3)": the plain numbers are the settings not named, in order
+            # (they were read from the first setting on, and the named ones wrote over them)
+            tunable = [name for name in tunable if name not in named]
+        elif info.name == "BBANDS" and len(numbers) == 2:
             numbers = [numbers[0], numbers[1], numbers[1]]  # "(20, 2)": 2 deviations each side
-        if info.name == "KELTNER" and len(numbers) == 2:
+        elif info.name == "KELTNER" and len(numbers) == 2:
             # "Keltner (20, 2)" is written as period and ATR multiple (the band width), not as
             # period and ATR period; a second number that cannot be a multiple is ambiguous
             if numbers[1] > 5:

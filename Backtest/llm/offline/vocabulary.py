@@ -261,6 +261,8 @@ _add(
     "standard deviations|standard deviation|std devs|std dev|stdev|stdevs|std|sd|sds|sigma|"
     "sigmas|deviations|deviation|devs|dev|stddev",
 )
+# "Keltner channel (20 EMA, 10 ATR, multiplier 2)": the ATR multiple, only inside parameters
+_add("MULT", "multiplier")
 _add("PRON", "it|they|them")
 _add("BOTH", "both|both of them|both lines|both are|each of them|both values")
 _add("ITS", "its|their|its own|their own")

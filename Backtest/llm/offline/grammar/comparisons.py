@@ -512,68 +512,60 @@ event_atom = alt(
         ),
     ),
 )
+# "the close is up (more than) 3%", "drops 7%": the subject, its direction, an optional
+# comparison and the percent, which the window ("over 3 sessions", "vs. 60 days ago", "on the
+# day") follows; value: (subject, direction, comparison or None, percent)
+CHANGE_HEAD = seq(
+    operand,
+    alt(
+        tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
+        seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
+    ),
+    opt(tok("CMP")),
+    PCT,
+)
 change_atom = alt(
     seq(
-        operand,
-        alt(
-            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
-            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
-        ),
-        opt(tok("CMP")),
-        PCT,
+        CHANGE_HEAD,
         opt(OR_MORE),  # "drops 7% or more over 3 sessions": as "more than 7%"
         # "drops more than 7% over 3 sessions": "over" before a number of bars is the window
         alt(tok("IN", "WINDOW"), tok("CMP", when=lambda lx: lx.text.lower() == "over")),
         NUM,
         UNIT,
-        build=lambda x, d, c, p, m, _w, n, u: (
-            REJECT if m is not None and c is not None else _change(x, d, c, p, n, u)
+        build=lambda h, m, _w, n, u: (
+            REJECT if m is not None and h[2] is not None else _change(h, n, u)
         ),
     ),
     seq(  # "the close is up more than 20% vs. 60 days ago"
-        operand,
-        alt(
-            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
-            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
-        ),
-        opt(tok("CMP")),
-        PCT,
+        CHANGE_HEAD,
         tok("VERSUS"),
         NUM,
         alt(
             seq(UNIT, tok("AGO"), build=lambda u, _a: u),
             tok("AGO", when=lambda lx: lx.text.lower() in ("days ago", "bars ago", "periods ago")),
         ),
-        build=lambda x, d, c, p, _v, n, u: _change(x, d, c, p, n, u),
+        build=lambda h, _v, n, u: _change(h, n, u),
     ),
     seq(  # "the close is up more than 3% on the day": the change over one bar
-        operand,
-        alt(
-            tok("FALLING", "RISING", "UPWORD", "DOWNWORD"),
-            seq(tok("IS"), UPDOWN, build=lambda _i, d: d),
-        ),
-        opt(tok("CMP")),
-        PCT,
+        CHANGE_HEAD,
         tok("ON"),
         tok("TODAY", when=lambda lx: lx.text.lower() == "the day"),
         # only today's close named outright: "it is up 5% on the day" may mean the trade, and
         # "the high is up 2% on the day" may be against the open
-        build=lambda x, d, c, p, _o, u: (
-            _change(x, d, c, p, None, u, day=True) if x == ir.Price("Close") else REJECT
+        build=lambda h, _o, u: (
+            _change(h, None, u, day=True) if h[0] == ir.Price("Close") else REJECT
         ),
     ),
 )
 
 
 def _change(
-    x: Any,
-    direction: Lexeme,
-    cmp: Lexeme | None,
-    pct: Lexeme,
+    head: tuple[Any, Lexeme, Lexeme | None, Lexeme],
     n: Lexeme | None,
     u: Lexeme,
     day: bool = False,
 ) -> Any:
+    x, direction, cmp, pct = head
     bars = 1 if n is None else _int(n.value)  # no number: "on the day"
     if bars is None:
         return REJECT

@@ -247,7 +247,15 @@ citem: Parser = alt(
         atom,
         tok("LPAR"),
         tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
-        tok("CLOSEVERB", when=lambda lx: lx.value in ("<", ">")),
+        alt(
+            tok("CLOSEVERB", when=lambda lx: lx.value in ("<", ">")),
+            # "(each close > the one before)": strictly, as the streak ("<=" is another rule)
+            seq(
+                tok("PRICE", when=lambda lx: lx.value == "Close"),
+                tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+                build=lambda _p, c: c,
+            ),
+        ),
         alt(
             seq(tok("ONE"), tok("BEFORE"), build=lambda o, b: b),
             seq(tok("PREV"), tok("PRICE", when=lambda lx: lx.value == "Close"), build=_last2),

@@ -38,6 +38,8 @@ param = alt(
         build=lambda n, _t, i, _l, p, _r: ("mult", i.value[0], n.value, p.value),
     ),
     seq(NUM, tok("TIMES"), tok("IND"), build=lambda n, _t, i: ("mult", i.value[0], n.value, None)),
+    # "multiplier 2": the channel's ATR multiple (refused for an indicator without one)
+    seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
     seq(tok("PRICE"), build=lambda p: ("source", p.value)),
 )
 params = seq(
@@ -180,6 +182,15 @@ ind_ref = alt(
     ind_single,
     seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
     seq(ind_single, OUTPUT, build=_with_output),
+    # "the slow stochastic %K (14, 3, 3)": the parameters after the line are the indicator's
+    seq(
+        IND,
+        OUTPUT,
+        tok("LPAR"),
+        params,
+        tok("RPAR"),
+        build=lambda i, o, _l, p, r: _line_with_params(_mention(i, p, None, r), o),
+    ),
     # "the Donchian upper band (20)": the one period of a Donchian channel after its line
     seq(
         tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN"),
@@ -219,6 +230,10 @@ ind_ref = alt(
         build=lambda r, m: ir.Ref("relative", r.value, mention=m, span=_span(r, m)),
     ),
 )
+
+
+def _line_with_params(mention: Any, output: Lexeme) -> Any:
+    return REJECT if mention is REJECT else _with_output(mention, output)
 
 
 def _as_lower(lexeme: Lexeme) -> Lexeme:

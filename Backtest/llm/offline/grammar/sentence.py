@@ -254,64 +254,53 @@ time_or_rule = seq(
 )
 
 
-def _params_note(first: Lexeme, rest: tuple[Lexeme, ...], *spans: Any) -> Any:
-    numbers = (first.value, *(n.value for n in rest))
-    return (ir.ParamsNote(numbers, span=_span(first, *rest, *spans)),)
+def _numbers(separator: str, more: int) -> Parser:
+    """A number and at least ``more`` others, each after a ``separator`` ("12/26/9",
+    "14,3,3"); value: the number lexemes."""
+    return seq(
+        NUM,
+        many(seq(tok(separator), NUM, build=lambda _s, n: n), more),
+        build=lambda first, rest: (first, *rest),
+    )
 
 
+def _bracketed(inside: Parser, build: Any) -> Parser:
+    """ "(...)" around ``inside``; ``build(value, brackets_span)`` makes the statements."""
+    return seq(tok("LPAR"), inside, tok("RPAR"), build=lambda lp, x, rp: build(x, _span(lp, rp)))
+
+
+def _params_note(numbers: tuple[Lexeme, ...], *spans: Any) -> Any:
+    values = tuple(n.value for n in numbers)
+    return (ir.ParamsNote(values, span=_span(*numbers, *spans)),)
+
+
+SLASHED = _numbers("SLASH", 2)
+_PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
+PERIOD_WORD = tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS)
 # "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator;
 # "Standard 12/26/9 settings" likewise
 params_note = alt(
-    seq(
-        NUM,
-        many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
-        tok("SETTINGS"),
-        build=lambda first, rest, w: _params_note(first, rest, w),
-    ),
-    seq(
-        NUM,
-        many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
-        build=lambda first, rest: _params_note(first, rest),
-    ),
-    seq(
-        tok("LPAR"),
-        NUM,
-        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
-        tok("RPAR"),
-        build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
-    ),
+    seq(SLASHED, opt(tok("SETTINGS")), build=_params_note),
+    _bracketed(_numbers("COMMA", 1), _params_note),
 )
 # "... under 20 (Stoch 14,3,3)": the parameters of an indicator the sentence's rule uses
-named_params_note = seq(
-    tok("LPAR"),
+named_params_note = _bracketed(
     ind_single,
-    tok("RPAR"),
-    build=lambda lp, m, rp: (
-        (ir.ParamsNote(m.numbers, m, _span(lp, rp)),) if m is not REJECT and m.numbers else REJECT
+    lambda m, span: (
+        (ir.ParamsNote(m.numbers, m, span),) if m is not REJECT and m.numbers else REJECT
     ),
 )
-_PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "length"})
 # "... flips positive (standard 12/26/9), ...": as "Standard 12/26/9", a check only
-slash_params_note = seq(
-    tok("LPAR"),
-    NUM,
-    many(seq(tok("SLASH"), NUM, build=lambda _s, n: n), 2),
-    tok("RPAR"),
-    build=lambda lp, first, rest, rp: _params_note(first, rest, lp, rp),
-)
+slash_params_note = _bracketed(SLASHED, _params_note)
 # "RSI < 30 (14 period)" after a rule: checked like "Standard 14 period", never applied
-period_bracket_note = seq(
-    tok("LPAR"),
-    NUM,
-    opt(tok("MINUS")),
-    tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
-    tok("RPAR"),
-    build=lambda lp, n, _m, u, rp: (ir.PeriodNote(n.value, _span(lp, n, u, rp)),),
+period_bracket_note = _bracketed(
+    seq(NUM, opt(tok("MINUS")), PERIOD_WORD, build=lambda n, _m, _u: n),
+    lambda n, span: (ir.PeriodNote(n.value, span),),
 )
 stmt = alt(
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
-        tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS),
+        PERIOD_WORD,
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
