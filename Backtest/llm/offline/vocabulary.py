@@ -758,7 +758,8 @@ UNSUPPORTED: dict[str, str] = {
     "dividend": "dividend data are not available to strategies",
     "moon": "only price and volume data are available to strategies",
     "vix": "a strategy sees one symbol's prices; another symbol (VIX) cannot be used",
-    "spread": "a strategy sees one symbol's prices; spreads between symbols cannot be used",
+    "spread": "a bid-ask spread is a run setting (set 'spread' when you run it); spreads "
+    "between symbols cannot be used",
     "pairs": "pairs trading needs two symbols; a strategy sees one",
     "pair": "pairs trading needs two symbols; a strategy sees one",
     "correlation": "a strategy sees one symbol's prices; correlation needs two",
@@ -793,6 +794,78 @@ UNSUPPORTED: dict[str, str] = {
     "rebalance": "portfolio rebalancing needs several symbols",
     "breakeven": "moving a stop to break-even is not available",
     "break even": "moving a stop to break-even is not available",
+}
+# Words of trading that change a result but have no place in the rules: each is refused with
+# where it belongs, never set aside as talk ("Use leverage." is not small talk).
+_SETTING = "is a run setting, not a rule: set '{}' when you run the strategy"
+_PARTIAL = "partial exits cannot be expressed (a trade closes in full)"
+_OPTIONS = "options are not available; a strategy trades one symbol's price"
+_EVENTS = "economic events and news are not available to strategies (prices and volume only)"
+_CONFIRM = "say which condition confirms (e.g. 'and volume is above its 20-day average')"
+_BY_RESULT = "rules that depend on earlier trades' results cannot be expressed"
+_SESSIONS = (
+    "extended-hours sessions are not marked in the data; use a time window "
+    "('between 10:00 and 15:30')"
+)
+_REINVEST = (
+    "the size decides this: '50% of equity' grows with the account, '100 units' does not; say which"
+)
+UNSUPPORTED |= {
+    "commission": "commission " + _SETTING.format("commission"),
+    "commissions": "commission " + _SETTING.format("commission"),
+    "fee": "a fee " + _SETTING.format("commission"),
+    "fees": "a fee " + _SETTING.format("commission"),
+    "slippage": "slippage " + _SETTING.format("spread"),
+    "leverage": "leverage " + _SETTING.format("margin") + " (0.5 for 2x)",
+    "leveraged": "leverage " + _SETTING.format("margin") + " (0.5 for 2x)",
+    "margin": "margin " + _SETTING.format("margin") + " (0.5 for 2x)",
+    "hedging": "hedging " + _SETTING.format("hedging"),
+    "reinvest": _REINVEST,
+    "reinvesting": _REINVEST,
+    "reinvested": _REINVEST,
+    "compound": _REINVEST,
+    "compounding": _REINVEST,
+    "compounded": _REINVEST,
+    "dividends": "dividend data are not available to strategies",
+    "partial": _PARTIAL,
+    "partials": _PARTIAL,
+    "partially": _PARTIAL,
+    "premarket": _SESSIONS,
+    "pre-market": _SESSIONS,
+    "after hours": _SESSIONS,
+    "after-hours": _SESSIONS,
+    "extended hours": _SESSIONS,
+    "overnight": "holding or not holding overnight cannot be expressed; use a time exit or a "
+    "time window",
+    "bid": "only prices (open, high, low, close) and volume are available, no bid or ask",
+    "confirmation": _CONFIRM,
+    "confirm": _CONFIRM,
+    "confirms": _CONFIRM,
+    "confirmed": _CONFIRM,
+    "retest": "a retest needs level detection, which the spec cannot express",
+    "retests": "a retest needs level detection, which the spec cannot express",
+    "winners": _BY_RESULT,
+    "losers": _BY_RESULT,
+    "winner": _BY_RESULT,
+    "loser": _BY_RESULT,
+    "oco": "order types other than market, limit and stop entries cannot be expressed",
+    "gtc": "order types other than market, limit and stop entries cannot be expressed",
+    "rollover": "contract rolls and funding are not in the data",
+    "funding rate": "contract rolls and funding are not in the data",
+    "expiry": _OPTIONS,
+    "expiration": _OPTIONS,
+    "strike": _OPTIONS,
+    "greeks": _OPTIONS,
+    "fomc": _EVENTS,
+    "cpi": _EVENTS,
+    "fed": _EVENTS,
+    "holiday": "exchange holidays are not known to strategies; weekday and month filters are",
+    "holidays": "exchange holidays are not known to strategies; weekday and month filters are",
+    "sector": "a strategy sees one symbol's prices; sectors need several",
+    "beta": "beta needs a second symbol; a strategy sees one",
+    "short interest": "fundamental data are not available to strategies",
+    "equal weight": "portfolio weights need several symbols",
+    "equal-weight": "portfolio weights need several symbols",
 }
 for _phrase, _reason in UNSUPPORTED.items():
     _add("UNSUPPORTED", _phrase, _reason)

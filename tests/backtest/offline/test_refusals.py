@@ -30,9 +30,9 @@ def test_unknown_word_is_named_verbatim_with_its_offsets() -> None:
 
 
 def test_adjacent_unknown_words_are_one_phrase() -> None:
-    text = "Buy when RSI is below 30 with flux capacitor confirmation"
+    text = "Buy when RSI is below 30 with flux capacitor alignment"
     item = refuse(text).unrecognised[0]
-    assert item["text"] == "flux capacitor confirmation"
+    assert item["text"] == "flux capacitor alignment"
     assert text[item["start"] : item["end"]] == item["text"]
 
 
