@@ -161,8 +161,17 @@ class _Lexer:
 
 
 def _is_heading(line: list[Token]) -> bool:
-    """ "Exit: ..." / "Trailing stop: 4%": a label and a colon at the start of a line."""
-    return any(token.norm == ":" for token in line[1:4])
+    """ "Exit: ..." / "Trailing stop: 4%": a label and a colon at the start of a line (not
+    the end of a wrapped sentence before one: "SMA. Exit: ...")."""
+    for token in line[1:4]:
+        if token.norm in _ENDS:
+            return False
+        if token.norm == ":":
+            return True
+    return False
+
+
+_ENDS = frozenset({".", ";", "!", "?"})
 
 
 _ARROWS = frozenset({"->", "=>", "="})
@@ -267,6 +276,17 @@ def _lines(tokens: list[Token]) -> list[Token]:
         line = lines[index]
         return index in numbered or (_is_bullet(line) and _item_number(line) is None)
 
+    def wrapped_item(index: int) -> bool:
+        """An indented line after an item that has not ended: the item, wrapped."""
+        previous, line = lines[index - 1], lines[index]
+        return (
+            bullet(index - 1)
+            and not bullet(index)
+            and previous[-1].norm not in _ENDS | {":"}
+            and line[0].start > breaks[index - 1].end
+            and not _is_heading(line)
+        )
+
     out: list[Token] = []
     for index, line in enumerate(lines):
         if index:
@@ -275,7 +295,7 @@ def _lines(tokens: list[Token]) -> list[Token]:
                 not previous
                 or not line
                 or previous[-1].norm == ":"
-                or bullet(index - 1)
+                or (bullet(index - 1) and not wrapped_item(index))
                 or bullet(index)
                 or _is_heading(line)
                 or _arrow_rule(previous)

@@ -187,6 +187,12 @@ def test_no_exit_is_never_invented() -> None:
     assert "There is no exit rule" in parsed.understood_as
 
 
+def test_an_indented_line_after_an_open_bullet_joins_it_and_must_read() -> None:
+    # "Sell when RSI(14) > 70 Stop 2%" is one item now, and it does not read: refused
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("- Buy when RSI(14) < 30\n- Sell when RSI(14) > 70\n  Stop 2%")
+
+
 def test_same_text_same_spec() -> None:
     text = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."
     assert parse_description(text).spec == parse_description(text).spec
@@ -204,6 +210,25 @@ def test_same_text_same_spec() -> None:
             "Buy when RSI(14) drops below\n30. Sell when it is above 70.",
             {"entry": "RSI(14) below 30", "exit": "RSI(14) above 70"},
         ),
+        # a bullet wrapped onto an indented line is one item (it was cut at the break)
+        (
+            "- Entry: the 10 WMA crosses above the 50 WMA while the close is above the 200-day\n"
+            "  SMA.\n- Exit: the 10 WMA crosses below the 50 WMA.",
+            {
+                "entry": "all(WMA(10) crosses_above WMA(50); Close > SMA(200))",
+                "exit": "WMA(10) crosses_below WMA(50)",
+            },
+        ),
+        # a sentence ending on a wrapped line before a label ("SMA. Exit: ...")
+        (
+            "Entry: the close is above the 200-day\nSMA. Exit: the close is below it.",
+            {"entry": "Close > SMA(200)", "exit": "Close < SMA(200)"},
+        ),
+        # a line after a bullet that is not indented is no part of it
+        (
+            "- Buy when RSI(14) < 30\n- Sell when RSI(14) > 70\nStop 2%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "2%"},
+        ),
         # a numbered list is still a list
         (
             "Rules:\n1. Buy when RSI(14) < 30\n2. Sell when RSI(14) > 70\n3. 2% stop",
@@ -215,7 +240,9 @@ def test_same_text_same_spec() -> None:
         ),
     ],
 )
-def test_numbered_items_and_wrapped_numbers(text: str, expect: dict[str, object]) -> None:
+def test_numbered_items_wrapped_numbers_and_wrapped_bullets(
+    text: str, expect: dict[str, object]
+) -> None:
     spec = parse_description(text).spec
     assert mismatches(reference_facts(expect), spec_facts(spec)) == []
 
