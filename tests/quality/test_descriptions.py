@@ -26,6 +26,7 @@ HELDOUT7 = generation.load_cases("heldout7")
 HELDOUT8 = generation.load_cases("heldout8")
 HELDOUT9 = generation.load_cases("heldout9")
 HELDOUT10 = generation.load_cases("heldout10")
+HELDOUT11 = generation.load_cases("heldout11")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -39,6 +40,7 @@ ALL_CASES = (
     + HELDOUT8
     + HELDOUT9
     + HELDOUT10
+    + HELDOUT11
     + TUNING2
 )
 
@@ -55,6 +57,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT8) >= 40
     assert len(HELDOUT9) >= 40
     assert len(HELDOUT10) >= 40
+    assert len(HELDOUT11) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -134,6 +137,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout8",
             "heldout9",
             "heldout10",
+            "heldout11",
             "tuning2",
         }
     )
