@@ -184,3 +184,25 @@ def test_a_run_fits_a_phone_screen_without_scrolling_sideways(browser, page, wor
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     link = page.get_by_test_id("tearsheet-link")
     expect(link).to_have_attribute("href", f"/api/strategies/{sid}/executions/{eid}/tearsheet/")
+
+
+def test_a_server_error_or_no_network_is_said_in_words_and_the_idea_is_kept(page, recorder, user):
+    recorder.expect_console_error("500")
+    recorder.expect_console_error("ERR_INTERNET_DISCONNECTED")
+    sign_in(page, user[0])
+    page.get_by_test_id("describe-input").fill(RSI_IDEA)
+    page.route(
+        "**/api/strategies/generate_with_ai/",
+        lambda route: route.fulfill(status=500, content_type="text/html", body="<h1>Error</h1>"),
+    )
+    page.get_by_test_id("describe-submit").click()
+    banner = page.get_by_test_id("error-banner")
+    expect(banner).to_contain_text("internal error (HTTP 500)")
+    expect(page.get_by_test_id("describe-input")).to_have_value(RSI_IDEA)
+    page.unroute("**/api/strategies/generate_with_ai/")
+    page.context.set_offline(True)
+    page.get_by_test_id("describe-submit").click()
+    expect(banner).to_contain_text("The server cannot be reached")
+    page.context.set_offline(False)
+    expect(page.get_by_test_id("describe-input")).to_have_value(RSI_IDEA)
+    expect(page.get_by_test_id("describe-submit")).to_be_enabled()
