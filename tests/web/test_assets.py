@@ -79,6 +79,26 @@ RESEARCH_TESTIDS = [
     "compare-open",
 ]
 
+# What a trader needs beyond issue 13's contract (tests/e2e/test_trader_walk.py): why a phrase was
+# refused, the generator's notes, repairing a failed run, deleting, failed optimiser runs.
+TRADER_TESTIDS = [
+    "refusal-reasons",
+    "generation-warnings",
+    "run-warnings",
+    "go-fix-errors",
+    "fix-proposed",
+    "fix-allow-semantic",
+    "fix-verified",
+    "delete-strategy",
+    "delete-dialog",
+    "delete-cancel",
+    "delete-confirm",
+    "history-count",
+    "history-empty",
+    "optimise-failed",
+    "tearsheet-link",
+]
+
 
 def _own_sources() -> dict[Path, str]:
     files = [*WEB.glob("templates/**/*.html"), *WEB.glob("static/web/**/*.js")]
@@ -89,7 +109,9 @@ def _own_sources() -> dict[Path, str]:
 def test_every_contract_testid_is_in_the_templates_or_modules():
     text = "\n".join(_own_sources().values())
     missing = [
-        t for t in TESTIDS + RESEARCH_TESTIDS if not re.search(rf"""["']{re.escape(t)}["']""", text)
+        t
+        for t in TESTIDS + RESEARCH_TESTIDS + TRADER_TESTIDS
+        if not re.search(rf"""["']{re.escape(t)}["']""", text)
     ]
     assert missing == []
 

@@ -71,3 +71,19 @@ def test_every_workspace_module_is_preloaded_except_the_charts_and_research_tabs
     assert on_demand, "the research tabs load on demand"
     assert modules - set(PRELOAD_MODULES) == {"web/app.js", "web/charts.js"} | on_demand
     assert on_demand.isdisjoint(PRELOAD_MODULES)
+
+
+def test_the_run_result_links_to_the_tearsheet_route_the_api_serves():
+    """The Downloads of a run open its QuantStats tearsheet: the path the module builds is the
+    API's tearsheet route, not a 404 the trader finds in a new tab."""
+    from django.urls import resolve
+
+    module = (WEB / "static" / "web" / "result.js").read_text()
+    built = re.search(
+        r"`(/api/strategies/\$\{strategyId\}/executions/\$\{executionId\}/tearsheet/)`", module
+    )
+    assert built, "result.js no longer links to the tearsheet"
+    path = built.group(1).replace("${strategyId}", "7").replace("${executionId}", "9")
+    match = resolve(path)
+    assert match.url_name == "strategy-research-execution-tearsheet"
+    assert (match.kwargs["pk"], match.kwargs["execution_id"]) == ("7", "9")

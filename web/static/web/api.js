@@ -1,9 +1,17 @@
 // The one client of the AlgoAgent API: same origin, session cookie + CSRF header, error shape.
 
+// Said in words when the answer is not the API's error shape (a proxy's page, a crash).
+const STATUS_WORDS = {
+  500: 'The server hit an internal error (HTTP 500). Try again; if it keeps happening, the server log says why.',
+  502: 'The server is not answering behind its proxy (HTTP 502). Try again in a moment.',
+  503: 'The server is busy or restarting (HTTP 503). Try again in a moment.',
+  504: 'The server took too long to answer (HTTP 504). Try again in a moment.',
+};
+
 export class ApiError extends Error {
   constructor(status, body) {
     const error = (body && body.error) || {};
-    super(error.message || `The server answered ${status}.`);
+    super(error.message || STATUS_WORDS[status] || `The server answered HTTP ${status}.`);
     this.status = status;
     this.code = error.code || 'http_error';
     this.details = error.details || {};

@@ -108,7 +108,10 @@ async function start() {
   // "New strategy" while already describing starts over (the hash does not change).
   document.getElementById('nav').addEventListener('click', (e) => {
     const link = e.target.closest('a');
-    if (link && link.getAttribute('href') === location.hash) route();
+    if (link && link.getAttribute('href') === location.hash) {
+      if (location.hash === '#/describe') sessionStorage.removeItem('describeDraft'); // start over
+      route();
+    }
   });
   try {
     setSession(await api('/api/auth/session/'));

@@ -51,6 +51,17 @@ function plotLink(detail, reload) {
   return h('span', { class: 'muted', 'data-testid': 'no-plot' }, NO_PLOT[detail.plot_status] || 'No saved plot for this run.');
 }
 
+// Where to repair a failed run: the strategy page's "Fix errors" (the button itself when the
+// run is shown on that page, else a link to the page).
+function fixPointer(strategyId) {
+  const here = document.querySelector('[data-testid=fix-errors]');
+  if (here) {
+    return h('p', {}, h('button', { type: 'button', 'data-testid': 'go-fix-errors', onclick: () => { here.scrollIntoView({ block: 'center' }); here.focus(); } },
+      'Go to "Fix errors" below'), ' to repair it: each fix is re-run to prove it works.');
+  }
+  return h('p', {}, h('a', { href: `#/strategy/${strategyId}`, 'data-testid': 'go-fix-errors' }, 'Open the strategy'), ' and use "Fix errors" to repair it.');
+}
+
 // backtesting.py's statistics under its own names ("Return [%]"): `stats` in the current API,
 // `metrics` in the first one.
 export function statsOf(detail) {
@@ -236,11 +247,12 @@ export async function renderExecution(container, strategyId, executionId, { spec
     showError(err);
     add(container, h('div', { class: 'panel failed', 'data-testid': 'run-failed' }, h('p', {}, err.message),
       detail.traceback ? h('details', {}, h('summary', {}, 'Traceback'), h('pre', {}, detail.traceback)) : null,
-      h('p', {}, 'Try "Fix errors" on the strategy page.')));
+      fixPointer(strategyId)));
     return detail;
   }
   const warnings = [...(detail.warnings || [])];
-  if (detail.no_trades) warnings.push({ code: 'no_trades', message: 'The strategy placed no trades on this data.' });
+  // The API says why there were no trades (with the bars and dates); say it once, in its words.
+  if (detail.no_trades && !warnings.some((w) => w && w.code === 'no_trades')) warnings.push({ code: 'no_trades', message: 'The strategy placed no trades on this data.' });
   add(container, 
     metricTiles(detail),
     warnings.length ? h('ul', { class: 'warnings', 'data-testid': 'run-warnings', 'aria-label': 'Warnings' },
@@ -257,11 +269,13 @@ export async function renderExecution(container, strategyId, executionId, { spec
     section('Drawdown', ddEl),
     section('Price and trades', priceEl, legend([['Buy / short entry (arrow)', 'up'], ['Exit (circle)', 'exit']]), priceNote),
     section('Trades', tradesTable(trades, detail.trades_total)),
-    section('Monthly returns', monthlyTable(equity)),
+    section('Monthly returns', h('div', { class: 'table-wrap' }, monthlyTable(equity))),
     section('Downloads',
       h('div', { class: 'row' },
         h('button', { type: 'button', 'data-testid': 'download-csv', onclick: () => download(`run-${detail.execution_id}-trades.csv`, toCsv(trades), 'text/csv') }, 'Trades (CSV)'),
         h('button', { type: 'button', 'data-testid': 'download-json', onclick: () => download(`run-${detail.execution_id}.json`, JSON.stringify(detail, null, 2), 'application/json') }, 'Whole run (JSON)'),
+        h('a', { href: `/api/strategies/${strategyId}/executions/${executionId}/tearsheet/`, target: '_blank', rel: 'noopener', 'data-testid': 'tearsheet-link' },
+          'QuantStats tearsheet (against buy & hold)'),
         plotLink(detail, () => api(`/api/strategies/${strategyId}/executions/${executionId}/`)))),
   );
   const start = equity.length ? equity[0].time : undefined;

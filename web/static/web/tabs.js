@@ -1,6 +1,6 @@
 // The tabs of a run's result: Summary (the run as rendered) and the research tools, whose modules
 // (web/research/*.js) load the first time their tab is opened, so the first load stays small.
-import { h, showError } from './ui.js';
+import { clearError, h, showError } from './ui.js';
 
 const TABS = [
   ['summary', 'Summary', null],
@@ -25,7 +25,8 @@ export function researchTabs(container, head, context, { initial = 'summary', on
   const loaded = new Set();
   const tabs = [];
   const panels = [];
-  const select = (index, focus) => {
+  const select = (index, focus, initial = false) => {
+    if (!initial) clearError(); // an error of the tab left behind is not about the one opened
     tabs.forEach((tab, i) => {
       const on = i === index;
       tab.setAttribute('aria-selected', String(on));
@@ -65,6 +66,6 @@ export function researchTabs(container, head, context, { initial = 'summary', on
     select((next + tabs.length) % tabs.length, true);
   });
   container.append(list, ...panels);
-  select(Math.max(0, TABS.findIndex(([n]) => n === initial)), false);
+  select(Math.max(0, TABS.findIndex(([n]) => n === initial)), false, true);
   return { list, panels, select: (name) => select(TABS.findIndex(([n]) => n === name), true) };
 }

@@ -48,10 +48,27 @@ export function field(label, control, hint) {
 // --- The one error banner: the API's own message, never a generic one. --------------------------
 const banner = () => document.getElementById('error-banner');
 
+// The API's field errors ({"fields": {"end": ["`end` must not be before `start`."]}}) as
+// "end: `end` must not be before `start`.": its headline alone ("Invalid input in: end.") does not
+// say what is wrong.
+export function fieldErrors(details) {
+  const fields = (details && details.fields) || {};
+  const out = [];
+  const walk = (name, value) => {
+    if (Array.isArray(value)) value.forEach((v) => (typeof v === 'object' && v !== null ? walk(name, v) : out.push(`${name}: ${v}`)));
+    else if (value && typeof value === 'object') Object.entries(value).forEach(([k, v]) => walk(name ? `${name}.${k}` : k, v));
+    else if (value !== undefined && value !== null) out.push(`${name}: ${value}`);
+  };
+  Object.entries(fields).forEach(([name, value]) => walk(name, value));
+  return out;
+}
+
 export function showError(err) {
   const el = banner();
   const message = err && err.message ? err.message : String(err);
-  document.getElementById('error-message').textContent = message;
+  const fields = fieldErrors(err && err.details);
+  const shown = fields.filter((f) => !message.includes(f.slice(f.indexOf(': ') + 2)));
+  document.getElementById('error-message').textContent = shown.length ? `${message} ${shown.join(' ')}` : message;
   el.dataset.code = (err && err.code) || 'error';
   el.hidden = false;
 }
@@ -79,7 +96,9 @@ export async function guard(fn) {
 export const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
 export function num(v, digits = 2) {
-  return isNum(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
+  if (!isNum(v)) return '–';
+  const text = v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text; // -0.001 rounds to "0.00", not "-0.00"
 }
 
 // Profit/loss never by colour alone: a sign and an arrow go with it.
@@ -102,11 +121,17 @@ export const day = (s) => (s ? String(s).slice(0, 10) : '–');
 const OK = ['success', 'executed', 'valid', 'succeeded', 'fixed', 'generated', 'working', 'approved'];
 const NEUTRAL = ['draft', 'pending', 'queued', 'running', 'needs_fixing'];
 
-// Status with a symbol as well as a colour (never colour alone).
+// Statuses that are neither a success nor a failure: the run worked but says nothing.
+const WARN = ['no_trades'];
+const LABELS = { no_trades: 'no trades' };
+
+// Status with a symbol as well as a colour (never colour alone). A run that placed no trades
+// ran without an error (success true) but is not a result: it never gets the ✓.
 export function statusBadge(status, success) {
-  const kind = success !== undefined ? (success ? 'ok' : 'bad') : OK.includes(status) ? 'ok' : NEUTRAL.includes(status) ? 'neutral' : 'bad';
-  const mark = { ok: '✓ ', bad: '✗ ', neutral: '• ' }[kind];
-  return h('span', { class: `badge ${kind}` }, mark, status || (kind === 'ok' ? 'ok' : 'failed'));
+  const kind = WARN.includes(status) ? 'warn'
+    : success !== undefined ? (success ? 'ok' : 'bad') : OK.includes(status) ? 'ok' : NEUTRAL.includes(status) ? 'neutral' : 'bad';
+  const mark = { ok: '✓ ', bad: '✗ ', neutral: '• ', warn: '⚠ ' }[kind];
+  return h('span', { class: `badge ${kind}`, 'data-status': status || null }, mark, LABELS[status] || status || (kind === 'ok' ? 'ok' : 'failed'));
 }
 
 export function download(filename, text, type) {

@@ -37,9 +37,22 @@ export async function render(panel, { strategyId, detail }) {
   panel.append(section('Optimise parameters', el), out);
 }
 
+// Combinations whose run failed are left out of the grid and the table; say how many and why,
+// so a grid with missing cells is not read as the whole search.
+export function failedNote(heatmap) {
+  const failed = heatmap.filter((r) => r.error);
+  if (!failed.length) return null;
+  const reasons = new Map();
+  for (const r of failed) reasons.set(r.error, [...(reasons.get(r.error) || []), r]);
+  return h('div', { class: 'warnings', 'data-testid': 'optimise-failed' },
+    h('p', {}, h('strong', {}, `⚠ ${failed.length} of ${heatmap.length} combinations failed to run and are not in the results below.`)),
+    h('ul', {}, [...reasons].slice(0, 3).map(([reason, rows]) => h('li', {}, `${rows.length} × ${reason} (e.g. ${paramText(rows[0].params)})`))));
+}
+
 function showResult(out, result, { strategyId }) {
   const apply = applyBest(result, strategyId);
   clear(out,
+    failedNote(result.heatmap),
     section('Best',
       h('p', { 'data-testid': 'optimise-best' }, h('strong', {}, `${result.maximize} ${num(result.best_value, 3)}`), ` with ${paramText(result.best_params)}`,
         ` · return ${signed(result.best_metrics.return_pct)} · ${result.best_metrics.num_trades ?? '–'} trades`),

@@ -15,6 +15,8 @@ const EXAMPLES = [
   'Short when the close crosses below the 50 EMA, cover when it crosses back above.',
 ];
 
+const DRAFT_KEY = 'describeDraft';
+
 // Shown until the server offers GET /api/strategies/capabilities/ (then its list is shown).
 const STATIC_CAPABILITIES = [
   ['Moving-average crosses', 'SMA or EMA of any period crossing another or the price'],
@@ -36,10 +38,26 @@ async function capabilities() {
 // The phrases a refusal names: {text, start, end} or strings such as "'the moon is full': ...".
 export function refusedPhrases(details) {
   return (details.unrecognised || details.unrecognized || []).map((item) => {
-    if (item && typeof item === 'object') return { text: item.text, start: item.start, end: item.end };
-    const quoted = String(item).match(/^'([^']+)'/);
-    return { text: quoted ? quoted[1] : String(item) };
+    if (item && typeof item === 'object') return { text: item.text, start: item.start, end: item.end, reason: item.reason || '' };
+    const quoted = String(item).match(/^'([^']+)'(?::\s*(.*))?/);
+    return quoted ? { text: quoted[1], reason: quoted[2] || '' } : { text: String(item), reason: '' };
   });
+}
+
+// Each phrase with the API's reason (once: the same phrase and reason can be named twice), so
+// the why ("did you mean 'below'?") stays on the page after the banner is dismissed and is read
+// out by screen readers, which do not announce <mark>.
+export function phraseReasons(phrases) {
+  const seen = new Set();
+  const items = phrases.filter((p) => {
+    const k = `${String(p.text).toLowerCase()}|${p.reason}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (!items.length) return null;
+  return h('ul', { class: 'reasons', 'data-testid': 'refusal-reasons' }, items.map((p) =>
+    h('li', {}, h('mark', {}, p.text), p.reason ? `: ${p.reason}` : '')));
 }
 
 export function highlightPhrases(description, phrases) {
@@ -146,6 +164,9 @@ export async function runJob(path, body, progress) {
 
 export async function renderDescribe(view) {
   const input = h('textarea', { rows: '5', 'data-testid': 'describe-input', placeholder: 'e.g. Buy when RSI(14) drops below 30, sell when it rises above 70.', required: true });
+  // The typed idea survives a reload, a look at another screen and Back (this tab only).
+  input.value = sessionStorage.getItem(DRAFT_KEY) || '';
+  input.addEventListener('input', () => sessionStorage.setItem(DRAFT_KEY, input.value));
   const symbol = await symbolSelect({ testid: 'describe-symbol' });
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'describe-submit' }, 'Generate and backtest');
   const outcome = h('div', { class: 'outcome' });
@@ -157,7 +178,7 @@ export async function renderDescribe(view) {
       'Generator: ', h('strong', {}, boot.provider === 'gemini' ? 'Gemini (LLM)' : 'offline parser (no LLM key configured)'))),
     submit);
   const examples = h('div', { class: 'panel' }, h('h2', {}, 'Examples'), h('ul', { class: 'examples' }, EXAMPLES.map((text) =>
-    h('li', {}, h('button', { type: 'button', class: 'example', onclick: () => { input.value = text; input.focus(); } }, text)))));
+    h('li', {}, h('button', { type: 'button', class: 'example', onclick: () => { input.value = text; sessionStorage.setItem(DRAFT_KEY, text); input.focus(); } }, text)))));
   view.append(h('div', { class: 'describe-grid' }, h('div', {}, form, outcome), h('aside', {}, examples, h('div', { class: 'panel' }, h('h2', {}, 'What it understands'), caps))));
   guard(async () => {
     const c = await capabilities();
@@ -179,14 +200,14 @@ export async function renderDescribe(view) {
       if (err.code === 'description_not_understood') {
         const phrases = refusedPhrases(err.details);
         const details = err.details || {};
-        const useText = (text) => () => { input.value = text; input.focus(); };
+        const useText = (text) => () => { input.value = text; sessionStorage.setItem(DRAFT_KEY, text); input.focus(); };
         // The API's own example: the user's text without the words it could not place (to be
         // checked: a dropped word may have mattered), or the closest construct's example.
         const own = details.example && details.example_source === 'your_text_without_those_words';
         const suggestions = (details.suggestions || []).map((s) => String(s).replace(/^[^:]*:\s*/, '')).filter(Boolean);
         const others = [...(own || !details.example ? [] : [details.example]), ...suggestions, ...EXAMPLES]
           .filter((text, i, all) => all.indexOf(text) === i).slice(0, 3);
-        add(outcome, section('Not understood', highlightPhrases(description, phrases),
+        add(outcome, section('Not understood', highlightPhrases(description, phrases), phraseReasons(phrases),
           own ? h('div', { 'data-testid': 'refusal-without-words' },
             h('p', {}, h('strong', {}, 'Without the highlighted words it reads: '),
               '(check that this is still your strategy: a dropped word may have mattered)'),
@@ -204,17 +225,20 @@ export async function renderDescribe(view) {
 
 async function showOutcome(outcome, result) {
   const sid = result.strategy_id;
+  // The generator's notes (an undirected "crosses" read as "crosses above", a look-ahead
+  // finding) qualify what was understood, so they are shown with it, not after the code.
+  const notes = result.warnings && result.warnings.length
+    ? h('ul', { class: 'warnings', 'data-testid': 'generation-warnings', 'aria-label': 'Notes on how the description was read' },
+      result.warnings.map((w) => h('li', {}, '⚠ ', typeof w === 'string' ? w : w.message)))
+    : null;
   add(outcome, 
-    section('What was understood', understoodAs(result),
+    section('What was understood', understoodAs(result), notes,
       h('p', {}, statusBadge(result.status), ` generated by ${result.provider}${result.model ? ` (${result.model})` : ''} · `,
         h('a', { href: `#/strategy/${sid}`, 'data-testid': 'open-strategy' }, 'Open the strategy'))),
     section('Code', codeBlock(result.code, { 'data-testid': 'strategy-code' })),
     section('Validation', findingsList(result.validation)),
     fixesList(result.fixes),
   );
-  if (result.warnings && result.warnings.length) {
-    add(outcome, h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, '⚠ ', typeof w === 'string' ? w : w.message))));
-  }
   const run = result.execution_result;
   const runBox = h('div', { class: 'result', 'data-testid': 'result' });
   add(outcome, runBox);

@@ -20,7 +20,7 @@ async function loadPage(filters, page) {
       if (!byStrategy.has(sid)) byStrategy.set(sid, { strategy: { id: sid, name: run.strategy_name || `Strategy ${sid}` }, runs: [] });
       byStrategy.get(sid).runs.push(run);
     }
-    return { items: [...byStrategy.values()], count: body.count, pages: Math.ceil(body.count / (PAGE_SIZE * 5)) };
+    return { items: [...byStrategy.values()], count: body.count, unit: 'runs', pages: Math.ceil(body.count / (PAGE_SIZE * 5)) };
   }
   const body = await api(`/api/strategies/${qs({ page, page_size: PAGE_SIZE, search: filters.search, ordering: '-updated_at' })}`);
   const items = await Promise.all(body.results.map(async (strategy) => {
@@ -30,7 +30,7 @@ async function loadPage(filters, page) {
       && (!filters.after || r.timestamp >= filters.after) && (!filters.before || r.timestamp.slice(0, 10) <= filters.before));
     return { strategy, runs };
   }));
-  return { items, count: body.count, pages: Math.ceil(body.count / PAGE_SIZE) };
+  return { items, count: body.count, unit: 'strategies', pages: Math.ceil(body.count / PAGE_SIZE) };
 }
 
 export async function renderHistory(view) {
@@ -46,7 +46,7 @@ export async function renderHistory(view) {
   let page = 1;
   const filters = () => ({ search: search.value.trim(), symbol: symbol.value, status: status.value, after: after.value, before: before.value });
   const load = () => guard(async () => {
-    const { items, count, pages } = await loadPage(filters(), page);
+    const { items, count, unit, pages } = await loadPage(filters(), page);
     clear(list, items.map(({ strategy, runs }) => h('li', { 'data-testid': 'history-list-item', class: 'history-item' },
       h('div', {}, h('a', { href: `#/strategy/${strategy.id}` }, h('strong', {}, strategy.name)), ' ', strategy.status ? statusBadge(strategy.status) : null,
         strategy.updated_at ? h('span', { class: 'muted' }, ` updated ${dateTime(strategy.updated_at)}`) : null),
@@ -59,10 +59,14 @@ export async function renderHistory(view) {
         return h('li', {}, box, ' ', h('a', { href: `#/strategy/${strategy.id}/run/${r.id}` }, `Run #${r.id}`), ' ', statusBadge(r.status, r.success),
           ` ${r.test_symbol} · ${dateTime(r.timestamp)} · `, r.success ? h('span', { class: tone(r.return_pct) }, signed(r.return_pct)) : h('span', { class: 'muted' }, r.error_type || 'failed'));
       })) : h('p', { class: 'muted' }, 'No runs match.'))));
-    if (!items.length) list.append(h('li', { class: 'muted' }, count ? 'No strategies on this page.' : 'No strategies yet: describe one first.'));
+    const filtered = Object.values(filters()).some(Boolean);
+    const none = unit === 'runs'
+      ? (filtered ? 'No runs match these filters.' : ['No runs yet: ', h('a', { href: '#/describe' }, 'describe a strategy'), ' and it is backtested at once.'])
+      : (filtered ? 'No strategies match these filters.' : ['No strategies yet: ', h('a', { href: '#/describe' }, 'describe one first'), '.']);
+    if (!items.length) list.append(h('li', { class: 'muted', 'data-testid': 'history-empty' }, count ? 'Nothing on this page.' : none));
     clear(pager,
       h('button', { type: 'button', disabled: page <= 1, onclick: () => { page -= 1; load(); } }, '← Previous'),
-      h('span', {}, `Page ${page} of ${Math.max(1, pages)} · ${count} strategies`),
+      h('span', { 'data-testid': 'history-count' }, `Page ${page} of ${Math.max(1, pages)} · ${count} ${count === 1 ? unit.replace(/ies$/, 'y').replace(/s$/, '') : unit}`),
       h('button', { type: 'button', disabled: page >= pages, onclick: () => { page += 1; load(); } }, 'Next →'));
   });
   const form = h('form', { class: 'row', role: 'search' }, field('Search', search), field('Symbol', symbol), field('Status', status), field('Runs from', after), field('Runs to', before),

@@ -96,6 +96,37 @@ function codeEditor(strategy, reload) {
     h('div', { class: 'row' }, h('button', { type: 'button', 'data-testid': 'validate-code', onclick: () => guard(validate) }, 'Validate'), save), findings);
 }
 
+// Delete the strategy (its versions, runs and files) after a confirmation in a modal dialog:
+// a native <dialog> keeps focus inside and closes with Escape.
+function deleteControl(strategy) {
+  const confirmButton = h('button', { type: 'button', class: 'danger', 'data-testid': 'delete-confirm' }, 'Delete it');
+  const cancel = h('button', { type: 'button', 'data-testid': 'delete-cancel', onclick: () => dialog.close() }, 'Keep it');
+  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': `delete-title-${strategy.id}`, 'data-testid': 'delete-dialog' },
+    h('h2', { id: `delete-title-${strategy.id}` }, `Delete “${strategy.name}”?`),
+    h('p', {}, `Its ${strategy.current_version} version(s), ${strategy.total_executions} run(s) and fix history are deleted too. This cannot be undone.`),
+    h('div', { class: 'row' }, cancel, confirmButton));
+  // Tab and Shift+Tab go round the two buttons (the page behind is inert, but the browser
+  // would otherwise move focus out of the document).
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key !== 'Tab') return;
+    const [first, last] = [cancel, confirmButton];
+    if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  });
+  confirmButton.addEventListener('click', () => guard(async () => {
+    confirmButton.disabled = true;
+    try {
+      await api(`/api/strategies/${strategy.id}/`, { method: 'DELETE' });
+      dialog.close();
+      location.hash = '#/history';
+    } finally {
+      confirmButton.disabled = false;
+    }
+  }));
+  const open = h('button', { type: 'button', class: 'linklike danger-link', 'data-testid': 'delete-strategy', onclick: () => { dialog.showModal(); cancel.focus(); } }, 'Delete strategy');
+  return [open, dialog];
+}
+
 function versionsPanel(strategy, versions, reload) {
   if (versions.length < 1) return h('p', {}, 'No versions.');
   const option = (v) => h('option', { value: String(v.number) }, `v${v.number} · ${v.source} · ${dateTime(v.created_at)}`);
@@ -115,13 +146,15 @@ function versionsPanel(strategy, versions, reload) {
     await api(`/api/strategies/${strategy.id}/versions/${from.value}/restore/`, { method: 'POST' });
     await reload();
   }) }, 'Restore the "from" version');
-  return h('div', {}, h('ul', { class: 'list' }, versions.map((v) => h('li', {}, h('strong', {}, `v${v.number}`), v.source, v.message || '', h('span', { class: 'muted' }, dateTime(v.created_at)),
+  return h('div', {}, h('ul', { class: 'list' }, versions.map((v) => h('li', {}, h('strong', {}, `v${v.number}`), h('span', {}, v.source),
+    v.message ? h('span', {}, v.message) : null, h('span', { class: 'muted' }, dateTime(v.created_at)),
     v.understood_as ? h('span', {}, v.understood_as) : null))),
   h('div', { class: 'row' }, field('From', from), field('To', to), restore), out);
 }
 
-function fixPanel(strategy, history, reload) {
-  const out = h('div', {}, fixesList(history) || h('p', { class: 'muted' }, 'No fix attempts yet.'));
+function fixPanel(strategy, history, reload, kept) {
+  // After a fix was applied the page is reloaded (new version, new runs); its outcome is kept.
+  const out = kept || h('div', { 'aria-live': 'polite' }, fixesList(history) || h('p', { class: 'muted' }, 'No fix attempts yet.'));
   const progressBox = h('div');
   // A fix that changes what the strategy does is only applied when the user says so.
   const run = async (allowSemantic) => {
@@ -132,12 +165,25 @@ function fixPanel(strategy, history, reload) {
     try {
       const body = { max_attempts: 3, allow_semantic_changes: allowSemantic };
       const result = await runJob(`/api/strategies/${strategy.id}/fix_errors/`, body, progress);
-      const allow = result.stopped_reason === 'semantic_change_not_allowed'
-        ? h('button', { type: 'button', 'data-testid': 'fix-allow-semantic', onclick: () => run(true) },
-          'Apply it anyway (it changes what the strategy does)')
+      const refused = result.stopped_reason === 'semantic_change_not_allowed';
+      const allow = refused
+        ? h('div', { class: 'warnings', 'data-testid': 'fix-proposed' },
+          h('p', {}, h('strong', {}, '⚠ The only fix found changes what the strategy does; it was not applied.')),
+          (result.proposed_changes || []).length ? h('ul', {}, result.proposed_changes.map((c) => h('li', {}, c))) : null,
+          h('button', { type: 'button', 'data-testid': 'fix-allow-semantic', onclick: () => run(true) },
+            'Apply it anyway (it changes what the strategy does)'))
         : null;
-      clear(out, h('p', {}, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`), allow, fixesList(result.fixes));
-      if (result.success) await reload({ keepFix: out });
+      const final = result.final_execution;
+      const verified = result.success && final && final.execution_id
+        ? h('p', { 'data-testid': 'fix-verified' }, `✓ Now version ${result.current_version}; verified by `,
+          h('a', { href: `#/strategy/${strategy.id}/run/${final.execution_id}` }, `run #${final.execution_id}`), '.')
+        : null;
+      const changes = result.success && result.semantic_change && (result.changes || []).length
+        ? h('div', { class: 'warnings' }, h('p', {}, h('strong', {}, '⚠ Applied with a change of meaning:')), h('ul', {}, result.changes.map((c) => h('li', {}, c))))
+        : null;
+      clear(out, h('p', { 'data-testid': 'fix-outcome' }, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`),
+        verified, changes, allow, fixesList(result.fixes));
+      if (result.success) await reload({ keepFix: out, verifiedRun: final && final.execution_id });
     } catch (err) {
       showError(err);
     } finally {
@@ -191,7 +237,7 @@ function chatPanel(strategy, messages, reload) {
 
 export async function renderStrategy(view, id) {
   const resultBox = h('div', { class: 'result', 'data-testid': 'result' });
-  const load = async () => {
+  const load = async ({ keepFix, verifiedRun } = {}) => {
     const [strategy, versions, history, fixes, chat] = await Promise.all([
       api(`/api/strategies/${id}/`),
       api(`/api/strategies/${id}/versions/${qs({ page_size: 100 })}`),
@@ -199,7 +245,7 @@ export async function renderStrategy(view, id) {
       api(`/api/strategies/${id}/fix_history/`),
       api(`/api/strategies/${id}/chat/`),
     ]);
-    const reload = async () => { await load(); };
+    const reload = async (options) => { await load(options); };
     const runsBox = h('div', {}, runsList(strategy, history.executions));
     const onResult = async (result) => {
       await renderExecution(resultBox, id, result.execution_id, { spec: strategy.spec });
@@ -210,7 +256,7 @@ export async function renderStrategy(view, id) {
     const listOf = (body) => body.results || body;
     clear(view,
       h('div', { class: 'result-head' }, h('h1', {}, strategy.name), statusBadge(strategy.status),
-        h('span', { class: 'muted' }, `version ${strategy.current_version} · ${strategy.total_executions} runs`)),
+        h('span', { class: 'muted' }, `version ${strategy.current_version} · ${strategy.total_executions} runs`), deleteControl(strategy)),
       strategy.description ? h('p', {}, strategy.description) : null,
       strategy.spec ? h('p', { 'data-testid': 'understood-as' }, strategy.understood_as || specSummary(strategy.spec)) : null,
       section('Run a backtest', runForm(strategy, onResult), resultBox),
@@ -219,7 +265,12 @@ export async function renderStrategy(view, id) {
         section('Code', codeEditor(strategy, reload)),
         section('Chat', chatPanel(strategy, listOf(chat), reload))),
       section('Versions', versionsPanel(strategy, listOf(versions), reload)),
-      section('Fix errors', fixPanel(strategy, listOf(fixes), reload)));
+      section('Fix errors', fixPanel(strategy, listOf(fixes), reload, keepFix)));
+    // The run shown above the fix was the failed one: show the run that proved the fix instead.
+    if (keepFix) {
+      clear(resultBox);
+      if (verifiedRun) await renderExecution(resultBox, id, verifiedRun, { spec: strategy.spec });
+    }
   };
   await load();
 }
