@@ -97,11 +97,19 @@ def refusal(
         )
     else:
         tail = f' Closest supported: {titles}. Example: "{_short(example, 200)}"'
-    # Name fewer phrases (whole, with their reasons) rather than cut one in the middle; the
-    # message stays under MAX_MESSAGE characters.
-    for count in range(min(_SHOWN, len(items)), 0, -1):
-        shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in items[:count])
-        more = f" and {len(items) - count} more" if len(items) > count else ""
+    # A phrase repeated with the same reason is named once (every place stays in
+    # ``unrecognised`` for highlighting). Name fewer phrases (whole, with their reasons) rather
+    # than cut one in the middle; the message stays under MAX_MESSAGE characters.
+    named: list[Unrecognised] = []
+    for item in items:
+        if all(
+            (item["text"].lower(), item["reason"]) != (n["text"].lower(), n["reason"])
+            for n in named
+        ):
+            named.append(item)
+    for count in range(min(_SHOWN, len(named)), 0, -1):
+        shown = "; ".join(f"'{_short(i['text'])}' ({i['reason']})" for i in named[:count])
+        more = f" and {len(named) - count} more" if len(named) > count else ""
         head = f"Not understood: {shown}{more}."
         if len(head) + len(tail) < MAX_MESSAGE:
             break

@@ -97,6 +97,10 @@ _INSUFFICIENT_CASH = (
     "larger than initial cash value",  # Backtest(): prices above the starting cash
 )
 _OPEN_AT_END = "Some trades remain open at the end of backtest"
+_OPEN_AT_END_SAID = (
+    "A trade was still open at the end of the data, so it is not in the statistics; run with "
+    "the setting 'finalize_trades': true to close it on the last bar and count it."
+)
 _LIBRARY_NOISE = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
 
 
@@ -153,6 +157,10 @@ class WarningCollector:
             message = item["first"]
             if item["count"] > 1:
                 message = f"{message} (and {item['count'] - 1} more like it)"
+            if item["code"] == "open_trades_at_end":
+                # backtesting.py says "Use `Backtest(..., finalize_trades=True)`", which only a
+                # script can do; here it is a run setting
+                message = _OPEN_AT_END_SAID
             if item["code"] == "insufficient_cash" and "canceled" in message:
                 message = "orders were cancelled: not enough cash or margin. " + message
             out.append({"code": item["code"], "message": message[:MAX_WARNING_CHARS]})

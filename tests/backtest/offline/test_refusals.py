@@ -29,6 +29,12 @@ def test_unknown_word_is_named_verbatim_with_its_offsets() -> None:
     }
 
 
+def test_a_phrase_repeated_is_named_once_and_highlighted_everywhere() -> None:
+    error = refuse("Buy when RSI(14) < 30 to the moon, sell when RSI(14) > 70 to the Moon")
+    assert [item["text"] for item in error.unrecognised] == ["moon", "Moon"]
+    assert str(error).count("moon") + str(error).count("Moon") == 1
+
+
 def test_adjacent_unknown_words_are_one_phrase() -> None:
     text = "Buy when RSI is below 30 with flux capacitor alignment"
     item = refuse(text).unrecognised[0]

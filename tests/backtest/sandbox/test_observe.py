@@ -50,6 +50,20 @@ def test_repeated_warnings_are_counted_once_and_library_deprecations_dropped():
     assert items[1]["message"] == "DeprecationWarning: mine"
 
 
+def test_an_open_trade_at_the_end_names_the_run_setting_not_library_code():
+    collector = WarningCollector("strategy.py")
+    with collector.capturing():
+        warnings.warn(
+            "Some trades remain open at the end of backtest. Use "
+            "`Backtest(..., finalize_trades=True)` to close them and include them in stats.",
+            stacklevel=1,
+        )
+    [item] = collector.items()
+    assert item["code"] == "open_trades_at_end"
+    assert "'finalize_trades': true" in item["message"]
+    assert "Backtest(" not in item["message"]
+
+
 def test_warnings_are_bounded_in_number_and_length():
     collector = WarningCollector("strategy.py")
     with collector.capturing():
