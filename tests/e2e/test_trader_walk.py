@@ -164,6 +164,9 @@ def test_optimiser_combinations_that_failed_are_counted_not_hidden(page, workspa
     page.goto(f"/#/strategy/{sid}/run/{eid}/optimise")
     # position_size 1.2 and 1.4 are not valid sizes in backtesting.py: those runs fail.
     page.get_by_test_id("param-vary-rsi_timeperiod").uncheck()
+    # the suggested range of a fraction of equity stays below 1 (1 and more are units)
+    suggested = page.get_by_test_id("param-stop-position_size").input_value()
+    assert 0 < float(suggested) <= 1, suggested
     page.get_by_test_id("param-start-position_size").fill("0.8")
     page.get_by_test_id("param-stop-position_size").fill("1.5")
     page.get_by_test_id("param-step-position_size").fill("0.2")

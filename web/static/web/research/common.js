@@ -64,12 +64,21 @@ function niceStep(value, integer) {
 
 // Range start/stop/step around the current value: five values centred on it (never below 1 for
 // a positive integer, which is usually a period).
-export function defaultRange(value, integer) {
+// A fraction of equity (a float in (0, 1) named like a size) stays below 1: backtesting.py
+// reads 1 and more as a number of units, so those combinations could only fail.
+const FRACTION = /size|fraction|weight|equity/i;
+
+export function defaultRange(value, integer, name = '') {
   const step = niceStep(value, integer);
   let start = value - 2 * step;
   if (integer && value > 0 && start < 1) start = value - step * Math.floor((value - 1) / step);
   if (!integer) start = Number(start.toPrecision(6));
-  return { start, stop: Number((value + 3 * step).toPrecision(6)), step };
+  let stop = Number((value + 3 * step).toPrecision(6));
+  if (!integer && value > 0 && value < 1 && FRACTION.test(name)) {
+    start = Math.max(start, step);
+    stop = Math.min(stop, 1);
+  }
+  return { start, stop, step };
 }
 
 // The parameter table of `parameters/`: per parameter "vary" and a range (numbers) or a list.
@@ -85,7 +94,7 @@ export function paramsForm(parameters, { preselect = 2 } = {}) {
     let read;
     let inputs;
     if (numeric) {
-      const r = defaultRange(p.value, p.type === 'int');
+      const r = defaultRange(p.value, p.type === 'int', p.name);
       const box = (name, value) => h('input', { type: 'number', step: 'any', value: String(value), class: 'narrow', 'data-testid': `param-${name}-${p.name}`, 'aria-label': `${name[0].toUpperCase()}${name.slice(1)} of ${p.name}${name === 'stop' ? ' (excluded)' : ''}` });
       const [start, stop, step] = [box('start', r.start), box('stop', r.stop), box('step', r.step)];
       read = () => ({ spec: { start: Number(start.value), stop: Number(stop.value), step: Number(step.value) }, values: rangeValues(Number(start.value), Number(stop.value), Number(step.value)) });
