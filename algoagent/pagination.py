@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -11,3 +14,22 @@ class DefaultPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Any) -> int | None:
+        """A ``page_size`` that is not a whole number from 1 is a 400 on every paged answer.
+
+        DRF falls back to the default size for ``page_size=0`` or ``abc`` (and echoes the bad
+        value in ``next``); lists were already refused by ``StrictQueryParamsFilter``, but paged
+        actions (OHLCV bars, a run's trades, versions, fix history, chat) answered 200. A size
+        above the maximum is capped, as documented.
+        """
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.strip().isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Must be a whole number from 1 (at most {self.max_page_size})."
+                    ]
+                }
+            )
+        return super().get_page_size(request)

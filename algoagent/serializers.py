@@ -39,12 +39,14 @@ def unexpected_fields(data: Any, accepted: Mapping[str, bool]) -> dict[str, list
 
 NUMBER_FIELDS = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
 NOT_A_NUMBER = "Must be a number, not {value}."
+NOT_A_NUMBER_STRING = "Must be a JSON number, not the string {value}."
 NOT_A_BOOLEAN = "Must be true or false (a JSON boolean), not {value}."
 
 
 def wrong_json_types(data: Any, fields: Mapping[str, serializers.Field]) -> dict[str, list[str]]:
     """Per-field errors for JSON values of the wrong kind that DRF would coerce: ``true`` read
-    as the number 1 (``"margin": true``), ``"yes"`` or ``1`` read as a yes/no.
+    as the number 1 (``"margin": true``), a string read as a number (``"cash": "1000"``, and
+    ``"cash": "1e3"`` or ``" 1000 "`` too), ``"yes"`` or ``1`` read as a yes/no.
 
     Only for a JSON body (a plain dict): form fields arrive as strings and are converted as usual.
     """
@@ -57,6 +59,8 @@ def wrong_json_types(data: Any, fields: Mapping[str, serializers.Field]) -> dict
             continue
         if isinstance(field, NUMBER_FIELDS) and isinstance(value, bool):
             errors[name] = [NOT_A_NUMBER.format(value=str(value).lower())]
+        elif isinstance(field, NUMBER_FIELDS) and isinstance(value, str):
+            errors[name] = [NOT_A_NUMBER_STRING.format(value=repr(value[:40]))]
         elif isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
             errors[name] = [NOT_A_BOOLEAN.format(value=repr(value))]
     return errors

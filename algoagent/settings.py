@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "web.middleware.GZipExceptEventStreamsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "algoagent.middleware.ApiBodySizeLimitMiddleware",
+    "algoagent.middleware.ApiUnknownUrlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -279,7 +279,12 @@ class TradeSerializer(serializers.Serializer):
     exit_price = serializers.FloatField(allow_null=True, default=None)
     size = serializers.FloatField(allow_null=True, default=None)
     pnl = serializers.FloatField(allow_null=True, default=None)
-    return_pct = serializers.FloatField(allow_null=True, default=None)
+    return_pct = serializers.FloatField(
+        allow_null=True,
+        default=None,
+        help_text="The trade's return as a FRACTION (-0.05 = a 5 % loss; backtesting.py's "
+        "ReturnPct), not percent, unlike the run's metrics.",
+    )
     commission = serializers.FloatField(allow_null=True, default=None)
     duration_s = serializers.FloatField(allow_null=True, default=None)
     sl = serializers.FloatField(allow_null=True, default=None)

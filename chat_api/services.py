@@ -145,8 +145,12 @@ def _needs_llm(reason: str, examples: list[str]) -> str:
 
 def _offline_reply(*, strategy: Strategy, message: ChatMessage, on_event: EventSink):
     if strategy.spec is None:
+        # A strategy created with a name only has no code at all: "free-form code" was untrue.
         reason = (
-            "This strategy is free-form code without a spec, so the offline editor cannot "
+            "This strategy has no code yet, so the offline editor has nothing to change: "
+            "generate it from a description or add code first."
+            if not strategy.current_version
+            else "This strategy is free-form code without a spec, so the offline editor cannot "
             "change it."
         )
         error = {"code": "needs_llm", "message": reason, "details": {}}

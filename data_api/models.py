@@ -19,6 +19,11 @@ class MarketDataset(models.Model):
         max_length=500, help_text="Normalised gzip CSV, relative to the data directory."
     )
     rows = models.PositiveIntegerField()
+    rows_dropped = models.PositiveIntegerField(
+        default=0,
+        help_text="Data rows of the file not kept: blank, a missing or infinite price, or an "
+        "earlier row with the same time (the last one is kept)",
+    )
     start = models.DateTimeField(help_text="First bar (UTC).")
     end = models.DateTimeField(help_text="Last bar (UTC).")
     interval = models.CharField(

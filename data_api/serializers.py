@@ -41,6 +41,7 @@ class MarketDatasetSerializer(serializers.ModelSerializer):
         fields = [
             "name",
             "rows",
+            "rows_dropped",
             "start",
             "end",
             "interval",

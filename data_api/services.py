@@ -85,6 +85,7 @@ def dataset_upload(*, owner: User, name: str, file: UploadedFile) -> MarketDatas
                     name=name,
                     file_path=str(relative),
                     rows=len(frame),
+                    rows_dropped=max(0, int(frame.attrs.get("rows_read", len(frame))) - len(frame)),
                     start=frame.index[0].to_pydatetime().replace(tzinfo=dt.UTC),
                     end=frame.index[-1].to_pydatetime().replace(tzinfo=dt.UTC),
                     interval=interval.name if interval else "",

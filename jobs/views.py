@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from algoagent.serializers import reject_body
 from jobs import selectors, services
+from jobs.filters import JobFilter
 from jobs.models import Job
 from jobs.serializers import JobEventSerializer, JobEventsQuerySerializer, JobSerializer
 
@@ -43,7 +44,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     """The requesting user's jobs."""
 
     serializer_class = JobSerializer
-    filterset_fields = ["status", "kind"]
+    filterset_class = JobFilter
     ordering_fields = ["created_at", "status", "kind"]
     ordering = ["-created_at"]
     search_fields: list[str] = []

@@ -21,6 +21,10 @@ class StrategyFilter(django_filters.FilterSet):
 class ExecutionFilter(django_filters.FilterSet):
     """``?symbol=``, ``?status=``, ``?strategy=``, ``?success=``, ``?created_after=``/``before``."""
 
+    # A plain number, not a choice among every strategy: "not a valid choice" for an id that
+    # exists but is another user's would reveal that it exists (their executions are already
+    # outside the queryset, so it simply matches nothing, as an unknown id does).
+    strategy = django_filters.NumberFilter(field_name="strategy_id")
     symbol = django_filters.CharFilter(field_name="test_symbol", lookup_expr="iexact")
     created_after = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")

@@ -79,7 +79,14 @@ class EquityPoint(ApiModel):
 
 
 class EquityCurvePoint(EquityPoint):
-    drawdown_pct: float | None = Field(None, description="Drawdown from the peak, percent")
+    # backtesting.py's DrawdownPct: a fraction despite the name (as the trades' ReturnPct), kept
+    # as stored; the description must say so, since metrics' *_pct are percent.
+    drawdown_pct: float | None = Field(
+        None,
+        description="Drawdown below the running peak as a FRACTION, 0 to 1 (0.05 = 5 % below "
+        "the peak; backtesting.py's DrawdownPct), not percent; metrics.max_drawdown_pct is "
+        "-100 x its largest value",
+    )
 
 
 class BenchmarkModel(ApiModel):

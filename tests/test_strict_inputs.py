@@ -113,6 +113,8 @@ def test_read_only_field_in_a_write_is_refused(api_client, user):
     [
         ({"margin": True}, "margin", "Must be a number, not true"),
         ({"cash": False}, "cash", "Must be a number, not false"),
+        ({"cash": "1000"}, "cash", "Must be a JSON number, not the string '1000'"),
+        ({"commission": "0.002"}, "commission", "Must be a JSON number, not the string"),
         ({"trade_on_close": "yes"}, "trade_on_close", "Must be true or false"),
         ({"finalize_trades": 1}, "finalize_trades", "Must be true or false"),
     ],

@@ -28,7 +28,8 @@ def parse_ohlcv_csv(
     user-controlled string cannot make us read files) or a ``Path``. Needs Open/High/Low/Close in
     any case and a date column (or an unnamed first column of dates); Volume is optional.
     Delimiters ``,`` ``;`` tab and ``|`` are detected. Error ``row`` details are 1-based line
-    numbers in the file (the header is line 1). NaN policy is the one of ``normalize_ohlcv``.
+    numbers in the file (the header is line 1). NaN policy is the one of ``normalize_ohlcv``;
+    ``df.attrs["rows_read"]`` is the number of data rows in the file, kept or dropped.
     Ambiguous dates such as ``01/02/2020`` are read month-first (pandas' default).
     """
     text = _read_text(data, max_bytes)
@@ -70,6 +71,9 @@ def parse_ohlcv_csv(
         raise CSVValidationError(
             f"need at least {min_rows} usable rows with Open/High/Low/Close, found {len(df)}"
         )
+    # The policy drops rows (blank, a missing or infinite price, the earlier of two rows with
+    # one time); the caller reports how many, so an upload never loses rows without saying so.
+    df.attrs["rows_read"] = len(raw)
     return df
 
 

@@ -83,9 +83,9 @@ def search_settings(
     known = strategy_parameters(code).names()
     unknown = [name for name in params if name not in known]
     if unknown:
+        what = "is not a class attribute" if len(unknown) == 1 else "are not class attributes"
         raise GridError(
-            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not class "
-            f"attributes of the strategy (it has: {', '.join(known) or 'none'}).",
+            f"{', '.join(unknown)} {what} of the strategy (it has: {', '.join(known) or 'none'}).",
             "params",
             unknown=unknown,
         )

@@ -47,6 +47,25 @@ def test_unknown_api_url_is_404_in_error_shape(api_client):
     assert _error(api_client.get("/api/nope/"), 404)["code"] == "not_found"
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_api_url_is_json_even_under_debug(api_client, settings, debug):
+    """``make run`` serves with DEBUG on, where Django answers unknown URLs with its HTML page."""
+    settings.DEBUG = debug
+    error = _error(api_client.get("/api/nope/"), 404)
+    assert (error["code"], error["message"]) == ("not_found", "No such endpoint.")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_write_without_the_trailing_slash_is_a_404_naming_the_url(api_client, settings, debug):
+    """Not a 500 (DEBUG: CommonMiddleware raises) nor a redirect that turns the POST into a GET."""
+    settings.DEBUG = debug
+    response = api_client.post("/api/strategies", {"name": "x"}, format="json")
+    error = _error(response, 404)
+    assert error["details"]["did_you_mean"] == "/api/strategies/"
+    assert "POST /api/strategies/" in error["message"]
+    assert api_client.get("/api/strategies").status_code == 301
+
+
 def test_wrong_method_is_405(api_client):
     assert _error(api_client.get("/api/auth/logout/"), 405)["code"] == "method_not_allowed"
 

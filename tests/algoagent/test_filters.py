@@ -69,3 +69,13 @@ def test_actions_with_their_own_parameters_are_left_to_them(api_client, user):
     assert versions.status_code == 200
     detail = api_client.get(f"/api/strategies/{strategy.pk}/", {"format": "json"})
     assert detail.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "-1"])
+def test_a_bad_page_size_is_a_400_on_paged_actions_too(api_client, user, value):
+    """Not only on list endpoints: DRF's paginator fell back to its default size for these."""
+    strategy = make_strategy(user)
+    for url in (f"/api/strategies/{strategy.pk}/versions/", "/api/data/GOOG/ohlcv/"):
+        response = api_client.get(url, {"page_size": value})
+        assert response.status_code == 400, url
+        assert "at most" in response.json()["error"]["details"]["fields"]["page_size"][0]

@@ -72,3 +72,15 @@ def test_schema_and_docs_are_open_and_docs_use_local_assets(anon_client):
     assert "unpkg" not in html
     asset = anon_client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
+
+
+def test_schema_says_which_pct_fields_are_fractions(anon_client):
+    """A trade's return_pct and an equity point's drawdown_pct are backtesting.py's fractions
+    (tests/backtest/executor: the values); the schema said 'percent' for drawdown_pct."""
+    schemas = anon_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    drawdown = schemas["EquityCurvePoint"]["properties"]["drawdown_pct"]["description"]
+    trade_return = schemas["Trade"]["properties"]["return_pct"]["description"]
+    assert "FRACTION" in drawdown
+    assert "0.05 = 5 %" in drawdown
+    assert "FRACTION" in trade_return
+    assert "-0.05 = a 5 % loss" in trade_return

@@ -7,6 +7,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from chat_api.models import ChatMessage
 from jobs.models import Job
+from strategy_api import services
 from tests.chat_api.conftest import WAIT, make_spec_strategy
 from tests.factories import make_strategy
 
@@ -104,6 +105,14 @@ def test_strategy_without_spec_says_it_needs_an_llm(api_client, user):
     assert body["error"]["code"] == "needs_llm"
     strategy.refresh_from_db()
     assert strategy.current_version == 1
+
+
+def test_strategy_without_code_is_not_called_free_form_code(api_client, user):
+    strategy = services.strategy_create(owner=user, name="empty")
+    body = api_client.post(_url(strategy), {"message": "what does this strategy do?"}, **WAIT)
+    content = body.json()["content"]
+    assert content.startswith("This strategy has no code yet")
+    assert "free-form" not in content
 
 
 def test_without_prefer_wait_the_answer_is_a_job(api_client, user):

@@ -36,6 +36,23 @@ def test_upload_stores_a_normalised_dataset_owned_by_the_uploader(api_client, us
     assert dataset_paths(user=user) == {"MYDATA": path}
 
 
+def test_upload_says_how_many_rows_of_the_file_it_dropped(api_client):
+    """A missing or infinite price, or a repeated time, drops a row (normaliser policy): the
+    answer says how many, instead of a row count the uploader has to compare by hand."""
+    lines = ohlcv_csv(rows=20).splitlines()
+    lines[3] = "2021-01-07,101,102,99,,1000"  # no Close
+    lines[5] = "2021-01-11,101,102,99,inf,1000"
+    lines.append(lines[10])  # the same time again
+    response = _upload(api_client, "\n".join(lines))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["rows"], body["rows_dropped"]) == (18, 3)
+    listed = api_client.get("/api/data/datasets/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["rows_dropped"] == 3
+    assert _upload(api_client, ohlcv_csv(rows=20), name="clean").json()["rows_dropped"] == 0
+
+
 def test_upload_reports_the_bad_row_and_column(api_client):
     lines = ohlcv_csv(rows=10).splitlines()
     lines[4] = "2021-01-08,101,abc,99,100,1000"

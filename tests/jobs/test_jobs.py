@@ -239,3 +239,14 @@ def test_every_progress_event_is_a_cancellation_checkpoint(user, handlers):
     job = services.job_submit(owner=user, kind="t_cancel_event", input={})
     assert job.status == JobStatus.CANCELLED
     assert reached == []
+
+
+def test_the_kind_filter_refuses_a_kind_that_does_not_exist(api_client, user, handlers):
+    """A typo in ?kind= answered an empty list, as if there were no such jobs."""
+    handlers("t_steps", lambda job, ctx: ({}, 200))
+    job = services.job_submit(owner=user, kind="t_steps", input={})
+    listed = api_client.get("/api/jobs/", {"kind": "t_steps"}).json()
+    assert [row["id"] for row in listed["results"]] == [str(job.pk)]
+    response = api_client.get("/api/jobs/", {"kind": "t_stepz"})
+    assert response.status_code == 400
+    assert "t_stepz" in response.json()["error"]["details"]["fields"]["kind"][0]

@@ -227,3 +227,15 @@ def test_optimize_over_symbols_refuses_an_unknown_one_before_queueing(api_client
     )
     assert response.status_code == 404
     assert not Job.objects.filter(kind="optimize").exists()
+
+
+def test_a_parameter_the_strategy_lacks_is_named_in_a_sentence(api_client, strategy):
+    url = f"/api/strategies/{strategy.pk}/optimize/"
+    one = api_client.post(url, {"params": {"nope": [1, 2]}}, format="json")
+    two = api_client.post(url, {"params": {"nope": [1], "n3": [2]}}, format="json")
+    assert (one.status_code, two.status_code) == (400, 400)
+    assert one.json()["error"]["message"] == (
+        "nope is not a class attribute of the strategy (it has: n1, n2)."
+    )
+    assert two.json()["error"]["message"].startswith("nope, n3 are not class attributes of")
+    assert not Job.objects.filter(kind="optimize").exists()

@@ -74,6 +74,17 @@ def test_detail_is_mine_only(api_client, other_client, user):
     assert other_client.get(f"{URL}{execution.pk}/").status_code == 404
 
 
+def test_strategy_filter_does_not_reveal_another_users_strategy(api_client, other_user):
+    """Another user's strategy id answers exactly as an id that exists nowhere."""
+    theirs = make_strategy(other_user)
+    _execution(theirs)
+    missing = api_client.get(URL, {"strategy": theirs.pk + 1000})
+    other = api_client.get(URL, {"strategy": theirs.pk})
+    assert (other.status_code, other.json()) == (missing.status_code, missing.json())
+    assert other.status_code == 200
+    assert other.json()["count"] == 0
+
+
 def test_list_query_count_does_not_grow_with_rows(api_client, user, django_assert_max_num_queries):
     strategy = make_strategy(user)
     for _ in range(15):

@@ -550,3 +550,17 @@ def test_executors_never_share_a_server_socket_even_with_one_work_root(work_base
     finally:
         other.communicate("\n", timeout=60)
     assert other.returncode == 0
+
+
+def test_trade_returns_and_drawdowns_are_fractions_as_documented(executor):
+    """README and OpenAPI: a trade's return_pct and an equity point's drawdown_pct are fractions
+    (backtesting.py's own), unlike the metrics' *_pct; the numbers must say the same."""
+    code = README_SMA_CROSS.split("\n\nbt =")[0]
+    result = executor.execute_bot(code=code, exclusive_orders=True, plot=False)
+    assert result.success, result.traceback
+    for trade in result.trades:
+        growth = trade["exit_price"] / trade["entry_price"] - 1
+        assert trade["return_pct"] == pytest.approx(growth if trade["size"] > 0 else -growth)
+    deepest = max(p["drawdown_pct"] for p in result.equity_curve)
+    assert 0 < deepest < 1
+    assert -100 * deepest == pytest.approx(result.stats["Max. Drawdown [%]"])
