@@ -47,7 +47,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	ALGOAGENT_PROFILE=local $(PY) manage.py migrate --noinput
 	ALGOAGENT_PROFILE=local $(PY) manage.py createcachetable
-	ALGOAGENT_PROFILE=local $(PY) manage.py ensure_demo_user
+	ALGOAGENT_PROFILE=local $(PY) manage.py ensure_demo_user --url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT)/  (workspace: /, docs: /api/docs/, admin: /admin/)"
 	ALGOAGENT_PROFILE=local $(PY) scripts/run_procs.py $(RUN_PROCS)
 

@@ -6,6 +6,10 @@ from typing import Any
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
+
+from algoagent.filters import StrictQueryParamsFilter
+from algoagent.serializers import unexpected_fields
 
 
 class DefaultPagination(PageNumberPagination):
@@ -33,3 +37,29 @@ class DefaultPagination(PageNumberPagination):
                 }
             )
         return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        """A paged action's query parameter that nothing reads is a 400, as on lists.
+
+        Lists are checked by ``StrictQueryParamsFilter``; paged actions (a run's trades,
+        versions, fix history, chat, OHLCV bars) read only ``page``, ``page_size`` and what the
+        action declares in ``query_params_accepted`` (its own query serializer's fields).
+        """
+        if view is not None and not _checked_as_list(view):
+            accepted = {
+                self.page_query_param: True,
+                self.page_size_query_param: True,
+                api_settings.URL_FORMAT_OVERRIDE or "format": True,
+            }
+            accepted.update((name, True) for name in getattr(view, "query_params_accepted", ()))
+            errors = unexpected_fields(request.query_params, accepted)
+            if errors:
+                raise ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view)
+
+
+def _checked_as_list(view: Any) -> bool:
+    return getattr(view, "action", None) == "list" and any(
+        issubclass(backend, StrictQueryParamsFilter)
+        for backend in getattr(view, "filter_backends", ())
+    )

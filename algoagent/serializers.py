@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 UNKNOWN_FIELD = "Unknown field; accepted fields: {accepted}."
 READ_ONLY_FIELD = "This field is read-only and cannot be set."
@@ -73,6 +74,19 @@ class StrictSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> Any:
         accepted = {name: not field.read_only for name, field in self.fields.items()}
         errors = unexpected_fields(data, accepted) or wrong_json_types(data, self.fields)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictQuerySerializer(serializers.Serializer):
+    """The query parameters of one action: a parameter it would not read is refused (400
+    naming it), never ignored. Values are text, as in every query string."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        accepted = dict.fromkeys(self.fields, True)
+        accepted[api_settings.URL_FORMAT_OVERRIDE or "format"] = True
+        errors = unexpected_fields(data, accepted)
         if errors:
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

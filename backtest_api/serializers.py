@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from algoagent.serializers import StrictSerializer
+from algoagent.serializers import StrictQuerySerializer, StrictSerializer
 from Backtest.pipeline.metrics import metrics_from_stats
 from backtest_api.models import BacktestConfig, BacktestRun, PlotStatus
 from backtest_api.request import BacktestSettingsSerializer
@@ -309,7 +309,7 @@ RANK_HELP = (
 )
 
 
-class CompareQuerySerializer(serializers.Serializer):
+class CompareQuerySerializer(StrictQuerySerializer):
     ids = serializers.CharField(
         required=False, default="", help_text="Backtest run ids, comma-separated: 3,5,8."
     )
@@ -396,7 +396,7 @@ class CompareResultSerializer(serializers.Serializer):
     best = CompareBestSerializer(many=True)
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(StrictQuerySerializer):
     format = serializers.ChoiceField(
         choices=["csv", "json"],
         default="json",

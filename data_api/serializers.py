@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from algoagent.serializers import StrictSerializer
+from algoagent.serializers import StrictQuerySerializer, StrictSerializer
 from Backtest.market_data import DataError
 from Backtest.market_data.bundled import bundled_symbols
 from Backtest.market_data.cache import check_symbol
@@ -147,7 +147,7 @@ class DataFetchInputSerializer(StrictSerializer):
         return _check_range(attrs)
 
 
-class IndicatorComputeQuerySerializer(serializers.Serializer):
+class IndicatorComputeQuerySerializer(StrictQuerySerializer):
     symbol = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=64, help_text="Indicator name or alias, e.g. RSI.")
     params = serializers.JSONField(

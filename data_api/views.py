@@ -44,6 +44,7 @@ class MarketDataViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"[A-Za-z0-9^][A-Za-z0-9.\-=^_]{0,63}"
     filter_backends: list = []
     pagination_class = None
+    query_params_accepted: tuple[str, ...] = ()  # a paged action's own (see DefaultPagination)
 
     @extend_schema(
         summary="Symbols you can load: your uploads, bundled samples and cached downloads",
@@ -63,7 +64,12 @@ class MarketDataViewSet(viewsets.GenericViewSet):
             422: OpenApiResponse(description="No bars in the requested range (error shape)."),
         },
     )
-    @action(detail=True, methods=["get"], pagination_class=OhlcvPagination)
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=OhlcvPagination,
+        query_params_accepted=tuple(OhlcvQuerySerializer().fields),
+    )
     def ohlcv(self, request, symbol=None):
         query = OhlcvQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

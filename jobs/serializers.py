@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from algoagent.serializers import StrictQuerySerializer
 from jobs.models import Job, JobEvent
 
 
@@ -55,5 +56,5 @@ class JobAcceptedSerializer(serializers.Serializer):
     job_url = serializers.CharField()
 
 
-class JobEventsQuerySerializer(serializers.Serializer):
+class JobEventsQuerySerializer(StrictQuerySerializer):
     after = serializers.IntegerField(required=False, min_value=0, default=0)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from algoagent.serializers import StrictSerializer
+from algoagent.serializers import StrictQuerySerializer, StrictSerializer
 from Backtest.research.multiasset import MAX_SYMBOLS
 from backtest_api.request import BacktestSettingsSerializer
 from strategy_api.models import Strategy, StrategyFixAttempt, StrategyVersion
@@ -178,7 +178,7 @@ class ExecutionHistorySerializer(serializers.Serializer):
     executions = ExecutionSummarySerializer(many=True)
 
 
-class LimitQuerySerializer(serializers.Serializer):
+class LimitQuerySerializer(StrictQuerySerializer):
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=500)
 
 
@@ -199,7 +199,7 @@ class ValidationResultSerializer(serializers.Serializer):
     status = serializers.CharField()
 
 
-class IndicatorQuerySerializer(serializers.Serializer):
+class IndicatorQuerySerializer(StrictQuerySerializer):
     featured = serializers.BooleanField(required=False, allow_null=True, default=None)
     group = serializers.CharField(required=False, max_length=100)
     search = serializers.CharField(required=False, max_length=100)

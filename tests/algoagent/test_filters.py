@@ -79,3 +79,40 @@ def test_a_bad_page_size_is_a_400_on_paged_actions_too(api_client, user, value):
         response = api_client.get(url, {"page_size": value})
         assert response.status_code == 400, url
         assert "at most" in response.json()["error"]["details"]["fields"]["page_size"][0]
+
+
+def _paged_and_queried_actions(strategy_id: int) -> list[str]:
+    return [
+        f"/api/strategies/{strategy_id}/versions/",
+        f"/api/strategies/{strategy_id}/fix_history/",
+        f"/api/strategies/{strategy_id}/chat/",
+        f"/api/strategies/{strategy_id}/execution_history/",
+        "/api/strategies/available_indicators/",
+        "/api/data/GOOG/ohlcv/",
+    ]
+
+
+def test_actions_refuse_a_query_parameter_they_would_ignore(api_client, user):
+    """Paged actions and actions with their own query parameters answered ?bogus=1 as if
+    it were not there; a misspelled ?limt=5 silently gave 20 rows."""
+    strategy = make_strategy(user)
+    for url in _paged_and_queried_actions(strategy.pk):
+        response = api_client.get(url, {"bogus": "1"})
+        assert response.status_code == 400, url
+        error = response.json()["error"]
+        assert error["details"]["unknown_fields"] == ["bogus"], url
+
+
+def test_actions_accept_their_own_query_parameters(api_client, user):
+    strategy = make_strategy(user)
+    accepted = {
+        f"/api/strategies/{strategy.pk}/versions/": {"page": 1, "page_size": 5},
+        f"/api/strategies/{strategy.pk}/fix_history/": {"page_size": 5, "format": "json"},
+        f"/api/strategies/{strategy.pk}/chat/": {"page": 1},
+        f"/api/strategies/{strategy.pk}/execution_history/": {"limit": 5},
+        "/api/strategies/available_indicators/": {"search": "rsi", "featured": "true"},
+        "/api/data/GOOG/ohlcv/": {"start": "2010-01-01", "page_size": 5},
+    }
+    for url, params in accepted.items():
+        response = api_client.get(url, params)
+        assert response.status_code == 200, (url, response.content[:300])

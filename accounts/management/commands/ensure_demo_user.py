@@ -10,6 +10,13 @@ from accounts.services import demo_user_ensure
 class Command(BaseCommand):
     help = "Create a demo superuser with an API token when the database has no users."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the server will answer, for the example command printed.",
+        )
+
     def handle(self, *args, **options):
         demo = demo_user_ensure()
         if demo is None:
@@ -23,6 +30,6 @@ class Command(BaseCommand):
                 f"  password:  {password}\n"
                 f"  API token: {demo.token}\n"
                 f"  try: curl -H 'Authorization: Token {demo.token}' "
-                "http://127.0.0.1:8000/api/strategies/\n"
+                f"{options['url'].rstrip('/')}/api/strategies/\n"
             )
         )
