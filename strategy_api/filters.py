@@ -8,10 +8,19 @@ from strategy_api.models import Strategy, StrategyExecution
 
 
 class StrategyFilter(django_filters.FilterSet):
-    """``?status=``, ``?review_status=``, ``?created_after=``/``?created_before=``."""
+    """``?status=``, ``?review_status=``, ``?created_after=``/``?created_before=``,
+    ``?has_runs=`` (false: strategies never backtested)."""
 
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    has_runs = django_filters.BooleanFilter(method="filter_has_runs")
+
+    def filter_has_runs(self, queryset, name, value):
+        return (
+            queryset.filter(total_executions__gt=0)
+            if value
+            else queryset.filter(total_executions=0)
+        )
 
     class Meta:
         model = Strategy

@@ -157,6 +157,21 @@ def test_a_strategy_is_deleted_after_a_confirmation_that_escape_cancels(page, wo
     expect(page.get_by_test_id("history-count")).to_have_text("Page 1 of 1 · 0 runs")
 
 
+def test_a_strategy_never_run_is_still_found_in_history(page, workspace_url, user):
+    username, token = user
+    api_post(
+        workspace_url, token, "/api/strategies/", {"name": "Not yet run", "code": SMA_CROSS_CODE}
+    )
+    sign_in(page, username)
+    page.goto("/#/history")
+    wait_for_screen(page, "renderHistory")
+    expect(page.get_by_test_id("history-not-run")).to_contain_text("Not run yet (1)")
+    item = page.get_by_test_id("history-not-run-item")
+    expect(item).to_contain_text("Not yet run")
+    item.get_by_role("link").click()
+    wait_for_screen(page, "renderStrategy")
+
+
 def test_optimiser_combinations_that_failed_are_counted_not_hidden(page, workspace_url, user):
     username, token = user
     sid, eid = generate_and_run(workspace_url, token, RSI_IDEA)

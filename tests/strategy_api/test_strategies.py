@@ -161,6 +161,16 @@ def test_list_filters_by_status_and_review_status(api_client, user):
     assert [s["id"] for s in by_review["results"]] == [draft.pk]
 
 
+def test_list_filters_strategies_never_backtested(api_client, user):
+    never = make_strategy(user, name="never run")
+    ran = make_strategy(user, name="ran")
+    Strategy.objects.filter(pk=ran.pk).update(total_executions=2)
+    not_run = api_client.get("/api/strategies/?has_runs=false").json()
+    assert [s["id"] for s in not_run["results"]] == [never.pk]
+    with_runs = api_client.get("/api/strategies/?has_runs=true").json()
+    assert [s["id"] for s in with_runs["results"]] == [ran.pk]
+
+
 def test_list_rejects_unknown_filter_value_naming_the_field(api_client):
     response = api_client.get("/api/strategies/?status=bogus")
     assert response.status_code == 400

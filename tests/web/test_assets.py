@@ -95,6 +95,8 @@ TRADER_TESTIDS = [
     "delete-confirm",
     "history-count",
     "history-empty",
+    "history-not-run",
+    "history-not-run-item",
     "optimise-failed",
     "tearsheet-link",
 ]

@@ -41,12 +41,27 @@ export async function renderHistory(view) {
   const before = h('input', { type: 'date', 'data-testid': 'history-before' });
   const list = h('ul', { class: 'list', 'data-testid': 'history-list', 'aria-live': 'polite' });
   const pager = h('div', { class: 'row' });
+  // Strategies never backtested (made from a template, by the API, or whose run was refused)
+  // have no runs, so the runs above cannot show them.
+  const notRun = h('div', { 'data-testid': 'history-not-run', 'aria-live': 'polite' });
   const compare = h('button', { type: 'button', class: 'primary', 'data-testid': 'compare-selected', onclick: () => navigate(`#/compare?runs=${[...selected.keys()].join(',')}`) });
   const updateCompare = () => { compare.textContent = `Compare selected runs (${selected.size})`; compare.disabled = selected.size < 2; };
   let page = 1;
   const filters = () => ({ search: search.value.trim(), symbol: symbol.value, status: status.value, after: after.value, before: before.value });
+  const loadNotRun = async (f, unit) => {
+    clear(notRun);
+    if (unit !== 'runs' || f.symbol || f.status || f.after || f.before) return;
+    const body = await api(`/api/strategies/${qs({ has_runs: 'false', ordering: '-updated_at', page_size: 20, search: f.search })}`);
+    if (!body.count) return;
+    notRun.append(h('h3', {}, `Not run yet (${body.count})`),
+      h('ul', { class: 'list' }, body.results.map((strategy) => h('li', { 'data-testid': 'history-not-run-item' },
+        h('a', { href: `#/strategy/${strategy.id}` }, h('strong', {}, strategy.name)), ' ', statusBadge(strategy.status),
+        h('span', { class: 'muted' }, ` updated ${dateTime(strategy.updated_at)}`)))),
+      body.count > body.results.length ? h('p', { class: 'muted' }, `The ${body.results.length} most recently updated are shown; search by name for the others.`) : null);
+  };
   const load = () => guard(async () => {
     const { items, count, unit, pages } = await loadPage(filters(), page);
+    await loadNotRun(filters(), unit);
     clear(list, items.map(({ strategy, runs }) => h('li', { 'data-testid': 'history-list-item', class: 'history-item' },
       h('div', {}, h('a', { href: `#/strategy/${strategy.id}` }, h('strong', {}, strategy.name)), ' ', strategy.status ? statusBadge(strategy.status) : null,
         strategy.updated_at ? h('span', { class: 'muted' }, ` updated ${dateTime(strategy.updated_at)}`) : null),
@@ -73,7 +88,7 @@ export async function renderHistory(view) {
     h('button', { type: 'submit' }, 'Filter'));
   form.addEventListener('submit', (e) => { e.preventDefault(); page = 1; load(); });
   updateCompare();
-  view.append(h('h1', {}, 'History'), section('Filter', form), section('My strategies and runs', h('div', { class: 'row' }, compare), list, pager));
+  view.append(h('h1', {}, 'History'), section('Filter', form), section('My strategies and runs', h('div', { class: 'row' }, compare), list, pager, notRun));
   await load();
 }
 
