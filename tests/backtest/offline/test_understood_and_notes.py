@@ -82,6 +82,21 @@ def test_a_sentence_with_a_trading_word_is_not_small_talk_and_says_where_it_belo
     assert reason in said[named]
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "The entry also needs RSI(14) below 60.",
+        "Entries must have RSI(14) below 60.",
+        "The entry must also have RSI(14) below 60.",
+    ],
+)
+def test_a_requirement_on_the_entry_is_never_read_as_another_entry(second: str) -> None:
+    # "needs" and "must" were filler, so these read as a second entry: "... crosses above
+    # SMA(30) or RSI(14) is below 60", the opposite of a requirement. Refused until learnt.
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description(f"Buy when the 10 SMA crosses above the 30 SMA. {second}")
+
+
 def test_courtesy_stays_small_talk() -> None:
     parsed = parse_description("Buy when RSI(14) < 30, sell when RSI(14) > 70. Thanks! Be patient.")
     assert parsed.understood_as.startswith("Enter long when RSI(14) is below 30.")
