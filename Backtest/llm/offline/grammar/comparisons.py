@@ -546,6 +546,13 @@ change_atom = alt(
         ),
         build=lambda h, _v, n, u: _change(h, n, u),
     ),
+    # "the close is down more than 8% from (vs.) the close 3 days ago": the same price then
+    seq(
+        CHANGE_HEAD,
+        tok("VERSUS", "FROM"),
+        operand,
+        build=lambda h, _v, then: _change_from(h, then),
+    ),
     seq(  # "the close is up more than 3% on the day": the change over one bar
         CHANGE_HEAD,
         tok("ON"),
@@ -561,12 +568,13 @@ change_atom = alt(
 
 def _change(
     head: tuple[Any, Lexeme, Lexeme | None, Lexeme],
-    n: Lexeme | None,
-    u: Lexeme,
+    n: Lexeme | int | None,
+    u: Any,
     day: bool = False,
 ) -> Any:
     x, direction, cmp, pct = head
-    bars = 1 if n is None else _int(n.value)  # no number: "on the day"
+    # no number: "on the day"
+    bars = 1 if n is None else n if isinstance(n, int) else _int(n.value)
     if bars is None:
         return REJECT
     down = direction.value == "falling"
@@ -579,6 +587,14 @@ def _change(
         return REJECT
     change = ir.Change(x, bars, _span(u) if day else None)
     return ir.Cmp(change, op, ir.Num(level), span=_span(x, pct, u))
+
+
+def _change_from(head: tuple[Any, Lexeme, Lexeme | None, Lexeme], then: Any) -> Any:
+    x = head[0]
+    same = isinstance(x, ir.Price) and isinstance(then, ir.Price) and then.field == x.field
+    if not same or x.ago or not then.ago:
+        return REJECT  # only the subject's own price some bars back is a window
+    return _change(head, then.ago, then)
 
 
 def _downward(verb: Lexeme, cmp: Lexeme) -> bool:

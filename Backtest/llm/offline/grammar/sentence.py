@@ -29,6 +29,7 @@ from Backtest.llm.offline.grammar.rules import (
     when_clause,
 )
 from Backtest.llm.offline.grammar.settings import (
+    keyed_risk,
     mirror_stmt,
     no_exit_except,
     risk_stmt,
@@ -404,6 +405,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     for group in rest:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
+        if isinstance(group, _RiskRun) and not isinstance(statements[-1], ir.Risk):
+            return REJECT  # "tp 8% sl 3%": only a stop or target follows another unjoined
         if isinstance(group, _SlashRule):
             if not (_whole_rule(statements[-1]) and _whole_rule(group[0])):
                 return REJECT  # "RSI < 30 / MFI < 20": the slash joins two whole rules only
@@ -437,6 +440,10 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
 
 class _OrExit(tuple[Any, ...]):
     """Statements joined by 'or': only read after an exit (checked by :func:`_sentence`)."""
+
+
+class _RiskRun(tuple[Any, ...]):
+    """ "sl 3%" straight after "tp 8%" (or after a slash): only read after a stop or target."""
 
 
 class _SlashRule(tuple[Any, ...]):
@@ -488,6 +495,7 @@ sentence = alt(
                 named_params_note,
                 period_bracket_note,
                 slash_params_note,
+                seq(opt(tok("SLASH")), keyed_risk, build=lambda _s, r: _RiskRun((r,))),
                 seq(tok("SLASH"), stmt, build=_slash_rule),
             )
         ),

@@ -270,6 +270,14 @@ risk_stmt = alt(
     ),
     seq(tok("HOLD"), tok("BUY"), tok("WHILE"), cond, build=lambda _h, _b, _w, x: ir.HoldWhile(x)),
 )
+# "tp 8% sl 3%", "tp 4% / trailing 2%": a stop, target or trail led by its keyword, straight
+# after another one (checked in :mod:`.sentence`)
+keyed_risk = seq(
+    alt(STOP, TARGET, TRAIL),
+    opt(tok("COLON")),
+    distance,
+    build=lambda k, _c, d: ir.Risk(_RISK_KIND[k.kind], d),
+)
 no_exit_except = seq(
     tok("NO"),
     tok("EXIT_N"),
@@ -292,6 +300,12 @@ size_stmt = alt(
         tok("EQUITY"),
         opt(tok("PERTRADE")),
         build=lambda _p, pct, _o, _e, _t: ir.Size("equity_fraction", pct.value / 100),
+    ),
+    seq(  # "25% size"
+        PCT,
+        tok("SIZE", when=lambda lx: lx.text.lower() in ("size", "position size", "allocation")),
+        opt(tok("PERTRADE")),
+        build=lambda pct, _s, _t: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
         tok("SIZE"),

@@ -1,0 +1,67 @@
+"""Trader wording learnt in the ninth prose round (issue 12) from the refusals of held-out 10
+and held-out 9, with the near misses that must stay refused. Compared semantically, in the
+corpus notation of tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.backtest.offline.readings import reads_as, refused
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "from N bars ago": the indicator's value then
+        (
+            "Buy when ATR(14) is above ATR(14) from 10 bars ago",
+            {"entry": "ATR(14) > ATR(14)[10]"},
+        ),
+        # a change "from" (or "vs.") the same price some bars back
+        (
+            "Buy when the close is down more than 8% from the close 3 days ago",
+            {"entry": "change_pct(Close, 3) < -8"},
+        ),
+        (
+            "Buy when the close is down more than 8% vs. the close 3 days ago",
+            {"entry": "change_pct(Close, 3) < -8"},
+        ),
+        # a gap "from yesterday's close": the gap's own reference, restated
+        (
+            "gap down of more than 3% from yday's close -> long. exit after 2 bars",
+            {"entry": "Open < Close[1] * 0.97", "exit_after_bars": 2},
+        ),
+        # a stop, target or trail led by its keyword right after another one
+        (
+            "Buy when the close > 20 sma. tp 8% sl 3%",
+            {"entry": "Close > SMA(20)", "target": "8%", "stop": "3%"},
+        ),
+        (
+            "Buy when the close > 20 sma. tp 4% / trailing 2%. 25% size",
+            {"entry": "Close > SMA(20)", "target": "4%", "trailing": "2%", "size": "25%"},
+        ),
+    ],
+)
+def test_reads(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # from another price (a drawdown from the high?), from no bar, from the same bar
+        ("Buy when the close is down more than 8% from the high 3 days ago", "days ago"),
+        ("Buy when the close is down more than 8% from the close", "the close"),
+        ("Buy when the close is down more than 8% from the close 0 days ago", "days ago"),
+        # a gap from anything but yesterday's close is another measure
+        ("gap down of more than 3% from yday's low -> long", "->"),
+        ("gap down of more than 3% from the close 2 days ago -> long", "->"),
+        # an unkeyed second percent, and a stop glued to a rule
+        ("Buy when the close > 20 sma. tp 8% 3%", "3%"),
+        ("Buy when the close > 20 sma sl 3%", "3%"),
+        # "from" with no number of bars
+        ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
+    ],
+)
+def test_refused(text: str, named: str) -> None:
+    assert named in refused(text)
