@@ -40,6 +40,15 @@ from tests.backtest.offline.readings import reads_as, refused
             "Buy when the close > 20 sma. tp 4% / trailing 2%. 25% size",
             {"entry": "Close > SMA(20)", "target": "4%", "trailing": "2%", "size": "25%"},
         ),
+        # a turn "from" one state "to" the other, and "back to" a state
+        (
+            "Go long when SuperTrend (10, 3) flips from down to up, and get out when it flips "
+            "back to down.",
+            {
+                "entry": "SUPERTREND(10,3).direction crosses_above 0",
+                "exit": "SUPERTREND(10,3).direction crosses_below 0",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -59,6 +68,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # an unkeyed second percent, and a stop glued to a rule
         ("Buy when the close > 20 sma. tp 8% 3%", "3%"),
         ("Buy when the close > 20 sma sl 3%", "3%"),
+        # a turn from a state to the same state, from a state to nowhere, back to a level
+        ("Go long when SuperTrend (10, 3) flips from up to up", "up"),
+        ("Go long when SuperTrend (10, 3) flips from down", "down"),
+        ("Buy when RSI(14) turns back to 30", "30"),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
     ],

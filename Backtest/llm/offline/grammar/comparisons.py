@@ -454,6 +454,11 @@ zone = alt(
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
 
+
+def _up(state: Lexeme) -> bool:
+    return state.kind in ("POSITIVE", "UPWORD")
+
+
 sign_atom = alt(
     seq(
         opt(operand),
@@ -461,11 +466,25 @@ sign_atom = alt(
         SIGN,
         build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
     ),
+    seq(  # "turns positive", "flips back to down"
+        opt(operand),
+        tok("TURNS"),
+        opt(tok("TOUCH", when=lambda lx: lx.text.lower() == "back to")),
+        alt(SIGN, UPDOWN),
+        build=lambda x, t, _b, s: ir.Sign(x, _up(s), True, _span(x, t, s)),
+    ),
+    # "flips from down to up", "turns from negative to positive": the state it turns to, when
+    # it differs from the one it turns from
     seq(
         opt(operand),
         tok("TURNS"),
+        tok("FROM"),
         alt(SIGN, UPDOWN),
-        build=lambda x, t, s: ir.Sign(x, s.kind in ("POSITIVE", "UPWORD"), True, _span(x, t, s)),
+        tok("TO"),
+        alt(SIGN, UPDOWN),
+        build=lambda x, t, _f, a, _t, b: (
+            REJECT if _up(a) == _up(b) else ir.Sign(x, _up(b), True, _span(x, t, b))
+        ),
     ),
     # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for
     # any other line when resolved
