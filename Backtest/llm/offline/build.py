@@ -218,6 +218,11 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
             raise ParseError(span, f"says there is no {kind}, but the description sets one")
     _check_period_notes(assembly)
     for node, verb in assembly.filters:
+        if verb == "bare" and {"entry_long", "entry_short"} <= set(rules):
+            raise ParseError(
+                (0, 0),
+                "an 'only ...' sentence with both sides traded: say 'only buy' or 'only short'",
+            )
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")
         )

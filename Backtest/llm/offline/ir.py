@@ -300,7 +300,7 @@ class Filter:
     """A restriction on entries: ``cond`` must hold (already negated for "don't"/"never")."""
 
     cond: Cond
-    verb: str | None = None  # buy/short/enter/trade: which entries
+    verb: str | None = None  # buy/short/enter/trade: which entries ("bare": one side only)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,15 @@ from tests.backtest.offline.readings import reads_as, refused
                 "exit": "SUPERTREND(10,3).direction crosses_below 0",
             },
         ),
+        # "only <condition>" as a sentence of its own: a filter of the entries
+        (
+            "rsi2 < 5 buy, rsi2 > 70 sell. only above 200sma",
+            {"entry": "all(RSI(2) < 5; Close > SMA(200))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Buy when RSI(2) < 5. Only when ADX(14) > 25. Sell when RSI(2) > 70.",
+            {"entry": "all(RSI(2) < 5; ADX(14) > 25)", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -72,6 +81,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Go long when SuperTrend (10, 3) flips from up to up", "up"),
         ("Go long when SuperTrend (10, 3) flips from down", "down"),
         ("Buy when RSI(14) turns back to 30", "30"),
+        # a bare "only" with both sides traded (which entries?), joined to other statements
+        # (may be meant for the rules before it), with no line, or a crossing
+        ("rsi2 < 5 buy, rsi2 > 70 short. only above 200sma", "both sides"),
+        ("rsi2 < 5 buy, rsi2 > 70 sell. And only above 200sma", "sma"),
+        ("rsi2 < 5 buy, rsi2 > 70 sell. only above 200sma, stop 2%", "2%"),
+        ("rsi2 < 5 buy, rsi2 > 70 sell. only above", "above"),
+        ("rsi2 < 5 buy, rsi2 > 70 sell. only on the cross", "cross"),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
     ],

@@ -214,6 +214,18 @@ filter_stmt = alt(
             ir.Filter(r.cond, r.action.verb) if r.action.verb in ("buy", "short") else REJECT
         ),
     ),
+    # "rsi2 < 5 buy, rsi2 > 70 sell. only above 200sma": a sentence of its own that restricts
+    # entries; with both sides traded it is refused in :mod:`..build` (which entries?)
+    seq(
+        tok("ONLY"),
+        opt(tok("WHEN", "WHILE")),
+        cond,
+        build=lambda _o, _w, x: (
+            ir.Filter(x, "bare")
+            if isinstance(x, _COND_TYPES) and not isinstance(x, ir.Event)
+            else REJECT
+        ),
+    ),
     seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
     seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
@@ -414,6 +426,9 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
                 return REJECT  # "Buy when A / B sell": is the slash an "or" of A and B?
             starts.add(len(statements))
         statements += list(group)
+    bare_only = any(isinstance(x, ir.Filter) and x.verb == "bare" for x in statements)
+    if bare_only and (len(statements) > 1 or lead is not None):
+        return REJECT  # "sell when ..., and only when C": C may be meant for both rules
     if any(isinstance(x, ir.Rule) and x.fronted for x in _after(statements, starts)):
         return REJECT  # "Buy when A, B, sell": is B the buy's or the sell's condition?
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
