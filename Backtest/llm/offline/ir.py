@@ -415,6 +415,7 @@ class Mirror:
     cross_only: bool = False
     direction: str | None = None
     span: Span = (0, 0)
+    line: Operand | None = None  # "the cross back over signal": the line named
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,40 @@ from tests.backtest.offline.readings import reads_as, refused
             "Buy when RSI(2) < 5. Only when ADX(14) > 25. Sell when RSI(2) > 70.",
             {"entry": "all(RSI(2) < 5; ADX(14) > 25)", "exit": "RSI(2) > 70"},
         ),
+        # "sell that long": the long's exit, whatever side came last
+        (
+            "Trade both directions with RSI(7): buy when it drops below 20 and sell that long "
+            "when it gets above 50; short when it rises above 80 and cover the short when it "
+            "falls below 50.",
+            {
+                "side": "both",
+                "entry": "RSI(7) below 20",
+                "exit": "RSI(7) above 50",
+                "short_entry": "RSI(7) above 80",
+                "short_exit": "RSI(7) below 50",
+            },
+        ),
+        # "cross back = out": the opposite of the one crossing before it
+        (
+            "ema 9/21 cross up = long, cross back = out",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
+        # "the cross back over signal": the line named is the one crossed, the way named is
+        # the mirror's (a line break inside the phrase changes nothing)
+        (
+            "macd(12,26,9) crosses under signal while macd still above zero = short. cover on "
+            "the cross\nback over signal",
+            {
+                "side": "short",
+                "short_entry": "all(MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal; "
+                "MACD(12,26,9).macd > 0)",
+                "short_exit": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+            },
+        ),
+        (
+            "Buy when the 9 EMA crosses above the 21 EMA. Sell on the cross back under the 21 EMA.",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -88,6 +122,35 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("rsi2 < 5 buy, rsi2 > 70 sell. only above 200sma, stop 2%", "2%"),
         ("rsi2 < 5 buy, rsi2 > 70 sell. only above", "above"),
         ("rsi2 < 5 buy, rsi2 > 70 sell. only on the cross", "cross"),
+        # "sell long" is no exit phrase; "sell that long" with no long side
+        ("Buy when RSI(7) < 20 and sell long when RSI(7) > 50", "long"),
+        ("Short when RSI(7) > 80. Sell that long when RSI(7) < 50", "short"),
+        # "cross back" with no crossing before it, several crossings, or no "back"
+        ("rsi(14) < 30 = long, cross back = out", "exactly one crossing"),
+        (
+            "ema 9/21 cross up and rsi(14) crosses above 50 = long, cross back = out",
+            "exactly one crossing",
+        ),
+        ("ema 9/21 cross up = long, cross = out", "="),
+        # safety: a way or a line that is not the mirror's (main read "the cross back up"
+        # after an upward cross as the cross down)
+        ("Buy when the 9 EMA crosses above the 21 EMA. Sell on the cross back up.", "opposite"),
+        (
+            "macd(12,26,9) crosses under signal = short. cover on the cross back under signal",
+            "opposite",
+        ),
+        (
+            "macd(12,26,9) crosses under signal = short. cover on the cross back over zero",
+            "opposite",
+        ),
+        (
+            "macd(12,26,9) crosses under signal = short. cover on the cross back over macd",
+            "opposite",
+        ),
+        (
+            "macd(12,26,9) crosses under signal = short. cover on the opposite signal over signal",
+            "over",
+        ),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
     ],

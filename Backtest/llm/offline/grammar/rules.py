@@ -235,6 +235,13 @@ rule_stmt = alt(
         action_phrase,
         build=lambda c, _a, a: ir.Mirror(a, True, c.value, _span(c)),
     ),
+    # "cross back = out": the opposite of the counterpart rule's one crossing ("back" says it)
+    seq(
+        tok("CROSS", when=lambda lx: lx.value == "cross" and "back" in lx.text.lower()),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda c, _a, a: ir.Mirror(a, True, None, _span(c)),
+    ),
     # "W%R(14) under -80 = oversold = buy": the zone only names the condition (and must agree)
     seq(
         cond,

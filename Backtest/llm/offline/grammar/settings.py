@@ -358,12 +358,36 @@ side_stmt = alt(
 )
 
 
-def _mirror(action: ir.Action, opposite: Lexeme) -> ir.Mirror:
-    return ir.Mirror(action, "cross" in opposite.text.lower())
+_BACK_WAY = {
+    "up": "crosses_above",
+    "over": "crosses_above",
+    "above": "crosses_above",
+    "down": "crosses_below",
+    "under": "crosses_below",
+    "below": "crosses_below",
+}
+
+
+def _mirror(action: ir.Action, opposite: Lexeme, line: Any = None) -> Any:
+    """ "the cross back down": the way written must be the mirror's (checked when built);
+    "the cross back over signal": so must the line named."""
+    words = opposite.text.lower().split()
+    direction = _BACK_WAY.get(words[-1]) if "cross" in opposite.text.lower() else None
+    if line is not None and direction is None:
+        return REJECT  # "on the opposite signal": a line after no crossing
+    return ir.Mirror(action, "cross" in opposite.text.lower(), direction, _span(opposite), line)
 
 
 mirror_stmt = alt(
     seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, x: _mirror(a, x)),
+    # "cover on the cross back over signal": the line crossed back over, the counterpart's
+    seq(
+        action_phrase,
+        tok("ON", "WHEN"),
+        tok("OPPOSITE", when=lambda lx: "cross back" in " ".join(lx.text.lower().split())),
+        operand,
+        build=lambda a, _o, x, line: _mirror(a, x, line),
+    ),
     seq(
         tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda x, _c, a: _mirror(a, x)
     ),
