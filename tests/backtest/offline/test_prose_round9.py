@@ -92,6 +92,22 @@ from tests.backtest.offline.readings import reads_as, refused
             "Buy when the 9 EMA crosses above the 21 EMA. Sell on the cross back under the 21 EMA.",
             {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
         ),
+        # a crossing with its subject left out: "it" is the line crossed before
+        (
+            "cci(14) crossing above its 10 sma = buy, crossing below it = sell",
+            {
+                "entry": "CCI(14) crosses_above SMA(10, CCI(14))",
+                "exit": "CCI(14) crosses_below SMA(10, CCI(14))",
+            },
+        ),
+        (
+            "Buy when the close is above the 200 SMA and the 10 EMA crosses above the 30 EMA. "
+            "Sell when crossing below it.",
+            {
+                "entry": "all(Close > SMA(200); EMA(10) crosses_above EMA(30))",
+                "exit": "EMA(10) crosses_below EMA(30)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -150,6 +166,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (
             "macd(12,26,9) crosses under signal = short. cover on the opposite signal over signal",
             "over",
+        ),
+        # "it" after a level, after no crossing, or after a comparison that is no crossing
+        ("RSI(14) crossing above 30 = buy, crossing below it = sell", "which line"),
+        ("Buy when RSI(14) < 30. Sell when crossing below it", "which line"),
+        (
+            "Buy when the 10 EMA crosses above the 30 EMA and the close is above the 200 SMA. "
+            "Sell when crossing below it.",
+            "which line",
         ),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
