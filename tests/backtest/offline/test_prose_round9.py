@@ -108,6 +108,17 @@ from tests.backtest.offline.readings import reads_as, refused
                 "exit": "EMA(10) crosses_below EMA(30)",
             },
         ),
+        # a multiple of an ATR with its period in brackets, in a price expression
+        (
+            "close > 50sma and rsi(14) > 50 -> buy stop at today's high + 0.5 atr(14). sl 1.5 "
+            "atr, out after 8 bars",
+            {
+                "entry": "all(Close > SMA(50); RSI(14) > 50)",
+                "order": "stop High + ATR(14) * 0.5",
+                "stop": "1.5 ATR(14)",
+                "exit_after_bars": 8,
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -175,6 +186,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "Sell when crossing below it.",
             "which line",
         ),
+        # a number before another indicator with its period in brackets
+        ("Buy when the close > 0.5 sma(50)", ")"),
+        ("Buy when the close > 20 sma(50)", ")"),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
     ],

@@ -431,8 +431,22 @@ series_ago = alt(
     seq(ind_ref, PREV_WINDOW, UNIT, build=_prev_bar),
     seq(ind_ref, tok("OF"), tok("PREV"), opt(UNIT), build=_prev_bar),
 )
+# "today's high + 0.5 atr(14)": a multiple of an ATR with its period in brackets
+atr_multiple = seq(
+    NUM,
+    IND,
+    tok("LPAR"),
+    NUM,
+    tok("RPAR"),
+    build=lambda n, i, _l, p, r: (
+        ir.Arith("*", _mention(i, (("num", p.value),), None, r), ir.Num(n.value))
+        if i.value[0] == "ATR"
+        else REJECT
+    ),
+)
 factor = alt(
     series_ago,
+    atr_multiple,
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
 )
