@@ -119,6 +119,18 @@ from tests.backtest.offline.readings import reads_as, refused
                 "exit_after_bars": 8,
             },
         ),
+        # "but never when C" after a rule: its exception (the negation is kept)
+        (
+            "stoch(5,3,3) %k < 10 = buy, but never when volume < its 20d avg. %k > 80 = sell",
+            {
+                "entry": "all(STOCH(5,3,3).slowk < 10; not(Volume < SMA(20, Volume)))",
+                "exit": "STOCH(5,3,3).slowk > 80",
+            },
+        ),
+        (
+            "Buy when RSI(14) < 30 and never when volume < its 20d avg",
+            {"entry": "all(RSI(14) < 30; not(Volume < SMA(20, Volume)))"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -189,6 +201,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # a number before another indicator with its period in brackets
         ("Buy when the close > 0.5 sma(50)", ")"),
         ("Buy when the close > 20 sma(50)", ")"),
+        # "but never when C" after the last of several rules (C may be meant for both), and
+        # "never" with no "when"
+        (
+            "stoch(5,3,3) %k < 10 = buy, %k > 80 = sell, but never when volume < its 20d avg",
+            "avg",
+        ),
+        ("stoch(5,3,3) %k < 10 = buy, but never volume < its 20d avg", "never"),
         # "from" with no number of bars
         ("Buy when ATR(14) is above ATR(14) from bars ago", "ago"),
     ],
