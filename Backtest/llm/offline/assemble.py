@@ -20,6 +20,7 @@ from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.resolve import (
     Arith,
     Context,
+    Expr,
     Inst,
     ParseError,
     Problem,
@@ -61,6 +62,8 @@ class Assembly:
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
     # "crossing back under = exit": the direction written, and its words
     cross_directions: dict[str, tuple[str, ir.Span]] = field(default_factory=dict)
+    # "the cross back over signal": the line named, which the mirrored crossing must cross
+    cross_lines: dict[str, Expr] = field(default_factory=dict)
     # "Standard 14 period", "Standard 12/26/9"
     period_notes: list[ir.PeriodNote | ir.ParamsNote] = field(default_factory=list)
     # "buy only when X": conjuncts of the role's other rules (or its rule when alone)
@@ -173,6 +176,8 @@ class Assembly:
                 self.cross_mirrors.add(role)
             if statement.direction is not None:
                 self.cross_directions[role] = (statement.direction, statement.span)
+            if statement.line is not None:
+                self.cross_lines[role] = resolver.expr(statement.line)
         elif isinstance(statement, ir.Declare):
             self._declare(statement, resolver)
         elif isinstance(statement, ir.Timeframe):

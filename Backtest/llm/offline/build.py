@@ -15,7 +15,16 @@ from Backtest.llm.offline.assemble import (
     the_crossing,
 )
 from Backtest.llm.offline.ir import Distance
-from Backtest.llm.offline.resolve import Inst, ParseError, RCmp, RGroup, RNode, RRisk, Series
+from Backtest.llm.offline.resolve import (
+    Expr,
+    Inst,
+    ParseError,
+    RCmp,
+    RGroup,
+    RNode,
+    RRisk,
+    Series,
+)
 from Backtest.llm.offline.spec_writer import SpecWriter
 
 _COUNTERPART = {
@@ -159,6 +168,14 @@ def _side(assembly: Assembly, rules: dict[str, RNode]) -> str:
     return "short" if has_short else "long"
 
 
+def _crosses(node: RCmp, direction: str, line: Expr | None) -> bool:
+    """The crossing goes ``direction`` (over ``line``, when named: either side of it)."""
+    if line is None or line == node.right:
+        return node.op == direction
+    other = "crosses_below" if direction == "crosses_above" else "crosses_above"
+    return line == node.left and node.op == other
+
+
 def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dict[str, Any]:
     """Spec JSON for the assembled description (raises ParseError on a contradiction)."""
     _check_calendar_triggers(assembly)
@@ -194,7 +211,8 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         mirrored = mirror(source)
         if role in assembly.cross_directions:
             direction, span = assembly.cross_directions[role]
-            if not (isinstance(mirrored, RCmp) and mirrored.op == direction):
+            line = assembly.cross_lines.get(role)
+            if not (isinstance(mirrored, RCmp) and _crosses(mirrored, direction, line)):
                 raise ParseError(
                     span, "not the opposite of the one crossing before it; state the rule in full"
                 )
@@ -218,6 +236,11 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
             raise ParseError(span, f"says there is no {kind}, but the description sets one")
     _check_period_notes(assembly)
     for node, verb in assembly.filters:
+        if verb == "bare" and {"entry_long", "entry_short"} <= set(rules):
+            raise ParseError(
+                (0, 0),
+                "an 'only ...' sentence with both sides traded: say 'only buy' or 'only short'",
+            )
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")
         )

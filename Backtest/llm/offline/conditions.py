@@ -86,8 +86,16 @@ class Resolver(OperandResolver):
         else:
             left = self._operand_or_period(item.left, None)
         right_subject = left if left is not None else ctx.last_subject
-        if isinstance(item.right, ir.Ref) and item.right.kind == "it" and left is not None:
-            right: Expr | None = self._other(left, item.right)  # "closes below it"
+        it = item.right if isinstance(item.right, ir.Ref) and item.right.kind == "it" else None
+        if it is not None and left is not None:
+            right: Expr | None = self._other(left, it)  # "closes below it"
+        elif it is not None and item.left is None and item.kind == "cross" and ctx.last_cmp:
+            # "cci(14) crossing above its 10 sma = buy, crossing below it = sell": with the
+            # subject left out, "it" is the line the subject crossed before (never the subject)
+            left = self._implied_subject(item, None)
+            right = self._other(left, it)
+            if not isinstance(right, Series) or not ctx.last_cmp.op.startswith("cross"):
+                raise ParseError(it.span, f"'{ctx.quote(it.span)}': which line?")
         else:
             right = self.expr(item.right, right_subject) if item.right is not None else None
         if (

@@ -300,7 +300,7 @@ class Filter:
     """A restriction on entries: ``cond`` must hold (already negated for "don't"/"never")."""
 
     cond: Cond
-    verb: str | None = None  # buy/short/enter/trade: which entries
+    verb: str | None = None  # buy/short/enter/trade: which entries ("bare": one side only)
 
 
 @dataclass(frozen=True)
@@ -415,6 +415,7 @@ class Mirror:
     cross_only: bool = False
     direction: str | None = None
     span: Span = (0, 0)
+    line: Operand | None = None  # "the cross back over signal": the line named
 
 
 @dataclass(frozen=True)

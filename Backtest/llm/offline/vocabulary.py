@@ -169,7 +169,8 @@ _add(
     "exit the position|exit position|exit all|exit everything|liquidate|flatten|go flat|flat|"
     "close the long|exit long|exit longs|exit the long|close long|close longs|close my position|"
     "close the trades|closing the trade|selling out|exit trades|close trades|exit positions|"
-    "close positions|get flat|closed out",
+    "close positions|get flat|closed out|sell the long|sell that long|sell my long|"
+    "sell the long position",
 )
 _add(
     "COVER",

@@ -129,13 +129,14 @@ def test_negated_thru_is_read() -> None:
         # "thru" outside a crossing or a move is not read
         ("Buy when RSI(14) is below 30 and hold thru the weekend", "thru"),
         ("Buy when the 10 EMA cuts up thru the 30 EMA", "thru"),
-        # "from ... ago" only after a price, with a whole number of bars
+        # "from ... ago" only after a price or an indicator (the ninth round added those), with
+        # a whole number of bars
         ("Buy when the close is above the high from 2.5 bars ago", "bars ago"),
         ("Buy when the close is up 5% from 3 bars ago", "3"),
         (
-            "Buy when the close is above the high from 2 bars ago and RSI(14) from 2 bars ago "
-            "is below 30",
-            "from",
+            "Buy when the close is above the high from 2 bars ago and RSI(14) from 2.5 bars "
+            "ago is below 30",
+            "ago",
         ),
         # a bare crossing: the same direction, no crossing, two crossings, or no pair
         ("EMA 8/21 cross up = long, cross up = exit", "not the opposite"),

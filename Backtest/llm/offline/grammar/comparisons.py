@@ -454,6 +454,11 @@ zone = alt(
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
 
+
+def _up(state: Lexeme) -> bool:
+    return state.kind in ("POSITIVE", "UPWORD")
+
+
 sign_atom = alt(
     seq(
         opt(operand),
@@ -461,11 +466,25 @@ sign_atom = alt(
         SIGN,
         build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
     ),
+    seq(  # "turns positive", "flips back to down"
+        opt(operand),
+        tok("TURNS"),
+        opt(tok("TOUCH", when=lambda lx: lx.text.lower() == "back to")),
+        alt(SIGN, UPDOWN),
+        build=lambda x, t, _b, s: ir.Sign(x, _up(s), True, _span(x, t, s)),
+    ),
+    # "flips from down to up", "turns from negative to positive": the state it turns to, when
+    # it differs from the one it turns from
     seq(
         opt(operand),
         tok("TURNS"),
+        tok("FROM"),
         alt(SIGN, UPDOWN),
-        build=lambda x, t, s: ir.Sign(x, s.kind in ("POSITIVE", "UPWORD"), True, _span(x, t, s)),
+        tok("TO"),
+        alt(SIGN, UPDOWN),
+        build=lambda x, t, _f, a, _t, b: (
+            REJECT if _up(a) == _up(b) else ir.Sign(x, _up(b), True, _span(x, t, b))
+        ),
     ),
     # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for
     # any other line when resolved
@@ -546,6 +565,13 @@ change_atom = alt(
         ),
         build=lambda h, _v, n, u: _change(h, n, u),
     ),
+    # "the close is down more than 8% from (vs.) the close 3 days ago": the same price then
+    seq(
+        CHANGE_HEAD,
+        tok("VERSUS", "FROM"),
+        operand,
+        build=lambda h, _v, then: _change_from(h, then),
+    ),
     seq(  # "the close is up more than 3% on the day": the change over one bar
         CHANGE_HEAD,
         tok("ON"),
@@ -561,12 +587,13 @@ change_atom = alt(
 
 def _change(
     head: tuple[Any, Lexeme, Lexeme | None, Lexeme],
-    n: Lexeme | None,
-    u: Lexeme,
+    n: Lexeme | int | None,
+    u: Any,
     day: bool = False,
 ) -> Any:
     x, direction, cmp, pct = head
-    bars = 1 if n is None else _int(n.value)  # no number: "on the day"
+    # no number: "on the day"
+    bars = 1 if n is None else n if isinstance(n, int) else _int(n.value)
     if bars is None:
         return REJECT
     down = direction.value == "falling"
@@ -579,6 +606,14 @@ def _change(
         return REJECT
     change = ir.Change(x, bars, _span(u) if day else None)
     return ir.Cmp(change, op, ir.Num(level), span=_span(x, pct, u))
+
+
+def _change_from(head: tuple[Any, Lexeme, Lexeme | None, Lexeme], then: Any) -> Any:
+    x = head[0]
+    same = isinstance(x, ir.Price) and isinstance(then, ir.Price) and then.field == x.field
+    if not same or x.ago or not then.ago:
+        return REJECT  # only the subject's own price some bars back is a window
+    return _change(head, then.ago, then)
 
 
 def _downward(verb: Lexeme, cmp: Lexeme) -> bool:

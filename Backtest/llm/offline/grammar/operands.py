@@ -412,6 +412,10 @@ def _ago(series: Any, n: Lexeme, _unit: Any, _ago: Lexeme) -> Any:
     return replace(series, ago=int(n.value))
 
 
+def _ago_from(series: Any, _from: Lexeme | None, n: Lexeme, unit: Any, ago: Lexeme) -> Any:
+    return _ago(series, n, unit, ago)
+
+
 def _prev_bar(series: Any, *_rest: Any) -> Any:
     if not isinstance(series, ir.Mention) or series.ago:
         return REJECT
@@ -422,12 +426,27 @@ PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior"
 series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
 series_ago = alt(
     series,
-    seq(ind_single, NUM, opt(UNIT), tok("AGO"), build=_ago),
+    # "ATR(14) 10 bars ago", "ATR(14) from 10 bars ago": the indicator's value then
+    seq(ind_single, opt(tok("FROM")), NUM, opt(UNIT), tok("AGO"), build=_ago_from),
     seq(ind_ref, PREV_WINDOW, UNIT, build=_prev_bar),
     seq(ind_ref, tok("OF"), tok("PREV"), opt(UNIT), build=_prev_bar),
 )
+# "today's high + 0.5 atr(14)": a multiple of an ATR with its period in brackets
+atr_multiple = seq(
+    NUM,
+    IND,
+    tok("LPAR"),
+    NUM,
+    tok("RPAR"),
+    build=lambda n, i, _l, p, r: (
+        ir.Arith("*", _mention(i, (("num", p.value),), None, r), ir.Num(n.value))
+        if i.value[0] == "ATR"
+        else REJECT
+    ),
+)
 factor = alt(
     series_ago,
+    atr_multiple,
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
 )

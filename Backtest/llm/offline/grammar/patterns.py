@@ -56,7 +56,11 @@ gap = alt(
         opt(tok("OF", "BY")),
         opt(tok("CMP")),
         PCT,
-        build=lambda s, _i, g, _o, c, p: _gap(g, c, p, s),
+        # "... from yesterday's close": the gap's own reference restated, nothing else
+        opt(seq(tok("FROM"), operand, build=lambda _f, x: x)),
+        build=lambda s, _i, g, _o, c, p, ref: (
+            _gap(g, c, p, s, ref) if ref in (None, ir.Price("Close", 1)) else REJECT
+        ),
     ),
     # "gap up over yesterday's high": today's open beyond a level, on the gap's own side
     seq(

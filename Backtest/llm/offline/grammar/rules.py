@@ -133,13 +133,18 @@ def _when(_intro: Any, x: Any, unless: Any) -> Any:
     return ir.Group("all", (x, ir.Not(exception)))
 
 
+# "unless C", "but never when C": an exception to the rule
+UNLESS = alt(tok("UNLESS"), seq(opt(tok("AND")), tok("NEVER"), tok("WHEN"), build=lambda *a: a))
+EXCEPTION = seq(opt(tok("COMMA")), UNLESS, cond, build=lambda c, _u, x: (c, x))
+
+
 def _when_clause(intro: Parser) -> Parser:
     return alt(
         seq(
             intro,
             cond,
             # "..., unless RSI(14) is over 75": the comma only sets the exception off
-            opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda c, _u, x: (c, x))),
+            opt(EXCEPTION),
             build=_when,
         ),
         seq(intro, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
@@ -227,6 +232,14 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "stoch %k < 10 = buy, but never when volume < its 20d avg": the exception after the rule
+    seq(
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        EXCEPTION,
+        build=lambda x, _a, a, e: _rule(a, _when(None, x, e)),
+    ),
     # "..., crossing back under = exit": a bare crossing with its direction mirrors the one
     # crossing of the counterpart rule, and must be its opposite (else refused)
     seq(
@@ -234,6 +247,13 @@ rule_stmt = alt(
         tok("ARROW"),
         action_phrase,
         build=lambda c, _a, a: ir.Mirror(a, True, c.value, _span(c)),
+    ),
+    # "cross back = out": the opposite of the counterpart rule's one crossing ("back" says it)
+    seq(
+        tok("CROSS", when=lambda lx: lx.value == "cross" and "back" in lx.text.lower()),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda c, _a, a: ir.Mirror(a, True, None, _span(c)),
     ),
     # "W%R(14) under -80 = oversold = buy": the zone only names the condition (and must agree)
     seq(

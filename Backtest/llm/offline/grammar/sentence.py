@@ -29,6 +29,7 @@ from Backtest.llm.offline.grammar.rules import (
     when_clause,
 )
 from Backtest.llm.offline.grammar.settings import (
+    keyed_risk,
     mirror_stmt,
     no_exit_except,
     risk_stmt,
@@ -211,6 +212,18 @@ filter_stmt = alt(
         price_side,
         build=lambda _o, r: (
             ir.Filter(r.cond, r.action.verb) if r.action.verb in ("buy", "short") else REJECT
+        ),
+    ),
+    # "rsi2 < 5 buy, rsi2 > 70 sell. only above 200sma": a sentence of its own that restricts
+    # entries; with both sides traded it is refused in :mod:`..build` (which entries?)
+    seq(
+        tok("ONLY"),
+        opt(tok("WHEN", "WHILE")),
+        cond,
+        build=lambda _o, _w, x: (
+            ir.Filter(x, "bare")
+            if isinstance(x, _COND_TYPES) and not isinstance(x, ir.Event)
+            else REJECT
         ),
     ),
     seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
@@ -404,6 +417,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     for group in rest:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
+        if isinstance(group, _RiskRun) and not isinstance(statements[-1], ir.Risk):
+            return REJECT  # "tp 8% sl 3%": only a stop or target follows another unjoined
         if isinstance(group, _SlashRule):
             if not (_whole_rule(statements[-1]) and _whole_rule(group[0])):
                 return REJECT  # "RSI < 30 / MFI < 20": the slash joins two whole rules only
@@ -411,6 +426,9 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
                 return REJECT  # "Buy when A / B sell": is the slash an "or" of A and B?
             starts.add(len(statements))
         statements += list(group)
+    bare_only = any(isinstance(x, ir.Filter) and x.verb == "bare" for x in statements)
+    if bare_only and (len(statements) > 1 or lead is not None):
+        return REJECT  # "sell when ..., and only when C": C may be meant for both rules
     if any(isinstance(x, ir.Rule) and x.fronted for x in _after(statements, starts)):
         return REJECT  # "Buy when A, B, sell": is B the buy's or the sell's condition?
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
@@ -437,6 +455,10 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
 
 class _OrExit(tuple[Any, ...]):
     """Statements joined by 'or': only read after an exit (checked by :func:`_sentence`)."""
+
+
+class _RiskRun(tuple[Any, ...]):
+    """ "sl 3%" straight after "tp 8%" (or after a slash): only read after a stop or target."""
 
 
 class _SlashRule(tuple[Any, ...]):
@@ -488,6 +510,7 @@ sentence = alt(
                 named_params_note,
                 period_bracket_note,
                 slash_params_note,
+                seq(opt(tok("SLASH")), keyed_risk, build=lambda _s, r: _RiskRun((r,))),
                 seq(tok("SLASH"), stmt, build=_slash_rule),
             )
         ),

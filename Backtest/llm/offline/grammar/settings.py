@@ -270,6 +270,14 @@ risk_stmt = alt(
     ),
     seq(tok("HOLD"), tok("BUY"), tok("WHILE"), cond, build=lambda _h, _b, _w, x: ir.HoldWhile(x)),
 )
+# "tp 8% sl 3%", "tp 4% / trailing 2%": a stop, target or trail led by its keyword, straight
+# after another one (checked in :mod:`.sentence`)
+keyed_risk = seq(
+    alt(STOP, TARGET, TRAIL),
+    opt(tok("COLON")),
+    distance,
+    build=lambda k, _c, d: ir.Risk(_RISK_KIND[k.kind], d),
+)
 no_exit_except = seq(
     tok("NO"),
     tok("EXIT_N"),
@@ -292,6 +300,12 @@ size_stmt = alt(
         tok("EQUITY"),
         opt(tok("PERTRADE")),
         build=lambda _p, pct, _o, _e, _t: ir.Size("equity_fraction", pct.value / 100),
+    ),
+    seq(  # "25% size"
+        PCT,
+        tok("SIZE", when=lambda lx: lx.text.lower() in ("size", "position size", "allocation")),
+        opt(tok("PERTRADE")),
+        build=lambda pct, _s, _t: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
         tok("SIZE"),
@@ -344,12 +358,36 @@ side_stmt = alt(
 )
 
 
-def _mirror(action: ir.Action, opposite: Lexeme) -> ir.Mirror:
-    return ir.Mirror(action, "cross" in opposite.text.lower())
+_BACK_WAY = {
+    "up": "crosses_above",
+    "over": "crosses_above",
+    "above": "crosses_above",
+    "down": "crosses_below",
+    "under": "crosses_below",
+    "below": "crosses_below",
+}
+
+
+def _mirror(action: ir.Action, opposite: Lexeme, line: Any = None) -> Any:
+    """ "the cross back down": the way written must be the mirror's (checked when built);
+    "the cross back over signal": so must the line named."""
+    words = opposite.text.lower().split()
+    direction = _BACK_WAY.get(words[-1]) if "cross" in opposite.text.lower() else None
+    if line is not None and direction is None:
+        return REJECT  # "on the opposite signal": a line after no crossing
+    return ir.Mirror(action, "cross" in opposite.text.lower(), direction, _span(opposite), line)
 
 
 mirror_stmt = alt(
     seq(action_phrase, tok("ON", "WHEN"), tok("OPPOSITE"), build=lambda a, _o, x: _mirror(a, x)),
+    # "cover on the cross back over signal": the line crossed back over, the counterpart's
+    seq(
+        action_phrase,
+        tok("ON", "WHEN"),
+        tok("OPPOSITE", when=lambda lx: "cross back" in " ".join(lx.text.lower().split())),
+        operand,
+        build=lambda a, _o, x, line: _mirror(a, x, line),
+    ),
     seq(
         tok("OPPOSITE"), tok("ARROW", "COLON"), action_phrase, build=lambda x, _c, a: _mirror(a, x)
     ),
