@@ -164,11 +164,22 @@ def _cross_and_level(left: Any, v: Any, right: Any, cmp: Lexeme, level: Any) -> 
 
 
 def _chain(first: Any, v1: Any, second: Any, v2: Any, third: Any) -> Any:
+    """ "close > 50 SMA > 200 SMA", "30 < RSI < 70": both comparisons, one way round, of a
+    series in the middle. A number or a sum in the middle is a distance or a shorthand "+"
+    ("more than 2 ATR(14) below the SMA" is no "> 2 ATR and 2 ATR < SMA"; "atr < atr 20 bars
+    ago + close > yday high" is no "atr < (atr + close) > high"), and a chain that turns
+    round ("a < b > c") is no English: all are left to other rules, or refused."""
     if v1[0] != "static" or v2[0] != "static":
         return REJECT
-    if isinstance(second, ir.Num) and second.percent:
-        return REJECT  # "more than 8% above X" is a distance from X, not "> 8% and 8% > X"
+    if isinstance(second, ir.Num | ir.Arith):
+        return REJECT
+    if _direction(v1[1]) != _direction(v2[1]):
+        return REJECT
     return ir.Group("all", (_cmp(first, v1, second), _cmp(second, v2, third)))
+
+
+def _direction(op: str) -> str:
+    return "up" if op in (">", ">=", "above", "crosses_above") else "down"
 
 
 def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
@@ -314,10 +325,11 @@ comparison = alt(
         build=lambda x, v, _m, p, c, y: REJECT if _against(v, c) else _pct_cmp(x, v, p, c, y),
     ),
     seq(operand, IS, tok("CMP"), multiple, operand, build=_multiple),
-    # "the close is 2 x ATR(14) below the 20 EMA": an ATR multiple beyond a line
+    # "the close is 2 x ATR(14) below the 20 EMA": an ATR multiple beyond a line ("is more
+    # than 2 ATR(14) below" as "is 2 ATR(14) below": at least that far, as with percentages)
     seq(
         operand,
-        IS,
+        alt(seq(IS, MORE_THAN, build=lambda i, _m: i), IS),
         NUM,
         opt(tok("TIMES")),
         tok("IND", when=lambda lx: lx.value[0] == "ATR"),
