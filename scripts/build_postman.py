@@ -672,6 +672,13 @@ def walkthrough() -> list[dict[str, Any]]:
                     "/api/backtests/run/",
                     headers=WAIT,
                     body={"strategy": "{{strategy_id}}", "config": "{{config_id}}"},
+                    # ids are numbers in JSON ("5" is refused, never converted)
+                    prerequest=[
+                        "const body = JSON.parse(pm.request.body.raw);",
+                        'body.strategy = Number(pm.collectionVariables.get("strategy_id"));',
+                        'body.config = Number(pm.collectionVariables.get("config_id"));',
+                        "pm.request.body.raw = JSON.stringify(body);",
+                    ],
                     tests=status(200)
                     + has("id", "status")
                     + save("run_id", "pm.response.json().id"),
@@ -710,6 +717,11 @@ def walkthrough() -> list[dict[str, Any]]:
                     "POST",
                     "/api/backtests/{{run_id}}/compare/",
                     body={"ids": ["{{run2_id}}"]},
+                    prerequest=[
+                        "const body = JSON.parse(pm.request.body.raw);",
+                        'body.ids = [Number(pm.collectionVariables.get("run2_id"))];',
+                        "pm.request.body.raw = JSON.stringify(body);",
+                    ],
                     tests=status(200),
                 ),
                 request(
