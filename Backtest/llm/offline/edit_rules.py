@@ -44,6 +44,9 @@ _RULE_EXAMPLES = [
 ]
 
 
+_ENTRY_VERBS = frozenset({"buy", "short", "trade", "enter", "entry_n"})
+
+
 @dataclass
 class Markers:
     """The words that say how a rule edit combines with the rule it touches."""
@@ -220,7 +223,14 @@ class RuleEditor:
         found: dict[str, Inst],
         writer: SpecWriter,
     ) -> None:
-        role = self._role(statement.action.verb)
+        verb = statement.action.verb
+        if statement.only and not markers.instead and verb in _ENTRY_VERBS:
+            # "buy only when ...", "trade only when ...": a condition on the entries, as
+            # "only buy when ..." (the rule of its role is restricted, never replaced)
+            entries = {"buy": "buy", "short": "short"}.get(verb)
+            self._filter(ir.Filter(statement.cond, entries), resolver, writer)
+            return
+        role = self._role(verb)
         key = _ROLE_KEYS[role]
         node = orient(resolver.cond(statement.cond), role)
         new = writer.node(node)

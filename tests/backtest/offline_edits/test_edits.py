@@ -166,6 +166,27 @@ def test_a_filter_makes_the_new_entry_a_conjunction_containing_the_old_one() -> 
     assert "(filter added)" in result.summary
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "buy only when the 200 SMA is rising",
+        "trade only when the 200 SMA is rising",
+        "enter only if the 200 SMA is rising",
+    ],
+)
+def test_only_after_the_verb_is_a_filter_too(message: str) -> None:
+    # "trade only when ..." was refused as a new long exit; "buy only when ..." asked for
+    # 'instead' or 'also', though it restricts the entries as "only buy when ..." does
+    original = _spec("ema_cross")
+    result = apply_edit(original, message)
+    new_entry = result.spec["rules"]["entry"]
+    assert new_entry["logic"] == "all"
+    assert all(old in new_entry["conditions"] for old in original["rules"]["entry"]["conditions"])
+    assert new_entry["conditions"][-1]["trend"] == "rising"
+    assert result.replaced is False
+    assert "(filter added)" in result.summary
+
+
 def test_a_new_rule_for_an_existing_role_needs_explicit_words() -> None:
     with pytest.raises(EditNotUnderstood) as info:
         apply_edit(_spec("rsi_reversion"), "sell when RSI rises above 65")
