@@ -27,6 +27,7 @@ HELDOUT8 = generation.load_cases("heldout8")
 HELDOUT9 = generation.load_cases("heldout9")
 HELDOUT10 = generation.load_cases("heldout10")
 HELDOUT11 = generation.load_cases("heldout11")
+HELDOUT12 = generation.load_cases("heldout12")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -41,6 +42,7 @@ ALL_CASES = (
     + HELDOUT9
     + HELDOUT10
     + HELDOUT11
+    + HELDOUT12
     + TUNING2
 )
 
@@ -58,6 +60,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT9) >= 40
     assert len(HELDOUT10) >= 40
     assert len(HELDOUT11) >= 40
+    assert len(HELDOUT12) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -138,6 +141,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout9",
             "heldout10",
             "heldout11",
+            "heldout12",
             "tuning2",
         }
     )
