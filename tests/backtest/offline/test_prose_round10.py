@@ -61,6 +61,40 @@ _RSI = "Buy when RSI(2) < 5. "
             "Buy when the MACD line(8,17,9) crosses above zero",
             {"entry": "MACD(8,17,9).macd crosses_above 0"},
         ),
+        # "(gap up)" after an open beyond yesterday's range: a gap, restated
+        (
+            "open above yday's high (gap up) and close > open -> long. out after 3 bars",
+            {"entry": "all(Open > High[1]; Close > Open)", "exit_after_bars": 3},
+        ),
+        (
+            "open below yday's low (gap down) -> long. out after 3 bars",
+            {"entry": "Open < Low[1]", "exit_after_bars": 3},
+        ),
+        # "exit on the first up close": the close above the one before
+        (
+            "4 down closes in a row and above 200sma -> buy. exit on the first up close, "
+            "max hold 7 bars",
+            {
+                "entry": "all(falling(Close, 4); Close > SMA(200))",
+                "exit": "Close > Close[1]",
+                "exit_after_bars": 7,
+            },
+        ),
+        (
+            "Short when RSI(2) > 95. Cover on the first down close",
+            {"side": "short", "short_entry": "RSI(2) > 95", "short_exit": "Close < Close[1]"},
+        ),
+        # "+" for "and", where no sum can be read: after a streak, before a subjectless test
+        (
+            "4 down closes in a row + above 200sma -> buy. exit on an up day",
+            {"entry": "all(falling(Close, 4); Close > SMA(200))", "exit": "Close > Close[1]"},
+        ),
+        (
+            "rsi(2) < 5 + above 200sma -> buy. rsi(2) > 70 -> sell",
+            {"entry": "all(RSI(2) < 5; Close > SMA(200))", "exit": "RSI(2) > 70"},
+        ),
+        # and "+" is still a sum where one can be read
+        ("close > sma(20) + atr(14) -> buy", {"entry": "Close > SMA(20) + ATR(14)"}),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -90,6 +124,22 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # brackets after a line that names no indicator, or too many numbers for a MACD
         ("Buy when the signal line (12,26,9) crosses above zero", "("),
         ("Short when the MACD line (12,26,9,5) crosses below zero.", "crosses below"),
+        # a bracket that says something else: the other gap, or a close (not an open)
+        ("open below yday's low (gap up) -> long. out after 3 bars", "gap up"),
+        ("open above yday's high (gap down) -> long. out after 3 bars", "gap down"),
+        ("close above yday's high (gap up) -> long. out after 3 bars", "gap up"),
+        ("open above yday's high (gap up 2%) -> long. out after 3 bars", "gap up 2%"),
+        # an up close that is compared with something else, or no close at all
+        (_RSI + "Sell on the first up close above the 5 sma", "close above"),
+        (_RSI + "Sell on the first up", "up"),
+        (_RSI + "Sell on the first up open", "open"),
+        # "+" where a sum can be read too ("5 + close"), or before no condition
+        ("rsi(2) < 5 + close > 200sma -> buy. rsi(2) > 70 -> sell", "->"),
+        ("4 down closes in a row + 200sma -> buy", "->"),
+        (
+            "atr(10) < atr(10) 20 bars ago (vol contracting) + close > yday high = buy",
+            "=",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:
