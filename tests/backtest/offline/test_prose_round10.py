@@ -95,6 +95,11 @@ _RSI = "Buy when RSI(2) < 5. "
         ),
         # and "+" is still a sum where one can be read
         ("close > sma(20) + atr(14) -> buy", {"entry": "Close > SMA(20) + ATR(14)"}),
+        # "x up" / "x down": a crossing with its way said, after a pair and on its own
+        (
+            "sma 10/40 x up = buy. x down = sell",
+            {"entry": "SMA(10) crosses_above SMA(40)", "exit": "SMA(10) crosses_below SMA(40)"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -140,6 +145,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "atr(10) < atr(10) 20 bars ago (vol contracting) + close > yday high = buy",
             "=",
         ),
+        # the slow line first, the same way twice, or "x" as a times sign
+        ("sma 40/10 x up = buy. x down = sell", "buy"),
+        ("sma 10/40 x up = buy. x up = sell", "not the opposite"),
+        ("Buy when the close > 2 x up", "x up"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
