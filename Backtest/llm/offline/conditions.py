@@ -319,7 +319,7 @@ class Resolver(OperandResolver):
         second = self.cond(note)
         if _undirected(second) and isinstance(first, RCmp) and first.op.startswith("cross"):
             second = RCmp(second.left, first.op, second.right)  # "(the fast line crossing ...)"
-        if first != second:
+        if first != second and not _full_gap(first, second):
             if isinstance(note, ir.Held):  # "(... each day)": the bracket's own condition
                 note = note.cond
             raise ParseError(
@@ -327,6 +327,17 @@ class Resolver(OperandResolver):
                 f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",
             )
         return first
+
+
+def _full_gap(first: RNode, note: RNode) -> bool:
+    """ "open above yesterday's high (gap up)": a gap beyond the prior bar's range is a gap
+    (the bracket's ``Open > Close[1]``) and says no more than the condition."""
+    opened = Series(price="Open")
+    return any(
+        note == RCmp(opened, op, Series(price="Close", ago=1))
+        and first == RCmp(opened, op, Series(price=extreme, ago=1))
+        for op, extreme in ((">", "High"), ("<", "Low"))
+    )
 
 
 def _undirected(node: RNode) -> TypeGuard[RCmp]:

@@ -544,6 +544,9 @@ _add(
     "crosses_below",
 )
 _add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
+# "sma 10/40 x up = buy, x down = sell": "x" is a cross only with its way said
+_add("CROSS", "x up", "crosses_above")
+_add("CROSS", "x down", "crosses_below")
 _add(
     "CROSS",
     "crosses|cross|crossing|crossed|crosses through|crosses thru|cuts|cuts through|cuts thru|"

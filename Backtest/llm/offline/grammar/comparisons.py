@@ -205,6 +205,25 @@ def _day_change(n: Lexeme, u: Lexeme, word: Lexeme, v: Any, level: Any) -> Any:
     return _cmp(change, v, level, n, u, word)
 
 
+def _pct_change(n: Lexeme, u: Lexeme, word: Lexeme, v: Any, level: Any) -> Any:
+    """ "the 10-day % change > 15%": the percent change of the close, against a percentage
+    (or zero); a bare level ("the 10-day % change > 15") is left to be refused."""
+    if _int(n.value) is None or not isinstance(level, ir.Num):
+        return REJECT
+    if not level.percent and level.value != 0:
+        return REJECT
+    change = ir.Change(ir.Price("Close", span=_span(n, word)), int(n.value))
+    return _cmp(change, v, ir.Num(level.value, level.span), n, u, word)
+
+
+def _periods(n1: Lexeme, u1: Lexeme, v: Any, n2: Lexeme, u2: Lexeme) -> Any:
+    """ "the 15-day crosses back below the 60-day": each period names the one indicator of
+    that period mentioned before, as "the 15 crosses below the 60" does."""
+    if _int(n1.value) is None or _int(n2.value) is None:
+        return REJECT
+    return _cmp(ir.Num(n1.value, _span(n1, u1)), v, ir.Num(n2.value, _span(n2, u2)))
+
+
 _OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">="}
 _OR_MORE |= {"less": "<=", "fewer": "<=", "lower": "<=", "below": "<=", "under": "<="}
 
@@ -234,6 +253,15 @@ comparison = alt(
         verb,
         number,
         build=_day_change,
+    ),
+    seq(NUM, UNIT, verb, NUM, UNIT, build=_periods),
+    seq(
+        NUM,
+        UNIT,
+        tok("CHANGE", when=lambda lx: lx.text.lower() in ("% change", "percent change")),
+        verb,
+        number,
+        build=_pct_change,
     ),
     seq(operand, tok("BROKEN"), build=_broken),
     # "the close breaks the prior 20-day high": above a high, below a low
@@ -638,6 +666,20 @@ def _distance_pct(p: Lexeme) -> ir.Distance:
     return ir.Distance(percent=p.value)
 
 
+_AT_MOST = opt(tok("CMP", when=lambda lx: lx.text.lower() == "at most"))
+
+
+def _after_bars(a: Lexeme, before: Any, n: Lexeme, u: Lexeme, after: Any) -> Any:
+    bars = _int(n.value)
+    if bars is None or (before is not None and after is not None):
+        return REJECT
+    return bars, _span(a, u, after)
+
+
+# "after 10 days", "after 10 days at most", "after at most 10 days": a time limit, as (bars,
+# span) ("at least" would ask for a shortest hold, which is no exit)
+after_bars = seq(tok("AFTER"), _AT_MOST, NUM, UNIT, _AT_MOST, build=_after_bars)
+
 WHO = opt(tok("PRON", "TRADE", "PRICE"))
 risk_atom = alt(
     seq(
@@ -677,14 +719,7 @@ risk_atom = alt(
             moved="up" if t.kind == "RISING" else "down",
         ),
     ),
-    seq(
-        tok("AFTER"),
-        NUM,
-        UNIT,
-        build=lambda a, n, u: (
-            ir.RiskAtom("time", bars=_int(n.value), span=_span(a, u)) if _int(n.value) else REJECT
-        ),
-    ),
+    seq(after_bars, build=lambda b: ir.RiskAtom("time", bars=b[0], span=b[1])),
     seq(
         WHO,
         tok("FALLING", "RISING", "MOTION"),

@@ -303,6 +303,7 @@ CONN = alt(
     seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
+    seq(tok("PLUS"), build=lambda _p: "+"),  # shorthand for "and", see _plus_joins
     seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
     # "A or B, as long as C" / ", with C" / ", but only if C": the comma sets C off, for all
     # that comes before it
@@ -316,8 +317,10 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
         return first
     if rest[-1][0] == ",while":
         return _set_off(_cond(first, rest[:-1]), rest[-1][1])
-    rest = tuple(("and" if j == ",while" else j, x) for j, x in rest)
     items = [first, *(x for _, x in rest)]
+    if not all(_plus_joins(a, b) for a, (j, b) in zip(items, rest, strict=False) if j == "+"):
+        return REJECT
+    rest = tuple(("and" if j in (",while", "+") else j, x) for j, x in rest)
     for a, b in zip(items, items[1:], strict=False):
         both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
         if both_calendar and a.kind == b.kind and a.kind != "time":
@@ -327,6 +330,14 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
         return ir.Group("mixed", (first, *(x for _, x in rest)))
     logic = "any" if joiners == {"or"} else "all"
     return ir.Group(logic, (first, *(x for _, x in rest)))
+
+
+def _plus_joins(before: Any, after: Any) -> bool:
+    """ "4 down closes in a row + above 200sma": "+" is "and" only where no sum can be read,
+    after a streak or before a comparison with its subject left out ("rsi < 30 + close >
+    sma" may be "30 + close", and is left to be refused)."""
+    subjectless = isinstance(after, ir.Cmp) and after.left is None
+    return isinstance(before, ir.Trend) or subjectless
 
 
 def _set_off(head: Any, tail: Any) -> Any:

@@ -191,6 +191,14 @@ ind_ref = alt(
         tok("RPAR"),
         build=lambda i, o, _l, p, r: _line_with_params(_mention(i, p, None, r), o),
     ),
+    # "the MACD line (12,26,9)": the line names its indicator, the brackets are its
+    seq(
+        tok("OUTPUT", when=lambda lx: " ".join(lx.text.lower().split()) == "macd line"),
+        tok("LPAR"),
+        params,
+        tok("RPAR"),
+        build=lambda o, _l, p, r: _line_with_params(_mention(_macd(o), p, None, o, r), o),
+    ),
     # "the Donchian upper band (20)": the one period of a Donchian channel after its line
     seq(
         tok("IND", when=lambda lx: lx.value[0] == "DONCHIAN"),
@@ -234,6 +242,10 @@ ind_ref = alt(
 
 def _line_with_params(mention: Any, output: Lexeme) -> Any:
     return REJECT if mention is REJECT else _with_output(mention, output)
+
+
+def _macd(line: Lexeme) -> Lexeme:
+    return Lexeme("IND", ("MACD", False), line.start, line.end, line.text)
 
 
 def _as_lower(lexeme: Lexeme) -> Lexeme:

@@ -126,7 +126,7 @@ signed_cross = seq(
     opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
     build=lambda x, c, other: ir.Event("cross", x, c.value, other, _span(x, c, other)),
 )
-_CROSS_NOUNS = frozenset({"cross up", "cross down"})
+_CROSS_NOUNS = frozenset({"cross up", "cross down", "x up", "x down"})
 # "a 5/20 EMA bull cross": the pair named right before the shorthand
 paired_cross = seq(
     ind_pair,

@@ -355,6 +355,20 @@ rule_stmt = alt(
         cond,
         build=lambda a, _o, _f, x: _rule(_action(None, a, ()), x),
     ),
+    # "exit on the first up close", "cover on a down day": the close beyond the one before
+    seq(
+        tok("SELL", "EXIT", "COVER"),
+        tok("ON"),
+        opt(tok("FIRST")),
+        tok("UPWORD", "DOWNWORD"),
+        alt(
+            tok("PRICE", when=lambda lx: lx.text.lower() == "close"),
+            tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar")),
+        ),
+        build=lambda a, _o, _f, d, c: _rule(
+            _action(None, a, ()), ir.Trend(ir.Price("Close"), d.value, 1, _span(d, c))
+        ),
+    ),
     # "Buy on a new 20-day high", "Sell on a new 10-day low": the close beyond the prior N bars
     seq(action_phrase, tok("ON"), channel, build=lambda a, _o, c: _rule(a, _new_extreme(c))),
     # "Buy new 100-day closing highs" (the plural: each new one)

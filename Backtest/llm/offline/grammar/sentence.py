@@ -35,6 +35,7 @@ from Backtest.llm.offline.grammar.settings import (
     risk_stmt,
     side_stmt,
     size_stmt,
+    time_limit,
 )
 from Backtest.llm.offline.grammar.sides import otherwise_flat, price_side, price_sides
 from Backtest.llm.offline.lexer import Lexeme
@@ -477,17 +478,7 @@ def _exit_or(_or: Lexeme, statement: Any) -> Any:
 # "Cover back above VWAP or after 8 bars": a rule's exit or a time exit
 exit_or = alt(
     seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or),
-    seq(
-        tok("OR"),
-        tok("AFTER"),
-        NUM,
-        UNIT,
-        build=lambda o, _a, n, _u: (
-            _exit_or(o, ir.TimeExit(int(n.value)))
-            if float(n.value).is_integer() and n.value >= 1
-            else REJECT
-        ),
-    ),
+    seq(tok("OR"), time_limit, build=_exit_or),
 )
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),

@@ -7,7 +7,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _int, _span
-from Backtest.llm.offline.grammar.comparisons import _distance_pct
+from Backtest.llm.offline.grammar.comparisons import _distance_pct, after_bars
 from Backtest.llm.offline.grammar.conditions import cond
 from Backtest.llm.offline.grammar.operands import IND, NUM, PCT, UNIT, operand
 from Backtest.llm.offline.grammar.rules import (
@@ -26,6 +26,9 @@ def _distance_atr(mult: Lexeme, ind: Lexeme, period: Lexeme | None) -> Any:
         atr=mult.value, atr_period=_int(period.value) if period is not None else None
     )
 
+
+# "after 10 days at most": a time exit
+time_limit = seq(after_bars, build=lambda b: ir.TimeExit(b[0]))
 
 distance = alt(
     seq(tok("PCT", when=lambda lx: lx.value >= 0), build=_distance_pct),
@@ -190,13 +193,7 @@ risk_stmt = alt(
         tok("LATER"),
         build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
-    seq(
-        opt(tok("EXIT", "SELL", "COVER")),
-        tok("AFTER"),
-        NUM,
-        UNIT,
-        build=lambda _e, _a, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
-    ),
+    seq(opt(tok("EXIT", "SELL", "COVER")), time_limit, build=lambda _e, t: t),
     seq(
         tok("HIGHEST"),
         NUM,
