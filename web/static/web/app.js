@@ -109,7 +109,10 @@ async function start() {
   document.getElementById('nav').addEventListener('click', (e) => {
     const link = e.target.closest('a');
     if (link && link.getAttribute('href') === location.hash) {
-      if (location.hash === '#/describe') sessionStorage.removeItem('describeDraft'); // start over
+      if (location.hash === '#/describe') { // start over
+        sessionStorage.removeItem('describeDraft');
+        sessionStorage.removeItem('describeLast');
+      }
       route();
     }
   });

@@ -111,15 +111,27 @@ export function paramsForm(parameters, { preselect = 2 } = {}) {
       tries.textContent = vary.checked ? `${values.length}: ${values.slice(0, 6).map((v) => (v === null ? 'None' : v)).join(', ')}${values.length > 6 ? ', …' : ''}` : '—';
     };
     const row = h('tr', { class: vary.checked ? '' : 'off' }, h('td', {}, vary), h('th', { scope: 'row' }, p.name), h('td', {}, p.value === null ? 'None' : String(p.expression || p.value)), inputs, tries);
-    row.addEventListener('input', () => { row.className = vary.checked ? '' : 'off'; update(); });
+    row.addEventListener('input', () => { row.className = vary.checked ? '' : 'off'; update(); updateTotal(); });
     update();
     body.append(row);
     rows.push({ name: p.name, vary, read });
   }
-  const element = h('div', { class: 'table-wrap' }, h('table', { class: 'data params-table', 'data-testid': 'params-table' },
+  // The size of the grid before it runs: each varied parameter's values multiplied together
+  // (a grid search backtests every combination; a constraint or max tries can cut it down).
+  const total = h('p', { 'data-testid': 'params-combinations', 'aria-live': 'polite' });
+  const updateTotal = () => {
+    const varied = rows.filter((r) => r.vary.checked);
+    const count = varied.reduce((n, r) => n * r.read().values.length, 1);
+    total.textContent = varied.length
+      ? `${count.toLocaleString('en-US')} combination${count === 1 ? '' : 's'} of ${varied.map((r) => r.name).join(' × ')}${count > 1000 ? ' — a grid this size takes a while; a larger step, a constraint or max tries makes it smaller' : ''}.`
+      : 'No parameter ticked: tick at least one to vary.';
+  };
+  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'data params-table', 'data-testid': 'params-table' },
     h('caption', {}, 'Parameters to vary. A range follows Python\'s range(start, stop, step): stop is excluded (start 6, stop 16, step 2 tries 6, 8, 10, 12, 14).'),
     h('thead', {}, h('tr', {}, ['Vary', 'Parameter', 'Current', 'Start', 'Stop (excluded)', 'Step', 'Values tried'].map((c) => h('th', { scope: 'col' }, c)))),
     body));
+  updateTotal();
+  const element = h('div', {}, table, total);
   const params = () => Object.fromEntries(rows.filter((r) => r.vary.checked).map((r) => [r.name, r.read().spec]));
   return { element, params };
 }
@@ -159,7 +171,7 @@ export async function runResearch(path, body, box, onEvent) {
   clearError();
   const progress = progressPanel();
   clear(box, progress.panel);
-  const watch = { add(e) { progress.add(e); if (onEvent) onEvent(e); }, stop: (err) => progress.stop(err) };
+  const watch = { add(e) { progress.add(e); if (onEvent) onEvent(e); }, stop: (err) => progress.stop(err), started: (id) => progress.started(id) };
   try {
     return await runJob(path, body, watch);
   } catch (err) {

@@ -16,6 +16,9 @@ const EXAMPLES = [
 ];
 
 const DRAFT_KEY = 'describeDraft';
+// The strategy and run the last "Generate and backtest" produced in this tab: a reload (or Back
+// from the strategy) shows them again instead of an empty screen that invites a duplicate.
+const LAST_KEY = 'describeLast';
 
 // Shown until the server offers GET /api/strategies/capabilities/ (then its list is shown).
 const STATIC_CAPABILITIES = [
@@ -113,10 +116,16 @@ export function understoodAs(result) {
     h('p', { class: 'muted' }, 'Summary of the strategy spec.'));
 }
 
-export function findingsList(findings) {
+// `onLine(n)`, when given, makes each finding's line a button that shows that line in the editor.
+export function findingsList(findings, { onLine } = {}) {
   if (!findings || !findings.length) return h('p', { 'data-testid': 'validation-findings' }, '✓ The validator found nothing to report.');
+  const line = (f) => {
+    if (!f.line) return '';
+    if (!onLine) return ` line ${f.line}`;
+    return [' ', h('button', { type: 'button', class: 'linklike', 'data-testid': 'finding-line', onclick: () => onLine(f.line) }, `line ${f.line}`)];
+  };
   return h('ul', { class: 'findings', 'data-testid': 'validation-findings' }, findings.map((f) => h('li', { class: f.severity },
-    `${f.severity === 'error' ? '✗' : '⚠'} ${f.severity}${f.line ? ` line ${f.line}` : ''}: ${f.message} (${f.code})`)));
+    `${f.severity === 'error' ? '✗' : '⚠'} ${f.severity}`, line(f), `: ${f.message} (${f.code})`)));
 }
 
 export function fixesList(fixes) {
@@ -128,19 +137,33 @@ export function fixesList(fixes) {
     f.diff ? diffBlock(f.diff) : h('p', { class: 'muted' }, 'No diff.'))));
 }
 
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+// A job's live events, and a Cancel button while it runs (POST /api/jobs/<id>/cancel/: a queued
+// job stops at once, a running one at its next checkpoint; the job's own "cancelled" event ends it).
 export function progressPanel() {
   const list = h('ol', { class: 'events', 'aria-live': 'polite' });
   const bar = h('progress', { max: '100', 'aria-label': 'Job progress' });
-  const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), bar, list);
+  let jobId = null;
+  const cancel = h('button', { type: 'button', 'data-testid': 'job-cancel', hidden: true, onclick: () => guard(async () => {
+    cancel.disabled = true;
+    cancel.textContent = 'Cancelling…';
+    await api(`/api/jobs/${jobId}/cancel/`, { method: 'POST' });
+  }) }, 'Cancel');
+  const done = () => { cancel.hidden = true; };
+  const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), h('div', { class: 'row' }, bar, cancel), list);
   return {
     panel,
+    started(id) { jobId = id; cancel.hidden = false; },
     // The job ended in an error: nothing was running (a refusal answered at once) -> no panel.
     stop(err) {
+      done();
       if (!list.children.length) { panel.remove(); return; }
       bar.value = bar.value || 0;
       list.append(h('li', { 'data-kind': 'error' }, `✗ ${err.message}`));
     },
     add(event) {
+      if (FINISHED.has(event.kind)) done();
       if (typeof event.progress === 'number') bar.value = event.progress;
       list.append(h('li', { 'data-kind': event.kind, 'data-seq': String(event.seq) }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
     },
@@ -152,9 +175,12 @@ export async function runJob(path, body, progress) {
   try {
     const { status, data } = await request(path, { method: 'POST', body });
     if (status !== 202) return data;
+    if (progress.started) progress.started(data.job_id);
     const job = await followJob(data.job_id, (e) => progress.add(e));
     if (job.status === 'succeeded') return job.result;
-    const error = job.error || { code: job.status, message: `The job ${job.status}.` };
+    const error = job.error || (job.status === 'cancelled'
+      ? { code: 'cancelled', message: 'Cancelled: the job was stopped at your request.' }
+      : { code: job.status, message: `The job ${job.status}.` });
     throw new ApiError(job.status === 'cancelled' ? 409 : 422, { error });
   } catch (err) {
     progress.stop(err);
@@ -192,8 +218,11 @@ export async function renderDescribe(view) {
     const description = input.value;
     const progress = progressPanel();
     clear(outcome, progress.panel);
+    sessionStorage.removeItem(LAST_KEY);
     try {
       const result = await runJob('/api/strategies/generate_with_ai/', { description, execute_after_generation: true, auto_fix: true, symbol: symbol.value }, progress);
+      const run = result.execution_result;
+      sessionStorage.setItem(LAST_KEY, JSON.stringify({ strategy_id: result.strategy_id, execution_id: run && run.execution_id }));
       await showOutcome(outcome, result);
     } catch (err) {
       showError(err);
@@ -221,6 +250,31 @@ export async function renderDescribe(view) {
     }
   });
   input.focus();
+  await restoreOutcome(outcome);
+}
+
+// After a reload: the last outcome again, read back from the API (the strategy's understood_as,
+// code and status, and its run). A strategy deleted since is simply not shown.
+async function restoreOutcome(outcome) {
+  let last;
+  try {
+    last = JSON.parse(sessionStorage.getItem(LAST_KEY) || 'null');
+  } catch {
+    last = null;
+  }
+  if (!last || !last.strategy_id) return;
+  let strategy;
+  try {
+    strategy = await api(`/api/strategies/${last.strategy_id}/`);
+  } catch (err) {
+    if (err.status === 404) { sessionStorage.removeItem(LAST_KEY); return; }
+    throw err;
+  }
+  await showOutcome(outcome, {
+    strategy_id: strategy.id, spec: strategy.spec, understood_as: strategy.understood_as, code: strategy.code,
+    status: strategy.status, restored: strategy.description,
+    execution_result: last.execution_id ? { execution_id: last.execution_id } : null,
+  });
 }
 
 async function showOutcome(outcome, result) {
@@ -231,12 +285,15 @@ async function showOutcome(outcome, result) {
     ? h('ul', { class: 'warnings', 'data-testid': 'generation-warnings', 'aria-label': 'Notes on how the description was read' },
       result.warnings.map((w) => h('li', {}, '⚠ ', typeof w === 'string' ? w : w.message)))
     : null;
-  add(outcome, 
+  const made = result.restored !== undefined
+    ? h('span', { 'data-testid': 'describe-restored' }, ` generated earlier in this tab from “${result.restored}” · `)
+    : ` generated by ${result.provider}${result.model ? ` (${result.model})` : ''} · `;
+  add(outcome,
     section('What was understood', understoodAs(result), notes,
-      h('p', {}, statusBadge(result.status), ` generated by ${result.provider}${result.model ? ` (${result.model})` : ''} · `,
+      h('p', {}, statusBadge(result.status), made,
         h('a', { href: `#/strategy/${sid}`, 'data-testid': 'open-strategy' }, 'Open the strategy'))),
     section('Code', codeBlock(result.code, { 'data-testid': 'strategy-code' })),
-    section('Validation', findingsList(result.validation)),
+    result.restored === undefined ? section('Validation', findingsList(result.validation)) : null,
     fixesList(result.fixes),
   );
   const run = result.execution_result;

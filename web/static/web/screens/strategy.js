@@ -79,11 +79,21 @@ function runsList(strategy, runs) {
 }
 
 function codeEditor(strategy, reload) {
-  const editor = h('textarea', { class: 'code-editor', spellcheck: 'false', 'data-testid': 'strategy-code', rows: '24', value: strategy.code || '' });
+  const editor = h('textarea', { class: 'code-editor', spellcheck: 'false', wrap: 'off', 'data-testid': 'strategy-code', rows: '24', value: strategy.code || '' });
   const findings = h('div', { 'aria-live': 'polite' });
+  // The textarea has no line numbers: a finding's "line 20" selects that line and scrolls to it.
+  const goToLine = (n) => {
+    const lines = editor.value.split('\n');
+    const index = Math.min(Math.max(n, 1), lines.length) - 1;
+    const start = lines.slice(0, index).reduce((sum, l) => sum + l.length + 1, 0);
+    editor.focus();
+    editor.setSelectionRange(start, start + lines[index].length);
+    const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
+    editor.scrollTop = Math.max(0, (index - 3) * lineHeight);
+  };
   const validate = async () => {
     const result = await api('/api/production/strategies/validate-code/', { method: 'POST', body: { code: editor.value } });
-    clear(findings, h('p', {}, result.valid ? '✓ Valid' : '✗ Not valid', result.strategy_class ? ` (class ${result.strategy_class})` : ''), findingsList(result.findings));
+    clear(findings, h('p', {}, result.valid ? '✓ Valid' : '✗ Not valid', result.strategy_class ? ` (class ${result.strategy_class})` : ''), findingsList(result.findings, { onLine: goToLine }));
     return result;
   };
   const save = h('button', { type: 'button', class: 'primary', 'data-testid': 'save-code', onclick: () => guard(async () => {
@@ -197,7 +207,7 @@ function fixPanel(strategy, history, reload, kept) {
 function chatMessage(m) {
   return h('li', { class: m.role },
     h('strong', {}, m.role === 'user' ? 'You' : 'Assistant'), ' ', h('span', { class: 'muted' }, dateTime(m.created_at)),
-    h('p', {}, m.content),
+    h('p', { class: 'chat-text' }, m.content),
     m.understood_as ? h('p', { 'data-testid': 'chat-understood-as' }, h('em', {}, 'Now: '), m.understood_as) : null,
     m.understood && m.understood.length ? h('ul', {}, m.understood.map((u) => h('li', {}, u))) : null,
     m.version ? h('p', {}, `Created version ${m.version}.`) : null,
@@ -208,6 +218,9 @@ function chatMessage(m) {
 
 function chatPanel(strategy, messages, reload) {
   const log = h('ul', { class: 'chat-log', 'data-testid': 'chat-log', 'aria-live': 'polite' }, messages.map(chatMessage));
+  // The log scrolls inside its box: keep the newest exchange (the reply just received) in view.
+  const toNewest = () => requestAnimationFrame(() => { log.scrollTop = log.scrollHeight; });
+  toNewest();
   const text = h('textarea', { rows: '2', 'data-testid': 'chat-input', placeholder: 'e.g. change the RSI period to 21' });
   const send = h('button', { type: 'submit', 'data-testid': 'chat-send' }, 'Send');
   const progressBox = h('div');
@@ -225,6 +238,7 @@ function chatPanel(strategy, messages, reload) {
       clear(progressBox);
       const conversation = await api(`/api/strategies/${strategy.id}/chat/`);
       clear(log, (conversation.results || conversation).map(chatMessage));
+      toNewest();
       if (reply && (reply.version || (reply.message && reply.message.version))) await reload();
     } catch (err) {
       showError(err);
