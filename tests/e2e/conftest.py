@@ -80,6 +80,11 @@ def workspace_url(tmp_path_factory):
         "ALGOAGENT_PROFILE": "local",
         "ALGOAGENT_DATA_DIR": str(data_dir),
         "ALGOAGENT_LLM_PROVIDER": "offline",
+        # Every test signs up and signs in its own trader from one address: the per-address
+        # limits (20 sign-ups, 60 sign-ins an hour) are for the internet, and are tested in
+        # tests/accounts; here they would end the session's later tests with 429s.
+        "THROTTLE_REGISTER_RATE": "1000/hour",
+        "THROTTLE_LOGIN_RATE": "1000/hour",
         "DJANGO_SETTINGS_MODULE": "algoagent.settings",
         "PYTHONUNBUFFERED": "1",
     }
