@@ -49,9 +49,19 @@ class StrictQueryParamsFilter(BaseFilterBackend):
         return queryset
 
 
+def paging_params(paginator: Any) -> set[str]:
+    """The query parameters every answer reads: ``format``, and the paginator's page and size."""
+    names = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+    for attribute in ("page_query_param", "page_size_query_param"):
+        name = getattr(paginator, attribute, None)
+        if name:
+            names.add(name)
+    return names
+
+
 def _accepted_params(request: Any, queryset: QuerySet, view: Any) -> tuple[set[str], set[str]]:
     """(every query parameter the view reads, those that are yes/no filters)."""
-    accepted = {api_settings.URL_FORMAT_OVERRIDE} - {None}
+    accepted = paging_params(getattr(view, "paginator", None))
     booleans: set[str] = set()
     for backend_class in getattr(view, "filter_backends", []):
         if issubclass(backend_class, DjangoFilterBackend):
@@ -65,12 +75,6 @@ def _accepted_params(request: Any, queryset: QuerySet, view: Any) -> tuple[set[s
             accepted.add(backend_class.search_param)
         elif issubclass(backend_class, OrderingFilter) and getattr(view, "ordering_fields", None):
             accepted.add(backend_class.ordering_param)
-    paginator = getattr(view, "paginator", None)
-    if paginator is not None:
-        for attribute in ("page_query_param", "page_size_query_param"):
-            name = getattr(paginator, attribute, None)
-            if name:
-                accepted.add(name)
     return accepted, booleans
 
 

@@ -6,9 +6,8 @@ from typing import Any
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.settings import api_settings
 
-from algoagent.filters import StrictQueryParamsFilter
+from algoagent.filters import StrictQueryParamsFilter, paging_params
 from algoagent.serializers import unexpected_fields
 
 
@@ -46,13 +45,8 @@ class DefaultPagination(PageNumberPagination):
         action declares in ``query_params_accepted`` (its own query serializer's fields).
         """
         if view is not None and not _checked_as_list(view):
-            accepted = {
-                self.page_query_param: True,
-                self.page_size_query_param: True,
-                api_settings.URL_FORMAT_OVERRIDE or "format": True,
-            }
-            accepted.update((name, True) for name in getattr(view, "query_params_accepted", ()))
-            errors = unexpected_fields(request.query_params, accepted)
+            names = paging_params(self) | set(getattr(view, "query_params_accepted", ()))
+            errors = unexpected_fields(request.query_params, dict.fromkeys(names, True))
             if errors:
                 raise ValidationError(errors)
         return super().paginate_queryset(queryset, request, view)

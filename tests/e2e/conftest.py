@@ -219,14 +219,15 @@ def new_user(base: str, prefix: str = "u") -> tuple[str, str]:
     return username, api_token(base, username)
 
 
+def generate(base: str, token: str, description: str, *, run: bool = False) -> dict:
+    """The generate answer for ``description``; ``run=True`` backtests it too."""
+    body = {"description": description, **({"execute_after_generation": True} if run else {})}
+    return api_post(base, token, "/api/strategies/generate_with_ai/", body)
+
+
 def generate_and_run(base: str, token: str, description: str) -> tuple[int, int]:
     """Generate a strategy from ``description`` and backtest it: (strategy id, execution id)."""
-    result = api_post(
-        base,
-        token,
-        "/api/strategies/generate_with_ai/",
-        {"description": description, "execute_after_generation": True},
-    )
+    result = generate(base, token, description, run=True)
     assert result["execution_result"]["success"], result
     return result["strategy_id"], result["execution_result"]["execution_id"]
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from Backtest.bench import SMA_CROSS
-from tests.e2e.conftest import api_post, generate_and_run, new_user, shoot, sign_in
+from tests.e2e.conftest import api_post, generate, generate_and_run, new_user, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -138,11 +138,8 @@ def test_chat_edit_creates_a_version_with_a_diff_and_bad_code_is_not_saved(
     page, workspace_url, user
 ):
     username, token = user
-    result = api_post(
-        workspace_url,
-        token,
-        "/api/strategies/generate_with_ai/",
-        {"description": "Buy when RSI(14) drops below 30, sell when it rises above 70."},
+    result = generate(
+        workspace_url, token, "Buy when RSI(14) drops below 30, sell when it rises above 70."
     )
     sign_in(page, username)
     page.goto(f"/#/strategy/{result['strategy_id']}")

@@ -8,7 +8,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_post, generate_and_run, new_user, sign_in, wait_for_screen
+from tests.e2e.conftest import (
+    api_post,
+    generate,
+    generate_and_run,
+    new_user,
+    sign_in,
+    wait_for_screen,
+)
 from tests.sample_code import SMA_CROSS_CODE
 
 pytestmark = pytest.mark.e2e
@@ -60,14 +67,11 @@ def test_a_run_without_trades_is_not_shown_as_a_success_and_says_why_once(
     page, workspace_url, user
 ):
     username, token = user
-    result = api_post(
+    result = generate(
         workspace_url,
         token,
-        "/api/strategies/generate_with_ai/",
-        {
-            "description": "Buy when RSI(14) drops below 2, sell when it rises above 98",
-            "execute_after_generation": True,
-        },
+        "Buy when RSI(14) drops below 2, sell when it rises above 98",
+        run=True,
     )
     assert result["status"] == "no_trades", result
     sid, eid = result["strategy_id"], result["execution_result"]["execution_id"]
