@@ -189,7 +189,8 @@ def _offline_reply(*, strategy: Strategy, message: ChatMessage, on_event: EventS
         summary=result.summary,
         content=result.summary
         + (
-            f"\n\nThis replaces the {', '.join(result.replaced_rules)} rule(s), as asked."
+            f"\n\nThis changes the {', '.join(result.replaced_rules)} rule(s) instead of adding "
+            "to them, as asked."
             if result.replaced
             else ""
         ),

@@ -9,12 +9,16 @@ its RSI) and applied additively:
 * a rule is replaced only on explicit words: "X instead", "replace the exit (rule) with: X",
   "... instead of 30" (that one condition); the result says ``replaced``;
 * a rule for a role the strategy does not have yet is simply added;
+* "remove the SMA filter", "drop the Monday condition from the entry" remove the one
+  condition every named word matches (ambiguity or no match is refused, listing the
+  conditions); a rule is never emptied, and indicators nothing uses any more are dropped;
 * otherwise the edit is refused, saying how to ask (nothing is replaced by surprise).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,6 +269,55 @@ class RuleEditor:
             examples=_RULE_EXAMPLES,
         )
 
+    def remove_condition(self, words: list[str], scope: str | None, text: str) -> None:
+        """Remove the one condition every word of ``words`` names (see the module docstring)."""
+        keys = [k for k in RULE_LABELS if self.data["rules"].get(k) is not None]
+        if scope is not None:
+            keys = [k for k in keys if k in _SCOPES[scope]]
+            if not keys:
+                raise EditNotUnderstood(f"This strategy has no {scope} rule.")
+        found: list[tuple[str, tuple[int, ...], str]] = []
+        every: list[str] = []
+        for key in keys:
+            for path, node in _removable(self.data["rules"][key]):
+                described = self._describe(node)
+                every.append(f"{RULE_LABELS[key]}: {described}")
+                if words and set(words) <= _words(described):
+                    found.append((key, path, described))
+        if len(found) != 1:
+            reason = (
+                f"Several conditions match '{text}'"
+                if found
+                else f"No single condition of this strategy matches '{text}'"
+            )
+            raise EditNotUnderstood(
+                f"{reason}; name it by its indicator and value, e.g. 'remove the SMA(200) "
+                "condition from the entry'.",
+                candidates=[f"{RULE_LABELS[k]}: {d}" for k, _, d in found] or every,
+                examples=["remove the SMA(200) condition from the entry", *_RULE_EXAMPLES[:2]],
+            )
+        key, path, described = found[0]
+        current = self.data["rules"][key]
+        if not path:
+            raise EditNotUnderstood(
+                f"'{described}' is the whole {RULE_LABELS[key].lower()}; say what it should be "
+                "instead (e.g. 'exit when RSI is above 65 instead').",
+                examples=_RULE_EXAMPLES,
+            )
+        updated = copy.deepcopy(current)
+        parent = _get(updated, path[:-1])
+        del parent["conditions"][path[-1]]
+        if len(parent["conditions"]) == 1:
+            updated = _put(updated, path[:-1], parent["conditions"][0])
+        line = (
+            f"{RULE_LABELS[key]}: '{self._describe(current)}' -> '{self._describe(updated)}' "
+            f"(condition removed: {described})"
+        )
+        self.data["rules"][key] = updated
+        self.data["indicators"] = _used_indicators(self.data)
+        self.outcome.replaced.append(key)
+        self.outcome.lines.append(line)
+
     def _replace_condition(
         self, key: str, node: RNode, old: float, found: dict[str, Inst], writer: SpecWriter
     ) -> None:
@@ -351,6 +404,73 @@ def _swap_channel(series: Series) -> Series:
         source = {"High": "Low", "Low": "High"}.get(inst.source or "", inst.source)
         return Series(Inst(name, inst.params, source), series.price, series.output, series.ago)
     return series
+
+
+_SCOPES = {
+    "entry": ("entry", "short_entry"),
+    "exit": ("exit", "short_exit"),
+    "long entry": ("entry",),
+    "long exit": ("exit",),
+    "short entry": ("short_entry",),
+    "short exit": ("short_exit",),
+}
+# Words a reference to a condition may carry that its description does not.
+_NOT_NAMES = frozenset(
+    {"the", "a", "an", "of", "that", "which", "where", "with", "its", "day", "days", "period"}
+    | {"periods", "bar", "bars", "length", "filter", "condition", "check", "requirement"}
+    | {"rule", "rules"}
+)
+
+
+def removal_words(text: str) -> list[str]:
+    """The naming words of "the 200-day SMA" in "remove the 200-day SMA filter"."""
+    return [w for w in _split_words(text) if w not in _NOT_NAMES]
+
+
+def _split_words(text: str) -> list[str]:
+    return [w.strip(".") for w in re.findall(r"[a-z0-9.%]+", text.lower()) if w.strip(".")]
+
+
+def _words(described: str) -> set[str]:
+    return set(_split_words(described))
+
+
+def _removable(node: dict[str, Any], path: tuple[int, ...] = ()) -> list[Any]:
+    """``(path, node)`` for every condition below groups (a negation is one condition)."""
+    if "conditions" in node and "logic" in node:
+        out: list[Any] = []
+        for index, child in enumerate(node["conditions"]):
+            out += _removable(child, (*path, index))
+        return out
+    return [(path, node)]
+
+
+def _used_indicators(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The spec's indicators that a rule, an order or another used indicator still refers to."""
+    items = data["indicators"]
+    rest = {k: value for k, value in data.items() if k != "indicators"}
+    names = {s.split(".")[0] for s in _strings(rest)}
+    while True:
+        sources = {
+            s.split(".")[0]
+            for item in items
+            if item["id"] in names
+            for s in _strings({k: v for k, v in item.items() if k != "id"})
+        }
+        if sources <= names:
+            break
+        names |= sources
+    return [item for item in items if item["id"] in names]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
 
 
 def _subject(node: RNode) -> Any:

@@ -15,6 +15,7 @@ EXAMPLE_EDITS: tuple[str, ...] = (
     "use 50% of equity",
     "only trade when the 200 SMA is rising",
     "don't trade on Fridays",
+    "remove the SMA(200) condition from the entry",
     "also exit when RSI is above 80",
     "exit when RSI is above 65 instead",
     "buy when RSI drops below 25 instead of 30",

@@ -3,16 +3,17 @@
     result = apply_edit(strategy_spec, "only trade when the 200 SMA is rising")
     result.spec            # the edited spec 2.0 JSON (None when nothing changed)
     result.summary         # one line: "Updated the strategy: Long entry: '...' -> '...'."
-    result.replaced        # True only when the message asked to replace a rule
+    result.replaced        # True only when the message asked to replace a rule (or remove
+                           # one of its conditions)
     result.replaced_rules  # ["entry"]
 
 Each sentence of the message is one of: a question (answered with ``render_understood_as``),
-a removal ("remove the stop loss"), a side change ("make it short only"), a value edit
-(:mod:`.edit_values`: periods and thresholds) or a statement the description grammar reads
-(:mod:`.edit_rules`: filters, alternatives, replacements, stops, targets, trailing stops,
-time exits, sizing). Nothing is guessed: an unknown or ambiguous request raises
-:class:`EditNotUnderstood` with the candidates and phrasings that work. A stored 1.0 spec is
-edited in its 2.0 form.
+a removal ("remove the stop loss", "remove the SMA filter"), a side change ("make it short
+only"), a value edit (:mod:`.edit_values`: periods and thresholds) or a statement the
+description grammar reads (:mod:`.edit_rules`: filters, alternatives, replacements, stops,
+targets, trailing stops, time exits, sizing). Nothing is guessed: an unknown or ambiguous
+request raises :class:`EditNotUnderstood` with the candidates and phrasings that work. A
+stored 1.0 spec is edited in its 2.0 form.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from Backtest.llm.offline.edit_rules import Markers, RuleEditor, distance_text, mirror_level
+from Backtest.llm.offline.edit_rules import (
+    Markers,
+    RuleEditor,
+    distance_text,
+    mirror_level,
+    removal_words,
+)
 from Backtest.llm.offline.edit_types import (
     EXAMPLE_EDITS,
     RULE_LABELS,
@@ -50,6 +57,20 @@ _REMOVE = re.compile(
     r" (?P<what>trailing stop(?: loss)?|trailing|take profit|profit target|target|tp|"
     r"stop loss|stoploss|stop|sl|time exit|time stop)s?\b",
     re.IGNORECASE,
+)
+_DROP = r"(?:please\s+)?(?:remove|delete|drop|get rid of|take out|take away|scrap)\s+"
+_NAMED = r"(?:filters?|conditions?|checks?|requirements?|rules?)"
+_FROM_RULE = (
+    r"(?:\s+(?:from|in|on)\s+the\s+(?P<scope>(?:long |short )?(?:entry|exit))(?:\s+rules?)?)?"
+)
+_REMOVE_CONDITION = (
+    # "remove the SMA(200) filter (from the entry)"
+    re.compile(rf"^\s*{_DROP}(?P<what>.+?)\s+{_NAMED}{_FROM_RULE}\s*$", re.IGNORECASE),
+    # "drop the condition that the close is above the 200 SMA"
+    re.compile(
+        rf"^\s*{_DROP}the\s+{_NAMED}\s+(?:that|where|on)\s+(?P<what>.+?){_FROM_RULE}\s*$",
+        re.IGNORECASE,
+    ),
 )
 _REMOVE_FIELDS = {
     "trailing": ("trailing_stop", "Trailing stop"),
@@ -130,6 +151,12 @@ def _sentences(message: str) -> list[str]:
 
 
 def _edit_sentence(editor: RuleEditor, text: str) -> None:
+    if not _REMOVE.search(text):
+        for pattern in reversed(_REMOVE_CONDITION):
+            if match := pattern.match(text):
+                scope = match["scope"].lower() if match["scope"] else None
+                editor.remove_condition(removal_words(match["what"]), scope, text)
+                return
     text = _removals(editor, text)
     markers = Markers()
     if match := _INSTEAD_OF.search(text):

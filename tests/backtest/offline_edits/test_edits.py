@@ -327,3 +327,114 @@ def test_result_type_is_plain_data() -> None:
     result = apply_edit(_spec("rsi_reversion"), "add a 2% stop loss")
     assert isinstance(result, EditResult)
     assert result.understood == ["Stop loss: none -> 2%"]
+
+
+# ---- removing one condition ------------------------------------------------------------------
+_FILTERED = (
+    "Buy when RSI(14) crosses above 30 and the close is above the 200-day SMA and volume is "
+    "above its 20-day average, not on Mondays. Sell when RSI(14) goes above 70. Stop loss 3%."
+)
+
+
+_ALL_THREE = ["rsi", "sma", "sma_20_volume"]
+
+
+def _filtered() -> dict[str, Any]:
+    return _parsed(_FILTERED)
+
+
+def _parsed(text: str) -> dict[str, Any]:
+    spec = parse_description(text).spec
+    assert spec is not None, text
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    ("message", "removed", "indicators"),
+    [
+        ("remove the 200-day SMA filter", ("Close", ">", "sma"), ["rsi", "sma_20_volume"]),
+        ("Please remove the SMA(200) filter from the long entry", ("Close", ">", "sma"), None),
+        ("remove the condition that close is above the 200 sma", ("Close", ">", "sma"), None),
+        ("drop the volume condition", ("Volume", ">", "sma_20_volume"), ["rsi", "sma"]),
+        ("drop the rsi 30 condition", ("rsi", "crosses_above", 30), _ALL_THREE),
+        ("get rid of the rsi condition in the entry", ("rsi", "crosses_above", 30), None),
+    ],
+)
+def test_removing_a_named_condition_removes_only_it(
+    message: str, removed: tuple[Any, ...], indicators: list[str] | None
+) -> None:
+    original = _filtered()
+    result = apply_edit(copy.deepcopy(original), message)
+    assert result.spec is not None
+    before = original["rules"]["entry"]["conditions"]
+    after = result.spec["rules"]["entry"]["conditions"]
+    assert [c for c in before if c != _cond(*removed)] == after
+    assert len(after) == len(before) - 1
+    assert result.spec["rules"]["exit"] == original["rules"]["exit"]
+    assert result.spec["stop_loss"] == original["stop_loss"]
+    if indicators is not None:  # an indicator nothing uses any more is dropped, no other
+        assert [i["id"] for i in result.spec["indicators"]] == indicators
+    assert (result.replaced, result.replaced_rules) == (True, ["entry"])
+    assert "(condition removed: " in result.summary
+    assert validate_code(compile_spec(validate_spec(result.spec))).ok
+
+
+def test_removing_the_weekday_filter() -> None:
+    result = apply_edit(_filtered(), "remove the monday filter")
+    assert result.spec is not None
+    assert {"negate": {"weekdays": ["mon"]}} not in result.spec["rules"]["entry"]["conditions"]
+    assert len(result.spec["rules"]["entry"]["conditions"]) == 3
+
+
+def test_removing_from_a_two_condition_rule_leaves_the_other_condition_alone() -> None:
+    spec = _parsed(
+        "Buy when RSI(14) < 30 and the close is above the 200-day SMA. Sell when RSI(14) > 70."
+    )
+    result = apply_edit(spec, "remove the SMA filter")
+    assert result.spec is not None
+    assert result.spec["rules"]["entry"] == _cond("rsi", "<", 30)
+    assert [i["id"] for i in result.spec["indicators"]] == ["rsi"]
+
+
+@pytest.mark.parametrize(
+    ("message", "fragment", "candidates"),
+    [
+        # both the price filter and the volume average are SMAs
+        (
+            "remove the sma filter",
+            "Several conditions match",
+            [
+                "Long entry: Close is above SMA(200)",
+                "Long entry: Volume is above SMA(20) of Volume",
+            ],
+        ),
+        # entry and exit both use the RSI: the rule must be named
+        (
+            "remove the rsi condition",
+            "Several conditions match",
+            ["Long entry: RSI(14) crosses above 30", "Long exit: RSI(14) is above 70"],
+        ),
+        # a word no condition has: never the nearest guess
+        ("remove the condition that close is below the 200 sma", "No single condition", None),
+        ("remove the trend filter", "No single condition", None),
+        ("remove the filter", "No single condition", None),
+        # a rule is never emptied
+        ("remove the rsi condition from the exit", "is the whole long exit", None),
+        ("remove the rsi condition from the short entry", "no short entry rule", None),
+    ],
+)
+def test_removal_refuses_what_it_cannot_place(
+    message: str, fragment: str, candidates: list[str] | None
+) -> None:
+    with pytest.raises(EditNotUnderstood) as info:
+        apply_edit(_filtered(), message)
+    assert fragment in info.value.message
+    if candidates is not None:
+        assert info.value.candidates == candidates
+
+
+def test_removing_the_stop_loss_is_still_the_setting_not_a_condition() -> None:
+    result = apply_edit(_filtered(), "remove the stop loss rule")
+    assert result.spec is not None
+    assert "stop_loss" not in result.spec
+    assert result.spec["rules"] == _filtered()["rules"]
