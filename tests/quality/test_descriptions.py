@@ -28,6 +28,7 @@ HELDOUT9 = generation.load_cases("heldout9")
 HELDOUT10 = generation.load_cases("heldout10")
 HELDOUT11 = generation.load_cases("heldout11")
 HELDOUT12 = generation.load_cases("heldout12")
+HELDOUT13 = generation.load_cases("heldout13")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -43,6 +44,7 @@ ALL_CASES = (
     + HELDOUT10
     + HELDOUT11
     + HELDOUT12
+    + HELDOUT13
     + TUNING2
 )
 
@@ -61,6 +63,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT10) >= 40
     assert len(HELDOUT11) >= 40
     assert len(HELDOUT12) >= 40
+    assert len(HELDOUT13) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -142,6 +145,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout10",
             "heldout11",
             "heldout12",
+            "heldout13",
             "tuning2",
         }
     )
