@@ -19,7 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from algoagent.serializers import REFUSED_FIELD_PREFIXES
+from algoagent.serializers import REFUSED_FIELD_PREFIXES, suggested_name
 from Backtest import errors as domain
 from Backtest.errors import AlgoAgentError
 from Backtest.research.errors import ResearchInputError, ResearchRunError
@@ -210,7 +210,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             unknown = unknown_field_names(details.get("fields"))
             if unknown:
                 details["unknown_fields"] = unknown
-                message = f"Unknown or read-only field(s): {', '.join(unknown)}."
+                fields = details["fields"]
+                hints = {n: h for n in unknown if (h := suggested_name(fields.get(n)))}
+                if hints:
+                    details["did_you_mean"] = hints
+                named = [f"{n} (did you mean '{hints[n]}'?)" if n in hints else n for n in unknown]
+                message = f"Unknown or read-only field(s): {', '.join(named)}."
         else:
             codes = exc.get_codes()
             code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), None) or (

@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter, SearchFilter
 from rest_framework.settings import api_settings
 
-from algoagent.serializers import UNKNOWN_FIELD
+from algoagent.serializers import unknown_field
 
 BOOLEAN_VALUES = {"true", "false", "1", "0"}
 
@@ -33,11 +33,10 @@ class StrictQueryParamsFilter(BaseFilterBackend):
         if getattr(view, "action", None) != "list":
             return queryset
         accepted, booleans = _accepted_params(request, queryset, view)
-        listed = ", ".join(sorted(accepted)) or "none"
         errors: dict[str, list[str]] = {}
         for name in request.query_params:
             if name not in accepted:
-                errors[name] = [UNKNOWN_FIELD.format(accepted=listed)]
+                errors[name] = [unknown_field(name, accepted)]
         for name in booleans & set(request.query_params):
             value = request.query_params[name].strip().lower()
             if value and value not in BOOLEAN_VALUES:

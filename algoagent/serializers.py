@@ -9,30 +9,49 @@ unknown field to every write endpoint in the OpenAPI schema, so a new endpoint c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-UNKNOWN_FIELD = "Unknown field; accepted fields: {accepted}."
+UNKNOWN_FIELD = "Unknown field{did_you_mean}; accepted fields: {accepted}."
+_DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 READ_ONLY_FIELD = "This field is read-only and cannot be set."
 NO_BODY = "This endpoint takes no request body fields."
 # The error handler recognises these messages and lists their fields in
 # ``error.details.unknown_fields``, so a client sees the typo without reading every message.
-REFUSED_FIELD_PREFIXES = ("Unknown field;", READ_ONLY_FIELD, NO_BODY)
+REFUSED_FIELD_PREFIXES = ("Unknown field", READ_ONLY_FIELD, NO_BODY)
+
+
+def unknown_field(name: str, accepted: Iterable[str]) -> str:
+    """The error for an unknown field ``name``: the accepted names, and the closest one when the
+    name looks like a typo of it ("descripton" -> "did you mean 'description'?")."""
+    names = sorted(accepted)
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.75)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return UNKNOWN_FIELD.format(did_you_mean=hint, accepted=", ".join(names) or "none")
+
+
+def suggested_name(messages: Any) -> str | None:
+    """The name an :func:`unknown_field` message suggests, if any."""
+    for message in messages if isinstance(messages, list) else []:
+        if isinstance(message, str) and (match := _DID_YOU_MEAN.search(message)):
+            return match[1]
+    return None
 
 
 def unexpected_fields(data: Any, accepted: Mapping[str, bool]) -> dict[str, list[str]]:
     """Per-field errors for the keys of ``data`` not in ``accepted`` (name -> writable)."""
     if not isinstance(data, Mapping):
         return {}
-    writable = sorted(name for name, ok in accepted.items() if ok)
-    listed = ", ".join(writable) or "none"
+    writable = [name for name, ok in accepted.items() if ok]
     errors: dict[str, list[str]] = {}
     for key in data:
         if key not in accepted:
-            errors[str(key)] = [UNKNOWN_FIELD.format(accepted=listed)]
+            errors[str(key)] = [unknown_field(str(key), writable)]
         elif not accepted[key]:
             errors[str(key)] = [READ_ONLY_FIELD]
     return errors

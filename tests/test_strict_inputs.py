@@ -95,8 +95,22 @@ def test_misspelled_commission_is_refused_and_nothing_is_queued(api_client, user
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["details"]["unknown_fields"] == ["comission"]
-    assert "comission" in error["message"]
+    assert error["message"] == (
+        "Unknown or read-only field(s): comission (did you mean 'commission'?)."
+    )
+    assert error["details"]["did_you_mean"] == {"comission": "commission"}
     assert not Job.objects.filter(owner=user).exists()
+
+
+def test_an_unknown_field_like_no_accepted_name_gets_no_suggestion(api_client, user):
+    strategy = make_strategy(user)
+    response = api_client.post(
+        f"/api/strategies/{strategy.pk}/execute/", {"leverage": 5}, format="json"
+    )
+    error = response.json()["error"]
+    assert error["message"] == "Unknown or read-only field(s): leverage."
+    assert "did_you_mean" not in error["details"]
+    assert error["details"]["fields"]["leverage"][0].startswith("Unknown field; accepted fields: ")
 
 
 def test_read_only_field_in_a_write_is_refused(api_client, user):

@@ -26,6 +26,14 @@ def test_a_misspelled_query_parameter_is_a_400_naming_it(api_client, url):
     assert "page_size" in error["details"]["fields"]["stauts"][0]
 
 
+def test_a_misspelled_filter_names_the_one_it_looks_like(api_client):
+    error = api_client.get("/api/executions/", {"stauts": "failed"}).json()["error"]
+    assert error["details"]["did_you_mean"] == {"stauts": "status"}
+    assert error["details"]["fields"]["stauts"][0].startswith(
+        "Unknown field (did you mean 'status'?); accepted fields: "
+    )
+
+
 def test_the_filters_search_ordering_and_paging_of_a_list_are_accepted(api_client, user):
     make_strategy(user, name="alpha")
     response = api_client.get(
