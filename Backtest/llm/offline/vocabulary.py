@@ -183,7 +183,8 @@ _add(
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
     "take a position|open new positions|take new trades|take entries|take positions|"
     "open anything|open any trades|open any trade|open new trades|open a new trade|"
-    "open any positions|open trades",
+    "open any positions|open trades|take new entries|take any entries|take any new entries|"
+    "take the entry|take an entry|take a new entry|take any trades|take any new trades",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -596,7 +597,8 @@ _add(
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
     "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
-    "gained|has climbed|climbed|rose|has rallied|rallied",
+    "gained|has climbed|climbed|rose|has rallied|rallied|turns back up|turning back up|"
+    "starts rising|starts to rise|begins rising|begins to rise|starts to turn up",
     "rising",
 )
 _add(
@@ -604,7 +606,9 @@ _add(
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
     "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
-    "declines|slips|slides|has dropped|dropped|has declined|declined|fell",
+    "declines|slips|slides|has dropped|dropped|has declined|declined|fell|turns back down|"
+    "turning back down|starts falling|starts to fall|begins falling|begins to fall|"
+    "starts to turn down",
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
@@ -658,7 +662,9 @@ _add("RIDE", "ride it|ride the trade|ride the position|let it ride|let it run|ri
 _add("OTHERWISE", "otherwise")
 _add(
     "WHICHEVER",
-    "whichever comes first|whichever is first|whichever happens first|whatever comes first",
+    "whichever comes first|whichever is first|whichever happens first|whatever comes first|"
+    "if that comes first|if that happens first|whichever comes sooner|whichever is sooner|"
+    "whichever happens sooner|whichever occurs first",
 )
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
@@ -726,7 +732,8 @@ _add(
     "on daily bars|on the daily|on the daily chart|end of day data|eod|hourly|hourly bars|"
     "hourly chart|intraday|intraday bars|minute bars|minute chart|min bars|min chart|minute|"
     "minutes|m chart|m bars|h chart|hour bars|hour chart|weekly chart|weekly bars|"
-    "timeframe|time frame|chart|1h|4h|min candles|minute candles",
+    "timeframe|time frame|chart|1h|4h|min candles|minute candles|1 d candles|1 d bars|"
+    "1 d chart|1 d timeframe",
 )
 
 # ---- ideas the spec cannot express, with the reason shown to the user -------------------------
