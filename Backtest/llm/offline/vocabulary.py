@@ -378,6 +378,15 @@ _ind("VWAP", "vwap|volume weighted average price|volume-weighted average price")
 _ind("SUPERTREND", "supertrend|super trend|super-trend|supertrend indicator")
 for _phrase, _value in INDICATORS.items():
     _add("IND", _phrase, _value)
+# "Standard MACD settings", "the default Bollinger settings": the textbook parameters, which
+# are the catalogue defaults for these indicators only (a "default CCI" is 14 in one charting
+# package and 20 in another): read as a check that the rules use exactly those
+STANDARD_SETTINGS = frozenset({"MACD", "BBANDS", "STOCH", "RSI"})
+for _phrase, _value in INDICATORS.items():
+    if _value[0] in STANDARD_SETTINGS and not _value[1]:
+        for _lead in ("standard", "default", "usual", "the standard", "the default", "the usual"):
+            for _tail in ("settings", "parameters", "params"):
+                _add("STDSETTINGS", f"{_lead} {_phrase} {_tail}", _value[0])
 
 # Output words: phrase -> role, resolved per indicator in :data:`OUTPUT_ROLES`.
 OUTPUT_WORDS = {
@@ -956,6 +965,7 @@ FILLER = frozenset(
         "basic",
         "classic",
         "standard",
+        "default",
         "plain",
         "following",
         "follows",

@@ -79,6 +79,33 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             {"entry": "Close < BBANDS(20,2).lowerband", "exit": "Close > BBANDS(20,2).middleband"},
         ),
         ("sma(10) x sma(30) up = buy", {"entry": "SMA(10) crosses_above SMA(30)"}),
+        # "the standard MACD settings": a check that the MACD the rules use is 12/26/9
+        (
+            "Use the default MACD settings. Buy when the MACD line crosses above zero. Sell "
+            "when it crosses below zero.",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below 0",
+            },
+        ),
+        (
+            "Using the standard MACD settings here, nothing fancy. Buy when the MACD histogram "
+            "crosses above zero.",
+            {"entry": "MACD(12,26,9).macdhist crosses_above 0"},
+        ),
+        (
+            "Default MACD (12, 26, 9). Buy when the histogram crosses above zero. When the "
+            "histogram crosses back below zero, sell.",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+        # "default" with numbers written out is filler, as "standard" (the numbers are used)
+        (
+            "Default MACD (8, 17, 9). Buy when the MACD histogram crosses above zero.",
+            {"entry": "MACD(8,17,9).macdhist crosses_above 0"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -99,6 +126,15 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when the close is rising and the close is above it.", "it"),
         # two averages' periods after a slash stay a pair, never one average's parameters
         ("sma 10/40/60 x up = buy", "sma"),
+        # "standard settings" with rules that use other parameters, or an indicator whose
+        # standard differs between charting packages (CCI 14 or 20?)
+        (
+            "Using the standard MACD settings here. Buy when MACD(8,17,9) crosses above its "
+            "signal line.",
+            "standard MACD settings",
+        ),
+        ("Standard RSI settings. Buy when RSI(2) < 5", "Standard RSI settings"),
+        ("Standard CCI settings. Buy when CCI(20) < -100", "CCI"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
