@@ -280,6 +280,9 @@ _add("PREV", "the bar before|bar before|the session before|the candle before", 1
 _add("AGO", "ago|back|bars ago|days ago|periods ago")
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
+# "place a limit buy 2% under that day's close": the signal bar, read only in an order's price
+# (elsewhere "that day" may be an earlier day the text spoke of)
+_add("THATBAR", "that day|that bar|that session|that candle")
 _add(
     "NEXTBAR",
     "tomorrow|next bar|the next bar|the next day|next day|next open|the next open|the open "
@@ -654,7 +657,8 @@ _add(
     "LIMIT",
     "limit|limit order|a limit order|limit buy|buy limit|limit buy order|limit orders|"
     "limit sell|sell limit|limit entry|limit price|put in a limit buy|put a limit buy|"
-    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit",
+    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit|"
+    "put in a limit order|place a limit order|put a limit order|set a limit order",
 )
 _add(
     "STOPORDER",

@@ -101,6 +101,21 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
                 "exit": "MACD(12,26,9).macdhist crosses_below 0",
             },
         ),
+        # "that day's close" in an order's price: the signal bar's; "put in a limit order"
+        (
+            "When RSI(2) drops below 5, place a limit buy 2% under that day's close. Exit when "
+            "RSI(2) goes above 50.",
+            {
+                "entry": "RSI(2) < 5",
+                "order": "limit Close * 0.98",
+                "exit": "RSI(2) > 50",
+            },
+        ),
+        (
+            "When RSI(2) < 5, put in a limit order to buy 1.5% under that day's close. Sell when "
+            "RSI(2) > 70.",
+            {"entry": "RSI(2) < 5", "order": "limit Close * 0.985", "exit": "RSI(2) > 70"},
+        ),
         # "default" with numbers written out is filler, as "standard" (the numbers are used)
         (
             "Default MACD (8, 17, 9). Buy when the MACD histogram crosses above zero.",
@@ -134,6 +149,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "standard MACD settings",
         ),
         ("Standard RSI settings. Buy when RSI(2) < 5", "Standard RSI settings"),
+        # "that day" outside an order's price may be an earlier day: never the current bar
+        ("Buy on an inside day. Sell when the close is below that day's low.", "that day"),
+        ("Whenever RSI(2) is under 10, buy at the day's low and sell at that day's high.", "low"),
         ("Standard CCI settings. Buy when CCI(20) < -100", "CCI"),
     ],
 )
