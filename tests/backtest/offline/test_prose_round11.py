@@ -116,6 +116,19 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "RSI(2) > 70.",
             {"entry": "RSI(2) < 5", "order": "limit Close * 0.985", "exit": "RSI(2) > 70"},
         ),
+        # "(flip)" / "flip" as a sentence of its own: stop and reverse
+        (
+            "always in the market. close crosses above 40 ema -> long, crosses below 40 ema -> "
+            "short. (flip). 10 units per trade",
+            {
+                "side": "both",
+                "entry": "Close crosses_above EMA(40)",
+                "exit": "Close crosses_below EMA(40)",
+                "short_entry": "Close crosses_below EMA(40)",
+                "short_exit": "Close crosses_above EMA(40)",
+                "size": "10 units",
+            },
+        ),
         # "default" with numbers written out is filler, as "standard" (the numbers are used)
         (
             "Default MACD (8, 17, 9). Buy when the MACD histogram crosses above zero.",
@@ -149,6 +162,8 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "standard MACD settings",
         ),
         ("Standard RSI settings. Buy when RSI(2) < 5", "Standard RSI settings"),
+        # "(flip)" with no short entry to flip to
+        ("Buy when the close crosses above the 40 EMA. (flip)", "no short entry rule"),
         # "that day" outside an order's price may be an earlier day: never the current bar
         ("Buy on an inside day. Sell when the close is below that day's low.", "that day"),
         ("Whenever RSI(2) is under 10, buy at the day's low and sell at that day's high.", "low"),
