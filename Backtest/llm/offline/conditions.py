@@ -60,6 +60,7 @@ class Resolver(OperandResolver):
             if not isinstance(of, Series):
                 raise ParseError(item.span, f"'{ctx.quote(item.span)}': rising or falling what?")
             ctx.last_subject = of
+            ctx.last_trend = of
             return RTrend(of, item.direction, item.bars)
         if isinstance(item, ir.Calendar):
             return RCalendar(item.kind, item.values, item.time_from, item.time_to, item.negate)
@@ -78,6 +79,7 @@ class Resolver(OperandResolver):
         raise ParseError((0, 0), f"cannot read {item!r}")
 
     def _cmp(self, item: ir.Cmp) -> RNode:
+        trend, self.ctx.last_trend = self.ctx.last_trend, None
         ctx = self.ctx
         if item.both:
             return self._both(item)
@@ -88,7 +90,7 @@ class Resolver(OperandResolver):
         right_subject = left if left is not None else ctx.last_subject
         it = item.right if isinstance(item.right, ir.Ref) and item.right.kind == "it" else None
         if it is not None and left is not None:
-            right: Expr | None = self._other(left, it)  # "closes below it"
+            right: Expr | None = self._other(left, it, trend)  # "closes below it"
         elif it is not None and item.left is None and item.kind == "cross" and ctx.last_cmp:
             # "cci(14) crossing above its 10 sma = buy, crossing below it = sell": with the
             # subject left out, "it" is the line the subject crossed before (never the subject)
@@ -163,13 +165,16 @@ class Resolver(OperandResolver):
                 "that is not a percentage",
             )
 
-    def _other(self, left: Expr, ref: ir.Ref) -> Expr:
-        """A pronoun on the right: the other operand of the comparison that had ``left``."""
+    def _other(self, left: Expr, ref: ir.Ref, trend: Series | None = None) -> Expr:
+        """A pronoun on the right: the other operand of the comparison that had ``left``, or
+        the line whose rise or fall was tested just before (never ``left`` itself)."""
         last = self.ctx.last_cmp
         if last is not None and last.left == left:
             return last.right
         if last is not None and last.right == left:
             return last.left
+        if trend is not None and trend != left:
+            return trend  # "the 50-day SMA has risen 5 days and the close is above it"
         raise ParseError(ref.span, f"'{self.ctx.quote(ref.span)}' refers to nothing clear")
 
     def _implied_subject(self, item: ir.Cmp, right: Expr | None) -> Expr:

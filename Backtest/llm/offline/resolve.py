@@ -170,6 +170,9 @@ class Context:
     rule_subject: Expr | None = None  # the first subject of the rule being read
     previous_rule_subject: Expr | None = None
     last_cmp: RCmp | None = None
+    # the line of a rising/falling test read just before ("the 50-day SMA has risen 5 days and
+    # the close is above it"): what "it" on the right of the next comparison names
+    last_trend: Series | None = None
     pair: tuple[Series, Series] | None = None  # a declared crossover pair
     declared_subject: Inst | None = None  # the one indicator a first sentence named alone
     defaults_used: list[str] = field(default_factory=list)

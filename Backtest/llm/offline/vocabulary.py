@@ -183,7 +183,8 @@ _add(
     "take trades|take the trade|go in|enter a trade|enter trades|enter a position|"
     "take a position|open new positions|take new trades|take entries|take positions|"
     "open anything|open any trades|open any trade|open new trades|open a new trade|"
-    "open any positions|open trades",
+    "open any positions|open trades|take new entries|take any entries|take any new entries|"
+    "take the entry|take an entry|take a new entry|take any trades|take any new trades",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -279,6 +280,9 @@ _add("PREV", "the bar before|bar before|the session before|the candle before", 1
 _add("AGO", "ago|back|bars ago|days ago|periods ago")
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
+# "place a limit buy 2% under that day's close": the signal bar, read only in an order's price
+# (elsewhere "that day" may be an earlier day the text spoke of)
+_add("THATBAR", "that day|that bar|that session|that candle")
 _add(
     "NEXTBAR",
     "tomorrow|next bar|the next bar|the next day|next day|next open|the next open|the open "
@@ -377,6 +381,15 @@ _ind("VWAP", "vwap|volume weighted average price|volume-weighted average price")
 _ind("SUPERTREND", "supertrend|super trend|super-trend|supertrend indicator")
 for _phrase, _value in INDICATORS.items():
     _add("IND", _phrase, _value)
+# "Standard MACD settings", "the default Bollinger settings": the textbook parameters, which
+# are the catalogue defaults for these indicators only (a "default CCI" is 14 in one charting
+# package and 20 in another): read as a check that the rules use exactly those
+STANDARD_SETTINGS = frozenset({"MACD", "BBANDS", "STOCH", "RSI"})
+for _phrase, _value in INDICATORS.items():
+    if _value[0] in STANDARD_SETTINGS and not _value[1]:
+        for _lead in ("standard", "default", "usual", "the standard", "the default", "the usual"):
+            for _tail in ("settings", "parameters", "params"):
+                _add("STDSETTINGS", f"{_lead} {_phrase} {_tail}", _value[0])
 
 # Output words: phrase -> role, resolved per indicator in :data:`OUTPUT_ROLES`.
 OUTPUT_WORDS = {
@@ -596,7 +609,8 @@ _add(
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
     "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
-    "gained|has climbed|climbed|rose|has rallied|rallied",
+    "gained|has climbed|climbed|rose|has rallied|rallied|turns back up|turning back up|"
+    "starts rising|starts to rise|begins rising|begins to rise|starts to turn up",
     "rising",
 )
 _add(
@@ -604,7 +618,9 @@ _add(
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
     "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
-    "declines|slips|slides|has dropped|dropped|has declined|declined|fell",
+    "declines|slips|slides|has dropped|dropped|has declined|declined|fell|turns back down|"
+    "turning back down|starts falling|starts to fall|begins falling|begins to fall|"
+    "starts to turn down",
     "falling",
 )
 _add("ROW", "in a row|consecutive|straight|consecutively|running|successive")
@@ -641,7 +657,8 @@ _add(
     "LIMIT",
     "limit|limit order|a limit order|limit buy|buy limit|limit buy order|limit orders|"
     "limit sell|sell limit|limit entry|limit price|put in a limit buy|put a limit buy|"
-    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit",
+    "place a limit buy|set a limit buy|put in a buy limit|place a buy limit|"
+    "put in a limit order|place a limit order|put a limit order|set a limit order",
 )
 _add(
     "STOPORDER",
@@ -658,7 +675,9 @@ _add("RIDE", "ride it|ride the trade|ride the position|let it ride|let it run|ri
 _add("OTHERWISE", "otherwise")
 _add(
     "WHICHEVER",
-    "whichever comes first|whichever is first|whichever happens first|whatever comes first",
+    "whichever comes first|whichever is first|whichever happens first|whatever comes first|"
+    "if that comes first|if that happens first|whichever comes sooner|whichever is sooner|"
+    "whichever happens sooner|whichever occurs first",
 )
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
@@ -726,7 +745,8 @@ _add(
     "on daily bars|on the daily|on the daily chart|end of day data|eod|hourly|hourly bars|"
     "hourly chart|intraday|intraday bars|minute bars|minute chart|min bars|min chart|minute|"
     "minutes|m chart|m bars|h chart|hour bars|hour chart|weekly chart|weekly bars|"
-    "timeframe|time frame|chart|1h|4h|min candles|minute candles",
+    "timeframe|time frame|chart|1h|4h|min candles|minute candles|1 d candles|1 d bars|"
+    "1 d chart|1 d timeframe",
 )
 
 # ---- ideas the spec cannot express, with the reason shown to the user -------------------------
@@ -949,6 +969,7 @@ FILLER = frozenset(
         "basic",
         "classic",
         "standard",
+        "default",
         "plain",
         "following",
         "follows",

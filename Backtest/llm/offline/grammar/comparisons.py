@@ -77,6 +77,13 @@ def _cmp_from(left: Any, v: Any, right: Any, direction: Lexeme) -> Any:
     return ir.Cmp(left, op, right, "cross", span=_span(left, lexeme, right, direction))
 
 
+def _x_way(left: Any, x: Lexeme, right: Any, way: Lexeme) -> Any:
+    if isinstance(left, ir.Num) or isinstance(right, ir.Num):
+        return REJECT
+    op = "crosses_above" if way.kind == "UPWORD" else "crosses_below"
+    return ir.Cmp(left, op, right, "cross", span=_span(left, x, right, way))
+
+
 MORE_THAN = tok(
     "CMP", when=lambda lx: lx.text.lower() in ("more than", "over", "greater than", "at least")
 )
@@ -228,11 +235,15 @@ _OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over"
 _OR_MORE |= {"less": "<=", "fewer": "<=", "lower": "<=", "below": "<=", "under": "<="}
 
 
-def _or_more(left: Any, _is: Lexeme, level: Any, _or: Lexeme, word: Lexeme) -> Any:
-    """ "RSI is 30 or less": the level or beyond it (a plain number, never a percentage)."""
+def _or_more(left: Any, verb: Lexeme, level: Any, _or: Lexeme, word: Lexeme) -> Any:
+    """ "RSI is 30 or less", "it gets to -10 or higher": the level or beyond it (a plain
+    number, never a percentage); a verb of one way with the other ("drops to 20 or higher")
+    is garbled, never guessed."""
     if not isinstance(level, ir.Num) or level.percent:
         return REJECT
     op = _OR_MORE[" ".join(word.text.lower().split())]
+    if verb.kind == "TOUCH" and verb.value not in (None, {">=": "up", "<=": "down"}[op]):
+        return REJECT
     return ir.Cmp(left, op, level, span=_span(left, level, word))
 
 
@@ -286,6 +297,15 @@ comparison = alt(
     seq(operand, tok("IS"), lazy(lambda: channel), build=_is_extreme),
     seq(operand, verb, operand, build=_cmp),
     seq(operand, verb, operand, tok("FROMDIR"), build=_cmp_from),
+    # "line x signal up": a crossing with its way said after the line crossed (an "x" between
+    # two numbers, or a number and a line, is a product: "2 x ATR")
+    seq(
+        operand,
+        tok("TIMES", when=lambda lx: lx.text.lower() == "x"),
+        operand,
+        tok("UPWORD", "DOWNWORD", when=lambda lx: lx.text.lower() in ("up", "down")),
+        build=_x_way,
+    ),
     seq(
         operand,
         tok("CROSS"),
@@ -393,9 +413,9 @@ comparison = alt(
         build=lambda left, _i, _n, v, right: _negated(_cmp(left, v, right)),
     ),
     seq(tok("NOT"), verb, operand, build=lambda _n, v, right: _negated(_cmp(None, v, right))),
-    seq(  # "RSI is 30 or less", "volume is 1000000 or more"
+    seq(  # "RSI is 30 or less", "volume is 1000000 or more", "it gets to -10 or higher"
         operand,
-        tok("IS"),
+        tok("IS", "TOUCH"),
         number,
         tok("OR"),
         tok(

@@ -110,6 +110,14 @@ ind_single = alt(
         many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
         build=lambda i, n, rest: _listed(i, (n, *rest)),
     ),
+    # "macd 8/17/9", "bb 20/2": one indicator's parameters (two averages' periods, "ema 9/21",
+    # are a pair: :data:`ind_pair`; an average has one parameter, so never both)
+    seq(
+        IND,
+        NUM,
+        many(seq(tok("SLASH"), NUM, build=lambda _c, n: n), 1),
+        build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
     seq(
         IND,
         tok("OF", "WITH"),

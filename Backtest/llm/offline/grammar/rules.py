@@ -42,13 +42,20 @@ def _order(kind: Lexeme, price: Any) -> ir.Order:
     return ir.Order(order_type, price, side=side)
 
 
+# "that day's close" in an order's price: the signal bar's, where the order is placed
+signal_bar_price = seq(
+    tok("THATBAR"),
+    tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
+    build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
+)
+order_price = alt(operand, signal_bar_price)
 price_spec = alt(
-    seq(opt(tok("AT")), operand, build=lambda _a, x: x),
+    seq(opt(tok("AT")), order_price, build=lambda _a, x: x),
     seq(
         opt(tok("AT")),
         PCT,
         tok("CMP"),
-        operand,
+        order_price,
         build=lambda _a, p, c, x: (p.value, c.value, x) if c.value in ("<", ">") else REJECT,
     ),
 )

@@ -311,7 +311,15 @@ period_bracket_note = _bracketed(
     seq(NUM, opt(tok("MINUS")), PERIOD_WORD, build=lambda n, _m, _u: n),
     lambda n, span: (ir.PeriodNote(n.value, span),),
 )
+# "Use the standard MACD settings": a check that the rules' MACD has the catalogue defaults
+# (12/26/9), never applied; a MACD with other parameters is refused as unused
+standard_settings = seq(
+    opt(tok("PLACE", "WITH")),
+    tok("STDSETTINGS"),
+    build=lambda _p, s: (ir.ParamsNote((), ir.Mention(s.value, span=_span(s)), _span(s)),),
+)
 stmt = alt(
+    standard_settings,
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
         PERIOD_WORD,

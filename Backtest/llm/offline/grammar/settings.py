@@ -334,6 +334,7 @@ size_stmt = alt(
 order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
 )
+_FLIP = tok("TURNS", when=lambda lx: lx.text.lower() == "flip")
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
     seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
@@ -346,6 +347,10 @@ side_stmt = alt(
         build=lambda *_a: ir.Side("reverse"),
     ),
     seq(tok("REVERSE"), build=lambda _r: ir.Side("reverse")),
+    # "always in the market ... (flip)", "always in, just flip": a sentence of that one word
+    # reverses the position on the opposite signal
+    seq(_FLIP, build=lambda _f: ir.Side("reverse")),
+    seq(tok("LPAR"), _FLIP, tok("RPAR"), build=lambda *_a: ir.Side("reverse")),
     seq(  # "just flip on the opposite signal"
         tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
         tok("ON", "AT"),
