@@ -29,6 +29,7 @@ HELDOUT10 = generation.load_cases("heldout10")
 HELDOUT11 = generation.load_cases("heldout11")
 HELDOUT12 = generation.load_cases("heldout12")
 HELDOUT13 = generation.load_cases("heldout13")
+HELDOUT14 = generation.load_cases("heldout14")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -45,6 +46,7 @@ ALL_CASES = (
     + HELDOUT11
     + HELDOUT12
     + HELDOUT13
+    + HELDOUT14
     + TUNING2
 )
 
@@ -64,6 +66,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT11) >= 40
     assert len(HELDOUT12) >= 40
     assert len(HELDOUT13) >= 40
+    assert len(HELDOUT14) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -146,6 +149,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout11",
             "heldout12",
             "heldout13",
+            "heldout14",
             "tuning2",
         }
     )
