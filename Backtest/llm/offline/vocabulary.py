@@ -300,6 +300,7 @@ _add("GOLDEN", "golden cross|golden crossover")
 _add("DEATH", "death cross|death crossover|dead cross")
 _add("CROSSNOUN", "crossover|crossovers|crossunder|x over|cross over")
 _add("TIMES", "x|times|*|multiplied by")
+_add("TIMES", "×")  # "2 × ATR(14)", as understood_as writes it
 _add("TWICE", "twice|double", 2)
 _add("TWICE", "triple|three times", 3)
 _add("HALF_OF", "half of|half", 0.5)
@@ -718,6 +719,8 @@ for _index, _names in enumerate(
     _add("MONTH", _names, _index)
 _add("MONTH_N", "month|months|the month|the months")
 _add("WEEKDAY_N", "day of the week|weekday")
+# "the time of day is from 09:45 to before 15:00" (understood_as): read only before a window
+_add("TIMEOFDAY_N", "the time of day|time of day")
 
 # ---- context the spec does not need (accepted, reported) --------------------------------------
 _add(

@@ -459,7 +459,23 @@ trend = alt(
         ),
     ),
 )
+# "Close has fallen on each of the last 4 bars" (understood_as): on each of them
+trend_each = seq(
+    operand,
+    tok("RISING", "FALLING", when=lambda lx: lx.text.lower() in ("has risen", "has fallen")),
+    tok("ON"),
+    tok("EVERY", when=lambda lx: lx.text.lower() == "each"),
+    tok("WINDOW", when=lambda lx: lx.text.lower() == "of the last"),
+    NUM,
+    UNIT,
+    build=lambda x, t, *rest: (
+        ir.Trend(x, t.value, int(rest[3].value), _span(x, rest[4]))
+        if (_int(rest[3].value) or 0) >= 2
+        else REJECT
+    ),
+)
 streak = alt(
+    trend_each,
     seq(
         NUM,
         opt(tok("ROW")),

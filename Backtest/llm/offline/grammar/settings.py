@@ -194,6 +194,8 @@ risk_stmt = alt(
         build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(opt(tok("EXIT", "SELL", "COVER")), time_limit, build=lambda _e, t: t),
+    # "Exit any trade after 5 bars" (understood_as; "any" is filler)
+    seq(tok("EXIT"), tok("TRADE"), time_limit, build=lambda _e, _t, t: t),
     seq(
         tok("HIGHEST"),
         NUM,
@@ -328,6 +330,13 @@ size_stmt = alt(
         tok("SHARES"),
         opt(tok("PERTRADE")),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
+    ),
+    seq(  # "Size: 100 units" (understood_as)
+        tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
+        tok("COLON"),
+        NUM,
+        tok("SHARES"),
+        build=lambda _s, _c, n, _u: ir.Size("units", n.value),
     ),
     seq(tok("ALL_IN"), build=lambda _a: ir.Size("equity_fraction", 1.0)),
 )
