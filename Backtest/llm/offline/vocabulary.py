@@ -721,6 +721,19 @@ _add("MONTH_N", "month|months|the month|the months")
 _add("WEEKDAY_N", "day of the week|weekday")
 # "the time of day is from 09:45 to before 15:00" (understood_as): read only before a window
 _add("TIMEOFDAY_N", "the time of day|time of day")
+# understood_as's notes, each read only where understood_as writes it (grammar/settings.py):
+# "Trailing stop 10% below the highest close since entry"
+_add("SINCE_ENTRY", "since entry|since the entry")
+# "Long entries use a limit order at Close * 0.98 (read on the signal bar), cancelled if not
+# filled within 1 bar"
+_add("SIGNAL_READ", "read on the signal bar")
+_add("UNFILLED", "cancelled if not filled within|canceled if not filled within")
+# "Size: risk 2% of equity per trade (the loss if the stop loss is hit), never more than the
+# equity can buy"
+_add("RISK_MEANING", "loss if the stop loss is hit|loss if the stop is hit")
+_add("EQUITY_CAP", "never more than the equity can buy")
+# "There is no exit rule: a position stays open until the end of the data"
+_add("TO_THE_END", "open until the end of the data")
 
 # ---- context the spec does not need (accepted, reported) --------------------------------------
 _add(

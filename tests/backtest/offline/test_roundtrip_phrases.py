@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 _RSI_EXIT = " Exit when RSI(2) is above 70."
@@ -152,6 +153,81 @@ _SMA_EXIT = " Exit when Close is below SMA(20)."
             "below 70." + _SMA_EXIT,
             {"entry": "all(for_bars(Close > SMA(20), 5); RSI(2) < 70)", "exit": "Close < SMA(20)"},
         ),
+        # part 2: orders, trailing stops, both sides, sizing, no exit, zero levels
+        (
+            "Enter long when RSI(2) is below 10." + _RSI_EXIT + " Long entries use a limit order "
+            "at Close * 0.98 (read on the signal bar), cancelled if not filled within 1 bar.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "order": "limit Close * 0.98"},
+        ),
+        (
+            "Enter short when RSI(2) is above 90. Exit (cover) when RSI(2) is below 30. Short "
+            "entries use a stop order at Low * 0.99 (read on the signal bar), cancelled if not "
+            "filled within 1 bar.",
+            {
+                "side": "short",
+                "short_entry": "RSI(2) > 90",
+                "short_exit": "RSI(2) < 30",
+                "order": "stop Low * 0.99",
+            },
+        ),
+        (
+            "Enter long when EMA(10) is above EMA(30). Exit when EMA(10) is below EMA(30). "
+            "Trailing stop 10% below the highest close since entry.",
+            {"entry": "EMA(10) > EMA(30)", "exit": "EMA(10) < EMA(30)", "trailing": "10%"},
+        ),
+        (
+            "Enter short when EMA(10) is below EMA(30). Trailing stop 3 × ATR(20) above the "
+            "lowest close since entry.",
+            {"side": "short", "short_entry": "EMA(10) < EMA(30)", "trailing": "3 ATR(20)"},
+        ),
+        (
+            "Enter long when EMA(12) crosses above EMA(26). Enter short when EMA(12) crosses "
+            "below EMA(26). An opposite entry signal closes the open position and reverses it. "
+            "Stop loss 3% below (longs) / above (shorts) the entry price. Take profit 2 × ATR(14) "
+            "above (longs) / below (shorts) the entry price. Trailing stop 4% below the highest "
+            "close (longs) / above the lowest close (shorts) since entry.",
+            {
+                "side": "both",
+                "entry": "EMA(12) crosses_above EMA(26)",
+                "short_entry": "EMA(12) crosses_below EMA(26)",
+                "stop": "3%",
+                "target": "2 ATR(14)",
+                "trailing": "4%",
+            },
+        ),
+        (
+            "Enter long when RSI(2) is below 10. Stop loss 2% below the entry price. Size: risk "
+            "2% of equity per trade (the loss if the stop loss is hit), never more than the "
+            "equity can buy.",
+            {"entry": "RSI(2) < 10", "stop": "2%", "size": "risk 2%"},
+        ),
+        (
+            "Enter long when RSI(2) is below 10. There is no exit rule: a position stays open "
+            "until the end of the data.",
+            {"entry": "RSI(2) < 10"},
+        ),
+        (
+            "Enter long when EMA(5) - EMA(20) is above 0. Exit when EMA(5) - EMA(20) is below 0.",
+            {"entry": "EMA(5) - EMA(20) > 0", "exit": "EMA(5) - EMA(20) < 0"},
+        ),
+        (
+            "Enter long when Close is above MAX(50) 1 bar ago. Exit when Close is below MIN(10) "
+            "1 bar ago.",
+            {"entry": "Close > MAX(50, Close)[1]", "exit": "Close < MIN(10, Close)[1]"},
+        ),
+        (
+            "Enter long when Close is above DONCHIAN(20) upper line 1 bar ago. Exit when Close "
+            "is below DONCHIAN(10) lower line 1 bar ago.",
+            {"entry": "Close > DONCHIAN(20).upper[1]", "exit": "Close < DONCHIAN(10).lower[1]"},
+        ),
+        (  # a list and a negated list of months: both hold
+            "Enter long when RSI(2) is below 10 and the month is January or December and the "
+            "month is not May." + _RSI_EXIT,
+            {
+                "entry": "all(RSI(2) < 10; month in [jan, dec]; month not in [may])",
+                "exit": "RSI(2) > 70",
+            },
+        ),
     ],
 )
 def test_understood_as_phrases_are_read(text: str, expect: dict[str, object]) -> None:
@@ -198,7 +274,50 @@ def test_understood_as_phrases_are_read(text: str, expect: dict[str, object]) ->
             "SMA(20)." + _SMA_EXIT,
             "Close is above SMA(20)",
         ),
+        # the side words must match the side each line is on
+        (
+            "Enter long when EMA(10) is above EMA(30). Enter short when EMA(10) is below "
+            "EMA(30). Stop loss 3% above (longs) / below (shorts) the entry price.",
+            "(",
+        ),
+        (
+            "Enter long when EMA(10) is above EMA(30). Trailing stop 3% below the lowest close "
+            "since entry.",
+            "since entry",
+        ),
+        (
+            "Enter long when EMA(10) is above EMA(30). Trailing stop 3% above the lowest close "
+            "since entry.",
+            "trailing is below the entry price",
+        ),
+        # a short's order in a long-only strategy
+        (
+            "Enter long when RSI(2) is below 10." + _RSI_EXIT + " Short entries use a limit "
+            "order at Close * 0.98 (read on the signal bar), cancelled if not filled within 1 bar.",
+            "short_entry_order",
+        ),
+        # a level other than zero for a difference, and vague sign words, stay unread
+        (
+            "Enter long when EMA(5) - EMA(20) is bullish. Exit when EMA(5) - EMA(20) is below 0.",
+            "bullish",
+        ),
+        # risk sizing still needs its stop
+        (
+            "Enter long when RSI(2) is below 10. Size: risk 2% of equity per trade (the loss if "
+            "the stop loss is hit), never more than the equity can buy.",
+            "stop",
+        ),
     ],
 )
 def test_near_misses_stay_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+def test_an_order_kept_several_bars_keeps_them() -> None:
+    spec = parse_description(
+        "Enter long when Close is below KELTNER(20,10,2) lower line. Exit when Close is above "
+        "KELTNER(20,10,2) middle line. Long entries use a limit order at Close * 0.99 (read on "
+        "the signal bar), cancelled if not filled within 2 bars."
+    ).spec
+    assert spec.entry_order is not None
+    assert (spec.entry_order.type, spec.entry_order.valid_bars) == ("limit", 2)

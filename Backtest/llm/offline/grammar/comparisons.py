@@ -515,12 +515,31 @@ def _up(state: Lexeme) -> bool:
     return state.kind in ("POSITIVE", "UPWORD")
 
 
+_ZERO_WORDS = frozenset(
+    {"above 0", "below 0", "positive", "negative", "greater than 0", "less than 0"}
+)
 sign_atom = alt(
+    # "EMA(5) - EMA(20) is above 0" (understood_as), "... is positive": a sum or difference
+    # against zero (no other sign word: "is bullish" says no level)
+    seq(
+        operand,
+        IS,
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower() in _ZERO_WORDS),
+        build=lambda x, _i, s: (
+            ir.Cmp(x, ">" if s.kind == "POSITIVE" else "<", ir.Num(0), span=_span(x, s))
+            if isinstance(x, ir.Arith)
+            else REJECT
+        ),
+    ),
     seq(
         opt(operand),
         IS,
         SIGN,
-        build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
+        build=lambda x, _i, s: (
+            REJECT  # a sum or difference: read above, against zero
+            if isinstance(x, ir.Arith)
+            else ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s))
+        ),
     ),
     seq(  # "turns positive", "flips back to down"
         opt(operand),

@@ -369,8 +369,10 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     rest = tuple(("and" if j in (",while", "+") else j, x) for j, x in rest)
     for a, b in zip(items, items[1:], strict=False):
         both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
-        if both_calendar and a.kind == b.kind and a.kind != "time":
-            return REJECT  # "in November and December" is one list, not two conditions
+        if both_calendar and a.kind == b.kind and a.kind != "time" and a.negate == b.negate:
+            # "in November and December" is one list, not two conditions ("the month is
+            # January or March and the month is not May" is: one list is negated)
+            return REJECT
     joiners = {j for j, _ in rest} - {","}
     if len(joiners) > 1:
         return ir.Group("mixed", (first, *(x for _, x in rest)))

@@ -453,13 +453,13 @@ def _ind_of(mention: Any, _of: Lexeme, base: Any) -> Any:
     return replace(mention, source=base, span=_span(mention, base))
 
 
-def _extreme_of(h: Lexeme, _l: Any, n: Lexeme, _r: Any, _o: Any, f: Lexeme, ago: Any) -> Any:
+def _extreme_of(h: Lexeme, n: Lexeme, field: str, end: Any, ago: Any) -> Any:
     """ "MAX(55) of High 1 bar ago" (understood_as): the highest high of the 55 bars before the
     current one; "MAX(55) of High" counts the current bar too. Further back is not read."""
-    if ago is not None and (_int(ago[0].value) != 1):
+    if (ago is not None and _int(ago[0].value) != 1) or _int(n.value) is None:
         return REJECT
-    read = _channel(h, f, n, f, ago)
-    return read if read is REJECT else replace(read, previous=ago is not None)
+    kind = "max" if h.kind == "HIGHEST" else "min"
+    return ir.Channel(kind, field, n.value, ago is not None, _span(h, end, ago))
 
 
 _ONE_BAR_AGO = seq(NUM, UNIT, tok("AGO"), build=lambda n, u, a: (n, a))
@@ -473,8 +473,19 @@ ind_of = alt(
         tok("OF"),
         PRICE,
         opt(_ONE_BAR_AGO),
-        build=_extreme_of,
+        build=lambda h, _l, n, _r, _o, f, ago: _extreme_of(h, n, f.value, f, ago),
     ),
+    # "MAX(50) 1 bar ago": of the close (understood_as names any other price)
+    seq(
+        HIGHLOW,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        opt(_ONE_BAR_AGO),
+        build=lambda h, _l, n, r, ago: _extreme_of(h, n, "Close", r, ago),
+    ),
+    # "DONCHIAN(20) upper line 1 bar ago": an output's value then
+    seq(ind_ref, NUM, UNIT, tok("AGO"), build=_ago),
     # "VWAP (session)": the session VWAP, as understood_as names it
     seq(
         tok("IND", when=lambda lx: lx.value[0] == "VWAP"),
