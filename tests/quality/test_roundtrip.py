@@ -68,3 +68,85 @@ def test_read_back_and_summary() -> None:
         }
     )
     assert "2 specs tried, 1 read back identically (50.0%), 1 refused, 0 read back" in summary
+
+
+_RSI = {"id": "rsi", "indicator": "RSI", "params": {"timeperiod": 14}}
+_SMA = {"id": "sma", "indicator": "SMA", "params": {"timeperiod": 20}}
+_UP = {"left": "rsi", "op": "crosses_above", "right": 30}
+_DOWN = {"left": "rsi", "op": "crosses_below", "right": 70}
+
+
+def _spec(rules: dict[str, Any], side: str = "long", extra: Any = (), **settings: Any) -> Any:
+    return validate_spec_v2(
+        {
+            "version": "2.0",
+            "name": "t",
+            "side": side,
+            "indicators": [_RSI, _SMA, *extra],
+            "rules": rules,
+            **settings,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # both sides, with orders and every exit setting
+        _spec(
+            {"entry": _UP, "short_entry": _DOWN, "exit": _DOWN, "short_exit": _UP},
+            "both",
+            [{"id": "atr", "indicator": "ATR", "params": {"timeperiod": 14}}],
+            stop_loss={"atr": 2, "atr_period": 14},
+            take_profit={"percent": 5},
+            trailing_stop={"atr": 3, "atr_period": 14},
+            exit_after_bars=10,
+            entry_order={"type": "limit", "price": {"arith": "*", "left": "Close", "right": 0.99}},
+            short_entry_order={
+                "type": "stop",
+                "price": {"arith": "*", "left": "Low", "right": 0.99},
+                "valid_bars": 5,
+            },
+        ),
+        _spec({"short_entry": _DOWN}, "short", sizing={"mode": "units", "value": 25}),
+        _spec(
+            {"short_entry": _DOWN},
+            "short",
+            stop_loss={"percent": 2},
+            sizing={"mode": "risk_percent", "value": 0.5},
+        ),
+        # negations, persistence, calendars and indicators no corpus spec uses
+        _spec(
+            {
+                "entry": {
+                    "logic": "all",
+                    "conditions": [
+                        _UP,
+                        {
+                            "negate": {
+                                "held_for": 3,
+                                "condition": {"left": "Close", "op": ">", "right": "sma"},
+                            }
+                        },
+                        {"negate": {"weekdays": ["mon", "fri"]}},
+                        {"negate": {"time_from": "10:00", "time_to": "15:30"}},
+                    ],
+                },
+                "exit": {"left": {"change_pct": "rsi", "bars": 5}, "op": ">", "right": 10},
+            }
+        ),
+        _spec(
+            {
+                "entry": {"left": "lr", "op": "crosses_above", "right": "sma"},
+                "exit": {"left": "ao", "op": "<", "right": 0},
+            },
+            extra=[
+                {"id": "lr", "indicator": "LINEARREG", "params": {}},
+                {"id": "ao", "indicator": "AROONOSC", "params": {}},
+            ],
+        ),
+    ],
+)
+def test_renderings_no_corpus_spec_covers_read_back(spec: Any) -> None:
+    result = roundtrip.read_back(spec)
+    assert result["outcome"] == "identical", result
