@@ -1,4 +1,4 @@
-"""``python -m Backtest.quality [generation|fixing]``: print the quality rates as JSON."""
+"""``python -m Backtest.quality [generation|fixing|roundtrip]``: print the quality rates as JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-SUITES = ("generation", "fixing")
+SUITES = ("generation", "fixing", "roundtrip")
 
 
 def main(argv: list[str]) -> int:

@@ -260,6 +260,8 @@ class Assembly:
         if not role.startswith("entry"):
             raise ParseError((0, 0), "limit and stop orders are supported for entries only")
         self._setting(key, (order.type, base))
+        if order.valid_bars != 1:
+            self._setting(f"{key}_valid_bars", order.valid_bars)
 
     def _side(self, mode: str) -> None:
         if mode == "reverse":

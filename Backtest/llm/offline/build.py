@@ -273,6 +273,8 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         if key in settings:
             order_type, price = settings[key]
             data[key] = {"type": order_type, "price": writer.expr(price)}
+            if f"{key}_valid_bars" in settings:
+                data[key]["valid_bars"] = settings[f"{key}_valid_bars"]
     if "size" in settings:
         mode, value = settings["size"]
         data["sizing"] = {"mode": mode, "value": value}

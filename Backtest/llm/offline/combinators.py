@@ -155,3 +155,15 @@ def lazy(factory: Callable[[], Parser]) -> Parser:
         return cache[0](state, i)
 
     return Parser(run, "lazy")
+
+
+def longest(parser: Parser) -> Parser:
+    """Only the readings of ``parser`` that reach furthest (a list read whole, never a prefix
+    of it that leaves the rest to be read some other way)."""
+
+    def run(state: State, i: int) -> Result:
+        results = parser(state, i)
+        end = max((j for _, j in results), default=i)
+        return [(value, j) for value, j in results if j == end]
+
+    return Parser(run, "longest")

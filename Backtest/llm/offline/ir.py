@@ -272,6 +272,7 @@ class Order:
     offset_pct: float | None = None
     offset_op: str | None = None
     side: str | None = None  # "buy"/"sell" when the order words say it
+    valid_bars: int = 1  # bars the order waits to be filled ("cancelled if not filled within")
 
 
 @dataclass(frozen=True)

@@ -304,6 +304,7 @@ _add("GOLDEN", "golden cross|golden crossover")
 _add("DEATH", "death cross|death crossover|dead cross")
 _add("CROSSNOUN", "crossover|crossovers|crossunder|x over|cross over")
 _add("TIMES", "x|times|*|multiplied by")
+_add("TIMES", "×")  # "2 × ATR(14)", as understood_as writes it
 _add("TWICE", "twice|double", 2)
 _add("TWICE", "triple|three times", 3)
 _add("HALF_OF", "half of|half", 0.5)
@@ -365,7 +366,7 @@ _ind("MFI", "mfi|money flow index|money flow")
 _ind("ROC", "roc|rate of change|rate-of-change")
 _ind("MOM", "momentum|mom")
 _ind("AROON", "aroon")
-_ind("AROONOSC", "aroon oscillator")
+_ind("AROONOSC", "aroon oscillator|aroonosc")  # the catalogue name, as understood_as writes it
 _ind("OBV", "obv|on balance volume|on-balance volume")
 _ind("SAR", "sar|psar|parabolic sar|parabolic")
 _ind("ULTOSC", "ultimate oscillator|ultosc")
@@ -374,7 +375,7 @@ _ind("PPO", "ppo|percentage price oscillator")
 _ind("CMO", "cmo|chande momentum oscillator")
 _ind("BOP", "bop|balance of power")
 _ind("ADOSC", "chaikin oscillator|adosc")
-_ind("LINEARREG", "linear regression|linreg")
+_ind("LINEARREG", "linear regression|linreg|linearreg")
 _ind("DONCHIAN", "donchian|donchian channel|donchian channels|dc")
 _ind("KELTNER", "keltner|keltner channel|keltner channels|kc|keltner band|keltner bands")
 _ind("VWAP", "vwap|volume weighted average price|volume-weighted average price")
@@ -737,6 +738,21 @@ for _index, _names in enumerate(
     _add("MONTH", _names, _index)
 _add("MONTH_N", "month|months|the month|the months")
 _add("WEEKDAY_N", "day of the week|weekday")
+# "the time of day is from 09:45 to before 15:00" (understood_as): read only before a window
+_add("TIMEOFDAY_N", "the time of day|time of day")
+# understood_as's notes, each read only where understood_as writes it (grammar/settings.py):
+# "Trailing stop 10% below the highest close since entry"
+_add("SINCE_ENTRY", "since entry|since the entry")
+# "Long entries use a limit order at Close * 0.98 (read on the signal bar), cancelled if not
+# filled within 1 bar"
+_add("SIGNAL_READ", "read on the signal bar")
+_add("UNFILLED", "cancelled if not filled within|canceled if not filled within")
+# "Size: risk 2% of equity per trade (the loss if the stop loss is hit), never more than the
+# equity can buy"
+_add("RISK_MEANING", "loss if the stop loss is hit|loss if the stop is hit")
+_add("EQUITY_CAP", "never more than the equity can buy")
+# "There is no exit rule: a position stays open until the end of the data"
+_add("TO_THE_END", "open until the end of the data")
 
 # ---- context the spec does not need (accepted, reported) --------------------------------------
 _add(

@@ -479,7 +479,23 @@ trend = alt(
         ),
     ),
 )
+# "Close has fallen on each of the last 4 bars" (understood_as): on each of them
+trend_each = seq(
+    operand,
+    tok("RISING", "FALLING", when=lambda lx: lx.text.lower() in ("has risen", "has fallen")),
+    tok("ON"),
+    tok("EVERY", when=lambda lx: lx.text.lower() == "each"),
+    tok("WINDOW", when=lambda lx: lx.text.lower() == "of the last"),
+    NUM,
+    UNIT,
+    build=lambda x, t, *rest: (
+        ir.Trend(x, t.value, int(rest[3].value), _span(x, rest[4]))
+        if (_int(rest[3].value) or 0) >= 2
+        else REJECT
+    ),
+)
 streak = alt(
+    trend_each,
     seq(
         NUM,
         opt(tok("ROW")),
@@ -519,12 +535,31 @@ def _up(state: Lexeme) -> bool:
     return state.kind in ("POSITIVE", "UPWORD")
 
 
+_ZERO_WORDS = frozenset(
+    {"above 0", "below 0", "positive", "negative", "greater than 0", "less than 0"}
+)
 sign_atom = alt(
+    # "EMA(5) - EMA(20) is above 0" (understood_as), "... is positive": a sum or difference
+    # against zero (no other sign word: "is bullish" says no level)
+    seq(
+        operand,
+        IS,
+        tok("POSITIVE", "NEGATIVE", when=lambda lx: lx.text.lower() in _ZERO_WORDS),
+        build=lambda x, _i, s: (
+            ir.Cmp(x, ">" if s.kind == "POSITIVE" else "<", ir.Num(0), span=_span(x, s))
+            if isinstance(x, ir.Arith)
+            else REJECT
+        ),
+    ),
     seq(
         opt(operand),
         IS,
         SIGN,
-        build=lambda x, _i, s: ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s)),
+        build=lambda x, _i, s: (
+            REJECT  # a sum or difference: read above, against zero
+            if isinstance(x, ir.Arith)
+            else ir.Sign(x, s.kind == "POSITIVE", False, _span(x, s))
+        ),
     ),
     seq(  # "turns positive", "flips back to down"
         opt(operand),

@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.combinators import REJECT, Parser, alt, lazy, many, opt, seq, tok
+from Backtest.llm.offline.combinators import (
+    REJECT,
+    Parser,
+    alt,
+    lazy,
+    longest,
+    many,
+    opt,
+    seq,
+    tok,
+)
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import (
     change_atom,
@@ -56,6 +66,11 @@ def _month_span(first: Lexeme, last: Lexeme, *spans: Any) -> Any:
 
 
 TIME = tok("TIME")
+# "is" / "is not" after "the day" or "the month": whether the calendar is negated
+IS_OR_NOT = alt(
+    seq(tok("IS"), build=lambda _i: False),
+    seq(tok("NOT", when=lambda lx: lx.text.lower() == "is not"), build=lambda _n: True),
+)
 calendar = alt(
     seq(
         opt(tok("ON")),
@@ -117,6 +132,37 @@ calendar = alt(
             ir.Calendar(
                 "time", time_from=t1.value, time_to=t2.value, negate=True, span=_span(b, t2)
             )
+            if t1.value < t2.value
+            else REJECT
+        ),
+    ),
+    # understood_as's wording: "the day is Monday or Friday", "the day is not Friday"
+    seq(
+        tok("TODAY", when=lambda lx: lx.text.lower() == "the day"),
+        IS_OR_NOT,
+        longest(weekday_list),
+        build=lambda t, n, d: ir.Calendar("weekdays", _days(d), negate=n, span=_span(t, d)),
+    ),
+    # "the month is November or December", "the month is not September"
+    seq(
+        tok("MONTH_N", when=lambda lx: lx.text.lower() == "the month"),
+        IS_OR_NOT,
+        longest(_list(tok("MONTH"))),
+        build=lambda t, n, m: ir.Calendar(
+            "months", tuple(x.value for x in m), negate=n, span=_span(t, m)
+        ),
+    ),
+    # "the time of day is from 09:45 to before 15:00"
+    seq(
+        tok("TIMEOFDAY_N"),
+        tok("IS"),
+        tok("FROM"),
+        TIME,
+        tok("TO"),
+        opt(tok("BEFORE")),
+        TIME,
+        build=lambda t, _i, _f, t1, _t, _b, t2: (
+            ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(t, t2))
             if t1.value < t2.value
             else REJECT
         ),
@@ -323,8 +369,10 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     rest = tuple(("and" if j in (",while", "+") else j, x) for j, x in rest)
     for a, b in zip(items, items[1:], strict=False):
         both_calendar = isinstance(a, ir.Calendar) and isinstance(b, ir.Calendar)
-        if both_calendar and a.kind == b.kind and a.kind != "time":
-            return REJECT  # "in November and December" is one list, not two conditions
+        if both_calendar and a.kind == b.kind and a.kind != "time" and a.negate == b.negate:
+            # "in November and December" is one list, not two conditions ("the month is
+            # January or March and the month is not May" is: one list is negated)
+            return REJECT
     joiners = {j for j, _ in rest} - {","}
     if len(joiners) > 1:
         return ir.Group("mixed", (first, *(x for _, x in rest)))
@@ -351,4 +399,22 @@ def _set_off(head: Any, tail: Any) -> Any:
     return ir.UnlessGroup("all", (*(head.items if plain_all else (head,)), tail))
 
 
-cond: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)
+# "on each of the last 5 bars, Close is above SMA(20)" (understood_as): the whole condition
+# after the comma held on each bar (understood_as brackets it when more follows)
+EACH_OF_LAST = seq(
+    tok("ON"),
+    tok("EVERY", when=lambda lx: lx.text.lower() == "each"),
+    tok("WINDOW", when=lambda lx: lx.text.lower() == "of the last"),
+    NUM,
+    UNIT,
+    build=lambda *items: _int(items[3].value) or REJECT,
+)
+cond: Parser = alt(
+    seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond),
+    seq(
+        EACH_OF_LAST,
+        tok("COMMA"),
+        cond_ref,
+        build=lambda n, _c, x: ir.Held(x, n) if n >= 2 else REJECT,
+    ),
+)

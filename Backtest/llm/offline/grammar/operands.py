@@ -10,6 +10,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import MOVING_AVERAGES
 
 # ---- numbers and operands -----------------------------------------------------------------------
 NUM = tok("NUM")
@@ -444,8 +445,78 @@ def _prev_bar(series: Any, *_rest: Any) -> Any:
 
 PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())
 series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
+
+
+def _ind_of(mention: Any, _of: Lexeme, base: Any) -> Any:
+    """ "SMA(50) of Volume", "EMA(5) of RSI(14)" (understood_as): an average of a price or an
+    indicator; another indicator only of a price ("RSI(14) of High")."""
+    if not isinstance(mention, ir.Mention) or mention.source is not None or mention.ago:
+        return REJECT
+    if mention.name in MOVING_AVERAGES:
+        if mention.labelled or len(mention.numbers) != 1:
+            return REJECT
+        return ir.AvgOf(base, mention.numbers[0], mention.name, _span(mention, base))
+    if not isinstance(base, ir.Price) or base.ago:
+        return REJECT
+    return replace(mention, source=base, span=_span(mention, base))
+
+
+def _extreme_of(h: Lexeme, n: Lexeme, field: str, end: Any, ago: Any) -> Any:
+    """ "MAX(55) of High 1 bar ago" (understood_as): the highest high of the 55 bars before the
+    current one; "MAX(55) of High" counts the current bar too. Further back is not read."""
+    if (ago is not None and _int(ago[0].value) != 1) or _int(n.value) is None:
+        return REJECT
+    kind = "max" if h.kind == "HIGHEST" else "min"
+    return ir.Channel(kind, field, n.value, ago is not None, _span(h, end, ago))
+
+
+_ONE_BAR_AGO = seq(NUM, UNIT, tok("AGO"), build=lambda n, u, a: (n, a))
+ind_of = alt(
+    seq(ind_single, tok("OF"), alt(price_ref, ind_single), build=_ind_of),
+    seq(
+        HIGHLOW,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        tok("OF"),
+        PRICE,
+        opt(_ONE_BAR_AGO),
+        build=lambda h, _l, n, _r, _o, f, ago: _extreme_of(h, n, f.value, f, ago),
+    ),
+    # "MAX(50) 1 bar ago": of the close (understood_as names any other price)
+    seq(
+        HIGHLOW,
+        tok("LPAR"),
+        NUM,
+        tok("RPAR"),
+        opt(_ONE_BAR_AGO),
+        build=lambda h, _l, n, r, ago: _extreme_of(h, n, "Close", r, ago),
+    ),
+    # "DONCHIAN(20) upper line 1 bar ago": an output's value then
+    seq(ind_ref, NUM, UNIT, tok("AGO"), build=_ago),
+    # "VWAP (session)": the session VWAP, as understood_as names it
+    seq(
+        tok("IND", when=lambda lx: lx.value[0] == "VWAP"),
+        tok("LPAR"),
+        tok("UNIT", when=lambda lx: lx.text.lower() == "session"),
+        tok("RPAR"),
+        build=lambda i, _l, _s, r: _mention(i, (), None, r),
+    ),
+    # "the 3-bar % change of Close" (understood_as)
+    seq(
+        NUM,
+        UNIT,
+        tok("CHANGE", when=lambda lx: lx.text.lower() == "% change"),
+        tok("OF"),
+        alt(price_ref, ind_single),
+        build=lambda n, _u, _c, _o, x: (
+            ir.Change(x, int(n.value)) if _int(n.value) is not None else REJECT
+        ),
+    ),
+)
 series_ago = alt(
     series,
+    ind_of,
     # "ATR(14) 10 bars ago", "ATR(14) from 10 bars ago": the indicator's value then
     seq(ind_single, opt(tok("FROM")), NUM, opt(UNIT), tok("AGO"), build=_ago_from),
     seq(ind_ref, PREV_WINDOW, UNIT, build=_prev_bar),

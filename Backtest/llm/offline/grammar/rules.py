@@ -114,6 +114,14 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
 
 action_phrase = alt(
     seq(opt(tok("PLACE")), tok(*ACTION_KINDS), many(action_mod), build=_action),
+    # "Exit (cover) when ..." (understood_as, short side): the cover
+    seq(
+        tok("EXIT", when=lambda lx: lx.text.lower() == "exit"),
+        tok("LPAR"),
+        tok("COVER", when=lambda lx: lx.text.lower() == "cover"),
+        tok("RPAR"),
+        build=lambda e, _l, c, r: ir.Action("cover", span=_span(e, r), word="cover"),
+    ),
     seq(
         opt(tok("PLACE")),
         order_phrase,

@@ -34,6 +34,7 @@ from Backtest.llm.offline.grammar.settings import (
     no_exit_except,
     risk_stmt,
     side_stmt,
+    signal_bar_order,
     size_stmt,
     time_limit,
 )
@@ -342,6 +343,7 @@ stmt = alt(
     ),
     no_exit_except,
     seq(size_stmt, build=lambda s: (s,)),
+    seq(signal_bar_order, build=lambda s: (s,)),
     seq(side_stmt, build=lambda s: (s,)),
     seq(mirror_stmt, build=lambda s: (s,)),
     seq(decl_stmt, build=lambda s: (s,)),

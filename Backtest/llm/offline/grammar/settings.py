@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -12,6 +13,7 @@ from Backtest.llm.offline.grammar.conditions import cond
 from Backtest.llm.offline.grammar.operands import IND, NUM, PCT, UNIT, operand
 from Backtest.llm.offline.grammar.rules import (
     _not_a_price,
+    _order,
     action_phrase,
     order_phrase,
     when_clause,
@@ -84,6 +86,56 @@ def _unless_hit(items: tuple[Any, ...]) -> Any:
 
 
 STOP = tok("STOP")
+HIGHLOW = tok("HIGHEST", "LOWEST")
+
+
+def _trail_since_entry(
+    trail: Lexeme, d: ir.Distance, cmp: Lexeme, extreme: Lexeme, *rest: Lexeme
+) -> Any:
+    below = cmp.value == "<"
+    if below != (extreme.kind == "HIGHEST"):
+        return REJECT  # "below the lowest close": no trail
+    return ir.Risk("trailing", d, cmp.value, _span(trail, *rest))
+
+
+_EXTREME_CLOSE = seq(
+    HIGHLOW, tok("PRICE", when=lambda lx: lx.text.lower() == "close"), build=lambda h, _p: h
+)
+
+
+def _each_side(long_word: str, short_word: str, extreme: Any = None) -> Any:
+    """ "below (longs) / above (shorts)"; with ``extreme``, "below the highest close (longs) /
+    above the lowest close (shorts)" (the highest for the side below, the lowest above)."""
+
+    def side(word: str, who: str, highest: bool) -> Any:
+        parts = [tok("CMP", when=lambda lx: lx.text.lower() == word)]
+        if extreme is not None:
+            parts.append(
+                seq(extreme, build=lambda h: h if (h.kind == "HIGHEST") == highest else REJECT)
+            )
+        kind = "BUY" if who == "longs" else "SHORT"
+        parts += [tok("LPAR"), tok(kind, when=lambda lx: lx.text.lower() == who), tok("RPAR")]
+        return seq(*parts)
+
+    return seq(
+        side(long_word, "longs", long_word == "below"),
+        tok("SLASH"),
+        side(short_word, "shorts", short_word == "below"),
+    )
+
+
+def _signal_bar_order(who: Lexeme, *items: Any) -> Any:
+    """ "Long entries use a limit order at Close * 0.98 (read on the signal bar), cancelled if
+    not filled within 1 bar" (understood_as): the order of one side's entries, kept so many
+    bars."""
+    kind, price, bars = items[1], items[4], items[-2]
+    if _int(bars.value) is None:
+        return REJECT
+    side = "sell" if who.kind == "SHORT" else "buy"
+    order = replace(_order(kind, price), side=side, valid_bars=int(bars.value))
+    return ir.OrderStmt(order, None)
+
+
 NEGATIVE_PCT = tok("PCT", when=lambda lx: lx.value < 0)
 
 
@@ -140,6 +192,41 @@ risk_stmt = alt(
         build=lambda _t, _a, x: REJECT if _not_a_price(x) else ir.TargetAt(x),
     ),
     seq(PLACE, PCT, TRAIL, build=_risk("trailing")),
+    # understood_as with both sides traded: "Stop loss 3% below (longs) / above (shorts) the
+    # entry price", "Take profit 6% above (longs) / below (shorts) the entry price", "Trailing
+    # stop 3% below the highest close (longs) / above the lowest close (shorts) since entry"
+    seq(
+        STOP,
+        distance,
+        _each_side("below", "above"),
+        tok("ENTRY_PRICE"),
+        build=lambda _s, d, _w, _e: ir.Risk("stop", d),
+    ),
+    seq(
+        TARGET,
+        distance,
+        _each_side("above", "below"),
+        tok("ENTRY_PRICE"),
+        build=lambda _t, d, _w, _e: ir.Risk("target", d),
+    ),
+    seq(
+        TRAIL,
+        distance,
+        _each_side("below", "above", _EXTREME_CLOSE),
+        tok("SINCE_ENTRY"),
+        build=lambda _t, d, _w, _e: ir.Risk("trailing", d),
+    ),
+    # "Trailing stop 10% below the highest close since entry" (understood_as): a long's trail;
+    # "above the lowest close" a short's
+    seq(
+        TRAIL,
+        distance,
+        tok("CMP", when=lambda lx: lx.text.lower() in ("below", "above")),
+        HIGHLOW,
+        tok("PRICE", when=lambda lx: lx.text.lower() == "close"),
+        tok("SINCE_ENTRY"),
+        build=_trail_since_entry,
+    ),
     # "trail it with a 3 ATR(14) stop": "it" is the position, the only thing a stop trails
     seq(
         tok("TRAIL"),
@@ -194,6 +281,8 @@ risk_stmt = alt(
         build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(opt(tok("EXIT", "SELL", "COVER")), time_limit, build=lambda _e, t: t),
+    # "Exit any trade after 5 bars" (understood_as; "any" is filler)
+    seq(tok("EXIT"), tok("TRADE"), time_limit, build=lambda _e, _t, t: t),
     seq(
         tok("HIGHEST"),
         NUM,
@@ -215,6 +304,17 @@ risk_stmt = alt(
         build=lambda n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(tok("NO"), tok("EXIT_N"), build=lambda _n, _e: ir.NoExit()),
+    # understood_as: "There is no exit rule: a position stays open until the end of the data"
+    seq(
+        tok("IS"),
+        tok("NO"),
+        tok("EXIT_N", when=lambda lx: lx.text.lower() == "exit rule"),
+        tok("COLON"),
+        tok("TRADE", when=lambda lx: lx.text.lower() == "position"),
+        tok("IS", when=lambda lx: lx.text.lower() == "stays"),
+        tok("TO_THE_END"),
+        build=lambda *_a: ir.NoExit(),
+    ),
     # "No stops, no targets", "no stop loss": none on purpose (checked against the settings)
     seq(
         _NO_RISK,
@@ -329,6 +429,29 @@ size_stmt = alt(
         opt(tok("PERTRADE")),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
+    seq(  # "Size: 100 units" (understood_as)
+        tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
+        tok("COLON"),
+        NUM,
+        tok("SHARES"),
+        build=lambda _s, _c, n, _u: ir.Size("units", n.value),
+    ),
+    seq(  # understood_as: "Size: risk 2% of equity per trade (the loss if the stop loss is
+        # hit), never more than the equity can buy"
+        tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
+        tok("COLON"),
+        tok("RISK"),
+        PCT,
+        tok("OF"),
+        tok("EQUITY"),
+        tok("PERTRADE"),
+        tok("LPAR"),
+        tok("RISK_MEANING"),
+        tok("RPAR"),
+        opt(tok("COMMA")),
+        tok("EQUITY_CAP"),
+        build=lambda *items: ir.Size("risk_percent", items[3].value, None),
+    ),
     seq(tok("ALL_IN"), build=lambda _a: ir.Size("equity_fraction", 1.0)),
 )
 order_stmt = alt(
@@ -351,12 +474,46 @@ side_stmt = alt(
     # reverses the position on the opposite signal
     seq(_FLIP, build=lambda _f: ir.Side("reverse")),
     seq(tok("LPAR"), _FLIP, tok("RPAR"), build=lambda *_a: ir.Side("reverse")),
+    # understood_as: "An opposite entry signal closes the open position and reverses it"
+    seq(
+        tok("OPPOSITE", when=lambda lx: lx.text.lower() == "opposite"),
+        tok("ENTRY_N", when=lambda lx: lx.text.lower() == "entry signal"),
+        tok("CLOSES", when=lambda lx: lx.text.lower() == "closes"),
+        tok("PRICE", when=lambda lx: lx.text.lower() == "the open"),
+        tok("TRADE", when=lambda lx: lx.text.lower() == "position"),
+        tok("AND"),
+        tok("REVERSE", when=lambda lx: lx.text.lower() == "reverses"),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
     seq(  # "just flip on the opposite signal"
         tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
         tok("ON", "AT"),
         tok("OPPOSITE"),
         build=lambda *_a: ir.Side("reverse"),
     ),
+)
+
+# understood_as: "Long entries use a limit order at Close * 0.98 (read on the signal bar),
+# cancelled if not filled within 1 bar"
+signal_bar_order = seq(
+    alt(
+        tok("BUY", when=lambda lx: lx.text.lower() == "long entries"),
+        tok("SHORT", when=lambda lx: lx.text.lower() == "short entries"),
+    ),
+    tok("PLACE", when=lambda lx: lx.text.lower() == "use"),
+    tok("LIMIT", "STOPORDER"),
+    opt(tok("ORDER")),
+    tok("AT"),
+    operand,
+    tok("LPAR"),
+    tok("SIGNAL_READ"),
+    tok("RPAR"),
+    opt(tok("COMMA")),
+    tok("UNFILLED"),
+    NUM,
+    UNIT,
+    build=_signal_bar_order,
 )
 
 
