@@ -181,14 +181,26 @@ export function progressPanel() {
 }
 
 // Start a job-backed action: an immediate result (200/201), or a job to follow; returns the result.
-// A failure is thrown as the API's error; a cancel as an error with `cancelled` set, which
-// showError leaves out of the banner (progressPanel says it instead).
 export async function runJob(path, body, progress) {
+  let accepted;
   try {
     const { status, data } = await request(path, { method: 'POST', body });
     if (status !== 202) return data;
-    if (progress.started) progress.started(data.job_id);
-    const job = await followJob(data.job_id, (e) => progress.add(e));
+    accepted = data;
+  } catch (err) {
+    progress.stop(err);
+    throw err;
+  }
+  return resumeJob(accepted.job_id, progress);
+}
+
+// Follow a job already started (by this page, or before a reload) to its end: every one of its
+// events, then its result. A failure is thrown as the API's error; a cancel as an error with
+// `cancelled` set, which showError leaves out of the banner (progressPanel says it instead).
+export async function resumeJob(jobId, progress, { running = true } = {}) {
+  try {
+    if (running && progress.started) progress.started(jobId);
+    const job = await followJob(jobId, (e) => progress.add(e));
     if (job.status === 'succeeded') return job.result;
     if (job.status === 'cancelled') {
       const err = new ApiError(409, { error: { code: 'cancelled', message: 'Cancelled: the job was stopped at your request.' } });
