@@ -237,6 +237,11 @@ class BacktestRunViewSet(
 
     @extend_schema(
         summary="Cancel the run (queued: at once; running: at its next checkpoint)",
+        description=(
+            "A run that already finished (succeeded, failed or cancelled) is not changed: "
+            "409 `run_finished`, with the run's status in `details.status` (as a job's cancel "
+            "answers 409 `job_finished`)."
+        ),
         request=None,
         responses={
             200: BacktestRunCancelSerializer,

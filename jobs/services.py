@@ -116,10 +116,37 @@ def job_active_count(*, owner: User) -> int:
     return Job.objects.filter(owner=owner, status__in=ACTIVE_STATUSES).count()
 
 
+class AlreadyFinished(ApiError):
+    """409: a cancel of something that already finished (succeeded, failed or cancelled).
+
+    One refusal for every cancel endpoint, naming what finished and its status; nothing changed.
+    """
+
+    status_code = 409
+
+    def __init__(self, *, what: str, status: str, code: str, details: dict[str, Any]) -> None:
+        super().__init__(
+            f"{what} already finished ({status}); nothing to cancel.",
+            code=code,
+            details={**details, "status": status},
+        )
+
+
 def job_cancel(*, job: Job) -> Job:
-    """Cancel a queued job at once; ask a running one to stop at its next checkpoint."""
+    """Cancel a queued job at once; ask a running one to stop at its next checkpoint.
+
+    A job that already finished is refused (``AlreadyFinished``, 409, ``job_finished``): the
+    caller learns that the cancel did nothing, and what the job's outcome was.
+    """
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.status in FINISHED_STATUSES:
+            raise AlreadyFinished(
+                what=f"Job {locked.pk}",
+                status=str(locked.status),
+                code="job_finished",
+                details={"job_id": str(locked.pk)},
+            )
         if locked.status == JobStatus.QUEUED:
             job_finish(
                 job=locked, status=JobStatus.CANCELLED, message="Cancelled before it started"

@@ -102,7 +102,18 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         events = selectors.job_events_after(job=job, after=after)
         return Response(JobEventSerializer(events, many=True).data)
 
-    @extend_schema(summary="Cancel a job", request=None, responses={200: JobSerializer})
+    @extend_schema(
+        summary="Cancel a job (queued: at once; running: at its next checkpoint)",
+        description=(
+            "A job that already finished (succeeded, failed or cancelled) is not changed: "
+            "409 `job_finished`, with the job's status in `details.status`."
+        ),
+        request=None,
+        responses={
+            200: JobSerializer,
+            409: OpenApiResponse(description="The job already finished (error shape)."),
+        },
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request, pk=None):
         reject_body(request)

@@ -937,8 +937,16 @@ def walkthrough() -> list[dict[str, Any]]:
                     "/api/jobs/{{generate_job_id}}/events/",
                     tests=status(200) + expect("queued first", 'body[0].kind === "queued"'),
                 ),
+                # The generate job finished long before this request (the offline parser answers
+                # in well under a second): a cancel changes nothing and says so.
                 request(
-                    "Cancel job", "POST", "/api/jobs/{{generate_job_id}}/cancel/", tests=status(200)
+                    "Cancel a finished job: 409",
+                    "POST",
+                    "/api/jobs/{{generate_job_id}}/cancel/",
+                    tests=status(409)
+                    + ERROR_SHAPE
+                    + expect("job_finished", 'body.error.code === "job_finished"')
+                    + expect("names its status", 'body.error.details.status === "succeeded"'),
                 ),
                 request(
                     "Key status (staff only: 403 for this user)",

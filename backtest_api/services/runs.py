@@ -6,6 +6,7 @@ waits; the ``backtest`` job handler moves it through running to succeeded/failed
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import status
 
-from algoagent.errors import ApiError
 from Backtest.errors import AlgoAgentError
 from Backtest.pipeline import BacktestOutcome, BacktestRequest
 from backtest_api import pipeline, plot_drawing
@@ -31,6 +30,7 @@ from backtest_api.services.configs import (
 from jobs.events import EventSink, no_events
 from jobs.models import Job, JobStatus
 from jobs.services import (
+    AlreadyFinished,
     JobCancelled,
     JobFailure,
     job_cancel,
@@ -310,24 +310,34 @@ def backtest_run_sync(*, run: BacktestRun) -> BacktestRun:
 
 def backtest_run_cancel(*, run: BacktestRun) -> BacktestRun:
     """Cancel the run's job: a queued run is cancelled at once, a running one at its next
-    checkpoint (code already in the sandbox finishes). A finished run is a 409."""
+    checkpoint (code already in the sandbox finishes). A finished run is a 409
+    (``AlreadyFinished``, the refusal of every cancel endpoint), whether the run or its job
+    was seen to finish first."""
     run = backtest_run_sync(run=run)
+    if not run.is_finished and run.job is not None:
+        try:
+            job_cancel(job=run.job)
+        except AlreadyFinished:
+            run = backtest_run_sync(run=run)  # the job finished since the run was read
+            if not run.is_finished:
+                raise
+        else:
+            return backtest_run_sync(run=run)
     if run.is_finished:
-        raise ApiError(
-            f"Backtest run {run.pk} already finished ({run.status}); nothing to cancel.",
+        raise AlreadyFinished(
+            what=f"Backtest run {run.pk}",
+            status=str(run.status),
             code="run_finished",
-            details={"run_id": run.pk, "status": run.status},
-            status_code=status.HTTP_409_CONFLICT,
+            details={"run_id": run.pk},
         )
-    if run.job is not None:
-        job_cancel(job=run.job)
-    return backtest_run_sync(run=run)
+    return run
 
 
 def backtest_run_delete(*, run: BacktestRun) -> None:
     """Delete the run and its sandbox files; a run still waiting is cancelled first."""
     if run.job is not None and not run.is_finished:
-        job_cancel(job=run.job)
+        with contextlib.suppress(AlreadyFinished):  # it finished meanwhile: nothing to stop
+            job_cancel(job=run.job)
     names = (run.results_file, run.plot_file)
     run.delete()
     run_files_delete(*names)

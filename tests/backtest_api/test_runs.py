@@ -155,6 +155,30 @@ def test_cancel_a_finished_run_is_409(api_client, user):
     assert response.json()["error"]["details"] == {"run_id": run.pk, "status": "succeeded"}
 
 
+def test_cancel_a_run_whose_job_finished_unseen_is_409_as_a_jobs_cancel_is(
+    api_client, user, db_backend
+):
+    # The job ended (cancelled by someone, or failed) but the run row was not told yet: the
+    # cancel refuses with the run's status once it has taken the job's outcome.
+    run = _queued_run(api_client)
+    Job.objects.filter(pk=run.job_id).update(status="cancelled", finished_at=timezone.now())
+    response = api_client.post(f"{URL}{run.pk}/cancel/")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == (
+        "run_finished",
+        {"run_id": run.pk, "status": "cancelled"},
+    )
+    assert "already finished (cancelled)" in error["message"]
+
+
+def test_delete_a_run_whose_job_finished_unseen_still_deletes(api_client, user, db_backend):
+    run = _queued_run(api_client)
+    Job.objects.filter(pk=run.job_id).update(status="failed", finished_at=timezone.now())
+    assert api_client.delete(f"{URL}{run.pk}/").status_code == 204
+    assert not BacktestRun.objects.filter(pk=run.pk).exists()
+
+
 def test_delete_a_queued_run_cancels_its_job(api_client, user, db_backend):
     run = _queued_run(api_client)
     assert api_client.delete(f"{URL}{run.pk}/").status_code == 204

@@ -181,12 +181,37 @@ def test_events_stream_as_sse_and_end_with_the_job(api_client, user, handlers):
     assert "event: step" not in text
 
 
-def test_cancel_endpoint_on_finished_job_is_a_no_op(api_client, user, handlers):
-    handlers("t_steps", _steps)
-    job = services.job_submit(owner=user, kind="t_steps", input={})
+@pytest.mark.parametrize("finished", ["succeeded", "failed", "cancelled"])
+def test_cancel_of_a_finished_job_is_409_naming_its_status_and_changes_nothing(
+    api_client, user, finished
+):
+    job = Job.objects.create(owner=user, kind="x", status=finished, result={"a": 1}, last_seq=3)
+    response = api_client.post(f"/api/jobs/{job.pk}/cancel/")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "job_finished"
+    assert error["details"] == {"job_id": str(job.pk), "status": finished}
+    assert f"already finished ({finished})" in error["message"]
+    job.refresh_from_db()
+    assert (job.status, job.result, job.cancel_requested) == (finished, {"a": 1}, False)
+    assert not job.events.exists()
+
+
+def test_cancel_endpoint_cancels_a_queued_job_at_once(api_client, user):
+    job = Job.objects.create(owner=user, kind="t_never", input={})
     response = api_client.post(f"/api/jobs/{job.pk}/cancel/")
     assert response.status_code == 200
-    assert response.json()["status"] == "succeeded"
+    assert (response.json()["status"], response.json()["cancel_requested"]) == ("cancelled", False)
+
+
+def test_cancel_endpoint_asks_a_running_job_to_stop(api_client, user):
+    job = Job.objects.create(owner=user, kind="x", status="running", heartbeat_at=timezone.now())
+    response = api_client.post(f"/api/jobs/{job.pk}/cancel/")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["cancel_requested"]) == ("running", True)
+    again = api_client.post(f"/api/jobs/{job.pk}/cancel/")  # still running: asked once
+    assert again.status_code == 200
+    assert list(job.events.values_list("kind", flat=True)) == ["cancel_requested"]
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,7 @@ TRADER_TESTIDS = [
     "history-not-run-item",
     "optimise-failed",
     "tearsheet-link",
+    "job-cancelled",
 ]
 
 

@@ -63,7 +63,10 @@ export function fieldErrors(details) {
   return out;
 }
 
+// A job the user cancelled is not an error: its progress panel says so (a neutral notice), so
+// the banner, which is for failures, stays as it is.
 export function showError(err) {
+  if (err && err.cancelled) return;
   const el = banner();
   const message = err && err.message ? err.message : String(err);
   const fields = fieldErrors(err && err.details);

@@ -1,7 +1,7 @@
 // Monte Carlo of the shown run's trades: percentiles of return and drawdown, the probability of
 // a loss, and a fan chart (SVG) of the equity percentiles after each trade.
 import { clear, field, h, isNum, num, section, signed } from '../ui.js';
-import { busyForm, runResearch } from './common.js';
+import { researchJob } from './common.js';
 
 const MAX_RUNS = 10000; // the API's limit
 
@@ -18,14 +18,18 @@ export function render(panel, { strategyId, detail }) {
     h('p', { class: 'muted' }, `Resamples the ${detail.trades_total ?? (detail.trades || []).length} trades of run #${detail.execution_id} (a trade still open at the end counts at the last bar).`),
     h('div', { class: 'row' }, field('Runs', runs), field('Method', method), field('Seed (optional)', seed, 'same seed, same result')),
     submit, progressBox);
-  busyForm(el, submit, async () => {
-    clear(out);
-    const body = { execution_id: detail.execution_id, runs: Number(runs.value), method: method.value };
-    if (seed.value !== '') body.seed = Number(seed.value);
-    const result = await runResearch(`/api/strategies/${strategyId}/monte_carlo/`, body, progressBox);
-    if (result) showResult(out, result);
-  });
   panel.append(section('Monte Carlo', el), out);
+  researchJob({
+    form: el, button: submit, box: progressBox, strategyId, detail, tab: 'monte-carlo',
+    path: `/api/strategies/${strategyId}/monte_carlo/`,
+    body: () => {
+      const body = { execution_id: detail.execution_id, runs: Number(runs.value), method: method.value };
+      if (seed.value !== '') body.seed = Number(seed.value);
+      return body;
+    },
+    onStart: () => clear(out),
+    onResult: (result) => showResult(out, result),
+  });
 }
 
 function showResult(out, r) {

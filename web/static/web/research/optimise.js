@@ -2,7 +2,7 @@
 // a heat grid of two chosen parameters, the top results, and "apply best" as a new version.
 import { api } from '../api.js';
 import { clear, field, guard, h, isNum, num, section, signed } from '../ui.js';
-import { busyForm, loadParameters, paramText, paramsForm, runResearch, runSettings, searchFields, settingsNote } from './common.js';
+import { loadParameters, paramText, paramsForm, researchJob, runSettings, searchFields, settingsNote } from './common.js';
 
 const TOP = 10;
 
@@ -21,20 +21,21 @@ export async function render(panel, { strategyId, detail }) {
   const out = h('div', { 'data-testid': 'optimise-result' });
   const el = h('form', { class: 'research-form', 'aria-label': 'Optimisation settings' },
     settingsNote(detail), form.element, search.element, submit, live, progressBox);
-  busyForm(el, submit, async () => {
-    clear(out);
-    live.textContent = '';
-    const body = { ...runSettings(detail), params: form.params(), ...search.values() };
-    const result = await runResearch(`/api/strategies/${strategyId}/optimize/`, body, progressBox, (event) => {
+  panel.append(section('Optimise parameters', el), out);
+  researchJob({
+    form: el, button: submit, box: progressBox, strategyId, detail, tab: 'optimise',
+    path: `/api/strategies/${strategyId}/optimize/`,
+    body: () => ({ ...runSettings(detail), params: form.params(), ...search.values() }),
+    onStart: () => { clear(out); live.textContent = ''; },
+    onEvent: (event, request) => {
       const d = event.data || {};
       if (event.kind !== 'optimizing' || !isNum(d.tried)) return;
       const best = d.best_so_far;
       live.textContent = `Tried ${d.tried.toLocaleString('en-US')} of ${d.total.toLocaleString('en-US')}` +
-        (best ? ` · best so far ${body.maximize} ${num(best.value, 3)} at ${paramText(best.params)}` : '');
-    });
-    if (result) showResult(out, result, { strategyId });
+        (best ? ` · best so far ${request.maximize} ${num(best.value, 3)} at ${paramText(best.params)}` : '');
+    },
+    onResult: (result) => showResult(out, result, { strategyId }),
   });
-  panel.append(section('Optimise parameters', el), out);
 }
 
 // Combinations whose run failed are left out of the grid and the table; say how many and why,

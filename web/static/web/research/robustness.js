@@ -1,7 +1,7 @@
 // Robustness: the look-ahead check on the shown run's bars. The verdict is said in words with
 // ✓/✗, never by colour alone; each cut is listed.
 import { clear, dateTime, h, section } from '../ui.js';
-import { busyForm, runResearch, runSettings, settingsNote } from './common.js';
+import { researchJob, runSettings, settingsNote } from './common.js';
 
 export function render(panel, { strategyId, detail }) {
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'lookahead-run' }, 'Run the look-ahead check');
@@ -10,12 +10,14 @@ export function render(panel, { strategyId, detail }) {
   const el = h('form', { class: 'research-form', 'aria-label': 'Look-ahead check' },
     h('p', {}, 'Runs the strategy on all the bars and on the first k bars for 20 cuts k. A trade up to a cut that differs between the two means a decision used bars after it (look-ahead bias).'),
     settingsNote(detail), submit, progressBox);
-  busyForm(el, submit, async () => {
-    clear(out);
-    const result = await runResearch(`/api/strategies/${strategyId}/lookahead_check/`, runSettings(detail), progressBox);
-    if (result) showResult(out, result);
-  });
   panel.append(section('Look-ahead check', el), out);
+  researchJob({
+    form: el, button: submit, box: progressBox, strategyId, detail, tab: 'robustness',
+    path: `/api/strategies/${strategyId}/lookahead_check/`,
+    body: () => runSettings(detail),
+    onStart: () => clear(out),
+    onResult: (result) => showResult(out, result),
+  });
 }
 
 const trades = (list) => (list.length ? list.map((t) => (Array.isArray(t) ? `[${t.join(', ')}]` : JSON.stringify(t))).join('; ') : '—');

@@ -1,7 +1,7 @@
 // Walk-forward: the parameter search on each train window, tested on the bars after it; the
 // windows, and the out-of-sample equity of the test windows chained.
 import { clear, day, field, guard, h, num, section, signed } from '../ui.js';
-import { busyForm, loadParameters, paramText, paramsForm, runResearch, runSettings, searchFields, settingsNote } from './common.js';
+import { loadParameters, paramText, paramsForm, researchJob, runSettings, searchFields, settingsNote } from './common.js';
 
 const MIN_BARS = 20; // the API's smallest window
 
@@ -22,13 +22,14 @@ export async function render(panel, { strategyId, detail }) {
     h('div', { class: 'row' }, field('Train bars per window', train), field('Test bars per window', test, `the run has ${bars.toLocaleString('en-US')} bars; full windows only`),
       h('label', { class: 'check' }, anchored, ' Anchored (every train window starts at the first bar)')),
     form.element, search.element, submit, progressBox);
-  busyForm(el, submit, async () => {
-    clear(out);
-    const body = { ...runSettings(detail), params: form.params(), ...search.values(), train_bars: Number(train.value), test_bars: Number(test.value), anchored: anchored.checked };
-    const result = await runResearch(`/api/strategies/${strategyId}/walk_forward/`, body, progressBox);
-    if (result) await showResult(out, result);
-  });
   panel.append(section('Walk-forward analysis', el), out);
+  researchJob({
+    form: el, button: submit, box: progressBox, strategyId, detail, tab: 'walk-forward',
+    path: `/api/strategies/${strategyId}/walk_forward/`,
+    body: () => ({ ...runSettings(detail), params: form.params(), ...search.values(), train_bars: Number(train.value), test_bars: Number(test.value), anchored: anchored.checked }),
+    onStart: () => clear(out),
+    onResult: (result) => showResult(out, result),
+  });
 }
 
 async function showResult(out, result) {

@@ -141,15 +141,21 @@ const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 // A job's live events, and a Cancel button while it runs (POST /api/jobs/<id>/cancel/: a queued
 // job stops at once, a running one at its next checkpoint; the job's own "cancelled" event ends it).
+// A cancel is not a failure: it ends with a neutral notice here, never in the error banner.
 export function progressPanel() {
   const list = h('ol', { class: 'events', 'aria-live': 'polite' });
   const bar = h('progress', { max: '100', 'aria-label': 'Job progress' });
   let jobId = null;
-  const cancel = h('button', { type: 'button', 'data-testid': 'job-cancel', hidden: true, onclick: () => guard(async () => {
+  const cancel = h('button', { type: 'button', 'data-testid': 'job-cancel', hidden: true, onclick: async () => {
     cancel.disabled = true;
     cancel.textContent = 'Cancelling…';
-    await api(`/api/jobs/${jobId}/cancel/`, { method: 'POST' });
-  }) }, 'Cancel');
+    try {
+      await api(`/api/jobs/${jobId}/cancel/`, { method: 'POST' });
+    } catch (err) {
+      // 409 job_finished: it ended before the cancel arrived; its own last event says how.
+      if (err.code !== 'job_finished') showError(err);
+    }
+  } }, 'Cancel');
   const done = () => { cancel.hidden = true; };
   const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), h('div', { class: 'row' }, bar, cancel), list);
   return {
@@ -158,6 +164,10 @@ export function progressPanel() {
     // The job ended in an error: nothing was running (a refusal answered at once) -> no panel.
     stop(err) {
       done();
+      if (err.cancelled) {
+        panel.append(h('p', { class: 'notice', role: 'status', 'data-testid': 'job-cancelled' }, `ⓘ ${err.message}`));
+        return;
+      }
       if (!list.children.length) { panel.remove(); return; }
       bar.value = bar.value || 0;
       list.append(h('li', { 'data-kind': 'error' }, `✗ ${err.message}`));
@@ -172,16 +182,32 @@ export function progressPanel() {
 
 // Start a job-backed action: an immediate result (200/201), or a job to follow; returns the result.
 export async function runJob(path, body, progress) {
+  let accepted;
   try {
     const { status, data } = await request(path, { method: 'POST', body });
     if (status !== 202) return data;
-    if (progress.started) progress.started(data.job_id);
-    const job = await followJob(data.job_id, (e) => progress.add(e));
+    accepted = data;
+  } catch (err) {
+    progress.stop(err);
+    throw err;
+  }
+  return resumeJob(accepted.job_id, progress);
+}
+
+// Follow a job already started (by this page, or before a reload) to its end: every one of its
+// events, then its result. A failure is thrown as the API's error; a cancel as an error with
+// `cancelled` set, which showError leaves out of the banner (progressPanel says it instead).
+export async function resumeJob(jobId, progress, { running = true } = {}) {
+  try {
+    if (running && progress.started) progress.started(jobId);
+    const job = await followJob(jobId, (e) => progress.add(e));
     if (job.status === 'succeeded') return job.result;
-    const error = job.error || (job.status === 'cancelled'
-      ? { code: 'cancelled', message: 'Cancelled: the job was stopped at your request.' }
-      : { code: job.status, message: `The job ${job.status}.` });
-    throw new ApiError(job.status === 'cancelled' ? 409 : 422, { error });
+    if (job.status === 'cancelled') {
+      const err = new ApiError(409, { error: { code: 'cancelled', message: 'Cancelled: the job was stopped at your request.' } });
+      err.cancelled = true;
+      throw err;
+    }
+    throw new ApiError(422, { error: job.error || { code: job.status, message: `The job ${job.status}.` } });
   } catch (err) {
     progress.stop(err);
     throw err;
