@@ -126,6 +126,25 @@ def save(variable: str, expression: str) -> list[str]:
     return [f'pm.collectionVariables.set("{variable}", {expression});']
 
 
+# Poll the generate job (every 250 ms, up to 30 s) until it has finished; newman sends the
+# request once the script's pending requests and timers are done.
+WAIT_FOR_GENERATE_JOB = [
+    'const jobUrl = pm.variables.get("baseUrl") + "/api/jobs/" +',
+    '    pm.variables.get("generate_job_id") + "/";',
+    "function poll(left) {",
+    "    pm.sendRequest(",
+    '        { url: jobUrl, header: { Authorization: "Token " + pm.variables.get("token") } },',
+    "        function (err, res) {",
+    '            const status = err ? "" : res.json().status;',
+    '            const done = ["succeeded", "failed", "cancelled"].includes(status);',
+    "            if (!done && left > 0) setTimeout(function () { poll(left - 1); }, 250);",
+    "        }",
+    "    );",
+    "}",
+    "poll(120);",
+]
+
+
 ERROR_SHAPE = expect(
     "error shape",
     'typeof body.error === "object" && typeof body.error.code === "string" '
@@ -937,12 +956,13 @@ def walkthrough() -> list[dict[str, Any]]:
                     "/api/jobs/{{generate_job_id}}/events/",
                     tests=status(200) + expect("queued first", 'body[0].kind === "queued"'),
                 ),
-                # The generate job finished long before this request (the offline parser answers
-                # in well under a second): a cancel changes nothing and says so.
+                # The generate job has finished (the prerequest script waits for it, up to 30 s):
+                # a cancel changes nothing and says so.
                 request(
                     "Cancel a finished job: 409",
                     "POST",
                     "/api/jobs/{{generate_job_id}}/cancel/",
+                    prerequest=WAIT_FOR_GENERATE_JOB,
                     tests=status(409)
                     + ERROR_SHAPE
                     + expect("job_finished", 'body.error.code === "job_finished"')
