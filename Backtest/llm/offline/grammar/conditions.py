@@ -107,6 +107,19 @@ calendar = alt(
         TIME,
         build=lambda a, t: ir.Calendar("time", time_from=t.value, time_to=1440, span=_span(a, t)),
     ),
+    # "after 10:00 and before 15:00": one window, read as "after 10:00" and "before 15:00" are
+    seq(
+        tok("AFTER"),
+        TIME,
+        tok("AND"),
+        tok("BEFORE"),
+        TIME,
+        build=lambda a, t1, _n, _b, t2: (
+            ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(a, t2))
+            if t1.value < t2.value
+            else REJECT
+        ),
+    ),
     seq(
         tok("BEFORE"),
         TIME,

@@ -28,6 +28,8 @@ param = alt(
     seq(tok("UNIT"), NUM, build=lambda _u, n: ("num", n.value)),
     seq(NUM, tok("DEV"), build=lambda n, _d: ("dev", n.value)),
     seq(NUM, tok("IND"), build=lambda n, i: ("ind", i.value[0], n.value)),
+    # "supertrend (atr 12, mult 3)", "(atr period 12, ...)": the same, the number after
+    seq(tok("IND"), opt(tok("UNIT")), NUM, build=lambda i, _u, n: ("ind", i.value[0], n.value)),
     seq(
         NUM,
         opt(tok("TIMES")),

@@ -239,6 +239,19 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "rsi(9) crosses above 30 between 09:45 and 11:30 -> buy": the window (or day, month) for
+    # the whole condition, as in "buy when ... between 09:45 and 11:30"
+    seq(
+        cond,
+        calendar,
+        tok("ARROW"),
+        action_phrase,
+        build=lambda x, c, _a, a: (
+            REJECT
+            if isinstance(x, ir.Calendar) or (isinstance(x, ir.Group) and x.logic != "all")
+            else _rule(a, ir.Group("all", (x, c)))
+        ),
+    ),
     # "stoch %k < 10 = buy, but never when volume < its 20d avg": the exception after the rule
     seq(
         cond,

@@ -24,6 +24,7 @@ from Backtest.llm.offline.grammar.rules import (
     ACTION_KINDS,
     INTRO,
     _action,
+    _calendar_only,
     action_phrase,
     rule_stmt,
     when_clause,
@@ -492,7 +493,21 @@ tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
     seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
 )
+
+
+def _calendar_first(cal: Any, _comma: Any, rule: Any, _tail: Any) -> Any:
+    """ "On a Monday, if the close is lower than the day before, buy.": the calendar opens a
+    sentence of one rule and holds for it (never for a rule of another sentence)."""
+    if not isinstance(rule, ir.Rule) or rule is REJECT or rule.fronted:
+        return REJECT
+    if _calendar_only(rule.cond):
+        return REJECT  # "On Mondays, buy on Fridays": nothing to add the calendar to
+    cond = ir.Group("all", (cal, rule.cond))
+    return (ir.Rule(rule.action, cond, _span(cal, rule), rule.only),)
+
+
 sentence = alt(
+    seq(calendar, tok("COMMA"), rule_stmt, opt(tok("COMMA", "COLON")), build=_calendar_first),
     seq(
         opt(  # "... . Then buy when ...": no sequence, a joiner
             alt(

@@ -329,7 +329,8 @@ size_stmt = alt(
         opt(tok("PERTRADE")),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
-    seq(tok("ALL_IN"), build=lambda _a: ir.Size("equity_fraction", 1.0)),
+    # "all-in on each trade": every trade all in
+    seq(tok("ALL_IN"), opt(tok("PERTRADE")), build=lambda _a, _t: ir.Size("equity_fraction", 1.0)),
 )
 order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),

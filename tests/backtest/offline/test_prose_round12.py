@@ -1,0 +1,122 @@
+"""Trader wording learnt in the twelfth prose round from the refusals of held-out 6 to 13 and
+tuning 2, with the near misses that must stay refused. Compared semantically, in the corpus
+notation of tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.backtest.offline.readings import reads_as, refused
+
+_RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "x above" / "x below": a crossing with its side said, as "x up" / "x down"
+        (
+            "W%R(21) x above -80 -> buy. W%R(21) > -20 -> sell.",
+            {"entry": "WILLR(21) crosses_above -80", "exit": "WILLR(21) > -20"},
+        ),
+        (
+            "Buy when the close x above the 50-day SMA, sell when it x below it",
+            {"entry": "Close crosses_above SMA(50)", "exit": "Close crosses_below SMA(50)"},
+        ),
+        # "mult" / "factor" for the ATR multiple, "atr 12" for the ATR period inside brackets
+        (
+            "supertrend (atr 12, mult 3) flips up -> buy, flips down -> sell. long only, daily",
+            {
+                "entry": "SUPERTREND(12,3).direction crosses_above 0",
+                "exit": "SUPERTREND(12,3).direction crosses_below 0",
+            },
+        ),
+        (
+            "supertrend (atr period 12, factor 3) flips up -> buy, flips down -> sell.",
+            {
+                "entry": "SUPERTREND(12,3).direction crosses_above 0",
+                "exit": "SUPERTREND(12,3).direction crosses_below 0",
+            },
+        ),
+        # "half a percent" / "a quarter of a percent": a percentage in words
+        (
+            _RSI + "Risk half a percent of equity per trade, with a 3% stop.",
+            {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "stop": "3%", "size": "risk 0.5%"},
+        ),
+        (
+            _RSI + "Risk a quarter of a percent of equity per trade, with a 3% stop.",
+            {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "stop": "3%", "size": "risk 0.25%"},
+        ),
+        # "all-in on each trade": all in, every trade
+        (
+            _RSI + "Long only, no stop loss, all-in on each trade.",
+            {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "size": "100%"},
+        ),
+        # "in the meantime": while the trade is open, which a stop always is
+        (
+            "Buy when RSI(2) < 5. Sell after 5 bars, with a 3% stop loss in the meantime.",
+            {"entry": "RSI(2) < 5", "exit_after_bars": 5, "stop": "3%"},
+        ),
+        # "Protect it with a 5% trailing stop": the stop placed on the position
+        (
+            "Buy 50 shares when the 8-day EMA crosses above the 21-day EMA. Protect it with a 5% "
+            "trailing stop and no other exit.",
+            {"entry": "EMA(8) crosses_above EMA(21)", "trailing": "5%", "size": "50 units"},
+        ),
+        # "only take the buy when ...": the entry named by its side
+        (
+            "close > yday high = buy, close < yday low = sell. only take the buy when the 50sma "
+            "is rising.",
+            {"entry": "all(Close > High[1]; rising(SMA(50)))", "exit": "Close < Low[1]"},
+        ),
+        # a calendar between an arrow rule's condition and its arrow holds for the condition
+        (
+            "rsi(9) crosses above 30 between 09:45 and 11:30 -> buy. rsi(9) > 70 -> sell.",
+            {"entry": "all(RSI(9) crosses_above 30; time in 09:45-11:30)", "exit": "RSI(9) > 70"},
+        ),
+        (
+            "rsi(2) < 10 on Mondays -> buy. rsi(2) > 70 -> sell",
+            {"entry": "all(RSI(2) < 10; weekday in [mon])", "exit": "RSI(2) > 70"},
+        ),
+        # "after 10:00 and before 15:00": one window, as "between 10:00 and 15:00"
+        (
+            "Buy when RSI(9) crosses above 30 after 10:00 and before 15:00. Sell when RSI(9) > 70",
+            {"entry": "all(RSI(9) crosses_above 30; time in 10:00-15:00)", "exit": "RSI(9) > 70"},
+        ),
+        # "On a Monday, if ..., buy.": a calendar opening a sentence of one rule
+        (
+            "On a Monday, if the close is lower than the previous day's close, buy. Hold for 2 "
+            "bars and then sell.",
+            {"entry": "all(Close < Close[1]; weekday in [mon])", "exit_after_bars": 2},
+        ),
+        (
+            "In December, buy when RSI(2) < 10. Sell when RSI(2) > 70",
+            {"entry": "all(RSI(2) < 10; month in [dec])", "exit": "RSI(2) > 70"},
+        ),
+    ],
+)
+def test_reads(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # "2 x above" is a multiple, never a crossing
+        ("Buy when volume is 2 x above the 20-day SMA of volume. Sell when RSI(14) > 70", "x"),
+        # a window that ends before it starts
+        ("Buy when RSI(9) crosses above 30 after 15:00 and before 10:00. " + _RSI, "10:00"),
+        # after an "or", the calendar may be meant for one side only
+        ("rsi(2) < 10 or close < sma(5) on Mondays -> buy. rsi(2) > 70 -> sell", "buy"),
+        # a calendar before a sentence of two rules: for which?
+        ("On Mondays, buy when rsi(2) < 10, sell when rsi(2) > 70", "On Mondays"),
+        ("On Mondays, buy on Fridays. Sell when rsi(2) > 70", "On Mondays"),
+        # "half" of something else than a percent is no percentage
+        (_RSI + "Risk half of equity per trade", "half"),
+        # an average's period inside the brackets of an indicator that has none
+        ("buy when rsi(ema 14) < 30", "rsi(ema 14)"),
+        ("supertrend (sma 12, mult 3) flips up -> buy, flips down -> sell.", "supertrend"),
+    ],
+)
+def test_refused(text: str, named: str) -> None:
+    assert named in refused(text)
