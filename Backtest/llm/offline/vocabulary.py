@@ -681,6 +681,8 @@ _add(
 )
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
+# "always in, just flip": in the market, as "always in the market" ("always" alone is filler)
+_add("REVERSE", "always in")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
 # "ride it with an 8% trailing stop": the position, held until the trailing stop is hit

@@ -93,6 +93,60 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "In December, buy when RSI(2) < 10. Sell when RSI(2) > 70",
             {"entry": "all(RSI(2) < 10; month in [dec])", "exit": "RSI(2) > 70"},
         ),
+        # "on the same day" / "on that bar" after conditions joined by "and": together, on the
+        # signal bar, as every condition list is
+        (
+            "Buy when the close is below the lower Bollinger Band (20, 2) and RSI(14) is under 30 "
+            "on the same day. Sell when the close is above the middle band.",
+            {
+                "entry": "all(Close < BBANDS(20,2,2).lowerband; RSI(14) < 30)",
+                "exit": "Close > BBANDS(20,2,2).middleband",
+            },
+        ),
+        (
+            "Go short when -DI(14) crosses above +DI(14) and ADX(14) is above 25 on that bar. "
+            "Cover when ADX(14) < 20.",
+            {
+                "side": "short",
+                "short_entry": "all(MINUS_DI(14) crosses_above PLUS_DI(14); ADX(14) > 25)",
+                "short_exit": "ADX(14) < 20",
+            },
+        ),
+        # a bracket after an arrow rule restating its condition exactly ("3% under" is * 0.97)
+        (
+            "close < sma(20)*0.97 -> buy (3% under the 20sma). sell when close > sma(20).",
+            {"entry": "Close < SMA(20) * 0.97", "exit": "Close > SMA(20)"},
+        ),
+        (
+            "close > sma(20)*1.03 -> short (3% over the 20sma). cover when close < sma(20).",
+            {
+                "side": "short",
+                "short_entry": "Close > SMA(20) * 1.03",
+                "short_exit": "Close < SMA(20)",
+            },
+        ),
+        # "always in, flip on every cross", "each signal flips the position": stop and reverse
+        (
+            "roc(12) x above 0 -> long, x below 0 -> short. always in, flip on every cross",
+            {
+                "side": "both",
+                "entry": "ROC(12) crosses_above 0",
+                "exit": "ROC(12) crosses_below 0",
+                "short_entry": "ROC(12) crosses_below 0",
+                "short_exit": "ROC(12) crosses_above 0",
+            },
+        ),
+        (
+            "long when RSI(21) crosses above 50, short when it crosses below 50. I'm always in "
+            "the market, each signal flips the position.",
+            {
+                "side": "both",
+                "entry": "RSI(21) crosses_above 50",
+                "exit": "RSI(21) crosses_below 50",
+                "short_entry": "RSI(21) crosses_below 50",
+                "short_exit": "RSI(21) crosses_above 50",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -116,6 +170,24 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # an average's period inside the brackets of an indicator that has none
         ("buy when rsi(ema 14) < 30", "rsi(ema 14)"),
         ("supertrend (sma 12, mult 3) flips up -> buy, flips down -> sell.", "supertrend"),
+        # "on the same bar" after one condition or an "or": it may name another bar
+        ("Buy when RSI(14) is under 30 on the same day. Sell when RSI(14) > 70", "day"),
+        (
+            "Buy when RSI(14) is under 30 or the close < sma(20) on the same bar. " + _RSI,
+            "the same bar",
+        ),
+        # a bracket that says something else than the rule: another distance, line, side, or
+        # a rule of several conditions
+        ("close < sma(20)*0.97 -> buy (4% under the 20sma). sell when close > sma(20).", "4%"),
+        ("close < sma(20)*0.97 -> buy (3% under the 50sma). sell when close > sma(20).", "50sma"),
+        ("close < sma(20)*0.97 -> buy (3% above the 20sma). sell when close > sma(20).", "above"),
+        (
+            "close < sma(20)*0.97 and rsi(2) < 10 -> buy (3% under the 20sma). "
+            "sell when close > sma(20).",
+            "3% under",
+        ),
+        # flipping with nothing to flip to
+        ("roc(12) x above 0 -> long. always in, flip on every cross", "no short entry rule"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -364,4 +364,28 @@ def _set_off(head: Any, tail: Any) -> Any:
     return ir.UnlessGroup("all", (*(head.items if plain_all else (head,)), tail))
 
 
-cond: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)
+_cond_list: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)
+# "... and RSI(14) is under 30 on the same day", "... and ADX(14) is above 25 on that bar": after
+# conditions joined by "and", the tail says they hold together on the signal bar, which every
+# condition list means; after one condition or an "or" it may name another bar, and is refused
+_SAME_BAR = alt(
+    seq(
+        tok("ON"),
+        tok("THAT", when=lambda lx: lx.text.lower() == "the same"),
+        alt(
+            tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
+            tok("CLOSES", when=lambda lx: lx.text.lower() == "candle"),
+        ),
+    ),
+    seq(tok("ON"), tok("TODAY", when=lambda lx: lx.text.lower() in ("the same bar", "same day"))),
+    seq(tok("ON"), tok("THATBAR", when=lambda lx: lx.text.lower() in ("that bar", "that day"))),
+)
+
+
+def _same_bar(x: Any, *_tail: Any) -> Any:
+    if type(x) is ir.Group and x.logic == "all" and len(x.items) > 1:
+        return x
+    return REJECT
+
+
+cond: Parser = alt(_cond_list, seq(_cond_list, _SAME_BAR, build=_same_bar))

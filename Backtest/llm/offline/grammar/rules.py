@@ -8,7 +8,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import zone
+from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
 from Backtest.llm.offline.grammar.conditions import calendar, cond, points
 from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
@@ -191,6 +191,11 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
+def _percent_subject(x: Any) -> bool:
+    """ "3% under the 20sma" is a distance from a line, never a percentage compared with it."""
+    return isinstance(x, ir.Cmp) and isinstance(x.left, ir.Num) and x.left.percent
+
+
 def _rule(action: ir.Action, x: Any) -> Any:
     if action.word == "out" and _calendar_only(x):
         return REJECT  # "Out on Fridays": flat that day, or no trades that day? never guessed
@@ -239,6 +244,26 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "close < sma(20)*0.97 -> buy (3% under the 20sma)": the bracket restates the condition,
+    # checked to say exactly the same (else refused as saying something else)
+    seq(
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        tok("LPAR"),
+        alt(
+            seq(cond, build=lambda n: REJECT if _percent_subject(n) else n),
+            # "(3% under the 20sma)": the subject is the condition's own
+            seq(
+                PCT,
+                tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+                operand,
+                build=lambda p, c, y: _pct_cmp(None, None, p, c, y),
+            ),
+        ),
+        tok("RPAR"),
+        build=lambda x, _a, a, _l, note, _r: _rule(a, ir.Restate(x, note)),
+    ),
     # "rsi(9) crosses above 30 between 09:45 and 11:30 -> buy": the window (or day, month) for
     # the whole condition, as in "buy when ... between 09:45 and 11:30"
     seq(

@@ -336,6 +336,11 @@ order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
 )
 _FLIP = tok("TURNS", when=lambda lx: lx.text.lower() == "flip")
+_EVERY_SIGNAL = alt(
+    tok("OUTPUT", when=lambda lx: lx.text.lower() == "signal"),
+    tok("CROSSNOUN", when=lambda lx: lx.text.lower() in ("crossover", "cross over")),
+    tok("CROSS", when=lambda lx: lx.text.lower() == "cross"),
+)
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
     seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
@@ -352,6 +357,22 @@ side_stmt = alt(
     # reverses the position on the opposite signal
     seq(_FLIP, build=lambda _f: ir.Side("reverse")),
     seq(tok("LPAR"), _FLIP, tok("RPAR"), build=lambda *_a: ir.Side("reverse")),
+    # "flip on every cross", "flip on each signal", "each signal flips the position": every
+    # entry signal reverses the position
+    seq(
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("ON", "AT"),
+        tok("EVERY"),
+        _EVERY_SIGNAL,
+        build=lambda *_a: ir.Side("reverse"),
+    ),
+    seq(
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        _EVERY_SIGNAL,
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("TRADE", when=lambda lx: lx.text.lower() in ("the position", "position")),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
     seq(  # "just flip on the opposite signal"
         tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
         tok("ON", "AT"),
