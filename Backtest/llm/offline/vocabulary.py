@@ -571,7 +571,7 @@ _add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
 _add("CROSS", "x up", "crosses_above")
 _add("CROSS", "x down", "crosses_below")
 # "W%R(21) x above -80 -> buy", "roc(12) x below 0": "x" with a side named is a crossing too
-_add("CROSS", "x above|x over", "crosses_above")
+_add("CROSS", "x above", "crosses_above")
 _add("CROSS", "x below|x under", "crosses_below")
 _add(
     "CROSS",

@@ -147,6 +147,59 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
                 "short_exit": "RSI(21) crosses_above 50",
             },
         ),
+        # "rising (higher than it was the day before)": the one-bar rise, said again
+        (
+            "close > yday high = buy, close < yday low = sell. only take the buy when the 50sma "
+            "is rising (higher than it was the day before).",
+            {"entry": "all(Close > High[1]; rising(SMA(50)))", "exit": "Close < Low[1]"},
+        ),
+        # "mon/tue only: <entry rule>": the label restricts the entries; "bb lower (20,2)"
+        (
+            "mon/tue only: close < bb lower (20,2) -> long. tp 4% / trailing 2%. 25% size",
+            {
+                "entry": "all(Close < BBANDS(20,2,2).lowerband; weekday in [mon, tue])",
+                "target": "4%",
+                "trailing": "2%",
+                "size": "25%",
+            },
+        ),
+        # "200 shares each": each trade
+        (
+            "macd(5,35,5) line crosses over signal -> buy. crosses under -> sell. daily, 200 "
+            "shares each",
+            {
+                "entry": "MACD(5,35,5).macd crosses_above MACD(5,35,5).macdsignal",
+                "exit": "MACD(5,35,5).macd crosses_below MACD(5,35,5).macdsignal",
+                "size": "200 units",
+            },
+        ),
+        # "Stoch 14 3 3 - long when ...": parameters after spaces (as many as it has), a dash
+        # after the indicator named as a colon
+        (
+            "Stoch 14 3 3 - long when %K crosses over %D while %K is under 20, close it when %K "
+            "crosses under %D while %K is over 80",
+            {
+                "entry": "all(STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk < 20)",
+                "exit": "all(STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk > 80)",
+            },
+        ),
+        # "sma 20 - sma 50 > 0" stays a difference
+        (
+            "sma 20 - sma 50 > 0 -> buy. sell when sma(20) < sma(50)",
+            {"entry": "SMA(20) - SMA(50) > 0", "exit": "SMA(20) < SMA(50)"},
+        ),
+        # "**Risk:** 3% stop ...": the label over a stop
+        (
+            _RSI + "**Risk:** 3% stop under the entry.",
+            {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "stop": "3%"},
+        ),
+        # bold inside a line is emphasis
+        (
+            "Buy when RSI(2) < 5. Sell when **RSI(2) > 70**. stop 3%",
+            {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "stop": "3%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -188,6 +241,29 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ),
         # flipping with nothing to flip to
         ("roc(12) x above 0 -> long. always in, flip on every cross", "no short entry rule"),
+        # a bracket saying the line fell when it rose, or after no one-bar rise
+        (
+            "Buy when the close > sma(20). Sell when the 50-day SMA turns down (higher than it "
+            "was the bar before).",
+            ")",
+        ),
+        (
+            "Buy when the close is above the 50-day SMA (higher than it was the day before). "
+            + _RSI,
+            ")",
+        ),
+        # "only" labels over both sides, or over an exit: which trades?
+        (
+            "mon/tue only: close < bb lower (20,2) -> long, close > bb upper (20,2) -> short.",
+            "both sides",
+        ),
+        ("mon/tue only: sell when rsi(2) > 70. buy when rsi(2) < 10", "70"),
+        # fewer parameters after spaces than the indicator has
+        ("stoch 14 3 - long when %K crosses over %D, sell when %K crosses under %D", "-"),
+        # "Risk:" before a size, which "Risk 1% of equity" already says
+        (_RSI + "Risk: 1% of equity", "of"),
+        # "**" glued to numbers is no emphasis
+        ("Buy when RSI(2) < 5. Sell when RSI(2) > 2**3", "*"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

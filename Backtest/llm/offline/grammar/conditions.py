@@ -32,6 +32,8 @@ def _list(item: Parser, joiners: tuple[str, ...] = ("AND", "OR", "COMMA")) -> Pa
 
 weekday_list = alt(
     seq(_list(tok("WEEKDAY")), build=lambda days: days),
+    # "mon/tue only": days after slashes are a list too (a slash never joins weekdays otherwise)
+    seq(_list(tok("WEEKDAY"), ("SLASH",)), build=lambda days: days),
     seq(tok("WEEKEND"), build=lambda w: (w,)),
 )
 
@@ -286,6 +288,22 @@ citem: Parser = alt(
             and isinstance(v.left, ir.Price)
             and v.left.field == "Volume"
             and not isinstance(x, ir.Calendar)
+            else REJECT
+        ),
+    ),
+    seq(  # "the 50sma is rising (higher than it was the day before)": the one-bar rise, again
+        atom,
+        tok("LPAR"),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("IS", when=lambda lx: lx.text.lower() == "was"),
+        tok("PREV", when=lambda lx: lx.text.lower() in ("the day before", "the bar before")),
+        tok("RPAR"),
+        build=lambda x, _l, c, _p, _i, _b, _r: (
+            x
+            if isinstance(x, ir.Trend)
+            and x.bars == 1
+            and (x.direction == "rising") == (c.value == ">")
             else REJECT
         ),
     ),

@@ -321,6 +321,13 @@ standard_settings = seq(
 )
 stmt = alt(
     standard_settings,
+    # "**Risk:** 3% stop under the entry": the label over a stop or target
+    seq(
+        tok("RISK", when=lambda lx: lx.text.lower() == "risk"),
+        tok("COLON"),
+        risk_stmt,
+        build=lambda _r, _c, s: (s,),
+    ),
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
         PERIOD_WORD,
@@ -506,8 +513,29 @@ def _calendar_first(cal: Any, _comma: Any, rule: Any, _tail: Any) -> Any:
     return (ir.Rule(rule.action, cond, _span(cal, rule), rule.only),)
 
 
+def _dashed_label(decl: Any, _dash: Lexeme, rest: Any) -> Any:
+    """Only before a whole rule ("sma 20 - sma 50 > 0 -> buy" stays a difference: the reading
+    with fewer statements is taken)."""
+    if rest is REJECT or not rest or not isinstance(rest[0], ir.Rule):
+        return REJECT
+    return (decl, *rest)
+
+
+def _calendar_label(cal: Any, _only: Any, _colon: Any, rest: Any) -> Any:
+    """ "mon/tue only: close < bb lower (20,2) -> long": the label restricts the entries, as "only
+    on Mondays and Tuesdays" does (refused with both sides traded: which entries?)."""
+    if rest is REJECT or not any(isinstance(x, ir.Rule) for x in rest):
+        return REJECT
+    if any(isinstance(x, ir.Rule) and x.action.verb not in _ENTRY_VERBS for x in rest):
+        return REJECT  # "mondays only: sell when ...": only the exits those days? never guessed
+    return (ir.Filter(cal, "bare"), *rest)
+
+
 sentence = alt(
     seq(calendar, tok("COMMA"), rule_stmt, opt(tok("COMMA", "COLON")), build=_calendar_first),
+    seq(calendar, tok("ONLY"), tok("COLON"), lazy(lambda: sentence_body), build=_calendar_label),
+    # "Stoch 14 3 3 - long when ...": a dash after the indicators named, as a colon
+    seq(decl_stmt, tok("MINUS"), lazy(lambda: sentence_body), build=_dashed_label),
     seq(
         opt(  # "... . Then buy when ...": no sequence, a joiner
             alt(

@@ -326,7 +326,8 @@ size_stmt = alt(
         opt(tok("PLACE", "TRADE", "BUY")),
         NUM,
         tok("SHARES"),
-        opt(tok("PERTRADE")),
+        # "200 shares each": each trade
+        opt(alt(tok("PERTRADE"), tok("EVERY", when=lambda lx: lx.text.lower() == "each"))),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
     # "all-in on each trade": every trade all in
