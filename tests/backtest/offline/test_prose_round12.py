@@ -200,6 +200,30 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "Buy when RSI(2) < 5. Sell when **RSI(2) > 70**. stop 3%",
             {"entry": "RSI(2) < 5", "exit": "RSI(2) > 70", "stop": "3%"},
         ),
+        # "Only buy on Fridays, when ...": the days and the condition
+        (
+            "Only buy on Fridays, when the close is below the 5-day SMA. Sell when RSI(2) > 70.",
+            {"entry": "all(weekday in [fri]; Close < SMA(5))", "exit": "RSI(2) > 70"},
+        ),
+        # "either A or B -> buy, as long as C": C for the whole rule
+        (
+            "either williams %r(14) < -90 or rsi(14) < 20 -> buy, as long as close > 200 ema. "
+            "exit when rsi(14) > 55",
+            {
+                "entry": "all(any(WILLR(14) < -90; RSI(14) < 20); Close > EMA(200))",
+                "exit": "RSI(14) > 55",
+            },
+        ),
+        # "When ..., place a buy stop at today's high": the order after its condition
+        (
+            "When the 10 SMA is above the 30 SMA, place a buy stop at today's high. Exit when the "
+            "10 SMA crosses below the 30 SMA.",
+            {
+                "entry": "SMA(10) > SMA(30)",
+                "exit": "SMA(10) crosses_below SMA(30)",
+                "order": "stop High",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -264,6 +288,8 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (_RSI + "Risk: 1% of equity", "of"),
         # "**" glued to numbers is no emphasis
         ("Buy when RSI(2) < 5. Sell when RSI(2) > 2**3", "*"),
+        # "as long as C" between two arrow rules: for the one before or the one after?
+        ("rsi(14) < 20 -> buy, as long as close > 200 ema, rsi(14) > 55 -> sell", "sell"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
-from Backtest.llm.offline.grammar.conditions import calendar, cond, points
+from Backtest.llm.offline.grammar.conditions import _set_off, calendar, cond, points
 from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
@@ -191,6 +191,19 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
+@dataclass(frozen=True)
+class ArrowSetOff(ir.UnlessGroup):
+    """ "A -> buy, as long as C": C may also be meant for a rule after it in the sentence, which
+    is then refused (:mod:`.sentence`)."""
+
+
+def _arrow_set_off(action: ir.Action, x: Any, tail: Any) -> Any:
+    both = _set_off(x, tail)
+    if not isinstance(both, ir.UnlessGroup):
+        return REJECT  # "A or B and C -> buy, as long as D": never guessed
+    return _rule(action, ArrowSetOff(both.logic, both.items))
+
+
 def _percent_subject(x: Any) -> bool:
     """ "3% under the 20sma" is a distance from a line, never a percentage compared with it."""
     return isinstance(x, ir.Cmp) and isinstance(x.left, ir.Num) and x.left.percent
@@ -276,6 +289,17 @@ rule_stmt = alt(
             if isinstance(x, ir.Calendar) or (isinstance(x, ir.Group) and x.logic != "all")
             else _rule(a, ir.Group("all", (x, c)))
         ),
+    ),
+    # "either A or B -> buy, as long as C": C set off after the arrow rule holds for all of it,
+    # as "A or B, as long as C -> buy" (in a sentence of one rule only: :func:`_set_off`)
+    seq(
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        tok("COMMA"),
+        tok("WHILE"),
+        cond,
+        build=lambda x, _a, a, _c, _w, c: _arrow_set_off(a, x, c),
     ),
     # "stoch %k < 10 = buy, but never when volume < its 20d avg": the exception after the rule
     seq(

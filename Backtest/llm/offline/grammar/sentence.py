@@ -23,9 +23,11 @@ from Backtest.llm.offline.grammar.rules import (
     _VERBS,
     ACTION_KINDS,
     INTRO,
+    ArrowSetOff,
     _action,
     _calendar_only,
     action_phrase,
+    plain_when,
     rule_stmt,
     when_clause,
 )
@@ -70,6 +72,7 @@ decl_stmt = seq(
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
 )
+
 # "ATR is the 14 period one": the period of an indicator named without one (declared, so a
 # different period from the one the rules use is refused as unused)
 period_decl = seq(
@@ -207,6 +210,20 @@ restated_calendar = alt(
 )
 filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
+    # "Only buy on Fridays, when the close is below the 5-day SMA": the days and the condition,
+    # as "buy only when ... on Fridays" (restricting any other rule of the same action)
+    seq(
+        tok("ONLY"),
+        tok("BUY", "SHORT"),
+        calendar,
+        tok("COMMA"),
+        plain_when,
+        build=lambda _o, a, cal, _c, x: (
+            REJECT
+            if x is REJECT or isinstance(x, ir.Calendar)
+            else ir.Rule(_action(None, a, ()), ir.Group("all", (cal, x)), _span(a, x), only=True)
+        ),
+    ),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
     seq(  # "Only taking longs above the 200 SMA"
@@ -451,6 +468,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
     if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
         return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
+    if len(rules) > 1 and any(isinstance(x.cond, ArrowSetOff) for x in rules):
+        return REJECT  # "A -> buy, as long as C, B -> sell": C may be meant for both rules
     if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
         return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
     if lead is not None and lead.kind == "OTHERWISE":

@@ -335,6 +335,14 @@ size_stmt = alt(
 )
 order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
+    # "When the 10 SMA is above the 30 SMA, place a buy stop 0.5 ATR(14) above today's high"
+    seq(
+        when_clause,
+        tok("COMMA"),
+        tok("PLACE"),
+        order_phrase,
+        build=lambda x, _c, _p, o: ir.OrderStmt(o, x),
+    ),
 )
 _FLIP = tok("TURNS", when=lambda lx: lx.text.lower() == "flip")
 _EVERY_SIGNAL = alt(
