@@ -224,6 +224,21 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
                 "order": "stop High",
             },
         ),
+        # "(ATR 14)" after an ATR stop: the period of its ATR
+        (
+            "Long when the close crosses above the 100 SMA, with a 3 ATR trailing stop (ATR 10).",
+            {"entry": "Close crosses_above SMA(100)", "trailing": "3 ATR(10)"},
+        ),
+        (
+            "Long when the close crosses above the 100 SMA. Stop at 2 ATR (20-period ATR).",
+            {"entry": "Close crosses_above SMA(100)", "stop": "2 ATR(20)"},
+        ),
+        # "lower than every close of the previous 10 days": below the lowest of them
+        (
+            "Buy when the close is lower than every close of the previous 10 days. Sell when the "
+            "close is higher than every high of the last 20 days.",
+            {"entry": "Close < MIN(10, Close)[1]", "exit": "Close > MAX(20, High)[1]"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -290,6 +305,16 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(2) < 5. Sell when RSI(2) > 2**3", "*"),
         # "as long as C" between two arrow rules: for the one before or the one after?
         ("rsi(14) < 20 -> buy, as long as close > 200 ema, rsi(14) > 55 -> sell", "sell"),
+        # a period in brackets after a stop that is no ATR, or that has another period
+        ("Long when the close crosses above the 100 SMA, with a 3% trailing stop (ATR 10).", "ATR"),
+        (
+            "Long when the close crosses above the 100 SMA, with a 3 ATR(14) trailing stop "
+            "(ATR 10).",
+            "ATR 10",
+        ),
+        # "every open" is no channel the spec has; "every close" with no window
+        ("Buy when the close is lower than every open of the previous 10 days. " + _RSI, "days"),
+        ("Buy when the close is lower than every close 10 days ago. " + _RSI, "10"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

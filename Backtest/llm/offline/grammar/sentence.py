@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -336,8 +337,35 @@ standard_settings = seq(
     tok("STDSETTINGS"),
     build=lambda _p, s: (ir.ParamsNote((), ir.Mention(s.value, span=_span(s)), _span(s)),),
 )
+
+
+def _atr_period_note(risk: Any, _l: Any, period: Lexeme, _r: Any) -> Any:
+    """ "a 3 ATR trailing stop (ATR 14)": the period of the stop's ATR, said after it (a period
+    already given must be the same)."""
+    distance = getattr(risk, "distance", None)
+    if not isinstance(risk, ir.Risk) or distance is None or distance.atr is None:
+        return REJECT
+    if not float(period.value).is_integer() or period.value < 1:
+        return REJECT
+    if distance.atr_period not in (None, int(period.value)):
+        return REJECT
+    return (replace(risk, distance=replace(distance, atr_period=int(period.value))),)
+
+
+_ATR = tok("IND", when=lambda lx: lx.value[0] == "ATR")
+atr_period_note = seq(
+    risk_stmt,
+    tok("LPAR"),
+    alt(
+        seq(_ATR, NUM, build=lambda _a, n: n),
+        seq(NUM, opt(UNIT), _ATR, build=lambda n, _u, _a: n),
+    ),
+    tok("RPAR"),
+    build=_atr_period_note,
+)
 stmt = alt(
     standard_settings,
+    atr_period_note,
     # "**Risk:** 3% stop under the entry": the label over a stop or target
     seq(
         tok("RISK", when=lambda lx: lx.text.lower() == "risk"),
