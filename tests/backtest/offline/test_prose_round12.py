@@ -239,6 +239,20 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "close is higher than every high of the last 20 days.",
             {"entry": "Close < MIN(10, Close)[1]", "exit": "Close > MAX(20, High)[1]"},
         ),
+        # "ema 9/21 cross = long": the way from the entry (the fast line up for a long, down
+        # for a short), "cross back" its mirror
+        (
+            "ema 9/21 cross = long, cross back = out.",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
+        (
+            "ema 9/21 cross = short, cross back = cover.",
+            {
+                "side": "short",
+                "short_entry": "EMA(9) crosses_below EMA(21)",
+                "short_exit": "EMA(9) crosses_above EMA(21)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -315,6 +329,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # "every open" is no channel the spec has; "every close" with no window
         ("Buy when the close is lower than every open of the previous 10 days. " + _RSI, "days"),
         ("Buy when the close is lower than every close 10 days ago. " + _RSI, "10"),
+        # an undirected pair crossing before an exit, or with the slower line first
+        ("ema 9/21 cross = sell, cross back = buy.", "buy"),
+        ("ema 21/9 cross = long, cross back = out.", "out"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

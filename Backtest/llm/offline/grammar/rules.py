@@ -10,7 +10,7 @@ from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
 from Backtest.llm.offline.grammar.conditions import _set_off, calendar, cond, points
-from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
+from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, ind_pair, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
@@ -191,6 +191,13 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
+def _entry_cross(pair: Any, cross: Any, action: ir.Action) -> Any:
+    way = {"buy": "crosses_above", "short": "crosses_below"}.get(action.verb)
+    if pair is REJECT or way is None or not pair[0].numbers[0] < pair[1].numbers[0]:
+        return REJECT  # "21/9 cross = long": the slower line first contradicts a bull cross
+    return _rule(action, ir.Event("cross", pair[0], way, pair[1], _span(pair[0], cross)))
+
+
 @dataclass(frozen=True)
 class ArrowSetOff(ir.UnlessGroup):
     """ "A -> buy, as long as C": C may also be meant for a rule after it in the sentence, which
@@ -289,6 +296,15 @@ rule_stmt = alt(
             if isinstance(x, ir.Calendar) or (isinstance(x, ir.Group) and x.logic != "all")
             else _rule(a, ir.Group("all", (x, c)))
         ),
+    ),
+    # "ema 9/21 cross = long": the pair's crossing with no way said takes it from the entry
+    # (the faster line up for a long, down for a short; an exit's way is never guessed)
+    seq(
+        ind_pair,
+        tok("CROSS", when=lambda lx: lx.text.lower() in ("cross", "crossover")),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda pair, c, _a, a: _entry_cross(pair, c, a),
     ),
     # "either A or B -> buy, as long as C": C set off after the arrow rule holds for all of it,
     # as "A or B, as long as C -> buy" (in a sentence of one rule only: :func:`_set_off`)
