@@ -253,6 +253,37 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
                 "short_exit": "EMA(9) crosses_above EMA(21)",
             },
         ),
+        # "a limit order to sell short ... above that close", "a sell-stop order at today's low
+        # to go short": the side said after the order ("go\nshort" wrapped onto a new line)
+        (
+            "When the close crosses below the 20-day SMA, place a limit order to sell short 1% "
+            "above that close. Cover when the close crosses back above the 20-day SMA.",
+            {
+                "side": "short",
+                "short_entry": "Close crosses_below SMA(20)",
+                "short_exit": "Close crosses_above SMA(20)",
+                "order": "limit Close * 1.01",
+            },
+        ),
+        (
+            "When the close crosses below the 50-day SMA, place a sell-stop order at today's low "
+            "to go\nshort. Cover when the close crosses back above the 50-day SMA.",
+            {
+                "side": "short",
+                "short_entry": "Close crosses_below SMA(50)",
+                "short_exit": "Close crosses_above SMA(50)",
+                "order": "stop Low",
+            },
+        ),
+        # a phrase wrapped onto the next line reads as on one line
+        (
+            "Buy when the close is below the lower Bollinger Band (20, 2) and RSI(14) is under 30 "
+            "on the same\nday. Sell when the close is above the middle band.",
+            {
+                "entry": "all(Close < BBANDS(20,2,2).lowerband; RSI(14) < 30)",
+                "exit": "Close > BBANDS(20,2,2).middleband",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -332,6 +363,19 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # an undirected pair crossing before an exit, or with the slower line first
         ("ema 9/21 cross = sell, cross back = buy.", "buy"),
         ("ema 21/9 cross = long, cross back = out.", "out"),
+        # a side after the order that contradicts its name; "to sell" alone (a take-profit?);
+        # "that close" outside an order's price
+        (
+            "When the close crosses below the 50-day SMA, place a buy stop at today's low to go "
+            "short. Cover when the close crosses back above the 50-day SMA.",
+            "go short",
+        ),
+        (
+            "When the close crosses below the 20-day SMA, place a limit order to sell 1% above "
+            "that close.",
+            "sell",
+        ),
+        ("Buy when the close is below that close. " + _RSI, "close"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

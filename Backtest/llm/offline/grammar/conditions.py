@@ -297,7 +297,12 @@ citem: Parser = alt(
         tok("CMP", when=lambda lx: lx.value in ("<", ">")),
         tok("PRON", when=lambda lx: lx.text.lower() == "it"),
         tok("IS", when=lambda lx: lx.text.lower() == "was"),
-        tok("PREV", when=lambda lx: lx.text.lower() in ("the day before", "the bar before")),
+        tok(
+            "PREV",
+            when=lambda lx: (
+                " ".join(lx.text.lower().split()) in ("the day before", "the bar before")
+            ),
+        ),
         tok("RPAR"),
         build=lambda x, _l, c, _p, _i, _b, _r: (
             x
@@ -389,14 +394,25 @@ _cond_list: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))
 _SAME_BAR = alt(
     seq(
         tok("ON"),
-        tok("THAT", when=lambda lx: lx.text.lower() == "the same"),
+        tok("THAT", when=lambda lx: " ".join(lx.text.lower().split()) == "the same"),
         alt(
             tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
             tok("CLOSES", when=lambda lx: lx.text.lower() == "candle"),
         ),
     ),
-    seq(tok("ON"), tok("TODAY", when=lambda lx: lx.text.lower() in ("the same bar", "same day"))),
-    seq(tok("ON"), tok("THATBAR", when=lambda lx: lx.text.lower() in ("that bar", "that day"))),
+    seq(
+        tok("ON"),
+        tok(
+            "TODAY",
+            when=lambda lx: " ".join(lx.text.lower().split()) in ("the same bar", "same day"),
+        ),
+    ),
+    seq(
+        tok("ON"),
+        tok(
+            "THATBAR", when=lambda lx: " ".join(lx.text.lower().split()) in ("that bar", "that day")
+        ),
+    ),
 )
 
 

@@ -48,6 +48,15 @@ signal_bar_price = seq(
     tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
     build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
 )
+# "a limit order to sell short 1% above that close": the same, "day's" left out
+signal_bar_price = alt(
+    signal_bar_price,
+    seq(
+        tok("THAT", when=lambda lx: lx.text.lower() == "that"),
+        tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
+        build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
+    ),
+)
 order_price = alt(operand, signal_bar_price)
 price_spec = alt(
     seq(opt(tok("AT")), order_price, build=lambda _a, x: x),
@@ -59,6 +68,24 @@ price_spec = alt(
         build=lambda _a, p, c, x: (p.value, c.value, x) if c.value in ("<", ">") else REJECT,
     ),
 )
+
+
+def _words(lexeme: Lexeme) -> str:
+    return " ".join(lexeme.text.lower().split())  # a phrase may wrap onto the next line
+
+
+_OPEN_SHORT = tok("SHORT", when=lambda lx: _words(lx) in ("sell short", "go short", "short"))
+_OPEN_LONG = tok("BUY", when=lambda lx: _words(lx) in ("go long", "buy"))
+
+
+def _sided(order: ir.Order, side: str) -> Any:
+    """The side said after the order must agree with one its name says ("a buy stop ... to go
+    short" contradicts itself)."""
+    if order.side not in (None, side):
+        return REJECT
+    return replace(order, side=side)
+
+
 order_phrase = alt(
     seq(order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)),
     # "a limit order to buy 1% below the close" ("to sell" is left out: after a long entry it
@@ -70,6 +97,24 @@ order_phrase = alt(
         tok("BUY", when=lambda lx: lx.text.lower() == "buy"),
         opt(price_spec),
         build=lambda k, _o, _t, _b, p: replace(_order(k, p), side="buy"),
+    ),
+    # "a limit order to sell short 1% above that close" (a short said outright, never "to sell")
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        tok("TO"),
+        _OPEN_SHORT,
+        opt(price_spec),
+        build=lambda k, _o, _t, _s, p: _sided(_order(k, p), "sell"),
+    ),
+    # "a sell-stop order at today's low to go short", "a buy stop at today's high to go long"
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        price_spec,
+        tok("TO"),
+        alt(_OPEN_SHORT, _OPEN_LONG),
+        build=lambda k, _o, p, _t, s: _sided(_order(k, p), "buy" if s.kind == "BUY" else "sell"),
     ),
 )
 STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())

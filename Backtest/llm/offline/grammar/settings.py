@@ -379,7 +379,10 @@ side_stmt = alt(
         tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
         _EVERY_SIGNAL,
         tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
-        tok("TRADE", when=lambda lx: lx.text.lower() in ("the position", "position")),
+        tok(
+            "TRADE",
+            when=lambda lx: " ".join(lx.text.lower().split()) in ("the position", "position"),
+        ),
         build=lambda *_a: ir.Side("reverse"),
     ),
     seq(  # "just flip on the opposite signal"
