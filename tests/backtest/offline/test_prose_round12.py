@@ -23,6 +23,12 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "Buy when the close x above the 50-day SMA, sell when it x below it",
             {"entry": "Close crosses_above SMA(50)", "exit": "Close crosses_below SMA(50)"},
         ),
+        # "x over" stays the crossover noun (part 1 of this round made it a crossing, which
+        # refused this; part 3 put it back)
+        (
+            "long on the bullish 20/50 EMA x over, flat on the bearish one.",
+            {"entry": "EMA(20) crosses_above EMA(50)", "exit": "EMA(20) crosses_below EMA(50)"},
+        ),
         # "mult" / "factor" for the ATR multiple, "atr 12" for the ATR period inside brackets
         (
             "supertrend (atr 12, mult 3) flips up -> buy, flips down -> sell. long only, daily",
