@@ -252,7 +252,25 @@ def _markdown(line: list[Token]) -> list[Token]:
         line = line[:close] + line[close + 2 :]
     if heading and line and line[-1].norm != ":":
         line = [*line, Token(":", line[0].start, line[-1].end, "punct")]
-    return line
+    return _inline_bold(line)
+
+
+def _inline_bold(line: list[Token]) -> list[Token]:
+    """ "... > 70. **Risk:** 3% stop": bold markers inside a line are emphasis, dropped when
+    they pair up, none glued to a word or number outside the pair ("2**3" is no emphasis)."""
+    marks = [i for i in range(len(line)) if _bold(line, i) and not (i and _bold(line, i - 1))]
+    if not marks or len(marks) % 2:
+        return line
+    for opening, closing in zip(marks[::2], marks[1::2], strict=True):
+        after = closing + 2
+        before = line[opening - 1] if opening else None
+        if before and before.kind != "punct" and before.end == line[opening].start:
+            return line
+        nxt = line[after] if after < len(line) else None
+        if nxt and nxt.kind != "punct" and line[after - 1].end == nxt.start:
+            return line
+    dropped = {i + k for i in marks for k in (0, 1)}
+    return [token for i, token in enumerate(line) if i not in dropped]
 
 
 def _lines(tokens: list[Token]) -> list[Token]:

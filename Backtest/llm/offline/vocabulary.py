@@ -190,6 +190,11 @@ _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a 
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
 _add("PLACE", "use only|only use|only invest|invest only")
 _add("BUY", "buy the dip|buy dips|buy the dips")
+# "only take the buy when the 50sma is rising": the entry named by its side
+_add("BUY", "take the buy|take the long|take the long trade|take buys")
+_add("SHORT", "take the short|take the short trade")
+# "Protect it with a 5% trailing stop": the stop placed on the position
+_add("PLACE", "protect it with|protect the position with|protect the trade with")
 _add(
     "PLACE",
     "place|places|placing|put|put in|submit|send|use|set|sets|setting|enter with|add|adds|"
@@ -265,6 +270,8 @@ _add(
 )
 # "Keltner channel (20 EMA, 10 ATR, multiplier 2)": the ATR multiple, only inside parameters
 _add("MULT", "multiplier")
+# "supertrend (atr 12, mult 3)", "(10, factor 3)": the same, in charting packages' words
+_add("MULT", "mult|factor")
 _add("PRON", "it|they|them")
 _add("BOTH", "both|both of them|both lines|both are|each of them|both values")
 _add("ITS", "its|their|its own|their own")
@@ -308,6 +315,9 @@ _add("TIMES", "×")  # "2 × ATR(14)", as understood_as writes it
 _add("TWICE", "twice|double", 2)
 _add("TWICE", "triple|three times", 3)
 _add("HALF_OF", "half of|half", 0.5)
+# "Risk half a percent of equity": a percentage in words (a plain "half" stays HALF_OF)
+_add("PCT", "half a percent|half of a percent|half of one percent|half a per cent|half a pct", 0.5)
+_add("PCT", "quarter of a percent|quarter of one percent|quarter percent", 0.25)
 _add("PLUS", "+")
 _add("MINUS", "-|minus")
 _add("SLASH", "/")
@@ -561,6 +571,9 @@ _add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
 # "sma 10/40 x up = buy, x down = sell": "x" is a cross only with its way said
 _add("CROSS", "x up", "crosses_above")
 _add("CROSS", "x down", "crosses_below")
+# "W%R(21) x above -80 -> buy", "roc(12) x below 0": "x" with a side named is a crossing too
+_add("CROSS", "x above", "crosses_above")
+_add("CROSS", "x below|x under", "crosses_below")
 _add(
     "CROSS",
     "crosses|cross|crossing|crossed|crosses through|crosses thru|cuts|cuts through|cuts thru|"
@@ -669,6 +682,8 @@ _add(
 )
 _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
+# "always in, just flip": in the market, as "always in the market" ("always" alone is filler)
+_add("REVERSE", "always in")
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
 # "ride it with an 8% trailing stop": the position, held until the trailing stop is hit
@@ -1181,6 +1196,10 @@ FILLER = frozenset(
         "been messing around with",
         "playing around with",
         "been playing around with",
+        # "Sell after 5 bars, with a 3% stop loss in the meantime": while the trade is open,
+        # which a stop always is
+        "in the meantime",
+        "in the mean time",
     }
 )
 

@@ -256,7 +256,31 @@ def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
     return ir.Cmp(x, op, line, "motion", span=_span(x, b, line))
 
 
+def _than_every(left: Any, _is: Any, cmp: Lexeme, every: Lexeme, field: Lexeme, *rest: Any) -> Any:
+    """ "lower than every close of the previous 10 days": below the lowest of them (above the
+    highest for "higher than every high ...")."""
+    period = rest[-2]
+    name = "Close" if field.kind == "CLOSES" else field.value
+    if name not in ("High", "Low", "Close") or _int(period.value) is None:
+        return REJECT
+    kind = "min" if cmp.value == "<" else "max"
+    channel = ir.Channel(kind, name, period.value, True, _span(every, period))
+    return ir.Cmp(left, cmp.value, channel, span=_span(left, cmp, period))
+
+
 comparison = alt(
+    # "the close is lower than every close of the previous 10 days"
+    seq(
+        operand,
+        IS,
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("every", "each")),
+        alt(tok("PRICE"), tok("CLOSES", when=lambda lx: lx.text.lower() == "close")),
+        tok("WINDOW"),
+        NUM,
+        UNIT,
+        build=_than_every,
+    ),
     seq(
         NUM,
         UNIT,

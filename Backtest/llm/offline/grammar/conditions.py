@@ -42,6 +42,8 @@ def _list(item: Parser, joiners: tuple[str, ...] = ("AND", "OR", "COMMA")) -> Pa
 
 weekday_list = alt(
     seq(_list(tok("WEEKDAY")), build=lambda days: days),
+    # "mon/tue only": days after slashes are a list too (a slash never joins weekdays otherwise)
+    seq(_list(tok("WEEKDAY"), ("SLASH",)), build=lambda days: days),
     seq(tok("WEEKEND"), build=lambda w: (w,)),
 )
 
@@ -121,6 +123,19 @@ calendar = alt(
         tok("AT"),
         TIME,
         build=lambda a, t: ir.Calendar("time", time_from=t.value, time_to=1440, span=_span(a, t)),
+    ),
+    # "after 10:00 and before 15:00": one window, read as "after 10:00" and "before 15:00" are
+    seq(
+        tok("AFTER"),
+        TIME,
+        tok("AND"),
+        tok("BEFORE"),
+        TIME,
+        build=lambda a, t1, _n, _b, t2: (
+            ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(a, t2))
+            if t1.value < t2.value
+            else REJECT
+        ),
     ),
     seq(
         tok("BEFORE"),
@@ -322,6 +337,27 @@ citem: Parser = alt(
             else REJECT
         ),
     ),
+    seq(  # "the 50sma is rising (higher than it was the day before)": the one-bar rise, again
+        atom,
+        tok("LPAR"),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("IS", when=lambda lx: lx.text.lower() == "was"),
+        tok(
+            "PREV",
+            when=lambda lx: (
+                " ".join(lx.text.lower().split()) in ("the day before", "the bar before")
+            ),
+        ),
+        tok("RPAR"),
+        build=lambda x, _l, c, _p, _i, _b, _r: (
+            x
+            if isinstance(x, ir.Trend)
+            and x.bars == 1
+            and (x.direction == "rising") == (c.value == ">")
+            else REJECT
+        ),
+    ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,
         tok("LPAR"),
@@ -409,8 +445,44 @@ EACH_OF_LAST = seq(
     UNIT,
     build=lambda *items: _int(items[3].value) or REJECT,
 )
+_cond_list: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond)
+# "... and RSI(14) is under 30 on the same day", "... and ADX(14) is above 25 on that bar": after
+# conditions joined by "and", the tail says they hold together on the signal bar, which every
+# condition list means; after one condition or an "or" it may name another bar, and is refused
+_SAME_BAR = alt(
+    seq(
+        tok("ON"),
+        tok("THAT", when=lambda lx: " ".join(lx.text.lower().split()) == "the same"),
+        alt(
+            tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
+            tok("CLOSES", when=lambda lx: lx.text.lower() == "candle"),
+        ),
+    ),
+    seq(
+        tok("ON"),
+        tok(
+            "TODAY",
+            when=lambda lx: " ".join(lx.text.lower().split()) in ("the same bar", "same day"),
+        ),
+    ),
+    seq(
+        tok("ON"),
+        tok(
+            "THATBAR", when=lambda lx: " ".join(lx.text.lower().split()) in ("that bar", "that day")
+        ),
+    ),
+)
+
+
+def _same_bar(x: Any, *_tail: Any) -> Any:
+    if type(x) is ir.Group and x.logic == "all" and len(x.items) > 1:
+        return x
+    return REJECT
+
+
 cond: Parser = alt(
-    seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))), build=_cond),
+    _cond_list,
+    seq(_cond_list, _SAME_BAR, build=_same_bar),
     seq(
         EACH_OF_LAST,
         tok("COMMA"),

@@ -29,6 +29,8 @@ param = alt(
     seq(tok("UNIT"), NUM, build=lambda _u, n: ("num", n.value)),
     seq(NUM, tok("DEV"), build=lambda n, _d: ("dev", n.value)),
     seq(NUM, tok("IND"), build=lambda n, i: ("ind", i.value[0], n.value)),
+    # "supertrend (atr 12, mult 3)", "(atr period 12, ...)": the same, the number after
+    seq(tok("IND"), opt(tok("UNIT")), NUM, build=lambda i, _u, n: ("ind", i.value[0], n.value)),
     seq(
         NUM,
         opt(tok("TIMES")),
@@ -110,6 +112,16 @@ ind_single = alt(
         NUM,
         many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
         build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
+    # "Stoch 14 3 3", "macd 12 26 9": parameters after spaces, only as many as the indicator has
+    # ("stoch 14 3" or "sma 20 50" may be anything, and are refused)
+    seq(
+        IND,
+        NUM,
+        many(NUM, 1),
+        build=lambda i, n, rest: (
+            _listed(i, (n, *rest)) if 1 + len(rest) == _tunable(i.value[0]) else REJECT
+        ),
     ),
     # "macd 8/17/9", "bb 20/2": one indicator's parameters (two averages' periods, "ema 9/21",
     # are a pair: :data:`ind_pair`; an average has one parameter, so never both)
@@ -199,6 +211,15 @@ ind_ref = alt(
         params,
         tok("RPAR"),
         build=lambda i, o, _l, p, r: _line_with_params(_mention(i, p, None, r), o),
+    ),
+    # "bb lower (20,2)": "lower" is the lower band's word here (as in "lower bb")
+    seq(
+        IND,
+        LOWER_WORD,
+        tok("LPAR"),
+        params,
+        tok("RPAR"),
+        build=lambda i, lo, _l, p, r: _line_with_params(_mention(i, p, None, r), _as_lower(lo)),
     ),
     # "the MACD line (12,26,9)": the line names its indicator, the brackets are its
     seq(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import zone
-from Backtest.llm.offline.grammar.conditions import calendar, cond, points
-from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, operand
+from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
+from Backtest.llm.offline.grammar.conditions import _set_off, calendar, cond, points
+from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, ind_pair, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
@@ -48,6 +48,15 @@ signal_bar_price = seq(
     tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
     build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
 )
+# "a limit order to sell short 1% above that close": the same, "day's" left out
+signal_bar_price = alt(
+    signal_bar_price,
+    seq(
+        tok("THAT", when=lambda lx: lx.text.lower() == "that"),
+        tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
+        build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
+    ),
+)
 order_price = alt(operand, signal_bar_price)
 price_spec = alt(
     seq(opt(tok("AT")), order_price, build=lambda _a, x: x),
@@ -59,6 +68,24 @@ price_spec = alt(
         build=lambda _a, p, c, x: (p.value, c.value, x) if c.value in ("<", ">") else REJECT,
     ),
 )
+
+
+def _words(lexeme: Lexeme) -> str:
+    return " ".join(lexeme.text.lower().split())  # a phrase may wrap onto the next line
+
+
+_OPEN_SHORT = tok("SHORT", when=lambda lx: _words(lx) in ("sell short", "go short", "short"))
+_OPEN_LONG = tok("BUY", when=lambda lx: _words(lx) in ("go long", "buy"))
+
+
+def _sided(order: ir.Order, side: str) -> Any:
+    """The side said after the order must agree with one its name says ("a buy stop ... to go
+    short" contradicts itself)."""
+    if order.side not in (None, side):
+        return REJECT
+    return replace(order, side=side)
+
+
 order_phrase = alt(
     seq(order_kind, opt(tok("ORDER")), opt(price_spec), build=lambda k, _o, p: _order(k, p)),
     # "a limit order to buy 1% below the close" ("to sell" is left out: after a long entry it
@@ -70,6 +97,24 @@ order_phrase = alt(
         tok("BUY", when=lambda lx: lx.text.lower() == "buy"),
         opt(price_spec),
         build=lambda k, _o, _t, _b, p: replace(_order(k, p), side="buy"),
+    ),
+    # "a limit order to sell short 1% above that close" (a short said outright, never "to sell")
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        tok("TO"),
+        _OPEN_SHORT,
+        opt(price_spec),
+        build=lambda k, _o, _t, _s, p: _sided(_order(k, p), "sell"),
+    ),
+    # "a sell-stop order at today's low to go short", "a buy stop at today's high to go long"
+    seq(
+        order_kind,
+        opt(tok("ORDER")),
+        price_spec,
+        tok("TO"),
+        alt(_OPEN_SHORT, _OPEN_LONG),
+        build=lambda k, _o, p, _t, s: _sided(_order(k, p), "buy" if s.kind == "BUY" else "sell"),
     ),
 )
 STOCK = tok("PRICE", when=lambda lx: "stock" in lx.text.lower())
@@ -199,6 +244,31 @@ def _named_entry(x: Any, zone: Lexeme | None, entry: Lexeme) -> Any:
     return _rule(ir.Action("entry_n", span=_span(entry)), x)
 
 
+def _entry_cross(pair: Any, cross: Any, action: ir.Action) -> Any:
+    way = {"buy": "crosses_above", "short": "crosses_below"}.get(action.verb)
+    if pair is REJECT or way is None or not pair[0].numbers[0] < pair[1].numbers[0]:
+        return REJECT  # "21/9 cross = long": the slower line first contradicts a bull cross
+    return _rule(action, ir.Event("cross", pair[0], way, pair[1], _span(pair[0], cross)))
+
+
+@dataclass(frozen=True)
+class ArrowSetOff(ir.UnlessGroup):
+    """ "A -> buy, as long as C": C may also be meant for a rule after it in the sentence, which
+    is then refused (:mod:`.sentence`)."""
+
+
+def _arrow_set_off(action: ir.Action, x: Any, tail: Any) -> Any:
+    both = _set_off(x, tail)
+    if not isinstance(both, ir.UnlessGroup):
+        return REJECT  # "A or B and C -> buy, as long as D": never guessed
+    return _rule(action, ArrowSetOff(both.logic, both.items))
+
+
+def _percent_subject(x: Any) -> bool:
+    """ "3% under the 20sma" is a distance from a line, never a percentage compared with it."""
+    return isinstance(x, ir.Cmp) and isinstance(x.left, ir.Num) and x.left.percent
+
+
 def _rule(action: ir.Action, x: Any) -> Any:
     if action.word == "out" and _calendar_only(x):
         return REJECT  # "Out on Fridays": flat that day, or no trades that day? never guessed
@@ -247,6 +317,59 @@ rule_stmt = alt(
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "close < sma(20)*0.97 -> buy (3% under the 20sma)": the bracket restates the condition,
+    # checked to say exactly the same (else refused as saying something else)
+    seq(
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        tok("LPAR"),
+        alt(
+            seq(cond, build=lambda n: REJECT if _percent_subject(n) else n),
+            # "(3% under the 20sma)": the subject is the condition's own
+            seq(
+                PCT,
+                tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+                operand,
+                build=lambda p, c, y: _pct_cmp(None, None, p, c, y),
+            ),
+        ),
+        tok("RPAR"),
+        build=lambda x, _a, a, _l, note, _r: _rule(a, ir.Restate(x, note)),
+    ),
+    # "rsi(9) crosses above 30 between 09:45 and 11:30 -> buy": the window (or day, month) for
+    # the whole condition, as in "buy when ... between 09:45 and 11:30"
+    seq(
+        cond,
+        calendar,
+        tok("ARROW"),
+        action_phrase,
+        build=lambda x, c, _a, a: (
+            REJECT
+            if isinstance(x, ir.Calendar) or (isinstance(x, ir.Group) and x.logic != "all")
+            else _rule(a, ir.Group("all", (x, c)))
+        ),
+    ),
+    # "ema 9/21 cross = long": the pair's crossing with no way said takes it from the entry
+    # (the faster line up for a long, down for a short; an exit's way is never guessed)
+    seq(
+        ind_pair,
+        tok("CROSS", when=lambda lx: lx.text.lower() in ("cross", "crossover")),
+        tok("ARROW"),
+        action_phrase,
+        build=lambda pair, c, _a, a: _entry_cross(pair, c, a),
+    ),
+    # "either A or B -> buy, as long as C": C set off after the arrow rule holds for all of it,
+    # as "A or B, as long as C -> buy" (in a sentence of one rule only: :func:`_set_off`)
+    seq(
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        tok("COMMA"),
+        tok("WHILE"),
+        cond,
+        build=lambda x, _a, a, _c, _w, c: _arrow_set_off(a, x, c),
+    ),
     # "stoch %k < 10 = buy, but never when volume < its 20d avg": the exception after the rule
     seq(
         cond,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -23,8 +24,11 @@ from Backtest.llm.offline.grammar.rules import (
     _VERBS,
     ACTION_KINDS,
     INTRO,
+    ArrowSetOff,
     _action,
+    _calendar_only,
     action_phrase,
+    plain_when,
     rule_stmt,
     when_clause,
 )
@@ -70,6 +74,7 @@ decl_stmt = seq(
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
 )
+
 # "ATR is the 14 period one": the period of an indicator named without one (declared, so a
 # different period from the one the rules use is refused as unused)
 period_decl = seq(
@@ -207,6 +212,20 @@ restated_calendar = alt(
 )
 filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
+    # "Only buy on Fridays, when the close is below the 5-day SMA": the days and the condition,
+    # as "buy only when ... on Fridays" (restricting any other rule of the same action)
+    seq(
+        tok("ONLY"),
+        tok("BUY", "SHORT"),
+        calendar,
+        tok("COMMA"),
+        plain_when,
+        build=lambda _o, a, cal, _c, x: (
+            REJECT
+            if x is REJECT or isinstance(x, ir.Calendar)
+            else ir.Rule(_action(None, a, ()), ir.Group("all", (cal, x)), _span(a, x), only=True)
+        ),
+    ),
     seq(tok("ONLY"), filter_action, calendar, build=_filter(False)),
     seq(tok("ONLY"), filter_action, when_clause, build=_filter(False)),
     seq(  # "Only taking longs above the 200 SMA"
@@ -319,8 +338,42 @@ standard_settings = seq(
     tok("STDSETTINGS"),
     build=lambda _p, s: (ir.ParamsNote((), ir.Mention(s.value, span=_span(s)), _span(s)),),
 )
+
+
+def _atr_period_note(risk: Any, _l: Any, period: Lexeme, _r: Any) -> Any:
+    """ "a 3 ATR trailing stop (ATR 14)": the period of the stop's ATR, said after it (a period
+    already given must be the same)."""
+    distance = getattr(risk, "distance", None)
+    if not isinstance(risk, ir.Risk) or distance is None or distance.atr is None:
+        return REJECT
+    if not float(period.value).is_integer() or period.value < 1:
+        return REJECT
+    if distance.atr_period not in (None, int(period.value)):
+        return REJECT
+    return (replace(risk, distance=replace(distance, atr_period=int(period.value))),)
+
+
+_ATR = tok("IND", when=lambda lx: lx.value[0] == "ATR")
+atr_period_note = seq(
+    risk_stmt,
+    tok("LPAR"),
+    alt(
+        seq(_ATR, NUM, build=lambda _a, n: n),
+        seq(NUM, opt(UNIT), _ATR, build=lambda n, _u, _a: n),
+    ),
+    tok("RPAR"),
+    build=_atr_period_note,
+)
 stmt = alt(
     standard_settings,
+    atr_period_note,
+    # "**Risk:** 3% stop under the entry": the label over a stop or target
+    seq(
+        tok("RISK", when=lambda lx: lx.text.lower() == "risk"),
+        tok("COLON"),
+        risk_stmt,
+        build=lambda _r, _c, s: (s,),
+    ),
     seq(  # "Standard 14 period" ("standard" is filler): checked against the one indicator
         NUM,
         PERIOD_WORD,
@@ -445,6 +498,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     rules = [x for x in statements if isinstance(x, ir.Rule | ir.CondOnly)]
     if len(rules) > 1 and isinstance(rules[-1].cond, ir.UnlessGroup):
         return REJECT  # "Buy when A, sell when B, unless C": C may be meant for both rules
+    if len(rules) > 1 and any(isinstance(x.cond, ArrowSetOff) for x in rules):
+        return REJECT  # "A -> buy, as long as C, B -> sell": C may be meant for both rules
     if getattr(tail, "kind", None) == "WHICHEVER" and not any(map(_is_exit, statements)):
         return REJECT  # "whichever comes first" only joins exits (which are alternatives anyway)
     if lead is not None and lead.kind == "OTHERWISE":
@@ -494,7 +549,42 @@ tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
     seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
 )
+
+
+def _calendar_first(cal: Any, _comma: Any, rule: Any, _tail: Any) -> Any:
+    """ "On a Monday, if the close is lower than the day before, buy.": the calendar opens a
+    sentence of one rule and holds for it (never for a rule of another sentence)."""
+    if not isinstance(rule, ir.Rule) or rule is REJECT or rule.fronted:
+        return REJECT
+    if _calendar_only(rule.cond):
+        return REJECT  # "On Mondays, buy on Fridays": nothing to add the calendar to
+    cond = ir.Group("all", (cal, rule.cond))
+    return (ir.Rule(rule.action, cond, _span(cal, rule), rule.only),)
+
+
+def _dashed_label(decl: Any, _dash: Lexeme, rest: Any) -> Any:
+    """Only before a whole rule ("sma 20 - sma 50 > 0 -> buy" stays a difference: the reading
+    with fewer statements is taken)."""
+    if rest is REJECT or not rest or not isinstance(rest[0], ir.Rule):
+        return REJECT
+    return (decl, *rest)
+
+
+def _calendar_label(cal: Any, _only: Any, _colon: Any, rest: Any) -> Any:
+    """ "mon/tue only: close < bb lower (20,2) -> long": the label restricts the entries, as "only
+    on Mondays and Tuesdays" does (refused with both sides traded: which entries?)."""
+    if rest is REJECT or not any(isinstance(x, ir.Rule) for x in rest):
+        return REJECT
+    if any(isinstance(x, ir.Rule) and x.action.verb not in _ENTRY_VERBS for x in rest):
+        return REJECT  # "mondays only: sell when ...": only the exits those days? never guessed
+    return (ir.Filter(cal, "bare"), *rest)
+
+
 sentence = alt(
+    seq(calendar, tok("COMMA"), rule_stmt, opt(tok("COMMA", "COLON")), build=_calendar_first),
+    seq(calendar, tok("ONLY"), tok("COLON"), lazy(lambda: sentence_body), build=_calendar_label),
+    # "Stoch 14 3 3 - long when ...": a dash after the indicators named, as a colon
+    seq(decl_stmt, tok("MINUS"), lazy(lambda: sentence_body), build=_dashed_label),
     seq(
         opt(  # "... . Then buy when ...": no sequence, a joiner
             alt(

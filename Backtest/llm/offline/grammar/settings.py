@@ -426,7 +426,8 @@ size_stmt = alt(
         opt(tok("PLACE", "TRADE", "BUY")),
         NUM,
         tok("SHARES"),
-        opt(tok("PERTRADE")),
+        # "200 shares each": each trade
+        opt(alt(tok("PERTRADE"), tok("EVERY", when=lambda lx: lx.text.lower() == "each"))),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
     seq(  # "Size: 100 units" (understood_as)
@@ -452,12 +453,26 @@ size_stmt = alt(
         tok("EQUITY_CAP"),
         build=lambda *items: ir.Size("risk_percent", items[3].value, None),
     ),
-    seq(tok("ALL_IN"), build=lambda _a: ir.Size("equity_fraction", 1.0)),
+    # "all-in on each trade": every trade all in
+    seq(tok("ALL_IN"), opt(tok("PERTRADE")), build=lambda _a, _t: ir.Size("equity_fraction", 1.0)),
 )
 order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
+    # "When the 10 SMA is above the 30 SMA, place a buy stop 0.5 ATR(14) above today's high"
+    seq(
+        when_clause,
+        tok("COMMA"),
+        tok("PLACE"),
+        order_phrase,
+        build=lambda x, _c, _p, o: ir.OrderStmt(o, x),
+    ),
 )
 _FLIP = tok("TURNS", when=lambda lx: lx.text.lower() == "flip")
+_EVERY_SIGNAL = alt(
+    tok("OUTPUT", when=lambda lx: lx.text.lower() == "signal"),
+    tok("CROSSNOUN", when=lambda lx: lx.text.lower() in ("crossover", "cross over")),
+    tok("CROSS", when=lambda lx: lx.text.lower() == "cross"),
+)
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
     seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
@@ -484,6 +499,25 @@ side_stmt = alt(
         tok("AND"),
         tok("REVERSE", when=lambda lx: lx.text.lower() == "reverses"),
         tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        build=lambda *_a: ir.Side("reverse"),
+    ),
+    # "flip on every cross", "flip on each signal", "each signal flips the position": every
+    # entry signal reverses the position
+    seq(
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok("ON", "AT"),
+        tok("EVERY"),
+        _EVERY_SIGNAL,
+        build=lambda *_a: ir.Side("reverse"),
+    ),
+    seq(
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("each", "every")),
+        _EVERY_SIGNAL,
+        tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
+        tok(
+            "TRADE",
+            when=lambda lx: " ".join(lx.text.lower().split()) in ("the position", "position"),
+        ),
         build=lambda *_a: ir.Side("reverse"),
     ),
     seq(  # "just flip on the opposite signal"
