@@ -268,6 +268,45 @@ def _days_on_other_bars(lexemes: Sequence[Lexeme]) -> list[tuple[Lexeme, Lexeme]
     return [(lx, frame) for lx in lexemes if lx.kind == "UNIT" and lx.text.lower() in _DAY_UNITS]
 
 
+def _bar_size(lexemes: Sequence[Lexeme], index: int) -> str | None:
+    """The bar size a TIMEFRAME lexeme names ("5 minute chart" -> "5 minute"), or None for
+    words that name none ("chart", "timeframe")."""
+    text = " ".join(lexemes[index].text.lower().split())
+    number = lexemes[index - 1].text if index and lexemes[index - 1].kind == "NUM" else ""
+    if "week" in text:
+        return "weekly"
+    if text in ("1h", "hourly", "hourly bars", "hourly chart"):
+        return "1 hour"
+    if text == "4h":
+        return "4 hour"
+    if text.startswith(("h ", "hour")):
+        return f"{number or '?'} hour"
+    if text.startswith(("m ", "min", "minute")):
+        return f"{number or '?'} minute"
+    if text.startswith("intraday"):
+        return "intraday"
+    if "daily" in text or text in ("eod", "end of day data") or text.startswith("1 d "):
+        return "daily"
+    return None
+
+
+def _several_bar_sizes(lexemes: Sequence[Lexeme]) -> tuple[tuple[int, int], str, str] | None:
+    """A description naming two bar sizes ("on the 5-minute chart ... the daily 20 EMA"): the
+    spec runs on one, so an indicator "of the daily" on 5-minute bars would silently be an
+    indicator of 5-minute bars. Returns the second mention's span and both sizes."""
+    seen: str | None = None
+    for index, lexeme in enumerate(lexemes):
+        size = _bar_size(lexemes, index) if lexeme.kind == "TIMEFRAME" else None
+        if size is None or size == seen:
+            continue
+        if seen is None or seen == "intraday" and size.endswith(("hour", "minute")):
+            seen = size
+        elif not (size == "intraday" and seen.endswith(("hour", "minute"))):
+            first = lexemes[index - 1] if index and lexemes[index - 1].kind == "NUM" else lexeme
+            return (first.start, lexeme.end), seen, size
+    return None
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -349,6 +388,15 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
                 f"'{unit.text}' on {'weekly' if 'week' in frame.text.lower() else 'intraday'} "
                 "bars: periods and exits count bars of the size the strategy runs on; give "
                 "them in bars",
+            )
+        )
+    if (several := _several_bar_sizes(every)) is not None:
+        span, first, second = several
+        reader.problems.append(
+            Problem(
+                span,
+                f"two bar sizes ({first} and {second} bars): a strategy runs on one bar size, "
+                "and an indicator of another timeframe cannot be expressed",
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
