@@ -30,6 +30,7 @@ HELDOUT11 = generation.load_cases("heldout11")
 HELDOUT12 = generation.load_cases("heldout12")
 HELDOUT13 = generation.load_cases("heldout13")
 HELDOUT14 = generation.load_cases("heldout14")
+HELDOUT15 = generation.load_cases("heldout15")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -47,6 +48,7 @@ ALL_CASES = (
     + HELDOUT12
     + HELDOUT13
     + HELDOUT14
+    + HELDOUT15
     + TUNING2
 )
 
@@ -67,6 +69,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT12) >= 40
     assert len(HELDOUT13) >= 40
     assert len(HELDOUT14) >= 40
+    assert len(HELDOUT15) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -150,6 +153,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout12",
             "heldout13",
             "heldout14",
+            "heldout15",
             "tuning2",
         }
     )
