@@ -58,6 +58,7 @@ def workspace_features() -> dict[str, bool]:
 PRELOAD_MODULES = [
     "web/api.js",
     "web/ui.js",
+    "web/jobs.js",
     "web/code.js",
     "web/result.js",
     "web/tabs.js",

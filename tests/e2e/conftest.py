@@ -7,6 +7,7 @@ an error or a request that left the origin.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -210,6 +212,64 @@ def api_post(base: str, token: str, path: str, payload: dict) -> dict:
     )
     with urllib.request.urlopen(req, timeout=60) as response:
         return json.loads(response.read())
+
+
+def api_start(base: str, token: str, path: str, payload: dict) -> str:
+    """POST a job-starting action without waiting for it: the job's id (from its 202)."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Token {token}"}
+    req = urllib.request.Request(
+        f"{base}{path}", data=json.dumps(payload).encode(), headers=headers
+    )
+    with urllib.request.urlopen(req, timeout=30) as response:
+        assert response.status == 202
+        return json.loads(response.read())["job_id"]
+
+
+def api_job(base: str, token: str, job_id: str) -> dict:
+    req = urllib.request.Request(
+        f"{base}/api/jobs/{job_id}/", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for_job(base: str, token: str, job_id: str, statuses: set[str], timeout_s: float = 90):
+    """Poll the job until its status is one of ``statuses``; the job."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = api_job(base, token, job_id)
+        if job["status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['status']}"
+        time.sleep(0.2)
+
+
+def api_cancel(base: str, token: str, job_id: str) -> None:
+    """Ask for the job's cancel; one that already finished (409) is left as it is."""
+    req = urllib.request.Request(
+        f"{base}/api/jobs/{job_id}/cancel/",
+        method="POST",
+        headers={"Authorization": f"Token {token}"},
+    )
+    with contextlib.suppress(urllib.error.HTTPError):
+        urllib.request.urlopen(req, timeout=10)
+
+
+def api_jobs(base: str, token: str, query: str) -> list[dict]:
+    """The user's jobs matching ``query`` ("status=running", "kind=execute"), newest first."""
+    req = urllib.request.Request(
+        f"{base}/api/jobs/?{query}", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())["results"]
+
+
+def cancel_unfinished_jobs(base: str, token: str) -> None:
+    """Cancel the user's queued and running jobs, so a test that failed half way does not leave
+    a long job holding the one worker from the session's next tests."""
+    for state in ("queued", "running"):
+        for job in api_jobs(base, token, f"status={state}"):
+            api_cancel(base, token, job["id"])
 
 
 def new_user(base: str, prefix: str = "u") -> tuple[str, str]:

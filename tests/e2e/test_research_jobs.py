@@ -4,16 +4,18 @@ error; an id the API no longer knows is forgotten without a word."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import generate_and_run, new_user, sign_in, wait_for_screen
+from tests.e2e.conftest import (
+    cancel_unfinished_jobs,
+    generate_and_run,
+    new_user,
+    sign_in,
+    wait_for_screen,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,17 +32,7 @@ def run(workspace_url):
     username, token = new_user(workspace_url, "reattach")
     sid, eid = generate_and_run(workspace_url, token, SMA_IDEA)
     yield username, sid, eid
-    auth = {"Authorization": f"Token {token}"}
-    for state in ("queued", "running"):
-        listing = urllib.request.Request(f"{workspace_url}/api/jobs/?status={state}", headers=auth)
-        with urllib.request.urlopen(listing, timeout=10) as response:
-            jobs = json.loads(response.read())["results"]
-        for job in jobs:
-            cancel = f"{workspace_url}/api/jobs/{job['id']}/cancel/"
-            with contextlib.suppress(urllib.error.HTTPError):  # 409: it finished meanwhile
-                urllib.request.urlopen(
-                    urllib.request.Request(cancel, method="POST", headers=auth), timeout=10
-                )
+    cancel_unfinished_jobs(workspace_url, token)
 
 
 def _open_tab(page, sid: int, eid: int, tab: str):

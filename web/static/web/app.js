@@ -112,6 +112,7 @@ async function start() {
       if (location.hash === '#/describe') { // start over
         sessionStorage.removeItem('describeDraft');
         sessionStorage.removeItem('describeLast');
+        sessionStorage.removeItem('job:describe'); // a generation still running is not followed
       }
       route();
     }

@@ -1,8 +1,8 @@
 // Pieces the research tabs share: the shown run's settings, the parameter-range form, the
 // search settings, and running a research job with its live progress.
 import { api } from '../api.js';
-import { progressPanel, resumeJob, runJob } from '../screens/describe.js';
-import { clear, clearError, day, field, h, isNum, num, showError } from '../ui.js';
+import { keptJob } from '../jobs.js';
+import { day, field, h, isNum, num } from '../ui.js';
 
 const SETTINGS = ['interval', 'cash', 'commission', 'spread', 'margin', 'trade_on_close', 'hedging', 'exclusive_orders', 'finalize_trades'];
 
@@ -165,75 +165,19 @@ export function searchFields(prefix, parameters = []) {
   return { element, values };
 }
 
-// A research tab's form and its one job. Submitting POSTs `path` with `body()` and follows the
-// job in `box`; the job's id is kept for this browser tab (sessionStorage, per strategy, run and
-// tab), so a reload, or coming back to the tab, follows the same job again from its first event:
-// its live progress and then its result (or its error), as if the page had stayed open. An id
-// the API no longer knows (deleted, another account's) is forgotten without a word.
+// A research tab's form and its one job (keptJob): submitting POSTs `path` with `body()` and
+// follows the job in `box`; its id is kept per strategy, run and tab, so a reload, or coming back
+// to the tab, follows the same job again: its live progress, then its result or its error. The
+// id stays after the job ended, so the tab shows its result each time it is opened.
 // `onStart()` clears the previous result, `onEvent(event, request)` sees each event with the
 // job's request, `onResult(result)` shows the result.
 export function researchJob({ form, button, box, strategyId, detail, tab, path, body, onStart, onEvent, onResult }) {
-  const key = `research:${strategyId}:${detail.execution_id}:${tab}`;
-  const follow = async (start) => {
-    button.disabled = true;
-    if (onStart) onStart();
-    try {
-      const result = await start();
-      if (result) await onResult(result);
-    } finally {
-      button.disabled = false;
-    }
-  };
+  const job = keptJob({
+    key: `research:${strategyId}:${detail.execution_id}:${tab}`, keep: true, box, button,
+    onStart, onEvent, onResult: (result) => onResult(result),
+  });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const request = body();
-    sessionStorage.removeItem(key); // a refused request leaves no job to come back to
-    follow(() => runResearch(path, request, box, (event) => onEvent && onEvent(event, request), (id) => sessionStorage.setItem(key, id)));
+    job.start(path, body());
   });
-  const kept = sessionStorage.getItem(key);
-  if (kept) follow(() => resumeResearch(kept, box, onEvent, () => sessionStorage.removeItem(key)));
 }
-
-// POST a research job and follow its events in `box`; `onEvent` also sees each event, `onJob`
-// hears the job's id once it is accepted. Errors (a 400 from the API, a failed job) go to the
-// error banner; returns the result or null.
-export async function runResearch(path, body, box, onEvent, onJob) {
-  clearError();
-  const progress = progressPanel();
-  clear(box, progress.panel);
-  const watch = {
-    add(e) { progress.add(e); if (onEvent) onEvent(e); },
-    stop: (err) => progress.stop(err),
-    started: (id) => { progress.started(id); if (onJob) onJob(id); },
-  };
-  try {
-    return await runJob(path, body, watch);
-  } catch (err) {
-    showError(err);
-    return null;
-  }
-}
-
-// Follow a job started before a reload, as runResearch follows a new one; `forget()` when the API
-// does not know the id (404, or 400 for one that is not an id at all).
-async function resumeResearch(jobId, box, onEvent, forget) {
-  let job;
-  try {
-    job = await api(`/api/jobs/${encodeURIComponent(jobId)}/`);
-  } catch (err) {
-    if (err.status === 404 || err.status === 400) forget();
-    else showError(err);
-    return null;
-  }
-  const progress = progressPanel();
-  clear(box, progress.panel);
-  const watch = { add(e) { progress.add(e); if (onEvent) onEvent(e, job.input || {}); }, stop: (err) => progress.stop(err), started: (id) => progress.started(id) };
-  try {
-    return await resumeJob(job.id, watch, { running: !FINISHED.has(job.status) });
-  } catch (err) {
-    showError(err);
-    return null;
-  }
-}
-
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);

@@ -1,10 +1,11 @@
 // Describe: a plain-English idea -> live job progress -> what was understood, code, findings,
 // and the first backtest. A refusal highlights the phrases the generator could not place.
-import { ApiError, api, followJob, request } from '../api.js';
+import { api } from '../api.js';
 import { boot } from '../app.js';
 import { codeBlock, diffBlock } from '../code.js';
+import { keptJob } from '../jobs.js';
 import { renderExecution } from '../result.js';
-import { add, clear, clearError, field, guard, h, section, showError, statusBadge } from '../ui.js';
+import { add, clear, field, guard, h, section, showError, statusBadge } from '../ui.js';
 import { symbolSelect } from './common.js';
 
 const EXAMPLES = [
@@ -19,6 +20,8 @@ const DRAFT_KEY = 'describeDraft';
 // The strategy and run the last "Generate and backtest" produced in this tab: a reload (or Back
 // from the strategy) shows them again instead of an empty screen that invites a duplicate.
 const LAST_KEY = 'describeLast';
+// The generation running for this tab (app.js forgets it, as the two above, on "New strategy").
+const JOB_KEY = 'job:describe';
 
 // Shown until the server offers GET /api/strategies/capabilities/ (then its list is shown).
 const STATIC_CAPABILITIES = [
@@ -137,83 +140,6 @@ export function fixesList(fixes) {
     f.diff ? diffBlock(f.diff) : h('p', { class: 'muted' }, 'No diff.'))));
 }
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
-
-// A job's live events, and a Cancel button while it runs (POST /api/jobs/<id>/cancel/: a queued
-// job stops at once, a running one at its next checkpoint; the job's own "cancelled" event ends it).
-// A cancel is not a failure: it ends with a neutral notice here, never in the error banner.
-export function progressPanel() {
-  const list = h('ol', { class: 'events', 'aria-live': 'polite' });
-  const bar = h('progress', { max: '100', 'aria-label': 'Job progress' });
-  let jobId = null;
-  const cancel = h('button', { type: 'button', 'data-testid': 'job-cancel', hidden: true, onclick: async () => {
-    cancel.disabled = true;
-    cancel.textContent = 'Cancelling…';
-    try {
-      await api(`/api/jobs/${jobId}/cancel/`, { method: 'POST' });
-    } catch (err) {
-      // 409 job_finished: it ended before the cancel arrived; its own last event says how.
-      if (err.code !== 'job_finished') showError(err);
-    }
-  } }, 'Cancel');
-  const done = () => { cancel.hidden = true; };
-  const panel = h('div', { class: 'panel progress', 'data-testid': 'job-progress' }, h('h2', {}, 'Progress'), h('div', { class: 'row' }, bar, cancel), list);
-  return {
-    panel,
-    started(id) { jobId = id; cancel.hidden = false; },
-    // The job ended in an error: nothing was running (a refusal answered at once) -> no panel.
-    stop(err) {
-      done();
-      if (err.cancelled) {
-        panel.append(h('p', { class: 'notice', role: 'status', 'data-testid': 'job-cancelled' }, `ⓘ ${err.message}`));
-        return;
-      }
-      if (!list.children.length) { panel.remove(); return; }
-      bar.value = bar.value || 0;
-      list.append(h('li', { 'data-kind': 'error' }, `✗ ${err.message}`));
-    },
-    add(event) {
-      if (FINISHED.has(event.kind)) done();
-      if (typeof event.progress === 'number') bar.value = event.progress;
-      list.append(h('li', { 'data-kind': event.kind, 'data-seq': String(event.seq) }, h('span', { class: 'muted' }, new Date(event.time).toLocaleTimeString()), ' ', event.message || event.kind));
-    },
-  };
-}
-
-// Start a job-backed action: an immediate result (200/201), or a job to follow; returns the result.
-export async function runJob(path, body, progress) {
-  let accepted;
-  try {
-    const { status, data } = await request(path, { method: 'POST', body });
-    if (status !== 202) return data;
-    accepted = data;
-  } catch (err) {
-    progress.stop(err);
-    throw err;
-  }
-  return resumeJob(accepted.job_id, progress);
-}
-
-// Follow a job already started (by this page, or before a reload) to its end: every one of its
-// events, then its result. A failure is thrown as the API's error; a cancel as an error with
-// `cancelled` set, which showError leaves out of the banner (progressPanel says it instead).
-export async function resumeJob(jobId, progress, { running = true } = {}) {
-  try {
-    if (running && progress.started) progress.started(jobId);
-    const job = await followJob(jobId, (e) => progress.add(e));
-    if (job.status === 'succeeded') return job.result;
-    if (job.status === 'cancelled') {
-      const err = new ApiError(409, { error: { code: 'cancelled', message: 'Cancelled: the job was stopped at your request.' } });
-      err.cancelled = true;
-      throw err;
-    }
-    throw new ApiError(422, { error: job.error || { code: job.status, message: `The job ${job.status}.` } });
-  } catch (err) {
-    progress.stop(err);
-    throw err;
-  }
-}
-
 export async function renderDescribe(view) {
   const input = h('textarea', { rows: '5', 'data-testid': 'describe-input', placeholder: 'e.g. Buy when RSI(14) drops below 30, sell when it rises above 70.', required: true });
   // The typed idea survives a reload, a look at another screen and Back (this tab only).
@@ -237,20 +163,15 @@ export async function renderDescribe(view) {
     clear(caps, c.items.map(([name, example]) => h('li', {}, h('strong', {}, name), example ? ` — ${example}` : '')));
   });
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearError();
-    submit.disabled = true;
-    const description = input.value;
-    const progress = progressPanel();
-    clear(outcome, progress.panel);
-    sessionStorage.removeItem(LAST_KEY);
-    try {
-      const result = await runJob('/api/strategies/generate_with_ai/', { description, execute_after_generation: true, auto_fix: true, symbol: symbol.value }, progress);
+  // The generation outlives the page: a reload or a return to this screen follows it again.
+  const job = keptJob({
+    key: JOB_KEY, box: outcome, button: submit,
+    onResult: async (result) => {
       const run = result.execution_result;
       sessionStorage.setItem(LAST_KEY, JSON.stringify({ strategy_id: result.strategy_id, execution_id: run && run.execution_id }));
       await showOutcome(outcome, result);
-    } catch (err) {
+    },
+    onError: (err, { description = '' }) => {
       showError(err);
       if (err.code === 'description_not_understood') {
         const phrases = refusedPhrases(err.details);
@@ -271,12 +192,15 @@ export async function renderDescribe(view) {
           h('ul', { class: 'examples' }, others.map((text) =>
             h('li', {}, h('button', { type: 'button', class: 'example', onclick: useText(text) }, text))))));
       }
-    } finally {
-      submit.disabled = false;
-    }
+    },
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.removeItem(LAST_KEY);
+    job.start('/api/strategies/generate_with_ai/', { description: input.value, execute_after_generation: true, auto_fix: true, symbol: symbol.value });
   });
   input.focus();
-  await restoreOutcome(outcome);
+  if (!job.kept) await restoreOutcome(outcome);
 }
 
 // After a reload: the last outcome again, read back from the API (the strategy's understood_as,

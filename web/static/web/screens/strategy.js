@@ -2,10 +2,11 @@
 // any two, fix errors with each attempt's diff, and a chat whose edits create versions.
 import { api, qs } from '../api.js';
 import { diffBlock, lineDiff } from '../code.js';
+import { keptJob } from '../jobs.js';
 import { renderExecution } from '../result.js';
-import { add, clear, clearError, dateTime, field, guard, h, num, section, showError, signed, statusBadge } from '../ui.js';
+import { add, clear, dateTime, field, guard, h, num, section, signed, statusBadge } from '../ui.js';
 import { symbolSelect } from './common.js';
-import { findingsList, fixesList, progressPanel, runJob, specSummary } from './describe.js';
+import { findingsList, fixesList, specSummary } from './describe.js';
 
 const input = (attrs) => h('input', attrs);
 
@@ -43,26 +44,17 @@ function runForm(strategy, onResult) {
     }) }, 'Upload');
     const uploadBox = h('details', { class: 'upload' }, h('summary', {}, 'Upload your own data (CSV with Date, Open, High, Low, Close, Volume)'),
       h('div', { class: 'row' }, field('CSV file', file), field('Name', dataName), upload));
-    form.addEventListener('submit', async (e) => {
+    // The run outlives the page: a reload or a return to the strategy follows it again.
+    const job = keptJob({ key: `job:strategy:${strategy.id}:run`, scope: `job:strategy:${strategy.id}`, box: progressBox, button: submit, onResult });
+    form.addEventListener('submit', (e) => {
       e.preventDefault();
-      clearError();
-      submit.disabled = true;
       const body = {
         symbol: symbol.value, cash: Number(cash.value), commission: Number(commission.value),
         spread: Number(spread.value), margin: Number(margin.value), trade_on_close: onClose.checked,
       };
       if (start.value) body.start = start.value;
       if (end.value) body.end = end.value;
-      const progress = progressPanel();
-      clear(progressBox, progress.panel);
-      try {
-        const result = await runJob(`/api/strategies/${strategy.id}/execute/`, body, progress);
-        await onResult(result);
-      } catch (err) {
-        showError(err);
-      } finally {
-        submit.disabled = false;
-      }
+      job.start(`/api/strategies/${strategy.id}/execute/`, body);
     });
     box.append(form, uploadBox);
   });
@@ -166,41 +158,33 @@ function fixPanel(strategy, history, reload, kept) {
   // After a fix was applied the page is reloaded (new version, new runs); its outcome is kept.
   const out = kept || h('div', { 'aria-live': 'polite' }, fixesList(history) || h('p', { class: 'muted' }, 'No fix attempts yet.'));
   const progressBox = h('div');
-  // A fix that changes what the strategy does is only applied when the user says so.
-  const run = async (allowSemantic) => {
-    clearError();
-    button.disabled = true;
-    const progress = progressPanel();
-    clear(progressBox, progress.panel);
-    try {
-      const body = { max_attempts: 3, allow_semantic_changes: allowSemantic };
-      const result = await runJob(`/api/strategies/${strategy.id}/fix_errors/`, body, progress);
-      const refused = result.stopped_reason === 'semantic_change_not_allowed';
-      const allow = refused
-        ? h('div', { class: 'warnings', 'data-testid': 'fix-proposed' },
-          h('p', {}, h('strong', {}, '⚠ The only fix found changes what the strategy does; it was not applied.')),
-          (result.proposed_changes || []).length ? h('ul', {}, result.proposed_changes.map((c) => h('li', {}, c))) : null,
-          h('button', { type: 'button', 'data-testid': 'fix-allow-semantic', onclick: () => run(true) },
-            'Apply it anyway (it changes what the strategy does)'))
-        : null;
-      const final = result.final_execution;
-      const verified = result.success && final && final.execution_id
-        ? h('p', { 'data-testid': 'fix-verified' }, `✓ Now version ${result.current_version}; verified by `,
-          h('a', { href: `#/strategy/${strategy.id}/run/${final.execution_id}` }, `run #${final.execution_id}`), '.')
-        : null;
-      const changes = result.success && result.semantic_change && (result.changes || []).length
-        ? h('div', { class: 'warnings' }, h('p', {}, h('strong', {}, '⚠ Applied with a change of meaning:')), h('ul', {}, result.changes.map((c) => h('li', {}, c))))
-        : null;
-      clear(out, h('p', { 'data-testid': 'fix-outcome' }, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`),
-        verified, changes, allow, fixesList(result.fixes));
-      if (result.success) await reload({ keepFix: out, verifiedRun: final && final.execution_id });
-    } catch (err) {
-      showError(err);
-    } finally {
-      button.disabled = false;
-    }
+  const button = h('button', { type: 'button', 'data-testid': 'fix-errors' }, 'Fix errors automatically');
+  const show = async (result) => {
+    const refused = result.stopped_reason === 'semantic_change_not_allowed';
+    const allow = refused
+      ? h('div', { class: 'warnings', 'data-testid': 'fix-proposed' },
+        h('p', {}, h('strong', {}, '⚠ The only fix found changes what the strategy does; it was not applied.')),
+        (result.proposed_changes || []).length ? h('ul', {}, result.proposed_changes.map((c) => h('li', {}, c))) : null,
+        h('button', { type: 'button', 'data-testid': 'fix-allow-semantic', onclick: () => run(true) },
+          'Apply it anyway (it changes what the strategy does)'))
+      : null;
+    const final = result.final_execution;
+    const verified = result.success && final && final.execution_id
+      ? h('p', { 'data-testid': 'fix-verified' }, `✓ Now version ${result.current_version}; verified by `,
+        h('a', { href: `#/strategy/${strategy.id}/run/${final.execution_id}` }, `run #${final.execution_id}`), '.')
+      : null;
+    const changes = result.success && result.semantic_change && (result.changes || []).length
+      ? h('div', { class: 'warnings' }, h('p', {}, h('strong', {}, '⚠ Applied with a change of meaning:')), h('ul', {}, result.changes.map((c) => h('li', {}, c))))
+      : null;
+    clear(out, h('p', { 'data-testid': 'fix-outcome' }, statusBadge(result.success ? 'fixed' : 'not fixed', result.success), ` ${result.detail || result.stopped_reason || ''}`),
+      verified, changes, allow, fixesList(result.fixes));
+    if (result.success) await reload({ keepFix: out, verifiedRun: final && final.execution_id });
   };
-  const button = h('button', { type: 'button', 'data-testid': 'fix-errors', onclick: () => run(false) }, 'Fix errors automatically');
+  // The fix outlives the page: a reload or a return to the strategy follows it again.
+  const job = keptJob({ key: `job:strategy:${strategy.id}:fix`, scope: `job:strategy:${strategy.id}`, box: progressBox, button, onResult: show });
+  // A fix that changes what the strategy does is only applied when the user says so.
+  const run = (allowSemantic) => job.start(`/api/strategies/${strategy.id}/fix_errors/`, { max_attempts: 3, allow_semantic_changes: allowSemantic });
+  button.addEventListener('click', () => run(false));
   return h('div', {}, h('p', {}, 'Runs the strategy, repairs the failure (rules first, then the LLM when configured) and re-runs to prove each fix.'), button, progressBox, out);
 }
 
@@ -225,26 +209,23 @@ function chatPanel(strategy, messages, reload) {
   const send = h('button', { type: 'submit', 'data-testid': 'chat-send' }, 'Send');
   const progressBox = h('div');
   const form = h('form', {}, field('Ask for a change or a question', text), send, progressBox);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!text.value.trim()) return;
-    clearError();
-    send.disabled = true;
-    const progress = progressPanel();
-    clear(progressBox, progress.panel);
-    try {
-      const reply = await runJob(`/api/strategies/${strategy.id}/chat/`, { message: text.value }, progress);
-      text.value = '';
+  // The reply outlives the page: a reload or a return to the strategy follows its job again.
+  // (No scope: the reply goes to its own log, it cannot cover a run's or a fix's outcome.)
+  const job = keptJob({
+    key: `job:strategy:${strategy.id}:chat`, box: progressBox, button: send,
+    onResult: async (reply, { message }) => {
+      if (text.value === message) text.value = ''; // sent; anything typed since stays
       clear(progressBox);
       const conversation = await api(`/api/strategies/${strategy.id}/chat/`);
       clear(log, (conversation.results || conversation).map(chatMessage));
       toNewest();
       if (reply && (reply.version || (reply.message && reply.message.version))) await reload();
-    } catch (err) {
-      showError(err);
-    } finally {
-      send.disabled = false;
-    }
+    },
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!text.value.trim()) return;
+    job.start(`/api/strategies/${strategy.id}/chat/`, { message: text.value });
   });
   return h('div', {}, log, form);
 }
