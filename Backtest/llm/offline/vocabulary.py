@@ -284,7 +284,10 @@ _add("PREV", "yday|yesterdays", 1)  # chat shorthand: "yday's high"
 _add("PREV", "previous day|prior day|last day|the previous day|preceding|prior bar|prev", 1)
 _add("PREV", "the prior day|the previous bar|previous session|prior session|last session", 1)
 _add("PREV", "the bar before|bar before|the session before|the candle before", 1)
-_add("AGO", "ago|back|bars ago|days ago|periods ago")
+_add(
+    "AGO",
+    "ago|back|bars ago|days ago|periods ago|earlier|bars earlier|days earlier|periods earlier",
+)
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
 # "place a limit buy 2% under that day's close": the signal bar, read only in an order's price

@@ -479,6 +479,15 @@ trend = alt(
         TREND,
         build=lambda x, _i, t: ir.Trend(x, t.value, 1, _span(x, t)),
     ),
+    # "the 50-day SMA is no longer rising", "is not falling": the bar's move negated (not up
+    # on the bar); a trend over several bars negated ("not rising for 3 days") is not read
+    seq(
+        opt(operand),
+        opt(IS),
+        tok("NOT", when=lambda lx: lx.text.lower() in ("is not", "isn't", "no longer", "not")),
+        TREND,
+        build=lambda x, _i, _n, t: ir.Not(ir.Trend(x, t.value, 1, _span(x, t))),
+    ),
     seq(
         operand,
         IS,
@@ -685,11 +694,15 @@ change_atom = alt(
         build=lambda h, _v, n, u: _change(h, n, u),
     ),
     # "the close is down more than 8% from (vs.) the close 3 days ago": the same price then
+    # ("down 8% or more from the close 3 days ago": as "more than 8%", as over a window)
     seq(
         CHANGE_HEAD,
+        opt(OR_MORE),
         tok("VERSUS", "FROM"),
         operand,
-        build=lambda h, _v, then: _change_from(h, then),
+        build=lambda h, m, _v, then: (
+            REJECT if m is not None and h[2] is not None else _change_from(h, then)
+        ),
     ),
     seq(  # "the close is up more than 3% on the day": the change over one bar
         CHANGE_HEAD,

@@ -388,6 +388,9 @@ stmt = alt(
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
+    # "Put a 5% stop loss on every trade", "stop loss 5% per trade": the stop of each trade,
+    # which is what a stop is (a size "per trade" is read by size_stmt, not here)
+    seq(risk_stmt, tok("PERTRADE"), build=lambda s, _p: (s,)),
     seq(  # "Use a 3% stop loss on both sides": the stop, and both sides traded (checked)
         risk_stmt,
         tok("ON", "FOR"),
