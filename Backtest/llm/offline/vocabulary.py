@@ -107,6 +107,14 @@ _add(
     "any day except|every day except|all days except|any day other than|every day other than|"
     "any weekday except|every weekday except|any day apart from|every day apart from",
 )
+# "in any month other than August and September": every month but the ones named (read only
+# before months)
+_add(
+    "ANYMONTHEXCEPT",
+    "any month except|every month except|all months except|any month other than|"
+    "every month other than|any month apart from|every month apart from|any month but|"
+    "every month but",
+)
 _add("AFTER", "after|following")
 _add("BEFORE", "before|prior to")
 _add("ON", "on|upon")
@@ -211,7 +219,10 @@ _add("FILTER_N", "filter|filters|trend filter|the filter|condition|conditions|re
 _add("SIGNAL_N", "signals|setup|trigger|signal bar")
 
 # ---- sides ------------------------------------------------------------------------------------
-_add("LONGONLY", "long only|only long|longs only|only longs|long side only|only go long")
+_add(
+    "LONGONLY",
+    "long only|only long|longs only|only longs|long side only|only go long|only buying|buying only",
+)
 _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only|only go short")
 _add(
     "BOTHWAYS",
@@ -625,7 +636,7 @@ _add(
     "RISING",
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
-    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
+    "has risen|goes up|go up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
     "gained|has climbed|climbed|rose|has rallied|rallied|turns back up|turning back up|"
     "starts rising|starts to rise|begins rising|begins to rise|starts to turn up",
     "rising",
@@ -634,7 +645,7 @@ _add(
     "FALLING",
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
-    "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
+    "turning down|turns down|has fallen|goes down|go down|is going down|declining|drops|dips|sinks|"
     "declines|slips|slides|has dropped|dropped|has declined|declined|fell|turns back down|"
     "turning back down|starts falling|starts to fall|begins falling|begins to fall|"
     "starts to turn down",

@@ -59,6 +59,43 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "Buy when RSI(14) < 40. Sell once the 50-day SMA is no longer rising.",
             {"entry": "RSI(14) < 40", "exit": "falling(SMA(50))"},
         ),
+        # "10:30–15:00": a time window written as a range
+        (
+            "rsi(9) crosses up thru 30 -> buy, entries only 10:30–15:00. sell when rsi(9) > 60",
+            {
+                "entry": "all(RSI(9) crosses_above 30; time in 10:30-15:00)",
+                "exit": "RSI(9) > 60",
+            },
+        ),
+        # "in any month other than August and September": neither month
+        (
+            "Buy when the close crosses above the 30-day WMA, in any month other than August "
+            "and September. Sell when the close crosses below the 30-day WMA.",
+            {
+                "entry": "all(Close crosses_above WMA(30); month not in [aug, sep])",
+                "exit": "Close crosses_below WMA(30)",
+            },
+        ),
+        # an emoji that says nothing a rule depends on: a break, as the eye reads it
+        (
+            "cci(20) crosses above +100 and close > 50 ema → long 🚀 trail it with 2.5 atr(14), "
+            "no other exit",
+            {
+                "entry": "all(CCI(20) crosses_above 100; Close > EMA(50))",
+                "trailing": "2.5 ATR(14)",
+            },
+        ),
+        # a chart emoji right before the side it agrees with
+        (
+            "📉 short when rsi(2) > 90, cover when rsi(2) < 50",
+            {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "RSI(2) < 50"},
+        ),
+        # "go down under" / "go up over" (the bare verb, as "fall" and "rise" are read)
+        (
+            "When the Williams %R(14) go down under -95 I am buying. When it go up over -20 I am "
+            "selling all. Stop loss is 3 percent. Only buying, no short selling.",
+            {"entry": "WILLR(14) below -95", "exit": "WILLR(14) above -20", "stop": "3%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -83,6 +120,20 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "Sell after 3 days.",
             "earlier",
         ),
+        # a window that ends before it starts
+        ("rsi(9) crosses up thru 30 -> buy, entries only 15:00-10:30. " + _RSI, "10:30"),
+        # an emoji that may carry meaning: a chart against the side, a tick, a colour
+        ("📈 short when rsi(2) > 90, cover when rsi(2) < 50", "📈"),
+        ("✅ rsi(2) < 10 → buy. rsi(2) > 70 → sell", "✅"),
+        ("🟢 rsi(2) < 10. 🔴 rsi(2) > 70", "🟢"),
+        # a decoration inside a rule breaks it, never glues across it
+        ("rsi(2) < 10 and 🔥 close > sma(200) → buy. rsi(2) > 70 → sell", "and"),
+        # months other than a season: not a month list
+        ("Buy when RSI(2) < 5, in any month other than the summer. " + _RSI, "summer"),
+        # "only buying when ...": no rule the words place
+        ("I am only buying when RSI(2) < 10. Sell when RSI(2) > 70.", "when"),
+        # "only buying" and shorting: a contradiction, not a side
+        ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Only buying, shorting too.", "shorting"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
