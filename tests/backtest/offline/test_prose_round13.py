@@ -96,6 +96,36 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
             "selling all. Stop loss is 3 percent. Only buying, no short selling.",
             {"entry": "WILLR(14) below -95", "exit": "WILLR(14) above -20", "stop": "3%"},
         ),
+        # Pine Script's "crossover" / "crossunder" as verbs, and the noun with the lines said
+        (
+            "Buy when RSI(14) crossover 30. sell when RSI(14) crossunder 70",
+            {"entry": "RSI(14) crosses_above 30", "exit": "RSI(14) crosses_below 70"},
+        ),
+        (
+            "Buy when the MACD(12,26,9) histogram crosses over 0. Close the long on a crossunder "
+            "of the MACD line under the signal line.",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+            },
+        ),
+        # MACD settings named by their labels, in a list or in brackets
+        (
+            "MACD with fast 8, slow 21, signal 5. Buy when the MACD line crosses above the signal "
+            "line. Sell when it crosses below.",
+            {
+                "entry": "MACD(8,21,5).macd crosses_above MACD(8,21,5).macdsignal",
+                "exit": "MACD(8,21,5).macd crosses_below MACD(8,21,5).macdsignal",
+            },
+        ),
+        (
+            "MACD (fast 8, slow 21, signal 5). Buy when the MACD line crosses above the signal "
+            "line. Sell when it crosses below.",
+            {
+                "entry": "MACD(8,21,5).macd crosses_above MACD(8,21,5).macdsignal",
+                "exit": "MACD(8,21,5).macd crosses_below MACD(8,21,5).macdsignal",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -134,6 +164,15 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("I am only buying when RSI(2) < 10. Sell when RSI(2) > 70.", "when"),
         # "only buying" and shorting: a contradiction, not a side
         ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Only buying, shorting too.", "shorting"),
+        # the noun's side against its word: garbled
+        (
+            "Buy when the MACD(12,26,9) histogram crosses over 0. Close the long on a crossover "
+            "of the MACD line under the signal line.",
+            "signal line",
+        ),
+        # a label the indicator has not, or said twice
+        ("RSI with fast 8, slow 21. Buy when RSI < 30. Sell when RSI > 70.", "no such setting"),
+        ("MACD with fast 12, fast 26. Buy when the MACD line crosses above the signal line.", "26"),
     ],
 )
 def test_refused(text: str, named: str) -> None:
