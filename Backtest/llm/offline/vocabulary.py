@@ -766,6 +766,8 @@ for _index, _names in enumerate(
 ):
     _add("MONTH", _names, _index)
 _add("MONTH_N", "month|months|the month|the months")
+# "Indicator is Williams %R with period 14": read only as the label of a declaration
+_add("INDICATOR_N", "indicator|indicators|the indicator|the indicators|my indicator")
 _add("WEEKDAY_N", "day of the week|weekday")
 # "the time of day is from 09:45 to before 15:00" (understood_as): read only before a window
 _add("TIMEOFDAY_N", "the time of day|time of day")

@@ -126,6 +126,22 @@ _RSI = "Buy when RSI(2) < 5. Sell when RSI(2) > 70. "
                 "exit": "MACD(8,21,5).macd crosses_below MACD(8,21,5).macdsignal",
             },
         ),
+        # "Indicator is X with period 14": a declaration's label, and the period after "with"
+        (
+            "Hello, I need strategy for test please. Indicator is Williams %R with period 14. "
+            "When the Williams %R go down under -95 I am buying. When it go up over -20 I am "
+            "selling all. Thank you very much",
+            {"entry": "WILLR(14) below -95", "exit": "WILLR(14) above -20"},
+        ),
+        (
+            "Buy when RSI with period 9 < 30. Sell when RSI with period 9 > 70.",
+            {"entry": "RSI(9) < 30", "exit": "RSI(9) > 70"},
+        ),
+        # "indicator" in talk stays talk
+        (
+            "I love this indicator. Buy when RSI(14) < 30. Sell when RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -173,6 +189,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # a label the indicator has not, or said twice
         ("RSI with fast 8, slow 21. Buy when RSI < 30. Sell when RSI > 70.", "no such setting"),
         ("MACD with fast 12, fast 26. Buy when the MACD line crosses above the signal line.", "26"),
+        # "the indicator" as a subject: which one is not said
+        (
+            "RSI(14). Buy when the indicator is below 30. Sell when the indicator is above 70.",
+            "the indicator",
+        ),
+        # a declared indicator no rule uses
+        ("Indicator is RSI(9). Buy when RSI(14) < 30. Sell when RSI(14) > 70.", "RSI(9)"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

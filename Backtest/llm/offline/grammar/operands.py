@@ -159,6 +159,15 @@ ind_single = alt(
         many(seq(opt(tok("COMMA", "AND")), named_param, build=lambda _c, p: p), 1),
         build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
     ),
+    # "Williams %R with period 14", "RSI with a length of 9": the word, then the number
+    seq(
+        IND,
+        tok("WITH"),
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "length", "lookback")),
+        opt(tok("OF")),
+        NUM,
+        build=lambda i, _w, _u, _o, n: _mention(i, (("num", n.value),), None, n),
+    ),
     seq(
         IND,
         tok("OF", "WITH"),

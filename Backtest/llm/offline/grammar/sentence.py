@@ -69,7 +69,9 @@ def _decl(_place: Any, first: Any, rest: tuple[Any, ...]) -> Any:
 
 
 decl_stmt = seq(
-    opt(tok("PLACE", "WITH")),
+    # "Indicator is Williams %R with period 14", "Indicators: RSI(14) and ATR(14)": a label,
+    # read only before the indicators it names ("the indicator is above 50" stays refused)
+    opt(alt(tok("PLACE", "WITH"), seq(tok("INDICATOR_N"), tok("IS", "COLON")))),
     decl_item,
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
