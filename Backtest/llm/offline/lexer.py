@@ -53,6 +53,21 @@ _ABBREVIATIONS = frozenset({"vs"})  # a point right after these is part of the w
 _COMPARISON_SIGNS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
 
 
+# emoji that may carry a rule's meaning (yes/no, buy/sell colours, directions, up/down charts)
+_MEANING_EMOJI = frozenset("✅✔☑❌✖❎⛔🚫⚠👍👎📈📉🟢🔴🟩🟥🔼🔽⬆⬇↗↘➡⬅↑↓🐂🐻🛑🟡🟠🔺🔻")
+_CHART_SIDE = {"📉": ("short", "shorts", "sell"), "📈": ("long", "longs", "buy")}
+
+
+def _is_emoji(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x1F000 <= code <= 0x1FAFF
+        or 0x2600 <= code <= 0x27BF
+        or 0x2B00 <= code <= 0x2BFF
+        or code in (0xFE0F, 0x200D)
+    )
+
+
 @dataclass
 class Lexeme:
     """One terminal: its kind, value, the span in the user's text and that text."""
@@ -148,8 +163,23 @@ class _Lexer:
         norm = self.tokens[i].norm
         if norm in _COMPARISON_SIGNS:
             self.emit("CMP", _COMPARISON_SIGNS[norm], i, i)
+        elif self._decoration(i):
+            # a break, as the eye reads it ("→ long 🚀 trail it ..."): never glue across it
+            self.emit("SEP", norm, i, i)
         else:
             self.emit(_PUNCT.get(norm, "UNKNOWN"), norm, i, i)
+
+    def _decoration(self, i: int) -> bool:
+        """An emoji that says nothing a rule could depend on ("🚀", "🔥"); one that may
+        ("✅", "❌", "🟢", arrows, "📈"/"📉") is not, except a chart emoji right before the side
+        it agrees with ("📉 short setup")."""
+        norm = self.tokens[i].norm
+        if not norm or not all(_is_emoji(c) for c in norm):
+            return False
+        if not any(c in _MEANING_EMOJI for c in norm):
+            return True
+        nxt = self.tokens[i + 1].norm if i + 1 < len(self.tokens) else ""
+        return norm in _CHART_SIDE and nxt in _CHART_SIDE[norm]
 
     def _word(self, i: int) -> None:
         token = self.tokens[i]

@@ -50,6 +50,7 @@ _WEAK = frozenset(
     | {"PLACE", "TRADE", "UNKNOWN", "ARROW", "MINUS", "PLUS", "SLASH", "SIGNAL_N", "TICKER"}
     | {"PERCENT_SIGN", "FIRST", "VERSUS", "DEFINE", "OPENS"}  # the last four: shorthand
     | {"SETTINGS"}  # "Default settings." stays talk; "Standard 12/26/9 settings" is a check
+    | {"INDICATOR_N"}  # "I love this indicator." stays talk
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule

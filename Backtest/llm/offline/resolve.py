@@ -322,4 +322,8 @@ _LABELLED: dict[tuple[str, str], tuple[str, ...]] = {
     ("KELTNER", "multiplier"): ("multiplier",),
     ("SUPERTREND", "ATR_period"): ("atr_period",),
     ("SUPERTREND", "multiplier"): ("multiplier",),
+    # "MACD with fast 12, slow 26, signal 9"
+    ("MACD", "fast"): ("fastperiod",),
+    ("MACD", "slow"): ("slowperiod",),
+    ("MACD", "signal"): ("signalperiod",),
 }

@@ -107,6 +107,14 @@ _add(
     "any day except|every day except|all days except|any day other than|every day other than|"
     "any weekday except|every weekday except|any day apart from|every day apart from",
 )
+# "in any month other than August and September": every month but the ones named (read only
+# before months)
+_add(
+    "ANYMONTHEXCEPT",
+    "any month except|every month except|all months except|any month other than|"
+    "every month other than|any month apart from|every month apart from|any month but|"
+    "every month but",
+)
 _add("AFTER", "after|following")
 _add("BEFORE", "before|prior to")
 _add("ON", "on|upon")
@@ -211,7 +219,10 @@ _add("FILTER_N", "filter|filters|trend filter|the filter|condition|conditions|re
 _add("SIGNAL_N", "signals|setup|trigger|signal bar")
 
 # ---- sides ------------------------------------------------------------------------------------
-_add("LONGONLY", "long only|only long|longs only|only longs|long side only|only go long")
+_add(
+    "LONGONLY",
+    "long only|only long|longs only|only longs|long side only|only go long|only buying|buying only",
+)
 _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only|only go short")
 _add(
     "BOTHWAYS",
@@ -284,7 +295,10 @@ _add("PREV", "yday|yesterdays", 1)  # chat shorthand: "yday's high"
 _add("PREV", "previous day|prior day|last day|the previous day|preceding|prior bar|prev", 1)
 _add("PREV", "the prior day|the previous bar|previous session|prior session|last session", 1)
 _add("PREV", "the bar before|bar before|the session before|the candle before", 1)
-_add("AGO", "ago|back|bars ago|days ago|periods ago")
+_add(
+    "AGO",
+    "ago|back|bars ago|days ago|periods ago|earlier|bars earlier|days earlier|periods earlier",
+)
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
 # "place a limit buy 2% under that day's close": the signal bar, read only in an order's price
@@ -622,7 +636,7 @@ _add(
     "RISING",
     "rising|is rising|rises|rise|going up|trending up|sloping up|slopes up|slope up|increasing|"
     "is increasing|upward sloping|pointing up|heading up|moving up|turning up|turns up|"
-    "has risen|goes up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
+    "has risen|goes up|go up|is going up|climbing|advancing|climbs|jumps|gains|rallies|has gained|"
     "gained|has climbed|climbed|rose|has rallied|rallied|turns back up|turning back up|"
     "starts rising|starts to rise|begins rising|begins to rise|starts to turn up",
     "rising",
@@ -631,7 +645,7 @@ _add(
     "FALLING",
     "falling|is falling|falls|fall|going down|trending down|sloping down|slopes down|"
     "decreasing|is decreasing|downward sloping|pointing down|heading down|moving down|"
-    "turning down|turns down|has fallen|goes down|is going down|declining|drops|dips|sinks|"
+    "turning down|turns down|has fallen|goes down|go down|is going down|declining|drops|dips|sinks|"
     "declines|slips|slides|has dropped|dropped|has declined|declined|fell|turns back down|"
     "turning back down|starts falling|starts to fall|begins falling|begins to fall|"
     "starts to turn down",
@@ -752,6 +766,8 @@ for _index, _names in enumerate(
 ):
     _add("MONTH", _names, _index)
 _add("MONTH_N", "month|months|the month|the months")
+# "Indicator is Williams %R with period 14": read only as the label of a declaration
+_add("INDICATOR_N", "indicator|indicators|the indicator|the indicators|my indicator")
 _add("WEEKDAY_N", "day of the week|weekday")
 # "the time of day is from 09:45 to before 15:00" (understood_as): read only before a window
 _add("TIMEOFDAY_N", "the time of day|time of day")

@@ -38,6 +38,11 @@ def _cross_dir(direction: str) -> Any:
 
 
 IS = opt(tok("IS"))
+_PINE = {"crossover": "crosses_above", "crossunder": "crosses_below"}
+
+
+def _pine(word: Lexeme) -> tuple[str, str, Lexeme]:
+    return ("cross", _PINE[word.text.lower()], word)
 
 
 def _signed_zero(lexeme: Lexeme) -> bool:
@@ -53,6 +58,9 @@ verb = alt(
     seq(tok("CROSS"), build=_verb("cross")),
     seq(tok("CROSS"), tok("UPWORD"), build=_cross_dir("crosses_above")),
     seq(tok("CROSS"), tok("DOWNWORD"), build=_cross_dir("crosses_below")),
+    # "RSI(14) crossover 30", "the MACD line crossunder the signal line" (Pine Script's
+    # ta.crossover / ta.crossunder, as "crosses over" / "crosses under")
+    seq(tok("CROSSNOUN", when=lambda lx: lx.text.lower() in _PINE), build=lambda c: _pine(c)),
     seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", t.value or "touch", t)),
     seq(tok("TRADE"), tok("CMP"), build=_verb("static")),
     seq(tok("FALLING", "RISING", "TURNS"), tok("CMP"), build=_verb("motion")),
@@ -479,6 +487,15 @@ trend = alt(
         TREND,
         build=lambda x, _i, t: ir.Trend(x, t.value, 1, _span(x, t)),
     ),
+    # "the 50-day SMA is no longer rising", "is not falling": the bar's move negated (not up
+    # on the bar); a trend over several bars negated ("not rising for 3 days") is not read
+    seq(
+        opt(operand),
+        opt(IS),
+        tok("NOT", when=lambda lx: lx.text.lower() in ("is not", "isn't", "no longer", "not")),
+        TREND,
+        build=lambda x, _i, _n, t: ir.Not(ir.Trend(x, t.value, 1, _span(x, t))),
+    ),
     seq(
         operand,
         IS,
@@ -614,7 +631,27 @@ sign_atom = alt(
         build=lambda x, t, c: ir.Sign(x, c.value == "up", True, _span(x, t, c), colour=True),
     ),
 )
+
+
+def _pine_noun(c: Lexeme, _of: Lexeme, x: Any, where: Lexeme, y: Any) -> Any:
+    """The noun with the lines and their side said: "a crossunder of the MACD line under the
+    signal line" (the side must agree with the word: "a crossover of X under Y" is garbled)."""
+    op = _PINE[c.text.lower()]
+    below = where.value in ("<", "<=")
+    if below != (op == "crosses_below") or where.value not in ("<", ">"):
+        return REJECT
+    return ir.Cmp(x, op, y, "cross", span=_span(c, x, y))
+
+
 event_atom = alt(
+    seq(
+        tok("CROSSNOUN", when=lambda lx: lx.text.lower() in _PINE),
+        tok("OF"),
+        operand,
+        tok("CMP", when=lambda lx: lx.text.lower() in ("above", "over", "below", "under")),
+        operand,
+        build=_pine_noun,
+    ),
     seq(tok("GOLDEN"), build=lambda g: ir.Event("golden", span=_span(g))),
     seq(tok("DEATH"), build=lambda d: ir.Event("death", span=_span(d))),
     seq(
@@ -685,11 +722,15 @@ change_atom = alt(
         build=lambda h, _v, n, u: _change(h, n, u),
     ),
     # "the close is down more than 8% from (vs.) the close 3 days ago": the same price then
+    # ("down 8% or more from the close 3 days ago": as "more than 8%", as over a window)
     seq(
         CHANGE_HEAD,
+        opt(OR_MORE),
         tok("VERSUS", "FROM"),
         operand,
-        build=lambda h, _v, then: _change_from(h, then),
+        build=lambda h, m, _v, then: (
+            REJECT if m is not None and h[2] is not None else _change_from(h, then)
+        ),
     ),
     seq(  # "the close is up more than 3% on the day": the change over one bar
         CHANGE_HEAD,

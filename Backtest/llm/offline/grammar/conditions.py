@@ -91,6 +91,15 @@ calendar = alt(
         _list(tok("MONTH")),
         build=lambda i, m: ir.Calendar("months", tuple(x.value for x in m), span=_span(i, m)),
     ),
+    # "in any month other than August and September": the months named are excluded
+    seq(
+        opt(tok("IN")),
+        tok("ANYMONTHEXCEPT"),
+        longest(_list(tok("MONTH"))),  # the list read whole: "other than A and B" is neither
+        build=lambda i, a, m: ir.Calendar(
+            "months", tuple(x.value for x in m), negate=True, span=_span(i, a, m)
+        ),
+    ),
     seq(
         opt(tok("FROM", "BETWEEN", "IN")),
         tok("MONTH"),
@@ -105,6 +114,18 @@ calendar = alt(
         TIME,
         build=lambda b, t1, _a, t2: (
             ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(b, t2))
+            if t1.value < t2.value
+            else REJECT
+        ),
+    ),
+    # "10:30-15:00", "10:30–15:00": a window written as a range, no word before it (a time
+    # is never a number to subtract from)
+    seq(
+        TIME,
+        tok("MINUS"),
+        TIME,
+        build=lambda t1, _m, t2: (
+            ir.Calendar("time", time_from=t1.value, time_to=t2.value, span=_span(t1, t2))
             if t1.value < t2.value
             else REJECT
         ),

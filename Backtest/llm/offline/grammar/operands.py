@@ -22,6 +22,21 @@ number = alt(
     seq(tok("PLUS"), NUM, build=lambda p, n: ir.Num(n.value, _span(p, n))),
 )
 
+# "fast 12", "slow 26", "signal 9": a setting named by its label (checked against the indicator)
+named_param = alt(
+    seq(
+        tok("RELATIVE", when=lambda lx: lx.text.lower() in ("fast", "slow")),
+        opt(tok("UNIT")),
+        NUM,
+        build=lambda r, _u, n: ("label", r.text.lower(), n.value),
+    ),
+    seq(
+        tok("OUTPUT", when=lambda lx: lx.text.lower() == "signal"),
+        opt(tok("UNIT")),
+        NUM,
+        build=lambda _o, _u, n: ("label", "signal", n.value),
+    ),
+)
 # Indicator parameters inside brackets: "(20, 2)", "(20 periods, 2.5 std dev)",
 # "(20 EMA, 2x ATR(10))"
 param = alt(
@@ -44,6 +59,7 @@ param = alt(
     # "multiplier 2": the channel's ATR multiple (refused for an indicator without one)
     seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
     seq(tok("PRICE"), build=lambda p: ("source", p.value)),
+    named_param,
 )
 params = seq(
     param,
@@ -80,6 +96,10 @@ def _mention(ind: Lexeme, items: Sequence[Any] = (), pre: float | None = None, *
                 labelled.append((f"{item[1]}_period", item[3]))
         elif kind == "source":
             source = ir.Price(item[1])
+        elif kind == "label":
+            if any(label == item[1] for label, _ in labelled):
+                return REJECT  # "fast 12, fast 26": which?
+            labelled.append((item[1], item[2]))
     return ir.Mention(
         name,
         tuple(numbers),
@@ -130,6 +150,23 @@ ind_single = alt(
         NUM,
         many(seq(tok("SLASH"), NUM, build=lambda _c, n: n), 1),
         build=lambda i, n, rest: _listed(i, (n, *rest)),
+    ),
+    # "MACD with fast 12, slow 26, signal 9": every setting named by its label
+    seq(
+        IND,
+        opt(tok("WITH")),
+        named_param,
+        many(seq(opt(tok("COMMA", "AND")), named_param, build=lambda _c, p: p), 1),
+        build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
+    ),
+    # "Williams %R with period 14", "RSI with a length of 9": the word, then the number
+    seq(
+        IND,
+        tok("WITH"),
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "length", "lookback")),
+        opt(tok("OF")),
+        NUM,
+        build=lambda i, _w, _u, _o, n: _mention(i, (("num", n.value),), None, n),
     ),
     seq(
         IND,

@@ -69,7 +69,9 @@ def _decl(_place: Any, first: Any, rest: tuple[Any, ...]) -> Any:
 
 
 decl_stmt = seq(
-    opt(tok("PLACE", "WITH")),
+    # "Indicator is Williams %R with period 14", "Indicators: RSI(14) and ATR(14)": a label,
+    # read only before the indicators it names ("the indicator is above 50" stays refused)
+    opt(alt(tok("PLACE", "WITH"), seq(tok("INDICATOR_N"), tok("IS", "COLON")))),
     decl_item,
     many(seq(many(tok("COMMA", "AND"), 1), decl_item, build=lambda _s, d: d)),
     build=_decl,
@@ -388,6 +390,9 @@ stmt = alt(
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),
+    # "Put a 5% stop loss on every trade", "stop loss 5% per trade": the stop of each trade,
+    # which is what a stop is (a size "per trade" is read by size_stmt, not here)
+    seq(risk_stmt, tok("PERTRADE"), build=lambda s, _p: (s,)),
     seq(  # "Use a 3% stop loss on both sides": the stop, and both sides traded (checked)
         risk_stmt,
         tok("ON", "FOR"),

@@ -251,7 +251,8 @@ risk_stmt = alt(
         opt(tok("FOR")),  # "hold 4 bars"
         NUM,
         UNIT,
-        opt(seq(opt(tok("COMMA")), tok("THEN"), tok("SELL", "EXIT"))),
+        # "hold 4 bars, then sell", "Hold for 1 bar and exit"
+        opt(seq(opt(tok("COMMA")), tok("THEN", "AND"), tok("SELL", "EXIT"))),
         build=lambda _h, _f, n, _u, _t: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     # "Hold at most 5 bars", "Never hold more than 5 bars": a time exit (a longest hold; a
@@ -350,6 +351,20 @@ risk_stmt = alt(
         NUM,
         UNIT,
         build=lambda *items: _unless_hit(items),
+    ),
+    # "and exit after 7 days if neither has been hit": the same, the condition said last
+    seq(
+        opt(tok("AND")),
+        tok("EXIT", "SELL", "COVER"),
+        tok("AFTER"),
+        NUM,
+        UNIT,
+        tok("WHEN"),
+        alt(tok("THAT", "NEITHER"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        opt(tok("NOT")),
+        opt(tok("IS", "TURNS")),
+        tok("TOUCH"),
+        build=lambda *items: _unless_hit((None, None, items[6], items[7], items[3], None)),
     ),
     seq(  # "That's the only exit" (after a stop or a time exit)
         tok("THAT"),
