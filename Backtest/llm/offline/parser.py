@@ -308,6 +308,27 @@ def _several_bar_sizes(lexemes: Sequence[Lexeme]) -> tuple[tuple[int, int], str,
     return None
 
 
+def _hold_then_exit(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
+    """ "Hold for 5 bars, then exit when RSI > 70": a shortest hold before an exit rule (the
+    grammar refuses it too; this names the words and says why)."""
+    found: list[tuple[int, int]] = []
+    kinds = [lx.kind for lx in lexemes]
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind != "HOLD":
+            continue
+        at = index + 1 + (kinds[index + 1 : index + 2] == ["FOR"])
+        if kinds[at : at + 2] != ["NUM", "UNIT"]:
+            continue
+        at += 2 + (kinds[at + 2 : at + 3] == ["COMMA"])
+        if kinds[at : at + 1] == ["THEN"] and kinds[at + 1 : at + 3] in (
+            ["SELL", "WHEN"],
+            ["EXIT", "WHEN"],
+            ["COVER", "WHEN"],
+        ):
+            found.append((lexeme.start, lexemes[at].end))
+    return found
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -398,6 +419,14 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
                 span,
                 f"two bar sizes ({first} and {second} bars): a strategy runs on one bar size, "
                 "and an indicator of another timeframe cannot be expressed",
+            )
+        )
+    for span in _hold_then_exit(every):
+        reader.problems.append(
+            Problem(
+                span,
+                "a shortest hold before an exit rule cannot be expressed; for a time exit "
+                "beside the rule say 'exit when ... or after N bars'",
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []

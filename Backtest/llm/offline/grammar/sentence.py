@@ -486,6 +486,14 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     for group in rest:
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
+        if (
+            isinstance(group, _AfterThen)
+            and isinstance(statements[-1], ir.TimeExit)
+            and any(isinstance(x, ir.Rule) and x.action.verb in _EXIT_VERBS for x in group)
+        ):
+            # "Hold for 5 bars, then exit when RSI > 70": a shortest hold before the exit rule,
+            # which is not expressible (never a time exit beside it)
+            return REJECT
         if isinstance(group, _RiskRun) and not isinstance(statements[-1], ir.Risk):
             return REJECT  # "tp 8% sl 3%": only a stop or target follows another unjoined
         if isinstance(group, _SlashRule):
@@ -538,6 +546,17 @@ class _SlashRule(tuple[Any, ...]):
 
 def _slash_rule(_slash: Lexeme, statement: Any) -> Any:
     return _SlashRule(statement)
+
+
+class _AfterThen(tuple[Any, ...]):
+    """Statements after ", then": after a time exit, a sequence (see :func:`_sentence`)."""
+
+
+def _then_joined(sep: Any, statements: Any) -> Any:
+    parts = sep if isinstance(sep, tuple) else (sep,)
+    if any(isinstance(p, Lexeme) and p.kind == "THEN" for p in parts):
+        return _AfterThen(statements)
+    return statements
 
 
 def _exit_or(_or: Lexeme, statement: Any) -> Any:
@@ -600,7 +619,7 @@ sentence = alt(
         stmt,
         many(
             alt(
-                seq(SEP, stmt, build=lambda _s, x: x),
+                seq(SEP, stmt, build=_then_joined),
                 tf_stmt,
                 exit_or,
                 named_params_note,
