@@ -604,6 +604,16 @@ factor = alt(
 def _fold(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
     value = first
     for op, right in rest:
+        if op.text == "—" or (
+            isinstance(value, ir.Mention)
+            and value.output is None
+            and isinstance(right, ir.Ref)
+            and right.kind == "output"
+        ):
+            # "macd 8,21,5 — histogram crosses above 0": an em dash is punctuation, and an
+            # indicator named without a line, less a bare line name ("macd 8,21,5 - histogram"),
+            # is a label and a dash ("the MACD line - the signal line" stays a difference)
+            return REJECT
         symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/"}[op.kind]
         value = ir.Arith(symbol, value, right)
     return value
