@@ -301,6 +301,16 @@ def wait_for_screen(page, name: str) -> None:
     page.wait_for_function(SCREEN_READY, arg=name)
 
 
+def expect_cancelled(page, scope) -> None:
+    """A cancel the user asked for: the neutral notice in ``scope`` (a panel or the page), never
+    the red error banner or an alert."""
+    notice = scope.get_by_test_id("job-cancelled")
+    expect(notice).to_contain_text("Cancelled", timeout=60_000)
+    expect(notice).to_have_attribute("role", "status")
+    expect(page.get_by_test_id("error-banner")).to_be_hidden()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
 def sign_in(page, username: str) -> None:
     page.goto("/")
     page.get_by_test_id("login-username").fill(username)

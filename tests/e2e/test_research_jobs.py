@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     cancel_unfinished_jobs,
+    expect_cancelled,
     generate_and_run,
     new_user,
     sign_in,
@@ -78,11 +79,7 @@ def test_a_reload_follows_the_running_optimisation_and_its_cancel_is_a_notice(pa
 
     # A cancel the user asked for ends it with a neutral notice; the error banner stays hidden.
     panel.get_by_test_id("job-cancel").click()
-    notice = panel.get_by_test_id("job-cancelled")
-    expect(notice).to_contain_text("Cancelled", timeout=60_000)
-    expect(notice).to_have_attribute("role", "status")
-    expect(page.get_by_test_id("error-banner")).to_be_hidden()
-    expect(page.get_by_role("alert")).to_have_count(0)
+    expect_cancelled(page, panel)
     expect(panel.get_by_test_id("job-cancel")).to_be_hidden()
     expect(panel.get_by_test_id("optimise-run")).to_be_enabled()
     expect(panel.get_by_test_id("optimise-best")).to_have_count(0)

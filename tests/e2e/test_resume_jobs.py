@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     api_post,
     api_start,
     cancel_unfinished_jobs,
+    expect_cancelled,
     generate_and_run,
     new_user,
     sign_in,
@@ -168,11 +169,7 @@ def test_a_reload_follows_the_chat_reply_and_a_cancel_after_a_reload_is_a_notice
     wait_for_screen(page, "renderStrategy")
     _expect_waiting(page, "execute", "run-backtest")
     page.get_by_test_id("job-cancel").click()
-    notice = page.get_by_test_id("job-cancelled")
-    expect(notice).to_contain_text("Cancelled", timeout=60_000)
-    expect(notice).to_have_attribute("role", "status")
-    expect(page.get_by_test_id("error-banner")).to_be_hidden()
-    expect(page.get_by_role("alert")).to_have_count(0)
+    expect_cancelled(page, page)
     expect(page.get_by_test_id("run-backtest")).to_be_enabled()
     expect(page.get_by_test_id("runs-list").locator("li")).to_have_count(1)
 

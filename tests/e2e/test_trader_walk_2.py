@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import generate_and_run, new_user, sign_in, wait_for_screen
+from tests.e2e.conftest import (
+    expect_cancelled,
+    generate_and_run,
+    new_user,
+    sign_in,
+    wait_for_screen,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +45,7 @@ def test_a_long_optimisation_says_its_size_first_and_can_be_cancelled(page, work
     panel.get_by_test_id("job-cancel").click()
     # The job's own events end it: no result, the reason in words as a neutral notice (a cancel
     # asked for is not an error: the red banner stays hidden), the form usable again.
-    notice = panel.get_by_test_id("job-cancelled")
-    expect(notice).to_contain_text("Cancelled", timeout=60_000)
-    expect(notice).to_have_attribute("role", "status")
-    expect(page.get_by_test_id("error-banner")).to_be_hidden()
+    expect_cancelled(page, panel)
     expect(panel.get_by_test_id("job-progress")).to_contain_text("Cancellation requested")
     expect(panel.get_by_test_id("job-cancel")).to_be_hidden()
     expect(panel.get_by_test_id("optimise-run")).to_be_enabled()

@@ -112,6 +112,20 @@ def _mention(ind: Lexeme, items: Sequence[Any] = (), pre: float | None = None, *
 
 IND = tok("IND")
 UNIT = tok("UNIT")
+
+
+def _listed_after(separator: str) -> Parser:
+    """ "stochastics 5,3,3", "macd 8/17/9": an indicator and its parameters after ``separator``
+    (two averages' periods, "ema 9/21", are a pair: :data:`ind_pair`; an average has one
+    parameter, so never both)."""
+    return seq(
+        IND,
+        NUM,
+        many(seq(tok(separator), NUM, build=lambda _s, n: n), 1),
+        build=lambda i, n, rest: _listed(i, (n, *rest)),
+    )
+
+
 ind_single = alt(
     seq(IND, build=lambda i: _mention(i)),
     seq(IND, tok("LPAR"), tok("RPAR"), build=lambda i, _l, r: _mention(i, (), None, r)),
@@ -127,12 +141,7 @@ ind_single = alt(
     ),
     seq(IND, tok("LPAR"), params, tok("RPAR"), build=lambda i, _l, p, r: _mention(i, p, None, r)),
     seq(IND, NUM, opt(UNIT), build=lambda i, n, _u: _mention(i, (("num", n.value),), None, n)),
-    seq(
-        IND,
-        NUM,
-        many(seq(tok("COMMA"), NUM, build=lambda _c, n: n), 1),
-        build=lambda i, n, rest: _listed(i, (n, *rest)),
-    ),
+    _listed_after("COMMA"),
     # "Stoch 14 3 3", "macd 12 26 9": parameters after spaces, only as many as the indicator has
     # ("stoch 14 3" or "sma 20 50" may be anything, and are refused)
     seq(
@@ -143,14 +152,7 @@ ind_single = alt(
             _listed(i, (n, *rest)) if 1 + len(rest) == _tunable(i.value[0]) else REJECT
         ),
     ),
-    # "macd 8/17/9", "bb 20/2": one indicator's parameters (two averages' periods, "ema 9/21",
-    # are a pair: :data:`ind_pair`; an average has one parameter, so never both)
-    seq(
-        IND,
-        NUM,
-        many(seq(tok("SLASH"), NUM, build=lambda _c, n: n), 1),
-        build=lambda i, n, rest: _listed(i, (n, *rest)),
-    ),
+    _listed_after("SLASH"),
     # "MACD with fast 12, slow 26, signal 9": every setting named by its label
     seq(
         IND,
