@@ -273,6 +273,8 @@ def _bar_size(lexemes: Sequence[Lexeme], index: int) -> str | None:
     """The bar size a TIMEFRAME lexeme names ("5 minute chart" -> "5 minute"), or None for
     words that name none ("chart", "timeframe")."""
     text = " ".join(lexemes[index].text.lower().split())
+    if text in ("minute", "minutes"):
+        return None  # "after 30 minutes", "the first 90 minutes": a duration, not a bar size
     number = lexemes[index - 1].text if index and lexemes[index - 1].kind == "NUM" else ""
     if "week" in text:
         return "weekly"

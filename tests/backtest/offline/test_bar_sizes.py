@@ -45,3 +45,10 @@ def test_two_bar_sizes_are_refused_naming_the_second(text: str, named: str) -> N
 )
 def test_one_bar_size_said_several_ways_still_reads(text: str) -> None:
     reads_as(text, {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"})
+
+
+def test_a_duration_in_minutes_is_no_bar_size() -> None:
+    message = refused(
+        "5 min chart: buy when RSI(14) < 30, sell when RSI(14) > 70 or after 30 minutes."
+    )
+    assert "two bar sizes" not in message
