@@ -31,7 +31,7 @@ export function progressPanel() {
     stop(err) {
       done();
       if (err.cancelled) {
-        panel.append(h('p', { class: 'notice', role: 'status', 'data-testid': 'job-cancelled' }, `ⓘ ${err.message}`));
+        panel.append(h('p', { class: 'notice', role: 'status', 'data-testid': 'job-cancelled' }, `Note: ${err.message}`));
         return;
       }
       if (!list.children.length) { panel.remove(); return; }
