@@ -120,6 +120,34 @@ def node_operands(node: RuleNode, path: str) -> Iterator[tuple[str, object]]:
         yield f"{path}.of", node.of
 
 
+def referenced_indicator_ids(spec: StrategySpec) -> set[str]:
+    """Ids of the indicators the rules or the entry orders read, directly or as the source of
+    another such indicator (an SMA of RSI keeps the RSI)."""
+    leaves: list[object] = []
+    for rule in ("entry", "exit", "short_entry", "short_exit"):
+        root = getattr(spec.rules, rule)
+        if root is not None:
+            for path, node in iter_nodes(root, rule):
+                leaves.extend(leaf for _, leaf in node_operands(node, path))
+    for order in (spec.entry_order, spec.short_entry_order):
+        if order is not None and order.price is not None:
+            leaves.extend(leaf for _, leaf in iter_exprs(order.price, "price"))
+    by_id = {item.id: item for item in spec.indicators}
+    todo = [_referenced_id(leaf) for leaf in leaves]
+    found: set[str] = set()
+    while todo:
+        indicator_id = todo.pop()
+        if indicator_id in by_id and indicator_id not in found:
+            found.add(indicator_id)
+            todo.append(_referenced_id(by_id[indicator_id].source))
+    return found
+
+
+def _referenced_id(leaf: object) -> str | None:
+    text = leaf.ref if isinstance(leaf, SeriesRef) else leaf
+    return text.partition(".")[0] if isinstance(text, str) else None
+
+
 def is_series(expr: object) -> bool:
     """Whether an operand varies over time (reads a price or indicator somewhere)."""
     return any(isinstance(leaf, str | SeriesRef) for _, leaf in iter_exprs(expr, ""))

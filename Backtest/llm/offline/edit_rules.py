@@ -33,6 +33,7 @@ from Backtest.llm.offline.spec_writer import SpecWriter
 from Backtest.llm.offline.specmap import instances, leaf_paths, node_of, seeded_writer
 from Backtest.spec import StrategySpec, validate_spec_v2
 from Backtest.spec.render import Labels, describe_node, number
+from Backtest.spec.semantics import referenced_indicator_ids
 
 _ROLE_KEYS = {
     "entry_long": "entry",
@@ -447,30 +448,8 @@ def _removable(node: dict[str, Any], path: tuple[int, ...] = ()) -> list[Any]:
 
 def _used_indicators(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The spec's indicators that a rule, an order or another used indicator still refers to."""
-    items = data["indicators"]
-    rest = {k: value for k, value in data.items() if k != "indicators"}
-    names = {s.split(".")[0] for s in _strings(rest)}
-    while True:
-        sources = {
-            s.split(".")[0]
-            for item in items
-            if item["id"] in names
-            for s in _strings({k: v for k, v in item.items() if k != "id"})
-        }
-        if sources <= names:
-            break
-        names |= sources
-    return [item for item in items if item["id"] in names]
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
+    used = referenced_indicator_ids(validate_spec_v2(data))
+    return [item for item in data["indicators"] if item["id"] in used]
 
 
 def _subject(node: RNode) -> Any:

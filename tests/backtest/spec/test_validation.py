@@ -17,7 +17,9 @@ from Backtest.spec import (
     example_spec_data,
     spec_json_schema,
     validate_spec,
+    validate_spec_v2,
 )
+from Backtest.spec.semantics import referenced_indicator_ids
 
 
 def errors_of(data) -> list[dict]:
@@ -274,3 +276,22 @@ def test_booleans_are_not_numbers(flag):
         assert errors_of(data)[0]["field"] == "rules.entry.conditions.0.right"
     else:
         assert validate_spec(data).rules.entry.conditions[0].right == 1.5
+
+
+def test_referenced_indicator_ids_follow_rules_orders_and_sources_not_other_strings():
+    rsi_of_rsi = example_spec_data("v2_rsi_of_rsi_calendar")
+    assert referenced_indicator_ids(validate_spec_v2(rsi_of_rsi)) == {"rsi", "rsi_avg"}
+    # only the average is read: the RSI stays, as its source
+    rsi_of_rsi["rules"] = {"entry": {"left": "Close", "op": ">", "right": "rsi_avg"}}
+    assert referenced_indicator_ids(validate_spec_v2(rsi_of_rsi)) == {"rsi", "rsi_avg"}
+    # a name or description that spells an id refers to nothing
+    rsi_of_rsi["rules"] = {"entry": {"left": "Close", "op": ">", "right": 10}}
+    rsi_of_rsi["name"] = rsi_of_rsi["description"] = "rsi"
+    assert referenced_indicator_ids(validate_spec_v2(rsi_of_rsi)) == set()
+    donchian = example_spec_data("v2_donchian_trailing_atr")  # {"ref": "dc_entry.upper", ...}
+    assert referenced_indicator_ids(validate_spec_v2(donchian)) == {"dc_entry", "dc_exit"}
+    keltner = example_spec_data("v2_keltner_limit")
+    keltner["rules"].pop("exit")
+    keltner["rules"]["entry"] = {"left": "Close", "op": "<", "right": 50}
+    keltner["entry_order"]["price"] = {"left": "kc.lower", "arith": "*", "right": 0.99}
+    assert referenced_indicator_ids(validate_spec_v2(keltner)) == {"kc"}
