@@ -331,6 +331,31 @@ def _hold_then_exit(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
     return found
 
 
+# "buy when rsi < 30 sell when rsi > 70": a rule typed straight after another, with no comma.
+# A side word and "when"/"if" right after an operand ends the first rule (as a comma would).
+_SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER"})
+_OPERAND_ENDS = frozenset(
+    {"NUM", "RPAR", "IND", "PRICE", "OUTPUT", "PCT", "TIME", "OVERBOUGHT", "OVERSOLD"}
+    | {"RISING", "FALLING"}
+)
+
+
+def _run_on_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
+    """``lexemes`` with a comma (of no width) where a rule starts right after another."""
+    out: list[Lexeme] = []
+    for index, lexeme in enumerate(lexemes):
+        if (
+            lexeme.kind in _SIDES
+            and out
+            and out[-1].kind in _OPERAND_ENDS
+            and index + 1 < len(lexemes)
+            and lexemes[index + 1].kind == "WHEN"
+        ):
+            out.append(Lexeme("COMMA", ",", lexeme.start, lexeme.start, ""))
+        out.append(lexeme)
+    return out
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -404,7 +429,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = lex(text)
+    every = _run_on_rules(lex(text))
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(
