@@ -31,6 +31,7 @@ HELDOUT12 = generation.load_cases("heldout12")
 HELDOUT13 = generation.load_cases("heldout13")
 HELDOUT14 = generation.load_cases("heldout14")
 HELDOUT15 = generation.load_cases("heldout15")
+HELDOUT16 = generation.load_cases("heldout16")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -49,6 +50,7 @@ ALL_CASES = (
     + HELDOUT13
     + HELDOUT14
     + HELDOUT15
+    + HELDOUT16
     + TUNING2
 )
 
@@ -70,6 +72,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT13) >= 40
     assert len(HELDOUT14) >= 40
     assert len(HELDOUT15) >= 40
+    assert len(HELDOUT16) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -154,6 +157,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout13",
             "heldout14",
             "heldout15",
+            "heldout16",
             "tuning2",
         }
     )
