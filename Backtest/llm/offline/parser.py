@@ -331,8 +331,10 @@ def _hold_then_exit(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
     return found
 
 
-# "buy when rsi < 30 sell when rsi > 70": a rule typed straight after another, with no comma.
-# A side word and "when"/"if" right after an operand ends the first rule (as a comma would).
+# Rules as they are typed into a text box. "buy when rsi < 30 sell when rsi > 70": a side word
+# and "when"/"if" right after an operand ends the rule before it (as a comma would). "buy rsi<30
+# sell rsi>70": a side word right before a comparison ("rsi < 30", "close above sma(200)") is
+# "buy when" (nothing else can follow a side word there).
 _SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER"})
 _OPERAND_ENDS = frozenset(
     {"NUM", "RPAR", "IND", "PRICE", "OUTPUT", "PCT", "TIME", "OVERBOUGHT", "OVERSOLD"}
@@ -340,19 +342,42 @@ _OPERAND_ENDS = frozenset(
 )
 
 
-def _run_on_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
-    """``lexemes`` with a comma (of no width) where a rule starts right after another."""
+def _compared_after(lexemes: Sequence[Lexeme], index: int) -> bool:
+    """Whether a comparison sign follows an indicator (with its parameters) or a price field
+    that starts at ``index``."""
+    kinds = [lx.kind for lx in lexemes[index : index + 12]]
+    if kinds[:1] == ["PRICE"]:
+        return kinds[1:2] == ["CMP"]
+    if kinds[:1] != ["IND"]:
+        return False
+    at = 1
+    if kinds[at : at + 1] == ["NUM"]:
+        at += 1
+    elif kinds[at : at + 1] == ["LPAR"]:
+        while at < len(kinds) and kinds[at] != "RPAR":
+            if kinds[at] not in ("LPAR", "NUM", "COMMA"):
+                return False
+            at += 1
+        at += 1
+    return kinds[at : at + 1] == ["CMP"]
+
+
+def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
+    """``lexemes`` with a comma and a "when" (of no width) where typed rules leave them out."""
     out: list[Lexeme] = []
     for index, lexeme in enumerate(lexemes):
+        side = lexeme.kind in _SIDES
+        bare = side and _compared_after(lexemes, index + 1)
         if (
-            lexeme.kind in _SIDES
+            side
             and out
             and out[-1].kind in _OPERAND_ENDS
-            and index + 1 < len(lexemes)
-            and lexemes[index + 1].kind == "WHEN"
+            and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
         ):
             out.append(Lexeme("COMMA", ",", lexeme.start, lexeme.start, ""))
         out.append(lexeme)
+        if bare:
+            out.append(Lexeme("WHEN", "when", lexeme.end, lexeme.end, ""))
     return out
 
 
@@ -429,7 +454,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _run_on_rules(lex(text))
+    every = _typed_rules(lex(text))
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

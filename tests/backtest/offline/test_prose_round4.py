@@ -540,7 +540,6 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(14) < 30. I am in while RSI(14) < 50.", "I am in"),
         ("Buy when RSI(14) < 30. We are in as long as RSI(14) < 50.", "We are in"),
         ("I'm in when RSI(14) < 30.", "I'm in"),
-        ("Buy RSI(2) below 10 and the close above SMA(200).", "no action"),
         # a definition that points the other way contradicts its term
         (
             "Only enter when volatility is low, meaning ATR(14) is above its own 50-day average. "

@@ -1,6 +1,7 @@
-"""Rules typed one after another with no comma ("buy when rsi < 30 sell when rsi > 70"), the
-commonest way a request is typed into a text box: a side word and "when"/"if" right after an
-operand starts the next rule, as a comma would. Anything else stays as it was."""
+"""Rules as they are typed into a text box: one after another with no comma ("buy when rsi < 30
+sell when rsi > 70": a side word and "when"/"if" right after an operand starts the next rule, as
+a comma would), and with no "when" ("buy rsi<30 sell rsi>70": a side word right before a
+comparison). Anything else stays as it was."""
 
 from __future__ import annotations
 
@@ -43,6 +44,26 @@ from tests.backtest.offline.readings import reads_as, refused
             "buy when sma 50 is rising sell when it is falling",
             {"entry": "rising(SMA(50))", "exit": "falling(SMA(50))"},
         ),
+        ("buy rsi<30 sell rsi>70", {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"}),
+        ("buy rsi below 30 sell rsi above 70", {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"}),
+        (
+            "long close > sma(200) exit close < sma(200)",
+            {"entry": "Close > SMA(200)", "exit": "Close < SMA(200)"},
+        ),
+        (
+            "short rsi 2 > 90 cover rsi 2 < 50",
+            {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "RSI(2) < 50"},
+        ),
+        (
+            "buy rsi(14) < 30 and close > sma 200 sell rsi(14) > 70",
+            {"entry": "all(RSI(14) < 30; Close > SMA(200))", "exit": "RSI(14) > 70"},
+        ),
+        # refused before (a near miss of the fourth prose round, which read one comparison
+        # after a side word but no conjunction of them)
+        (
+            "Buy RSI(2) below 10 and the close above SMA(200).",
+            {"entry": "all(RSI(2) < 10; Close > SMA(200))"},
+        ),
     ],
 )
 def test_a_rule_right_after_another_starts_a_new_rule(text: str, expect: dict) -> None:
@@ -56,6 +77,9 @@ def test_a_rule_right_after_another_starts_a_new_rule(text: str, expect: dict) -
         "buy when rsi < 30 sell 70",
         # the second rule has no condition of its own
         "buy when rsi < 30 sell when",
+        # a side word before an indicator that nothing compares
+        "buy rsi sell rsi > 70",
+        "buy sma 50 sma 200",
     ],
 )
 def test_only_a_side_word_with_when_starts_a_rule(text: str) -> None:
