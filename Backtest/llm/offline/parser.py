@@ -2,8 +2,12 @@
 statements -> spec 2.0 -> ``validate_spec`` -> ``sanity_problems`` -> ``understood_as``.
 
 Fail closed: every word is placed in the spec or is known filler. Before the grammar runs,
-each sentence is tidied in ways that are always reported back:
+each sentence is tidied in ways that are always reported back (rules typed with no comma or no
+"when", "buy rsi<30 sell rsi>70", are given them first):
 
+* a request to the tool before the first rule ("Create a strategy that buys when ...") is set
+  aside, noted, when it has only a request verb, an article, a strategy noun and words that
+  never change a strategy;
 * a leading "Name:" with unknown words and no rule in it is a title (ignored, noted);
 * a bracket with no number and no word that states a condition is an explanation (ignored,
   noted): numbers in brackets are parameters or levels and are always read, and a bracket
@@ -18,6 +22,7 @@ whole description, naming each phrase.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -73,6 +78,24 @@ def _title_word(lexeme: Lexeme) -> bool:
     return lexeme.kind == "UNKNOWN" or (
         lexeme.kind in ("TURNS", "SIGNAL_N") and lexeme.text.lower() in _TITLE_NOUNS
     )
+
+
+# A request addressed to the tool before the first rule: "Create a strategy that buys when ...",
+# "Can you write me a simple trading bot to buy when ...", "I want a strategy that shorts when".
+# Only a request verb, an article, a few words that never change a strategy and a strategy noun
+# are set aside (noted); any other word before the rule ("a long-only strategy", "a momentum
+# strategy") stays and is read or refused.
+_REQUEST = re.compile(
+    r"^(?:(?:please|pls|hey|hi|ok|okay)[,!]?\s+)*(?:(?:can|could|would|will) you\s+)?"
+    r"(?:please\s+)?(?:write|create|generate|build|make|code|code up|design|develop|implement|"
+    r"program|give|backtest|test|i want|i need|i'd like|i would like|we want|we need)\s+"
+    r"(?:me\s+|us\s+)?(?:a|an|the)\s+(?:(?:simple|basic|trading|python|quick|small|new|little|"
+    r"algorithmic|automated|backtest|backtesting)\s+){0,3}"
+    r"(?:strategy|bot|algo|algorithm|system|script)\s*(?:that|which|to|:|,|(?:where|in which)"
+    r"(?:\s+(?:we|i|you))?)?\s*$",
+    re.IGNORECASE,
+)
+_REQUEST_SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER", "ENTER"})
 
 
 @dataclass
@@ -135,6 +158,7 @@ class _Reader:
                 self.problems.append(Problem((lexeme.start, lexeme.end), lexeme.value))
         if any(lexeme.kind == "UNSUPPORTED" for lexeme in lexemes):
             return None
+        lexemes = self._request(lexemes, sentence.start)
         lexemes = self._title(lexemes, sentence.start)
         lexemes = self._explanations(lexemes)
         while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
@@ -164,6 +188,14 @@ class _Reader:
                 self.problems.append(Problem((start, end), "unknown"))
             return None
         return lexemes
+
+    def _request(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
+        """Lexemes after a request lead-in ("Create a strategy that"), noted; else all."""
+        side = next((i for i, lx in enumerate(lexemes) if lx.kind in _REQUEST_SIDES), None)
+        if not side or not _REQUEST.match(self.text[start : lexemes[side].start]):
+            return lexemes
+        self.warnings.append(f"read '{self.quote(start, lexemes[side].start)}' as the request")
+        return lexemes[side:]
 
     def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)

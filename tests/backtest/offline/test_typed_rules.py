@@ -1,12 +1,14 @@
 """Rules as they are typed into a text box: one after another with no comma ("buy when rsi < 30
 sell when rsi > 70": a side word and "when"/"if" right after an operand starts the next rule, as
 a comma would), and with no "when" ("buy rsi<30 sell rsi>70": a side word right before a
-comparison). Anything else stays as it was."""
+comparison), and after a request to the tool ("Create a strategy that buys when ...", set aside
+and noted). Anything else stays as it was."""
 
 from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 
@@ -83,4 +85,50 @@ def test_a_rule_right_after_another_starts_a_new_rule(text: str, expect: dict) -
     ],
 )
 def test_only_a_side_word_with_when_starts_a_rule(text: str) -> None:
+    refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead_in"),
+    [
+        (
+            "Create a strategy that buys when the 10 EMA crosses above the 20 EMA and sells when "
+            "it crosses below",
+            "Create a strategy that",
+        ),
+        ("Write a strategy that buys when RSI < 30 and sells when RSI > 70", "Write a strategy"),
+        ("Build a trading bot that buys when RSI < 30 and sells when RSI > 70", "trading bot"),
+        ("I want a strategy that buys when RSI < 30 and sells when RSI > 70", "I want a"),
+        ("Generate a strategy where we buy when RSI < 30 and sell when RSI > 70", "where we"),
+        (
+            "Please, can you code up a simple trading bot to buy when RSI < 30 and sell when "
+            "RSI > 70?",
+            "code up a simple trading bot to",
+        ),
+    ],
+)
+def test_a_request_to_the_tool_before_the_rules_is_set_aside_and_noted(
+    text: str, lead_in: str
+) -> None:
+    parsed = parse_description(text)
+    noted = [w for w in parsed.warnings if w.endswith("as the request")]
+    assert len(noted) == 1
+    assert lead_in in noted[0]
+    said = noted[0].removeprefix("read '").removesuffix("' as the request")
+    rules = " ".join(text.split()).removeprefix(said).strip()
+    rules = rules.replace("buys", "buy").replace("sells", "sell")
+    assert parsed.understood_as == parse_description(rules).understood_as
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words that may change the strategy are never part of the request
+        "Create a long-only strategy that buys when RSI < 30",
+        "Create a momentum strategy that buys when RSI < 30",
+        "Create a strategy that never buys when RSI < 30",
+        "Create a strategy for AAPL that buys when RSI < 30",
+    ],
+)
+def test_a_request_with_other_words_is_not_set_aside(text: str) -> None:
     refused(text)
