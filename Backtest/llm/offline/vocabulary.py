@@ -380,8 +380,8 @@ _ind("STOCHF", "fast stochastic|fast stochastics|stochf")
 _ind("STOCHRSI", "stochastic rsi|stoch rsi|stochrsi")
 _ind("ADX", "adx|average directional index|average directional movement index|dmi")
 _ind("ADXR", "adxr")
-_ind("PLUS_DI", "+di|plus di|di+|positive directional indicator|pdi|+ di")
-_ind("MINUS_DI", "-di|minus di|di-|negative directional indicator|mdi|- di")
+_ind("PLUS_DI", "+di|plus di|di+|positive directional indicator|pdi|+ di|di +")
+_ind("MINUS_DI", "-di|minus di|di-|negative directional indicator|mdi|- di|di -")
 _ind("CCI", "cci|commodity channel index")
 _ind(
     "WILLR", "williams pct_r|williams r|williams percent r|williams|willr|pct_r|w pct_r|williams %r"

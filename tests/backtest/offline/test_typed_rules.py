@@ -132,3 +132,29 @@ def test_a_request_to_the_tool_before_the_rules_is_set_aside_and_noted(
 )
 def test_a_request_with_other_words_is_not_set_aside(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when RSI(14) is under 30 on two consecutive days, sell when RSI(14) > 50",
+            {"entry": "for_bars(RSI(14) < 30, 2)", "exit": "RSI(14) > 50"},
+        ),
+        (
+            "Buy when the close is above the 20 SMA on 3 straight days",
+            {"entry": "for_bars(Close > SMA(20), 3)"},
+        ),
+        # "DI+" / "DI-" typed after the name, as "+DI" / "-DI" before it
+        (
+            "Enter long when ADX(14) > 25 and DI+ > DI-. Exit when ADX < 20.",
+            {"entry": "all(ADX(14) > 25; PLUS_DI(14) > MINUS_DI(14))", "exit": "ADX(14) < 20"},
+        ),
+    ],
+)
+def test_other_ways_requests_are_typed(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+def test_on_a_number_of_days_without_a_row_is_refused() -> None:
+    refused("Buy when the close is above the 20 SMA on 3 days")

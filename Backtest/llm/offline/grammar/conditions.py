@@ -391,6 +391,8 @@ citem: Parser = alt(
     seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
     seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),
     seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
+    # "RSI(14) is under 30 on two consecutive days" ("on 2 days" alone says nothing of a row)
+    seq(atom, tok("ON"), NUM, tok("ROW"), UNIT, build=lambda x, o, n, _r, _u: _held(x, o, n)),
     seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
 )
 
