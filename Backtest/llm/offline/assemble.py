@@ -45,6 +45,20 @@ _SPEC_RULE = {
 _UPWARD = frozenset({"entry_long", "exit_short"})
 
 
+# Capitalised chat words the lexer takes for tickers, which name no symbol.
+_NOT_SYMBOLS = frozenset(
+    {"IMO", "IMHO", "FYI", "LOL", "ASAP", "PS", "TBH", "AFAIK", "BTW", "OK", "TLDR", "NB"}
+    | {"AKA", "DM", "PM", "AM", "ETA", "FWIW", "IIRC", "THX", "PLS", "PLZ", "TIA", "NFA"}
+)
+
+
+def symbol_note(symbol: str) -> str | None:
+    """The note for a symbol the text names ("buy AAPL when ..."): the spec has none."""
+    if symbol.upper() in _NOT_SYMBOLS:
+        return None
+    return f"symbol '{symbol}' is not part of the strategy; it runs on the symbol you choose"
+
+
 @dataclass
 class Assembly:
     """Everything read from the description, in spec terms."""
@@ -82,6 +96,9 @@ class Assembly:
 
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
+            action = getattr(statement, "action", None)
+            if isinstance(action, ir.Action) and action.ticker:
+                self._symbol_note(action.ticker)
             try:
                 if isinstance(statement, ir.Otherwise):
                     self._otherwise(statement)
@@ -90,6 +107,15 @@ class Assembly:
             except ParseError as exc:
                 self.problems.append(exc.problem)
             self.previous = statement
+
+    def _note(self, note: str) -> None:
+        if note not in self.ctx.warnings:
+            self.ctx.warnings.append(note)
+
+    def _symbol_note(self, symbol: str) -> None:
+        note = symbol_note(symbol)
+        if note is not None:
+            self._note(note)
 
     def _otherwise(self, statement: ir.Otherwise) -> None:
         previous = self.previous
@@ -181,9 +207,10 @@ class Assembly:
         elif isinstance(statement, ir.Declare):
             self._declare(statement, resolver)
         elif isinstance(statement, ir.Timeframe):
-            note = f"bar size '{statement.text}' is chosen when the strategy is run"
-            if note not in self.ctx.warnings:
-                self.ctx.warnings.append(note)
+            if statement.symbol:
+                self._symbol_note(statement.text)
+            else:
+                self._note(f"bar size '{statement.text}' is chosen when the strategy is run")
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
         elif isinstance(statement, ir.PeriodNote | ir.ParamsNote):

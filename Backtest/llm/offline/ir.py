@@ -261,6 +261,7 @@ class Action:
     span: Span = dc_field(default=(0, 0), compare=False)
     traded: bool = False  # "short the stock": "it" then means the price
     word: str = dc_field(default="", compare=False)  # as written: "out" is no calendar exit
+    ticker: str | None = dc_field(default=None, compare=False)  # "buy AAPL when ...": noted
 
 
 @dataclass(frozen=True)
@@ -437,9 +438,11 @@ class Heading:
 
 @dataclass(frozen=True)
 class Timeframe:
-    """The bar size the text mentions (chosen when running, not part of the spec)."""
+    """The bar size or the symbol the text mentions (chosen when running, not part of the
+    spec)."""
 
     text: str
+    symbol: bool = False
 
 
 @dataclass(frozen=True)

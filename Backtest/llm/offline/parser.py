@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.assemble import Assembly
+from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
@@ -166,6 +166,7 @@ class _Reader:
         if not lexemes:
             return None
         if all(lexeme.kind in _WEAK for lexeme in lexemes):
+            self._symbols(lexemes)
             if any(lexeme.kind == "UNKNOWN" for lexeme in lexemes):
                 self.warnings.append(
                     f"ignored '{self.quote(sentence.start, sentence.end)}' (no trading rule in it)"
@@ -189,6 +190,12 @@ class _Reader:
             return None
         return lexemes
 
+    def _symbols(self, lexemes: Sequence[Lexeme]) -> None:
+        for lexeme in lexemes:
+            note = symbol_note(lexeme.text) if lexeme.kind == "TICKER" else None
+            if note is not None and note not in self.warnings:
+                self.warnings.append(note)
+
     def _request(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         """Lexemes after a request lead-in ("Create a strategy that"), noted; else all."""
         side = next((i for i, lx in enumerate(lexemes) if lx.kind in _REQUEST_SIDES), None)
@@ -209,11 +216,13 @@ class _Reader:
                 and not any(lx.kind in ("NUM", "PCT") for lx in head)
             ):
                 self.warnings.append(f"read '{self.quote(start, head[-1].end)}' as a title")
+                self._symbols(head)
                 return []
             return lexemes
         if all(lx.kind in _WEAK for lx in head) and not any(_title_word(lx) for lx in head):
             # "Idea to test: buy when ...": a label of filler words only
             self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")
+            self._symbols(head)
             return lexemes[colon + 1 :]
         if all(lx.kind in _TITLE for lx in head) and any(map(_title_word, head)):
             title = self.quote(start, lexemes[colon].start)
@@ -226,6 +235,7 @@ class _Reader:
                 )
                 return [lx for lx in head if not _title_word(lx)] + lexemes[colon:]
             self.warnings.append(f"read '{title}' as a title")
+            self._symbols(head)
             # ("Momentum combo:" names a style, not the MOM indicator)
             named = [lx for lx in head if lx.kind == "IND" and lx.text.lower() != "momentum"]
             if named and all(lx.kind in ("IND", "UNKNOWN", "TURNS", "SIGNAL_N") for lx in head):

@@ -97,6 +97,28 @@ def test_a_requirement_on_the_entry_is_never_read_as_another_entry(second: str) 
         parse_description(f"Buy when the 10 SMA crosses above the 30 SMA. {second}")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy AAPL when RSI < 30, sell when RSI > 70",  # after the side word
+        "On AAPL, buy when RSI < 30, sell when RSI > 70",  # a setting of its own
+        "Trade AAPL: buy when RSI < 30, sell when RSI > 70",  # in a title
+        "For AAPL. Buy when RSI < 30, sell when RSI > 70",  # a sentence of it
+    ],
+)
+def test_a_symbol_the_text_names_is_said_to_be_no_part_of_the_strategy(text: str) -> None:
+    parsed = parse_description(text)
+    assert any(w.startswith("symbol 'AAPL' is not part of the strategy") for w in parsed.warnings)
+    assert not any("bar size" in w for w in parsed.warnings)
+
+
+def test_chat_capitals_are_no_symbol() -> None:
+    parsed = parse_description("Buy when RSI < 30, sell when RSI > 70. IMO it works.")
+    assert not any("symbol" in w for w in parsed.warnings)
+    parsed = parse_description("Buy when RSI < 30, sell when RSI > 70. XYZ it works.")
+    assert any(w.startswith("symbol 'XYZ'") for w in parsed.warnings)
+
+
 def test_courtesy_stays_small_talk() -> None:
     parsed = parse_description("Buy when RSI(14) < 30, sell when RSI(14) > 70. Thanks! Be patient.")
     assert parsed.understood_as.startswith("Enter long when RSI(14) is below 30.")

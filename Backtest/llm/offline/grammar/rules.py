@@ -146,6 +146,7 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
         return REJECT  # "buy the dip" says no condition: read only with its definition
     units = fraction = order = None
     traded = any(kind in ("object", "ticker") for kind, _ in mods)
+    ticker = next((value for kind, value in mods if kind == "ticker"), None)
     for kind, value in mods:
         if kind == "units":
             units = value
@@ -154,7 +155,9 @@ def _action(_place: Any, verb: Lexeme, mods: tuple[Any, ...]) -> Any:
         elif kind == "order":
             order = value
     verb_name = _VERBS[verb.kind]
-    return ir.Action(verb_name, units, fraction, order, _span(verb), traded, verb.text.lower())
+    return ir.Action(
+        verb_name, units, fraction, order, _span(verb), traded, verb.text.lower(), ticker
+    )
 
 
 action_phrase = alt(

@@ -410,7 +410,7 @@ stmt = alt(
     seq(
         tok("ON", "FOR", "IN", "OF"),
         tok("TICKER"),
-        build=lambda _o, t: (ir.Timeframe(t.text),),
+        build=lambda _o, t: (ir.Timeframe(t.text, symbol=True),),
     ),
     seq(strategy_stmt, build=lambda s: (s,)),
     seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to
@@ -571,7 +571,11 @@ exit_or = alt(
 )
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),
-    seq(tok("ON", "FOR", "IN", "OF"), tok("TICKER"), build=lambda _o, t: (ir.Timeframe(t.text),)),
+    seq(
+        tok("ON", "FOR", "IN", "OF"),
+        tok("TICKER"),
+        build=lambda _o, t: (ir.Timeframe(t.text, symbol=True),),
+    ),
 )
 
 
