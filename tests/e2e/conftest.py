@@ -40,6 +40,7 @@ SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "var" / "e2e"))
 # Assertions poll up to this long; a CI machine shared with other jobs can be slow.
 expect.set_options(timeout=15_000)
 PASSWORD = "Tr4ding-Ideas-2026!"
+SMA_IDEA = "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below."
 
 
 def _free_port() -> int:
@@ -158,6 +159,12 @@ class PageRecorder:
             for url in self.requests
             if not (url.startswith(self.base + "/") or url.startswith(("data:", "blob:")))
         ]
+
+
+@pytest.fixture
+def user(workspace_url) -> tuple[str, str]:
+    """A fresh account for one test: (username, API token)."""
+    return new_user(workspace_url, "trader")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    SMA_IDEA,
     generate_and_run,
     new_user,
     shoot,
@@ -15,7 +16,6 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-SMA_IDEA = "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below."
 SUMMARY_TESTIDS = (
     "metric-return",
     "metric-sharpe",

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    SMA_IDEA,
     cancel_unfinished_jobs,
     expect_cancelled,
     generate_and_run,
@@ -19,8 +20,6 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
-
-SMA_IDEA = "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below."
 
 
 @pytest.fixture

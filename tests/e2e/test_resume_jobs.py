@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    SMA_IDEA,
     api_cancel,
     api_jobs,
     api_post,
@@ -32,7 +33,6 @@ from tests.sample_code import SMA_CROSS_CODE
 
 pytestmark = pytest.mark.e2e
 
-SMA_IDEA = "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below."
 RSI_IDEA = "Buy when RSI(14) drops below 30, sell when it rises above 70."
 
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from Backtest.bench import SMA_CROSS
-from tests.e2e.conftest import api_post, generate, generate_and_run, new_user, shoot, sign_in
+from tests.e2e.conftest import api_post, generate, generate_and_run, shoot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +22,6 @@ class Boom(Strategy):
     def next(self):
         raise ZeroDivisionError("boom on purpose")
 """
-
-
-@pytest.fixture
-def user(workspace_url):
-    return new_user(workspace_url)
 
 
 def test_a_failed_run_shows_the_error_banner_and_a_failed_status(page, workspace_url, user):

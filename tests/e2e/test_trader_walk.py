@@ -12,7 +12,6 @@ from tests.e2e.conftest import (
     api_post,
     generate,
     generate_and_run,
-    new_user,
     sign_in,
     wait_for_screen,
 )
@@ -21,11 +20,6 @@ from tests.sample_code import SMA_CROSS_CODE
 pytestmark = pytest.mark.e2e
 
 RSI_IDEA = "Buy when RSI(14) drops below 30, sell when it rises above 70."
-
-
-@pytest.fixture
-def user(workspace_url):
-    return new_user(workspace_url, "trader")
 
 
 def test_a_refusal_says_why_each_phrase_was_refused_and_the_draft_survives_a_reload(

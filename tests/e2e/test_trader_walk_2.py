@@ -9,21 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    SMA_IDEA,
     expect_cancelled,
     generate_and_run,
-    new_user,
     sign_in,
     wait_for_screen,
 )
 
 pytestmark = pytest.mark.e2e
-
-SMA_IDEA = "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses back below."
-
-
-@pytest.fixture
-def user(workspace_url):
-    return new_user(workspace_url, "trader")
 
 
 def test_a_long_optimisation_says_its_size_first_and_can_be_cancelled(page, workspace_url, user):
