@@ -51,6 +51,7 @@ _WEAK = frozenset(
     | {"PERCENT_SIGN", "FIRST", "VERSUS", "DEFINE", "OPENS"}  # the last four: shorthand
     | {"SETTINGS"}  # "Default settings." stays talk; "Standard 12/26/9 settings" is a check
     | {"INDICATOR_N"}  # "I love this indicator." stays talk
+    | {"RANGE"}  # "It works best in a range." stays talk; "today's range" is read
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule
@@ -62,7 +63,7 @@ _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
     | {"GOLDEN", "DEATH", "TIMEFRAME", "IS", "FOR", "ON", "IN", "TRADE", "PLACE", "AVERAGE"}
-    | {"TURNS", "SIGNAL_N", "COLOR"}
+    | {"TURNS", "SIGNAL_N", "COLOR", "RANGE"}
 )
 # Known words that name a kind of strategy in a title ("Parabolic SAR flip:", "Stoch setup
 # (14,3,3):"), dropped with the title's unknown words.
@@ -211,7 +212,9 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if close is not None and all(lx.kind in _EXPLANATION for lx in inside):
+                # "today's range (high minus low)": what the range is, read and checked
+                said = i > 0 and lexemes[i - 1].kind == "RANGE"
+                if close is not None and not said and all(lx.kind in _EXPLANATION for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1
