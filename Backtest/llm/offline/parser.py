@@ -19,7 +19,8 @@ whole description, naming each phrase.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, cast
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly
@@ -27,6 +28,7 @@ from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.grammar.patterns import defines_inside
 from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
@@ -63,7 +65,7 @@ _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
     | {"GOLDEN", "DEATH", "TIMEFRAME", "IS", "FOR", "ON", "IN", "TRADE", "PLACE", "AVERAGE"}
-    | {"TURNS", "SIGNAL_N", "COLOR", "RANGE"}
+    | {"TURNS", "SIGNAL_N", "COLOR", "RANGE", "INSIDE"}
 )
 # Known words that name a kind of strategy in a title ("Parabolic SAR flip:", "Stoch setup
 # (14,3,3):"), dropped with the title's unknown words.
@@ -246,8 +248,58 @@ class _Reader:
                 )
             )
             return None
+        statements = tuple(_settle_inside(s) for s in distinct[0])
+        if any(s is None for s in statements):
+            for start, end in _inside_prices(distinct[0]):
+                self.problems.append(
+                    Problem(
+                        (start, end),
+                        "which inside day? the rule's condition must define it (e.g. 'inside "
+                        "day (high below yesterday's high, low above yesterday's low)')",
+                    )
+                )
+            return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
-        return distinct[0]
+        return tuple(s for s in statements if s is not None)
+
+
+def _walk(x: object) -> list[object]:
+    """``x`` and every IR node inside it."""
+    out: list[object] = [x]
+    if isinstance(x, tuple):
+        for y in x:
+            out += _walk(y)
+    elif is_dataclass(x) and not isinstance(x, type):
+        for f in fields(x):
+            out += _walk(getattr(x, f.name))
+    return out
+
+
+def _inside_prices(x: object) -> list[tuple[int, int]]:
+    return [y.span for y in _walk(x) if isinstance(y, ir.InsideBarPrice)]
+
+
+def _plain(x: Any) -> Any:
+    """``x`` with each "inside day's" price made the signal bar's plain price."""
+    if isinstance(x, ir.InsideBarPrice):
+        return ir.Price(x.field, x.ago, x.span)
+    if isinstance(x, tuple):
+        return tuple(_plain(y) for y in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        changed = {f.name: _plain(getattr(x, f.name)) for f in fields(x) if f.init}
+        return replace(x, **changed)
+    return x
+
+
+def _settle_inside(statement: ir.Statement) -> ir.Statement | None:
+    """ "a buy stop at the inside day's high": read only in a rule (or order) whose own
+    condition requires the inside day; None when it does not."""
+    if not _inside_prices(statement):
+        return statement
+    cond = getattr(statement, "cond", None)
+    if not isinstance(statement, (ir.Rule, ir.OrderStmt)) or not defines_inside(cond):
+        return None
+    return cast(ir.Statement, _plain(statement))
 
 
 # Bar sizes other than a day, and the words that count days: "sell after 2 days" on a 5-minute

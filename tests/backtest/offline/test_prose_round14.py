@@ -64,6 +64,39 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when yesterday's range is more than twice ATR(14). Exit after 3 bars.",
             {"entry": "High[1] - Low[1] > ATR(14) * 2", "exit_after_bars": 3},
         ),
+        # "the inside day's high" in an order's price: the signal bar's, in a rule whose
+        # condition defines the inside day (a bracket restating it, or "Inside day setup (...)")
+        (
+            "Inside day (high below prior high, low above prior low) + close above the 50 SMA: "
+            "place a buy stop at that inside day's high. SL 2%, TP 4%.",
+            {
+                "entry": "all(High < High[1]; Low > Low[1]; Close > SMA(50))",
+                "order": "stop High",
+                "stop": "2%",
+                "target": "4%",
+            },
+        ),
+        (
+            "inside bar (high < yday high & low > yday low) while close < 50 ema -> sell stop "
+            "0.1% under the inside bar's low. sl 2%. short only",
+            {
+                "side": "short",
+                "short_entry": "all(High < High[1]; Low > Low[1]; Close < EMA(50))",
+                "order": "stop Low * 0.999",
+                "stop": "2%",
+            },
+        ),
+        (
+            "Inside day setup (today's high below yesterday's high and today's low above "
+            "yesterday's low): place a buy stop at the inside day's high. 2% stop.",
+            {"entry": "all(High < High[1]; Low > Low[1])", "order": "stop High", "stop": "2%"},
+        ),
+        # "Inside day setup:" as a title over rules that say it in full
+        (
+            "Inside day setup: if today's high is below yesterday's high and today's low is "
+            "above yesterday's low, put a buy stop at today's high. Stop loss 2%.",
+            {"entry": "all(High < High[1]; Low > Low[1])", "order": "stop High", "stop": "2%"},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -117,6 +150,38 @@ def test_any_month_understood_as() -> None:
         ),
         ("Buy when today's true range is above 2 * ATR(14). Exit after 3 bars.", "true"),
         ("Buy when today's range is above its 20-day average. Exit after 3 bars.", "its"),
+        # "the inside day's high" where the rule's condition does not define that inside day
+        ("When RSI(2) < 10, place a buy stop at the inside day's high. SL 2%.", "inside day's"),
+        (
+            "Inside day or RSI(2) < 10: place a buy stop at the inside day's high. SL 2%.",
+            "inside day's",
+        ),
+        (
+            "Inside day setup: when RSI(2) < 10, put a buy stop at the inside day's high.",
+            "inside day's",
+        ),
+        # a bracket that defines something other than an inside day
+        (
+            "Inside day (high below prior high, close above prior low): place a buy stop at that "
+            "inside day's high. SL 2%.",
+            "says something else",
+        ),
+        (
+            "Inside day (high below prior high or low above prior low): place a buy stop at that "
+            "inside day's high. SL 2%.",
+            "says something else",
+        ),
+        (
+            "Inside day setup (high below prior high, close above prior low): place a buy stop at "
+            "that inside day's high. SL 2%.",
+            ":",
+        ),
+        # "+" before a comparison in symbols stays a possible sum
+        (
+            "inside bar (high below prev high, low above prev low) + close < 50sma -> sell stop "
+            "0.1% under the inside bar's low. shorts only.",
+            "->",
+        ),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],

@@ -27,7 +27,13 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
-from Backtest.llm.offline.grammar.patterns import candle, event_atom, gap, inside_day
+from Backtest.llm.offline.grammar.patterns import (
+    candle,
+    event_atom,
+    gap,
+    inside_day,
+    inside_defined_by,
+)
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -205,6 +211,26 @@ calendar = alt(
     ),
 )
 
+cond_ref0 = lazy(lambda: cond)
+
+
+def _inside_definition(x: Any) -> Any:
+    """The bracket after "inside day" must define exactly an inside day: today's high below
+    yesterday's and today's low above yesterday's, nothing more and nothing else."""
+    return x if inside_defined_by(x) else REJECT
+
+
+# "Inside day setup (high below prior high, low above prior low)": the name and its definition
+# ("Inside day (...)" without "setup" is the name restated by its bracket, :mod:`.sentence`)
+inside_with_definition = seq(
+    tok("INSIDE", when=lambda lx: not lx.text.lower().replace("’", "'").endswith("'s")),
+    tok("SIGNAL_N", "TURNS", when=lambda lx: lx.text.lower() == "setup"),
+    tok("LPAR"),
+    cond_ref0,
+    tok("RPAR"),
+    build=lambda _d, _s, _l, x, _r: _inside_definition(x),
+)
+
 # ---- condition lists --------------------------------------------------------------------------
 atom = alt(
     comparison,
@@ -218,6 +244,7 @@ atom = alt(
     change_atom,
     gap,
     inside_day,
+    inside_with_definition,
     candle,
 )
 
@@ -269,6 +296,7 @@ def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
 
 
 citem_ref = lazy(lambda: citem)
+
 cond_ref = lazy(lambda: cond)
 citem: Parser = alt(
     atom,

@@ -57,6 +57,17 @@ signal_bar_price = alt(
         build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
     ),
 )
+# "a buy stop at that inside day's high": the signal bar's, checked against the rule's condition
+# (parser.py: the condition must define the inside day)
+signal_bar_price = alt(
+    signal_bar_price,
+    seq(
+        opt(tok("THAT", when=lambda lx: lx.text.lower() == "that")),
+        tok("INSIDE", when=lambda lx: lx.text.lower().replace("’", "'").endswith("'s")),
+        tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
+        build=lambda t, d, p: ir.InsideBarPrice(p.value, 0, _span(t, d, p)),
+    ),
+)
 order_price = alt(operand, signal_bar_price)
 price_spec = alt(
     seq(opt(tok("AT")), order_price, build=lambda _a, x: x),
