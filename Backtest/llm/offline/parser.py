@@ -306,6 +306,7 @@ def _settle_inside(statement: ir.Statement) -> ir.Statement | None:
 # chart would silently be 2 bars (10 minutes), so such a description is refused.
 _NOT_DAILY = frozenset(
     {"1h", "4h", "h chart", "hour bars", "hour chart", "hourly", "hourly bars", "hourly chart"}
+    | {"h", "h candles", "h bars", "h timeframe"}
     | {"intraday", "intraday bars", "m bars", "m chart", "min bars", "min candles", "min chart"}
     | {"minute bars", "minute candles", "minute chart", "weekly bars", "weekly chart"}
 )
@@ -337,7 +338,7 @@ def _bar_size(lexemes: Sequence[Lexeme], index: int) -> str | None:
         return "1 hour"
     if text == "4h":
         return "4 hour"
-    if text.startswith(("h ", "hour")):
+    if text == "h" or text.startswith(("h ", "hour")):
         return f"{number or '?'} hour"
     if text.startswith(("m ", "min", "minute")):
         return f"{number or '?'} minute"

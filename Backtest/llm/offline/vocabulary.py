@@ -815,6 +815,9 @@ _add(
     "timeframe|time frame|chart|1h|4h|min candles|minute candles|1 d candles|1 d bars|"
     "1 d chart|1 d timeframe",
 )
+# "1h candles", "ema 9/21 x up = long. 1h": hours after a number ("1h" is split to "1 h"); a bare
+# "h" is read only right after its number (grammar/sentence.py)
+_add("TIMEFRAME", "h candles|h bars|h timeframe|h")
 
 # ---- ideas the spec cannot express, with the reason shown to the user -------------------------
 UNSUPPORTED: dict[str, str] = {

@@ -97,6 +97,28 @@ _RSI = "Sell when RSI(2) > 70."
             "above yesterday's low, put a buy stop at today's high. Stop loss 2%.",
             {"entry": "all(High < High[1]; Low > Low[1])", "order": "stop High", "stop": "2%"},
         ),
+        # "1h" / "4h candles" / "on the 4h": hours as the bar size, right after their number
+        (
+            "ema 9/21 x up = long, x down = flat. sl 2% tp 5%. 1h",
+            {
+                "entry": "EMA(9) crosses_above EMA(21)",
+                "exit": "EMA(9) crosses_below EMA(21)",
+                "stop": "2%",
+                "target": "5%",
+            },
+        ),
+        (
+            "dema 10/40 x up -> long, x down -> flat. 4h candles. sl 1.5%",
+            {
+                "entry": "DEMA(10) crosses_above DEMA(40)",
+                "exit": "DEMA(10) crosses_below DEMA(40)",
+                "stop": "1.5%",
+            },
+        ),
+        (
+            "ema 9/21 x up = long, x down = flat. on the 4h",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -182,6 +204,16 @@ def test_any_month_understood_as() -> None:
             "0.1% under the inside bar's low. shorts only.",
             "->",
         ),
+        # hours as a duration, never a bar size: "for 3h", "within 4h", "after 4h", "in 3h"
+        ("Buy when RSI(14) < 30 for 3h. Sell when RSI(14) > 70.", "h"),
+        ("ema 9/21 x up = long, x down = flat, within 4h", "h"),
+        ("ema 9/21 x up = long, x down = flat. stop 2% for 24h", "h"),
+        ("Buy when RSI(14) < 30. Sell when RSI(14) > 70 or after 4h.", "h"),
+        ("Buy when RSI(14) < 30 for 3 h bars. Sell when RSI(14) > 70.", "h bars"),
+        # "h" with no number; day counts on hourly bars; a second bar size
+        ("ema 9/21 x up = long, x down = flat. sl 2%. h", "h"),
+        ("ema 9/21 x up = long, x down = flat. exit after 5 days. 1h", "days"),
+        ("ema 9/21 x up = long, x down = flat. 1h. daily chart", "two bar sizes"),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],

@@ -419,7 +419,12 @@ citem: Parser = alt(
     seq(atom, tok("FOR"), NUM, opt(tok("ROW")), UNIT, build=_held),
     seq(atom, tok("FOR"), NUM, UNIT, tok("ROW"), build=_held),
     seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
-    seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
+    seq(
+        atom,
+        opt(tok("ON", "IN")),
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() != "h"),
+        build=lambda x, _o, _t: x,
+    ),
 )
 
 

@@ -240,7 +240,11 @@ OUTPUT = tok("OUTPUT")
 LOWER_WORD = tok("DOWNWORD", when=lambda lx: lx.text.lower() == "lower")
 ind_ref = alt(
     ind_single,
-    seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
+    seq(
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() != "h"),
+        ind_single,
+        build=lambda _t, m: m,
+    ),
     seq(ind_single, OUTPUT, build=_with_output),
     # "the slow stochastic %K (14, 3, 3)": the parameters after the line are the indicator's
     seq(
