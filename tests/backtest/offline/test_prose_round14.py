@@ -119,6 +119,15 @@ _RSI = "Sell when RSI(2) > 70."
             "ema 9/21 x up = long, x down = flat. on the 4h",
             {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
         ),
+        # "lower / higher than it was the day before": the one-bar move of the subject
+        (
+            "Buy when RSI(14) < 30. Sell when the 50-day SMA is lower than it was the day before.",
+            {"entry": "RSI(14) < 30", "exit": "falling(SMA(50))"},
+        ),
+        (
+            "Buy when the close is higher than it was yesterday. Sell after 2 bars.",
+            {"entry": "rising(Close)", "exit_after_bars": 2},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -214,6 +223,18 @@ def test_any_month_understood_as() -> None:
         ("ema 9/21 x up = long, x down = flat. sl 2%. h", "h"),
         ("ema 9/21 x up = long, x down = flat. exit after 5 days. 1h", "days"),
         ("ema 9/21 x up = long, x down = flat. 1h. daily chart", "two bar sizes"),
+        # "than it was" a number of days ago, or as low as, or another subject's value
+        ("Buy when RSI(14) < 30. Sell when the 50-day SMA is lower than it was 5 days ago.", "5"),
+        (
+            "Buy when RSI(14) < 30. Sell when the 50-day SMA is at least as low as it was the "
+            "day before.",
+            "it",
+        ),
+        (
+            "Buy when RSI(14) < 30. Sell when the 50-day SMA is lower than the close was the day "
+            "before.",
+            "the day before",
+        ),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],
