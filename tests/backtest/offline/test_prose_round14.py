@@ -128,6 +128,29 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when the close is higher than it was yesterday. Sell after 2 bars.",
             {"entry": "rising(Close)", "exit_after_bars": 2},
         ),
+        # "+" as "and" before a price's crossing or after a bracket, where no sum can be read
+        (
+            "obv > its 50 ema + close crosses above the 50 sma = buy. close crosses below the 50 "
+            "sma = sell",
+            {
+                "entry": "all(OBV > EMA(50, OBV); Close crosses_above SMA(50))",
+                "exit": "Close crosses_below SMA(50)",
+            },
+        ),
+        (
+            "inside bar (high below prev high, low above prev low) + close < 50sma -> sell stop "
+            "0.1% under the inside bar's low. shorts only.",
+            {
+                "side": "short",
+                "short_entry": "all(High < High[1]; Low > Low[1]; Close < SMA(50))",
+                "order": "stop Low * 0.999",
+            },
+        ),
+        # ... and still a sum where only a sum reads
+        (
+            "close > sma(20) + 2 * atr(14) -> buy. sell after 3 bars",
+            {"entry": "Close > SMA(20) + ATR(14) * 2", "exit_after_bars": 3},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -207,12 +230,6 @@ def test_any_month_understood_as() -> None:
             "that inside day's high. SL 2%.",
             ":",
         ),
-        # "+" before a comparison in symbols stays a possible sum
-        (
-            "inside bar (high below prev high, low above prev low) + close < 50sma -> sell stop "
-            "0.1% under the inside bar's low. shorts only.",
-            "->",
-        ),
         # hours as a duration, never a bar size: "for 3h", "within 4h", "after 4h", "in 3h"
         ("Buy when RSI(14) < 30 for 3h. Sell when RSI(14) > 70.", "h"),
         ("ema 9/21 x up = long, x down = flat, within 4h", "h"),
@@ -235,6 +252,13 @@ def test_any_month_understood_as() -> None:
             "before.",
             "the day before",
         ),
+        # "+" after a sum, before a comparison
+        ("close > ema(20) + atr(14) + rsi(14) < 30 -> buy. sell after 3 bars", "->"),
+        # "+" before a comparison in symbols: a chain with a sum in the middle can be read too
+        ("rsi(2) < 10 + close > sma(200) -> buy. rsi(2) > 70 -> sell", "->"),
+        ("close > sma(20) + atr(14) > sma(50) -> buy. sell after 3 bars", "->"),
+        # ... and before an indicator's crossing ("atr(14) crosses ..." after a sum)
+        ("close > sma(20) + atr(14) crosses above sma(50) -> buy. sell after 3 bars", "->"),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],

@@ -471,11 +471,19 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
 
 
 def _plus_joins(before: Any, after: Any) -> bool:
-    """ "4 down closes in a row + above 200sma": "+" is "and" only where no sum can be read,
-    after a streak or before a comparison with its subject left out ("rsi < 30 + close >
-    sma" may be "30 + close", and is left to be refused)."""
+    """ "+" is "and" only where no sum can be read: after a streak or a bracket ("4 down closes
+    in a row + above 200sma", "inside bar (high < prev high, low > prev low) + close < 50sma"),
+    before a comparison with its subject left out, or before a price's crossing ("obv > its 50
+    ema + close crosses above the 50 sma": a sum cannot run on into "crosses"). "rsi < 30 + close >
+    sma" may be "30 + close" in a chain, and "close > sma(20) + atr(14) > sma(50)" a chain
+    with a sum in the middle: both are left to be refused."""
     subjectless = isinstance(after, ir.Cmp) and after.left is None
-    return isinstance(before, ir.Trend) or subjectless
+    crossing = (
+        isinstance(after, ir.Cmp)
+        and type(after.left) is ir.Price
+        and after.op in ("crosses_above", "crosses_below")
+    )
+    return isinstance(before, (ir.Trend, ir.Restate)) or subjectless or crossing
 
 
 def _set_off(head: Any, tail: Any) -> Any:
