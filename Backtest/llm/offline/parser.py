@@ -30,6 +30,7 @@ from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.grammar.patterns import defines_inside
 from Backtest.llm.offline.lexer import Lexeme, lex
+from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.spec import (
@@ -263,6 +264,28 @@ class _Reader:
         return tuple(s for s in statements if s is not None)
 
 
+def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
+    """ "Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed RSI ...": the
+    declaration set aside (noted) and each later name written out (:mod:`.named_series`); only
+    one declaration, and only when a later sentence names it."""
+    found = [(i, d) for i, s in enumerate(sentences) if (d := declaration(s.lexemes))]
+    if len(found) != 1:
+        return sentences
+    index, (written, source) = found[0]
+    out = sentences[: index + 1]
+    for sentence in sentences[index + 1 :]:
+        lexemes = named(sentence.lexemes, written, source)
+        out.append(_Sentence(lexemes, sentence.start, sentence.end))
+    if all(a.lexemes == b.lexemes for a, b in zip(out, sentences, strict=True)):
+        return sentences  # named nowhere: the declaration's words are refused
+    declared = sentences[index]
+    reader.warnings.append(
+        f"read '{reader.quote(declared.start, declared.end)}' as the definition of the "
+        "smoothed line the rules name"
+    )
+    return out[:index] + out[index + 1 :]
+
+
 def _walk(x: object) -> list[object]:
     """``x`` and every IR node inside it."""
     out: list[object] = [x]
@@ -488,7 +511,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    for sentence in _sentences(every):
+    for sentence in _named_series(_sentences(every), reader):
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)

@@ -151,6 +151,25 @@ _RSI = "Sell when RSI(2) > 70."
             "close > sma(20) + 2 * atr(14) -> buy. sell after 3 bars",
             {"entry": "Close > SMA(20) + ATR(14) * 2", "exit_after_bars": 3},
         ),
+        # a smoothed indicator declared in a sentence of its own, then named by what it is
+        (
+            "Smooth the RSI first: take a 5-period EMA of RSI(14). Buy when that smoothed line "
+            "crosses above 50, sell when it crosses below 50.",
+            {
+                "entry": "EMA(5, RSI(14)) crosses_above 50",
+                "exit": "EMA(5, RSI(14)) crosses_below 50",
+            },
+        ),
+        (
+            "I smooth RSI(2) with a 5-period simple average. When that smoothed line is under 20 I "
+            "buy, when it goes over 60 I sell.",
+            {"entry": "SMA(5, RSI(2)) < 20", "exit": "SMA(5, RSI(2)) > 60"},
+        ),
+        (
+            "Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed RSI crosses up "
+            "through 30. Sell when the smoothed RSI crosses down through 70.",
+            {"entry": "EMA(5, RSI(9)) crosses_above 30", "exit": "EMA(5, RSI(9)) crosses_below 70"},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -259,6 +278,43 @@ def test_any_month_understood_as() -> None:
         ("close > sma(20) + atr(14) > sma(50) -> buy. sell after 3 bars", "->"),
         # ... and before an indicator's crossing ("atr(14) crosses ..." after a sum)
         ("close > sma(20) + atr(14) crosses above sma(50) -> buy. sell after 3 bars", "->"),
+        # a smoothed line: declared but never named, named before it is declared or of another
+        # indicator, two declarations, a declaration inside a rule or with no period
+        (
+            "Take RSI(9) and smooth it with a 5-period EMA. Buy when RSI(9) crosses up through "
+            "30. Sell when RSI(9) > 70.",
+            "smooth",
+        ),
+        (
+            "Buy when the smoothed RSI crosses up through 30. Take RSI(9) and smooth it with a "
+            "5-period EMA. Sell when RSI(9) > 70.",
+            "smoothed",
+        ),
+        (
+            "Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed CCI crosses up "
+            "through 30. Sell when RSI(9) > 70.",
+            "smoothed",
+        ),
+        (
+            "Take RSI(9) and smooth it with a 5-period EMA. Take CCI(20) and smooth it with a "
+            "3-period EMA. Buy when the smoothed RSI crosses up through 30. Sell when RSI(9) > 70.",
+            "smoothed",
+        ),
+        (
+            "Take RSI(9) and smooth it with a 5-period EMA and buy when the smoothed RSI crosses "
+            "up through 30. Sell when RSI(9) > 70.",
+            "smooth",
+        ),
+        (
+            "Smooth the CCI first: take a 5-period EMA of RSI(14). Buy when that smoothed line "
+            "crosses above 50, sell when it crosses below 50.",
+            "smoothed",
+        ),
+        (
+            "Take RSI(9) and smooth it with an EMA. Buy when the smoothed RSI crosses up through "
+            "30. Sell when RSI(9) > 70.",
+            "smooth",
+        ),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],
