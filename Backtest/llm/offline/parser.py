@@ -264,6 +264,28 @@ class _Reader:
         return tuple(s for s in statements if s is not None)
 
 
+def _journal_header(lexemes: Sequence[Lexeme]) -> bool:
+    """ "Journal, 14 March.", "Trading journal, Tuesday.", "Pullback journal, week 3.": the
+    first sentence, a journal's name and the day it was written, nothing else (the day is when
+    the note was written, never a day to trade)."""
+    comma = next((i for i, lx in enumerate(lexemes) if lx.kind == "COMMA"), None)
+    if comma is None or comma == 0:
+        return False
+    name, date = lexemes[:comma], [lx.kind for lx in lexemes[comma + 1 :]]
+    words = [lx.text.lower() for lx in name]
+    if "journal" not in words or not all(
+        lx.kind == "UNKNOWN"
+        or (lx.kind == "TRADE" and lx.text.lower() == "trading")
+        or (lx.kind == "ENTRY_N" and lx.text.lower() == "entry")
+        for lx in name
+    ):
+        return False
+    week = bool(date) and lexemes[comma + 1].text.lower() == "week"
+    return date in (["NUM", "MONTH"], ["MONTH", "NUM"], ["WEEKDAY"]) or (
+        week and date == ["UNKNOWN", "NUM"]
+    )
+
+
 def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
     """ "Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed RSI ...": the
     declaration set aside (noted) and each later name written out (:mod:`.named_series`); only
@@ -511,7 +533,12 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    for sentence in _named_series(_sentences(every), reader):
+    for index, sentence in enumerate(_named_series(_sentences(every), reader)):
+        if index == 0 and _journal_header(sentence.lexemes):
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as a journal heading"
+            )
+            continue
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)

@@ -170,6 +170,20 @@ _RSI = "Sell when RSI(2) > 70."
             "through 30. Sell when the smoothed RSI crosses down through 70.",
             {"entry": "EMA(5, RSI(9)) crosses_above 30", "exit": "EMA(5, RSI(9)) crosses_below 70"},
         ),
+        # a journal heading as the first sentence: its name and the day it was written
+        (
+            "Journal entry, 14 March. Idea to test: buy when the 5-day EMA is above the 20-day "
+            "EMA and today's close is higher than yesterday's high. Sell after 3 bars.",
+            {"entry": "all(EMA(5) > EMA(20); Close > High[1])", "exit_after_bars": 3},
+        ),
+        (
+            "Trading journal, Tuesday. Buy when RSI(2) < 10. Sell when RSI(2) > 70.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Pullback journal, week 3. Buy when RSI(2) < 10. Sell when RSI(2) > 70.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
+        ),
         # "on top of that": in addition (the stop itself is read)
         (
             "Buy when RSI(2) < 10. Sell when RSI(2) > 70. 8% trailing stop on top of that.",
@@ -315,6 +329,10 @@ def test_any_month_understood_as() -> None:
             "30. Sell when RSI(9) > 70.",
             "smooth",
         ),
+        # a journal heading anywhere but first, with more than its day, or before a rule
+        ("Buy when RSI(2) < 10. Journal, Tuesday. Sell when RSI(2) > 70.", "Journal"),
+        ("Journal, Tuesday only. Buy when RSI(2) < 10. Sell when RSI(2) > 70.", "Journal"),
+        ("Journal, 14 March, buy when RSI(2) < 10. Sell when RSI(2) > 70.", "Journal"),
         # "on top of" anything but "that" / "this" stays a place, never filler
         ("Buy when RSI(2) < 10. " + _RSI + " 3% stop loss on top of the 20 EMA.", "top"),
     ],
