@@ -34,6 +34,12 @@ class Price:
 
 
 @dataclass(frozen=True)
+class InsideBarPrice(Price):
+    """ "the inside day's high" in an order's price: the signal bar's, read only in a rule
+    whose condition defines that bar as an inside day (then a plain :class:`Price`)."""
+
+
+@dataclass(frozen=True)
 class Mention:
     """An indicator as written: name, numbers given (positional or labelled), output word.
 

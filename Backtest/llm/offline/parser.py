@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, cast
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly, symbol_note
@@ -32,7 +33,9 @@ from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.grammar.patterns import defines_inside
 from Backtest.llm.offline.lexer import Lexeme, lex
+from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.spec import (
@@ -56,6 +59,7 @@ _WEAK = frozenset(
     | {"PERCENT_SIGN", "FIRST", "VERSUS", "DEFINE", "OPENS"}  # the last four: shorthand
     | {"SETTINGS"}  # "Default settings." stays talk; "Standard 12/26/9 settings" is a check
     | {"INDICATOR_N"}  # "I love this indicator." stays talk
+    | {"RANGE"}  # "It works best in a range." stays talk; "today's range" is read
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule
@@ -67,7 +71,7 @@ _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
     | {"MINUS", "SLASH", "PCT", "RELATIVE", "UPWORD", "DOWNWORD", "THAT", "AND", "OF", "WITH"}
     | {"GOLDEN", "DEATH", "TIMEFRAME", "IS", "FOR", "ON", "IN", "TRADE", "PLACE", "AVERAGE"}
-    | {"TURNS", "SIGNAL_N", "COLOR"}
+    | {"TURNS", "SIGNAL_N", "COLOR", "RANGE", "INSIDE"}
 )
 # Known words that name a kind of strategy in a title ("Parabolic SAR flip:", "Stoch setup
 # (14,3,3):"), dropped with the title's unknown words.
@@ -253,7 +257,9 @@ class _Reader:
             if lexeme.kind == "LPAR":
                 close = _closing(lexemes, i)
                 inside = lexemes[i + 1 : close]
-                if close is not None and all(lx.kind in _EXPLANATION for lx in inside):
+                # "today's range (high minus low)": what the range is, read and checked
+                said = i > 0 and lexemes[i - 1].kind == "RANGE"
+                if close is not None and not said and all(lx.kind in _EXPLANATION for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1
@@ -285,14 +291,109 @@ class _Reader:
                 )
             )
             return None
+        statements = tuple(_settle_inside(s) for s in distinct[0])
+        if any(s is None for s in statements):
+            for start, end in _inside_prices(distinct[0]):
+                self.problems.append(
+                    Problem(
+                        (start, end),
+                        "which inside day? the rule's condition must define it (e.g. 'inside "
+                        "day (high below yesterday's high, low above yesterday's low)')",
+                    )
+                )
+            return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
-        return distinct[0]
+        return tuple(s for s in statements if s is not None)
+
+
+def _journal_header(lexemes: Sequence[Lexeme]) -> bool:
+    """ "Journal, 14 March.", "Trading journal, Tuesday.", "Pullback journal, week 3.": the
+    first sentence, a journal's name and the day it was written, nothing else (the day is when
+    the note was written, never a day to trade)."""
+    comma = next((i for i, lx in enumerate(lexemes) if lx.kind == "COMMA"), None)
+    if comma is None or comma == 0:
+        return False
+    name, date = lexemes[:comma], [lx.kind for lx in lexemes[comma + 1 :]]
+    words = [lx.text.lower() for lx in name]
+    if "journal" not in words or not all(
+        lx.kind == "UNKNOWN"
+        or (lx.kind == "TRADE" and lx.text.lower() == "trading")
+        or (lx.kind == "ENTRY_N" and lx.text.lower() == "entry")
+        for lx in name
+    ):
+        return False
+    week = bool(date) and lexemes[comma + 1].text.lower() == "week"
+    return date in (["NUM", "MONTH"], ["MONTH", "NUM"], ["WEEKDAY"]) or (
+        week and date == ["UNKNOWN", "NUM"]
+    )
+
+
+def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
+    """ "Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed RSI ...": the
+    declaration set aside (noted) and each later name written out (:mod:`.named_series`); only
+    one declaration, and only when a later sentence names it."""
+    found = [(i, d) for i, s in enumerate(sentences) if (d := declaration(s.lexemes))]
+    if len(found) != 1:
+        return sentences
+    index, (written, source) = found[0]
+    out = sentences[: index + 1]
+    for sentence in sentences[index + 1 :]:
+        lexemes = named(sentence.lexemes, written, source)
+        out.append(_Sentence(lexemes, sentence.start, sentence.end))
+    if all(a.lexemes == b.lexemes for a, b in zip(out, sentences, strict=True)):
+        return sentences  # named nowhere: the declaration's words are refused
+    declared = sentences[index]
+    reader.warnings.append(
+        f"read '{reader.quote(declared.start, declared.end)}' as the definition of the "
+        "smoothed line the rules name"
+    )
+    return out[:index] + out[index + 1 :]
+
+
+def _walk(x: object) -> list[object]:
+    """``x`` and every IR node inside it."""
+    out: list[object] = [x]
+    if isinstance(x, tuple):
+        for y in x:
+            out += _walk(y)
+    elif is_dataclass(x) and not isinstance(x, type):
+        for f in fields(x):
+            out += _walk(getattr(x, f.name))
+    return out
+
+
+def _inside_prices(x: object) -> list[tuple[int, int]]:
+    return [y.span for y in _walk(x) if isinstance(y, ir.InsideBarPrice)]
+
+
+def _plain(x: Any) -> Any:
+    """``x`` with each "inside day's" price made the signal bar's plain price."""
+    if isinstance(x, ir.InsideBarPrice):
+        return ir.Price(x.field, x.ago, x.span)
+    if isinstance(x, tuple):
+        return tuple(_plain(y) for y in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        changed = {f.name: _plain(getattr(x, f.name)) for f in fields(x) if f.init}
+        return replace(x, **changed)
+    return x
+
+
+def _settle_inside(statement: ir.Statement) -> ir.Statement | None:
+    """ "a buy stop at the inside day's high": read only in a rule (or order) whose own
+    condition requires the inside day; None when it does not."""
+    if not _inside_prices(statement):
+        return statement
+    cond = getattr(statement, "cond", None)
+    if not isinstance(statement, (ir.Rule, ir.OrderStmt)) or not defines_inside(cond):
+        return None
+    return cast(ir.Statement, _plain(statement))
 
 
 # Bar sizes other than a day, and the words that count days: "sell after 2 days" on a 5-minute
 # chart would silently be 2 bars (10 minutes), so such a description is refused.
 _NOT_DAILY = frozenset(
     {"1h", "4h", "h chart", "hour bars", "hour chart", "hourly", "hourly bars", "hourly chart"}
+    | {"h", "h candles", "h bars", "h timeframe"}
     | {"intraday", "intraday bars", "m bars", "m chart", "min bars", "min candles", "min chart"}
     | {"minute bars", "minute candles", "minute chart", "weekly bars", "weekly chart"}
 )
@@ -324,7 +425,7 @@ def _bar_size(lexemes: Sequence[Lexeme], index: int) -> str | None:
         return "1 hour"
     if text == "4h":
         return "4 hour"
-    if text.startswith(("h ", "hour")):
+    if text == "h" or text.startswith(("h ", "hour")):
         return f"{number or '?'} hour"
     if text.startswith(("m ", "min", "minute")):
         return f"{number or '?'} minute"
@@ -524,7 +625,12 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    for sentence in _sentences(every):
+    for index, sentence in enumerate(_named_series(_sentences(every), reader)):
+        if index == 0 and _journal_header(sentence.lexemes):
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as a journal heading"
+            )
+            continue
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)

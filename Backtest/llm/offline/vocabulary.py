@@ -100,6 +100,8 @@ _add("WHEN", "where|at which point|whenever")
 _add("WHILE", "while|as long as|provided|provided that|so long as|given that|whilst")
 _add("ONLY", "only|only if|only when|just when")
 _add("UNLESS", "unless|except when|except if|except on|except for when|but not when|but not if")
+# "..., except in September": as "unless in September" (read only where "unless" is)
+_add("UNLESS", "except in|except during")
 _add("EXCEPT", "except|other than|besides|apart from")
 # "on any day except Monday": every weekday but the ones named (read only before weekdays)
 _add(
@@ -114,6 +116,21 @@ _add(
     "any month except|every month except|all months except|any month other than|"
     "every month other than|any month apart from|every month apart from|any month but|"
     "every month but",
+)
+# ... and with its "in" (longer than "in any month" below, which would otherwise win)
+_add(
+    "ANYMONTHEXCEPT",
+    "in any month except|in every month except|in all months except|in any month other than|"
+    "in every month other than|in any month apart from|in every month apart from|"
+    "in any month but|in every month but",
+)
+# "Sell when ..., in any month": the rule holds on every date, as it does when no date is said
+# (read only after a rule's condition with no date of its own: grammar/rules.py)
+_add(
+    "ANYDATE",
+    "in any month|in every month|in any month of the year|any day of the week|"
+    "on any day of the week|every day of the week|on every day of the week|all year round|"
+    "year round|year-round",
 )
 _add("AFTER", "after|following")
 _add("BEFORE", "before|prior to")
@@ -299,6 +316,9 @@ _add(
     "AGO",
     "ago|back|bars ago|days ago|periods ago|earlier|bars earlier|days earlier|periods earlier",
 )
+# "today's range (high minus low)": one bar's high less its low (read only after "today's",
+# "the bar's", "a day's" or "yesterday's": grammar/operands.py)
+_add("RANGE", "range")
 _add("TODAY", "today|current|this bar|the current bar|the signal bar|signal bar|signal day|now")
 _add("TODAY", "the current|currently|this day|the day|todays|present|same day|the same bar")
 # "place a limit buy 2% under that day's close": the signal bar, read only in an order's price
@@ -795,6 +815,9 @@ _add(
     "timeframe|time frame|chart|1h|4h|min candles|minute candles|1 d candles|1 d bars|"
     "1 d chart|1 d timeframe",
 )
+# "1h candles", "ema 9/21 x up = long. 1h": hours after a number ("1h" is split to "1 h"); a bare
+# "h" is read only right after its number (grammar/sentence.py)
+_add("TIMEFRAME", "h candles|h bars|h timeframe|h")
 
 # ---- ideas the spec cannot express, with the reason shown to the user -------------------------
 UNSUPPORTED: dict[str, str] = {
@@ -1216,6 +1239,9 @@ FILLER = frozenset(
         # which a stop always is
         "in the meantime",
         "in the mean time",
+        # "5% trailing stop on top of that": in addition, as "also" (the stop itself is read)
+        "on top of that",
+        "on top of this",
     }
 )
 

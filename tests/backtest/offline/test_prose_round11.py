@@ -143,8 +143,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        # hourly candles stay refused (days would silently be counted as hours)
-        ("rsi under 30 -> buy. 1h candles", "h"),
+        # days on hourly candles stay refused (they would silently be counted as hours; hourly
+        # candles alone read since the fourteenth round, as "1h chart" did)
+        ("rsi under 30 -> buy. sell after 5 days. 1h candles", "days"),
         # a verb of one way with "or" the other way
         ("Buy when RSI(2) drops to 10 or higher.", "higher"),
         (_RSI + "Exit when RSI(2) rises to 70 or lower", "lower"),

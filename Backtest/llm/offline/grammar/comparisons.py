@@ -479,6 +479,10 @@ def _bars(n: Lexeme) -> int | Any:
 
 
 TREND = tok("RISING", "FALLING")
+_DAY_BEFORE = frozenset(
+    {"the day before", "the bar before", "the session before", "yesterday", "the previous day"}
+    | {"the prior day", "the previous bar", "the previous session", "the prior bar"}
+)
 UPDOWN = tok("UPWORD", "DOWNWORD")
 trend = alt(
     seq(
@@ -506,6 +510,19 @@ trend = alt(
         UNIT,
         build=lambda x, _i, t, _f, n, _r, u: (
             ir.Trend(x, t.value, int(n.value), _span(x, u)) if _int(n.value) else REJECT
+        ),
+    ),
+    # "the 50-day SMA is lower than it was the day before": its one-bar move ("it" is the
+    # subject; "than it was 5 days ago" is not read)
+    seq(
+        operand,
+        opt(IS),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("IS", when=lambda lx: lx.text.lower() == "was"),
+        tok("PREV", when=lambda lx: " ".join(lx.text.lower().split()) in _DAY_BEFORE),
+        build=lambda x, _i, c, _p, _w, b: ir.Trend(
+            x, "rising" if c.value == ">" else "falling", 1, _span(x, b)
         ),
     ),
     seq(  # "closes down 3 days in a row", "the close is down 3 days in a row"

@@ -27,7 +27,13 @@ from Backtest.llm.offline.grammar.comparisons import (
     zone,
 )
 from Backtest.llm.offline.grammar.operands import NUM, UNIT
-from Backtest.llm.offline.grammar.patterns import candle, event_atom, gap, inside_day
+from Backtest.llm.offline.grammar.patterns import (
+    candle,
+    event_atom,
+    gap,
+    inside_day,
+    inside_defined_by,
+)
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -205,6 +211,26 @@ calendar = alt(
     ),
 )
 
+cond_ref0 = lazy(lambda: cond)
+
+
+def _inside_definition(x: Any) -> Any:
+    """The bracket after "inside day" must define exactly an inside day: today's high below
+    yesterday's and today's low above yesterday's, nothing more and nothing else."""
+    return x if inside_defined_by(x) else REJECT
+
+
+# "Inside day setup (high below prior high, low above prior low)": the name and its definition
+# ("Inside day (...)" without "setup" is the name restated by its bracket, :mod:`.sentence`)
+inside_with_definition = seq(
+    tok("INSIDE", when=lambda lx: not lx.text.lower().replace("’", "'").endswith("'s")),
+    tok("SIGNAL_N", "TURNS", when=lambda lx: lx.text.lower() == "setup"),
+    tok("LPAR"),
+    cond_ref0,
+    tok("RPAR"),
+    build=lambda _d, _s, _l, x, _r: _inside_definition(x),
+)
+
 # ---- condition lists --------------------------------------------------------------------------
 atom = alt(
     comparison,
@@ -218,6 +244,7 @@ atom = alt(
     change_atom,
     gap,
     inside_day,
+    inside_with_definition,
     candle,
 )
 
@@ -269,6 +296,7 @@ def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
 
 
 citem_ref = lazy(lambda: citem)
+
 cond_ref = lazy(lambda: cond)
 citem: Parser = alt(
     atom,
@@ -393,7 +421,12 @@ citem: Parser = alt(
     seq(atom, NUM, UNIT, tok("ROW"), build=lambda x, n, u, r: _held(x, r, n)),
     # "RSI(14) is under 30 on two consecutive days" ("on 2 days" alone says nothing of a row)
     seq(atom, tok("ON"), NUM, tok("ROW"), UNIT, build=lambda x, o, n, _r, _u: _held(x, o, n)),
-    seq(atom, opt(tok("ON", "IN")), tok("TIMEFRAME"), build=lambda x, _o, _t: x),
+    seq(
+        atom,
+        opt(tok("ON", "IN")),
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() != "h"),
+        build=lambda x, _o, _t: x,
+    ),
 )
 
 
@@ -440,11 +473,19 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
 
 
 def _plus_joins(before: Any, after: Any) -> bool:
-    """ "4 down closes in a row + above 200sma": "+" is "and" only where no sum can be read,
-    after a streak or before a comparison with its subject left out ("rsi < 30 + close >
-    sma" may be "30 + close", and is left to be refused)."""
+    """ "+" is "and" only where no sum can be read: after a streak or a bracket ("4 down closes
+    in a row + above 200sma", "inside bar (high < prev high, low > prev low) + close < 50sma"),
+    before a comparison with its subject left out, or before a price's crossing ("obv > its 50
+    ema + close crosses above the 50 sma": a sum cannot run on into "crosses"). "rsi < 30 + close >
+    sma" may be "30 + close" in a chain, and "close > sma(20) + atr(14) > sma(50)" a chain
+    with a sum in the middle: both are left to be refused."""
     subjectless = isinstance(after, ir.Cmp) and after.left is None
-    return isinstance(before, ir.Trend) or subjectless
+    crossing = (
+        isinstance(after, ir.Cmp)
+        and type(after.left) is ir.Price
+        and after.op in ("crosses_above", "crosses_below")
+    )
+    return isinstance(before, (ir.Trend, ir.Restate)) or subjectless or crossing
 
 
 def _set_off(head: Any, tail: Any) -> Any:

@@ -240,7 +240,11 @@ OUTPUT = tok("OUTPUT")
 LOWER_WORD = tok("DOWNWORD", when=lambda lx: lx.text.lower() == "lower")
 ind_ref = alt(
     ind_single,
-    seq(tok("TIMEFRAME"), ind_single, build=lambda _t, m: m),
+    seq(
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() != "h"),
+        ind_single,
+        build=lambda _t, m: m,
+    ),
     seq(ind_single, OUTPUT, build=_with_output),
     # "the slow stochastic %K (14, 3, 3)": the parameters after the line are the indicator's
     seq(
@@ -595,8 +599,42 @@ atr_multiple = seq(
         else REJECT
     ),
 )
+
+
+def _one_bar(lexeme: Lexeme) -> bool:
+    """ "the bar's", "a day's": one bar, said with a possessive."""
+    words = lexeme.text.lower().replace("’", "'")
+    return words in ("bar's", "day's", "session's", "candle's")
+
+
+def _bar_range(when: Lexeme, word: Lexeme, note: Any) -> Any:
+    ago = 1 if when.kind == "PREV" else 0
+    end = note if note is not None else word
+    return ir.Arith(
+        "-", ir.Price("High", ago, _span(when, end)), ir.Price("Low", ago, _span(when, end))
+    )
+
+
+# "(high minus low)" after a bar's range: says what the range is, and must say exactly that
+_HIGH_LESS_LOW = seq(
+    tok("LPAR"),
+    tok("PRICE", when=lambda lx: lx.value == "High"),
+    tok("MINUS", when=lambda lx: lx.text != "—"),
+    tok("PRICE", when=lambda lx: lx.value == "Low"),
+    tok("RPAR"),
+    build=lambda _l, _h, _m, _o, r: r,
+)
+# "today's range", "the bar's range", "yesterday's range": that bar's high less its low (a
+# range of several bars, "the 20-day range", is never read)
+bar_range = seq(
+    alt(tok("TODAY", "PREV"), tok("UNIT", when=_one_bar)),
+    tok("RANGE"),
+    opt(_HIGH_LESS_LOW),
+    build=_bar_range,
+)
 factor = alt(
     series_ago,
+    bar_range,
     atr_multiple,
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),

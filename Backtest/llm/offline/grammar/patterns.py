@@ -84,6 +84,48 @@ inside_day = seq(
     ),
 )
 
+_INSIDE = (
+    (ir.Price("High"), "<", ir.Price("High", 1)),
+    (ir.Price("Low"), ">", ir.Price("Low", 1)),
+)
+_FLIPPED = {"<": ">", ">": "<"}
+
+
+def _inside_part(x: Any) -> int | None:
+    """Which half of an inside day's definition ``x`` is (either way round), or None."""
+    if not isinstance(x, ir.Cmp) or type(x.left) is not ir.Price or type(x.right) is not ir.Price:
+        return None
+    for i, (left, op, right) in enumerate(_INSIDE):
+        if (x.left, x.op, x.right) in ((left, op, right), (right, _FLIPPED[op], left)):
+            return i
+    return None
+
+
+def inside_defined_by(x: Any) -> bool:
+    """``x`` is exactly an inside day: both halves, joined by "and", nothing else."""
+    if not isinstance(x, ir.Group) or type(x) is not ir.Group or x.logic != "all":
+        return False
+    return sorted(_inside_part(item) or 0 for item in x.items) == [0, 1] and all(
+        _inside_part(item) is not None for item in x.items
+    )
+
+
+def defines_inside(x: Any) -> bool:
+    """A condition that requires an inside day (its halves among the "and"-ed parts)."""
+    parts: list[int] = []
+
+    def walk(y: Any) -> None:
+        if isinstance(y, ir.Group) and y.logic == "all":
+            for item in y.items:
+                walk(item)
+        elif isinstance(y, ir.Restate):  # "inside day (high < yday high & low > yday low)"
+            walk(y.cond)
+        elif (part := _inside_part(y)) is not None:
+            parts.append(part)
+
+    walk(x)
+    return 0 in parts and 1 in parts
+
 
 def _candle(colour: Lexeme, *spans: Any) -> ir.Cmp:
     op = ">" if colour.value == "up" else "<"

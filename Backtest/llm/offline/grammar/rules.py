@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -55,6 +55,17 @@ signal_bar_price = alt(
         tok("THAT", when=lambda lx: lx.text.lower() == "that"),
         tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
         build=lambda t, p: ir.Price(p.value, 0, _span(t, p)),
+    ),
+)
+# "a buy stop at that inside day's high": the signal bar's, checked against the rule's condition
+# (parser.py: the condition must define the inside day)
+signal_bar_price = alt(
+    signal_bar_price,
+    seq(
+        opt(tok("THAT", when=lambda lx: lx.text.lower() == "that")),
+        tok("INSIDE", when=lambda lx: lx.text.lower().replace("’", "'").endswith("'s")),
+        tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
+        build=lambda t, d, p: ir.InsideBarPrice(p.value, 0, _span(t, d, p)),
     ),
 )
 order_price = alt(operand, signal_bar_price)
@@ -211,7 +222,27 @@ def _when_clause(intro: Parser) -> Parser:
             build=_when,
         ),
         seq(intro, cond, calendar, build=lambda _i, x, c: ir.Group("all", (x, c))),
+        # "Sell when the close crosses below the 10-day EMA, in any month": every date, as with
+        # none said; never beside a date of the rule's own ("in March, in any month")
+        seq(
+            intro,
+            cond,
+            opt(tok("COMMA")),
+            tok("ANYDATE"),
+            build=lambda _i, x, _c, _a: REJECT if _dated(x) else x,
+        ),
     )
+
+
+def _dated(x: Any) -> bool:
+    """A date or time anywhere in the condition (groups, negations, restatements)."""
+    if isinstance(x, ir.Calendar):
+        return True
+    if isinstance(x, tuple):
+        return any(map(_dated, x))
+    if is_dataclass(x):
+        return any(_dated(getattr(x, f.name)) for f in fields(x))
+    return False
 
 
 plain_when = _when_clause(PLAIN_INTRO)

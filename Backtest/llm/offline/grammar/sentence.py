@@ -106,8 +106,22 @@ timeframe = seq(
     opt(tok("ON", "IN", "WITH", "PLACE", "FOR")),
     opt(NUM),
     tok("TIMEFRAME"),
-    build=lambda _o, n, t: ir.Timeframe(t.text if n is None else f"{n.text} {t.text}"),
+    build=lambda o, n, t: (
+        REJECT
+        if not _hours_said(o, n, t)
+        else ir.Timeframe(t.text if n is None else f"{n.text} {t.text}")
+    ),
 )
+
+
+def _hours_said(before: Lexeme | None, n: Lexeme | None, frame: Lexeme) -> bool:
+    """ "1h", "4h candles", "on the 1h": hours as a bar size only right after their number, and
+    never after "for" / "within" ("RSI < 30 for 3h", "within 4h" are durations)."""
+    if " ".join(frame.text.lower().split()) not in ("h", "h candles", "h bars", "h timeframe"):
+        return True
+    return n is not None and (before is None or before.kind == "ON")
+
+
 timeframe = alt(
     timeframe,
     seq(timeframe, tok("OF"), tok("TICKER"), build=lambda t, _o, _k: t),

@@ -1,0 +1,137 @@
+"""A smoothed indicator declared in a sentence of its own and then named by what it is.
+
+"Take RSI(9) and smooth it with a 5-period EMA. Buy when the smoothed RSI crosses up through
+30." declares the 5-period EMA of RSI(9) and names it "the smoothed RSI" (or "that smoothed
+line"). The declaration must be the whole sentence, in one of three forms:
+
+* "[Smooth the RSI first:] take a 5-period EMA of RSI(14)";
+* "I smooth RSI(2) with a 5-period simple average";
+* "Take RSI(9) and smooth it with a 5-period EMA";
+
+with the indicator's parameters and the average's period said. Each later "the / that smoothed
+<indicator> / line" is read as the average of the indicator, written out ("the 5-period EMA of
+RSI(9)"); the declaration sentence itself says nothing more and is set aside with a note. A
+declaration no rule then names, two declarations, a name before its declaration or of another
+indicator are left as they are, so their words are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from Backtest.llm.offline.lexer import Lexeme
+
+_AVERAGES = frozenset({"SMA", "EMA", "WMA", "DEMA", "TEMA"})
+
+
+def _word(lexeme: Lexeme, *words: str) -> bool:
+    return lexeme.kind == "UNKNOWN" and lexeme.text.lower() in words
+
+
+def _average(lexemes: Sequence[Lexeme], i: int) -> int:
+    """Length of "5 period EMA" / "5 period simple average" at ``i`` (0: none)."""
+    if i + 1 < len(lexemes) and lexemes[i].kind == "NUM":
+        j = i + 1
+        if lexemes[j].kind == "UNIT" and lexemes[j].text.lower() in ("period", "day", "bar"):
+            j += 1
+        if j < len(lexemes) and lexemes[j].kind == "IND" and lexemes[j].value[0] in _AVERAGES:
+            return j + 1 - i
+    return 0
+
+
+def _source(lexemes: Sequence[Lexeme], i: int) -> int:
+    """Length of an indicator with its parameters in brackets ("RSI(14)") at ``i`` (0: none)."""
+    if i + 3 >= len(lexemes) or lexemes[i].kind != "IND":
+        return 0
+    if lexemes[i].value[0] in _AVERAGES or lexemes[i + 1].kind != "LPAR":
+        return 0
+    j = i + 2
+    while j + 1 < len(lexemes) and lexemes[j].kind == "NUM" and lexemes[j + 1].kind == "COMMA":
+        j += 2
+    if j + 1 < len(lexemes) and lexemes[j].kind == "NUM" and lexemes[j + 1].kind == "RPAR":
+        return j + 2 - i
+    return 0
+
+
+def _of(at: Lexeme) -> Lexeme:
+    return Lexeme("OF", None, at.start, at.start, "of")
+
+
+def declaration(lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme], Lexeme] | None:
+    """The average's lexemes written out ("5 period EMA of RSI ( 14 )") and the source
+    indicator's lexeme, when the whole sentence declares a smoothed indicator; else None."""
+    lx = list(lexemes)
+    n = len(lx)
+    # "[Smooth the RSI first:] take a 5-period EMA of RSI(14)"
+    start = 0
+    named: Lexeme | None = None
+    if n > 3 and _word(lx[0], "smooth") and lx[1].kind == "IND":
+        k = 3 if lx[2].kind == "FIRST" else 2
+        if lx[k].kind == "COLON":
+            named, start = lx[1], k + 1
+    if start < n and _word(lx[start], "take"):
+        avg = _average(lx, start + 1)
+        at = start + 1 + avg
+        if avg and at < n and lx[at].kind == "OF":
+            src = _source(lx, at + 1)
+            if src and at + 1 + src == n:
+                source = lx[at + 1]
+                if named is not None and named.value[0] != source.value[0]:
+                    return None
+                return lx[start + 1 : at + 1 + src], source
+        # "Take RSI(9) and smooth it with a 5-period EMA"
+        src = _source(lx, start + 1)
+        at = start + 1 + src
+        if (
+            named is None
+            and src
+            and at + 4 <= n
+            and lx[at].kind == "AND"
+            and _word(lx[at + 1], "smooth")
+            and lx[at + 2].kind == "PRON"
+            and lx[at + 2].text.lower() == "it"
+            and lx[at + 3].kind == "WITH"
+        ):
+            avg = _average(lx, at + 4)
+            if avg and at + 4 + avg == n:
+                average = lx[at + 4 : n]
+                return [*average, _of(average[0]), *lx[start + 1 : at]], lx[start + 1]
+        return None
+    # "I smooth RSI(2) with a 5-period simple average"
+    if named is None and n > 3 and _word(lx[0], "smooth"):
+        src = _source(lx, 1)
+        at = 1 + src
+        if src and at < n and lx[at].kind == "WITH":
+            avg = _average(lx, at + 1)
+            if avg and at + 1 + avg == n:
+                average = lx[at + 1 : n]
+                return [*average, _of(average[0]), *lx[1:at]], lx[1]
+    return None
+
+
+def named(lexemes: Sequence[Lexeme], written: Sequence[Lexeme], source: Lexeme) -> list[Lexeme]:
+    """``lexemes`` with each "that / the smoothed RSI" (or "... line") written out as the
+    declared average, spanning the words it replaces."""
+    out: list[Lexeme] = []
+    i = 0
+    while i < len(lexemes):
+        lexeme = lexemes[i]
+        after = lexemes[i + 1] if i + 1 < len(lexemes) else None
+        beyond = lexemes[i + 2] if i + 2 < len(lexemes) else None
+        same = (
+            after is not None
+            and after.kind == "IND"
+            and after.value[0] == source.value[0]
+            and (beyond is None or beyond.kind != "LPAR")
+        )
+        line = after is not None and after.kind == "OUTPUT" and after.text.lower() == "line"
+        if _word(lexeme, "smoothed") and after is not None and (same or line):
+            first = out.pop() if out and out[-1].kind == "THAT" else lexeme
+            start, end = first.start, after.end
+            out += [replace(w, start=start, end=end) for w in written]
+            i += 2
+            continue
+        out.append(lexeme)
+        i += 1
+    return out
