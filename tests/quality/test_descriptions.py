@@ -32,6 +32,7 @@ HELDOUT13 = generation.load_cases("heldout13")
 HELDOUT14 = generation.load_cases("heldout14")
 HELDOUT15 = generation.load_cases("heldout15")
 HELDOUT16 = generation.load_cases("heldout16")
+HELDOUT17 = generation.load_cases("heldout17")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -51,6 +52,7 @@ ALL_CASES = (
     + HELDOUT14
     + HELDOUT15
     + HELDOUT16
+    + HELDOUT17
     + TUNING2
 )
 
@@ -73,6 +75,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT14) >= 40
     assert len(HELDOUT15) >= 40
     assert len(HELDOUT16) >= 40
+    assert len(HELDOUT17) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -158,6 +161,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout14",
             "heldout15",
             "heldout16",
+            "heldout17",
             "tuning2",
         }
     )
