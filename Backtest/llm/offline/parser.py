@@ -184,7 +184,17 @@ class _Reader:
                 )
             return None
         unknown = [lexeme for lexeme in lexemes if lexeme.kind == "UNKNOWN"]
-        if unknown:
+        weeks = _weeks_counted(lexemes)
+        for number, week in weeks:
+            self.problems.append(
+                Problem(
+                    (number.start, week.end),
+                    "a number of weeks is not read; give it in bars (days), e.g. 'the "
+                    "252-day high' for a 52-week high, 'after 10 days' for 2 weeks",
+                )
+            )
+        unknown = [lexeme for lexeme in unknown if all(lexeme is not w for _, w in weeks)]
+        if unknown or weeks:
             for start, end in _merge(unknown, lexemes):
                 self.problems.append(Problem((start, end), "unknown"))
             return None
@@ -452,6 +462,19 @@ def _closing(lexemes: Sequence[Lexeme], open_index: int) -> int | None:
         if depth == 0:
             return index
     return None
+
+
+def _weeks_counted(lexemes: Sequence[Lexeme]) -> list[tuple[Lexeme, Lexeme]]:
+    """ "52-week high", "the 4 week low": a number of weeks (refused with what to write
+    instead: weeks are 5 bars only on daily bars of a full trading week)."""
+    return [
+        (lexemes[i - 1], lx)
+        for i, lx in enumerate(lexemes)
+        if i
+        and lx.kind == "UNKNOWN"
+        and lx.text.lower() in ("week", "weeks", "wk", "wks")
+        and lexemes[i - 1].kind == "NUM"
+    ]
 
 
 def _merge(unknown: list[Lexeme], lexemes: list[Lexeme]) -> list[tuple[int, int]]:

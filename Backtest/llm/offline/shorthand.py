@@ -18,6 +18,7 @@ so the shorthand dictionary can be read in one place:
 * candle colours: "green" / "white" is a close above the open, "red" / "black" below it
   ("the day closes green", "three red candles in a row"), never a close against the previous
   close (main read "3 red days in a row" as three falling closes);
+* "in a day" / "in a single day" after a percent change: over one bar, as "in one day";
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -92,5 +93,8 @@ _add("FIRST", "first")
 _add("ENTRY_N", "entry trigger|entry triggers|buy trigger")
 _add("EXIT_N", "exit trigger|exit triggers|sell trigger")
 # "new 100-day closing highs": the highest (lowest) close of the N bars before
+# "drops 5% in a day", "in a single day": the change over one bar, as "in one day" (read only
+# after a percent change, see :mod:`.grammar.comparisons`)
+_add("ONEBAR", "in a day|in a single day|in a single bar|in a single session|in one single day")
 _add("CLOSINGEXT", "closing high|closing highs", "max")
 _add("CLOSINGEXT", "closing low|closing lows", "min")

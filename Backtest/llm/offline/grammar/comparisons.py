@@ -711,6 +711,12 @@ change_atom = alt(
             REJECT if m is not None and h[2] is not None else _change(h, n, u)
         ),
     ),
+    seq(  # "drops 5% in a day", "in a single day": over one bar, as "in one day"
+        CHANGE_HEAD,
+        opt(OR_MORE),
+        tok("ONEBAR"),
+        build=lambda h, m, u: REJECT if m is not None and h[2] is not None else _change(h, 1, u),
+    ),
     seq(  # "the close is up more than 20% vs. 60 days ago"
         CHANGE_HEAD,
         tok("VERSUS"),

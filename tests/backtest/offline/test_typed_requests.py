@@ -1,0 +1,78 @@
+"""Short requests as they are typed into the text box (round 15): a time exit written
+"max 10 bars", a change "in a day", a lookback in weeks refused with what to write instead.
+Near misses stay refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.backtest.offline.readings import reads_as, refused
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when close < 5 SMA; exit when close > 5 SMA; max 10 bars",
+            {"entry": "Close < SMA(5)", "exit": "Close > SMA(5)", "exit_after_bars": 10},
+        ),
+        (
+            "Buy when close < 5 SMA. Exit when close > 5 SMA. Max 10 days.",
+            {"entry": "Close < SMA(5)", "exit": "Close > SMA(5)", "exit_after_bars": 10},
+        ),
+        (
+            "Buy when close < 5 SMA, exit when close > 5 SMA, max 10 bars",
+            {"entry": "Close < SMA(5)", "exit": "Close > SMA(5)", "exit_after_bars": 10},
+        ),
+    ],
+)
+def test_max_n_bars_is_a_time_exit(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when close < 5 SMA; max 10",
+        "Buy when close < 5 SMA; max 10 periods",
+        "Buy when close < 5 SMA; max 10 bars high",
+        "Buy when close > max 10 bars",
+    ],
+)
+def test_max_elsewhere_stays_refused(text: str) -> None:
+    refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when the close drops 5% in a day", {"entry": "change_pct(Close, 1) < -5"}),
+        ("Buy when the close drops 5% in a single day", {"entry": "change_pct(Close, 1) < -5"}),
+        ("Buy when the close falls more than 5% in a day", {"entry": "change_pct(Close, 1) < -5"}),
+        ("Buy when the close rises 5% in a single day", {"entry": "change_pct(Close, 1) > 5"}),
+    ],
+)
+def test_a_change_in_a_day_is_over_one_bar(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Buy when RSI < 30 twice in a day", "Buy when the close drops 5% in a week"],
+)
+def test_in_a_day_elsewhere_stays_refused(text: str) -> None:
+    refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when the close is above the 52-week high",
+        "Buy when the close breaks the 52 week low",
+        "Buy when RSI < 30; sell after 2 weeks",
+    ],
+)
+def test_weeks_are_refused_with_what_to_write(text: str) -> None:
+    reason = refused(text)
+    assert "give it in bars (days)" in reason
+    assert "not a word" not in reason
