@@ -19,6 +19,7 @@ so the shorthand dictionary can be read in one place:
   ("the day closes green", "three red candles in a row"), never a close against the previous
   close (main read "3 red days in a row" as three falling closes);
 * "in a day" / "in a single day" after a percent change: over one bar, as "in one day";
+* "makes a new 20-day high / 10-day low": above (below) that high (low) of the bars before;
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -96,5 +97,12 @@ _add("EXIT_N", "exit trigger|exit triggers|sell trigger")
 # "drops 5% in a day", "in a single day": the change over one bar, as "in one day" (read only
 # after a percent change, see :mod:`.grammar.comparisons`)
 _add("ONEBAR", "in a day|in a single day|in a single bar|in a single session|in one single day")
+# "the price makes a new 20-day high": above the highest high of the 20 bars before, as "breaks
+# above the 20-day high" (read only before an N-day high or low, see :mod:`.grammar.comparisons`)
+_add(
+    "MAKESNEW",
+    "makes a new|make a new|made a new|making a new|sets a new|set a new|prints a new|print a new",
+)
+_add("MAKESNEW", "closes at a new|close at a new|closed at a new|closing at a new", "close")
 _add("CLOSINGEXT", "closing high|closing highs", "max")
 _add("CLOSINGEXT", "closing low|closing lows", "min")

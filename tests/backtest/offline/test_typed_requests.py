@@ -76,3 +76,41 @@ def test_weeks_are_refused_with_what_to_write(text: str) -> None:
     reason = refused(text)
     assert "give it in bars (days)" in reason
     assert "not a word" not in reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when the price makes a new 20-day high", {"entry": "Close > MAX(20, High)[1]"}),
+        ("Buy when the close makes a new 20-day high", {"entry": "Close > MAX(20, High)[1]"}),
+        ("Buy when the high makes a new 20-day high", {"entry": "High > MAX(20, High)[1]"}),
+        (
+            "Buy when the price makes a new 20-day high; sell when the price makes a new "
+            "10-day low",
+            {"entry": "Close > MAX(20, High)[1]", "exit": "Close < MIN(10, Low)[1]"},
+        ),
+        ("Buy when the stock closes at a new 20-day high", {"entry": "Close > MAX(20, High)[1]"}),
+        # "at" / "hits" a new high: reached from below (was "at or below" the prior high)
+        ("Buy when the close is at a new 20-day high", {"entry": "Close >= MAX(20, High)[1]"}),
+        ("Buy when close hits a new 20-day high", {"entry": "Close >= MAX(20, High)[1]"}),
+        ("Buy when close touches the 10-day low", {"entry": "Close <= MIN(10, Low)[1]"}),
+    ],
+)
+def test_a_new_n_day_high_is_above_the_prior_high(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # RSI's own 20-day high, not the price's; "it" may be RSI
+        "Buy when RSI makes a new 20-day high",
+        "Buy when RSI < 30; sell when it makes a new 10-day low",
+        "Buy when the low makes a new 20-day high",
+        "Buy when RSI closes at a new 20-day high",
+        "Buy when the price makes a new high",
+        "Buy when the price makes a new SMA(20)",
+    ],
+)
+def test_other_new_highs_stay_refused(text: str) -> None:
+    refused(text)

@@ -255,6 +255,18 @@ def _or_more(left: Any, verb: Lexeme, level: Any, _or: Lexeme, word: Lexeme) -> 
     return ir.Cmp(left, op, level, span=_span(left, level, word))
 
 
+def _makes_new(x: Any, word: Lexeme, line: ir.Channel) -> Any:
+    """ "the price (close, high) makes a new 20-day high": the price named outright, today
+    ("RSI makes a new 20-day high" is RSI's own high, not the price's; "it" may be either)."""
+    fields: tuple[str, ...] = ("Close", "High") if line.kind == "max" else ("Close", "Low")
+    if word.value == "close":  # "the price closes at a new 20-day high": the close
+        fields = ("Close",)
+    if not (isinstance(x, ir.Price) and x.ago == 0 and x.field in fields):
+        return REJECT
+    op = ">" if line.kind == "max" else "<"
+    return ir.Cmp(x, op, line, "motion", span=_span(x, word, line))
+
+
 def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
     if not (isinstance(line, ir.Mention) and line.name == "DONCHIAN"):
         return REJECT
@@ -315,6 +327,14 @@ comparison = alt(
         build=lambda x, b, c: ir.Cmp(
             x, ">" if c.kind == "max" else "<", c, "motion", span=_span(x, b, c)
         ),
+    ),
+    # "the price makes a new 20-day high": above the high of the bars before, below a low (as
+    # "breaks above the 20-day high"); only before an N-day high or low
+    seq(
+        operand,
+        tok("MAKESNEW"),
+        channel,
+        build=_makes_new,
     ),
     # "price breaks the Donchian upper band (20)": above its upper line, below its lower one
     seq(
