@@ -20,6 +20,8 @@ so the shorthand dictionary can be read in one place:
   close (main read "3 red days in a row" as three falling closes);
 * "in a day" / "in a single day" after a percent change: over one bar, as "in one day";
 * "makes a new 20-day high / 10-day low": above (below) that high (low) of the bars before;
+* "oversold according to RSI" / "overbought as measured by the stochastic": that indicator
+  is oversold / overbought;
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -104,5 +106,8 @@ _add(
     "makes a new|make a new|made a new|making a new|sets a new|set a new|prints a new|print a new",
 )
 _add("MAKESNEW", "closes at a new|close at a new|closed at a new|closing at a new", "close")
+# "oversold according to RSI": that indicator is oversold (read only between oversold /
+# overbought and an indicator, see :mod:`.grammar.comparisons`)
+_add("ACCORDING", "according to|as measured by|as per|going by")
 _add("CLOSINGEXT", "closing high|closing highs", "max")
 _add("CLOSINGEXT", "closing low|closing lows", "min")

@@ -114,3 +114,63 @@ def test_a_new_n_day_high_is_above_the_prior_high(text: str, expect: dict) -> No
 )
 def test_other_new_highs_stay_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when oversold according to RSI", {"entry": "RSI(14) < 30"}),
+        (
+            "Buy when it is oversold according to RSI(2); sell when overbought according to RSI(2)",
+            {"entry": "RSI(2) < 30", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Short when overbought as measured by the stochastic",
+            {"side": "short", "short_entry": "STOCH(14,3,3).slowk > 80"},
+        ),
+    ],
+)
+def test_oversold_according_to_an_indicator(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when oversold according to the close",
+        "Buy when oversold according to SMA(20)",
+        "Buy when oversold according to me",
+        # two indicators: which one is oversold?
+        "Buy when RSI is oversold according to the stochastic",
+    ],
+)
+def test_oversold_according_to_anything_else_stays_refused(text: str) -> None:
+    refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when the last 3 candles are red", {"entry": "for_bars(Close < Open, 3)"}),
+        ("Buy when the last 3 candles were green", {"entry": "for_bars(Close > Open, 3)"}),
+        (
+            "Buy when the last 3 candles are red and RSI < 30",
+            {"entry": "all(for_bars(Close < Open, 3); RSI(14) < 30)"},
+        ),
+    ],
+)
+def test_the_last_n_candles_are_a_colour(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when the last 3 candles are red or green",
+        "Buy when the last 3 closes are red",
+        "Buy when 2 of the last 3 candles are red",
+        "Buy when the last 3.5 candles are red",
+    ],
+)
+def test_other_last_candles_stay_refused(text: str) -> None:
+    refused(text)

@@ -588,6 +588,17 @@ zone = alt(
         ZONE,
         build=lambda x, _m, z: ir.Zone(x, z.kind.lower(), span=_span(x, z)),
     ),
+    # "(it is) oversold according to RSI": that indicator is oversold (an indicator only)
+    seq(
+        opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        IS,
+        ZONE,
+        tok("ACCORDING"),
+        operand,
+        build=lambda _p, _i, z, _a, x: (
+            ir.Zone(x, z.kind.lower(), span=_span(z, x)) if isinstance(x, ir.Mention) else REJECT
+        ),
+    ),
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
 
