@@ -174,3 +174,33 @@ def test_the_last_n_candles_are_a_colour(text: str, expect: dict) -> None:
 )
 def test_other_last_candles_stay_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when the close is within 1% of the 50 SMA",
+            {"entry": "all(Close > SMA(50) * 0.99; Close < SMA(50) * 1.01)"},
+        ),
+        (
+            "Buy when the close is within 1% of SMA(50) and RSI < 30",
+            {"entry": "all(Close > SMA(50) * 0.99; Close < SMA(50) * 1.01; RSI(14) < 30)"},
+        ),
+    ],
+)
+def test_within_a_percent_of_a_line(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when RSI is within 5% of 30",
+        "Buy when the close is within 1 of the 50 SMA",
+        "Buy when the close is within 100% of the 50 SMA",
+        "Buy when the volume is within 10% of the 20-day average volume",
+    ],
+)
+def test_within_elsewhere_stays_refused(text: str) -> None:
+    refused(text)

@@ -288,7 +288,27 @@ def _than_every(left: Any, _is: Any, cmp: Lexeme, every: Lexeme, field: Lexeme, 
     return ir.Cmp(left, cmp.value, channel, span=_span(left, cmp, period))
 
 
+def _within(x: Any, _is: Any, _w: Lexeme, pct: Lexeme, _of: Lexeme, y: Any) -> Any:
+    """ "the close is within 1% of the 50 SMA": above the line 1% under it and below the line
+    1% over it (two prices or price lines only; "RSI within 5% of 30" is refused)."""
+    if not (0 < pct.value < 100 and _on_price_scale(x) and _on_price_scale(y)):
+        return REJECT
+    low = ir.Arith("*", y, ir.Num(round(1 - pct.value / 100, 10)))
+    high = ir.Arith("*", y, ir.Num(round(1 + pct.value / 100, 10)))
+    span = _span(x, pct, y)
+    return ir.Group("all", (ir.Cmp(x, ">", low, span=span), ir.Cmp(x, "<", high, span=span)))
+
+
 comparison = alt(
+    seq(
+        operand,
+        tok("IS"),
+        tok("IN", when=lambda lx: lx.text.lower() == "within"),
+        PCT,
+        tok("OF"),
+        operand,
+        build=_within,
+    ),
     # "the close is lower than every close of the previous 10 days"
     seq(
         operand,
