@@ -414,12 +414,32 @@ def _compared_after(lexemes: Sequence[Lexeme], index: int) -> bool:
     return kinds[at : at + 1] == ["CMP"]
 
 
+_RULE_ENDS = frozenset({"COMMA", "SEP", "SEMI", "AND"}) | _SIDES
+
+
+def _level_after(lexemes: Sequence[Lexeme], index: int) -> bool:
+    """ "buy below 30, sell above 70" (after "Use RSI 14."): a comparison word and a plain
+    number that end the rule, with the subject left out (it must be the one indicator the
+    text declared, see :meth:`.conditions.Conditions._implied_subject`)."""
+    kinds = [lx.kind for lx in lexemes[index : index + 3]]
+    if kinds[:2] != ["CMP", "NUM"]:
+        return False
+    if lexemes[index].value not in ("<", ">"):
+        return False
+    return len(kinds) == 2 or kinds[2] in _RULE_ENDS
+
+
 def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """``lexemes`` with a comma and a "when" (of no width) where typed rules leave them out."""
     out: list[Lexeme] = []
+    kinds = [lx.kind for lx in lexemes]
+    # a level with no subject only where one indicator, and no price or line, is named
+    one_line = kinds.count("IND") == 1 and not {"PRICE", "OUTPUT"} & set(kinds)
     for index, lexeme in enumerate(lexemes):
         side = lexeme.kind in _SIDES
-        bare = side and _compared_after(lexemes, index + 1)
+        bare = side and (
+            _compared_after(lexemes, index + 1) or one_line and _level_after(lexemes, index + 1)
+        )
         if (
             side
             and out

@@ -204,3 +204,39 @@ def test_within_a_percent_of_a_line(text: str, expect: dict) -> None:
 )
 def test_within_elsewhere_stays_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Use RSI 14. Buy below 30, sell above 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        ("RSI(14): buy below 30, sell above 70", {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"}),
+        ("RSI 2 — buy under 10, sell over 90", {"entry": "RSI(2) < 10", "exit": "RSI(2) > 90"}),
+        (
+            "Use RSI 14. Buy when below 30, sell when above 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+    ],
+)
+def test_a_declared_indicator_then_bare_levels(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # nothing declared, two indicators, or a price beside the indicator: which one?
+        "Buy below 30, sell above 70",
+        "Use RSI 14 and CCI 20. Buy below 30, sell above 70.",
+        "Use RSI 14. Buy below 30 and close > SMA(200), sell above 70.",
+        "Buy when close > SMA(50), sell above 70",
+        # an average is on the price scale: "below 30" may be a price
+        "Use SMA 20. Buy below 30, sell above 70.",
+        "Use RSI 14. Buy below 30 shares",
+    ],
+)
+def test_bare_levels_without_one_declared_indicator_stay_refused(text: str) -> None:
+    refused(text)
