@@ -453,6 +453,45 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     return out
 
 
+def _k_or_d(lexeme: Lexeme, previous: Lexeme | None) -> str | None:
+    """ "K" or "D" standing alone ("D" after a number is a day: "20D")."""
+    text = lexeme.text.strip()
+    if lexeme.kind == "UNKNOWN" and text in ("K", "k"):
+        return "k"
+    if (
+        lexeme.kind == "UNIT"
+        and text in ("D", "d")
+        and (previous is None or previous.kind != "NUM")
+    ):
+        return "d"
+    return None
+
+
+def _stochastic_lines(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "the stochastic K crosses above D": where a stochastic is named, a bare "K" / "D" on
+    either side of a crossing is its %K / %D line (as "%K crosses above %D")."""
+    if not any(lx.kind == "IND" and lx.value[0] == "STOCH" for lx in lexemes):
+        return lexemes
+    out = list(lexemes)
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind != "CROSS":
+            continue
+        before = index - 1
+        after = index + 1
+        if after < len(lexemes) and lexemes[after].kind == "FILLER":
+            after += 1
+        if before < 1 or after >= len(lexemes):
+            continue
+        first = _k_or_d(lexemes[before], lexemes[before - 1])
+        second = _k_or_d(lexemes[after], lexemes[after - 1])
+        if first is None or second is None or first == second:
+            continue
+        for at, line in ((before, first), (after, second)):
+            old = lexemes[at]
+            out[at] = Lexeme("OUTPUT", line, old.start, old.end, old.text)
+    return out
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -539,7 +578,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _typed_rules(lex(text))
+    every = _stochastic_lines(_typed_rules(lex(text)))
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

@@ -22,6 +22,8 @@ so the shorthand dictionary can be read in one place:
 * "makes a new 20-day high / 10-day low": above (below) that high (low) of the bars before;
 * "oversold according to RSI" / "overbought as measured by the stochastic": that indicator
   is oversold / overbought;
+* "<line> slope is positive / negative" (turns positive / negative): rising / falling, as
+  "is rising" ("turns up" is read as rising too);
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -109,5 +111,17 @@ _add("MAKESNEW", "closes at a new|close at a new|closed at a new|closing at a ne
 # "oversold according to RSI": that indicator is oversold (read only between oversold /
 # overbought and an indicator, see :mod:`.grammar.comparisons`)
 _add("ACCORDING", "according to|as measured by|as per|going by")
+# "the SMA(10) slope is positive": rising over one bar; "slope turns positive" as "turns up"
+# (also read as rising); "the slope of the SMA" (before the line) stays refused
+_add(
+    "RISING",
+    "slope is positive|slope turns positive|slope becomes positive|slope is up|slope turns up",
+    "rising",
+)
+_add(
+    "FALLING",
+    "slope is negative|slope turns negative|slope becomes negative|slope is down|slope turns down",
+    "falling",
+)
 _add("CLOSINGEXT", "closing high|closing highs", "max")
 _add("CLOSINGEXT", "closing low|closing lows", "min")

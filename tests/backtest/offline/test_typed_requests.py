@@ -240,3 +240,68 @@ def test_a_declared_indicator_then_bare_levels(text: str, expect: dict) -> None:
 )
 def test_bare_levels_without_one_declared_indicator_stay_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when the SMA(10) slope is positive", {"entry": "rising(SMA(10))"}),
+        ("Buy when the 20 EMA slope is negative", {"entry": "falling(EMA(20))"}),
+        # "turns positive" as "turns up", which is read as rising
+        (
+            "Buy when the SMA(10) slope turns positive; sell when the SMA(10) slope turns negative",
+            {"entry": "rising(SMA(10))", "exit": "falling(SMA(10))"},
+        ),
+        ("Buy when the SMA(10) slope is positive for 3 days", {"entry": "rising(SMA(10), 3)"}),
+    ],
+)
+def test_the_slope_of_a_line(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when the slope is positive",
+        "Buy when the SMA(10) slope is above 0.5",
+        "Buy when the slope of the SMA(10) is positive",
+    ],
+)
+def test_other_slopes_stay_refused(text: str) -> None:
+    refused(text)
+
+
+_CROSS_UP = "STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd"
+_CROSS_DOWN = "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd"
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when the stochastic K crosses above D", {"entry": _CROSS_UP}),
+        (
+            "Buy when stoch K crosses above D; sell when K crosses below D",
+            {"entry": _CROSS_UP, "exit": _CROSS_DOWN},
+        ),
+        ("Buy when the stochastic(14,3,3) K crosses above the D", {"entry": _CROSS_UP}),
+        ("Buy when the stochastic K line crosses above the D line", {"entry": _CROSS_UP}),
+    ],
+)
+def test_k_and_d_of_a_named_stochastic(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no stochastic named
+        "Buy when K crosses above D",
+        "Buy when RSI K crosses above D",
+        # "20D" stays 20 days
+        "Buy when the stochastic K crosses above 20D",
+        # a bare K away from a crossing
+        "Buy when the stochastic K crosses above D and K < 20",
+    ],
+)
+def test_other_k_and_d_stay_refused(text: str) -> None:
+    refused(text)
