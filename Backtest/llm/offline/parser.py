@@ -492,6 +492,25 @@ def _stochastic_lines(lexemes: list[Lexeme]) -> list[Lexeme]:
     return out
 
 
+def _percent_b(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "%B" written as one word: Bollinger %B (see :data:`.grammar.operands.percent_b`)."""
+    out: list[Lexeme] = []
+    for lexeme in lexemes:
+        if (
+            out
+            and out[-1].kind == "PERCENT_SIGN"
+            and out[-1].text == "%"
+            and lexeme.kind == "UNKNOWN"
+            and lexeme.text in ("B", "b")
+            and lexeme.start == out[-1].end
+        ):
+            sign = out.pop()
+            out.append(Lexeme("PCTB", None, sign.start, lexeme.end, "%" + lexeme.text))
+            continue
+        out.append(lexeme)
+    return out
+
+
 def _one_number_for_several(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """Plural indicator names after a single number: "the 2 moving averages" is a count, not
     SMA(2); "the 50 SMAs" is unclear. "the 10 and 30 EMAs" (a list of periods) is fine, and so
@@ -578,7 +597,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _stochastic_lines(_typed_rules(lex(text)))
+    every = _percent_b(_stochastic_lines(_typed_rules(lex(text))))
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

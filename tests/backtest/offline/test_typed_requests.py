@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 
@@ -304,4 +305,43 @@ def test_k_and_d_of_a_named_stochastic(text: str, expect: dict) -> None:
     ],
 )
 def test_other_k_and_d_stay_refused(text: str) -> None:
+    refused(text)
+
+
+_PCT_B = (
+    "(Close - BBANDS(20,2,2).lowerband) / (BBANDS(20,2,2).upperband - BBANDS(20,2,2).lowerband)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Buy when %B below 0", {"entry": f"{_PCT_B} < 0"}),
+        ("Buy when %B > 1", {"entry": f"{_PCT_B} > 1"}),
+        ("Buy when %B crosses above 0.2", {"entry": f"{_PCT_B} crosses_above 0.2"}),
+        (
+            "Buy when Bollinger %B < 0; sell when %B > 1",
+            {"entry": f"{_PCT_B} < 0", "exit": f"{_PCT_B} > 1"},
+        ),
+    ],
+)
+def test_bollinger_percent_b(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+def test_percent_b_reads_back_from_what_it_says() -> None:
+    said = parse_description("Buy when %B crosses above 0.2").understood_as
+    assert parse_description(said).understood_as == said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when % B < 0",
+        "Buy when %B(10,2) < 0",
+        # a slash between two lines stays a pair, never a division
+        "Buy when SMA(10) / SMA(20) > 1",
+    ],
+)
+def test_other_percent_b_stays_refused(text: str) -> None:
     refused(text)
