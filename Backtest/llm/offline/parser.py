@@ -194,7 +194,15 @@ class _Reader:
                 )
             )
         unknown = [lexeme for lexeme in unknown if all(lexeme is not w for _, w in weeks)]
-        if unknown or weeks:
+        for start, end in _equal_multiples(lexemes):
+            self.problems.append(
+                Problem(
+                    (start, end),
+                    "'is twice the average' (equal to a multiple) is not read: on real data it "
+                    "is almost never exactly equal; say 'at least twice' or 'more than twice'",
+                )
+            )
+        if unknown or weeks or _equal_multiples(lexemes):
             for start, end in _merge(unknown, lexemes):
                 self.problems.append(Problem((start, end), "unknown"))
             return None
@@ -540,6 +548,28 @@ def _closing(lexemes: Sequence[Lexeme], open_index: int) -> int | None:
         if depth == 0:
             return index
     return None
+
+
+def _equal_multiples(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
+    """ "volume is twice (2x, 2 times) the average volume": a price field equal to a multiple
+    of an average, with no comparison word (the spans of "is twice")."""
+    found = []
+    kinds = [lx.kind for lx in lexemes]
+    for i in range(1, len(lexemes) - 1):
+        if kinds[i - 1] != "PRICE" or kinds[i] != "IS":
+            continue
+        if lexemes[i].text.lower() not in ("is", "are"):
+            continue
+        if kinds[i + 1] == "TWICE":
+            last = i + 1
+        elif kinds[i + 1 : i + 3] == ["NUM", "TIMES"]:
+            last = i + 2
+        else:
+            continue
+        rest = kinds[last + 1 : last + 6]
+        if "AVERAGE" in rest and not {"CMP", "MOTION", "IND"} & set(rest):
+            found.append((lexemes[i].start, lexemes[last].end))
+    return found
 
 
 def _weeks_counted(lexemes: Sequence[Lexeme]) -> list[tuple[Lexeme, Lexeme]]:

@@ -345,3 +345,42 @@ def test_percent_b_reads_back_from_what_it_says() -> None:
 )
 def test_other_percent_b_stays_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when volume is at least twice the 20-day average volume",
+            {"entry": "Volume >= SMA(20, Volume) * 2"},
+        ),
+        (
+            "Buy when volume is more than twice the 20-day average volume",
+            {"entry": "Volume > SMA(20, Volume) * 2"},
+        ),
+        (
+            "Buy when volume is over 2x the 20-day average volume",
+            {"entry": "Volume > SMA(20, Volume) * 2"},
+        ),
+        # an ATR distance is not a multiple of an average
+        (
+            "Buy when the close is 2 x ATR(14) above the 20 EMA",
+            {"entry": "Close > EMA(20) + 2 * ATR(14)"},
+        ),
+    ],
+)
+def test_volume_beyond_a_multiple_of_its_average(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy when volume is twice the average volume",
+        "Buy when volume is twice the 20-day average volume",
+        "Buy when volume is 2x the 20-day average volume",
+        "Buy when volume is 2 times the average volume",
+    ],
+)
+def test_volume_equal_to_a_multiple_is_refused_saying_why(text: str) -> None:
+    assert "say 'at least twice' or 'more than twice'" in refused(text)
