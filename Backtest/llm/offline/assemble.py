@@ -430,6 +430,13 @@ def _touch_op(node: RCmp, role: str) -> str:
         return ">="
     if isinstance(right, Series) and right.output in ("lowerband", "lower"):
         return "<="
+    # "hits (is at) a new 20-day high": the highest high is reached from below, the lowest
+    # low from above, whatever the side (never "at or below the 20-day high")
+    if isinstance(right, Series) and right.inst is not None and right.output is None:
+        if right.inst.name == "MAX":
+            return ">="
+        if right.inst.name == "MIN":
+            return "<="
     return "<=" if role in _UPWARD else ">="
 
 

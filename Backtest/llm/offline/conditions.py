@@ -183,6 +183,10 @@ class Resolver(OperandResolver):
             return Series(price="Close")
         if ctx.last_subject is not None:
             return ctx.last_subject
+        # "Use RSI 14. Buy below 30": the one indicator the text declared, and no other
+        only = ctx.declared_subject
+        if only is not None and ctx.instances == [only] and only.name not in v.PRICE_SCALE:
+            return ctx.series(only, None, item.span)
         raise ParseError(item.span, f"'{ctx.quote(item.span)}': what is compared?")
 
     def _partner(self, item: ir.Cmp, left: Expr) -> Expr:

@@ -188,7 +188,25 @@ class _Reader:
                 )
             return None
         unknown = [lexeme for lexeme in lexemes if lexeme.kind == "UNKNOWN"]
-        if unknown:
+        weeks = _weeks_counted(lexemes)
+        for number, week in weeks:
+            self.problems.append(
+                Problem(
+                    (number.start, week.end),
+                    "a number of weeks is not read; give it in bars (days), e.g. 'the "
+                    "252-day high' for a 52-week high, 'after 10 days' for 2 weeks",
+                )
+            )
+        unknown = [lexeme for lexeme in unknown if all(lexeme is not w for _, w in weeks)]
+        for start, end in _equal_multiples(lexemes):
+            self.problems.append(
+                Problem(
+                    (start, end),
+                    "'is twice the average' (equal to a multiple) is not read: on real data it "
+                    "is almost never exactly equal; say 'at least twice' or 'more than twice'",
+                )
+            )
+        if unknown or weeks or _equal_multiples(lexemes):
             for start, end in _merge(unknown, lexemes):
                 self.problems.append(Problem((start, end), "unknown"))
             return None
@@ -505,12 +523,32 @@ def _compared_after(lexemes: Sequence[Lexeme], index: int) -> bool:
     return kinds[at : at + 1] == ["CMP"]
 
 
+_RULE_ENDS = frozenset({"COMMA", "SEP", "SEMI", "AND"}) | _SIDES
+
+
+def _level_after(lexemes: Sequence[Lexeme], index: int) -> bool:
+    """ "buy below 30, sell above 70" (after "Use RSI 14."): a comparison word and a plain
+    number that end the rule, with the subject left out (it must be the one indicator the
+    text declared, see :meth:`.conditions.Conditions._implied_subject`)."""
+    kinds = [lx.kind for lx in lexemes[index : index + 3]]
+    if kinds[:2] != ["CMP", "NUM"]:
+        return False
+    if lexemes[index].value not in ("<", ">"):
+        return False
+    return len(kinds) == 2 or kinds[2] in _RULE_ENDS
+
+
 def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """``lexemes`` with a comma and a "when" (of no width) where typed rules leave them out."""
     out: list[Lexeme] = []
+    kinds = [lx.kind for lx in lexemes]
+    # a level with no subject only where one indicator, and no price or line, is named
+    one_line = kinds.count("IND") == 1 and not {"PRICE", "OUTPUT"} & set(kinds)
     for index, lexeme in enumerate(lexemes):
         side = lexeme.kind in _SIDES
-        bare = side and _compared_after(lexemes, index + 1)
+        bare = side and (
+            _compared_after(lexemes, index + 1) or one_line and _level_after(lexemes, index + 1)
+        )
         if (
             side
             and out
@@ -521,6 +559,64 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
         out.append(lexeme)
         if bare:
             out.append(Lexeme("WHEN", "when", lexeme.end, lexeme.end, ""))
+    return out
+
+
+def _k_or_d(lexeme: Lexeme, previous: Lexeme | None) -> str | None:
+    """ "K" or "D" standing alone ("D" after a number is a day: "20D")."""
+    text = lexeme.text.strip()
+    if lexeme.kind == "UNKNOWN" and text in ("K", "k"):
+        return "k"
+    if (
+        lexeme.kind == "UNIT"
+        and text in ("D", "d")
+        and (previous is None or previous.kind != "NUM")
+    ):
+        return "d"
+    return None
+
+
+def _stochastic_lines(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "the stochastic K crosses above D": where a stochastic is named, a bare "K" / "D" on
+    either side of a crossing is its %K / %D line (as "%K crosses above %D")."""
+    if not any(lx.kind == "IND" and lx.value[0] == "STOCH" for lx in lexemes):
+        return lexemes
+    out = list(lexemes)
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind != "CROSS":
+            continue
+        before = index - 1
+        after = index + 1
+        if after < len(lexemes) and lexemes[after].kind == "FILLER":
+            after += 1
+        if before < 1 or after >= len(lexemes):
+            continue
+        first = _k_or_d(lexemes[before], lexemes[before - 1])
+        second = _k_or_d(lexemes[after], lexemes[after - 1])
+        if first is None or second is None or first == second:
+            continue
+        for at, line in ((before, first), (after, second)):
+            old = lexemes[at]
+            out[at] = Lexeme("OUTPUT", line, old.start, old.end, old.text)
+    return out
+
+
+def _percent_b(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "%B" written as one word: Bollinger %B (see :data:`.grammar.operands.percent_b`)."""
+    out: list[Lexeme] = []
+    for lexeme in lexemes:
+        if (
+            out
+            and out[-1].kind == "PERCENT_SIGN"
+            and out[-1].text == "%"
+            and lexeme.kind == "UNKNOWN"
+            and lexeme.text in ("B", "b")
+            and lexeme.start == out[-1].end
+        ):
+            sign = out.pop()
+            out.append(Lexeme("PCTB", None, sign.start, lexeme.end, "%" + lexeme.text))
+            continue
+        out.append(lexeme)
     return out
 
 
@@ -553,6 +649,41 @@ def _closing(lexemes: Sequence[Lexeme], open_index: int) -> int | None:
         if depth == 0:
             return index
     return None
+
+
+def _equal_multiples(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
+    """ "volume is twice (2x, 2 times) the average volume": a price field equal to a multiple
+    of an average, with no comparison word (the spans of "is twice")."""
+    found = []
+    kinds = [lx.kind for lx in lexemes]
+    for i in range(1, len(lexemes) - 1):
+        if kinds[i - 1] != "PRICE" or kinds[i] != "IS":
+            continue
+        if lexemes[i].text.lower() not in ("is", "are"):
+            continue
+        if kinds[i + 1] == "TWICE":
+            last = i + 1
+        elif kinds[i + 1 : i + 3] == ["NUM", "TIMES"]:
+            last = i + 2
+        else:
+            continue
+        rest = kinds[last + 1 : last + 6]
+        if "AVERAGE" in rest and not {"CMP", "MOTION", "IND"} & set(rest):
+            found.append((lexemes[i].start, lexemes[last].end))
+    return found
+
+
+def _weeks_counted(lexemes: Sequence[Lexeme]) -> list[tuple[Lexeme, Lexeme]]:
+    """ "52-week high", "the 4 week low": a number of weeks (refused with what to write
+    instead: weeks are 5 bars only on daily bars of a full trading week)."""
+    return [
+        (lexemes[i - 1], lx)
+        for i, lx in enumerate(lexemes)
+        if i
+        and lx.kind == "UNKNOWN"
+        and lx.text.lower() in ("week", "weeks", "wk", "wks")
+        and lexemes[i - 1].kind == "NUM"
+    ]
 
 
 def _merge(unknown: list[Lexeme], lexemes: list[Lexeme]) -> list[tuple[int, int]]:
@@ -597,7 +728,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _typed_rules(lex(text))
+    every = _percent_b(_stochastic_lines(_typed_rules(lex(text))))
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

@@ -18,6 +18,12 @@ so the shorthand dictionary can be read in one place:
 * candle colours: "green" / "white" is a close above the open, "red" / "black" below it
   ("the day closes green", "three red candles in a row"), never a close against the previous
   close (main read "3 red days in a row" as three falling closes);
+* "in a day" / "in a single day" after a percent change: over one bar, as "in one day";
+* "makes a new 20-day high / 10-day low": above (below) that high (low) of the bars before;
+* "oversold according to RSI" / "overbought as measured by the stochastic": that indicator
+  is oversold / overbought;
+* "<line> slope is positive / negative" (turns positive / negative): rising / falling, as
+  "is rising" ("turns up" is read as rising too);
 * "gap up" / "gap down": today's open above / below yesterday's close; "inside day": a high
   below yesterday's high and a low above yesterday's low (see :mod:`.grammar.patterns`).
 """
@@ -92,5 +98,30 @@ _add("FIRST", "first")
 _add("ENTRY_N", "entry trigger|entry triggers|buy trigger")
 _add("EXIT_N", "exit trigger|exit triggers|sell trigger")
 # "new 100-day closing highs": the highest (lowest) close of the N bars before
+# "drops 5% in a day", "in a single day": the change over one bar, as "in one day" (read only
+# after a percent change, see :mod:`.grammar.comparisons`)
+_add("ONEBAR", "in a day|in a single day|in a single bar|in a single session|in one single day")
+# "the price makes a new 20-day high": above the highest high of the 20 bars before, as "breaks
+# above the 20-day high" (read only before an N-day high or low, see :mod:`.grammar.comparisons`)
+_add(
+    "MAKESNEW",
+    "makes a new|make a new|made a new|making a new|sets a new|set a new|prints a new|print a new",
+)
+_add("MAKESNEW", "closes at a new|close at a new|closed at a new|closing at a new", "close")
+# "oversold according to RSI": that indicator is oversold (read only between oversold /
+# overbought and an indicator, see :mod:`.grammar.comparisons`)
+_add("ACCORDING", "according to|as measured by|as per|going by")
+# "the SMA(10) slope is positive": rising over one bar; "slope turns positive" as "turns up"
+# (also read as rising); "the slope of the SMA" (before the line) stays refused
+_add(
+    "RISING",
+    "slope is positive|slope turns positive|slope becomes positive|slope is up|slope turns up",
+    "rising",
+)
+_add(
+    "FALLING",
+    "slope is negative|slope turns negative|slope becomes negative|slope is down|slope turns down",
+    "falling",
+)
 _add("CLOSINGEXT", "closing high|closing highs", "max")
 _add("CLOSINGEXT", "closing low|closing lows", "min")

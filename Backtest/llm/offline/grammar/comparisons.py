@@ -255,6 +255,18 @@ def _or_more(left: Any, verb: Lexeme, level: Any, _or: Lexeme, word: Lexeme) -> 
     return ir.Cmp(left, op, level, span=_span(left, level, word))
 
 
+def _makes_new(x: Any, word: Lexeme, line: ir.Channel) -> Any:
+    """ "the price (close, high) makes a new 20-day high": the price named outright, today
+    ("RSI makes a new 20-day high" is RSI's own high, not the price's; "it" may be either)."""
+    fields: tuple[str, ...] = ("Close", "High") if line.kind == "max" else ("Close", "Low")
+    if word.value == "close":  # "the price closes at a new 20-day high": the close
+        fields = ("Close",)
+    if not (isinstance(x, ir.Price) and x.ago == 0 and x.field in fields):
+        return REJECT
+    op = ">" if line.kind == "max" else "<"
+    return ir.Cmp(x, op, line, "motion", span=_span(x, word, line))
+
+
 def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
     if not (isinstance(line, ir.Mention) and line.name == "DONCHIAN"):
         return REJECT
@@ -276,7 +288,27 @@ def _than_every(left: Any, _is: Any, cmp: Lexeme, every: Lexeme, field: Lexeme, 
     return ir.Cmp(left, cmp.value, channel, span=_span(left, cmp, period))
 
 
+def _within(x: Any, _is: Any, _w: Lexeme, pct: Lexeme, _of: Lexeme, y: Any) -> Any:
+    """ "the close is within 1% of the 50 SMA": above the line 1% under it and below the line
+    1% over it (two prices or price lines only; "RSI within 5% of 30" is refused)."""
+    if not (0 < pct.value < 100 and _on_price_scale(x) and _on_price_scale(y)):
+        return REJECT
+    low = ir.Arith("*", y, ir.Num(round(1 - pct.value / 100, 10)))
+    high = ir.Arith("*", y, ir.Num(round(1 + pct.value / 100, 10)))
+    span = _span(x, pct, y)
+    return ir.Group("all", (ir.Cmp(x, ">", low, span=span), ir.Cmp(x, "<", high, span=span)))
+
+
 comparison = alt(
+    seq(
+        operand,
+        tok("IS"),
+        tok("IN", when=lambda lx: lx.text.lower() == "within"),
+        PCT,
+        tok("OF"),
+        operand,
+        build=_within,
+    ),
     # "the close is lower than every close of the previous 10 days"
     seq(
         operand,
@@ -315,6 +347,14 @@ comparison = alt(
         build=lambda x, b, c: ir.Cmp(
             x, ">" if c.kind == "max" else "<", c, "motion", span=_span(x, b, c)
         ),
+    ),
+    # "the price makes a new 20-day high": above the high of the bars before, below a low (as
+    # "breaks above the 20-day high"); only before an N-day high or low
+    seq(
+        operand,
+        tok("MAKESNEW"),
+        channel,
+        build=_makes_new,
     ),
     # "price breaks the Donchian upper band (20)": above its upper line, below its lower one
     seq(
@@ -585,6 +625,17 @@ zone = alt(
         ZONE,
         build=lambda x, _m, z: ir.Zone(x, z.kind.lower(), span=_span(x, z)),
     ),
+    # "(it is) oversold according to RSI": that indicator is oversold (an indicator only)
+    seq(
+        opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        IS,
+        ZONE,
+        tok("ACCORDING"),
+        operand,
+        build=lambda _p, _i, z, _a, x: (
+            ir.Zone(x, z.kind.lower(), span=_span(z, x)) if isinstance(x, ir.Mention) else REJECT
+        ),
+    ),
 )
 SIGN = tok("POSITIVE", "NEGATIVE")
 
@@ -727,6 +778,12 @@ change_atom = alt(
         build=lambda h, m, _w, n, u: (
             REJECT if m is not None and h[2] is not None else _change(h, n, u)
         ),
+    ),
+    seq(  # "drops 5% in a day", "in a single day": over one bar, as "in one day"
+        CHANGE_HEAD,
+        opt(OR_MORE),
+        tok("ONEBAR"),
+        build=lambda h, m, u: REJECT if m is not None and h[2] is not None else _change(h, 1, u),
     ),
     seq(  # "the close is up more than 20% vs. 60 days ago"
         CHANGE_HEAD,

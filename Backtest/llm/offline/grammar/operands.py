@@ -632,7 +632,22 @@ bar_range = seq(
     opt(_HIGH_LESS_LOW),
     build=_bar_range,
 )
+
+
+def _percent_b(bb: Lexeme | None, b: Lexeme) -> Any:
+    """Bollinger %B, (Close - lower band) / (upper band - lower band), of BB(20, 2)."""
+    lower = ir.Mention("BBANDS", output="lower", span=_span(bb, b))
+    upper = ir.Mention("BBANDS", output="upper", span=_span(bb, b))
+    width = ir.Arith("-", upper, lower)
+    return ir.Arith("/", ir.Arith("-", ir.Price("Close", span=_span(b)), lower), width)
+
+
+# "%B below 0", "Bollinger %B > 1": where the close is within the bands (0 lower, 1 upper)
+percent_b = seq(
+    opt(tok("IND", when=lambda lx: lx.value[0] == "BBANDS")), tok("PCTB"), build=_percent_b
+)
 factor = alt(
+    percent_b,
     series_ago,
     bar_range,
     atr_multiple,
@@ -654,14 +669,17 @@ def _fold(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
             # indicator named without a line, less a bare line name ("macd 8,21,5 - histogram"),
             # is a label and a dash ("the MACD line - the signal line" stays a difference)
             return REJECT
-        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/"}[op.kind]
+        if op.kind == "SLASH" and not (isinstance(value, ir.Arith) and isinstance(right, ir.Arith)):
+            # "ema 9/21" is a pair; only "(a - b) / (c - d)" (understood_as of %B) divides
+            return REJECT
+        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/", "SLASH": "/"}[op.kind]
         value = ir.Arith(symbol, value, right)
     return value
 
 
 product = seq(
     factor,
-    many(seq(tok("TIMES", "DIVIDE"), factor, build=lambda o, f: (o, f))),
+    many(seq(tok("TIMES", "DIVIDE", "SLASH"), factor, build=lambda o, f: (o, f))),
     build=_fold,
 )
 operand: Parser = seq(

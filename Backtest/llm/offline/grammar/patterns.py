@@ -161,6 +161,15 @@ candle = alt(
         opt(tok("ROW")),
         build=lambda n, _r, k, b, _r2: _candles(n, k, b),
     ),
+    # "the last 3 candles are red": each of them, as "3 red candles in a row"
+    seq(
+        tok("LAST", when=lambda lx: lx.text.lower() == "last"),
+        NUM,
+        _BAR,
+        tok("IS"),
+        tok("COLOR"),
+        build=lambda _l, n, b, _i, k: _candles(n, k, b),
+    ),
 )
 signed_cross = seq(
     opt(ind_ref),

@@ -298,6 +298,14 @@ risk_stmt = alt(
         UNIT,
         build=lambda _t, _l, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
+    # "...; max 10 bars", "max 10 days": a longest hold (only a whole clause; "max" before
+    # anything else stays a highest value)
+    seq(
+        tok("HIGHEST", when=lambda lx: lx.text.lower() in ("max", "maximum")),
+        NUM,
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("bar", "bars", "day", "days")),
+        build=lambda _m, n, _u: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     seq(  # "10 day max hold"
         NUM,
         UNIT,
