@@ -69,6 +69,40 @@ _BB = "(BBANDS(20,2,2).upperband - BBANDS(20,2,2).lowerband) / BBANDS(20,2,2).mi
             "Buy when (SMA(20) - SMA(50)) / ATR(14) > 1. " + _RSI,
             {"entry": "(SMA(20) - SMA(50)) / ATR(14) > 1", "exit": "RSI(2) > 70"},
         ),
+        # weekday ranges: "mon-thu", "Monday through Thursday", "between Tuesday and Thursday"
+        (
+            "Buy when RSI(2) < 10. " + _RSI + " Entries mon-thu only.",
+            {
+                "entry": "all(RSI(2) < 10; weekday in [mon, tue, wed, thu])",
+                "exit": "RSI(2) > 70",
+            },
+        ),
+        (
+            "Buy when RSI(2) < 10. " + _RSI + " Entries Monday through Thursday only.",
+            {
+                "entry": "all(RSI(2) < 10; weekday in [mon, tue, wed, thu])",
+                "exit": "RSI(2) > 70",
+            },
+        ),
+        (
+            "Buy when RSI(2) < 10 between Tuesday and Thursday. " + _RSI,
+            {"entry": "all(RSI(2) < 10; weekday in [tue, wed, thu])", "exit": "RSI(2) > 70"},
+        ),
+        # "on mon and thu" stays a list of two days
+        (
+            "Buy when RSI(2) < 10 on mon and thu. " + _RSI,
+            {"entry": "all(RSI(2) < 10; weekday in [mon, thu])", "exit": "RSI(2) > 70"},
+        ),
+        # a hyphen between two months is a range too (it was dropped, leaving two months)
+        (
+            "Buy when RSI(2) < 10 in may-jul. " + _RSI,
+            {"entry": "all(RSI(2) < 10; month in [may, jun, jul])", "exit": "RSI(2) > 70"},
+        ),
+        # "Position size: half of the account"
+        (
+            "Buy when RSI(2) < 10. " + _RSI + " Position size: half of the account",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "size": "50%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -105,6 +139,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ),
         # "/" after a bracket holding one operand is no division
         ("Buy when (RSI(14)) / 2 > 30. " + _RSI, ">"),
+        # a weekday range that wraps or names one day
+        ("Buy when RSI(2) < 10 on thu-tue. " + _RSI, "tue"),
+        ("Buy when RSI(2) < 10 from Monday to Monday. " + _RSI, "Monday"),
+        # a weekday and a month make no range
+        ("Buy when RSI(2) < 10 on mon-may. " + _RSI, "may"),
+        # half of something other than the account
+        ("Buy when RSI(2) < 10. " + _RSI + " Position size: half of the stop", "stop"),
         # a ";" inside a bracket no longer ends the sentence, and is not read elsewhere
         ("Buy when RSI(2) < 10 (my rule; keep it). " + _RSI, ";"),
     ],

@@ -418,6 +418,15 @@ PER_TRADE = alt(tok("PERTRADE"), Parser(_each_time, "EACH_TIME"))
 
 
 size_stmt = alt(
+    # "Position size: half of the account", "Size is a third of equity"
+    seq(
+        tok("SIZE"),
+        LINK,
+        tok("HALF_OF"),
+        tok("EQUITY"),
+        opt(PER_TRADE),
+        build=lambda _s, _l, h, _e, _t: ir.Size("equity_fraction", h.value),
+    ),
     seq(
         opt(tok("PLACE")),
         tok("HALF_OF"),
