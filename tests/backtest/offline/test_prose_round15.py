@@ -103,6 +103,23 @@ _BB = "(BBANDS(20,2,2).upperband - BBANDS(20,2,2).lowerband) / BBANDS(20,2,2).mi
             "Buy when RSI(2) < 10. " + _RSI + " Position size: half of the account",
             {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "size": "50%"},
         ),
+        # "Buy after <event> if <condition>": both
+        (
+            "Buy after 4 higher closes in a row if the 20-day SMA is rising, and sell when the "
+            "close drops below the 10-day EMA.",
+            {
+                "entry": "all(rising(Close, 4); rising(SMA(20)))",
+                "exit": "Close < EMA(10)",
+            },
+        ),
+        (
+            "Buy after 3 down days in a row if RSI(2) < 10 and the close is above the 200-day "
+            "SMA. " + _RSI,
+            {
+                "entry": "all(falling(Close, 3); RSI(2) < 10; Close > SMA(200))",
+                "exit": "RSI(2) > 70",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -146,6 +163,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(2) < 10 on mon-may. " + _RSI, "may"),
         # half of something other than the account
         ("Buy when RSI(2) < 10. " + _RSI + " Position size: half of the stop", "stop"),
+        # "if A or B" after an event: never grouped
+        (
+            "Buy after 3 down days in a row if RSI(2) < 10 or the close is above the 200-day "
+            "SMA. " + _RSI,
+            "SMA",
+        ),
+        # "when" after an event is not read as "if"
+        ("Buy after 3 down days in a row when RSI(2) < 10. " + _RSI, "when"),
         # a ";" inside a bracket no longer ends the sentence, and is not read elsewhere
         ("Buy when RSI(2) < 10 (my rule; keep it). " + _RSI, ";"),
     ],
