@@ -133,10 +133,15 @@ class _Sentence:
 def _sentences(lexemes: Sequence[Lexeme]) -> list[_Sentence]:
     """Sentences of meaningful lexemes; each keeps the span of all its words (filler too)."""
     out: list[tuple[list[Lexeme], list[Lexeme]]] = [([], [])]
+    depth = 0  # open brackets in this sentence
     for lexeme in lexemes:
-        if lexeme.kind == "SEP":
+        # a ";" inside a bracket ("(upper minus lower, divided by the middle band; 20 periods,
+        # 2 standard deviations)") separates the bracket's parts, not two sentences
+        if lexeme.kind == "SEP" and not (depth > 0 and lexeme.text == ";"):
             out.append(([], []))
+            depth = 0
             continue
+        depth += (lexeme.kind == "LPAR") - (lexeme.kind == "RPAR")
         out[-1][1].append(lexeme)
         if lexeme.kind not in ("FILLER", "QUOTE", "BULLET"):
             out[-1][0].append(lexeme)
@@ -277,6 +282,14 @@ class _Reader:
                 inside = lexemes[i + 1 : close]
                 # "today's range (high minus low)": what the range is, read and checked
                 said = i > 0 and lexemes[i - 1].kind == "RANGE"
+                # "the band width (upper minus lower, ...)", "the band width, meaning (upper
+                # band minus lower band) divided by ...": the width's definition, read
+                said = said or (i > 0 and lexemes[i - 1].kind == "WIDTH")
+                said = said or [lx.kind for lx in lexemes[max(i - 3, 0) : i]] == [
+                    "WIDTH",
+                    "COMMA",
+                    "DEFINE",
+                ]
                 if close is not None and not said and all(lx.kind in _EXPLANATION for lx in inside):
                     span = self.quote(lexeme.start, lexemes[close].end)
                     self.warnings.append(f"ignored the explanation {span}")

@@ -93,6 +93,8 @@ _add("LONGONLY", "long setups only|only long setups")
 _add("SHORTONLY", "short setups only|only short setups")
 # "today opened more than 2% below yesterday's close", "the stock opens above ...": the open
 _add("OPENS", "opens|opened")
+# "px above the 100ema": price, the close (the quote-screen abbreviation; "pxs" is not one)
+_add("PRICE", "px", "Close")
 # "sell on the first close above ...": read only after an exit verb (see :mod:`.grammar.rules`)
 _add("FIRST", "first")
 _add("ENTRY_N", "entry trigger|entry triggers|buy trigger")

@@ -239,8 +239,66 @@ def _negative_signs(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_WEEKDAY_WORDS = frozenset(
+    [
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+_MONTH_WORDS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def _calendar_range(before: Token, after: Token) -> bool:
+    """ "mon-thu", "may-jul": a hyphen between two weekdays or two months is a range, kept."""
+    pair = {before.norm, after.norm}
+    return pair <= _WEEKDAY_WORDS or pair <= _MONTH_WORDS
+
+
 def _glued_hyphens(tokens: list[Token]) -> list[Token]:
-    """Drop a hyphen glued between two words or numbers: "20-day", "fifty-five", "rsi-14"."""
+    """Drop a hyphen glued between two words or numbers: "20-day", "fifty-five", "rsi-14"
+    (not between two weekdays or two months: "mon-thu" is a range)."""
     out: list[Token] = []
     for index, token in enumerate(tokens):
         before = out[-1] if out else None
@@ -253,6 +311,7 @@ def _glued_hyphens(tokens: list[Token]) -> list[Token]:
             and token.end == after.start
             and before.kind in ("word", "num")
             and after.kind in ("word", "num")
+            and not _calendar_range(before, after)
         )
         if not glued:
             out.append(token)

@@ -298,6 +298,9 @@ _add(
 )
 # "Keltner channel (20 EMA, 10 ATR, multiplier 2)": the ATR multiple, only inside parameters
 _add("MULT", "multiplier")
+# "the Bollinger Band width (upper minus lower, divided by the middle band)": read only with
+# that definition (see grammar.operands.band_width); anywhere else it is refused
+_add("WIDTH", "width")
 # "supertrend (atr 12, mult 3)", "(10, factor 3)": the same, in charting packages' words
 _add("MULT", "mult|factor")
 _add("PRON", "it|they|them")

@@ -79,7 +79,38 @@ IS_OR_NOT = alt(
     seq(tok("IS"), build=lambda _i: False),
     seq(tok("NOT", when=lambda lx: lx.text.lower() == "is not"), build=lambda _n: True),
 )
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekday_span(first: Lexeme, last: Lexeme, *spans: Any) -> Any:
+    """ "mon-thu", "Monday through Thursday": the days from the first to the last, in the week's
+    order (a range that wraps, "fri-mon", or of one day is refused)."""
+    if not isinstance(first.value, str) or not isinstance(last.value, str):
+        return REJECT
+    start, end = _WEEK.index(first.value), _WEEK.index(last.value)
+    if start >= end:
+        return REJECT
+    return ir.Calendar("weekdays", _WEEK[start : end + 1], span=_span(first, last, *spans))
+
+
 calendar = alt(
+    # "mon-thu", "Monday to Thursday", "from Monday through Thursday", "between Monday and
+    # Thursday"
+    seq(
+        opt(tok("ON", "FROM")),
+        tok("WEEKDAY"),
+        tok("TO", "UNTIL", "MINUS"),
+        tok("WEEKDAY"),
+        build=lambda o, a, _t, b: _weekday_span(a, b, o),
+    ),
+    seq(
+        opt(tok("ON")),
+        tok("BETWEEN"),
+        tok("WEEKDAY"),
+        tok("AND"),
+        tok("WEEKDAY"),
+        build=lambda o, w, a, _t, b: _weekday_span(a, b, o, w),
+    ),
     seq(
         opt(tok("ON")),
         weekday_list,

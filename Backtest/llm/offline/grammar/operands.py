@@ -646,10 +646,91 @@ def _percent_b(bb: Lexeme | None, b: Lexeme) -> Any:
 percent_b = seq(
     opt(tok("IND", when=lambda lx: lx.value[0] == "BBANDS")), tok("PCTB"), build=_percent_b
 )
+
+
+def _line(owner: Any, name: str, at: Lexeme) -> Any:
+    if isinstance(owner, ir.Mention):
+        return replace(owner, output=name)
+    return ir.Ref("output", name, span=_span(at))
+
+
+def _width(owner: Any, word: Lexeme, end: Any) -> Any:
+    """The band width as its definition says: (upper less lower) divided by the middle."""
+    if isinstance(owner, ir.Mention) and (owner.name != "BBANDS" or owner.output is not None):
+        return REJECT
+    return ir.Arith(
+        "/",
+        ir.Arith("-", _line(owner, "upper", word), _line(owner, "lower", word)),
+        _line(owner, "middle", end),
+    )
+
+
+_UPPER = tok("OUTPUT", when=lambda lx: lx.value == "upper")
+_LOWER = alt(tok("OUTPUT", when=lambda lx: lx.value == "lower"), LOWER_WORD)
+_MIDDLE = tok("OUTPUT", when=lambda lx: lx.value == "middle")
+# "(upper minus lower, divided by the middle band)", ", meaning (upper band minus lower band)
+# divided by the middle band,": the width defined, exactly this ratio and nothing else
+_WIDTH_SAID = alt(
+    seq(
+        tok("LPAR"),
+        _UPPER,
+        tok("MINUS", when=lambda lx: lx.text != "—"),
+        _LOWER,
+        opt(tok("COMMA")),
+        tok("DIVIDE"),
+        _MIDDLE,
+        tok("RPAR"),
+        build=lambda *items: items[-1],
+    ),
+    seq(
+        tok("COMMA"),
+        tok("DEFINE"),
+        tok("LPAR"),
+        _UPPER,
+        tok("MINUS", when=lambda lx: lx.text != "—"),
+        _LOWER,
+        tok("RPAR"),
+        tok("DIVIDE"),
+        _MIDDLE,
+        tok("COMMA"),
+        build=lambda *items: items[-1],
+    ),
+)
+# "the Bollinger Band width (upper minus lower, divided by the middle band)", "bb(20,2) width
+# (...)", "the band width, meaning (...) divided by the middle band,": read only with that
+# definition (a width alone may be unscaled, in percent or the squeeze's history: refused)
+band_width = alt(
+    seq(
+        alt(ind_single, tok("OUTPUT", when=lambda lx: lx.value == "band")),
+        tok("WIDTH"),
+        _WIDTH_SAID,
+        build=lambda o, w, end: _width(o, w, end),
+    ),
+    # "... divided by the middle band; 20 periods, 2 standard deviations)": the band's numbers
+    # at the end of the definition's bracket
+    seq(
+        tok("IND", when=lambda lx: lx.value[0] == "BBANDS"),
+        tok("WIDTH"),
+        tok("LPAR"),
+        _UPPER,
+        tok("MINUS", when=lambda lx: lx.text != "—"),
+        _LOWER,
+        opt(tok("COMMA")),
+        tok("DIVIDE"),
+        _MIDDLE,
+        tok("SEP"),
+        params,
+        tok("RPAR"),
+        build=lambda i, w, *rest: _width(_mention(i, rest[-2], None, rest[-1]), w, rest[-1]),
+    ),
+)
+
+
 factor = alt(
     percent_b,
     series_ago,
     bar_range,
+    band_width,
     atr_multiple,
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
@@ -669,17 +750,24 @@ def _fold(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
             # indicator named without a line, less a bare line name ("macd 8,21,5 - histogram"),
             # is a label and a dash ("the MACD line - the signal line" stays a difference)
             return REJECT
-        if op.kind == "SLASH" and not (isinstance(value, ir.Arith) and isinstance(right, ir.Arith)):
-            # "ema 9/21" is a pair; only "(a - b) / (c - d)" (understood_as of %B) divides
-            return REJECT
-        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/", "SLASH": "/"}[op.kind]
+        symbol = {"PLUS": "+", "MINUS": "-", "TIMES": "*", "DIVIDE": "/"}[op.kind]
         value = ir.Arith(symbol, value, right)
     return value
 
 
-product = seq(
+# "(upper band - lower band) / middle band" (understood_as of a band width): "/" divides only
+# after a bracketed difference or sum ("20/50" stays two periods)
+bracket_ratio = seq(
+    tok("LPAR"),
+    lazy(lambda: operand),
+    tok("RPAR"),
+    tok("SLASH"),
     factor,
-    many(seq(tok("TIMES", "DIVIDE", "SLASH"), factor, build=lambda o, f: (o, f))),
+    build=lambda _l, x, _r, _s, f: ir.Arith("/", x, f) if isinstance(x, ir.Arith) else REJECT,
+)
+product = seq(
+    alt(bracket_ratio, factor),
+    many(seq(tok("TIMES", "DIVIDE"), factor, build=lambda o, f: (o, f))),
     build=_fold,
 )
 operand: Parser = seq(

@@ -309,6 +309,13 @@ def _rule(action: ir.Action, x: Any) -> Any:
     return ir.Rule(action, x, _span(action, x))
 
 
+def _after_if(action: ir.Action, event: Any, x: Any) -> Any:
+    """ "Buy after E if C": both; an "or" on either side ("if A or B") is never grouped."""
+    if any(isinstance(y, ir.Group) and y.logic != "all" for y in (event, x)):
+        return REJECT
+    return _rule(action, ir.Group("all", (event, x)))
+
+
 def _new_extreme(extreme: Any) -> Any:
     if not isinstance(extreme, ir.Channel) or not extreme.previous:
         return REJECT
@@ -336,6 +343,16 @@ _NAMED_ACTIONS = ("BUY", "SELL", "SHORT", "COVER", "EXIT", "ENTRY_N", "EXIT_N")
 _NAMED_ACTION_WORDS = frozenset({"buy", "sell", "short", "cover", "exit", "entry", "long entry"})
 rule_stmt = alt(
     seq(action_phrase, plain_when, build=_rule),
+    # "Buy after 4 higher closes in a row if the 20-day SMA is rising": "if" after the event
+    # adds its condition (both must hold); only "if", only after "after"
+    seq(
+        action_phrase,
+        tok("AFTER"),
+        cond,
+        tok("WHEN", when=lambda lx: lx.text.lower() == "if"),
+        cond,
+        build=lambda a, _f, x, _i, y: _after_if(a, x, y),
+    ),
     # "Buy only when ADX(14) is above 25": with other buy rules it restricts them, never adds
     # an alternative trigger
     seq(

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
-from Backtest.llm.offline.combinators import REJECT, alt, lazy, many, opt, seq, tok
+from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import _distance_pct, after_bars
 from Backtest.llm.offline.grammar.conditions import cond
@@ -405,12 +405,41 @@ no_exit_except = seq(
     lazy(lambda: risk_stmt),
     build=lambda _n, _e, _x, r: (ir.NoExit(), r),
 )
+
+
+def _each_time(state: State, i: int) -> list[tuple[Any, int]]:
+    """ "each time" / "every time" closing a size ("Trade 200 shares each time", "25% of equity
+    each time"): each trade. Only at the end of the sentence or before a comma: before a
+    condition ("each time RSI < 30") it is "whenever", which this never reads."""
+    lexeme = state.at(i)
+    if lexeme is None or lexeme.kind != "WHEN":
+        return []
+    if " ".join(lexeme.text.lower().split()) not in ("each time", "every time"):
+        return []
+    after = state.at(i + 1)
+    if after is not None and after.kind != "COMMA":
+        return []
+    return [(lexeme, i + 1)]
+
+
+PER_TRADE = alt(tok("PERTRADE"), Parser(_each_time, "EACH_TIME"))
+
+
 size_stmt = alt(
+    # "Position size: half of the account", "Size is a third of equity"
+    seq(
+        tok("SIZE"),
+        LINK,
+        tok("HALF_OF"),
+        tok("EQUITY"),
+        opt(PER_TRADE),
+        build=lambda _s, _l, h, _e, _t: ir.Size("equity_fraction", h.value),
+    ),
     seq(
         opt(tok("PLACE")),
         tok("HALF_OF"),
         tok("EQUITY"),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         build=lambda _p, h, _e, _t: ir.Size("equity_fraction", h.value),
     ),
     seq(
@@ -418,22 +447,22 @@ size_stmt = alt(
         PCT,
         tok("OF"),
         tok("EQUITY"),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         build=lambda _p, pct, _o, _e, _t: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(  # "25% size"
         PCT,
         tok("SIZE", when=lambda lx: lx.text.lower() in ("size", "position size", "allocation")),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         build=lambda pct, _s, _t: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
         tok("SIZE"),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         LINK,
         PCT,
         opt(seq(tok("OF"), tok("EQUITY"))),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         build=lambda _s, _t, _l, pct, _e, _t2: ir.Size("equity_fraction", pct.value / 100),
     ),
     seq(
@@ -441,7 +470,7 @@ size_stmt = alt(
         tok("RISK"),
         PCT,
         opt(seq(tok("OF"), tok("EQUITY"))),
-        opt(tok("PERTRADE")),
+        opt(PER_TRADE),
         opt(seq(tok("WITH"), PCT, STOP, build=lambda _w, p, _s: _distance_pct(p))),
         build=lambda _h, _r, pct, _e, _t, stop: ir.Size("risk_percent", pct.value, stop),
     ),
@@ -450,7 +479,7 @@ size_stmt = alt(
         NUM,
         tok("SHARES"),
         # "200 shares each": each trade
-        opt(alt(tok("PERTRADE"), tok("EVERY", when=lambda lx: lx.text.lower() == "each"))),
+        opt(alt(PER_TRADE, tok("EVERY", when=lambda lx: lx.text.lower() == "each"))),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
     seq(  # "Size: 100 units" (understood_as)
@@ -477,7 +506,7 @@ size_stmt = alt(
         build=lambda *items: ir.Size("risk_percent", items[3].value, None),
     ),
     # "all-in on each trade": every trade all in
-    seq(tok("ALL_IN"), opt(tok("PERTRADE")), build=lambda _a, _t: ir.Size("equity_fraction", 1.0)),
+    seq(tok("ALL_IN"), opt(PER_TRADE), build=lambda _a, _t: ir.Size("equity_fraction", 1.0)),
 )
 order_stmt = alt(
     seq(opt(tok("PLACE")), order_phrase, when_clause, build=lambda _p, o, x: ir.OrderStmt(o, x)),
