@@ -26,11 +26,13 @@ class Num:
 
 @dataclass(frozen=True)
 class Price:
-    """A price field, ``ago`` bars back."""
+    """A price field, ``ago`` bars back. ``day_word``: said with a word for the day before
+    ("yesterday's close", "the previous high"), not counted in bars."""
 
     field: str
     ago: int = 0
     span: Span = dc_field(default=(0, 0), compare=False)
+    day_word: bool = dc_field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -322,6 +322,19 @@ class _Reader:
                 )
             )
             return None
+        mixed = _days_against_lines(distinct[0])
+        if mixed:
+            for price, line in mixed:
+                ago = f"{price.ago} bar{'s' * (price.ago > 1)}"
+                self.problems.append(
+                    Problem(
+                        (min(price.span[0], line.span[0]), max(price.span[1], line.span[1])),
+                        f"'{self.quote(*line.span)}' of which day? Compare '{price.field} "
+                        f"{ago} ago' with 'the {self.quote(*line.span)} {ago} ago' for that "
+                        f"day's, with 'the {self.quote(*line.span)}' for today's",
+                    )
+                )
+            return None
         statements = tuple(_settle_inside(s) for s in distinct[0])
         if any(s is None for s in statements):
             for start, end in _inside_prices(distinct[0]):
@@ -335,6 +348,26 @@ class _Reader:
             return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
         return tuple(s for s in statements if s is not None)
+
+
+def _days_against_lines(x: object) -> list[tuple[ir.Price, ir.Mention]]:
+    """ "yesterday's close was above the 20-day SMA": yesterday's SMA (as a trader means) or
+    today's? A price said with a word for the day before, compared with an indicator line of
+    no day of its own, is never guessed."""
+    found = []
+    for node in _walk(x):
+        if not isinstance(node, ir.Cmp):
+            continue
+        for price, line in ((node.left, node.right), (node.right, node.left)):
+            if (
+                isinstance(price, ir.Price)
+                and price.day_word
+                and price.ago
+                and isinstance(line, ir.Mention)
+                and not line.ago
+            ):
+                found.append((price, line))
+    return found
 
 
 def _journal_header(lexemes: Sequence[Lexeme]) -> bool:

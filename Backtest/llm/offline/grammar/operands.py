@@ -326,12 +326,23 @@ def _as_lower(lexeme: Lexeme) -> Lexeme:
 
 
 PRICE = tok("PRICE")
+
+
+def _days(unit: Lexeme | None, ago: Lexeme) -> bool:
+    """ "2 days ago" (a day, of the price and of any line beside it?), not "2 bars ago"."""
+    words = f"{unit.text if unit is not None else ''} {ago.text}".lower()
+    return any(word in words for word in ("day", "session"))
+
+
 price_ref = alt(
     seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
-    seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p))),
+    seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p), day_word=True)),
     seq(PRICE, tok("OF"), tok("TODAY"), build=lambda p, _o, t: ir.Price(p.value, 0, _span(p, t))),
     seq(
-        PRICE, opt(tok("OF")), tok("PREV"), build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a))
+        PRICE,
+        opt(tok("OF")),
+        tok("PREV"),
+        build=lambda p, _o, a: ir.Price(p.value, 1, _span(p, a), day_word=True),
     ),
     seq(  # "the high of / from two bars ago"
         PRICE,
@@ -339,8 +350,10 @@ price_ref = alt(
         NUM,
         opt(UNIT),
         tok("AGO"),
-        build=lambda p, _o, n, _u, a: (
-            ir.Price(p.value, int(n.value), _span(p, a)) if _int(n.value) else REJECT
+        build=lambda p, _o, n, u, a: (
+            ir.Price(p.value, int(n.value), _span(p, a), day_word=_days(u, a))
+            if _int(n.value)
+            else REJECT
         ),
     ),
     seq(
