@@ -90,14 +90,18 @@ def _title_word(lexeme: Lexeme) -> bool:
 # are set aside (noted); any other word before the rule ("a long-only strategy", "a momentum
 # strategy") stays and is read or refused.
 _REQUEST = re.compile(
-    r"^(?:(?:please|pls|hey|hi|ok|okay)[,!]?\s+)*(?:(?:can|could|would|will) you\s+)?"
-    r"(?:please\s+)?(?:write|create|generate|build|make|code|code up|design|develop|implement|"
-    r"program|give|backtest|test|i want|i need|i'd like|i would like|we want|we need)\s+"
-    r"(?:me\s+|us\s+)?(?:a|an|the)\s+(?:(?:simple|basic|trading|python|quick|small|new|little|"
-    r"algorithmic|automated|backtest|backtesting)\s+){0,3}"
-    r"(?:strategy|bot|algo|algorithm|system|script)\s*(?:that|which|to|:|,|(?:where|in which)"
-    r"(?:\s+(?:we|i|you))?)?\s*$",
+    r"(?:(?:please|pls|hey|hi|ok|okay)[,!]?\s+)*(?:(?:can|could|would|will) you\s+)?"
+    r"(?:please\s+)?(?:write|create|generate|build|make|code|code up|set up|design|develop|"
+    r"implement|program|give|backtest|test|i want|i need|i'd like|i would like|we want|"
+    r"we need)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?P<middle>(?:[\w%/().,-]+\s+){0,4}?)"
+    r"(?:strategy|bot|algo|algorithm|system|script)\b\s*(?:[?.!:,]\s*|(?:that|which|to|around|"
+    r"using|with|based on|(?:where|in which)(?:\s+(?:we|i|you))?)\b\s*)?",
     re.IGNORECASE,
+)
+# Words of a request that never change a strategy ("a simple python trading bot").
+_REQUEST_WORDS = frozenset(
+    {"simple", "basic", "trading", "python", "quick", "small", "new", "little", "algorithmic"}
+    | {"automated", "backtest", "backtesting"}
 )
 _REQUEST_SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER", "ENTER"})
 
@@ -224,12 +228,23 @@ class _Reader:
                 self.warnings.append(note)
 
     def _request(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
-        """Lexemes after a request lead-in ("Create a strategy that"), noted; else all."""
-        side = next((i for i, lx in enumerate(lexemes) if lx.kind in _REQUEST_SIDES), None)
-        if not side or not _REQUEST.match(self.text[start : lexemes[side].start]):
+        """The sentence without a request to the tool that opens it ("Create a strategy that",
+        "Could you set up a SuperTrend system?"), noted; words of the request that may change
+        the strategy ("a short-only strategy", "a SuperTrend system") stay to be read."""
+        asked = _REQUEST.match(self.text, start)
+        if asked is None or not lexemes:
             return lexemes
-        self.warnings.append(f"read '{self.quote(start, lexemes[side].start)}' as the request")
-        return lexemes[side:]
+        middle = range(*asked.span("middle"))
+        kept = [
+            lx
+            for lx in lexemes
+            if lx.start in middle and lx.text.lower().rstrip(".,") not in _REQUEST_WORDS
+        ]
+        rest = [lx for lx in lexemes if lx.start >= asked.end()]
+        self.warnings.append(f"read '{self.quote(start, asked.end()).rstrip(':,')}' as the request")
+        if kept and rest:
+            kept.append(Lexeme("COMMA", ",", kept[-1].end, kept[-1].end, ""))
+        return kept + rest
 
     def _title(self, lexemes: list[Lexeme], start: int) -> list[Lexeme]:
         colon = next((i for i, lx in enumerate(lexemes) if lx.kind == "COLON"), None)
@@ -584,6 +599,24 @@ def _level_after(lexemes: Sequence[Lexeme], index: int) -> bool:
     return len(kinds) == 2 or kinds[2] in _RULE_ENDS
 
 
+# "sell when rsi > 70 sl 2% tp 4%", "... under the 20 ema stop 2 atr", "... short side only no
+# stop": a setting typed straight after a rule starts a sentence part of its own
+_SETTINGS = frozenset({"STOP", "TARGET", "TRAIL", "SIZE", "RISK", "SHORTONLY", "LONGONLY"})
+_SETTINGS_AFTER_NO = frozenset({"STOP", "TARGET", "TRAIL"})
+
+
+def _setting_starts(lexemes: Sequence[Lexeme], index: int) -> bool:
+    """A setting word followed by its own value ("sl 2%", "stop 2 atr", "size 50%"; never the
+    word after its value, "a 2% stop"), or "no stop"."""
+    kinds = [lx.kind for lx in lexemes[index : index + 3]]
+    if kinds[:1] == ["NO"]:
+        return len(kinds) > 1 and kinds[1] in _SETTINGS_AFTER_NO
+    if not kinds or kinds[0] not in _SETTINGS:
+        return False
+    value = kinds[2:3] if kinds[1:2] == ["AT"] else kinds[1:2]
+    return value in (["NUM"], ["PCT"])
+
+
 def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """``lexemes`` with a comma and a "when" (of no width) where typed rules leave them out."""
     out: list[Lexeme] = []
@@ -595,12 +628,10 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
         bare = side and (
             _compared_after(lexemes, index + 1) or one_line and _level_after(lexemes, index + 1)
         )
-        if (
-            side
-            and out
-            and out[-1].kind in _OPERAND_ENDS
-            and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
-        ):
+        starts = (
+            side and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
+        ) or _setting_starts(lexemes, index)
+        if starts and out and out[-1].kind in _OPERAND_ENDS:
             out.append(Lexeme("COMMA", ",", lexeme.start, lexeme.start, ""))
         out.append(lexeme)
         if bare:

@@ -188,9 +188,13 @@ def test_no_exit_is_never_invented() -> None:
 
 
 def test_an_indented_line_after_an_open_bullet_joins_it_and_must_read() -> None:
-    # "Sell when RSI(14) > 70 Stop 2%" is one item now, and it does not read: refused
+    # "Sell when RSI(14) > 70 Stop 2%" is one item, read as a rule and then its setting (a
+    # setting typed straight after a rule, as "sell when rsi > 70 sl 2%")
+    spec = parse_description("- Buy when RSI(14) < 30\n- Sell when RSI(14) > 70\n  Stop 2%").spec
+    assert spec.stop_loss is not None
+    assert spec.stop_loss.percent == 2
     with pytest.raises(DescriptionNotUnderstood):
-        parse_description("- Buy when RSI(14) < 30\n- Sell when RSI(14) > 70\n  Stop 2%")
+        parse_description("- Buy when RSI(14) < 30\n- Sell when RSI(14) > 70\n  Stop")
 
 
 def test_same_text_same_spec() -> None:

@@ -124,8 +124,8 @@ def test_a_request_to_the_tool_before_the_rules_is_set_aside_and_noted(
     "text",
     [
         # words that may change the strategy are never part of the request
-        "Create a long-only strategy that buys when RSI < 30",
-        "Create a momentum strategy that buys when RSI < 30",
+        "Create a pyramiding strategy that buys when RSI < 30",
+        "Make me an intraday long strategy on 5-minute bars: buy when RSI < 30",
         "Create a strategy that never buys when RSI < 30",
         "Create a strategy for AAPL that buys when RSI < 30",
     ],
@@ -158,3 +158,48 @@ def test_other_ways_requests_are_typed(text: str, expect: dict) -> None:
 
 def test_on_a_number_of_days_without_a_row_is_refused() -> None:
     refused("Buy when the close is above the 20 SMA on 3 days")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a setting typed straight after a rule, followed by its value
+        (
+            "buy when rsi < 30 sell when rsi > 70 sl 2% tp 4%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "2%", "target": "4%"},
+        ),
+        (
+            "buy when rsi < 30 sell when rsi > 70 trailing stop 3%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "trailing": "3%"},
+        ),
+        (
+            "buy when close > ema 20 exit when close drops under the 20 ema stop 2 atr",
+            {"entry": "Close > EMA(20)", "exit": "Close below EMA(20)", "stop": "2 ATR(14)"},
+        ),
+        (
+            "buy when rsi < 30 sell when rsi > 70 size 50%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "size": "50%"},
+        ),
+        ("Buy when the close > 20 sma sl 3%", {"entry": "Close > SMA(20)", "stop": "3%"}),
+        # words of a request that may change the strategy are read, not set aside
+        ("Create a long-only strategy that buys when RSI < 30", {"entry": "RSI(14) < 30"}),
+        (
+            "Can you build a short-only strategy? Short when RSI(2) > 90, cover when RSI(2) < 50.",
+            {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "RSI(2) < 50"},
+        ),
+    ],
+)
+def test_settings_and_requests_typed_with_the_rules(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a setting word with no value of its own after a rule
+        "buy when rsi < 30 sell when rsi > 70 sl",
+        "buy when rsi < 30 sell when rsi > 70 stop loss at",
+    ],
+)
+def test_a_setting_word_without_its_value_is_refused(text: str) -> None:
+    refused(text)
