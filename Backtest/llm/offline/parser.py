@@ -5,9 +5,9 @@ Fail closed: every word is placed in the spec or is known filler. Before the gra
 each sentence is tidied in ways that are always reported back (rules typed with no comma or no
 "when", "buy rsi<30 sell rsi>70", are given them first):
 
-* a request to the tool before the first rule ("Create a strategy that buys when ...") is set
-  aside, noted, when it has only a request verb, an article, a strategy noun and words that
-  never change a strategy;
+* a request to the tool that opens a sentence ("Create a strategy that buys when ...", "Can you
+  build a short-only strategy?") is set aside, noted; its words that may change the strategy
+  ("short-only") stay and are read or refused;
 * a leading "Name:" with unknown words and no rule in it is a title (ignored, noted);
 * a bracket with no number and no word that states a condition is an explanation (ignored,
   noted): numbers in brackets are parameters or levels and are always read, and a bracket
@@ -84,11 +84,11 @@ def _title_word(lexeme: Lexeme) -> bool:
     )
 
 
-# A request addressed to the tool before the first rule: "Create a strategy that buys when ...",
-# "Can you write me a simple trading bot to buy when ...", "I want a strategy that shorts when".
-# Only a request verb, an article, a few words that never change a strategy and a strategy noun
-# are set aside (noted); any other word before the rule ("a long-only strategy", "a momentum
-# strategy") stays and is read or refused.
+# A request addressed to the tool: "Create a strategy that buys when ...", "Can you write me a
+# simple trading bot to buy when ...", "I want a strategy that shorts when", "Could you set up
+# a SuperTrend system?". The request verb, the article, a few words that never change a
+# strategy and the strategy noun are set aside (noted); any other word of it ("a long-only
+# strategy", "a SuperTrend system") stays and is read or refused.
 _REQUEST = re.compile(
     r"(?:(?:please|pls|hey|hi|ok|okay)[,!]?\s+)*(?:(?:can|could|would|will) you\s+)?"
     r"(?:please\s+)?(?:write|create|generate|build|make|code|code up|set up|design|develop|"
