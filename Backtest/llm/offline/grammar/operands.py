@@ -683,18 +683,18 @@ _LOWER = alt(tok("OUTPUT", when=lambda lx: lx.value == "lower"), LOWER_WORD)
 _MIDDLE = tok("OUTPUT", when=lambda lx: lx.value == "middle")
 # "(upper minus lower, divided by the middle band)", ", meaning (upper band minus lower band)
 # divided by the middle band,": the width defined, exactly this ratio and nothing else
+# "upper minus lower, divided by the middle band": the middle line's lexeme
+_RATIO_SAID = seq(
+    _UPPER,
+    tok("MINUS", when=lambda lx: lx.text != "—"),
+    _LOWER,
+    opt(tok("COMMA")),
+    tok("DIVIDE"),
+    _MIDDLE,
+    build=lambda *items: items[-1],
+)
 _WIDTH_SAID = alt(
-    seq(
-        tok("LPAR"),
-        _UPPER,
-        tok("MINUS", when=lambda lx: lx.text != "—"),
-        _LOWER,
-        opt(tok("COMMA")),
-        tok("DIVIDE"),
-        _MIDDLE,
-        tok("RPAR"),
-        build=lambda *items: items[-1],
-    ),
+    seq(tok("LPAR"), _RATIO_SAID, tok("RPAR"), build=lambda _l, _m, r: r),
     seq(
         tok("COMMA"),
         tok("DEFINE"),
@@ -725,16 +725,11 @@ band_width = alt(
         tok("IND", when=lambda lx: lx.value[0] == "BBANDS"),
         tok("WIDTH"),
         tok("LPAR"),
-        _UPPER,
-        tok("MINUS", when=lambda lx: lx.text != "—"),
-        _LOWER,
-        opt(tok("COMMA")),
-        tok("DIVIDE"),
-        _MIDDLE,
+        _RATIO_SAID,
         tok("SEP"),
         params,
         tok("RPAR"),
-        build=lambda i, w, *rest: _width(_mention(i, rest[-2], None, rest[-1]), w, rest[-1]),
+        build=lambda i, w, _l, _m, _s, p, r: _width(_mention(i, p, None, r), w, r),
     ),
 )
 
