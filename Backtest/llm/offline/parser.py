@@ -344,9 +344,17 @@ class _Reader:
                 self.problems.append(
                     Problem(
                         (min(price.span[0], line.span[0]), max(price.span[1], line.span[1])),
-                        f"'{self.quote(*line.span)}' of which day? Compare '{price.field} "
-                        f"{ago} ago' with 'the {self.quote(*line.span)} {ago} ago' for that "
-                        f"day's, with 'the {self.quote(*line.span)}' for today's",
+                        (
+                            f"'{self.quote(*line.span)}' of which day? Compare '{price.field} "
+                            f"{ago} ago' with 'the {self.quote(*line.span)} {ago} ago' for "
+                            f"that day's, with 'the {self.quote(*line.span)}' for today's"
+                        )
+                        if isinstance(line, ir.Mention)
+                        else (
+                            f"'{self.quote(*line.span)}' before that day or before today? "
+                            f"'{price.field} {ago} ago is above the {self.quote(*line.span)}' "
+                            "is the one before today"
+                        ),
                     )
                 )
             return None
@@ -365,11 +373,14 @@ class _Reader:
         return tuple(s for s in statements if s is not None)
 
 
-def _days_against_lines(x: object) -> list[tuple[ir.Price, ir.Mention]]:
+def _days_against_lines(
+    x: object,
+) -> list[tuple[ir.Price, ir.Mention | ir.Channel | ir.AvgOf]]:
     """ "yesterday's close was above the 20-day SMA": yesterday's SMA (as a trader means) or
-    today's? A price said with a word for the day before, compared with an indicator line of
-    no day of its own, is never guessed."""
-    found = []
+    today's? "... above the 20-day high": the 20 days before yesterday or before today (which
+    holds yesterday's own high)? A price said with a word for the day before, compared with an
+    indicator line, a channel or an average of no day of its own, is never guessed."""
+    found: list[tuple[ir.Price, ir.Mention | ir.Channel | ir.AvgOf]] = []
     for node in _walk(x):
         if not isinstance(node, ir.Cmp):
             continue
@@ -378,8 +389,11 @@ def _days_against_lines(x: object) -> list[tuple[ir.Price, ir.Mention]]:
                 isinstance(price, ir.Price)
                 and price.day_word
                 and price.ago
-                and isinstance(line, ir.Mention)
-                and not line.ago
+                and (
+                    isinstance(line, ir.Mention)
+                    and not line.ago
+                    or isinstance(line, ir.Channel | ir.AvgOf)
+                )
             ):
                 found.append((price, line))
     return found

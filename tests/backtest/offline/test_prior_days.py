@@ -1,7 +1,8 @@
 """A price of a day before compared with an indicator line: "yesterday's close was above the
-20-day SMA" means yesterday's SMA to most traders, but was read as today's SMA. Such a
-comparison is refused, saying how to write either; one counted in bars ("Close 1 bar ago is
-above SMA(20)", the wording of understood_as) and prices against prices still read."""
+20-day SMA" means yesterday's SMA to most traders, but was read as today's SMA ("... above the
+20-day high" as the 20 days before today, which hold yesterday's own high). Such a comparison is
+refused, saying how to write it; one counted in bars ("Close 1 bar ago is above SMA(20)", the
+wording of understood_as) and prices against prices still read."""
 
 from __future__ import annotations
 
@@ -53,3 +54,24 @@ def test_a_day_before_against_a_line_of_no_day_is_refused(text: str, line: str) 
 )
 def test_bars_counted_and_prices_against_prices_still_read(text: str, expect: dict) -> None:
     reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # the prior 20 days of which day? Before today's they hold yesterday's own high
+        ("Buy when yesterday's close was above the 20-day high", "20-day high"),
+        ("Buy when the previous close is below the 10-day low", "10-day low"),
+    ],
+)
+def test_a_day_before_against_a_channel_is_refused(text: str, line: str) -> None:
+    with pytest.raises(DescriptionNotUnderstood) as refused:
+        parse_description(text)
+    assert f"'{line}' before that day or before today?" in refused.value.message
+
+
+def test_a_channel_against_bars_counted_still_reads() -> None:
+    reads_as(
+        "Buy when Close 1 bar ago is above the 20-day high",
+        {"entry": "Close[1] > MAX(20, High)[1]"},
+    )
