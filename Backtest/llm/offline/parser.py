@@ -103,7 +103,6 @@ _REQUEST_WORDS = frozenset(
     {"simple", "basic", "trading", "python", "quick", "small", "new", "little", "algorithmic"}
     | {"automated", "backtest", "backtesting"}
 )
-_REQUEST_SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER", "ENTER"})
 
 
 @dataclass
