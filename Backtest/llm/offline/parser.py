@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, is_dataclass, replace
-from typing import Any, cast
+from dataclasses import dataclass, field
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly, symbol_note
@@ -33,11 +32,11 @@ from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
-from Backtest.llm.offline.grammar.patterns import defines_inside
 from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
+from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.spec import (
     SpecValidationError,
     StrategySpec,
@@ -336,7 +335,7 @@ class _Reader:
                 )
             )
             return None
-        mixed = _days_against_lines(distinct[0])
+        mixed = days_against_lines(distinct[0])
         if mixed:
             for price, line in mixed:
                 ago = f"{price.ago} bar{'s' * (price.ago > 1)}"
@@ -357,9 +356,9 @@ class _Reader:
                     )
                 )
             return None
-        statements = tuple(_settle_inside(s) for s in distinct[0])
+        statements = tuple(settle_inside(s) for s in distinct[0])
         if any(s is None for s in statements):
-            for start, end in _inside_prices(distinct[0]):
+            for start, end in inside_prices(distinct[0]):
                 self.problems.append(
                     Problem(
                         (start, end),
@@ -370,32 +369,6 @@ class _Reader:
             return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
         return tuple(s for s in statements if s is not None)
-
-
-def _days_against_lines(
-    x: object,
-) -> list[tuple[ir.Price, ir.Mention | ir.Channel | ir.AvgOf]]:
-    """ "yesterday's close was above the 20-day SMA": yesterday's SMA (as a trader means) or
-    today's? "... above the 20-day high": the 20 days before yesterday or before today (which
-    holds yesterday's own high)? A price said with a word for the day before, compared with an
-    indicator line, a channel or an average of no day of its own, is never guessed."""
-    found: list[tuple[ir.Price, ir.Mention | ir.Channel | ir.AvgOf]] = []
-    for node in _walk(x):
-        if not isinstance(node, ir.Cmp):
-            continue
-        for price, line in ((node.left, node.right), (node.right, node.left)):
-            if (
-                isinstance(price, ir.Price)
-                and price.day_word
-                and price.ago
-                and (
-                    isinstance(line, ir.Mention)
-                    and not line.ago
-                    or isinstance(line, ir.Channel | ir.AvgOf)
-                )
-            ):
-                found.append((price, line))
-    return found
 
 
 def _journal_header(lexemes: Sequence[Lexeme]) -> bool:
@@ -440,45 +413,6 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
         "smoothed line the rules name"
     )
     return out[:index] + out[index + 1 :]
-
-
-def _walk(x: object) -> list[object]:
-    """``x`` and every IR node inside it."""
-    out: list[object] = [x]
-    if isinstance(x, tuple):
-        for y in x:
-            out += _walk(y)
-    elif is_dataclass(x) and not isinstance(x, type):
-        for f in fields(x):
-            out += _walk(getattr(x, f.name))
-    return out
-
-
-def _inside_prices(x: object) -> list[tuple[int, int]]:
-    return [y.span for y in _walk(x) if isinstance(y, ir.InsideBarPrice)]
-
-
-def _plain(x: Any) -> Any:
-    """``x`` with each "inside day's" price made the signal bar's plain price."""
-    if isinstance(x, ir.InsideBarPrice):
-        return ir.Price(x.field, x.ago, x.span)
-    if isinstance(x, tuple):
-        return tuple(_plain(y) for y in x)
-    if is_dataclass(x) and not isinstance(x, type):
-        changed = {f.name: _plain(getattr(x, f.name)) for f in fields(x) if f.init}
-        return replace(x, **changed)
-    return x
-
-
-def _settle_inside(statement: ir.Statement) -> ir.Statement | None:
-    """ "a buy stop at the inside day's high": read only in a rule (or order) whose own
-    condition requires the inside day; None when it does not."""
-    if not _inside_prices(statement):
-        return statement
-    cond = getattr(statement, "cond", None)
-    if not isinstance(statement, (ir.Rule, ir.OrderStmt)) or not defines_inside(cond):
-        return None
-    return cast(ir.Statement, _plain(statement))
 
 
 # Bar sizes other than a day, and the words that count days: "sell after 2 days" on a 5-minute
