@@ -15,6 +15,7 @@ from typing import Any
 
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.text import Token, tokenize
+from Backtest.llm.offline.typos import corrected
 
 MAX_PHRASE = 7
 _PUNCT = {
@@ -91,7 +92,11 @@ class _Lexer:
 
     def emit(self, kind: str, value: Any, first: int, last: int) -> None:
         start, end = self.tokens[first].start, self.tokens[last].end
-        self.out.append(Lexeme(kind, value, start, end, self.source[start:end]))
+        lexeme = Lexeme(kind, value, start, end, self.source[start:end])
+        typos = [(t.typo, t.norm) for t in self.tokens[first : last + 1] if t.typo]
+        if typos:
+            lexeme.extra["typos"] = typos
+        self.out.append(lexeme)
 
     def phrase(self, i: int) -> tuple[int, str, Any]:
         """(length, kind, value) of the longest vocabulary phrase at ``i`` (length 0: none)."""
@@ -358,9 +363,12 @@ def _lines(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def lex(text: str) -> list[Lexeme]:
-    """Lexemes of ``text`` in order, including FILLER/NEWLINE/UNKNOWN ones."""
-    return _Lexer(text, _lines(tokenize(text))).run()
+def lex(text: str, *, typos: bool = False) -> list[Lexeme]:
+    """Lexemes of ``text`` in order, including FILLER/NEWLINE/UNKNOWN ones; with ``typos``, a
+    hurried typo of a known word is read as that word (:mod:`.typos`; each lexeme read from one
+    lists ``extra["typos"]``, the word as typed and the word meant)."""
+    tokens = _lines(tokenize(text))
+    return _Lexer(text, corrected(tokens, text) if typos else tokens).run()
 
 
 def mentioned_indicators(text: str) -> list[str]:

@@ -752,7 +752,10 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _percent_b(_stochastic_lines(_typed_rules(lex(text))))
+    every = _percent_b(_stochastic_lines(_typed_rules(lex(text, typos=True))))
+    for lexeme in every:
+        for typed, word in lexeme.extra.get("typos", ()):
+            reader.warnings.append(f"read '{typed}' as '{word}' (a typo?)")
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

@@ -22,6 +22,7 @@ class Token:
     start: int
     end: int
     kind: str = "word"  # word | num | time | punct | newline
+    typo: str = ""  # the word as typed, when ``norm`` is the word it was a typo of
 
     @property
     def number(self) -> float:

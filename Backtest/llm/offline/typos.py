@@ -1,0 +1,108 @@
+"""Hurried typos of the parser's own words ("bolinger", "avarage", "traling"): read as the word
+meant, and always said in ``warnings`` ("read 'bolinger' as 'bollinger'"), never silently.
+
+A word is taken as a typo only when all of these hold, else it stays unknown and is refused
+(its refusal says "did you mean ..."):
+
+* it is at least five letters, not a word the parser knows (filler included), not an English
+  word (the English word list of ``pyspellchecker``: "sitting" is never read as "setting") and
+  not a ticker;
+* exactly one word of the parser's vocabulary, filler aside, is one edit away from it (a letter
+  added, dropped or changed, or two neighbouring letters swapped), or only one of those is a
+  word of its own (the vocabulary knows some misspellings too), or only one makes a phrase with
+  the word before or after it;
+* that word is not its plural or singular ("SMAs" is no typo of "sma").
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+
+from Backtest.llm.offline import vocabulary as v
+from Backtest.llm.offline.text import Token
+
+MIN_LETTERS = 5
+
+
+def _words(keys: Iterable[str]) -> frozenset[str]:
+    return frozenset(w for key in keys for w in key.split(" ") if w.isalpha())
+
+
+@functools.cache
+def _known() -> frozenset[str]:
+    """The words a typo may be read as: those of the vocabulary's phrases."""
+    return _words(v.PHRASES)
+
+
+@functools.cache
+def _filler() -> frozenset[str]:
+    return _words(v.FILLER)
+
+
+@functools.cache
+def _english() -> Callable[[str], bool]:
+    """Whether a word is English (``pyspellchecker``'s list; 0.5 s to load, so only once a
+    candidate is found)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1).__contains__
+
+
+def _one_word(candidates: set[str], before: str, after: str) -> str | None:
+    """The word meant: the only candidate; among several, the only one that is a word of its
+    own (the vocabulary also knows misspellings: "avarage" is one edit from "average" and from
+    the known misspelling "avrage"), else the only one that makes a phrase with its neighbour
+    ("traling stop": "trailing stop", not "trading stop"); else None."""
+    if len(candidates) > 1:
+        candidates = {c for c in candidates if c in v.PHRASES or _english()(c)}
+    if len(candidates) > 1:
+        candidates = {
+            c for c in candidates if f"{before} {c}" in v.PHRASES or f"{c} {after}" in v.PHRASES
+        }
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def _one_edit(word: str) -> set[str]:
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in letters}
+    added = {a + c + b for a, b in splits for c in letters}
+    return (dropped | swapped | changed | added) - {word}
+
+
+def _inflection(word: str, other: str) -> bool:
+    return any(word == other + s or other == word + s for s in ("s", "es"))
+
+
+def meant(word: str, original: str, before: str = "", after: str = "") -> str | None:
+    """The vocabulary word ``word`` (as typed: ``original``; between the words ``before`` and
+    ``after``) is a typo of, or None."""
+    if len(word) < MIN_LETTERS or not word.isalpha() or not word.isascii():
+        return None
+    if word in _known() or word in _filler() or (original.isupper() and len(original) <= 5):
+        return None
+    candidate = _one_word(_one_edit(word) & _known(), before, after)
+    if candidate is None:
+        return None
+    if _inflection(word, candidate) or _english()(word):
+        return None
+    return candidate
+
+
+def corrected(tokens: Sequence[Token], source: str) -> list[Token]:
+    """``tokens`` with each typo's ``norm`` the word meant (its span and ``typo``, the word as
+    typed, kept for the warning)."""
+    out = []
+    for index, token in enumerate(tokens):
+        word = None
+        if token.kind == "word":
+            before = tokens[index - 1].norm if index else ""
+            after = tokens[index + 1].norm if index + 1 < len(tokens) else ""
+            word = meant(token.norm, source[token.start : token.end], before, after)
+        out.append(token if word is None else replace(token, norm=word, typo=token.norm))
+    return out
