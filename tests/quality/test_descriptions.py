@@ -33,6 +33,7 @@ HELDOUT14 = generation.load_cases("heldout14")
 HELDOUT15 = generation.load_cases("heldout15")
 HELDOUT16 = generation.load_cases("heldout16")
 HELDOUT17 = generation.load_cases("heldout17")
+HELDOUT18 = generation.load_cases("heldout18")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -53,6 +54,7 @@ ALL_CASES = (
     + HELDOUT15
     + HELDOUT16
     + HELDOUT17
+    + HELDOUT18
     + TUNING2
 )
 
@@ -76,6 +78,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT15) >= 40
     assert len(HELDOUT16) >= 40
     assert len(HELDOUT17) >= 40
+    assert len(HELDOUT18) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -162,6 +165,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout15",
             "heldout16",
             "heldout17",
+            "heldout18",
             "tuning2",
         }
     )
