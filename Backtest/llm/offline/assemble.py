@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from Backtest.llm.offline import ir
+from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.resolve import (
     Arith,
@@ -315,11 +316,14 @@ class Assembly:
         # "EMA crossover using 12 and 26 period EMAs": the bare "EMA" only names the family.
         mentions = [m for m in statement.pair if m.numbers or m.labelled]
         series = [resolver.ctx.series(resolver.ctx.instance(m), m.output, m.span) for m in mentions]
+        if len(statement.pair) == 1 and statement.kind == "cross":
+            series, mentions = _own_lines(statement.pair[0], resolver.ctx), list(statement.pair)
         if len(series) == 2:
-            _check_fast_first(mentions)
+            if len(mentions) == 2:
+                _check_fast_first(mentions)
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
-            for one, mention in zip(series, mentions, strict=True):
+            for one, mention in zip(series, mentions * (3 - len(mentions)), strict=False):
                 if one.inst is not None:
                     self.declared.append((one.inst, mention.span))
         elif statement.kind == "golden":
@@ -331,6 +335,17 @@ class Assembly:
             for one in (node.left, node.right):
                 if one.inst is not None:
                     self.declared.append((one.inst, (0, 0)))
+
+
+def _own_lines(mention: ir.Mention, ctx: Context) -> list[Series]:
+    """ "MACD crossover", "stochastic crossover": the indicator's line and its signal line; an
+    indicator with no such pair ("RSI crossover") has none, and the text no entry."""
+    if mention.output is not None:
+        return []
+    inst = ctx.instance(mention)
+    line = ctx.series(inst, None, mention.span) if inst.name in v.MAIN_OUTPUT else None
+    partner = None if line is None else v.PARTNER_OUTPUT.get((inst.name, line.output or ""))
+    return [] if line is None or partner is None else [line, Series(inst, output=partner)]
 
 
 def _check_fast_first(mentions: list[ir.Mention]) -> None:

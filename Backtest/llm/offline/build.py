@@ -226,7 +226,10 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         else:
             rules.setdefault("exit_long", RCmp(fast, "crosses_below", slow))
             how = "enter on the upward cross, exit on the downward cross"
-        assembly.ctx.warnings.append(f"'{fast.label()} / {slow.label()} crossover' read as: {how}")
+        named = f"{fast.label()} / {slow.label()}"
+        if fast.inst is not None and fast.inst == slow.inst:  # "MACD crossover"
+            named, how = fast.inst.label(), f"its line crossing its signal line; {how}"
+        assembly.ctx.warnings.append(f"'{named} crossover' read as: {how}")
     if not any(role.startswith("entry") for role in rules):
         raise ParseError((0, 0), "no entry rule: say when to buy (or to go short)")
     side = _side(assembly, rules)

@@ -83,6 +83,13 @@ class Resolver(OperandResolver):
         ctx = self.ctx
         if item.both:
             return self._both(item)
+        if item.left is None and item.right is None and ctx.compared != 1:
+            # "..., sell when below": both sides are those of the one comparison before
+            raise ParseError(
+                item.span,
+                f"'{ctx.quote(item.span)}': what is compared? Name both sides ('sell when the "
+                "close is below the 200-day SMA')",
+            )
         if item.kind == "close" and isinstance(item.left, ir.Ref) and item.left.kind == "it":
             left: Expr | None = Series(price="Close")  # "it closes above X": the price does
         else:
@@ -147,6 +154,7 @@ class Resolver(OperandResolver):
         node = RCmp(left, op, right)
         ctx.last_subject = left.of if isinstance(left, Change) else left
         ctx.last_cmp = node
+        ctx.compared += 1
         if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
             ctx.pair = (left, right)
         return node

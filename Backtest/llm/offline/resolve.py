@@ -170,6 +170,7 @@ class Context:
     rule_subject: Expr | None = None  # the first subject of the rule being read
     previous_rule_subject: Expr | None = None
     last_cmp: RCmp | None = None
+    compared: int = 0  # comparisons read so far
     # the line of a rising/falling test read just before ("the 50-day SMA has risen 5 days and
     # the close is above it"): what "it" on the right of the next comparison names
     last_trend: Series | None = None

@@ -579,6 +579,9 @@ _add(
     "<",
 )
 _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
+# "breaks out above the 20-day high", "breaks out below the 10-day low"
+_add("MOTION", _verbs("break", "out above|out over"), ">")
+_add("MOTION", _verbs("break", "out below|out under"), "<")
 _add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
 _add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
 _add("MOTION", "back below|back under|back to below", "<")

@@ -387,7 +387,16 @@ comparison = alt(
             left, d.value, right, "cross", span=_span(left, c, d)
         ),
     ),
-    seq(operand, verb, build=lambda left, v: _cmp(left, v, None)),
+    # "the 20 EMA crosses above", "RSI drops below"; Pine's "crossover" is a verb only with both
+    # lines ("fast crossover slow"): "MACD crossover" alone is the noun (the MACD's own cross)
+    seq(
+        operand,
+        verb,
+        build=lambda left, v: REJECT if v[2].kind == "CROSSNOUN" else _cmp(left, v, None),
+    ),
+    # "buy when price is above the 200 SMA, sell when below": both sides elided (those of the
+    # one comparison before, as for "when it is below"); a state word only, never a crossing
+    seq(verb, build=lambda v: _cmp(None, v, None) if v[2].kind == "CMP" else REJECT),
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
     # "today opened more than 2% below yesterday's close", "the stock opens above ...": the
@@ -711,6 +720,14 @@ def _pine_noun(c: Lexeme, _of: Lexeme, x: Any, where: Lexeme, y: Any) -> Any:
     return ir.Cmp(x, op, y, "cross", span=_span(c, x, y))
 
 
+def _cross_way(sign: Lexeme | None, noun: Lexeme) -> str | None:
+    """The way a crossing noun says: "bullish"/"bearish", or "crossunder" (always down); a
+    plain "crossover" is said of both ways, so the rule decides (and says so)."""
+    if sign is not None:
+        return "crosses_above" if sign.kind == "POSITIVE" else "crosses_below"
+    return "crosses_below" if noun.text.lower() == "crossunder" else None
+
+
 event_atom = alt(
     seq(
         tok("CROSSNOUN", when=lambda lx: lx.text.lower() in _PINE),
@@ -747,11 +764,7 @@ event_atom = alt(
         tok("CROSSNOUN"),
         opt(seq(tok("WITH"), operand, build=lambda _w, o: o)),
         build=lambda x, s, c, other: ir.Event(
-            "cross",
-            x,
-            None if s is None else ("crosses_above" if s.kind == "POSITIVE" else "crosses_below"),
-            other,
-            _span(x, s, c, other),
+            "cross", x, _cross_way(s, c), other, _span(x, s, c, other)
         ),
     ),
 )

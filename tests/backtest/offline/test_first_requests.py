@@ -1,0 +1,149 @@
+"""What a trader types the first time: "breaks out above the 20-day high", "..., sell when
+below", "MACD crossover". Each reads as meant and says what it assumed; near misses are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from Backtest.llm.offline import parse_description
+from tests.backtest.offline.readings import reads_as, refused
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when price breaks out above the 20-day high, sell when it falls below the "
+            "10-day low",
+            {
+                "entry": "Close above DONCHIAN(20).upper[1]",
+                "exit": "Close below DONCHIAN(10).lower[1]",
+            },
+        ),
+        (
+            "short when price breaks out below the 20 day low, cover when it breaks out above "
+            "the 10 day high",
+            {
+                "side": "short",
+                "short_entry": "Close below DONCHIAN(20).lower[1]",
+                "short_exit": "Close above DONCHIAN(10).upper[1]",
+            },
+        ),
+        (
+            "Buy when the close breaks out above the upper Bollinger band",
+            {"entry": "Close above BBANDS(20,2,2).upperband"},
+        ),
+    ],
+)
+def test_breaks_out_above_and_below(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy when price is above the 200 sma, sell when below",
+            {"entry": "Close > SMA(200)", "exit": "Close < SMA(200)"},
+        ),
+        (
+            "buy when price is above vwap, sell when below",
+            {"entry": "Close > VWAP", "exit": "Close < VWAP"},
+        ),
+        (
+            "short when price is below the 50 ema, cover when above",
+            {"side": "short", "short_entry": "Close < EMA(50)", "short_exit": "Close > EMA(50)"},
+        ),
+        (
+            "buy when the 10 ema crosses above the 30 ema, sell when below",
+            {"entry": "EMA(10) crosses_above EMA(30)", "exit": "EMA(10) < EMA(30)"},
+        ),
+    ],
+)
+def test_a_bare_state_word_is_the_one_comparison_before(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two comparisons before: which one?
+        "buy when close > sma(20) and rsi < 30, sell when below",
+        "buy when close > sma(20), buy when rsi < 30, sell when above",
+        # nothing before
+        "sell when below. buy when rsi(14) < 30",
+    ],
+)
+def test_a_bare_state_word_with_no_one_comparison_before_is_refused(text: str) -> None:
+    assert "what is compared" in refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "named"),
+    [
+        (
+            "MACD crossover",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+                "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+            },
+            "MACD(12,26,9)",
+        ),
+        (
+            "macd crossover strategy with 2% stop loss",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+                "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+                "stop": "2%",
+            },
+            "MACD(12,26,9)",
+        ),
+        (
+            "MACD(8,21,5) crossover",
+            {
+                "entry": "MACD(8,21,5).macd crosses_above MACD(8,21,5).macdsignal",
+                "exit": "MACD(8,21,5).macd crosses_below MACD(8,21,5).macdsignal",
+            },
+            "MACD(8,21,5)",
+        ),
+        (
+            "stochastic crossover with a 3% stop",
+            {
+                "entry": "STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd",
+                "exit": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd",
+                "stop": "3%",
+            },
+            "STOCH(14,3,3)",
+        ),
+    ],
+)
+def test_an_indicators_own_crossover_is_its_line_and_signal_line(
+    text: str, expect: dict, named: str
+) -> None:
+    reads_as(text, expect)
+    note = f"'{named} crossover' read as: its line crossing its signal line; enter on the upward"
+    assert any(w.startswith(note) for w in parse_description(text).warnings)
+
+
+def test_an_indicator_with_no_signal_line_has_no_crossover() -> None:
+    assert "no entry rule" in refused("rsi crossover")
+
+
+def test_a_crossunder_is_downward_and_a_plain_crossover_takes_the_rules_way() -> None:
+    text = "buy on macd crossover, sell on macd crossunder"
+    reads_as(
+        text,
+        {
+            "entry": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+            "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+        },
+    )
+    warnings = parse_description(text).warnings
+    assert "'crosses' without a direction is read as 'crosses above', as a long entry implies" in (
+        warnings
+    )
+    assert not any("crosses below" in w for w in warnings)
+    reads_as(
+        "buy on a stochastic crossunder",
+        {"entry": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd"},
+    )
