@@ -1,9 +1,12 @@
 """A research tab's job outlives the page: a reload, or coming back to the tab, follows the job
-it started (live progress, then the result); a cancel is said as a neutral notice, not as an
-error; an id the API no longer knows is forgotten without a word."""
+it started (live progress, then the result), and its form shows that job's settings, not its
+own defaults; a cancel is said as a neutral notice, not as an error; an id the API no longer
+knows is forgotten without a word."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 import uuid
 
 import pytest
@@ -11,11 +14,14 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     SMA_IDEA,
+    api_start,
+    api_token,
     cancel_unfinished_jobs,
     expect_cancelled,
     generate_and_run,
     new_user,
     sign_in,
+    wait_for_job,
     wait_for_screen,
 )
 
@@ -50,11 +56,33 @@ def _big_grid(panel) -> None:
     expect(panel.get_by_test_id("params-combinations")).to_contain_text("4,428 combinations")
 
 
+def _api_get(base: str, token: str, path: str) -> dict:
+    req = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _keep(page, sid: int, eid: int, tab: str, job_id: str) -> None:
+    """Keep ``job_id`` as the tab's job, as the page keeps one it started (sessionStorage)."""
+    page.evaluate(
+        "([key, id]) => sessionStorage.setItem(key, JSON.stringify({id, at: Date.now()}))",
+        [f"research:{sid}:{eid}:{tab}", job_id],
+    )
+
+
+def _expect_range(panel, name: str, start: str, stop: str, step: str) -> None:
+    expect(panel.get_by_test_id(f"param-vary-{name}")).to_be_checked()
+    expect(panel.get_by_test_id(f"param-start-{name}")).to_have_value(start)
+    expect(panel.get_by_test_id(f"param-stop-{name}")).to_have_value(stop)
+    expect(panel.get_by_test_id(f"param-step-{name}")).to_have_value(step)
+
+
 def test_a_reload_follows_the_running_optimisation_and_its_cancel_is_a_notice(page, run):
     username, sid, eid = run
     sign_in(page, username)
     panel = _open_tab(page, sid, eid, "optimise")
     _big_grid(panel)
+    panel.get_by_test_id("optimise-maximize").select_option("Sharpe Ratio")
     panel.get_by_test_id("optimise-run").click()
     expect(panel.get_by_test_id("optimise-live")).to_contain_text("of 4,428", timeout=60_000)
 
@@ -67,6 +95,12 @@ def test_a_reload_follows_the_running_optimisation_and_its_cancel_is_a_notice(pa
     expect(progress).to_contain_text("optimize job queued")
     expect(panel.get_by_test_id("optimise-live")).to_contain_text("of 4,428", timeout=60_000)
     expect(panel.get_by_test_id("optimise-run")).to_be_disabled()
+    # The form shows the job it follows, not its own defaults (25 combinations, SQN).
+    expect(panel.get_by_test_id("params-combinations")).to_contain_text("4,428 combinations")
+    _expect_range(panel, "sma_timeperiod", "6", "60", "1")
+    _expect_range(panel, "sma_30_timeperiod", "18", "100", "1")
+    expect(panel.get_by_test_id("optimise-maximize")).to_have_value("Sharpe Ratio")
+    expect(panel.get_by_test_id("research-job-settings")).to_be_hidden()
     tried = panel.get_by_test_id("optimise-live").inner_text()
     expect(panel.get_by_test_id("optimise-live")).not_to_have_text(tried, timeout=60_000)  # live
 
@@ -98,12 +132,91 @@ def test_a_reload_shows_the_result_of_a_job_that_finished_meanwhile(page, run):
     expect(panel.get_by_test_id("job-progress")).to_contain_text("Finished")
     expect(panel.get_by_test_id("job-cancel")).to_be_hidden()
     expect(page.get_by_test_id("error-banner")).to_be_hidden()
+    expect(panel.get_by_test_id("mc-runs")).to_have_value("10000")  # the job's, not 1,000
 
     # The optimise tab of the same run started nothing: it shows only its form.
     page.get_by_test_id("tab-optimise").click()
     optimise = page.get_by_test_id("panel-optimise")
     expect(optimise.get_by_test_id("optimise-run")).to_be_enabled()
     expect(optimise.get_by_test_id("job-progress")).to_have_count(0)
+
+
+def test_an_optimisation_started_through_the_api_is_followed_with_its_own_settings(
+    page, run, workspace_url
+):
+    username, sid, eid = run
+    token = api_token(workspace_url, username)
+    detail = _api_get(workspace_url, token, f"/api/strategies/{sid}/executions/{eid}/")
+    equity = detail["equity_curve"]
+    job_id = api_start(
+        workspace_url,
+        token,
+        f"/api/strategies/{sid}/optimize/",
+        {
+            "test_symbol": detail["test_symbol"],
+            "start": equity[0]["time"][:10],
+            "end": equity[-1]["time"][:10],
+            "params": {
+                "sma_timeperiod": {"start": 5, "stop": 60, "step": 1},
+                "sma_30_timeperiod": {"start": 20, "stop": 100, "step": 1},
+            },
+            "maximize": "Sharpe Ratio",
+            "constraint": "sma_timeperiod < sma_30_timeperiod",
+        },
+    )
+    sign_in(page, username)
+    _keep(page, sid, eid, "optimise", job_id)
+    panel = _open_tab(page, sid, eid, "optimise")
+    expect(panel.get_by_test_id("job-progress")).to_contain_text("optimize job queued")
+    expect(panel.get_by_test_id("optimise-run")).to_be_disabled()
+    expect(panel.get_by_test_id("params-combinations")).to_contain_text(
+        "4,400 combinations of sma_timeperiod × sma_30_timeperiod"
+    )
+    _expect_range(panel, "sma_timeperiod", "5", "60", "1")
+    _expect_range(panel, "sma_30_timeperiod", "20", "100", "1")
+    expect(panel.get_by_test_id("optimise-maximize")).to_have_value("Sharpe Ratio")
+    expect(panel.get_by_test_id("optimise-constraint")).to_have_value(
+        "sma_timeperiod < sma_30_timeperiod"
+    )
+    expect(panel.get_by_test_id("optimise-method")).to_have_value("grid")
+    # Everything it asked for is in the form: no line about settings it cannot show.
+    expect(panel.get_by_test_id("research-job-settings")).to_be_hidden()
+    panel.get_by_test_id("job-cancel").click()
+    expect_cancelled(page, panel)
+
+
+def test_what_the_form_cannot_show_of_a_followed_job_is_said_in_one_line(page, run, workspace_url):
+    username, sid, eid = run
+    token = api_token(workspace_url, username)
+    # Values that are no range, and no dates (all the bars): the form cannot hold either.
+    job_id = api_start(
+        workspace_url,
+        token,
+        f"/api/strategies/{sid}/optimize/",
+        {
+            "params": {
+                "sma_timeperiod": [5, 7, 20],
+                "sma_30_timeperiod": {"start": 20, "stop": 40, "step": 10},
+            },
+            "maximize": "Return [%]",
+        },
+    )
+    wait_for_job(workspace_url, token, job_id, {"succeeded"})
+    sign_in(page, username)
+    _keep(page, sid, eid, "optimise", job_id)
+    panel = _open_tab(page, sid, eid, "optimise")
+    expect(panel.get_by_test_id("optimise-best")).to_contain_text("Return [%]")
+    expect(panel.get_by_test_id("optimise-maximize")).to_have_value("Return [%]")
+    _expect_range(panel, "sma_30_timeperiod", "20", "40", "10")
+    expect(panel.get_by_test_id("param-vary-sma_timeperiod")).not_to_be_checked()
+    expect(panel.get_by_test_id("params-combinations")).to_contain_text(
+        "2 combinations of sma_30_timeperiod"
+    )
+    note = panel.get_by_test_id("research-job-settings")
+    expect(note).to_contain_text("shows the followed job's settings as far as it can")
+    expect(note).to_contain_text("sma_timeperiod 5, 7, 20")
+    expect(note).to_contain_text("start the first bar")
+    expect(page.get_by_test_id("error-banner")).to_be_hidden()
 
 
 def test_a_job_id_the_api_does_not_know_is_forgotten_silently(page, run, recorder):

@@ -100,6 +100,7 @@ TRADER_TESTIDS = [
     "optimise-failed",
     "tearsheet-link",
     "job-cancelled",
+    "research-job-settings",
 ]
 
 

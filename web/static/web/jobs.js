@@ -108,8 +108,10 @@ function readKept(key) {
 // - A failure goes to `onError(err, request)` (the banner by default); a cancel is the progress
 //   panel's neutral notice. `onStart(request)` and `onEvent(event, request)` see the job's request
 //   (the job's stored input when it is followed again), `onResult(result, request)` its result.
+// - `onResume(job)` sees a job from before (its kind and stored input) before it is followed again,
+//   so the screen can show what that job was asked to do rather than its own defaults.
 // Returns {start, kept}: kept is true when a job from before is being followed again.
-export function keptJob({ key, scope, box, button, keep = false, onStart, onEvent, onResult, onError = showError }) {
+export function keptJob({ key, scope, box, button, keep = false, onStart, onEvent, onResult, onResume, onError = showError }) {
   const forget = () => sessionStorage.removeItem(key);
   const follow = async (requestBody, begin) => {
     if (button) button.disabled = true;
@@ -162,6 +164,7 @@ export function keptJob({ key, scope, box, button, keep = false, onStart, onEven
       forget(); // overtaken by a later action of the same screen
       return;
     }
+    if (onResume) await guard(() => onResume(job));
     await follow(job.input || {}, (watch) => resumeJob(job.id, watch, { running: !finished }));
   };
   const kept = readKept(key);

@@ -23,6 +23,42 @@ export function runSettings(detail) {
   return body;
 }
 
+// What a job's stored input asked for that the form cannot hold: the forms send the shown run's
+// symbol, dates, settings and version, so a job on other ones (started through the API, say) is
+// named here rather than left looking like the run's.
+const UNSET = { start: 'the first bar', end: 'the last bar' };
+
+export function settingsDifferences(input, detail) {
+  const out = [];
+  const said = (name, v) => (v === null || v === undefined ? UNSET[name] || 'none' : String(v));
+  const differ = (name, job, run) => {
+    if ((job ?? null) !== (run ?? null)) out.push(`${name} ${said(name, job)} (this run: ${said(name, run)})`);
+  };
+  if (isNum(input.version) && isNum(detail.version)) differ('version', input.version, detail.version);
+  const request = input.request;
+  if (!request) return out;
+  const run = runSettings(detail);
+  differ('symbol', request.symbol, run.test_symbol);
+  differ('start', request.start, run.start);
+  differ('end', request.end, run.end);
+  const settings = detail.settings || {};
+  for (const name of SETTINGS) if (name in settings) differ(name, request[name], settings[name]);
+  return out;
+}
+
+// Put a job's stored values into form controls ({input key: control}); keys the input lacks are
+// left alone. A select gains an option it lacks (the API takes more than the form lists).
+export function setControls(controls, values) {
+  for (const [key, control] of Object.entries(controls)) {
+    if (!(key in values)) continue;
+    const value = values[key];
+    if (control.type === 'checkbox') { control.checked = Boolean(value); continue; }
+    const text = value === null || value === undefined ? '' : String(value);
+    if (control.tagName === 'SELECT' && text && ![...control.options].some((o) => o.value === text)) control.append(h('option', { value: text }, text));
+    control.value = text;
+  }
+}
+
 export function settingsNote(detail) {
   const s = runSettings(detail);
   return h('p', { class: 'muted' }, `Settings of run #${detail.execution_id}: ${s.test_symbol}, ${s.start || 'all bars'} – ${s.end || ''}`,
@@ -43,6 +79,9 @@ export function rangeValues(start, stop, step, cap = 10000) {
   }
   return out;
 }
+
+const sameValues = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+const valuesText = (values) => `${values.slice(0, 6).map((v) => (v === null ? 'None' : v)).join(', ')}${values.length > 6 ? ', …' : ''}`;
 
 // "6, 8, none, true, x" -> [6, 8, null, true, 'x'] (numbers, booleans, None/null, else text).
 export function listValues(text) {
@@ -82,7 +121,9 @@ export function defaultRange(value, integer, name = '') {
 }
 
 // The parameter table of `parameters/`: per parameter "vary" and a range (numbers) or a list.
-// `preselect` numeric parameters are ticked. Returns {element, params()}.
+// `preselect` numeric parameters are ticked. Returns {element, params(), show(values)}: show puts a
+// job's expanded values ({name: [values]}) back into the table and returns what it could not
+// (values that are no range, a parameter the table lacks).
 export function paramsForm(parameters, { preselect = 2 } = {}) {
   const rows = [];
   let ticked = 0;
@@ -92,6 +133,7 @@ export function paramsForm(parameters, { preselect = 2 } = {}) {
     const vary = h('input', { type: 'checkbox', 'data-testid': `param-vary-${p.name}`, 'aria-label': `Vary ${p.name}` });
     const tries = h('td', { class: 'tries', 'data-testid': `param-tries-${p.name}` });
     let read;
+    let fill;
     let inputs;
     if (numeric) {
       const r = defaultRange(p.value, p.type === 'int', p.name);
@@ -99,22 +141,38 @@ export function paramsForm(parameters, { preselect = 2 } = {}) {
       const [start, stop, step] = [box('start', r.start), box('stop', r.stop), box('step', r.step)];
       read = () => ({ spec: { start: Number(start.value), stop: Number(stop.value), step: Number(step.value) }, values: rangeValues(Number(start.value), Number(stop.value), Number(step.value)) });
       inputs = [h('td', {}, start), h('td', {}, stop), h('td', {}, step)];
+      // Values evenly spaced are a range again: the stop one step after the last value.
+      fill = (values) => {
+        if (!values.length || !values.every(isNum)) return false;
+        const by = values.length > 1 ? Number((values[1] - values[0]).toPrecision(12)) : Math.abs(Number(step.value)) || 1;
+        const end = Number((values[values.length - 1] + by).toPrecision(12));
+        if (!sameValues(rangeValues(values[0], end, by), values)) return false;
+        [start.value, stop.value, step.value] = [values[0], end, by].map(String);
+        return true;
+      };
       if (ticked < preselect) { vary.checked = true; ticked += 1; }
     } else {
       const suggestion = p.type === 'bool' ? 'true, false' : '';
       const list = h('input', { type: 'text', value: suggestion, placeholder: 'e.g. None, 2, 5', 'data-testid': `param-values-${p.name}`, 'aria-label': `Values of ${p.name}, separated by commas` });
       read = () => { const values = listValues(list.value); return { spec: values, values }; };
+      fill = (values) => {
+        const text = values.map((v) => (v === null ? 'None' : String(v))).join(', ');
+        if (!sameValues(listValues(text), values)) return false;
+        list.value = text;
+        return true;
+      };
       inputs = [h('td', { colspan: '3' }, list)];
     }
     const update = () => {
       const { values } = read();
-      tries.textContent = vary.checked ? `${values.length}: ${values.slice(0, 6).map((v) => (v === null ? 'None' : v)).join(', ')}${values.length > 6 ? ', …' : ''}` : '—';
+      tries.textContent = vary.checked ? `${values.length}: ${valuesText(values)}` : '—';
     };
     const row = h('tr', { class: vary.checked ? '' : 'off' }, h('td', {}, vary), h('th', { scope: 'row' }, p.name), h('td', {}, p.value === null ? 'None' : String(p.expression || p.value)), inputs, tries);
-    row.addEventListener('input', () => { row.className = vary.checked ? '' : 'off'; update(); updateTotal(); });
+    const refresh = () => { row.className = vary.checked ? '' : 'off'; update(); };
+    row.addEventListener('input', () => { refresh(); updateTotal(); });
     update();
     body.append(row);
-    rows.push({ name: p.name, vary, read });
+    rows.push({ name: p.name, vary, read, fill, refresh });
   }
   // The size of the grid before it runs: each varied parameter's values multiplied together
   // (a grid search backtests every combination; a constraint or max tries can cut it down).
@@ -133,7 +191,17 @@ export function paramsForm(parameters, { preselect = 2 } = {}) {
   updateTotal();
   const element = h('div', {}, table, total);
   const params = () => Object.fromEntries(rows.filter((r) => r.vary.checked).map((r) => [r.name, r.read().spec]));
-  return { element, params };
+  const show = (values) => {
+    const unshown = Object.keys(values).filter((name) => !rows.some((r) => r.name === name));
+    for (const r of rows) {
+      r.vary.checked = r.name in values && r.fill(values[r.name]);
+      if (r.name in values && !r.vary.checked) unshown.push(r.name);
+      r.refresh();
+    }
+    updateTotal();
+    return unshown.map((name) => `${name} ${valuesText(values[name])}`);
+  };
+  return { element, params, show };
 }
 
 export async function loadParameters(strategyId, version) {
@@ -142,7 +210,8 @@ export async function loadParameters(strategyId, version) {
 
 export const MAXIMIZE = ['SQN', 'Sharpe Ratio', 'Sortino Ratio', 'Calmar Ratio', 'Return [%]', 'Return (Ann.) [%]', 'Equity Final [$]', 'Win Rate [%]', 'Profit Factor', 'Max. Drawdown [%]'];
 
-// maximize / constraint / method / max_tries / random_state. Returns {element, values()}.
+// maximize / constraint / method / max_tries / random_state. Returns {element, values(), show(input)}:
+// show puts a job's stored search (its input's maximize and search) back into the fields.
 export function searchFields(prefix, parameters = []) {
   const maximize = h('select', { 'data-testid': `${prefix}-maximize` }, MAXIMIZE.map((m) => h('option', { value: m }, m)));
   const numeric = parameters.filter((p) => p.type === 'int' || p.type === 'float').map((p) => p.name);
@@ -162,7 +231,11 @@ export function searchFields(prefix, parameters = []) {
     if (seed.value) out.random_state = Number(seed.value);
     return out;
   };
-  return { element, values };
+  const show = (input) => {
+    setControls({ maximize, method, constraint, max_tries: maxTries, random_state: seed }, { ...input.search, maximize: input.maximize });
+    return []; // every search setting has its field
+  };
+  return { element, values, show };
 }
 
 // A research tab's form and its one job (keptJob): submitting POSTs `path` with `body()` and
@@ -171,13 +244,25 @@ export function searchFields(prefix, parameters = []) {
 // id stays after the job ended, so the tab shows its result each time it is opened.
 // `onStart()` clears the previous result, `onEvent(event, request)` sees each event with the
 // job's request, `onResult(result)` shows the result.
-export function researchJob({ form, button, box, strategyId, detail, tab, path, body, onStart, onEvent, onResult }) {
+// A job followed again fills the form from its stored input (`show(input)` fills the tab's own
+// fields and returns what it could not), so the form says what that job runs, not its defaults;
+// what the form cannot hold (another symbol, a parameter it lacks) is named in one line above it.
+export function researchJob({ form, button, box, strategyId, detail, tab, path, body, show = () => [], onStart, onEvent, onResult }) {
+  const note = h('p', { class: 'notice', role: 'status', 'data-testid': 'research-job-settings', hidden: true });
+  form.prepend(note);
   const job = keptJob({
     key: `research:${strategyId}:${detail.execution_id}:${tab}`, keep: true, box, button,
     onStart, onEvent, onResult: (result) => onResult(result),
+    onResume: (kept) => {
+      const input = kept.input || {};
+      const unshown = [...settingsDifferences(input, detail), ...(show(input) || [])];
+      note.hidden = !unshown.length;
+      note.textContent = unshown.length ? `The form shows the followed job's settings as far as it can. Not in the form: ${unshown.join('; ')}.` : '';
+    },
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    note.hidden = true;
     job.start(path, body());
   });
 }

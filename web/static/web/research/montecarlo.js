@@ -1,7 +1,7 @@
 // Monte Carlo of the shown run's trades: percentiles of return and drawdown, the probability of
 // a loss, and a fan chart (SVG) of the equity percentiles after each trade.
 import { clear, field, h, isNum, num, section, signed } from '../ui.js';
-import { researchJob } from './common.js';
+import { researchJob, setControls } from './common.js';
 
 const MAX_RUNS = 10000; // the API's limit
 
@@ -26,6 +26,12 @@ export function render(panel, { strategyId, detail }) {
       const body = { execution_id: detail.execution_id, runs: Number(runs.value), method: method.value };
       if (seed.value !== '') body.seed = Number(seed.value);
       return body;
+    },
+    // The form resamples this run's trades; a job on another run's, or a fresh run's, says so.
+    show: (input) => {
+      setControls({ runs, method, seed }, input);
+      if (input.execution_id === null || input.execution_id === undefined) return ['the trades of a fresh run, not of this one'];
+      return input.execution_id === detail.execution_id ? [] : [`the trades of run #${input.execution_id}`];
     },
     onStart: () => clear(out),
     onResult: (result) => showResult(out, result),

@@ -26,6 +26,8 @@ export async function render(panel, { strategyId, detail }) {
     form: el, button: submit, box: progressBox, strategyId, detail, tab: 'optimise',
     path: `/api/strategies/${strategyId}/optimize/`,
     body: () => ({ ...runSettings(detail), params: form.params(), ...search.values() }),
+    show: (input) => [...form.show((input.search || {}).values || {}), ...search.show(input),
+      ...(input.symbols ? [`symbols ${input.symbols.join(', ')}`] : [])],
     onStart: () => { clear(out); live.textContent = ''; },
     onEvent: (event, request) => {
       const d = event.data || {};

@@ -1,7 +1,7 @@
 // Walk-forward: the parameter search on each train window, tested on the bars after it; the
 // windows, and the out-of-sample equity of the test windows chained.
 import { clear, day, field, guard, h, num, section, signed } from '../ui.js';
-import { loadParameters, paramText, paramsForm, researchJob, runSettings, searchFields, settingsNote } from './common.js';
+import { loadParameters, paramText, paramsForm, researchJob, runSettings, searchFields, setControls, settingsNote } from './common.js';
 
 const MIN_BARS = 20; // the API's smallest window
 
@@ -27,6 +27,10 @@ export async function render(panel, { strategyId, detail }) {
     form: el, button: submit, box: progressBox, strategyId, detail, tab: 'walk-forward',
     path: `/api/strategies/${strategyId}/walk_forward/`,
     body: () => ({ ...runSettings(detail), params: form.params(), ...search.values(), train_bars: Number(train.value), test_bars: Number(test.value), anchored: anchored.checked }),
+    show: (input) => {
+      setControls({ train_bars: train, test_bars: test, anchored }, input);
+      return [...form.show((input.search || {}).values || {}), ...search.show(input)];
+    },
     onStart: () => clear(out),
     onResult: (result) => showResult(out, result),
   });
