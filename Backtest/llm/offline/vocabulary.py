@@ -197,6 +197,11 @@ _add(
     "close positions|get flat|closed out|sell the long|sell that long|sell my long|"
     "sell the long position",
 )
+# "Long exit: ...", "Short exit: ..." (as "Long entry:", "Short entry:")
+_add("EXIT", "long exit|long exits|long exit rule")
+_add("COVER", "short exit|short exits|short exit rule|short cover")
+# "..., otherwise be flat / stay in cash": out of the market
+_add("EXIT", "be flat|be out|be in cash|go to cash|move to cash|stay in cash|sit in cash|hold cash")
 _add(
     "COVER",
     "cover|covers|covering|cover the short|cover shorts|buy to cover|buy back|close the short|"
@@ -728,7 +733,7 @@ _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
 # "ride it with an 8% trailing stop": the position, held until the trailing stop is hit
 _add("RIDE", "ride it|ride the trade|ride the position|let it ride|let it run|ride the trend")
-_add("OTHERWISE", "otherwise")
+_add("OTHERWISE", "otherwise|else")
 _add(
     "WHICHEVER",
     "whichever comes first|whichever is first|whichever happens first|whatever comes first|"

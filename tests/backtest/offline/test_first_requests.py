@@ -147,3 +147,55 @@ def test_a_crossunder_is_downward_and_a_plain_crossover_takes_the_rules_way() ->
         "buy on a stochastic crossunder",
         {"entry": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd"},
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy when the price is above the 200 day moving average, otherwise stay in cash",
+        "buy when the price is above the 200 day moving average, otherwise be flat",
+        "buy when the price is above the 200 day moving average, otherwise stay flat",
+        "buy when the price is above the 200 day moving average, else sell",
+    ],
+)
+def test_otherwise_out_of_the_market_is_the_exit_when_the_state_ends(text: str) -> None:
+    reads_as(text, {"entry": "Close > SMA(200)", "exit": "Close <= SMA(200)"})
+
+
+def test_otherwise_after_a_crossing_is_refused() -> None:
+    # not crossing is every other bar: an exit on each of them is never what is meant
+    assert "stay in cash" in refused(
+        "buy when the 50 sma crosses above the 200 sma, otherwise stay in cash"
+    )
+
+
+def test_long_and_short_exit_labels() -> None:
+    reads_as(
+        "Long entry: close crosses above SMA(20). Long exit: close crosses below SMA(20). "
+        "Short entry: close crosses below SMA(50). Short exit: close crosses above SMA(50).",
+        {
+            "side": "both",
+            "entry": "Close crosses_above SMA(20)",
+            "exit": "Close crosses_below SMA(20)",
+            "short_entry": "Close crosses_below SMA(50)",
+            "short_exit": "Close crosses_above SMA(50)",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "long: ema9 > ema21, short: ema9 < ema21",
+            {"side": "both", "entry": "EMA(9) > EMA(21)", "short_entry": "EMA(9) < EMA(21)"},
+        ),
+        ("long: rsi < 30, exit: rsi > 70", {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"}),
+        (
+            "buy: close > sma(50), sell: close < sma(50)",
+            {"entry": "Close > SMA(50)", "exit": "Close < SMA(50)"},
+        ),
+    ],
+)
+def test_labelled_rules_on_one_line(text: str, expect: dict) -> None:
+    reads_as(text, expect)

@@ -508,6 +508,8 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
             # "Hold for 5 bars, then exit when RSI > 70": a shortest hold before the exit rule,
             # which is not expressible (never a time exit beside it)
             return REJECT
+        if isinstance(group, _AfterColon) and getattr(statements[-1], "fronted", False):
+            return REJECT  # "long: A, short: B" is never "long: (A, short): B"
         if isinstance(group, _RiskRun) and not isinstance(statements[-1], ir.Risk):
             return REJECT  # "tp 8% sl 3%": only a stop or target follows another unjoined
         if isinstance(group, _SlashRule):
@@ -566,11 +568,22 @@ class _AfterThen(tuple[Any, ...]):
     """Statements after ", then": after a time exit, a sequence (see :func:`_sentence`)."""
 
 
+class _AfterColon(tuple[Any, ...]):
+    """Statements after a colon: never after a fronted rule (see :func:`_sentence`)."""
+
+
+def _colon_joined(sep: Any, statements: Any) -> Any:
+    parts = sep if isinstance(sep, tuple) else (sep,)
+    if any(isinstance(p, Lexeme) and p.kind == "COLON" for p in parts):
+        return _AfterColon(statements)
+    return statements
+
+
 def _then_joined(sep: Any, statements: Any) -> Any:
     parts = sep if isinstance(sep, tuple) else (sep,)
     if any(isinstance(p, Lexeme) and p.kind == "THEN" for p in parts):
         return _AfterThen(statements)
-    return statements
+    return _colon_joined(sep, statements)
 
 
 def _exit_or(_or: Lexeme, statement: Any) -> Any:
@@ -655,7 +668,7 @@ sentence = alt(
 )
 sentence_body: Parser = seq(
     stmt,
-    many(alt(seq(SEP, stmt, build=lambda _s, x: x), tf_stmt)),
+    many(alt(seq(SEP, stmt, build=_colon_joined), tf_stmt)),
     opt(tok("COMMA", "COLON")),
     build=lambda first, rest, tail: _sentence(None, first, rest, tail),
 )

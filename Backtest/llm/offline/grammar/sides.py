@@ -85,6 +85,10 @@ otherwise_flat = seq(
     alt(rule_stmt, price_side),
     opt(tok("COMMA")),
     tok("OTHERWISE"),
-    tok("EXIT", "SELL", "COVER"),
+    alt(
+        tok("EXIT", "SELL", "COVER"),
+        # "otherwise stay flat", "otherwise stay out" (elsewhere: don't trade)
+        tok("AVOID", when=lambda lx: lx.text.lower() in ("stay flat", "stay out", "sit out")),
+    ),
     build=_otherwise,
 )
