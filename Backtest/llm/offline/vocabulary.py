@@ -133,6 +133,13 @@ _add(
     "year round|year-round",
 )
 _add("AFTER", "after|following")
+# "sell after holding (it) for 20 days", "exit after being in the trade for 10 bars"
+_add(
+    "AFTER",
+    "after holding|after holding for|after holding it for|after holding the position for|"
+    "after holding the trade for|after being in the trade for|after being in for|"
+    "after being in the position for",
+)
 _add("BEFORE", "before|prior to")
 _add("ON", "on|upon")
 _add("AT", "at|@")

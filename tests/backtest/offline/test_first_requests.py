@@ -199,3 +199,55 @@ def test_long_and_short_exit_labels() -> None:
 )
 def test_labelled_rules_on_one_line(text: str, expect: dict) -> None:
     reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy when rsi < 30. sell after holding for 20 days",
+        "buy when rsi < 30. sell after holding 20 days",
+        "buy when rsi < 30. exit after being in the trade for 20 days",
+        "buy when rsi < 30. sell after 20 days in the trade",
+    ],
+)
+def test_a_hold_said_in_words_is_a_time_exit(text: str) -> None:
+    reads_as(text, {"entry": "RSI(14) < 30", "exit_after_bars": 20})
+
+
+def test_a_shortest_hold_is_still_refused() -> None:
+    assert refused("buy when rsi < 30. sell after holding at least 20 days")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy when close > open and close > close[1]",
+            {"entry": "all(Close > Open; Close > Close[1])"},
+        ),
+        (
+            "buy if close[0] > high[1], sell if close < low[1]",
+            {"entry": "Close > High[1]", "exit": "Close < Low[1]"},
+        ),
+        (
+            "buy when sma(20)[1] < sma(50)[1] and sma(20) > sma(50)",
+            {"entry": "all(SMA(20)[1] < SMA(50)[1]; SMA(20) > SMA(50))"},
+        ),
+        ("buy when close[1] > sma(20)", {"entry": "Close[1] > SMA(20)"}),
+    ],
+)
+def test_an_index_in_square_brackets_counts_bars_back(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy when close > close [1]",  # spaced: no index
+        "buy when close[-1] > high[1]",  # Python's last element, or Pine's? never guessed
+        "buy when yesterday's close[1] > sma(20)",  # which day?
+        "buy when close > high[1.5]",
+    ],
+)
+def test_other_brackets_after_a_series_are_refused(text: str) -> None:
+    assert refused(text)

@@ -876,16 +876,25 @@ def _distance_pct(p: Lexeme) -> ir.Distance:
 _AT_MOST = opt(tok("CMP", when=lambda lx: lx.text.lower() == "at most"))
 
 
-def _after_bars(a: Lexeme, before: Any, n: Lexeme, u: Lexeme, after: Any) -> Any:
+def _after_bars(a: Lexeme, before: Any, n: Lexeme, u: Lexeme, held: Any, after: Any) -> Any:
     bars = _int(n.value)
     if bars is None or (before is not None and after is not None):
         return REJECT
-    return bars, _span(a, u, after)
+    return bars, _span(a, u, held, after)
 
 
-# "after 10 days", "after 10 days at most", "after at most 10 days": a time limit, as (bars,
-# span) ("at least" would ask for a shortest hold, which is no exit)
-after_bars = seq(tok("AFTER"), _AT_MOST, NUM, UNIT, _AT_MOST, build=_after_bars)
+# "after 10 days", "after 10 days at most", "after at most 10 days", "after 20 days in the
+# trade": a time limit, as (bars, span) ("at least" would ask for a shortest hold, which is no
+# exit)
+after_bars = seq(
+    tok("AFTER"),
+    _AT_MOST,
+    NUM,
+    UNIT,
+    opt(tok("BARS_IN_TRADE", when=lambda lx: lx.text.lower().startswith("in "))),
+    _AT_MOST,
+    build=_after_bars,
+)
 
 WHO = opt(tok("PRON", "TRADE", "PRICE"))
 risk_atom = alt(

@@ -520,6 +520,18 @@ def _prev_bar(series: Any, *_rest: Any) -> Any:
     return replace(series, ago=1)
 
 
+def _indexed(series: Any, left: Lexeme, n: Lexeme, right: Lexeme) -> Any:
+    """ "close[1]", "high[2]", "sma(20)[1]": as in code, the value n bars back; only with the
+    square bracket typed straight after the series (a spaced "close [1]" is no index)."""
+    bars = 0 if n.value == 0 else _int(n.value)  # "close[0]": this bar's
+    glued = (left.text, right.text) == ("[", "]") and left.start == series.span[1]
+    if not glued or bars is None or not isinstance(series, ir.Price | ir.Mention):
+        return REJECT
+    if series.ago or type(series) not in (ir.Price, ir.Mention):
+        return REJECT  # "yesterday's close[1]": which day?
+    return replace(series, ago=bars, span=_span(series, right))
+
+
 PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())
 series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
 
@@ -594,6 +606,7 @@ ind_of = alt(
 series_ago = alt(
     series,
     ind_of,
+    seq(alt(price_ref, ind_ref), tok("LPAR"), NUM, tok("RPAR"), build=_indexed),
     # "ATR(14) 10 bars ago", "ATR(14) from 10 bars ago": the indicator's value then
     seq(ind_single, opt(tok("FROM")), NUM, opt(UNIT), tok("AGO"), build=_ago_from),
     seq(ind_ref, PREV_WINDOW, UNIT, build=_prev_bar),
