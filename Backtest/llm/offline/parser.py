@@ -92,7 +92,8 @@ _REQUEST = re.compile(
     r"(?:(?:please|pls|hey|hi|ok|okay)[,!]?\s+)*(?:(?:can|could|would|will) you\s+)?"
     r"(?:please\s+)?(?:write|create|generate|build|make|code|code up|set up|design|develop|"
     r"implement|program|give|backtest|test|i want|i need|i'd like|i would like|we want|"
-    r"we need)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?P<middle>(?:[\w%/().,-]+\s+){0,4}?)"
+    r"we need)\s+(?:to\s+(?:test|backtest|try|run|see|build|create|code|write|make)\s+)?"
+    r"(?:me\s+|us\s+)?(?:a|an|the)\s+(?P<middle>(?:[\w%/().,-]+\s+){0,4}?)"
     r"(?:strategy|bot|algo|algorithm|system|script)\b\s*(?:[?.!:,]\s*|(?:that|which|to|around|"
     r"using|with|based on|(?:where|in which)(?:\s+(?:we|i|you))?)\b\s*)?",
     re.IGNORECASE,
@@ -369,6 +370,21 @@ class _Reader:
             return None
         self.read_ok.append(self.quote(sentence.start, sentence.end))
         return tuple(s for s in statements if s is not None)
+
+
+def _breakout_notes(text: str, lexemes: Sequence[Lexeme]) -> list[str]:
+    """ "a 20-day breakout" is read on closes (grammar/conditions.py); said, as it may have
+    meant the day's high."""
+    notes = []
+    for number, word in zip(lexemes, lexemes[1:], strict=False):
+        if number.kind == "NUM" and word.kind == "BREAKOUT":
+            up = word.value == "up"
+            notes.append(
+                f"'{text[number.start : word.end]}' read as: the close "
+                f"{'above the highest high' if up else 'below the lowest low'} of the "
+                f"{number.text} bars before"
+            )
+    return notes
 
 
 def _journal_header(lexemes: Sequence[Lexeme]) -> bool:
@@ -756,6 +772,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     for lexeme in every:
         for typed, word in lexeme.extra.get("typos", ()):
             reader.warnings.append(f"read '{typed}' as '{word}' (a typo?)")
+    reader.warnings += _breakout_notes(text, every)
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(
             Problem(

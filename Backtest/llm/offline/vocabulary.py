@@ -1267,3 +1267,16 @@ FILLER = frozenset(
 if set(SHORTHAND) & set(PHRASES) or set(SHORTHAND) & FILLER:
     raise ValueError(f"shorthand redefines {sorted(set(SHORTHAND) & (set(PHRASES) | FILLER))}")
 PHRASES.update(SHORTHAND)
+# "Dual moving average crossover 5 and 20": the two lines of a crossover ("dual" alone is no
+# filler: "dual momentum" compares with other assets)
+_add("IND", "dual moving average|dual ma|dual sma", ("SMA", True))
+_add("IND", "dual ema", ("EMA", True))
+_add("IND", "dual wma", ("WMA", True))
+# "buy on a 20-day breakout", "short on a 20-day breakdown": the close beyond the high (low) of
+# the N bars before (read only after the number)
+_add("BREAKOUT", "day breakout|day breakouts|bar breakout|bar breakouts|day high breakout", "up")
+_add(
+    "BREAKOUT",
+    "day breakdown|day breakdowns|bar breakdown|bar breakdowns|day low breakdown",
+    "down",
+)

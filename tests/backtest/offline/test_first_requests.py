@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from Backtest.llm.offline import parse_description
+from Backtest.llm.offline import parse_description, vocabulary
 from tests.backtest.offline.readings import reads_as, refused
 
 
@@ -250,4 +250,101 @@ def test_an_index_in_square_brackets_counts_bars_back(text: str, expect: dict) -
     ],
 )
 def test_other_brackets_after_a_series_are_refused(text: str) -> None:
+    assert refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to test a strategy that buys when the 50-day moving average crosses above the "
+        "200-day moving average",
+        "I want to backtest a strategy where I buy when the 50-day SMA crosses above the "
+        "200-day SMA",
+    ],
+)
+def test_a_request_to_test_a_strategy_is_set_aside(text: str) -> None:
+    reads_as(text, {"entry": "SMA(50) crosses_above SMA(200)"})
+    assert any(w.endswith("as the request") for w in parse_description(text).warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "fast", "slow", "family"),
+    [
+        ("simple moving average crossover with 10 and 50 day periods", 10, 50, "SMA"),
+        ("moving average crossover with periods 10 and 50", 10, 50, "SMA"),
+        (
+            "Create a simple moving average crossover strategy with 10 and 50 day periods",
+            10,
+            50,
+            "SMA",
+        ),
+        ("Create an EMA crossover strategy with periods of 12 and 26", 12, 26, "EMA"),
+        ("Dual moving average crossover 5 and 20", 5, 20, "SMA"),
+        ("Dual EMA crossover 9/21", 9, 21, "EMA"),
+    ],
+)
+def test_a_crossover_with_its_two_periods(text: str, fast: int, slow: int, family: str) -> None:
+    reads_as(
+        text,
+        {
+            "entry": f"{family}({fast}) crosses_above {family}({slow})",
+            "exit": f"{family}({fast}) crosses_below {family}({slow})",
+        },
+    )
+
+
+def test_dual_alone_is_not_filler() -> None:
+    # "dual momentum" compares with other assets: never read as plain momentum
+    assert "dual" not in vocabulary.FILLER
+    assert "dual" not in vocabulary.PHRASES
+    assert "dual" in refused("buy on dual momentum when ROC(250) > 0").lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy on a 20-day breakout, exit on a 10-day breakdown",
+            {
+                "entry": "Close above DONCHIAN(20).upper[1]",
+                "exit": "Close below DONCHIAN(10).lower[1]",
+            },
+        ),
+        (
+            "short on a 20-day breakdown, cover on a 10-day breakout",
+            {
+                "side": "short",
+                "short_entry": "Close below DONCHIAN(20).lower[1]",
+                "short_exit": "Close above DONCHIAN(10).upper[1]",
+            },
+        ),
+        (
+            "Buy the 50-day breakout. Trailing stop 10%.",
+            {"entry": "Close above DONCHIAN(50).upper[1]", "trailing": "10%"},
+        ),
+        (
+            "buy 20-day breakouts, sell 10-day breakdowns",
+            {
+                "entry": "Close above DONCHIAN(20).upper[1]",
+                "exit": "Close below DONCHIAN(10).lower[1]",
+            },
+        ),
+    ],
+)
+def test_an_n_day_breakout_is_the_close_beyond_the_n_bars_before(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+    assert any(
+        "day break" in w and "read as: the close" in w for w in parse_description(text).warnings
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy on a 1 day breakout",
+        # a definition in brackets that points the other way
+        "Buy the 50-day breakout (a close below the lowest low of the previous 50 days).",
+    ],
+)
+def test_other_breakouts_are_refused(text: str) -> None:
     assert refused(text)

@@ -262,9 +262,23 @@ inside_with_definition = seq(
     build=lambda _d, _s, _l, x, _r: _inside_definition(x),
 )
 
+
 # ---- condition lists --------------------------------------------------------------------------
+def _breakout(n: Lexeme, word: Lexeme) -> Any:
+    """ "a 20-day breakout": the close above the highest high of the 20 bars before ("a 20-day
+    breakdown": below the lowest low)."""
+    period = _int(n.value)
+    if period is None or period < 2:
+        return REJECT
+    up = word.value == "up"
+    extreme = ir.Channel("max" if up else "min", "High" if up else "Low", period, True)
+    return ir.Cmp(ir.Price("Close"), ">" if up else "<", extreme, "motion", span=_span(n, word))
+
+
+breakout = seq(NUM, tok("BREAKOUT"), build=_breakout)
 atom = alt(
     comparison,
+    breakout,
     trend,
     streak,
     calendar,

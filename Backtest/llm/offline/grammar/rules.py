@@ -9,7 +9,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
-from Backtest.llm.offline.grammar.conditions import _set_off, calendar, cond, points
+from Backtest.llm.offline.grammar.conditions import _set_off, breakout, calendar, cond, points
 from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, ind_pair, operand
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
@@ -522,17 +522,17 @@ rule_stmt = alt(
     seq(
         tok("BUY", "SHORT"),
         NUM,
-        tok("UNIT"),
+        tok("UNIT", "BREAKOUT"),
         tok("LPAR"),
         cond,
         tok("RPAR"),
         opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, x: ir.Not(x))),
-        build=lambda b, n, _u, _l, x, _r, unless: (
+        build=lambda b, n, u, _l, x, _r, unless: (
             _rule(
                 ir.Action(_VERBS[b.kind], span=_span(b), word=b.text.lower()),
                 x if unless is None else ir.Group("all", (x, unless)),
             )
-            if _channel_of(x, n.value)
+            if _channel_of(x, n.value) and (u.kind != "BREAKOUT" or points(x, up=u.value == "up"))
             else REJECT
         ),
     ),
@@ -616,6 +616,7 @@ rule_stmt = alt(
         ),
     ),
     seq(action_phrase, calendar, build=lambda a, c: _rule(a, c)),
+    seq(action_phrase, breakout, build=_rule),  # "buy the 50-day breakout" ("the" is filler)
     seq(cond, opt(tok("COLON")), action_phrase, build=lambda x, _c, a: _rule(a, x)),
     # "rsi 2 under 10, buy": a condition set off before its bare action
     seq(

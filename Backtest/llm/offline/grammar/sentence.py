@@ -128,6 +128,10 @@ timeframe = alt(
 )
 
 
+PERIODS = tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "periods", "lengths"))
+DAYS = tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "days", "bar", "bars"))
+
+
 def _cross_pair(ind: Lexeme, first: Lexeme, second: Lexeme) -> Any:
     pair = _pair(ind, first.value, second.value, second)
     return REJECT if pair is REJECT else ir.Crossover(pair)
@@ -165,6 +169,32 @@ strategy_stmt = alt(
         tok("SLASH", "AND"),
         NUM,
         build=lambda i, _c, a, _s, b: _cross_pair(i, a, b),
+    ),
+    # "moving average crossover with 10 and 50 day periods", "..., with periods of 10 and 50"
+    seq(
+        IND,
+        tok("CROSSNOUN"),
+        opt(tok("COMMA")),
+        opt(tok("WITH")),
+        NUM,
+        tok("SLASH", "AND", "COMMA"),
+        NUM,
+        opt(DAYS),
+        PERIODS,
+        build=lambda i, _c, _k, _w, a, _s, b, _d, _p: _cross_pair(i, a, b),
+    ),
+    seq(
+        IND,
+        tok("CROSSNOUN"),
+        opt(tok("COMMA")),
+        opt(tok("WITH")),
+        PERIODS,
+        opt(tok("OF")),
+        NUM,
+        tok("SLASH", "AND", "COMMA"),
+        NUM,
+        opt(DAYS),
+        build=lambda i, _c, _k, _w, _p, _o, a, _s, b, _d: _cross_pair(i, a, b),
     ),
 )
 filter_action = opt(alt(tok(*ACTION_KINDS), tok("PLACE")))
