@@ -95,6 +95,7 @@ class Channel:
     period: float
     previous: bool
     span: Span = dc_field(default=(0, 0), compare=False)
+    its: bool = dc_field(default=False, compare=False)  # "its 20-day high": the subject's
 
 
 @dataclass(frozen=True)

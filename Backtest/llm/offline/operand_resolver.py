@@ -45,6 +45,12 @@ class OperandResolver:
         if isinstance(item, ir.AvgOf):
             return self._average(item, subject)
         if isinstance(item, ir.Channel):
+            if item.its and not (isinstance(subject, Series) and subject.inst is None):
+                raise ParseError(
+                    item.span,
+                    f"'{ctx.quote(item.span)}': an N-day high or low is read of the price "
+                    "only, not of an indicator",
+                )
             name = "MAX" if item.kind == "max" else "MIN"
             inst = ctx.remember(Inst(name, (("timeperiod", int(item.period)),), item.field))
             return Series(inst, ago=1 if item.previous else 0)

@@ -348,3 +348,53 @@ def test_an_n_day_breakout_is_the_close_beyond_the_n_bars_before(text: str, expe
 )
 def test_other_breakouts_are_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when the stock closes above its 20-day high, I buy. I sell when it closes below its "
+        "10-day low.",
+        "buy when the close is above its 20-day high, sell when the close is below its 10-day low",
+    ],
+)
+def test_its_n_day_high_is_the_prices(text: str) -> None:
+    reads_as(
+        text,
+        {"entry": "Close above DONCHIAN(20).upper[1]", "exit": "Close below DONCHIAN(10).lower[1]"},
+    )
+
+
+def test_its_n_day_high_of_an_indicator_is_refused() -> None:
+    assert "of the price only" in refused("buy when rsi(14) is above its 20-day high")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Long when MACD > 0 and RSI > 50, flat otherwise",
+            {
+                "entry": "all(MACD(12,26,9).macd > 0; RSI(14) > 50)",
+                "exit": "not(all(MACD(12,26,9).macd > 0; RSI(14) > 50))",
+            },
+        ),
+        (
+            "short when close < sma(200), cover otherwise",
+            {"side": "short", "short_entry": "Close < SMA(200)", "short_exit": "Close >= SMA(200)"},
+        ),
+    ],
+)
+def test_otherwise_after_the_exit_word(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "long when close crosses above sma(200), flat otherwise",  # not crossing: every other bar
+        "short when close < sma(200), sell otherwise",  # another short?
+    ],
+)
+def test_otherwise_after_the_exit_word_is_refused_where_the_other_form_is(text: str) -> None:
+    assert "otherwise" in refused(text)

@@ -533,7 +533,15 @@ def _indexed(series: Any, left: Lexeme, n: Lexeme, right: Lexeme) -> Any:
 
 
 PREV_WINDOW = tok("WINDOW", when=lambda lx: "prev" in lx.text.lower() or "prior" in lx.text.lower())
-series = alt(price_ref, ind_ref, pron_ref, channel, avg_ref)
+# "the stock closes above its 20-day high": the subject's own N-day high (a price's only)
+its_channel = seq(
+    tok("ITS"),
+    channel,
+    build=lambda i, c: (
+        replace(c, its=True, span=_span(i, c)) if isinstance(c, ir.Channel) else REJECT
+    ),
+)
+series = alt(price_ref, ind_ref, pron_ref, channel, its_channel, avg_ref)
 
 
 def _ind_of(mention: Any, _of: Lexeme, base: Any) -> Any:

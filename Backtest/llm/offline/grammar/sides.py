@@ -81,14 +81,19 @@ def _otherwise(rule: Any, _c: Any, _o: Any, verb: Lexeme) -> Any:
 
 
 # "Long when the 12 EMA is above the 26 EMA, otherwise flat": the exit is the other side
-otherwise_flat = seq(
-    alt(rule_stmt, price_side),
-    opt(tok("COMMA")),
-    tok("OTHERWISE"),
-    alt(
-        tok("EXIT", "SELL", "COVER"),
-        # "otherwise stay flat", "otherwise stay out" (elsewhere: don't trade)
-        tok("AVOID", when=lambda lx: lx.text.lower() in ("stay flat", "stay out", "sit out")),
+_OUT = alt(
+    tok("EXIT", "SELL", "COVER"),
+    # "otherwise stay flat", "otherwise stay out" (elsewhere: don't trade)
+    tok("AVOID", when=lambda lx: lx.text.lower() in ("stay flat", "stay out", "sit out")),
+)
+otherwise_flat = alt(
+    seq(alt(rule_stmt, price_side), opt(tok("COMMA")), tok("OTHERWISE"), _OUT, build=_otherwise),
+    # "Long when MACD > 0 and RSI > 50, flat otherwise"
+    seq(
+        alt(rule_stmt, price_side),
+        opt(tok("COMMA")),
+        _OUT,
+        tok("OTHERWISE"),
+        build=lambda rule, c, verb, o: _otherwise(rule, c, o, verb),
     ),
-    build=_otherwise,
 )
