@@ -398,3 +398,40 @@ def test_otherwise_after_the_exit_word(text: str, expect: dict) -> None:
 )
 def test_otherwise_after_the_exit_word_is_refused_where_the_other_form_is(text: str) -> None:
     assert "otherwise" in refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "if rsi < 30: buy. if rsi > 70: sell",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        (
+            "buy when close > sma(20) && rsi(14) > 50",
+            {"entry": "all(Close > SMA(20); RSI(14) > 50)"},
+        ),
+        (
+            "buy when close > sma(20) || rsi(14) > 50",
+            {"entry": "any(Close > SMA(20); RSI(14) > 50)"},
+        ),
+        (
+            "sma 50 200 cross",
+            {"entry": "SMA(50) crosses_above SMA(200)", "exit": "SMA(50) crosses_below SMA(200)"},
+        ),
+    ],
+)
+def test_code_like_shorthand(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # && and || mixed: which binds first is never assumed
+        "buy when close > sma(20) && rsi(14) > 50 || close > sma(200)",
+        "sma 200 50 cross",  # the slower one first
+    ],
+)
+def test_code_like_shorthand_refused(text: str) -> None:
+    assert refused(text)

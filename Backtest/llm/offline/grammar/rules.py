@@ -362,7 +362,7 @@ rule_stmt = alt(
     ),
     seq(
         when_clause,
-        opt(tok("COMMA")),
+        opt(tok("COMMA", "COLON")),  # "if rsi < 30: buy"
         opt(tok("THEN")),
         action_phrase,
         build=lambda x, _c, _t, a: _rule(a, x),

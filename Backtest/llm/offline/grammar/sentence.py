@@ -170,6 +170,14 @@ strategy_stmt = alt(
         NUM,
         build=lambda i, _c, a, _s, b: _cross_pair(i, a, b),
     ),
+    # "sma 50 200 cross", "ema 9 21 crossover": the two periods with no sign between
+    seq(
+        IND,
+        NUM,
+        NUM,
+        alt(tok("CROSSNOUN"), tok("CROSS", when=lambda lx: lx.text.lower() == "cross")),
+        build=lambda i, a, b, _c: _cross_pair(i, a, b),
+    ),
     # "moving average crossover with 10 and 50 day periods", "..., with periods of 10 and 50"
     seq(
         IND,
