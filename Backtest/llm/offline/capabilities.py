@@ -99,13 +99,15 @@ CAPABILITIES: tuple[Capability, ...] = (
     _cap(
         "channels",
         "Donchian and Keltner channels, N-day highs and lows",
-        "The highest high / lowest low of the previous N bars, Donchian and Keltner lines.",
+        "The highest high / lowest low of the previous N bars ('a 20-day breakout'), Donchian "
+        "and Keltner lines.",
         "Buy when the close breaks above the 20-day high; exit when it drops below the 10-day low.",
         "DONCHIAN",
         "KELTNER",
         "high",
         "low",
         "channel",
+        "breakout",
     ),
     _cap(
         "vwap_supertrend",
@@ -119,7 +121,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     _cap(
         "previous_bars",
         "Previous bars",
-        "Yesterday's (the previous bar's) high, low, open or close, or N bars ago.",
+        "Yesterday's (the previous bar's) high, low, open or close, or N bars ago ('close[1]').",
         "Buy when today's close is above yesterday's high; sell when the close is below the "
         "prior day's low.",
         "yesterday",
