@@ -52,6 +52,7 @@ def _forms(verb: str) -> list[str]:
         "come": ["come", "comes", "coming", "came"],
         "cross": ["cross", "crosses", "crossing", "crossed", "crosess", "crossess"],
         "close": ["close", "closes", "closing", "closed"],
+        "finish": ["finish", "finishes", "finishing", "finished"],
         "dip": ["dip", "dips", "dipping", "dipped"],
         "drop": ["drop", "drops", "dropping", "dropped"],
         "slip": ["slip", "slips", "slipping", "slipped"],
@@ -154,6 +155,9 @@ _add("FOR", "for")
 _add("BY", "by")
 _add("ARROW", "->|=>|=")
 _add("EVERY", "every|each|per")
+# "higher than any close of the previous 50 sessions": than all of them (read only there)
+_add("THAN_ANY", "higher than any|greater than any|above any|over any|is over any", ">")
+_add("THAN_ANY", "lower than any|less than any|below any|under any|is below any|is under any", "<")
 
 # ---- negation ---------------------------------------------------------------------------------
 _add("NOT", "not|no longer|never again|is not|are not|does not|has not")
@@ -578,6 +582,9 @@ _add("CMP", "above or equal to|below or equal to", None)
 del PHRASES["above or equal to"], PHRASES["below or equal to"]
 _add("CMP", "exceeds|exceed|exceeding|exceeded|tops|is over|outperforms", ">")
 _add("CMP", "is under|is below|trails|underperforms", "<")
+# "the close beats the prior 20-day high", "today's low undercuts yesterday's low"
+_add("CMP", "beats", ">")
+_add("CMP", "undercuts|undercut", "<")
 _MOTION_UP = "rise|climb|jump|pop|push|spike|move|go|get|break|tick|pierce|return|come"
 _MOTION_DOWN = (
     "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
@@ -607,8 +614,9 @@ _add(
     ),
     "<",
 )
-_add("CLOSEVERB", _verbs("close", "above|over|higher than"), ">")
-_add("CLOSEVERB", _verbs("close", "below|under|lower than|beneath"), "<")
+# "the close finishes above yesterday's close": closes above it
+_add("CLOSEVERB", _verbs("close|finish", "above|over|higher than"), ">")
+_add("CLOSEVERB", _verbs("close|finish", "below|under|lower than|beneath"), "<")
 _add(
     "CROSS",
     _verbs("cross", "above|over|up through|up thru|up above|up over|upwards|up|to the upside"),

@@ -276,9 +276,10 @@ def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
     return ir.Cmp(x, op, line, "motion", span=_span(x, b, line))
 
 
-def _than_every(left: Any, _is: Any, cmp: Lexeme, every: Lexeme, field: Lexeme, *rest: Any) -> Any:
+def _than_every(left: Any, _is: Any, than: tuple[Lexeme, Lexeme], field: Lexeme, *rest: Any) -> Any:
     """ "lower than every close of the previous 10 days": below the lowest of them (above the
     highest for "higher than every high ...")."""
+    cmp, every = than
     period = rest[-2]
     name = "Close" if field.kind == "CLOSES" else field.value
     if name not in ("High", "Low", "Close") or _int(period.value) is None:
@@ -299,6 +300,13 @@ def _within(x: Any, _is: Any, _w: Lexeme, pct: Lexeme, _of: Lexeme, y: Any) -> A
     return ir.Group("all", (ir.Cmp(x, ">", low, span=span), ir.Cmp(x, "<", high, span=span)))
 
 
+# A bar said as the subject of a verb of closing: "a day", "the bar", "today"
+_ONE_BAR = alt(
+    tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session", "candle")),
+    tok("TODAY", when=lambda lx: lx.text.lower() in ("today", "the day", "this bar", "this day")),
+)
+
+
 comparison = alt(
     seq(
         operand,
@@ -313,8 +321,15 @@ comparison = alt(
     seq(
         operand,
         IS,
-        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
-        tok("EVERY", when=lambda lx: lx.text.lower() in ("every", "each")),
+        alt(
+            seq(
+                tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+                tok("EVERY", when=lambda lx: lx.text.lower() in ("every", "each")),
+                build=lambda c, e: (c, e),
+            ),
+            # "higher than any close of the previous 50 sessions": than every one of them
+            seq(tok("THAN_ANY"), build=lambda c: (c, c)),
+        ),
         alt(tok("PRICE"), tok("CLOSES", when=lambda lx: lx.text.lower() == "close")),
         tok("WINDOW"),
         NUM,
@@ -398,6 +413,24 @@ comparison = alt(
     # one comparison before, as for "when it is below"); a state word only, never a crossing
     seq(verb, build=lambda v: _cmp(None, v, None) if v[2].kind == "CMP" else REJECT),
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
+    # "a day closes below the previous day's low", "today closes above the 20 SMA": the bar's
+    # close (only with a verb of closing: "a day crosses above ..." is refused)
+    seq(
+        _ONE_BAR,
+        tok("CLOSEVERB"),
+        operand,
+        build=lambda _d, c, right: _cmp(None, ("close", c.value, c), right),
+    ),
+    # "(a day) closes higher than it opened": above its own open
+    seq(
+        opt(alt(_ONE_BAR, tok("CLOSES"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
+        tok("CLOSEVERB"),
+        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        tok("OPENS", when=lambda lx: lx.text.lower() in ("opened", "opens")),
+        build=lambda s, c, _i, o: ir.Cmp(
+            ir.Price("Close"), c.value, ir.Price("Open"), "close", span=_span(s, c, o)
+        ),
+    ),
     seq(operand, IS, tok("BETWEEN"), operand, tok("AND"), operand, build=_between),
     # "today opened more than 2% below yesterday's close", "the stock opens above ...": the
     # bar's open (the subject may only name the bar or the stock)

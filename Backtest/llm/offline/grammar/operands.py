@@ -635,6 +635,16 @@ atr_multiple = seq(
 )
 
 
+def _half_atr(_half: Lexeme, x: Any) -> Any:
+    """ "the close minus half of the 14-day ATR": half an ATR (of nothing else)."""
+    if isinstance(x, ir.Mention) and x.name == "ATR" and x.output is None:
+        return ir.Arith("*", x, ir.Num(0.5))
+    return REJECT
+
+
+half_atr = seq(tok("HALF_OF"), lazy(lambda: series_ago), build=_half_atr)
+
+
 def _one_bar(lexeme: Lexeme) -> bool:
     """ "the bar's", "a day's": one bar, said with a possessive."""
     words = lexeme.text.lower().replace("’", "'")
@@ -761,6 +771,7 @@ factor = alt(
     bar_range,
     band_width,
     atr_multiple,
+    half_atr,
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
 )

@@ -251,9 +251,12 @@ when_clause = alt(plain_when, only_when)
 
 
 def _not_a_price(x: Any) -> bool:
-    """ "take profit at 4 ATR" is a distance: a number or an ATR is no price to exit at."""
+    """ "take profit at 4 ATR" is a distance: a number or an ATR is no price to exit at, nor is
+    "4 ATR(14)", a product of the two."""
     if isinstance(x, ir.Num):
         return True
+    if isinstance(x, ir.Arith) and x.op in "*/":
+        return _not_a_price(x.left) and _not_a_price(x.right)
     return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
 
 
