@@ -105,6 +105,15 @@ _REQUEST_WORDS = frozenset(
 )
 
 
+def _request_side(lexeme: Lexeme) -> Lexeme:
+    """ "Make me an intraday long strategy": a strategy of the long side only, which the rules
+    must agree with (short rules are refused). "a short strategy" stays as it was: it may be a
+    brief one, and a short side would turn its buy and sell rules around."""
+    if lexeme.kind != "BUY" or lexeme.text.lower() != "long":
+        return lexeme
+    return Lexeme("LONGONLY", None, lexeme.start, lexeme.end, lexeme.text)
+
+
 @dataclass
 class ParsedDescription:
     """A parsed description: the validated 2.0 spec, what it does in English, and notes.
@@ -235,10 +244,12 @@ class _Reader:
             return lexemes
         middle = range(*asked.span("middle"))
         kept = [
-            lx
+            _request_side(lx)
             for lx in lexemes
             if lx.start in middle and lx.text.lower().rstrip(".,") not in _REQUEST_WORDS
         ]
+        # the side first ("an intraday long strategy" as "long only, intraday")
+        kept.sort(key=lambda lx: lx.kind != "LONGONLY")
         rest = [lx for lx in lexemes if lx.start >= asked.end()]
         self.warnings.append(f"read '{self.quote(start, asked.end()).rstrip(':,')}' as the request")
         if kept and rest:
@@ -570,14 +581,28 @@ _SETTINGS_AFTER_NO = frozenset({"STOP", "TARGET", "TRAIL"})
 
 def _setting_starts(lexemes: Sequence[Lexeme], index: int) -> bool:
     """A setting word followed by its own value ("sl 2%", "stop 2 atr", "size 50%"; never the
-    word after its value, "a 2% stop"), or "no stop"."""
+    word after its value, "a 2% stop"), "no stop", or a side ("short side only")."""
     kinds = [lx.kind for lx in lexemes[index : index + 3]]
     if kinds[:1] == ["NO"]:
         return len(kinds) > 1 and kinds[1] in _SETTINGS_AFTER_NO
+    if kinds[:2] == ["NUM", "SHARES"]:
+        return True  # "... no stop 100 shares a trade"
     if not kinds or kinds[0] not in _SETTINGS:
         return False
+    if kinds[0] in ("SHORTONLY", "LONGONLY"):
+        return True  # "... under 50 short side only no stop": a setting of no value
     value = kinds[2:3] if kinds[1:2] == ["AT"] else kinds[1:2]
     return value in (["NUM"], ["PCT"])
+
+
+def _setting_ends(before: Sequence[Lexeme]) -> bool:
+    """Whether a rule or a setting of no value ("short side only", "no stop") ends here."""
+    last = before[-1].kind
+    if last in ("SHORTONLY", "LONGONLY"):
+        return True
+    if last in _SETTINGS_AFTER_NO:
+        return len(before) > 1 and before[-2].kind == "NO"
+    return last in _OPERAND_ENDS
 
 
 def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
@@ -594,7 +619,7 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
         starts = (
             side and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
         ) or _setting_starts(lexemes, index)
-        if starts and out and out[-1].kind in _OPERAND_ENDS:
+        if starts and out and _setting_ends(out):
             out.append(Lexeme("COMMA", ",", lexeme.start, lexeme.start, ""))
         out.append(lexeme)
         if bare:

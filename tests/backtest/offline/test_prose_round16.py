@@ -72,6 +72,74 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when the close beats the prior 20-day high. " + _RSI,
             {"entry": "Close > MAX(20, High)[1]", "exit": "RSI(2) > 70"},
         ),
+        # a side typed straight after a rule ("... under 50 short side only no stop 100 shares")
+        (
+            "short when rsi 14 goes above 75 cover when it falls back under 50 short side only "
+            "no stop 100 shares a trade",
+            {
+                "side": "short",
+                "short_entry": "RSI(14) > 75",
+                "short_exit": "RSI(14) < 50",
+                "size": "100 units",
+            },
+        ),
+        # "line x over signal" (as "x above"), and a stop after a slash
+        (
+            "macd(12,26,9): line above zero & line x over signal = buy / line x under signal = "
+            "sell / trail 4%",
+            {
+                "entry": "all(MACD(12,26,9).macd > 0; MACD(12,26,9).macd crosses_above "
+                "MACD(12,26,9).macdsignal)",
+                "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+                "trailing": "4%",
+            },
+        ),
+        (
+            "rsi(2) < 10 = buy / rsi(2) > 70 = sell / sl 4%",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "stop": "4%"},
+        ),
+        # "a 12/40 EMA bullish crossover" (the pair before the sign word); "Close on <event>"
+        (
+            "Long on a 12/40 EMA bullish crossover. Close on the bearish crossover.",
+            {"entry": "EMA(12) crosses_above EMA(40)", "exit": "EMA(12) crosses_below EMA(40)"},
+        ),
+        (
+            "Short on a 12/40 EMA bearish crossover. Cover on the bullish crossover.",
+            {
+                "side": "short",
+                "short_entry": "EMA(12) crosses_below EMA(40)",
+                "short_exit": "EMA(12) crosses_above EMA(40)",
+            },
+        ),
+        # "Make me an intraday long strategy on 5-minute bars: ...": long only
+        (
+            "Make me an intraday long strategy on 5-minute bars: buy when price is above VWAP "
+            "and the 9 EMA crosses above the 20 EMA. Sell when the 9 EMA crosses below the 20 "
+            "EMA. Stop 0.5%, 100 shares.",
+            {
+                "entry": "all(Close > VWAP; EMA(9) crosses_above EMA(20))",
+                "exit": "EMA(9) crosses_below EMA(20)",
+                "stop": "0.5%",
+                "size": "100 units",
+            },
+        ),
+        # SuperTrend settings said by name, without brackets
+        (
+            "SuperTrend settings: ATR length 14, factor 2.5. Buy when SuperTrend flips to "
+            "bullish. Sell when it flips back to bearish.",
+            {
+                "entry": "SUPERTREND(14,2.5).direction crosses_above 0",
+                "exit": "SUPERTREND(14,2.5).direction crosses_below 0",
+            },
+        ),
+        (
+            "SuperTrend with ATR period 10 and multiplier 3. Buy when SuperTrend flips to "
+            "bullish. Sell when it flips back to bearish.",
+            {
+                "entry": "SUPERTREND(10,3).direction crosses_above 0",
+                "exit": "SUPERTREND(10,3).direction crosses_below 0",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -99,6 +167,45 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (_BUY + " Sell when a day closes higher than yesterday.", "yesterday"),
         # "finishes" only as a verb of closing
         (_BUY + " Sell when the trade finishes above 5%.", "finishes above"),
+        # a side after a rule that trades the other side contradicts it
+        (
+            "buy when rsi 14 goes below 25 sell when it goes above 50 short side only",
+            "short only",
+        ),
+        # "no stop" then a stop
+        ("buy when rsi 14 goes below 25 sell when it goes above 50 no stop sl 2%", "no stop"),
+        # a slash before a stop only after a whole rule or another stop
+        ("buy when rsi(2) < 10 / sl 4% / sell when rsi(2) > 70", "70"),
+        ("rsi(2) < 10 / sl 4% = buy. rsi(2) > 70 = sell", "="),
+        # the pair in the order that contradicts a bullish crossing (the faster line crosses)
+        ("Long on a 40/12 EMA bullish crossover. Exit on the bearish crossover.", "crossover"),
+        # "Close on" a condition that is no event
+        (_BUY + " Close on RSI(2) > 70.", ">"),
+        # "a long strategy" with short rules; "a short strategy" may be a brief one (its buy and
+        # sell rules are never turned around)
+        (
+            "Make me a long strategy: short when price is above VWAP. Cover when the 9 EMA "
+            "crosses below the 20 EMA.",
+            "long only",
+        ),
+        ("Make me a short strategy: buy when price is above VWAP. " + _RSI, ""),
+        # a setting said twice (the last one won before this round), or one of no name
+        (
+            "SuperTrend with multiplier 3 and multiplier 2. Buy when SuperTrend flips to bullish. "
+            "Sell when it flips back to bearish.",
+            "2",
+        ),
+        (
+            "SuperTrend (multiplier 3, multiplier 2). Buy when SuperTrend flips to bullish. Sell "
+            "when it flips back to bearish.",
+            ")",
+        ),
+        (
+            "Keltner (20 EMA, 2x ATR(10), ATR 14). Buy when the close > upper keltner band. "
+            + _RSI,
+            ")",
+        ),
+        ("RSI with ATR period 10. Buy when RSI < 30. Sell when RSI > 70.", "10"),
     ],
 )
 def test_near_misses_refused(text: str, named: str) -> None:

@@ -125,7 +125,8 @@ def test_a_request_to_the_tool_before_the_rules_is_set_aside_and_noted(
     [
         # words that may change the strategy are never part of the request
         "Create a pyramiding strategy that buys when RSI < 30",
-        "Make me an intraday long strategy on 5-minute bars: buy when RSI < 30",
+        # ("an intraday long strategy" is read: long only, see test_prose_round16.py)
+        "Make me an intraday long/short strategy on 5-minute bars: buy when RSI < 30",
         "Create a strategy that never buys when RSI < 30",
         "Create a strategy for AAPL that buys when RSI < 30",
     ],

@@ -38,11 +38,12 @@ def _cross_dir(direction: str) -> Any:
 
 
 IS = opt(tok("IS"))
-_PINE = {"crossover": "crosses_above", "crossunder": "crosses_below"}
+# "line x over signal" (as "x above"; the noun "a bullish x over" stays a noun)
+_PINE = {"crossover": "crosses_above", "crossunder": "crosses_below", "x over": "crosses_above"}
 
 
 def _pine(word: Lexeme) -> tuple[str, str, Lexeme]:
-    return ("cross", _PINE[word.text.lower()], word)
+    return ("cross", _PINE[" ".join(word.text.lower().split())], word)
 
 
 def _signed_zero(lexeme: Lexeme) -> bool:
@@ -60,7 +61,10 @@ verb = alt(
     seq(tok("CROSS"), tok("DOWNWORD"), build=_cross_dir("crosses_below")),
     # "RSI(14) crossover 30", "the MACD line crossunder the signal line" (Pine Script's
     # ta.crossover / ta.crossunder, as "crosses over" / "crosses under")
-    seq(tok("CROSSNOUN", when=lambda lx: lx.text.lower() in _PINE), build=lambda c: _pine(c)),
+    seq(
+        tok("CROSSNOUN", when=lambda lx: " ".join(lx.text.lower().split()) in _PINE),
+        build=lambda c: _pine(c),
+    ),
     seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", t.value or "touch", t)),
     seq(tok("TRADE"), tok("CMP"), build=_verb("static")),
     seq(tok("FALLING", "RISING", "TURNS"), tok("CMP"), build=_verb("motion")),

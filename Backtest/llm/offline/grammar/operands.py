@@ -61,6 +61,11 @@ param = alt(
     seq(tok("PRICE"), build=lambda p: ("source", p.value)),
     named_param,
 )
+# a parameter said with its name: "ATR period 10", "multiplier 3"
+_NAMED_SETTING = alt(
+    seq(tok("IND"), opt(tok("UNIT")), NUM, build=lambda i, _u, n: ("ind", i.value[0], n.value)),
+    seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
+)
 params = seq(
     param,
     many(seq(tok("COMMA", "SLASH"), param, build=lambda _s, p: p)),
@@ -100,6 +105,8 @@ def _mention(ind: Lexeme, items: Sequence[Any] = (), pre: float | None = None, *
             if any(label == item[1] for label, _ in labelled):
                 return REJECT  # "fast 12, fast 26": which?
             labelled.append((item[1], item[2]))
+    if len({label for label, _ in labelled}) < len(labelled):
+        return REJECT  # "multiplier 3 and multiplier 2": which?
     return ir.Mention(
         name,
         tuple(numbers),
@@ -159,6 +166,15 @@ ind_single = alt(
         opt(tok("WITH")),
         named_param,
         many(seq(opt(tok("COMMA", "AND")), named_param, build=lambda _c, p: p), 1),
+        build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
+    ),
+    # "SuperTrend with ATR period 10 and multiplier 3", "SuperTrend settings: ATR length 14,
+    # factor 2.5": settings each said with its name (never a bare number)
+    seq(
+        IND,
+        opt(alt(tok("WITH"), seq(tok("SETTINGS"), opt(tok("COLON")), build=lambda s, _c: s))),
+        _NAMED_SETTING,
+        many(seq(opt(tok("COMMA", "AND")), _NAMED_SETTING, build=lambda _c, p: p), 1),
         build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
     ),
     # "Williams %R with period 14", "RSI with a length of 9": the word, then the number

@@ -218,6 +218,17 @@ sign_word_cross = alt(
             else ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c))
         ),
     ),
+    # "a 12/40 EMA bullish crossover": the pair before the sign word
+    seq(
+        ind_pair,
+        _SIGN_WORD,
+        tok("CROSSNOUN"),
+        build=lambda pair, w, c: (
+            REJECT
+            if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]
+            else ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c))
+        ),
+    ),
     seq(
         _SIGN_WORD,
         tok("ONE", when=lambda lx: lx.text.lower() == "one"),

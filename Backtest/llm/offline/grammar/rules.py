@@ -637,6 +637,13 @@ rule_stmt = alt(
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),
+    # "Close on the bearish crossover": leave the trade on a crossing (an event only)
+    seq(
+        CLOSE_VERB,
+        tok("ON"),
+        event_atom,
+        build=lambda c, _o, x: _rule(ir.Action("exit", span=_span(c)), x),
+    ),
     seq(
         when_clause,
         opt(tok("COMMA")),

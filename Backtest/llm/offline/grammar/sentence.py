@@ -550,6 +550,10 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
             return REJECT  # "long: A, short: B" is never "long: (A, short): B"
         if isinstance(group, _RiskRun) and not isinstance(statements[-1], ir.Risk):
             return REJECT  # "tp 8% sl 3%": only a stop or target follows another unjoined
+        if isinstance(group, _SlashRisk) and not (
+            isinstance(statements[-1], ir.Risk) or _whole_rule(statements[-1])
+        ):
+            return REJECT  # "... = sell / trail 4%": after a stop or a whole rule only
         if isinstance(group, _SlashRule):
             if not (_whole_rule(statements[-1]) and _whole_rule(group[0])):
                 return REJECT  # "RSI < 30 / MFI < 20": the slash joins two whole rules only
@@ -592,6 +596,10 @@ class _OrExit(tuple[Any, ...]):
 
 class _RiskRun(tuple[Any, ...]):
     """ "sl 3%" straight after "tp 8%" (or after a slash): only read after a stop or target."""
+
+
+class _SlashRisk(tuple[Any, ...]):
+    """ "/ sl 3%": a stop or target after a slash, read after a stop or a whole rule."""
 
 
 class _SlashRule(tuple[Any, ...]):
@@ -694,7 +702,8 @@ sentence = alt(
                 named_params_note,
                 period_bracket_note,
                 slash_params_note,
-                seq(opt(tok("SLASH")), keyed_risk, build=lambda _s, r: _RiskRun((r,))),
+                seq(keyed_risk, build=lambda r: _RiskRun((r,))),
+                seq(tok("SLASH"), keyed_risk, build=lambda _s, r: _SlashRisk((r,))),
                 seq(tok("SLASH"), stmt, build=_slash_rule),
             )
         ),
