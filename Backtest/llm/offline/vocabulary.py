@@ -225,7 +225,9 @@ _add(
     "take a position|open new positions|take new trades|take entries|take positions|"
     "open anything|open any trades|open any trade|open new trades|open a new trade|"
     "open any positions|open trades|take new entries|take any entries|take any new entries|"
-    "take the entry|take an entry|take a new entry|take any trades|take any new trades",
+    "take the entry|take an entry|take a new entry|take any trades|take any new trades|"
+    # "Don't take the signal on Fridays": the entry signal (as "don't trade on Fridays")
+    "take the signal|take a signal|take any signal|take signals|take the signals|take any signals",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
@@ -632,8 +634,8 @@ _add("CROSS", _verbs("cross", "to the downside"), "crosses_below")
 _add("CROSS", "x up", "crosses_above")
 _add("CROSS", "x down", "crosses_below")
 # "W%R(21) x above -80 -> buy", "roc(12) x below 0": "x" with a side named is a crossing too
-_add("CROSS", "x above", "crosses_above")
-_add("CROSS", "x below|x under", "crosses_below")
+_add("CROSS", "x above|x back above", "crosses_above")
+_add("CROSS", "x below|x under|x back below|x back under", "crosses_below")
 _add(
     "CROSS",
     "crosses|cross|crossing|crossed|crosses through|crosses thru|cuts|cuts through|cuts thru|"

@@ -140,6 +140,38 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "SUPERTREND(10,3).direction crosses_below 0",
             },
         ),
+        # "MACD with 12, 26, 9": as "MACD 12, 26, 9"
+        (
+            "Indicator: MACD with 12, 26, 9. Buy when the MACD line crosses above the signal "
+            "line. Sell when it crosses below.",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+                "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+            },
+        ),
+        # "%k x back above %d"
+        (
+            "stoch 14,3,3: %k x below %d with both above 80 → short. %k x back above %d → cover. "
+            "shorts only",
+            {
+                "side": "short",
+                "short_entry": "all(STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk > 80; STOCH(14,3,3).slowd > 80)",
+                "short_exit": "STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd",
+            },
+        ),
+        # an order at the signal bar's price and an offset; "Don't take the signal on Fridays"
+        (
+            "When a day closes below the previous day's low while the close is still above the "
+            "200-day SMA, I set a buy limit at that close minus half of the 14-day ATR. Exit "
+            "when the close gets above the previous day's high. Don't take the signal on "
+            "Fridays.",
+            {
+                "entry": "all(Close < Low[1]; Close > SMA(200); weekday not in [fri])",
+                "order": "limit Close - ATR(14) * 0.5",
+                "exit": "Close above High[1]",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -206,6 +238,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             ")",
         ),
         ("RSI with ATR period 10. Buy when RSI < 30. Sell when RSI > 70.", "10"),
+        # more numbers than the indicator has settings
+        ("Use RSI with 14, 30. Buy when RSI < 30. Sell when RSI > 70.", "30"),
+        # an offset from the inside day's price is not read
+        (
+            "When RSI(2) < 10, I set a buy stop at that inside day's high plus 2. " + _RSI,
+            "2",
+        ),
     ],
 )
 def test_near_misses_refused(text: str, named: str) -> None:

@@ -160,6 +160,14 @@ ind_single = alt(
         ),
     ),
     _listed_after("SLASH"),
+    # "MACD with 12, 26, 9": as "MACD 12, 26, 9" (never more numbers than it has settings)
+    seq(
+        IND,
+        tok("WITH"),
+        NUM,
+        many(seq(tok("COMMA"), NUM, build=lambda _s, n: n), 1),
+        build=lambda i, _w, n, rest: _listed(i, (n, *rest)),
+    ),
     # "MACD with fast 12, slow 26, signal 9": every setting named by its label
     seq(
         IND,

@@ -10,7 +10,15 @@ from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
 from Backtest.llm.offline.grammar.conditions import _set_off, breakout, calendar, cond, points
-from Backtest.llm.offline.grammar.operands import NUM, PCT, channel, ind_pair, operand
+from Backtest.llm.offline.grammar.operands import (
+    NUM,
+    PCT,
+    _fold,
+    channel,
+    ind_pair,
+    operand,
+    product,
+)
 from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
@@ -66,6 +74,15 @@ signal_bar_price = alt(
         tok("INSIDE", when=lambda lx: lx.text.lower().replace("’", "'").endswith("'s")),
         tok("PRICE", when=lambda lx: lx.value in ("Open", "High", "Low", "Close")),
         build=lambda t, d, p: ir.InsideBarPrice(p.value, 0, _span(t, d, p)),
+    ),
+)
+# "at that close minus half of the 14-day ATR": the signal bar's price, and an offset
+signal_bar_price = alt(
+    signal_bar_price,
+    seq(
+        signal_bar_price,
+        many(seq(tok("PLUS", "MINUS"), product, build=lambda o, f: (o, f)), 1),
+        build=_fold,
     ),
 )
 order_price = alt(operand, signal_bar_price)
