@@ -172,6 +172,37 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "Close above High[1]",
             },
         ),
+        # "the first time <comparison>" on an entry: the bar it crosses
+        (
+            "Go long the first time the 15 EMA closes above the 40 EMA, and get flat when the 15 "
+            "drops back under the 40. Hard stop 2.5% below my entry.",
+            {
+                "entry": "EMA(15) crosses_above EMA(40)",
+                "exit": "EMA(15) < EMA(40)",
+                "stop": "2.5%",
+            },
+        ),
+        # two averages counted and listed: "two weighted moving averages, 10 and 30 days"
+        (
+            "Create a strategy around two weighted moving averages, 10 and 30 days. When the "
+            "faster one moves above the slower one, get in; when it slips back beneath it, get "
+            "out. Protective stop at 4%.",
+            {"entry": "WMA(10) > WMA(30)", "exit": "WMA(10) < WMA(30)", "stop": "4%"},
+        ),
+        # one line going over another: a crossing
+        (
+            "We use two EMA, the 9 and the 21. When EMA 9 goes over EMA 21 and RSI 14 is more "
+            "than 50, we buy. When EMA 9 goes under EMA 21, we sell everything.",
+            {
+                "entry": "all(EMA(9) crosses_above EMA(21); RSI(14) > 50)",
+                "exit": "EMA(9) crosses_below EMA(21)",
+            },
+        ),
+        # ... and above it on each bar when held for several
+        (
+            "Buy when the 10 sma moves above the 30 sma for 3 days. " + _RSI,
+            {"entry": "for_bars(SMA(10) > SMA(30), 3)", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -244,6 +275,23 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (
             "When RSI(2) < 10, I set a buy stop at that inside day's high plus 2. " + _RSI,
             "2",
+        ),
+        # "the first time" on an exit (the first bar of the trade it holds on), or of more than
+        # one comparison
+        (_BUY + " Sell the first time the close is above the 5 sma.", "sma"),
+        (
+            "Buy the first time RSI(2) is below 10 and the close > 200 sma. " + _RSI,
+            "a condition with no action",
+        ),
+        # two counted, three listed or three counted; the same period twice
+        ("Use three EMAs: 9 and 21. Buy when the faster one moves above the slower one.", "21"),
+        ("Use two EMAs: 9 and 9. Buy when the faster one moves above the slower one.", "9"),
+        # a crossing held for several bars never holds (was read as one on each of them)
+        ("Buy when the 10 sma crosses above the 30 sma for 3 days. " + _RSI, "days"),
+        ("Buy when RSI(2) crosses above 30 for 3 days. " + _RSI, "days"),
+        (
+            "Buy when on each of the last 3 bars, the 10 sma crosses above the 30 sma. " + _RSI,
+            "sma",
         ),
     ],
 )

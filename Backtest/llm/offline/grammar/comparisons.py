@@ -74,6 +74,16 @@ verb = alt(
 
 def _cmp(left: Any, v: Any, right: Any, *spans: Any) -> Any:
     kind, op, lexeme = v
+    if (
+        kind == "motion"
+        and op in ("<", ">")
+        and isinstance(left, ir.Mention)
+        and isinstance(right, ir.Mention)
+    ):
+        # "EMA 9 goes over EMA 21": one line crossing another (kind "motion" kept: held for
+        # several bars, "moves above ... for 3 days", it is above on each of them)
+        op = "crosses_above" if op == ">" else "crosses_below"
+        return ir.Cmp(left, op, right, "motion", span=_span(left, lexeme, right, *spans))
     return ir.Cmp(left, op, right, kind, span=_span(left, lexeme, right, *spans))
 
 

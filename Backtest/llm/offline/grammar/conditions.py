@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -330,8 +331,24 @@ def _same_streak(x: Any, close: Lexeme) -> bool:
     )
 
 
+def _holdable(x: Any) -> Any:
+    """A condition that can hold on several bars in a row: a line that moved above another
+    ("moves above the 30 SMA for 3 days") is above it on each; a crossing said as one ("crosses
+    above 30 for 3 days") happens on one bar, and is refused."""
+    if isinstance(x, ir.Cmp) and x.op in ("crosses_above", "crosses_below"):
+        if x.kind != "motion":
+            return REJECT
+        return replace(x, op=">" if x.op == "crosses_above" else "<")
+    if isinstance(x, ir.Event) and x.kind == "cross":
+        return REJECT
+    return x
+
+
 def _held(x: Any, _for: Lexeme, n: Lexeme, *rest: Any) -> Any:
     if _int(n.value) is None or n.value < 2:
+        return REJECT
+    x = _holdable(x)
+    if x is REJECT:
         return REJECT
     if isinstance(x, ir.Trend) and x.bars == 1:
         # "has been rising for 3 bars": rising on each of them, the one reading of both ways
@@ -596,6 +613,8 @@ cond: Parser = alt(
         EACH_OF_LAST,
         tok("COMMA"),
         cond_ref,
-        build=lambda n, _c, x: ir.Held(x, n) if n >= 2 else REJECT,
+        build=lambda n, _c, x: (
+            ir.Held(_holdable(x), n) if n >= 2 and _holdable(x) is not REJECT else REJECT
+        ),
     ),
 )

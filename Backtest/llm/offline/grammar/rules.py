@@ -277,6 +277,21 @@ def _not_a_price(x: Any) -> bool:
     return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
 
 
+def _first_time(action: Any, x: Any) -> Any:
+    """ "Go long the first time the 15 EMA closes above the 40 EMA": on the bar it crosses (a
+    comparison of two things only; any other condition is refused). An entry only: "sell the
+    first time the close is above the 5 SMA" is the first bar of the trade it holds on, which
+    need not be a crossing."""
+    if getattr(action, "verb", None) not in ("buy", "short", "enter"):
+        return REJECT
+    if not isinstance(x, ir.Cmp) or x.op not in ("<", ">") or x.kind == "cross" or x.both:
+        return REJECT
+    if x.left is None or x.right is None:
+        return REJECT
+    op = "crosses_above" if x.op == ">" else "crosses_below"
+    return _rule(action, replace(x, op=op, kind="cross"))
+
+
 def _signal_rule(signal: Lexeme, x: Any) -> Any:
     """ "<condition> is my buy signal" (or long, sell, short signal)."""
     first = signal.text.lower().split()[0]
@@ -654,6 +669,7 @@ rule_stmt = alt(
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),
+    seq(action_phrase, tok("FIRSTTIME"), cond, build=lambda a, _f, x: _first_time(a, x)),
     # "Close on the bearish crossover": leave the trade on a crossing (an event only)
     seq(
         CLOSE_VERB,

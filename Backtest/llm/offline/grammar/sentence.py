@@ -45,8 +45,27 @@ from Backtest.llm.offline.grammar.settings import (
 from Backtest.llm.offline.grammar.sides import otherwise_flat, price_side, price_sides
 from Backtest.llm.offline.lexer import Lexeme
 
+
+def _two_listed(count: Lexeme, ind: Lexeme, first: Lexeme, second: Lexeme) -> Any:
+    """ "two weighted moving averages, 10 and 30 days", "two EMA, the 9 and the 21": the pair,
+    when two are counted and their periods differ."""
+    if count.value != 2 or first.value == second.value:
+        return REJECT
+    return _pair(ind, first.value, second.value, second)
+
+
 decl_item = alt(
     seq(ind_single, build=lambda m: (m,)),
+    seq(
+        NUM,
+        IND,
+        tok("COMMA", "COLON"),
+        NUM,
+        tok("AND"),
+        NUM,
+        opt(UNIT),
+        build=lambda c, i, _s, a, _a, b, _u: _two_listed(c, i, a, b),
+    ),
     seq(tok("RELATIVE"), ind_single, build=lambda _r, m: (m,)),
     ind_pair,
     seq(ind_single, OUTPUT, build=lambda m, o: (_with_output(m, o),)),
