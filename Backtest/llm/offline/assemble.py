@@ -33,6 +33,7 @@ from Backtest.llm.offline.resolve import (
     RNot,
     Series,
 )
+from Backtest.llm.offline.vocabulary import MOVING_AVERAGES
 
 ROLES = ("entry_long", "exit_long", "entry_short", "exit_short")
 _LONG_WORD = re.compile(r"\blongs?\b")
@@ -73,6 +74,7 @@ class Assembly:
     section: str | None = None
     last_entry_side: str = "long"
     crossover: tuple[Series, Series] | None = None
+    declarations: int = 0  # declarations of indicators read so far
     mirrors: list[str] = field(default_factory=list)
     cross_mirrors: set[str] = field(default_factory=set)  # "on the opposite cross"
     # "crossing back under = exit": the direction written, and its words
@@ -311,6 +313,16 @@ class Assembly:
                 statement.mentions[0].span,
                 f"{statement.count} indicators announced, {len(concrete)} given",
             )
+        self.declarations += 1
+        resolver.ctx.declared_pair = None  # another declaration: which pair would it be?
+        if self.declarations == 1 and _declared_pair(concrete):
+            # "20/50 EMA: long on the bullish x-over": the two averages of the one declaration,
+            # faster first, are the pair a crossover said without its lines crosses
+            first, second = concrete
+            resolver.ctx.declared_pair = (
+                resolver.ctx.series(resolver.ctx.instance(first), None, first.span),
+                resolver.ctx.series(resolver.ctx.instance(second), None, second.span),
+            )
 
     def _crossover(self, statement: ir.Crossover, resolver: Resolver) -> None:
         # "EMA crossover using 12 and 26 period EMAs": the bare "EMA" only names the family.
@@ -346,6 +358,23 @@ def _own_lines(mention: ir.Mention, ctx: Context) -> list[Series]:
     line = ctx.series(inst, None, mention.span) if inst.name in v.MAIN_OUTPUT else None
     partner = None if line is None else v.PARTNER_OUTPUT.get((inst.name, line.output or ""))
     return [] if line is None or partner is None else [line, Series(inst, output=partner)]
+
+
+def _declared_pair(mentions: list[ir.Mention]) -> bool:
+    """Two averages of one kind, each of one period, the faster written first."""
+    if len(mentions) != 2:
+        return False
+    first, second = mentions
+    return (
+        first.name == second.name
+        and first.name in MOVING_AVERAGES
+        and len(first.numbers) == len(second.numbers) == 1
+        and not first.labelled
+        and not second.labelled
+        and first.output is None
+        and second.output is None
+        and first.numbers[0] < second.numbers[0]
+    )
 
 
 def _check_fast_first(mentions: list[ir.Mention]) -> None:

@@ -322,6 +322,8 @@ class Resolver(OperandResolver):
             node = RCmp(left, op, right)
         elif ctx.pair is not None:
             node = RCmp(ctx.pair[0], op, ctx.pair[1])
+        elif ctx.declared_pair is not None:
+            node = RCmp(ctx.declared_pair[0], op, ctx.declared_pair[1])
         else:
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': a crossover of what?")
         if isinstance(node.left, Series) and isinstance(node.right, Series):

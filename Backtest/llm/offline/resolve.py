@@ -175,6 +175,8 @@ class Context:
     # the close is above it"): what "it" on the right of the next comparison names
     last_trend: Series | None = None
     pair: tuple[Series, Series] | None = None  # a declared crossover pair
+    # two averages declared ("20/50 EMA:"), for a crossover said without its lines only
+    declared_pair: tuple[Series, Series] | None = None
     declared_subject: Inst | None = None  # the one indicator a first sentence named alone
     defaults_used: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

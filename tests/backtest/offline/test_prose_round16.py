@@ -203,6 +203,19 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when the 10 sma moves above the 30 sma for 3 days. " + _RSI,
             {"entry": "for_bars(SMA(10) > SMA(30), 3)", "exit": "RSI(2) > 70"},
         ),
+        # a pair declared, then its crossing said without its lines
+        (
+            "20/50 EMA: long on the bullish x-over, flat on the bearish one.",
+            {"entry": "EMA(20) crosses_above EMA(50)", "exit": "EMA(20) crosses_below EMA(50)"},
+        ),
+        (
+            "Use the 20/50 EMA. Long on the bullish crossover when RSI(14) > 50, flat on the "
+            "bearish one.",
+            {
+                "entry": "all(EMA(20) crosses_above EMA(50); RSI(14) > 50)",
+                "exit": "EMA(20) crosses_below EMA(50)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -292,6 +305,36 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (
             "Buy when on each of the last 3 bars, the 10 sma crosses above the 30 sma. " + _RSI,
             "sma",
+        ),
+        # no one pair declared: two pairs, the slower first, two kinds, three averages, or a
+        # pair and then another indicator
+        (
+            "Use the 20/50 EMA. Use the 100/200 SMA. Long on the bullish crossover, flat on the "
+            "bearish one.",
+            "a crossover of what?",
+        ),
+        ("Use the 50/20 EMA. Long on the bullish crossover, flat on the bearish one.", "of what"),
+        (
+            "Use the 20 EMA and the 50 SMA. Long on the bullish crossover, flat on the bearish "
+            "one.",
+            "of what",
+        ),
+        (
+            "Use the 20/50 EMA and the 100 EMA. Long on the bullish crossover, flat on the "
+            "bearish one.",
+            "of what",
+        ),
+        (
+            "Use the 20/50 EMA. Use RSI(14). Long on the bullish crossover, flat on the bearish "
+            "one.",
+            "of what",
+        ),
+        # a declared pair never stands for the golden cross (SMA(50) against SMA(200))
+        ("Use the 20 and 50 EMA. Buy on the golden cross.", "golden cross"),
+        (
+            "Use RSI(14). Use the 20/50 EMA. Long on the bullish crossover, flat on the bearish "
+            "one.",
+            "of what",
         ),
     ],
 )
