@@ -216,6 +216,21 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "EMA(20) crosses_below EMA(50)",
             },
         ),
+        # "size each trade so it risks 1% of equity": risk sizing
+        (
+            _BUY + " " + _RSI + " Stop at 2 ATR(14) under the entry, and size each trade so it "
+            "risks 1% of equity.",
+            {
+                "entry": "RSI(2) < 10",
+                "exit": "RSI(2) > 70",
+                "stop": "2 ATR(14)",
+                "size": "risk 1%",
+            },
+        ),
+        (
+            _BUY + " " + _RSI + " Stop at 2%. Size each trade to risk 1% of equity.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "stop": "2%", "size": "risk 1%"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -336,6 +351,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "one.",
             "of what",
         ),
+        # risk sizing with no stop, or a risk of something other than equity
+        (_BUY + " " + _RSI + " Size each trade so it risks 1% of equity.", "needs a stop_loss"),
+        (_BUY + " " + _RSI + " Stop at 2%. Size each trade so it risks 1% of the stop.", "stop"),
     ],
 )
 def test_near_misses_refused(text: str, named: str) -> None:

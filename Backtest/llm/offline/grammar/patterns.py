@@ -205,29 +205,23 @@ def _sign_dir(word: Lexeme) -> str:
     return "crosses_above" if word.kind == "POSITIVE" else "crosses_below"
 
 
-# "a bullish 9/21 EMA crossover", "... sell on a bearish one": the pair named in between, or
-# (for "one") the pair named before
+def _signed_pair_cross(word: Lexeme, pair: Any, noun: Lexeme) -> Any:
+    """The faster line of the pair crossing the slower one, up for "bullish" (a pair written
+    slower first is refused: which one crosses up?)."""
+    if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]:
+        return REJECT
+    return ir.Event("cross", pair[0], _sign_dir(word), pair[1], _span(word, noun))
+
+
+# "a bullish 9/21 EMA crossover", "a 12/40 EMA bullish crossover", "... sell on a bearish one":
+# the pair named in between or before the sign word, or (for "one") the pair named before
 sign_word_cross = alt(
-    seq(
-        _SIGN_WORD,
-        ind_pair,
-        tok("CROSSNOUN"),
-        build=lambda w, pair, c: (
-            REJECT
-            if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]
-            else ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c))
-        ),
-    ),
-    # "a 12/40 EMA bullish crossover": the pair before the sign word
+    seq(_SIGN_WORD, ind_pair, tok("CROSSNOUN"), build=_signed_pair_cross),
     seq(
         ind_pair,
         _SIGN_WORD,
         tok("CROSSNOUN"),
-        build=lambda pair, w, c: (
-            REJECT
-            if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]
-            else ir.Event("cross", pair[0], _sign_dir(w), pair[1], _span(w, c))
-        ),
+        build=lambda pair, w, c: _signed_pair_cross(w, pair, c),
     ),
     seq(
         _SIGN_WORD,

@@ -465,6 +465,16 @@ size_stmt = alt(
         opt(PER_TRADE),
         build=lambda _s, _t, _l, pct, _e, _t2: ir.Size("equity_fraction", pct.value / 100),
     ),
+    # "size each trade so it risks 1% of equity", "size each trade to risk 1% of equity"
+    seq(
+        tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
+        PER_TRADE,
+        alt(tok("TO"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        tok("RISK"),
+        PCT,
+        opt(seq(tok("OF"), tok("EQUITY"))),
+        build=lambda _s, _t, _i, _r, pct, _e: ir.Size("risk_percent", pct.value, None),
+    ),
     seq(
         opt(seq(tok("SIZE"), tok("COLON"))),  # "Position sizing: risk 0.5% ..."
         tok("RISK"),
