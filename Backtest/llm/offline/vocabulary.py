@@ -229,7 +229,9 @@ _add(
     "open any positions|open trades|take new entries|take any entries|take any new entries|"
     "take the entry|take an entry|take a new entry|take any trades|take any new trades|"
     # "Don't take the signal on Fridays": the entry signal (as "don't trade on Fridays")
-    "take the signal|take a signal|take any signal|take signals|take the signals|take any signals",
+    "take the signal|take a signal|take any signal|take signals|take the signals|take any signals|"
+    "take any signal that fires|take a signal that fires|take signals that fire|"
+    "take any signals that fire",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")

@@ -231,6 +231,17 @@ _RSI = "Sell when RSI(2) > 70."
             _BUY + " " + _RSI + " Stop at 2%. Size each trade to risk 1% of equity.",
             {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70", "stop": "2%", "size": "risk 1%"},
         ),
+        # "Don't take any signal that fires on a Friday": no entries on Fridays
+        (
+            "Go long when the 3-day RSI falls under 15 while the close is above the 100-day EMA. "
+            "Don't take any signal that fires on a Friday. Exit when RSI(3) gets above 70 or "
+            "after 6 days.",
+            {
+                "entry": "all(RSI(3) < 15; Close > EMA(100); weekday not in [fri])",
+                "exit": "RSI(3) > 70",
+                "exit_after_bars": 6,
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -354,6 +365,12 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # risk sizing with no stop, or a risk of something other than equity
         (_BUY + " " + _RSI + " Size each trade so it risks 1% of equity.", "needs a stop_loss"),
         (_BUY + " " + _RSI + " Stop at 2%. Size each trade so it risks 1% of the stop.", "stop"),
+        # a weekday said as another entry signal, not a restriction
+        (
+            "Go long when RSI(3) < 15. Take any signal that fires on a Friday. Exit when RSI(3) "
+            "> 70.",
+            "Friday",
+        ),
     ],
 )
 def test_near_misses_refused(text: str, named: str) -> None:
