@@ -242,6 +242,27 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit_after_bars": 6,
             },
         ),
+        # a line going over another under a negation or as a filter is where it is
+        (
+            "Buy when RSI(2) < 10 unless the 10 sma falls below the 30 sma. " + _RSI,
+            {"entry": "all(RSI(2) < 10; not(SMA(10) < SMA(30)))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Buy when RSI(2) < 10 while the 10 sma moves above the 30 sma. " + _RSI,
+            {"entry": "all(RSI(2) < 10; SMA(10) > SMA(30))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Buy when RSI(2) < 10, as long as the 10 sma moves above the 30 sma. " + _RSI,
+            {"entry": "all(RSI(2) < 10; SMA(10) > SMA(30))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Buy when RSI(2) < 10 and the 10 sma has not dropped below the 30 sma. " + _RSI,
+            {"entry": "all(RSI(2) < 10; not(SMA(10) < SMA(30)))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Only buy when the 10 sma moves above the 30 sma. Buy when RSI(2) < 10. " + _RSI,
+            {"entry": "all(RSI(2) < 10; SMA(10) > SMA(30))", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -566,8 +567,21 @@ comparison = alt(
 )
 
 
+def as_state(x: Any) -> Any:
+    """A line said to go over another ("the 10 SMA falls below the 30 SMA") read as where it is,
+    not as the crossing: under a negation or as a filter ("unless ...", "while ...", "only
+    when ..."), where "not crossing today" would hold on almost every bar."""
+    if isinstance(x, ir.Cmp) and x.kind == "motion" and x.op in ("crosses_above", "crosses_below"):
+        return replace(x, op=">" if x.op == "crosses_above" else "<")
+    if isinstance(x, ir.Group):
+        return replace(x, items=tuple(as_state(item) for item in x.items))
+    if isinstance(x, ir.Not):
+        return ir.Not(as_state(x.cond))
+    return x
+
+
 def _negated(value: Any) -> Any:
-    return REJECT if value is REJECT else ir.Not(value)
+    return REJECT if value is REJECT else ir.Not(as_state(value))
 
 
 def _bars(n: Lexeme) -> int | Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -19,6 +18,7 @@ from Backtest.llm.offline.combinators import (
 )
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.grammar.comparisons import (
+    as_state,
     change_atom,
     comparison,
     risk_atom,
@@ -336,9 +336,7 @@ def _holdable(x: Any) -> Any:
     ("moves above the 30 SMA for 3 days") is above it on each; a crossing said as one ("crosses
     above 30 for 3 days") happens on one bar, and is refused."""
     if isinstance(x, ir.Cmp) and x.op in ("crosses_above", "crosses_below"):
-        if x.kind != "motion":
-            return REJECT
-        return replace(x, op=">" if x.op == "crosses_above" else "<")
+        return as_state(x) if x.kind == "motion" else REJECT
     if isinstance(x, ir.Event) and x.kind == "cross":
         return REJECT
     return x
@@ -362,7 +360,7 @@ citem_ref = lazy(lambda: citem)
 cond_ref = lazy(lambda: cond)
 citem: Parser = alt(
     atom,
-    seq(tok("NOT"), citem_ref, build=lambda _n, x: ir.Not(x)),
+    seq(tok("NOT"), citem_ref, build=lambda _n, x: ir.Not(as_state(x))),
     seq(
         tok("EITHER"),
         citem_ref,
@@ -502,9 +500,9 @@ CONN = alt(
     seq(tok("COMMA"), build=lambda _c: ","),
     seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
-    seq(tok("WHILE", "WITH"), build=lambda _w: "and"),
+    seq(tok("WHILE", "WITH"), build=lambda _w: "while"),  # "and", of a state (see _cond)
     seq(tok("PLUS"), build=lambda _p: "+"),  # shorthand for "and", see _plus_joins
-    seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "and"),
+    seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "while"),
     # "A or B, as long as C" / ", with C" / ", but only if C": the comma sets C off, for all
     # that comes before it
     seq(tok("COMMA"), tok("WHILE", "WITH"), build=lambda _c, _w: ",while"),
@@ -515,8 +513,10 @@ CONN = alt(
 def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
     if not rest:
         return first
+    # "A while the 10 SMA moves above the 30 SMA": and, where the line is (not its crossing)
+    rest = tuple(("and", as_state(x)) if j == "while" else (j, x) for j, x in rest)
     if rest[-1][0] == ",while":
-        return _set_off(_cond(first, rest[:-1]), rest[-1][1])
+        return _set_off(_cond(first, rest[:-1]), as_state(rest[-1][1]))
     items = [first, *(x for _, x in rest)]
     if not all(_plus_joins(a, b) for a, (j, b) in zip(items, rest, strict=False) if j == "+"):
         return REJECT

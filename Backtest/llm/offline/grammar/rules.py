@@ -8,7 +8,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import _pct_cmp, zone
+from Backtest.llm.offline.grammar.comparisons import _pct_cmp, as_state, zone
 from Backtest.llm.offline.grammar.conditions import _set_off, breakout, calendar, cond, points
 from Backtest.llm.offline.grammar.operands import (
     NUM,
@@ -215,13 +215,15 @@ ONLY_INTRO = alt(seq(tok("ONLY"), opt(tok("WHEN"))), seq(tok("WHEN"), tok("ONLY"
 INTRO = alt(PLAIN_INTRO, ONLY_INTRO)
 
 
-def _when(_intro: Any, x: Any, unless: Any) -> Any:
+def _when(intro: Any, x: Any, unless: Any) -> Any:
+    if not (isinstance(intro, Lexeme) and intro.kind in ("WHEN", "AFTER")):
+        x = as_state(x)  # "while the 10 SMA moves above the 30 SMA", "only when ...": a state
     if unless is None:
         return x
     comma, exception = unless
     if comma is not None:
-        return ir.UnlessGroup("all", (x, ir.Not(exception)))
-    return ir.Group("all", (x, ir.Not(exception)))
+        return ir.UnlessGroup("all", (x, ir.Not(as_state(exception))))
+    return ir.Group("all", (x, ir.Not(as_state(exception))))
 
 
 # "unless C", "but never when C": an exception to the rule
@@ -561,7 +563,9 @@ rule_stmt = alt(
         tok("LPAR"),
         cond,
         tok("RPAR"),
-        opt(seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, x: ir.Not(x))),
+        opt(
+            seq(opt(tok("COMMA")), tok("UNLESS"), cond, build=lambda _c, _u, x: ir.Not(as_state(x)))
+        ),
         build=lambda b, n, u, _l, x, _r, unless: (
             _rule(
                 ir.Action(_VERBS[b.kind], span=_span(b), word=b.text.lower()),

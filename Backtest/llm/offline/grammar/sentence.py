@@ -9,6 +9,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.comparisons import as_state
 from Backtest.llm.offline.grammar.conditions import calendar, cond
 from Backtest.llm.offline.grammar.operands import (
     IND,
@@ -233,7 +234,7 @@ def _filter(negate: bool) -> Any:
             (_VERBS[i.kind] for i in items if isinstance(i, Lexeme) and i.kind in _VERBS), None
         )
         x = next(i for i in items if isinstance(i, _COND_TYPES))
-        return ir.Filter(ir.Not(x) if negate else x, verb)
+        return ir.Filter(ir.Not(as_state(x)) if negate else as_state(x), verb)
 
     return build
 
