@@ -263,6 +263,11 @@ _RSI = "Sell when RSI(2) > 70."
             "Only buy when the 10 sma moves above the 30 sma. Buy when RSI(2) < 10. " + _RSI,
             {"entry": "all(RSI(2) < 10; SMA(10) > SMA(30))", "exit": "RSI(2) > 70"},
         ),
+        # ... while a level held for several bars is read
+        (
+            "Buy when MACD is positive for 3 days. " + _RSI,
+            {"entry": "for_bars(MACD(12,26,9).macd > 0, 3)", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -392,6 +397,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "> 70.",
             "Friday",
         ),
+        # a golden cross or a turn held for several bars happens on one bar only
+        ("Buy on a golden cross for 3 days. " + _RSI, "days"),
+        ("Buy when MACD turns positive for 3 days. " + _RSI, "days"),
     ],
 )
 def test_near_misses_refused(text: str, named: str) -> None:

@@ -334,11 +334,12 @@ def _same_streak(x: Any, close: Lexeme) -> bool:
 def _holdable(x: Any) -> Any:
     """A condition that can hold on several bars in a row: a line that moved above another
     ("moves above the 30 SMA for 3 days") is above it on each; a crossing said as one ("crosses
-    above 30 for 3 days") happens on one bar, and is refused."""
+    above 30 for 3 days", "a golden cross", "turns positive") happens on one bar, and is
+    refused."""
     if isinstance(x, ir.Cmp) and x.op in ("crosses_above", "crosses_below"):
         return as_state(x) if x.kind == "motion" else REJECT
-    if isinstance(x, ir.Event) and x.kind == "cross":
-        return REJECT
+    if isinstance(x, ir.Event) or (isinstance(x, ir.Sign) and x.turn):
+        return REJECT  # "a golden cross for 3 days", "turns positive for 3 days": one bar each
     return x
 
 
