@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeGuard
 
 from Backtest.llm.offline import ir
@@ -9,6 +10,7 @@ from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.operand_resolver import OperandResolver, _span_of
 from Backtest.llm.offline.resolve import (
     Change,
+    Context,
     Expr,
     ParseError,
     RCalendar,
@@ -125,6 +127,12 @@ class Resolver(OperandResolver):
             same = [i for i in ctx.instances if i.name == left.inst.name and i.period() == right]
             if same:
                 right = Series(same[-1])  # "the 20 EMA crosses back above the 50"
+        if (
+            isinstance(right, float)
+            and isinstance(item.right, ir.Num)
+            and _after_the(ctx, item.right)
+        ):
+            right = self._the_number(left, item.right, right)
         if left is None:
             left = self._implied_subject(item, right)
         if right is None:
@@ -158,6 +166,42 @@ class Resolver(OperandResolver):
         if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
             ctx.pair = (left, right)
         return node
+
+    def _the_number(self, left: Expr | None, num: ir.Num, level: float) -> Expr:
+        """ "the 50-day SMA crosses above the 200", "the close is above the 200": "the" before
+        a bare number names an average of that period, not a price level. After an average it
+        is one of the same kind (said in warnings); after a price, the one average of that
+        period named, else refused. After anything else ("RSI crosses above the 30") it stays
+        the level."""
+        ctx = self.ctx
+        quoted = ctx.quote(num.span)
+        if not isinstance(left, Series) or left.ago:
+            return level
+        if left.inst is not None and left.inst.name in v.MOVING_AVERAGES:
+            name = left.inst.name
+            same = [i for i in ctx.instances if i.name == name and i.period() == level]
+            if same:
+                return Series(ctx.remember(same[-1]))
+            if not float(level).is_integer() or level < 2:
+                raise ParseError(num.span, f"'the {quoted}': which {name}?")
+            line = ctx.series(
+                ctx.instance(ir.Mention(name, (level,), span=num.span)), None, num.span
+            )
+            ctx.warnings.append(
+                f"'the {quoted}' read as {line.label()}, the same kind as {left.label()}"
+            )
+            return line
+        if left.inst is None:
+            averages = [i for i in ctx.instances if i.name in v.MOVING_AVERAGES]
+            same = list(dict.fromkeys(i for i in averages if i.period() == level))
+            if len(same) == 1:
+                return Series(ctx.remember(same[0]))
+            raise ParseError(
+                num.span,
+                f"'the {quoted}': a price level or a {quoted}-period average? Write "
+                f"'{quoted}' for the level or 'the {quoted}-day SMA'",
+            )
+        return level
 
     def _check_percent(self, item: ir.Cmp, left: Expr) -> None:
         """ "ROC is above 3%" is a level of a percent-valued series; "RSI above 3%" is not."""
@@ -383,3 +427,8 @@ def _group_span(group: ir.Group) -> ir.Span:
     if not spans:
         return (0, 0)
     return (min(s[0] for s in spans), max(s[1] for s in spans))
+
+
+def _after_the(ctx: Context, num: ir.Num) -> bool:
+    """The number was written straight after "the" ("above the 200")."""
+    return not num.percent and bool(re.search(r"\bthe\s*$", ctx.text[: num.span[0]], re.IGNORECASE))
