@@ -319,6 +319,11 @@ def _glued_hyphens(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# Pine Script's namespaces ("ta.crossover", "math.abs"): blanked, keeping every offset
+_NAMESPACE = re.compile(r"\b(?:ta|math)\.(?=[a-z])", re.IGNORECASE)
+
+
 def tokenize(text: str) -> list[Token]:
     """Normalised tokens with their source spans (see the module docstring)."""
+    text = _NAMESPACE.sub(lambda m: " " * len(m[0]), text)
     return _negative_signs(_read_numbers(_glued_hyphens(_raw_tokens(text))))

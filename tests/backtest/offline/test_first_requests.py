@@ -435,3 +435,37 @@ def test_code_like_shorthand(text: str, expect: dict) -> None:
 )
 def test_code_like_shorthand_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "ta.crossover(ema(close, 9), ema(close, 21)) -> buy",
+            {"entry": "EMA(9) crosses_above EMA(21)"},
+        ),
+        (
+            "buy when ta.crossover(ema(close, 9), ema(close, 21)), sell when "
+            "ta.crossunder(ema(close, 9), ema(close, 21))",
+            {"entry": "EMA(9) crosses_above EMA(21)", "exit": "EMA(9) crosses_below EMA(21)"},
+        ),
+        ("buy when crossover(rsi(14), 30)", {"entry": "RSI(14) crosses_above 30"}),
+        ("buy when ta.rsi(close, 14) < 30", {"entry": "RSI(14) < 30"}),
+        (
+            "Enter long position if close price bigger than EMA 20 and RSI bigger than 50",
+            {"entry": "all(Close > EMA(20); RSI(14) > 50)"},
+        ),
+        (
+            "buy when price rises above the 50 sma, sell when falls below",
+            {"entry": "Close above SMA(50)", "exit": "Close below SMA(50)"},
+        ),
+    ],
+)
+def test_pine_calls_and_plain_requests(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+def test_an_elided_motion_after_two_comparisons_is_refused() -> None:
+    assert "what is compared" in refused(
+        "buy when price rises above the 50 sma and rsi > 50, sell when falls below"
+    )

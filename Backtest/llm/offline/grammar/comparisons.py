@@ -398,6 +398,18 @@ comparison = alt(
     seq(operand, verb, operand, verb, operand, build=_chain),
     seq(operand, tok("IS"), lazy(lambda: channel), build=_is_extreme),
     seq(operand, verb, operand, build=_cmp),
+    # Pine's "crossover(fast, slow)", "ta.crossunder(close, sma(close, 50))"
+    seq(
+        tok("CROSSNOUN", when=lambda lx: lx.text.lower() in ("crossover", "crossunder")),
+        tok("LPAR"),
+        operand,
+        tok("COMMA"),
+        operand,
+        tok("RPAR"),
+        build=lambda c, _l, a, _c, b, r: ir.Cmp(
+            a, _PINE[c.text.lower()], b, "cross", span=_span(c, r)
+        ),
+    ),
     seq(operand, verb, operand, tok("FROMDIR"), build=_cmp_from),
     # "line x signal up": a crossing with its way said after the line crossed (an "x" between
     # two numbers, or a number and a line, is a product: "2 x ATR")
@@ -426,7 +438,7 @@ comparison = alt(
     ),
     # "buy when price is above the 200 SMA, sell when below": both sides elided (those of the
     # one comparison before, as for "when it is below"); a state word only, never a crossing
-    seq(verb, build=lambda v: _cmp(None, v, None) if v[2].kind == "CMP" else REJECT),
+    seq(verb, build=lambda v: _cmp(None, v, None) if v[2].kind in ("CMP", "MOTION") else REJECT),
     seq(opt(tok("CLOSES")), verb, operand, build=lambda _c, v, right: _cmp(None, v, right)),
     # "a day closes below the previous day's low", "today closes above the 20 SMA": the bar's
     # close (only with a verb of closing: "a day crosses above ..." is refused)
