@@ -469,3 +469,39 @@ def test_an_elided_motion_after_two_comparisons_is_refused() -> None:
     assert "what is compared" in refused(
         "buy when price rises above the 50 sma and rsi > 50, sell when falls below"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy when rsi < 30, sell when rsi > 70. SL=3% TP=6%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "3%", "target": "6%"},
+        ),
+        (
+            "buy when rsi < 30, sell when rsi > 70, or exit after 5 days",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "exit_after_bars": 5},
+        ),
+        (
+            "buy when rsi < 30, sell when rsi > 70. exit if the trade loses 3%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "3%"},
+        ),
+        (
+            "buy when rsi < 30, sell when rsi > 70. exit if the trade gains 6%",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "target": "6%"},
+        ),
+    ],
+)
+def test_settings_as_typed(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy when rsi < 30, or exit after 5 days",  # 'or' joins exits only
+        "buy when rsi < 30. exit when the stock loses 3%",  # the stock's move, not the trade's
+    ],
+)
+def test_settings_as_typed_refused(text: str) -> None:
+    assert refused(text)

@@ -471,7 +471,7 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy on a 20-day close.", "close"),
         # "loses 5%" is no crossing of a line; "breaks" a moving average: which way?
         ("Buy when RSI(14) < 30. Sell when price loses 5%.", "5%"),
-        ("Buy when RSI(14) < 30. Exit if the trade loses 2%.", "loses"),
+        # "Exit if the trade loses 2%" now reads as a 2% stop: test_first_requests.py
         ("Buy when the close breaks the 20 SMA.", "SMA"),
         # a named Donchian channel that no rule's N-day line matches is still refused
         ("Donchian 55: long when the close breaks the prior 20-day high.", "DONCHIAN(55)"),

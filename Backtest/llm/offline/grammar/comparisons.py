@@ -1008,6 +1008,18 @@ risk_atom = alt(
             moved="up" if t.kind == "RISING" else "down",
         ),
     ),
+    # "exit if the trade loses 3%" (a stop), "... gains 6%" (a target): of the trade only
+    seq(
+        tok("TRADE", when=lambda lx: lx.text.lower() in ("the trade", "trade", "the position")),
+        alt(
+            tok("CROSS", when=lambda lx: lx.text.lower() in ("loses", "lose")),
+            tok("RISING", when=lambda lx: lx.text.lower() in ("gains", "gain")),
+        ),
+        PCT,
+        build=lambda w, v, p: ir.RiskAtom(
+            "stop" if v.kind == "CROSS" else "target", _distance_pct(p), span=_span(w, v, p)
+        ),
+    ),
     seq(after_bars, build=lambda b: ir.RiskAtom("time", bars=b[0], span=b[1])),
     seq(
         WHO,

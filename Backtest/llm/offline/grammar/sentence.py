@@ -661,6 +661,14 @@ def _exit_or(_or: Lexeme, statement: Any) -> Any:
 exit_or = alt(
     seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or),
     seq(tok("OR"), time_limit, build=_exit_or),
+    # "..., sell when RSI > 70, or exit after 5 days"
+    seq(
+        opt(tok("COMMA")),
+        tok("OR"),
+        tok("EXIT", "SELL", "COVER"),
+        time_limit,
+        build=lambda _c, o, _e, t: _exit_or(o, t),
+    ),
 )
 tf_stmt = alt(
     seq(timeframe, build=lambda s: (s,)),

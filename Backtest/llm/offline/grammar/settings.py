@@ -394,7 +394,7 @@ risk_stmt = alt(
 # after another one (checked in :mod:`.sentence`)
 keyed_risk = seq(
     alt(STOP, TARGET, TRAIL),
-    opt(tok("COLON")),
+    opt(alt(tok("COLON"), tok("ARROW", when=lambda lx: lx.text == "="))),  # "SL=3% TP=6%"
     distance,
     build=lambda k, _c, d: ir.Risk(_RISK_KIND[k.kind], d),
 )
