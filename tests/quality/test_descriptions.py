@@ -34,6 +34,7 @@ HELDOUT15 = generation.load_cases("heldout15")
 HELDOUT16 = generation.load_cases("heldout16")
 HELDOUT17 = generation.load_cases("heldout17")
 HELDOUT18 = generation.load_cases("heldout18")
+HELDOUT19 = generation.load_cases("heldout19")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -55,6 +56,7 @@ ALL_CASES = (
     + HELDOUT16
     + HELDOUT17
     + HELDOUT18
+    + HELDOUT19
     + TUNING2
 )
 
@@ -79,6 +81,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT16) >= 40
     assert len(HELDOUT17) >= 40
     assert len(HELDOUT18) >= 40
+    assert len(HELDOUT19) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -166,6 +169,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout16",
             "heldout17",
             "heldout18",
+            "heldout19",
             "tuning2",
         }
     )
