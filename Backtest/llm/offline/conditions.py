@@ -306,6 +306,16 @@ class Resolver(OperandResolver):
     def _sign(self, item: ir.Sign) -> RNode:
         ctx = self.ctx
         of = self.expr(item.of) if item.of is not None else ctx.last_subject
+        only = ctx.declared_subject
+        if (
+            of is None
+            and only is not None
+            and only.name == "SUPERTREND"
+            and ctx.instances == [only]
+        ):
+            # "supertrend 10/3: flips bullish -> go long": the one indicator named, and only
+            # SuperTrend (whose bullish and bearish are its direction, nothing else's)
+            of = Series(only, output="direction")
         if not isinstance(of, Series):
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': what turns?")
         if of.inst is not None and of.inst.name == "SUPERTREND" and of.output in (None, "line"):
@@ -314,7 +324,8 @@ class Resolver(OperandResolver):
             of.inst is None or of.inst.name != "SUPERTREND" or of.output != "direction"
         ):
             # "flips green" names SuperTrend's colour; another line's colour has no fixed meaning
-            raise ParseError(item.span, f"'{ctx.quote(item.span)}': only SuperTrend has a colour")
+            what = "flips to a trend" if item.trend else "has a colour"
+            raise ParseError(item.span, f"'{ctx.quote(item.span)}': only SuperTrend {what}")
         if is_price_scale(of):
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': a price is never negative")
         ctx.last_subject = of

@@ -173,6 +173,7 @@ class Sign:
     turn: bool
     span: Span = dc_field(default=(0, 0), compare=False)
     colour: bool = False  # "flips green" / "flips red": read only for SuperTrend
+    trend: bool = False  # "flips to an uptrend": read only for SuperTrend (with ``colour``)
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,8 @@ _add("NOT", "not|no longer|never again|is not|are not|does not|has not")
 _add("NEVER", "never")
 _add("DONT", "do not|dont|please do not|we do not|i do not|should not|must not|will not")
 _add("NO", "no|without|no new")
+# "No stop for now", "no stops for this one": for this test (read only after a "no stop")
+_add("FOR_NOW", "for now|for this one|for this test|for the moment|for the time being")
 _add("AVOID", "avoid|skip|stay out|stay out of|stay away from|stay flat|sit out|exclude")
 
 # ---- copula and neutral verbs -----------------------------------------------------------------
@@ -378,9 +380,16 @@ _add("TIMES", "×")  # "2 × ATR(14)", as understood_as writes it
 _add("TWICE", "twice|double", 2)
 _add("TWICE", "triple|three times", 3)
 _add("HALF_OF", "half of|half", 0.5)
+# "a quarter of the 14-day ATR" (read only where "half" is: a size, an ATR distance)
+_add("HALF_OF", "a quarter of|one quarter of|quarter of", 0.25)
 # "Risk half a percent of equity": a percentage in words (a plain "half" stays HALF_OF)
 _add("PCT", "half a percent|half of a percent|half of one percent|half a per cent|half a pct", 0.5)
-_add("PCT", "quarter of a percent|quarter of one percent|quarter percent", 0.25)
+_add(
+    "PCT",
+    "quarter of a percent|quarter of one percent|quarter percent|a quarter of a percent|"
+    "a quarter of one percent|one quarter of a percent|one quarter of one percent",
+    0.25,
+)
 _add("PLUS", "+")
 _add("MINUS", "-|minus")
 _add("SLASH", "/")

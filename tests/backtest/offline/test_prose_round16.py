@@ -333,7 +333,7 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             + _RSI,
             ")",
         ),
-        ("RSI with ATR period 10. Buy when RSI < 30. Sell when RSI > 70.", "10"),
+        ("RSI with ATR period 10. Buy when RSI < 30. Sell when RSI > 70.", "RSI"),
         # more numbers than the indicator has settings
         ("Use RSI with 14, 30. Buy when RSI < 30. Sell when RSI > 70.", "30"),
         # an offset from the inside day's price is not read

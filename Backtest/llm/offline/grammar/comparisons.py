@@ -53,13 +53,16 @@ def _signed_zero(lexeme: Lexeme) -> bool:
     return any(word in text for word in ("0", "zero", "positive", "negative"))
 
 
+_WAYLESS_CROSS = tok("CROSS", when=lambda lx: lx.value == "cross")
 verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
     seq(IS, tok("MOTION"), build=_verb("motion")),
     seq(tok("CLOSEVERB"), build=_verb("close")),
     seq(tok("CROSS"), build=_verb("cross")),
-    seq(tok("CROSS"), tok("UPWORD"), build=_cross_dir("crosses_above")),
-    seq(tok("CROSS"), tok("DOWNWORD"), build=_cross_dir("crosses_below")),
+    # "crosses back down", "cuts up": a way after a crossing that names none ("crosses below
+    # the lower band" is no second way: "lower" names the band)
+    seq(_WAYLESS_CROSS, tok("UPWORD"), build=_cross_dir("crosses_above")),
+    seq(_WAYLESS_CROSS, tok("DOWNWORD"), build=_cross_dir("crosses_below")),
     # "RSI(14) crossover 30", "the MACD line crossunder the signal line" (Pine Script's
     # ta.crossover / ta.crossunder, as "crosses over" / "crosses under")
     seq(
@@ -729,6 +732,7 @@ def _up(state: Lexeme) -> bool:
 _ZERO_WORDS = frozenset(
     {"above 0", "below 0", "positive", "negative", "greater than 0", "less than 0"}
 )
+_TREND_WORDS = frozenset({"an uptrend", "a downtrend", "uptrend", "downtrend"})
 sign_atom = alt(
     # "EMA(5) - EMA(20) is above 0" (understood_as), "... is positive": a sum or difference
     # against zero (no other sign word: "is bullish" says no level)
@@ -770,6 +774,16 @@ sign_atom = alt(
         alt(SIGN, UPDOWN),
         build=lambda x, t, _f, a, _t, b: (
             REJECT if _up(a) == _up(b) else ir.Sign(x, _up(b), True, _span(x, t, b))
+        ),
+    ),
+    # "it flips to an uptrend": SuperTrend turning bullish (a downtrend: bearish); refused for
+    # any other line when resolved (a trend of prices says no rule)
+    seq(
+        opt(operand),
+        tok("TURNS", when=lambda lx: lx.text.lower().endswith(" to")),
+        tok("VAGUE", when=lambda lx: " ".join(lx.text.lower().split()) in _TREND_WORDS),
+        build=lambda x, t, w: ir.Sign(
+            x, "up" in w.text.lower(), True, _span(x, t, w), colour=True, trend=True
         ),
     ),
     # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for

@@ -10,7 +10,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, lazy, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _int, _span
 from Backtest.llm.offline.lexer import Lexeme
-from Backtest.llm.offline.vocabulary import MOVING_AVERAGES
+from Backtest.llm.offline.vocabulary import MOVING_AVERAGES, PRICE_SCALE
 
 # ---- numbers and operands -----------------------------------------------------------------------
 NUM = tok("NUM")
@@ -56,6 +56,8 @@ param = alt(
         build=lambda n, _t, i, _l, p, _r: ("mult", i.value[0], n.value, p.value),
     ),
     seq(NUM, tok("TIMES"), tok("IND"), build=lambda n, _t, i: ("mult", i.value[0], n.value, None)),
+    # "(20 EMA, 10 ATR, 2x)": a multiple alone is the channel's ATR multiple (as "multiplier 2")
+    seq(NUM, tok("TIMES"), build=lambda n, _t: ("mult", None, n.value, None)),
     # "multiplier 2": the channel's ATR multiple (refused for an indicator without one)
     seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
     seq(tok("PRICE"), build=lambda p: ("source", p.value)),
@@ -133,6 +135,17 @@ def _listed_after(separator: str) -> Parser:
     )
 
 
+# "an ATR period of 10", "ATR length 12", "a multiplier of 3": a channel's setting by its name
+_said_setting = alt(
+    seq(
+        tok("IND", when=lambda lx: lx.value[0] == "ATR"),
+        opt(tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "length", "lookback"))),
+        opt(tok("OF")),
+        NUM,
+        build=lambda i, _u, _o, n: ("ind", i.value[0], n.value),
+    ),
+    seq(tok("MULT"), opt(tok("OF")), NUM, build=lambda _m, _o, n: ("mult", None, n.value, None)),
+)
 ind_single = alt(
     seq(IND, build=lambda i: _mention(i)),
     seq(IND, tok("LPAR"), tok("RPAR"), build=lambda i, _l, r: _mention(i, (), None, r)),
@@ -183,6 +196,15 @@ ind_single = alt(
         opt(alt(tok("WITH"), seq(tok("SETTINGS"), opt(tok("COLON")), build=lambda s, _c: s))),
         _NAMED_SETTING,
         many(seq(opt(tok("COMMA", "AND")), _NAMED_SETTING, build=lambda _c, p: p), 1),
+        build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
+    ),
+    # "SuperTrend with an ATR period of 10 and a multiplier of 3": each setting said by name
+    # (checked against the indicator: "RSI with a multiplier of 3" is refused)
+    seq(
+        IND,
+        tok("WITH"),
+        _said_setting,
+        many(seq(tok("COMMA", "AND"), opt(tok("AND")), _said_setting, build=lambda *a: a[-1])),
         build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
     ),
     # "Williams %R with period 14", "RSI with a length of 9": the word, then the number
@@ -834,8 +856,49 @@ product = seq(
     many(seq(tok("TIMES", "DIVIDE"), factor, build=lambda o, f: (o, f))),
     build=_fold,
 )
+
+
+def _atr_part(k: Lexeme, atr: Any) -> Any:
+    if not isinstance(atr, ir.Mention) or atr.name != "ATR" or atr.output is not None:
+        return REJECT
+    return ir.Arith("*", atr, ir.Num(k.value))
+
+
+# "half an ATR(14)", "a quarter of the 14-day ATR", "0.5 ATR(14)", "2 x ATR(14)": a distance
+# in ATRs, read after "plus" or before "above"/"below" a price (never alone as a level)
+atr_distance = alt(
+    atr_multiple,
+    seq(tok("HALF_OF"), ind_single, build=_atr_part),
+    seq(NUM, opt(tok("TIMES")), ind_single, build=lambda k, _t, a: _atr_part(k, a)),
+)
+# "today's high plus half an ATR(14)": "plus" adds only an ATR distance ("RSI < 30 plus close
+# above the SMA" stays two conditions)
+PLUS_WORD = tok("AND", when=lambda lx: lx.text.lower() == "plus")
 operand: Parser = seq(
     product,
-    many(seq(tok("PLUS", "MINUS"), product, build=lambda o, f: (o, f))),
-    build=_fold,
+    many(
+        alt(
+            seq(tok("PLUS", "MINUS"), product, build=lambda o, f: (o, f)),
+            seq(PLUS_WORD, atr_distance, build=lambda o, f: (replace(o, kind="PLUS"), f)),
+        )
+    ),
+    build=lambda first, rest: _fold_distances(first, rest),
 )
+
+
+def _fold_distances(first: Any, rest: tuple[tuple[Lexeme, Any], ...]) -> Any:
+    """ "yesterday's high plus 0.5 ATR(14)" adds a price distance: only to a price ("RSI above
+    30 plus 2 ATR(14)" mixes units, refused)."""
+    if any(op.text.lower() == "plus" for op, _ in rest) and not _price_like(first):
+        return REJECT
+    return _fold(first, rest)
+
+
+def _price_like(x: Any) -> bool:
+    if isinstance(x, ir.Price):
+        return x.field != "Volume"
+    if isinstance(x, ir.Channel):
+        return True
+    if isinstance(x, ir.Mention):
+        return x.name in PRICE_SCALE
+    return False

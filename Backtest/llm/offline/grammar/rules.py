@@ -13,7 +13,9 @@ from Backtest.llm.offline.grammar.conditions import _set_off, breakout, calendar
 from Backtest.llm.offline.grammar.operands import (
     NUM,
     PCT,
+    PLUS_WORD,
     _fold,
+    atr_distance,
     channel,
     ind_pair,
     operand,
@@ -76,18 +78,37 @@ signal_bar_price = alt(
         build=lambda t, d, p: ir.InsideBarPrice(p.value, 0, _span(t, d, p)),
     ),
 )
-# "at that close minus half of the 14-day ATR": the signal bar's price, and an offset
-signal_bar_price = alt(
+# "at that close minus half of the 14-day ATR", "that bar's high plus a quarter of the 14-day
+# ATR": the signal bar's price, and an offset
+order_price = alt(
+    operand,
     signal_bar_price,
     seq(
         signal_bar_price,
         many(seq(tok("PLUS", "MINUS"), product, build=lambda o, f: (o, f)), 1),
         build=_fold,
     ),
+    seq(
+        signal_bar_price,
+        alt(tok("PLUS", "MINUS"), PLUS_WORD),
+        atr_distance,
+        build=lambda x, o, d: ir.Arith("-" if o.kind == "MINUS" else "+", x, d),
+    ),
 )
-order_price = alt(operand, signal_bar_price)
+
+
+def _atr_beyond_price(_at: Any, width: Any, cmp: Lexeme, base: Any) -> Any:
+    if cmp.value not in ("<", ">") or isinstance(base, ir.Num):
+        return REJECT
+    if isinstance(base, ir.Mention) and base.name not in PRICE_SCALE:
+        return REJECT  # "0.5 ATR above the RSI" mixes units
+    return ir.Arith("+" if cmp.value == ">" else "-", base, width)
+
+
 price_spec = alt(
     seq(opt(tok("AT")), order_price, build=lambda _a, x: x),
+    # "a buy stop 0.5 ATR(14) above today's high", "half an ATR(14) below that bar's low"
+    seq(opt(tok("AT")), atr_distance, tok("CMP"), order_price, build=_atr_beyond_price),
     seq(
         opt(tok("AT")),
         PCT,

@@ -328,7 +328,8 @@ risk_stmt = alt(
     seq(
         _NO_RISK,
         many(seq(tok("COMMA", "AND"), opt(tok("AND")), _NO_RISK, build=lambda _c, _a, k: k)),
-        build=lambda first, rest: ir.NoRisk(
+        opt(tok("FOR_NOW")),
+        build=lambda first, rest, _n: ir.NoRisk(
             tuple(k.value for k in (first, *rest)), _span(first, *rest)
         ),
     ),
