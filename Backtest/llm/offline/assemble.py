@@ -91,6 +91,8 @@ class Assembly:
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
     declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
+    # "MACD zero line strat": a rule must compare the indicator with zero
+    zero_lines: list[tuple[Inst, ir.Span]] = field(default_factory=list)
     risk_sides: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # "3% below entry"
 
     # ---- statements -------------------------------------------------------------------------
@@ -216,6 +218,9 @@ class Assembly:
                 self._note(f"bar size '{statement.text}' is chosen when the strategy is run")
         elif isinstance(statement, ir.Crossover):
             self._crossover(statement, resolver)
+        elif isinstance(statement, ir.ZeroLine):
+            self._declare(ir.Declare((statement.mention,)), resolver)
+            self.zero_lines.append((self.declared[-1][0], statement.span))
         elif isinstance(statement, ir.PeriodNote | ir.ParamsNote):
             self.period_notes.append(statement)
 

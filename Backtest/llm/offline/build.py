@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from Backtest.llm.offline import ir
+from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.assemble import (
     _SPEC_RULE,
     ROLES,
@@ -182,6 +183,11 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if assembly.time_unless_hit and not {"stop", "target", "trailing"} & set(assembly.settings):
         raise ParseError((0, 0), "'neither' refers to a stop or a target, and none is given")
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
+    for inst, span in assembly.zero_lines:
+        if not any(_against_zero(node, inst) for node in raw.values()):
+            raise ParseError(
+                span, f"a zero-line strategy, but no rule compares {inst.label()} with zero"
+            )
     for role, restrictions in assembly.restrictions.items():
         nodes = [node for node, _span in restrictions]
         if role in raw and role.startswith("exit"):
@@ -291,6 +297,25 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
             # "... above the 20 EMA and 50 EMA": a named indicator no rule uses was dropped
             raise ParseError(span, f"{inst.label()} is named, but no rule uses it")
     return data
+
+
+def _against_zero(node: RNode, inst: Inst) -> bool:
+    """ "MACD zero line": some comparison of the indicator's main line with zero."""
+    if isinstance(node, RCmp):
+        sides = (node.left, node.right)
+        return any(
+            isinstance(x, Series)
+            and x.inst == inst
+            and x.output in (None, v.MAIN_OUTPUT.get(inst.name))
+            and isinstance(y, int | float)
+            and y == 0
+            for x, y in (sides, sides[::-1])
+        )
+    items = getattr(node, "items", None)
+    if items is not None:
+        return any(_against_zero(item, inst) for item in items)
+    inner = getattr(node, "inner", None)
+    return inner is not None and _against_zero(inner, inst)
 
 
 def _atr_used(inst: Inst, settings: dict[str, Any]) -> bool:

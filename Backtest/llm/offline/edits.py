@@ -89,7 +89,7 @@ _INSTEAD = re.compile(
 _ALSO = re.compile(r"\b(?:also|additionally|as well|too)\b", re.IGNORECASE)
 _FROM_PCT = re.compile(r"\bfrom\s+-?\d+(?:\.\d+)?\s*%\s*(?=to\b)", re.IGNORECASE)
 _SIDES = {"LONGONLY": "long", "SHORTONLY": "short", "BOTHWAYS": "both"}
-_NOT_STATEMENTS = ("Declare", "Timeframe", "Crossover", "Heading")
+_NOT_STATEMENTS = ("Declare", "Timeframe", "Crossover", "Heading", "ZeroLine")
 
 
 def apply_edit(spec: Mapping[str, Any], message: str) -> EditResult:

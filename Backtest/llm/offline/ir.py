@@ -463,6 +463,15 @@ class Crossover:
     kind: str = "cross"  # cross | golden
 
 
+@dataclass(frozen=True)
+class ZeroLine:
+    """ "MACD zero line strat", "ROC zero-line cross": the strategy's name; some rule must compare
+    the indicator with zero (checked)."""
+
+    mention: Mention
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
 Statement = (
     Rule
     | CondOnly
@@ -484,4 +493,5 @@ Statement = (
     | Heading
     | Timeframe
     | Crossover
+    | ZeroLine
 )

@@ -202,7 +202,10 @@ def _read_numbers(tokens: list[Token]) -> list[Token]:
         token = tokens[i]
         word = token.norm if token.kind == "word" else ""
         nxt = tokens[i + 1].norm if i + 1 < len(tokens) else ""
-        if word == "one" and nxt.rstrip("s") not in _ONE_UNITS:
+        # "the zero line" is a name (read as 0 by the grammar), not a number and a "line"
+        if (word == "one" and nxt.rstrip("s") not in _ONE_UNITS) or (
+            word == "zero" and nxt in ("line", "-")
+        ):
             out.append(token)
             i += 1
             continue

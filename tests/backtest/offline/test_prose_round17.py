@@ -147,6 +147,42 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "Buy when RSI(2) < 10. " + _RSI + " No stops and no target for this one.",
             {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
         ),
+        # "take profit at 3 ATR(14)" is a distance (a multiple of an ATR is no price level)
+        (
+            "Buy when RSI(2) < 10. "
+            + _RSI
+            + " Stop loss at 1.5 ATR(14). Profit target at 3 ATR(14).",
+            {
+                "entry": "RSI(2) < 10",
+                "exit": "RSI(2) > 70",
+                "stop": "1.5 ATR(14)",
+                "target": "3 ATR(14)",
+            },
+        ),
+        # "the zero line" is 0; "MACD zero line strat" names the strategy
+        (
+            "Buy when MACD crosses above the zero line. Sell when it crosses below the zero line.",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below 0",
+            },
+        ),
+        (
+            "MACD zero line strat, both sides. macd line crosses above 0 = long, crosses below 0 = "
+            "short. always in the market",
+            {
+                "side": "both",
+                "entry": "MACD(12,26,9).macd crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below 0",
+                "short_entry": "MACD(12,26,9).macd crosses_below 0",
+                "short_exit": "MACD(12,26,9).macd crosses_above 0",
+            },
+        ),
+        (
+            "ROC(12) zero-line cross. Buy when ROC(12) crosses above zero. Sell when ROC(12) "
+            "crosses below zero.",
+            {"entry": "ROC(12) crosses_above 0", "exit": "ROC(12) crosses_below 0"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -178,6 +214,18 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "no such setting",
         ),
         ("Buy when the close is above the 20 EMA (2x). " + _RSI, "no such setting"),
+        # a zero-line strategy whose rules never compare its line with zero
+        (
+            "MACD zero line strat. Buy when the MACD line crosses above its signal line. Sell "
+            "when it crosses below.",
+            "no rule compares MACD(12,26,9) with zero",
+        ),
+        (
+            "MACD zero line cross. Buy when the MACD histogram crosses above 0. Sell when it "
+            "crosses below 0.",
+            "no rule compares",
+        ),
+        ("Buy when RSI(2) < 10, zero line. " + _RSI, "zero line"),
         # "for now" only after "no stop"
         ("Buy when RSI(2) < 10 for now. " + _RSI, "for now"),
         ("Buy when RSI(2) < 10. " + _RSI + " 2% stop for now.", "for now"),

@@ -812,6 +812,7 @@ band_width = alt(
 
 
 factor = alt(
+    seq(tok("ZEROLINE"), build=lambda z: ir.Num(0.0, _span(z))),
     percent_b,
     series_ago,
     bar_range,

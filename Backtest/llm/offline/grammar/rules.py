@@ -295,7 +295,8 @@ def _not_a_price(x: Any) -> bool:
     "4 ATR(14)", a product of the two."""
     if isinstance(x, ir.Num):
         return True
-    if isinstance(x, ir.Arith) and x.op in "*/":
+    if isinstance(x, ir.Arith) and x.op in ("*", "/"):
+        # "take profit at 3 ATR(14)": a multiple of an ATR is a distance too
         return _not_a_price(x.left) and _not_a_price(x.right)
     return isinstance(x, ir.Mention) and x.name not in PRICE_SCALE
 

@@ -158,6 +158,13 @@ def _cross_pair(ind: Lexeme, first: Lexeme, second: Lexeme) -> Any:
 
 
 strategy_stmt = alt(
+    # "MACD zero line strat", "ROC zero-line cross": a name (a rule must compare it with zero)
+    seq(
+        ind_single,
+        tok("ZEROLINE"),
+        opt(alt(tok("CROSS", when=lambda lx: lx.value == "cross"), tok("CROSSNOUN"))),
+        build=lambda m, z, c: ir.ZeroLine(m, _span(m, z, c)),
+    ),
     seq(
         opt(ind_single),
         tok("CROSSNOUN"),
