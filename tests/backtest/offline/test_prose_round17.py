@@ -147,6 +147,15 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "Buy when RSI(2) < 10. " + _RSI + " No stops and no target for this one.",
             {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
         ),
+        # "the previous day's 40-day Donchian high": that bar's upper line
+        (
+            "Buy when the close breaks above the previous day's 40-day Donchian high. Sell when "
+            "the close breaks below the previous day's 15-day Donchian low.",
+            {
+                "entry": "Close above DONCHIAN(40).upper[1]",
+                "exit": "Close below DONCHIAN(15).lower[1]",
+            },
+        ),
         # "take profit at 3 ATR(14)" is a distance (a multiple of an ATR is no price level)
         (
             "Buy when RSI(2) < 10. "
@@ -214,6 +223,12 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "no such setting",
         ),
         ("Buy when the close is above the 20 EMA (2x). " + _RSI, "no such setting"),
+        # a Donchian line is a high or a low, of a whole number of days
+        (
+            "Buy when the close breaks above the previous day's 40-day Donchian close. " + _RSI,
+            "close",
+        ),
+        ("Buy when the close breaks above the previous day's 40.5-day Donchian high. " + _RSI, ""),
         # a zero-line strategy whose rules never compare its line with zero
         (
             "MACD zero line strat. Buy when the MACD line crosses above its signal line. Sell "

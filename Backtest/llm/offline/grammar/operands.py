@@ -467,6 +467,18 @@ prior_donchian = alt(
         build=_prior_donchian,
     ),
     seq(tok("PREV"), opt(NUM_DAYS), DONCHIAN, SIDE_WORD, opt(BRACKET_NUM), build=_prior_donchian),
+    # "the previous day's 40-day Donchian high": that bar's upper line, as with "upper band"
+    seq(
+        tok("PREV"),
+        NUM_DAYS,
+        DONCHIAN,
+        tok("PRICE", when=lambda lx: lx.value in ("High", "Low")),
+        build=lambda p, n, _d, f: (
+            ir.Channel("max" if f.value == "High" else "min", f.value, n.value, True, _span(p, f))
+            if _int(n.value) is not None
+            else REJECT
+        ),
+    ),
 )
 
 
