@@ -166,6 +166,8 @@ _add("NOT", "not|no longer|never again|is not|are not|does not|has not")
 _add("NEVER", "never")
 _add("DONT", "do not|dont|please do not|we do not|i do not|should not|must not|will not")
 _add("NO", "no|without|no new")
+# "x down = sell (any month)": an exit said to hold all year (read only so, after an exit)
+_add("ANYTIME", "any month|any time of year|any time of the year|all year|all year round")
 # "crosses above the zero line": 0; "MACD zero line strat": the strategy's name
 _add("ZEROLINE", "zero line|zero-line|zeroline|the zero line|the zero-line")
 # "No stop for now", "no stops for this one": for this test (read only after a "no stop")

@@ -156,6 +156,28 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
                 "exit": "Close below DONCHIAN(15).lower[1]",
             },
         ),
+        # "the first close that is lower than ...": the close's comparison after "that"
+        (
+            "Buy when RSI(2) < 10. Sell on the first close that is lower than the previous day's "
+            "close.",
+            {"entry": "RSI(2) < 10", "exit": "Close < Close[1]"},
+        ),
+        # "(any month)" after an exit: every exit holds all year (filters restrict entries)
+        (
+            "sma 10/40 x up = buy, except in aug & sep. x down = sell (any month)",
+            {
+                "entry": "all(SMA(10) crosses_above SMA(40); month not in [aug, sep])",
+                "exit": "SMA(10) crosses_below SMA(40)",
+            },
+        ),
+        (
+            "Buy when the 10 SMA crosses above the 40 SMA, except in August. Sell when it crosses "
+            "below (any time of year).",
+            {
+                "entry": "all(SMA(10) crosses_above SMA(40); month not in [aug])",
+                "exit": "SMA(10) crosses_below SMA(40)",
+            },
+        ),
         # "take profit at 3 ATR(14)" is a distance (a multiple of an ATR is no price level)
         (
             "Buy when RSI(2) < 10. "
@@ -229,6 +251,13 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "close",
         ),
         ("Buy when the close breaks above the previous day's 40.5-day Donchian high. " + _RSI, ""),
+        # "that" after the first close: a plain comparison of the close only
+        ("Buy when RSI(2) < 10. Sell on the first close that RSI(2) is above 70.", ""),
+        ("Buy when RSI(2) < 10. Sell on the first close that crosses above the 5-day SMA.", ""),
+        # "(any month)" only after an exit rule with no calendar of its own
+        ("sma 10/40 x up = buy (any month). x down = sell", ""),
+        ("sma 10/40 x up = buy. x down = sell in september (any month)", ""),
+        ("Buy when RSI(2) < 10. " + _RSI + " Any month.", "Any month"),
         # a zero-line strategy whose rules never compare its line with zero
         (
             "MACD zero line strat. Buy when the MACD line crosses above its signal line. Sell "

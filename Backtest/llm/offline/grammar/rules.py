@@ -605,6 +605,21 @@ rule_stmt = alt(
         cond,
         build=lambda a, _o, _f, x: _rule(_action(None, a, ()), x),
     ),
+    # "sell on the first close that is lower than the previous day's close": the same, the
+    # comparison said after "that" (of the close, and only a plain comparison)
+    seq(
+        tok("SELL", "EXIT", "COVER"),
+        tok("ON"),
+        tok("FIRST"),
+        tok("PRICE", when=lambda lx: lx.text.lower() == "close"),
+        tok("THAT", when=lambda lx: lx.text.lower() in ("that", "which")),
+        cond,
+        build=lambda a, _o, _f, c, _t, x: (
+            _rule(_action(None, a, ()), replace(x, left=ir.Price("Close", span=_span(c))))
+            if isinstance(x, ir.Cmp) and x.left is None and x.kind == "static"
+            else REJECT
+        ),
+    ),
     # "exit on the first up close", "cover on a down day": the close beyond the one before
     seq(
         tok("SELL", "EXIT", "COVER"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -543,6 +543,17 @@ def _is_exit(statement: Any) -> bool:
     return isinstance(statement, ir.Rule) and statement.action.verb in _EXIT_VERBS
 
 
+def _has_calendar(cond: Any) -> bool:
+    """Whether a condition names a weekday, a month or a time of day anywhere in it."""
+    if isinstance(cond, ir.Calendar):
+        return True
+    if is_dataclass(cond):
+        return any(_has_calendar(getattr(cond, f.name)) for f in fields(cond))
+    if isinstance(cond, tuple):
+        return any(_has_calendar(item) for item in cond)
+    return False
+
+
 def _whole_rule(statement: Any) -> bool:
     return isinstance(statement, ir.Rule)
 
@@ -563,6 +574,12 @@ def _sentence(lead: Any, first: Any, rest: tuple[Any, ...], tail: Any) -> Any:
     statements = list(first)
     starts = {0}  # where a statement may be a fronted rule: the start, or after a slash
     for group in rest:
+        if isinstance(group, _AnyTime) and not (
+            isinstance(statements[-1], ir.Rule | ir.Mirror)
+            and statements[-1].action.verb in _EXIT_VERBS
+            and not _has_calendar(getattr(statements[-1], "cond", None))
+        ):
+            return REJECT  # "buy (any month)": the entries' months are what a filter restricts
         if isinstance(group, _OrExit) and not _is_exit(statements[-1]):
             return REJECT  # "Buy when ... or on a 3% stop": a stop order? never guessed
         if (
@@ -627,6 +644,11 @@ class _RiskRun(tuple[Any, ...]):
 
 class _SlashRisk(tuple[Any, ...]):
     """ "/ sl 3%": a stop or target after a slash, read after a stop or a whole rule."""
+
+
+class _AnyTime(tuple[Any, ...]):
+    """ "x down = sell (any month)": an exit rule said to hold all year, which every exit rule
+    does (entry filters restrict entries only); only read after an exit rule."""
 
 
 class _SlashRule(tuple[Any, ...]):
@@ -734,6 +756,12 @@ sentence = alt(
                 seq(SEP, stmt, build=_then_joined),
                 tf_stmt,
                 exit_or,
+                seq(
+                    tok("LPAR"),
+                    tok("ANYTIME"),
+                    tok("RPAR"),
+                    build=lambda *_a: _AnyTime(),
+                ),
                 named_params_note,
                 period_bracket_note,
                 slash_params_note,
