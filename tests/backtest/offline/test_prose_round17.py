@@ -162,6 +162,16 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "close.",
             {"entry": "RSI(2) < 10", "exit": "Close < Close[1]"},
         ),
+        # "higher than both of the previous two days' highs": above each of them
+        (
+            "Buy when the close is higher than both of the previous two days' highs. Sell on the "
+            "first close that is lower than the previous day's close.",
+            {"entry": "all(Close > High[1]; Close > High[2])", "exit": "Close < Close[1]"},
+        ),
+        (
+            "Buy when the close is lower than both of the last two days' lows. " + _RSI,
+            {"entry": "all(Close < Low[1]; Close < Low[2])", "exit": "RSI(2) > 70"},
+        ),
         # "(any month)" after an exit: every exit holds all year (filters restrict entries)
         (
             "sma 10/40 x up = buy, except in aug & sep. x down = sell (any month)",
@@ -254,6 +264,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # "that" after the first close: a plain comparison of the close only
         ("Buy when RSI(2) < 10. Sell on the first close that RSI(2) is above 70.", ""),
         ("Buy when RSI(2) < 10. Sell on the first close that crosses above the 5-day SMA.", ""),
+        # "both" is two bars; a crossing of both, or highs of no window, stays refused
+        ("Buy when the close is higher than both of the previous three days' highs. " + _RSI, ""),
+        ("Buy when the close crosses above both of the previous two days' highs. " + _RSI, ""),
+        ("Buy when the close makes higher highs. " + _RSI, ""),
         # "(any month)" only after an exit rule with no calendar of its own
         ("sma 10/40 x up = buy (any month). x down = sell", ""),
         ("sma 10/40 x up = buy. x down = sell in september (any month)", ""),

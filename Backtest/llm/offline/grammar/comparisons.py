@@ -536,6 +536,25 @@ comparison = alt(
         operand,
         build=lambda b, v, right: ir.Cmp(None, v[1], right, v[0], both=True, span=_span(b, right)),
     ),
+    # "the close is higher than both of the previous two days' highs": above each of them
+    seq(
+        operand,
+        IS,
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        tok("BOTH"),
+        tok("WINDOW", when=lambda lx: lx.text.lower().split()[-1] in ("previous", "prior", "last")),
+        tok("NUM", when=lambda lx: lx.value == 2),
+        tok("UNIT", when=lambda lx: lx.text.lower() in ("days", "bars", "sessions", "candles")),
+        opt(tok("QUOTE")),
+        tok("PRICES"),
+        build=lambda x, _i, c, b, _w, _n, _u, _q, f: ir.Group(
+            "all",
+            tuple(
+                ir.Cmp(x, c.value, ir.Price(f.value, ago, _span(b, f)), span=_span(x, f))
+                for ago in (1, 2)
+            ),
+        ),
+    ),
     seq(  # "both of them are below zero"
         tok("BOTH"),
         IS,
