@@ -172,6 +172,15 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "Buy when the close is lower than both of the last two days' lows. " + _RSI,
             {"entry": "all(Close < Low[1]; Close < Low[2])", "exit": "RSI(2) > 70"},
         ),
+        # "Exit after 7 days, or earlier at a 6% profit target": the target beside the time exit
+        (
+            "Buy when RSI(2) < 10. Exit after 7 days, or earlier at a 6% profit target.",
+            {"entry": "RSI(2) < 10", "exit_after_bars": 7, "target": "6%"},
+        ),
+        (
+            "Buy when RSI(2) < 10. Exit after 7 days, or sooner on a 3% stop.",
+            {"entry": "RSI(2) < 10", "exit_after_bars": 7, "stop": "3%"},
+        ),
         # "(any month)" after an exit: every exit holds all year (filters restrict entries)
         (
             "sma 10/40 x up = buy, except in aug & sep. x down = sell (any month)",
@@ -268,6 +277,9 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when the close is higher than both of the previous three days' highs. " + _RSI, ""),
         ("Buy when the close crosses above both of the previous two days' highs. " + _RSI, ""),
         ("Buy when the close makes higher highs. " + _RSI, ""),
+        # "or earlier at a target" only after an exit
+        ("Buy when RSI(2) < 10, or earlier at a 6% profit target. Exit after 7 days.", ""),
+        ("Buy when RSI(2) < 10 or earlier. Exit after 7 days.", "earlier"),
         # "(any month)" only after an exit rule with no calendar of its own
         ("sma 10/40 x up = buy (any month). x down = sell", ""),
         ("sma 10/40 x up = buy. x down = sell in september (any month)", ""),

@@ -689,6 +689,15 @@ def _exit_or(_or: Lexeme, statement: Any) -> Any:
 # "Cover back above VWAP or after 8 bars": a rule's exit or a time exit
 exit_or = alt(
     seq(tok("OR"), lazy(lambda: risk_stmt), build=_exit_or),
+    # "Exit after 7 days, or earlier at a 6% profit target": a stop or target before the time
+    seq(
+        opt(tok("COMMA")),
+        tok("OR"),
+        alt(tok("EARLIER"), tok("AGO", when=lambda lx: lx.text.lower() == "earlier")),
+        opt(tok("AT", "ON")),
+        lazy(lambda: risk_stmt),
+        build=lambda _c, o, _e, _a, r: _exit_or(o, r),
+    ),
     seq(tok("OR"), time_limit, build=_exit_or),
     # "..., sell when RSI > 70, or exit after 5 days"
     seq(
