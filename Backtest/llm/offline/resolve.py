@@ -325,6 +325,11 @@ _LABELLED: dict[tuple[str, str], tuple[str, ...]] = {
     ("KELTNER", "multiplier"): ("multiplier",),
     ("SUPERTREND", "ATR_period"): ("atr_period",),
     ("SUPERTREND", "multiplier"): ("multiplier",),
+    # "slow stochastic, %K length 14, %K smoothing 3, %D length 3"
+    ("STOCH", "k_length"): ("fastk_period",),
+    ("STOCH", "k_smoothing"): ("slowk_period",),
+    ("STOCH", "d_length"): ("slowd_period",),
+    ("STOCH", "d_smoothing"): ("slowd_period",),
     # "MACD with fast 12, slow 26, signal 9"
     ("MACD", "fast"): ("fastperiod",),
     ("MACD", "slow"): ("slowperiod",),

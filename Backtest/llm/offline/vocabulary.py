@@ -166,6 +166,8 @@ _add("NOT", "not|no longer|never again|is not|are not|does not|has not")
 _add("NEVER", "never")
 _add("DONT", "do not|dont|please do not|we do not|i do not|should not|must not|will not")
 _add("NO", "no|without|no new")
+# "%K smoothing 3" (TradingView's stochastic settings): read only as a %K/%D setting
+_add("SMOOTHING", "smoothing|slowing")
 # "exit after 7 days, or earlier at a 6% profit target" (read only after "or", before a risk)
 _add("EARLIER", "sooner")  # "earlier" is AGO, read so there too
 # "both of the previous two days' highs": each bar's high (read only there)

@@ -181,6 +181,15 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "Buy when RSI(2) < 10. Exit after 7 days, or sooner on a 3% stop.",
             {"entry": "RSI(2) < 10", "exit_after_bars": 7, "stop": "3%"},
         ),
+        # a stochastic's settings by their labels: "%K length", "%K smoothing", "%D length"
+        (
+            "Indicator: slow stochastic, %K length 5, %K smoothing 3, %D length 4. Buy when %K "
+            "crosses above %D. Sell when %K > 80.",
+            {
+                "entry": "STOCH(5,3,4).slowk crosses_above STOCH(5,3,4).slowd",
+                "exit": "STOCH(5,3,4).slowk > 80",
+            },
+        ),
         # "(any month)" after an exit: every exit holds all year (filters restrict entries)
         (
             "sma 10/40 x up = buy, except in aug & sep. x down = sell (any month)",
@@ -280,6 +289,14 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # "or earlier at a target" only after an exit
         ("Buy when RSI(2) < 10, or earlier at a 6% profit target. Exit after 7 days.", ""),
         ("Buy when RSI(2) < 10 or earlier. Exit after 7 days.", "earlier"),
+        # the labels only for a stochastic, each once
+        ("Indicator: RSI, %K length 14, %K smoothing 3. Buy when RSI < 30. " + _RSI, "no such"),
+        (
+            "Indicator: slow stochastic, %K length 14, %K length 5. Buy when %K crosses above %D. "
+            "Sell when %K > 80.",
+            "",
+        ),
+        ("Buy when RSI(2) < 10 with smoothing 3. " + _RSI, "smoothing"),
         # "(any month)" only after an exit rule with no calendar of its own
         ("sma 10/40 x up = buy (any month). x down = sell", ""),
         ("sma 10/40 x up = buy. x down = sell in september (any month)", ""),

@@ -24,6 +24,17 @@ number = alt(
 
 # "fast 12", "slow 26", "signal 9": a setting named by its label (checked against the indicator)
 named_param = alt(
+    # "%K length 14, %K smoothing 3, %D length 3": a stochastic's settings by their labels
+    seq(
+        tok("OUTPUT", when=lambda lx: lx.value in ("k", "d")),
+        alt(tok("UNIT", when=lambda lx: lx.text.lower() in ("length", "period")), tok("SMOOTHING")),
+        NUM,
+        build=lambda o, w, n: (
+            "label",
+            f"{o.value}_{'smoothing' if w.kind == 'SMOOTHING' else 'length'}",
+            n.value,
+        ),
+    ),
     seq(
         tok("RELATIVE", when=lambda lx: lx.text.lower() in ("fast", "slow")),
         opt(tok("UNIT")),
@@ -184,7 +195,7 @@ ind_single = alt(
     # "MACD with fast 12, slow 26, signal 9": every setting named by its label
     seq(
         IND,
-        opt(tok("WITH")),
+        opt(tok("WITH", "COMMA")),
         named_param,
         many(seq(opt(tok("COMMA", "AND")), named_param, build=lambda _c, p: p), 1),
         build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
