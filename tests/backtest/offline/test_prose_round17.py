@@ -147,6 +147,11 @@ _EMA_EXIT = "Exit when the 20 EMA falls below the 50 EMA."
             "Buy when RSI(2) < 10. " + _RSI + " No stops and no target for this one.",
             {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
         ),
+        # a sentence of such words alone stays small talk
+        (
+            "Buy when RSI(2) < 10. " + _RSI + " Thanks for now.",
+            {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"},
+        ),
         # "the previous day's 40-day Donchian high": that bar's upper line
         (
             "Buy when the close breaks above the previous day's 40-day Donchian high. Sell when "
