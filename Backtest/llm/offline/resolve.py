@@ -320,7 +320,7 @@ class Context:
 _LABELLED: dict[tuple[str, str], tuple[str, ...]] = {
     ("BBANDS", "deviation"): ("nbdevup", "nbdevdn"),
     ("KELTNER", "EMA_period"): ("timeperiod",),
-    ("KELTNER", "SMA_period"): ("timeperiod",),
+    # (an SMA middle line is refused: the channel's middle line is an EMA)
     ("KELTNER", "ATR_period"): ("atr_period",),
     ("KELTNER", "multiplier"): ("multiplier",),
     ("SUPERTREND", "ATR_period"): ("atr_period",),

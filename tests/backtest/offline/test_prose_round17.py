@@ -278,6 +278,12 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "no such setting",
         ),
         ("Buy when the close is above the 20 EMA (2x). " + _RSI, "no such setting"),
+        # the channel's middle line is an EMA: an SMA middle line is never read as one
+        (
+            "Buy when the close is above the upper Keltner Channel (20 SMA, 10 ATR, 2x). Sell when "
+            "the close is below the middle line.",
+            "no such setting",
+        ),
         # a Donchian line is a high or a low, of a whole number of days
         (
             "Buy when the close breaks above the previous day's 40-day Donchian close. " + _RSI,
