@@ -1318,3 +1318,12 @@ _add(
     "day breakdown|day breakdowns|bar breakdown|bar breakdowns|day low breakdown",
     "down",
 )
+# "the close gets back to or above the 20-day SMA": at or above it (one line for both words;
+# read as two comparisons, "back to" took the level before). Against the verb's own way
+# ("rises to or below") there is no such phrase.
+for _touch, (_kind, _way) in [(k, e) for k, e in PHRASES.items() if e[0] == "TOUCH"]:
+    if _touch.endswith(" to") and _way in (None, "up", "down"):
+        if _way != "down":
+            _add("CMP", f"{_touch} or above|{_touch} or over|{_touch} or higher", ">=")
+        if _way != "up":
+            _add("CMP", f"{_touch} or below|{_touch} or under|{_touch} or lower", "<=")
