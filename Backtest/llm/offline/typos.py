@@ -4,9 +4,10 @@ meant, and always said in ``warnings`` ("read 'bolinger' as 'bollinger'"), never
 A word is taken as a typo only when all of these hold, else it stays unknown and is refused
 (its refusal says "did you mean ..."):
 
-* it is at least five letters, not a word the parser knows (filler included), not an English
-  word (the English word list of ``pyspellchecker``: "sitting" is never read as "setting") and
-  not a ticker;
+* it is at least five letters, not a word the parser knows (filler included; a misspelling the
+  vocabulary knows inside one phrase, "moving averge", counts as unknown elsewhere), not an
+  English word (the English word list of ``pyspellchecker``: "sitting" is never read as
+  "setting") and not a ticker;
 * exactly one word of the parser's vocabulary, filler aside, is one edit away from it (a letter
   added, dropped or changed, or two neighbouring letters swapped), or only one of those is a
   word of its own (the vocabulary knows some misspellings too), or only one makes a phrase with
@@ -35,6 +36,27 @@ def _words(keys: Iterable[str]) -> frozenset[str]:
 def _known() -> frozenset[str]:
     """The words a typo may be read as: those of the vocabulary's phrases."""
     return _words(v.PHRASES)
+
+
+@functools.cache
+def _misspelt() -> frozenset[str]:
+    """Misspellings the vocabulary knows inside a phrase only ("moving averge" beside "moving
+    average", the same entry): outside that phrase such a word is a typo like any other."""
+    english = _english()
+    inside = {
+        w for w in _known() if w not in v.PHRASES and len(w) >= MIN_LETTERS and not english(w)
+    }
+    found = set()
+    for key, entry in v.PHRASES.items():
+        words = key.split(" ")
+        for i, word in enumerate(words):
+            if word not in inside:
+                continue
+            for other in _one_edit(word) & _known():
+                fixed = " ".join([*words[:i], other, *words[i + 1 :]])
+                if english(other) and v.PHRASES.get(fixed) == entry:
+                    found.add(word)
+    return frozenset(found)
 
 
 @functools.cache
@@ -84,7 +106,8 @@ def meant(word: str, original: str, before: str = "", after: str = "") -> str | 
     ``after``) is a typo of, or None."""
     if len(word) < MIN_LETTERS or not word.isalpha() or not word.isascii():
         return None
-    if word in _known() or word in _filler() or (original.isupper() and len(original) <= 5):
+    known = word in v.PHRASES or (word in _known() and word not in _misspelt())
+    if known or word in _filler() or (original.isupper() and len(original) <= 5):
         return None
     candidate = _one_word(_one_edit(word) & _known(), before, after)
     if candidate is None:
@@ -100,9 +123,19 @@ def corrected(tokens: Sequence[Token], source: str) -> list[Token]:
     out = []
     for index, token in enumerate(tokens):
         word = None
-        if token.kind == "word":
+        if token.kind == "word" and not _in_phrase(tokens, index):
             before = tokens[index - 1].norm if index else ""
             after = tokens[index + 1].norm if index + 1 < len(tokens) else ""
             word = meant(token.norm, source[token.start : token.end], before, after)
         out.append(token if word is None else replace(token, norm=word, typo=token.norm))
     return out
+
+
+def _in_phrase(tokens: Sequence[Token], index: int, longest: int = 7) -> bool:
+    """The token is part of a phrase the vocabulary knows where it stands ("in favour of",
+    "moving averge"): never a typo there."""
+    for start in range(max(0, index - longest + 1), index + 1):
+        for end in range(index + 1, min(len(tokens), start + longest) + 1):
+            if end - start > 1 and " ".join(t.norm for t in tokens[start:end]) in v.PHRASES:
+                return True
+    return False

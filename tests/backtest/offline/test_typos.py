@@ -94,3 +94,18 @@ def test_words_that_are_not_typos_are_still_refused_with_a_guess() -> None:
 def test_the_chat_editor_lexes_without_reading_typos() -> None:
     assert [lx.kind for lx in lex("bolinger")] == ["UNKNOWN"]
     assert [lx.kind for lx in lex("bolinger", typos=True)] == ["IND"]
+
+
+def test_a_misspelling_known_inside_one_phrase_is_a_typo_elsewhere() -> None:
+    # "moving averge" is a phrase of the vocabulary; "its 20 day averge" is a typo like any other
+    parsed = parse_description("buy when volume is above its 20 day averge")
+    assert "read 'averge' as 'average' (a typo?)" in parsed.warnings
+    assert not any(
+        "a typo" in w for w in parse_description("buy when the 20 day moving averge rises").warnings
+    )
+
+
+def test_a_word_inside_a_known_phrase_is_never_a_typo() -> None:
+    # "in favour of" is a phrase: the British spelling is no typo there
+    text = "Only buy when the trend is in favour of longs: close above the 200 sma, rsi(2) < 10"
+    assert [t for lx in lex(text, typos=True) for t in lx.extra.get("typos", ())] == []
