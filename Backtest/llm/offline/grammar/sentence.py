@@ -150,6 +150,7 @@ timeframe = alt(
 
 PERIODS = tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "periods", "lengths"))
 DAYS = tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "days", "bar", "bars"))
+_PAIR_SEP = tok("SLASH", "AND", "COMMA")
 
 
 def _cross_pair(ind: Lexeme, first: Lexeme, second: Lexeme) -> Any:
@@ -211,25 +212,19 @@ strategy_stmt = alt(
         tok("CROSSNOUN"),
         opt(tok("COMMA")),
         opt(tok("WITH")),
-        NUM,
-        tok("SLASH", "AND", "COMMA"),
-        NUM,
-        opt(DAYS),
-        PERIODS,
-        build=lambda i, _c, _k, _w, a, _s, b, _d, _p: _cross_pair(i, a, b),
-    ),
-    seq(
-        IND,
-        tok("CROSSNOUN"),
-        opt(tok("COMMA")),
-        opt(tok("WITH")),
-        PERIODS,
-        opt(tok("OF")),
-        NUM,
-        tok("SLASH", "AND", "COMMA"),
-        NUM,
-        opt(DAYS),
-        build=lambda i, _c, _k, _w, _p, _o, a, _s, b, _d: _cross_pair(i, a, b),
+        alt(
+            seq(NUM, _PAIR_SEP, NUM, opt(DAYS), PERIODS, build=lambda a, _s, b, _d, _p: (a, b)),
+            seq(
+                PERIODS,
+                opt(tok("OF")),
+                NUM,
+                _PAIR_SEP,
+                NUM,
+                opt(DAYS),
+                build=lambda _p, _o, a, _s, b, _d: (a, b),
+            ),
+        ),
+        build=lambda i, _c, _k, _w, pair: _cross_pair(i, *pair),
     ),
 )
 filter_action = opt(alt(tok(*ACTION_KINDS), tok("PLACE")))
