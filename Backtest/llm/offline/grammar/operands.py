@@ -75,10 +75,6 @@ param = alt(
     named_param,
 )
 # a parameter said with its name: "ATR period 10", "multiplier 3"
-_NAMED_SETTING = alt(
-    seq(tok("IND"), opt(tok("UNIT")), NUM, build=lambda i, _u, n: ("ind", i.value[0], n.value)),
-    seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
-)
 params = seq(
     param,
     many(seq(tok("COMMA", "SLASH"), param, build=lambda _s, p: p)),
@@ -147,10 +143,12 @@ def _listed_after(separator: str) -> Parser:
 
 
 # "an ATR period of 10", "ATR length 12", "a multiplier of 3": a channel's setting by its name
+# A setting said with its name: "ATR period 10", "an ATR length of 14", "multiplier 3", "a
+# factor of 2.5" (checked against the indicator: "RSI with a multiplier of 3" is refused)
 _said_setting = alt(
     seq(
-        tok("IND", when=lambda lx: lx.value[0] == "ATR"),
-        opt(tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "length", "lookback"))),
+        tok("IND"),
+        opt(tok("UNIT")),
         opt(tok("OF")),
         NUM,
         build=lambda i, _u, _o, n: ("ind", i.value[0], n.value),
@@ -200,23 +198,19 @@ ind_single = alt(
         many(seq(opt(tok("COMMA", "AND")), named_param, build=lambda _c, p: p), 1),
         build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
     ),
-    # "SuperTrend with ATR period 10 and multiplier 3", "SuperTrend settings: ATR length 14,
-    # factor 2.5": settings each said with its name (never a bare number)
+    # "SuperTrend with ATR period 10 and multiplier 3", "SuperTrend with an ATR period of 10 and
+    # a multiplier of 3", "SuperTrend settings: ATR length 14, factor 2.5": settings each said
+    # with its name (never a bare number); one alone only after "with"
     seq(
         IND,
         opt(alt(tok("WITH"), seq(tok("SETTINGS"), opt(tok("COLON")), build=lambda s, _c: s))),
-        _NAMED_SETTING,
-        many(seq(opt(tok("COMMA", "AND")), _NAMED_SETTING, build=lambda _c, p: p), 1),
-        build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
-    ),
-    # "SuperTrend with an ATR period of 10 and a multiplier of 3": each setting said by name
-    # (checked against the indicator: "RSI with a multiplier of 3" is refused)
-    seq(
-        IND,
-        tok("WITH"),
         _said_setting,
-        many(seq(tok("COMMA", "AND"), opt(tok("AND")), _said_setting, build=lambda *a: a[-1])),
-        build=lambda i, _w, first, rest: _mention(i, (first, *rest)),
+        many(seq(opt(tok("COMMA", "AND")), opt(tok("AND")), _said_setting, build=lambda *a: a[-1])),
+        build=lambda i, w, first, rest: (
+            _mention(i, (first, *rest))
+            if rest or (isinstance(w, Lexeme) and w.kind == "WITH")
+            else REJECT
+        ),
     ),
     # "Williams %R with period 14", "RSI with a length of 9": the word, then the number
     seq(
