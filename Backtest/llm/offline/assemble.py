@@ -87,6 +87,8 @@ class Assembly:
     restrictions: dict[str, list[tuple[RNode, ir.Span]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     no_exit: bool = False
+    # "the only exit is a 3% trailing stop": its kind; no exit rule, no other stop or target
+    only_exit: tuple[str, ir.Span] | None = None
     no_risk: list[tuple[str, ir.Span]] = field(default_factory=list)  # "No stops, no targets"
     calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
@@ -184,6 +186,8 @@ class Assembly:
             self.time_unless_hit = self.time_unless_hit or statement.unless_hit
         elif isinstance(statement, ir.NoExit):
             self.no_exit = True
+            if statement.only is not None:
+                self.only_exit = (statement.only, statement.span)
         elif isinstance(statement, ir.NoRisk):
             self.no_risk += [(kind, statement.span) for kind in statement.kinds]
         elif isinstance(statement, ir.HoldWhile):

@@ -183,6 +183,13 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
     if assembly.time_unless_hit and not {"stop", "target", "trailing"} & set(assembly.settings):
         raise ParseError((0, 0), "'neither' refers to a stop or a target, and none is given")
     raw = {role: _combine(items) for role, items in assembly.rules.items()}
+    if assembly.only_exit is not None:
+        kind, span = assembly.only_exit
+        others = {"stop", "target", "trailing", "time"} - {kind}
+        if any(role.startswith("exit") for role in raw) or others & set(assembly.settings):
+            raise ParseError(
+                span, f"the only exit is said to be the {kind}, yet another exit is given"
+            )
     for inst, span in assembly.zero_lines:
         if not any(_against_zero(node, inst) for node in raw.values()):
             raise ParseError(

@@ -33,6 +33,7 @@ class Price:
     ago: int = 0
     span: Span = dc_field(default=(0, 0), compare=False)
     day_word: bool = dc_field(default=False, compare=False)
+    daily: bool = dc_field(default=False, compare=False)  # "the daily close": daily bars said
 
 
 @dataclass(frozen=True)
@@ -379,7 +380,12 @@ class NoRisk:
 
 @dataclass(frozen=True)
 class NoExit:
-    """ "No other exit": the description says on purpose that there is no exit rule."""
+    """ "No other exit": the description says on purpose that there is no exit rule. ``only``:
+    "the only exit is an 8% trailing stop" (its kind), which no exit rule nor any other stop,
+    target or time exit may sit beside (checked)."""
+
+    only: str | None = None
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,16 @@ class OperandResolver:
         if isinstance(item, ir.Num):
             return float(item.value)
         if isinstance(item, ir.Price):
+            if item.daily:
+                if _INTRADAY.search(ctx.text):
+                    raise ParseError(
+                        item.span, "a daily price on bars shorter than a day is not the bar's"
+                    )
+                note = (
+                    f"read '{ctx.quote(item.span)}' as each bar's {item.field.lower()} (daily bars)"
+                )
+                if note not in ctx.warnings:
+                    ctx.warnings.append(note)
             return Series(price=item.field, ago=item.ago)
         if isinstance(item, ir.Mention):
             return ctx.series(ctx.instance(item), item.output, item.span, item.ago)

@@ -385,8 +385,17 @@ def _days(unit: Lexeme | None, ago: Lexeme) -> bool:
     return any(word in words for word in ("day", "session"))
 
 
+_DAILY = frozenset({"daily", "the daily"})
+
+
 price_ref = alt(
     seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
+    # "the daily close": the bar's close, on daily bars (checked: no intraday bars named)
+    seq(
+        tok("TIMEFRAME", when=lambda lx: " ".join(lx.text.lower().split()) in _DAILY),
+        PRICE,
+        build=lambda t, p: ir.Price(p.value, 0, _span(t, p), daily=True),
+    ),
     seq(tok("PREV"), PRICE, build=lambda a, p: ir.Price(p.value, 1, _span(a, p), day_word=True)),
     seq(PRICE, tok("OF"), tok("TODAY"), build=lambda p, _o, t: ir.Price(p.value, 0, _span(p, t))),
     seq(

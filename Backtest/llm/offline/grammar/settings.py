@@ -399,12 +399,32 @@ keyed_risk = seq(
     distance,
     build=lambda k, _c, d: ir.Risk(_RISK_KIND[k.kind], d),
 )
-no_exit_except = seq(
-    tok("NO"),
-    tok("EXIT_N"),
-    tok("EXCEPT", "WITH"),
-    lazy(lambda: risk_stmt),
-    build=lambda _n, _e, _x, r: (ir.NoExit(), r),
+no_exit_except = alt(
+    seq(
+        tok("NO"),
+        tok("EXIT_N"),
+        tok("EXCEPT", "WITH"),
+        lazy(lambda: risk_stmt),
+        build=lambda _n, _e, _x, r: (ir.NoExit(), r),
+    ),
+    # "the only exit is an 8% trailing stop": that stop, and no exit rule (a stop, a target or
+    # a trail; "the only exit is when ..." is no risk and stays refused)
+    seq(
+        tok("ONLY"),
+        tok("EXIT", when=lambda lx: lx.text.lower() == "exit"),
+        tok("IS"),
+        lazy(lambda: risk_stmt),
+        build=lambda o, _e, _i, r: (ir.NoExit(only=r.kind, span=_span(o, r)), r),
+    ),
+    # "Exit: only a trailing stop of 3 x ATR(14), nothing else": the same under an exit heading
+    seq(
+        tok("EXIT", when=lambda lx: lx.text.lower() == "exit"),
+        tok("COLON"),
+        tok("ONLY"),
+        lazy(lambda: risk_stmt),
+        opt(tok("COMMA")),
+        build=lambda e, _c, _o, r, _m: (ir.NoExit(only=r.kind, span=_span(e, r)), r),
+    ),
 )
 
 

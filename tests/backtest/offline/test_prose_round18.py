@@ -1,0 +1,72 @@
+"""Trader wording learnt in the eighteenth prose round from the refusals of held-out 18 and
+19, with the near misses that must stay refused. Compared semantically, in the corpus notation
+of tests/quality/README.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.backtest.offline.readings import reads_as, refused
+
+_WMA = "Buy when the 10 WMA crosses above the 30 WMA. "
+_RSI = "Sell when RSI(2) > 70."
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # "the only exit is an 8% trailing stop": that stop, and no exit rule
+        (
+            _WMA + "Only exit is an 8% trailing stop.",
+            {"entry": "WMA(10) crosses_above WMA(30)", "trailing": "8%"},
+        ),
+        (
+            _WMA + "The only exit is a 5% stop loss.",
+            {"entry": "WMA(10) crosses_above WMA(30)", "stop": "5%"},
+        ),
+        # ... under an exit heading: "Exit: only a trailing stop of 3 x ATR(14), nothing else"
+        (
+            "Entry: the close crosses above the 100-day SMA.\n"
+            "Exit: only a trailing stop of 3 x ATR(14), nothing else.",
+            {"entry": "Close crosses_above SMA(100)", "trailing": "3 ATR(14)"},
+        ),
+        # "the daily close" on daily bars: the bar's close
+        (
+            "Entry: the daily close crosses above the 100-day SMA.\nExit: only a 5% trailing stop.",
+            {"entry": "Close crosses_above SMA(100)", "trailing": "5%"},
+        ),
+        (
+            "Buy when the daily high is above yesterday's high. " + _RSI,
+            {"entry": "High > High[1]", "exit": "RSI(2) > 70"},
+        ),
+    ],
+)
+def test_reads(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # "the only exit" beside an exit rule, another stop, target or time exit: a contradiction
+        (_WMA + _RSI + " The only exit is an 8% trailing stop.", "only exit is said"),
+        (_WMA + "The only exit is a 4% stop loss. Take profit 10%.", "only exit is said"),
+        (_WMA + "The only exit is a 4% stop loss. Sell after 5 days.", "only exit is said"),
+        (
+            _WMA + "Exit: only a 5% trailing stop, and sell when RSI(2) > 70.",
+            "only exit is said",
+        ),
+        # "the only exit" is a stop, never a rule or an entry
+        (_WMA + "Only exit is when RSI(2) > 70.", ""),
+        (_WMA + "Only entry is an 8% trailing stop.", ""),
+        (_WMA + "Not the only exit is an 8% trailing stop.", ""),
+        # "the daily close" on bars shorter than a day is not the bar's close
+        ("On 5-minute bars buy when the daily close crosses above the 100 SMA. " + _RSI, ""),
+        (
+            "Buy when the daily close crosses above the 100 SMA after 10:30. " + _RSI,
+            "shorter than a day",
+        ),
+    ],
+)
+def test_refused(text: str, named: str) -> None:
+    assert named in refused(text)
