@@ -78,6 +78,19 @@ _TITLE = frozenset(
 _TITLE_NOUNS = frozenset({"flip", "setup", "system", "signal"})
 
 
+# a rule or an exit said before "Trigger:" (after an exit it could be the exit's trigger)
+_RULE_BEFORE = re.compile(
+    r"\b(exits?|sell\w*|cover\w*|clos\w+|entry|entries|enter\w*|buy\w*|shorts?|go|trigger\w*|"
+    r"target|stop\w*|when|if)\b",
+    re.IGNORECASE,
+)
+
+
+def _entry_trigger(head: list[Lexeme]) -> bool:
+    """ "Trigger:" alone before its colon: the entry trigger's heading, not a title."""
+    return len(head) == 1 and head[0].kind == "SIGNAL_N" and head[0].text.lower() == "trigger"
+
+
 def _title_word(lexeme: Lexeme) -> bool:
     return lexeme.kind == "UNKNOWN" or (
         lexeme.kind in ("TURNS", "SIGNAL_N") and lexeme.text.lower() in _TITLE_NOUNS
@@ -272,6 +285,11 @@ class _Reader:
                 self._symbols(head)
                 return []
             return lexemes
+        if _entry_trigger(head) and not _RULE_BEFORE.search(self.text[: head[0].start]):
+            # "- Filter: ... - Trigger: close crosses above the 20 EMA": the entry's heading,
+            # as "Entry trigger:" (a sell rule under it clashes and is refused)
+            word = head[0]
+            return [Lexeme("ENTRY_N", None, word.start, word.end, word.text), *lexemes[1:]]
         if all(lx.kind in _WEAK for lx in head) and not any(_title_word(lx) for lx in head):
             # "Idea to test: buy when ...": a label of filler words only
             self.warnings.append(f"read '{self.quote(start, lexemes[colon].start)}' as a title")

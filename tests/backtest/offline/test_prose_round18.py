@@ -39,6 +39,24 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when the daily high is above yesterday's high. " + _RSI,
             {"entry": "High > High[1]", "exit": "RSI(2) > 70"},
         ),
+        # "rising (higher than the day before)": the one-bar move said again in brackets
+        (
+            "Buy when ADX(14) is above 20 and rising (higher than the day before). " + _RSI,
+            {"entry": "all(ADX(14) > 20; rising(ADX(14)))", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Buy when the 100 SMA is falling (lower than yesterday). " + _RSI,
+            {"entry": "falling(SMA(100))", "exit": "RSI(2) > 70"},
+        ),
+        # "- Filter: ... - Trigger: ... - Exit: ...": the entry's trigger
+        (
+            "Rules:\n- Daily bars, long only.\n- Filter: ADX(14) above 20.\n"
+            "- Trigger: close crosses above the 20 EMA.\n- Exit: close crosses below the 20 EMA.",
+            {
+                "entry": "all(Close crosses_above EMA(20); ADX(14) > 20)",
+                "exit": "Close crosses_below EMA(20)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -66,6 +84,15 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "Buy when the daily close crosses above the 100 SMA after 10:30. " + _RSI,
             "shorter than a day",
         ),
+        # brackets that say something else than the one-bar move
+        ("Buy when the 100 SMA is falling (higher than yesterday). " + _RSI, ""),
+        ("Buy when the 100 SMA is rising (higher than 5 days ago). " + _RSI, ""),
+        ("Buy when the 100 SMA is rising (not higher than yesterday). " + _RSI, ""),
+        ("Buy when the 100 SMA is rising (higher than the close). " + _RSI, ""),
+        # "Trigger:" after a rule or an exit could be the exit's trigger; a sell under it clashes
+        ("Buy when RSI(2) < 10. Exit: RSI(2) > 70. Trigger: RSI(2) > 50", "no action"),
+        ("Buy when RSI(2) < 10. Trigger: RSI(2) > 70", "no action"),
+        ("Filter: ADX(14) above 20. Trigger: sell when RSI(2) > 70. Buy when RSI(2) < 10.", ""),
     ],
 )
 def test_refused(text: str, named: str) -> None:

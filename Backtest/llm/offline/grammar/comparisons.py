@@ -628,12 +628,31 @@ _DAY_BEFORE = frozenset(
     | {"the prior day", "the previous bar", "the previous session", "the prior bar"}
 )
 UPDOWN = tok("UPWORD", "DOWNWORD")
+
+
+def _said_again(trend: Lexeme, said: Any) -> bool:
+    """ "rising (higher than the day before)", "falling (lower than yesterday)": the one-bar move
+    said again in brackets; "rising (lower than yesterday)" or "(higher than 5 days ago)" is
+    not read."""
+    return said is None or said[1].value == (">" if trend.value == "rising" else "<")
+
+
 trend = alt(
     seq(
         opt(operand),
         IS,
         TREND,
-        build=lambda x, _i, t: ir.Trend(x, t.value, 1, _span(x, t)),
+        opt(
+            seq(
+                tok("LPAR"),
+                tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+                tok("PREV", when=lambda lx: " ".join(lx.text.lower().split()) in _DAY_BEFORE),
+                tok("RPAR"),
+            )
+        ),
+        build=lambda x, _i, t, b: (
+            ir.Trend(x, t.value, 1, _span(x, t, b)) if _said_again(t, b) else REJECT
+        ),
     ),
     # "the 50-day SMA is no longer rising", "is not falling": the bar's move negated (not up
     # on the bar); a trend over several bars negated ("not rising for 3 days") is not read
