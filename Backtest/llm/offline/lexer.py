@@ -154,7 +154,7 @@ class _Lexer:
         token = self.tokens[i]
         nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
         if nxt is not None and (
-            nxt.norm in ("%", "percent", "pct")
+            nxt.norm in ("%", "percent", "percents", "pct")
             or nxt.norm == "per"
             and (i + 2 < len(self.tokens) and self.tokens[i + 2].norm == "cent")
         ):

@@ -783,8 +783,10 @@ _add(
     "WHICHEVER",
     "whichever comes first|whichever is first|whichever happens first|whatever comes first|"
     "if that comes first|if that happens first|whichever comes sooner|whichever is sooner|"
-    "whichever happens sooner|whichever occurs first",
+    "whichever happens sooner|whichever occurs first|what comes first|what happens first",
 )
+# "The exit is happening when ...": read only there (see :mod:`.grammar.rules`)
+_add("HAPPENING", "happening")
 _add("ORDER", "order|orders")
 _add("SHARES", "shares|share|units|unit|contracts|contract|lots|lot|coins|stocks")
 _add(
@@ -850,6 +852,11 @@ _add("TIMEOFDAY_N", "the time of day|time of day")
 # understood_as's notes, each read only where understood_as writes it (grammar/settings.py):
 # "Trailing stop 10% below the highest close since entry"
 _add("SINCE_ENTRY", "since entry|since the entry")
+# "the 50 EMA is going up since 5 days": for 5 days (read only in a rising/falling trend's
+# length, see :mod:`.grammar.comparisons`)
+_add("SINCE", "since")
+# "the -100 level": read only right after a number (see :mod:`.grammar.operands`)
+_add("LEVEL", "level")
 # "Long entries use a limit order at Close * 0.98 (read on the signal bar), cancelled if not
 # filled within 1 bar"
 _add("SIGNAL_READ", "read on the signal bar")

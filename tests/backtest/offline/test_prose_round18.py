@@ -57,6 +57,39 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "Close crosses_below EMA(20)",
             },
         ),
+        # "since 5 days": for 5 days, in a rising or falling trend's length
+        (
+            "Buy only if the 50 EMA is going up since 5 days and the price close above it. "
+            "Sell when the close is going under the 50 EMA.",
+            {"entry": "all(rising(EMA(50), 5); Close > EMA(50))", "exit": "Close < EMA(50)"},
+        ),
+        # the crossing in the progressive, "is crossing below", "is crossing up"; a level said
+        # as "the -100 line", "the 70 level"; "The exit is happening when"; "what comes first"
+        (
+            "Short when the close is crossing below the 20 days SMA. Cover when close cross "
+            "above the 20 SMA. The stop loss is 3 percents.",
+            {
+                "side": "short",
+                "short_entry": "Close crosses_below SMA(20)",
+                "short_exit": "Close crosses_above SMA(20)",
+                "stop": "3%",
+            },
+        ),
+        (
+            "When the CCI of 20 periods is crossing up the -100 line, I enter long. The exit is "
+            "happening when CCI cross down the +100 line, or after 10 bars in the trade, what "
+            "comes first.",
+            {
+                "entry": "CCI(20) crosses_above -100",
+                "exit": "CCI(20) crosses_below 100",
+                "exit_after_bars": 10,
+            },
+        ),
+        (
+            "Buy when RSI(14) crosses above the 30 line. Sell when RSI(14) crosses below the 70 "
+            "level.",
+            {"entry": "RSI(14) crosses_above 30", "exit": "RSI(14) crosses_below 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -93,6 +126,23 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(2) < 10. Exit: RSI(2) > 70. Trigger: RSI(2) > 50", "no action"),
         ("Buy when RSI(2) < 10. Trigger: RSI(2) > 70", "no action"),
         ("Filter: ADX(14) above 20. Trigger: sell when RSI(2) > 70. Buy when RSI(2) < 10.", ""),
+        # "since" only before a trend's length in bars
+        ("Buy when the 50 EMA is rising since 5 days ago. " + _RSI, "days ago"),
+        ("Buy when RSI(2) is below 10 since 3 days. " + _RSI, "since"),
+        ("Buy when the 50 EMA is rising since yesterday. " + _RSI, "yesterday"),
+        ("Buy when the 50 EMA is not rising since 5 days. " + _RSI, "since"),
+        # "is crossing" names a way; "was crossing" is not read
+        ("Buy when the close is crossing. " + _RSI, "crossing"),
+        ("Buy when the close was crossing below the 20 SMA. " + _RSI, "crossing below"),
+        # a line or level is a number's only: a price's "30 line" may be an average's period
+        ("Buy when the close crosses above the 30 line. " + _RSI, "30 line"),
+        ("Buy when RSI(14) crosses above the level. " + _RSI, "level"),
+        ("Buy when RSI(14) crosses above the 30% level. " + _RSI, "level"),
+        ("Buy when RSI(14) crosses above the 30 signal line. " + _RSI, "signal line"),
+        # "happening" only in "the exit is happening when"
+        ("Buy when RSI(2) < 10. The exit is not happening when RSI(2) > 70.", "happening"),
+        ("Buy when RSI(2) < 10. The exit is happening after 5 days.", ""),
+        ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Stop loss percents 3.", "percents"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

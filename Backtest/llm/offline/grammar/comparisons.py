@@ -59,6 +59,13 @@ verb = alt(
     seq(IS, tok("MOTION"), build=_verb("motion")),
     seq(tok("CLOSEVERB"), build=_verb("close")),
     seq(tok("CROSS"), build=_verb("cross")),
+    # "the close is crossing below the 20 SMA", "CCI is crossing up the -100 line": the
+    # crossing said in the progressive (only "is"/"are" and a "crossing" form)
+    seq(
+        tok("IS", when=lambda lx: lx.text.lower() in ("is", "are")),
+        tok("CROSS", when=lambda lx: lx.text.lower().startswith("crossing ")),
+        build=_verb("cross"),
+    ),
     # "crosses back down", "cuts up": a way after a crossing that names none ("crosses below
     # the lower band" is no second way: "lower" names the band)
     seq(_WAYLESS_CROSS, tok("UPWORD"), build=_cross_dir("crosses_above")),
@@ -667,7 +674,7 @@ trend = alt(
         operand,
         IS,
         TREND,
-        tok("FOR"),
+        tok("FOR", "SINCE"),
         NUM,
         opt(tok("ROW")),
         UNIT,

@@ -845,6 +845,13 @@ factor = alt(
     band_width,
     atr_multiple,
     half_atr,
+    # "crosses up the -100 line", "the 70 level": the number, a level of the left side
+    seq(
+        opt(tok("PLUS")),
+        NUM,
+        alt(tok("OUTPUT", when=lambda lx: lx.text.lower() == "line"), tok("LEVEL")),
+        build=lambda p, n, w: ir.Num(n.value, _span(p, n, w)),
+    ),
     number,
     seq(tok("LPAR"), lazy(lambda: operand), tok("RPAR"), build=lambda _l, x, _r: x),
 )

@@ -537,6 +537,14 @@ rule_stmt = alt(
         cond,
         build=lambda h, _i, _w, x: _rule(ir.Action(_VERBS[h.kind], span=_span(h)), x),
     ),
+    seq(  # "The exit is happening when CCI crosses down the +100 line": the same
+        tok("ENTRY_N", "EXIT_N", "EXIT"),
+        tok("IS", when=lambda lx: lx.text.lower() == "is"),
+        tok("HAPPENING"),
+        tok("WHEN"),
+        cond,
+        build=lambda h, _i, _h, _w, x: _rule(ir.Action(_VERBS[h.kind], span=_span(h)), x),
+    ),
     seq(  # "CCI(20) crossing up through -100 is my buy signal"
         cond,
         tok("IS"),
