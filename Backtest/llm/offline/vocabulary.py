@@ -276,6 +276,8 @@ _add(
     "long only|only long|longs only|only longs|long side only|only go long|only buying|buying only",
 )
 _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only|only go short")
+_add("LONGONLY", "only for the long side|only on the long side|only the long side")
+_add("SHORTONLY", "only for the short side|only on the short side|only the short side")
 _add(
     "BOTHWAYS",
     "both ways|both directions|long and short|long/short|both long and short|both sides|"
@@ -689,10 +691,12 @@ _add(
 _add(
     "TOUCH",
     "dips to|falls to|drops to|comes down to|comes back down to|come back down to|"
-    "came back down to|falls back to|drops back to|dips back to|sinks to|declines to",
+    "came back down to|falls back to|drops back to|dips back to|sinks to|declines to|"
+    "gets back down to|get back down to|goes back down to|go back down to",
     "down",
 )
 _add("TOUCH", "rises to|climbs to|rallies to|comes up to|comes back up to|rises back to", "up")
+_add("TOUCH", "gets back up to|get back up to|goes back up to|go back up to", "up")
 _add(
     "TOUCH",
     "pulls back to|pull back to|pulled back to|pulls back toward|retraces to|pullback to",
@@ -1274,6 +1278,8 @@ FILLER = frozenset(
         "the breakout",
         "channel breakout",
         "at the time",
+        "at that moment",
+        "at that point",
         "regardless",
         "no matter what",
         "whatever happens",

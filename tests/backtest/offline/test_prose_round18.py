@@ -90,6 +90,38 @@ _RSI = "Sell when RSI(2) > 70."
             "level.",
             {"entry": "RSI(14) crosses_above 30", "exit": "RSI(14) crosses_below 70"},
         ),
+        # "gets back up to the SMA": at or above it; "unless ... at that moment"
+        (
+            "buy when price is at least 8% below its 20 day SMA, sell when it gets back up to "
+            "the SMA",
+            {"entry": "Close < SMA(20) * 0.92", "exit": "Close >= SMA(20)"},
+        ),
+        (
+            "Buy when the 10 EMA crosses above the 30 EMA unless RSI(14) is above 70 at that "
+            "moment. Exit when the 10 EMA crosses back below the 30 EMA.",
+            {
+                "entry": "all(EMA(10) crosses_above EMA(30); RSI(14) <= 70)",
+                "exit": "EMA(10) crosses_below EMA(30)",
+            },
+        ),
+        # one side said as "no short please", "no longs at all", "I only want shorts", "only
+        # for the short side"
+        (
+            "Only long, no short please. Buy when RSI(14) < 30. Sell when RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        (
+            "No longs at all. Short when RSI(2) > 90. Cover when RSI(2) < 30.",
+            {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "RSI(2) < 30"},
+        ),
+        (
+            "I only want shorts. Short when RSI(2) > 90. Cover when RSI(2) < 30.",
+            {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "RSI(2) < 30"},
+        ),
+        (
+            "Only for the short side: short when MFI(14) > 80, cover when MFI(14) < 50.",
+            {"side": "short", "short_entry": "MFI(14) > 80", "short_exit": "MFI(14) < 50"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -143,6 +175,17 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when RSI(2) < 10. The exit is not happening when RSI(2) > 70.", "happening"),
         ("Buy when RSI(2) < 10. The exit is happening after 5 days.", ""),
         ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Stop loss percents 3.", "percents"),
+        # a touch word ending in "to" needs its level: never the one said before
+        ("Buy when the close is 8% below the 20 SMA. Sell when it rises to. " + _RSI, "rises to"),
+        ("Buy when the close is 8% below the 20 SMA, sell when it rises to or below the SMA.", ""),
+        (
+            "Buy when the close is 8% below the 20 SMA, sell when it gets back up to or below it.",
+            "",
+        ),
+        # the side said beside rules of the other side
+        ("No shorts. Short when RSI(2) > 90. Cover when RSI(2) < 30.", "long only"),
+        ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Only shorts.", "short only"),
+        ("Only the short side when RSI(2) > 50. Short when RSI(2) > 90. " + _RSI, "when"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -53,6 +53,14 @@ def _signed_zero(lexeme: Lexeme) -> bool:
     return any(word in text for word in ("0", "zero", "positive", "negative"))
 
 
+def _objectless(word: Lexeme) -> bool:
+    """A verb that cannot stand without what it names: Pine's "crossover" (the noun alone), and a
+    touch word ending in "to" ("rises to", "gets back up to"): its level is never the one said
+    before ("sell when it rises to or below the SMA" is no "rises to" the level before)."""
+    text = " ".join(word.text.lower().split())
+    return word.kind == "CROSSNOUN" or (word.kind == "TOUCH" and text.endswith(" to"))
+
+
 _WAYLESS_CROSS = tok("CROSS", when=lambda lx: lx.value == "cross")
 verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
@@ -444,7 +452,7 @@ comparison = alt(
     seq(
         operand,
         verb,
-        build=lambda left, v: REJECT if v[2].kind == "CROSSNOUN" else _cmp(left, v, None),
+        build=lambda left, v: REJECT if _objectless(v[2]) else _cmp(left, v, None),
     ),
     # "buy when price is above the 200 SMA, sell when below": both sides elided (those of the
     # one comparison before, as for "when it is below"); a state word only, never a crossing

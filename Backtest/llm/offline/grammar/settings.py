@@ -556,8 +556,19 @@ _EVERY_SIGNAL = alt(
     tok("CROSSNOUN", when=lambda lx: lx.text.lower() in ("crossover", "cross over")),
     tok("CROSS", when=lambda lx: lx.text.lower() == "cross"),
 )
+_SHORTS = tok("SHORT", when=lambda lx: lx.text.lower() in ("short", "shorts"))
+_LONGS = tok("BUY", when=lambda lx: lx.text.lower() == "longs")
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
+    # "Only long, no short please", "No longs at all", "I only want shorts": a whole statement
+    # ("no shorts when RSI < 30" holds back some shorts: its condition is left unplaced)
+    seq(tok("NO"), _SHORTS, build=lambda _n, _s: ir.Side("long")),
+    seq(tok("NO"), _LONGS, build=lambda _n, _s: ir.Side("short")),
+    seq(
+        tok("ONLY"),
+        tok("SHORT", "BUY", when=lambda lx: lx.text.lower() in ("shorts", "longs")),
+        build=lambda _o, s: ir.Side("short" if s.kind == "SHORT" else "long"),
+    ),
     seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
     seq(tok("SHORTONLY"), build=lambda _s: ir.Side("short")),
     seq(opt(tok("TRADE")), tok("BOTHWAYS"), build=lambda _t, _b: ir.Side("both")),
