@@ -198,14 +198,14 @@ _add(
     "take a long|take long|long|longs|buy to open|purchase|initiate a long|"
     "enter a long trade|take a long position|place a buy|place a long|put on a long|get in long|"
     "buy it|buy the stock|buy shares|go long on|go long at|be long|buy signal|long entry|"
-    "long entries|long trades",
+    "long entries|long trades|opening a long|opening a long position",
 )
 _add(
     "SHORT",
     "short|shorts|go short|goes short|going short|get short|sell short|short sell|enter short|"
     "enter a short|enter short position|enter a short position|open short|open a short|"
     "open a short position|take a short|short it|initiate a short|be short|short entry|"
-    "short entries|short trades|sell to open",
+    "short entries|short trades|sell to open|opening a short|opening a short position",
 )
 _add(
     "SELL",
@@ -1253,6 +1253,7 @@ FILLER = frozenset(
         "all of these",
         "all of the following",
         "at the same time",
+        "in the same time",
         "i think",
         "i guess",
         "i believe",

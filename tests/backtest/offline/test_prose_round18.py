@@ -122,6 +122,26 @@ _RSI = "Sell when RSI(2) > 70."
             "Only for the short side: short when MFI(14) > 80, cover when MFI(14) < 50.",
             {"side": "short", "short_entry": "MFI(14) > 80", "short_exit": "MFI(14) < 50"},
         ),
+        # the close in the progressive, "I am opening a short", "in the same time"
+        (
+            "When the price is closing over the upper Bollinger band (20 period, 2 deviation), "
+            "I am opening a short. I close the short when the price come back under the middle "
+            "line.",
+            {
+                "side": "short",
+                "short_entry": "Close > BBANDS(20,2,2).upperband",
+                "short_exit": "Close < BBANDS(20,2,2).middleband",
+            },
+        ),
+        (
+            "I like to enter long when the +DI is crossing over the -DI and in the same time the "
+            "ADX is bigger than 25 (all of them 14 period). Exit is when the -DI cross over the "
+            "+DI.",
+            {
+                "entry": "all(PLUS_DI(14) crosses_above MINUS_DI(14); ADX(14) > 25)",
+                "exit": "MINUS_DI(14) crosses_above PLUS_DI(14)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -186,6 +206,8 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("No shorts. Short when RSI(2) > 90. Cover when RSI(2) < 30.", "long only"),
         ("Buy when RSI(2) < 10. Sell when RSI(2) > 70. Only shorts.", "short only"),
         ("Only the short side when RSI(2) > 50. Short when RSI(2) > 90. " + _RSI, "when"),
+        ("Buy when the close was closing over the 20 SMA. " + _RSI, "closing over"),
+        ("Buy when the close is closing. " + _RSI, "closing"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -66,6 +66,12 @@ verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
     seq(IS, tok("MOTION"), build=_verb("motion")),
     seq(tok("CLOSEVERB"), build=_verb("close")),
+    # "the price is closing over the upper band": the close, said in the progressive
+    seq(
+        tok("IS", when=lambda lx: lx.text.lower() in ("is", "are")),
+        tok("CLOSEVERB", when=lambda lx: lx.text.lower().startswith("closing ")),
+        build=_verb("close"),
+    ),
     seq(tok("CROSS"), build=_verb("cross")),
     # "the close is crossing below the 20 SMA", "CCI is crossing up the -100 line": the
     # crossing said in the progressive (only "is"/"are" and a "crossing" form)
