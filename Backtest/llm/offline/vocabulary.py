@@ -789,6 +789,9 @@ _add(
     "if that comes first|if that happens first|whichever comes sooner|whichever is sooner|"
     "whichever happens sooner|whichever occurs first|what comes first|what happens first",
 )
+# "or when I have 1.5% of profit": read only after a percent, as a target (see
+# :mod:`.grammar.comparisons`)
+_add("PROFIT", "profit|of profit|in profit")
 # "The exit is happening when ...": read only there (see :mod:`.grammar.rules`)
 _add("HAPPENING", "happening")
 _add("ORDER", "order|orders")

@@ -142,6 +142,20 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "MINUS_DI(14) crosses_above PLUS_DI(14)",
             },
         ),
+        # "or when I have 1.5% of profit": a target beside the exit rule ("or when" joins)
+        (
+            "Short when RSI(14) > 70. I cover when RSI(14) < 50, or when I have 1.5% of profit.",
+            {
+                "side": "short",
+                "short_entry": "RSI(14) > 70",
+                "short_exit": "RSI(14) < 50",
+                "target": "1.5%",
+            },
+        ),
+        (
+            "Buy when RSI(14) < 30 or when RSI(14) crosses above 50. Sell when RSI(14) > 70.",
+            {"entry": "any(RSI(14) < 30; RSI(14) crosses_above 50)", "exit": "RSI(14) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -208,6 +222,15 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Only the short side when RSI(2) > 50. Short when RSI(2) > 90. " + _RSI, "when"),
         ("Buy when the close was closing over the 20 SMA. " + _RSI, "closing over"),
         ("Buy when the close is closing. " + _RSI, "closing"),
+        # a profit is a target only as an alternative exit, never an entry or a conjunct
+        ("Buy when I have 2% profit. " + _RSI, "cannot trigger an entry"),
+        ("Buy when RSI(14) < 30. Sell when RSI(14) > 70 and 2% profit.", "alternative exit"),
+        ("Buy when RSI(14) < 30. Sell when I have 2% of loss.", "loss"),
+        (
+            "Buy when RSI(14) < 30. Sell when RSI(14) > 70, or when I have 2% profit and "
+            "RSI(2) > 90.",
+            "mixed",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -1094,6 +1094,12 @@ risk_atom = alt(
         ),
     ),
     seq(after_bars, build=lambda b: ir.RiskAtom("time", bars=b[0], span=b[1])),
+    # "cover ... or when I have 1.5% of profit": a target of that distance
+    seq(
+        PCT,
+        tok("PROFIT"),
+        build=lambda p, w: ir.RiskAtom("target", _distance_pct(p), span=_span(p, w)),
+    ),
     seq(
         WHO,
         tok("FALLING", "RISING", "MOTION"),

@@ -501,6 +501,9 @@ CONN = alt(
     seq(tok("COMMA"), build=lambda _c: ","),
     seq(tok("COMMA"), tok("AND"), build=lambda _c, _a: "and"),
     seq(tok("COMMA"), tok("OR"), build=lambda _c, _o: "or"),
+    # "cover when RSI < 50, or when I have 1.5% of profit": the other way out, its "when" said
+    # again (only after "or")
+    seq(opt(tok("COMMA")), tok("OR"), tok("WHEN"), build=lambda _c, _o, _w: "or"),
     seq(tok("WHILE", "WITH"), build=lambda _w: "while"),  # "and", of a state (see _cond)
     seq(tok("PLUS"), build=lambda _p: "+"),  # shorthand for "and", see _plus_joins
     seq(tok("AND"), tok("WHILE", "WITH"), build=lambda _a, _w: "while"),
