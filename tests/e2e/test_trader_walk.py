@@ -27,7 +27,8 @@ def test_a_refusal_says_why_each_phrase_was_refused_and_the_draft_survives_a_rel
 ):
     recorder.expect_console_error("422")
     sign_in(page, user[0])
-    typo = "Buy when RSI(14) drops belwo 30 and sell when it rises above 70"
+    # "bellow" is an English word, so it is never read as a typo of "below": refused, with a guess
+    typo = "Buy when RSI(14) drops bellow 30 and sell when it rises above 70"
     page.get_by_test_id("describe-input").fill(typo)
     page.reload()
     wait_for_screen(page, "renderDescribe")
@@ -36,13 +37,25 @@ def test_a_refusal_says_why_each_phrase_was_refused_and_the_draft_survives_a_rel
     reasons = page.get_by_test_id("refusal-reasons")
     # The reason stays on the page (the banner can be dismissed), once per phrase.
     expect(reasons.locator("li")).to_have_count(1)
-    expect(reasons).to_contain_text("belwo")
+    expect(reasons).to_contain_text("bellow")
     expect(reasons).to_contain_text("did you mean 'below'?")
     page.get_by_role("button", name="Dismiss the error").click()
     expect(reasons).to_be_visible()
     # "New strategy" on the describe screen starts over with an empty box.
     page.get_by_test_id("nav-workspace").click()
     expect(page.get_by_test_id("describe-input")).to_have_value("")
+
+
+def test_a_typo_read_as_the_word_meant_is_said_beside_what_was_understood(page, user):
+    sign_in(page, user[0])
+    page.get_by_test_id("describe-input").fill(
+        "Buy when RSI(14) drops belwo 30 and sell when it rises above 70"
+    )
+    page.get_by_test_id("describe-submit").click()
+    understood = page.locator("section.panel", has=page.get_by_test_id("understood-as"))
+    expect(understood.get_by_test_id("understood-as")).to_contain_text("RSI(14) is below 30")
+    notes = understood.get_by_test_id("generation-warnings")
+    expect(notes).to_contain_text("read 'belwo' as 'below' (a typo?)", timeout=60_000)
 
 
 def test_the_generators_note_on_an_undirected_cross_is_shown_with_what_was_understood(page, user):

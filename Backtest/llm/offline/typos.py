@@ -66,8 +66,8 @@ def _filler() -> frozenset[str]:
 
 @functools.cache
 def _english() -> Callable[[str], bool]:
-    """Whether a word is English (``pyspellchecker``'s list; 0.5 s to load, so only once a
-    candidate is found)."""
+    """Whether a word is English (``pyspellchecker``'s list, loaded on first use: a text with a
+    word the vocabulary does not know, or knows only inside a phrase)."""
     from spellchecker import SpellChecker
 
     return SpellChecker(distance=1).__contains__
