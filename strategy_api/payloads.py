@@ -128,6 +128,12 @@ class ExecutionResultPayload(ApiModel):
     strategy_id: int
     version: int | None
     test_symbol: str
+    start: datetime | None = Field(
+        None, description="The first bar the run asked for; None: from the data's first bar"
+    )
+    end: datetime | None = Field(
+        None, description="The last bar the run asked for; None: to the data's last bar"
+    )
     bars: int | None = Field(description="Bars the run used")
     settings: dict[str, Any] = Field(description="interval, cash, commission, spread, ...")
     metrics: Metrics  # type: ignore[valid-type]

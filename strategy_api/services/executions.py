@@ -275,6 +275,8 @@ def _execution_model(execution: StrategyExecution, model, **extra: Any):
         strategy_id=execution.strategy_id,
         version=execution.version.number if execution.version is not None else None,
         test_symbol=execution.test_symbol,
+        start=execution.start,
+        end=execution.end,
         bars=execution.bars,
         settings=execution.options or {},
         metrics={

@@ -188,12 +188,14 @@ def test_an_optimisation_started_through_the_api_is_followed_with_its_own_settin
 def test_what_the_form_cannot_show_of_a_followed_job_is_said_in_one_line(page, run, workspace_url):
     username, sid, eid = run
     token = api_token(workspace_url, username)
-    # Values that are no range, and no dates (all the bars): the form cannot hold either.
+    # Values that are no range, and a start of its own: the form cannot hold either. No end: to
+    # the last bar, as the run (started without dates) asked, so the end is not named.
     job_id = api_start(
         workspace_url,
         token,
         f"/api/strategies/{sid}/optimize/",
         {
+            "start": "2010-01-04",
             "params": {
                 "sma_timeperiod": [5, 7, 20],
                 "sma_30_timeperiod": {"start": 20, "stop": 40, "step": 10},
@@ -215,7 +217,8 @@ def test_what_the_form_cannot_show_of_a_followed_job_is_said_in_one_line(page, r
     note = panel.get_by_test_id("research-job-settings")
     expect(note).to_contain_text("shows the followed job's settings as far as it can")
     expect(note).to_contain_text("sma_timeperiod 5, 7, 20")
-    expect(note).to_contain_text("start the first bar")
+    expect(note).to_contain_text("start 2010-01-04 (this run: 2004-08-19)")
+    expect(note).not_to_contain_text("end ")
     expect(page.get_by_test_id("error-banner")).to_be_hidden()
 
 
@@ -238,3 +241,56 @@ def test_a_job_id_the_api_does_not_know_is_forgotten_silently(page, run, recorde
         )
         page.goto("/#/history")
         wait_for_screen(page, "renderHistory")
+
+
+def test_a_walk_forward_started_through_the_api_is_shown_with_its_own_windows(
+    page, run, workspace_url
+):
+    username, sid, eid = run
+    token = api_token(workspace_url, username)
+    # No dates, as the run (all the bars): nothing for the note above the form to name.
+    job_id = api_start(
+        workspace_url,
+        token,
+        f"/api/strategies/{sid}/walk_forward/",
+        {
+            "params": {"sma_timeperiod": {"start": 5, "stop": 20, "step": 5}},
+            "train_bars": 600,
+            "test_bars": 300,
+            "anchored": True,
+            "maximize": "Return [%]",
+        },
+    )
+    wait_for_job(workspace_url, token, job_id, {"succeeded"})
+    sign_in(page, username)
+    _keep(page, sid, eid, "walk-forward", job_id)
+    panel = _open_tab(page, sid, eid, "walk-forward")
+    expect(panel.get_by_test_id("wf-window-row")).to_have_count(5)  # (2,148 - 600) // 300
+    expect(panel.get_by_test_id("wf-oos-return")).to_contain_text("anchored")
+    expect(panel.get_by_test_id("wf-train-bars")).to_have_value("600")
+    expect(panel.get_by_test_id("wf-test-bars")).to_have_value("300")
+    expect(panel.get_by_test_id("wf-anchored")).to_be_checked()
+    _expect_range(panel, "sma_timeperiod", "5", "20", "5")
+    expect(panel.get_by_test_id("param-vary-sma_30_timeperiod")).not_to_be_checked()
+    expect(panel.get_by_test_id("research-job-settings")).to_be_hidden()
+    expect(page.get_by_test_id("error-banner")).to_be_hidden()
+
+
+def test_a_look_ahead_check_on_other_bars_is_followed_and_says_so(page, run, workspace_url):
+    username, sid, eid = run
+    token = api_token(workspace_url, username)
+    job_id = api_start(
+        workspace_url,
+        token,
+        f"/api/strategies/{sid}/lookahead_check/",
+        {"start": "2008-01-02", "end": "2012-12-31"},
+    )
+    sign_in(page, username)
+    _keep(page, sid, eid, "robustness", job_id)
+    panel = _open_tab(page, sid, eid, "robustness")
+    verdict = panel.get_by_test_id("lookahead-verdict")
+    expect(verdict).to_contain_text("✓ No look-ahead found", timeout=90_000)
+    note = panel.get_by_test_id("research-job-settings")
+    expect(note).to_contain_text("start 2008-01-02 (this run: 2004-08-19)")
+    expect(note).to_contain_text("end 2012-12-31 (this run: 2013-03-01)")
+    expect(panel.get_by_test_id("lookahead-run")).to_be_enabled()

@@ -34,6 +34,7 @@ def test_execute_runs_in_sandbox_and_records_history(api_client, user):
     assert body["metrics"]["win_rate_pct"] == pytest.approx(body["stats"]["Win Rate [%]"])
     assert body["benchmark"]["return_pct"] == pytest.approx(body["stats"]["Buy & Hold Return [%]"])
     assert body["bars"] == len(GOOG)
+    assert (body["start"], body["end"]) == (None, None)  # asked for no dates: all the bars
     assert "seccomp" in body["sandbox_layers"]
     assert response["Preference-Applied"] == "wait=60"
 
@@ -72,6 +73,22 @@ def test_execute_runs_in_sandbox_and_records_history(api_client, user):
     assert "cdn.bokeh.org" not in html
     # Self-contained: BokehJS is inlined (tests/strategy_api/test_plots.py checks the details).
     assert "testserver" not in html
+
+
+def test_a_run_says_the_dates_it_asked_for(api_client, user):
+    strategy = make_strategy(user)
+    body = api_client.post(
+        f"/api/strategies/{strategy.pk}/execute/",
+        {"symbol": "GOOG", "start": "2010-01-01", "end": "2011-06-30"},
+        **WAIT,
+    ).json()
+    assert body["start"].startswith("2010-01-01")
+    assert body["end"].startswith("2011-06-30")
+    assert body["bars"] == len(GOOG.loc["2010-01-01":"2011-06-30"])
+    detail = api_client.get(
+        f"/api/strategies/{strategy.pk}/executions/{body['execution_id']}/"
+    ).json()
+    assert (detail["start"], detail["end"]) == (body["start"], body["end"])
 
 
 def test_execute_without_prefer_answers_202_with_job(api_client, user):

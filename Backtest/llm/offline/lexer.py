@@ -17,7 +17,6 @@ from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.text import Token, tokenize
 from Backtest.llm.offline.typos import corrected
 
-MAX_PHRASE = 7
 _PUNCT = {
     ",": "COMMA",
     ":": "COLON",
@@ -100,7 +99,7 @@ class _Lexer:
 
     def phrase(self, i: int) -> tuple[int, str, Any]:
         """(length, kind, value) of the longest vocabulary phrase at ``i`` (length 0: none)."""
-        for length in range(min(MAX_PHRASE, len(self.tokens) - i), 0, -1):
+        for length in range(min(v.MAX_PHRASE, len(self.tokens) - i), 0, -1):
             window = self.tokens[i : i + length]
             if any(t.kind in ("newline", "time") for t in window):
                 continue

@@ -131,7 +131,7 @@ def corrected(tokens: Sequence[Token], source: str) -> list[Token]:
     return out
 
 
-def _in_phrase(tokens: Sequence[Token], index: int, longest: int = 7) -> bool:
+def _in_phrase(tokens: Sequence[Token], index: int, longest: int = v.MAX_PHRASE) -> bool:
     """The token is part of a phrase the vocabulary knows where it stands ("in favour of",
     "moving averge"): never a typo there."""
     for start in range(max(0, index - longest + 1), index + 1):

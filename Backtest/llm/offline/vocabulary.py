@@ -1344,3 +1344,9 @@ for _touch, (_kind, _way) in [(k, e) for k, e in PHRASES.items() if e[0] == "TOU
             _add("CMP", f"{_touch} or above|{_touch} or over|{_touch} or higher", ">=")
         if _way != "up":
             _add("CMP", f"{_touch} or below|{_touch} or under|{_touch} or lower", "<=")
+
+# The most tokens a phrase of the vocabulary has: the lexer tries no longer ones, and a word
+# inside one is never read as a typo (:mod:`.typos`).
+MAX_PHRASE = 7
+if max(len(phrase.split()) for phrase in PHRASES) > MAX_PHRASE:
+    raise ValueError(f"a phrase is longer than MAX_PHRASE ({MAX_PHRASE} words)")

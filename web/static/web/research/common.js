@@ -39,8 +39,12 @@ export function settingsDifferences(input, detail) {
   if (!request) return out;
   const run = runSettings(detail);
   differ('symbol', request.symbol, run.test_symbol);
-  differ('start', request.start, run.start);
-  differ('end', request.end, run.end);
+  // A date is the run's when it is the one the run asked for (none: from the first or to the
+  // last bar) or the run's own first or last bar.
+  for (const name of ['start', 'end']) {
+    const job = request[name] ? day(request[name]) : null;
+    if (job !== (detail[name] ? day(detail[name]) : null) && job !== run[name]) differ(name, request[name], run[name]);
+  }
   const settings = detail.settings || {};
   for (const name of SETTINGS) if (name in settings) differ(name, request[name], settings[name]);
   return out;
