@@ -11,9 +11,12 @@ Each sentence of the message is one of: a question (answered with ``render_under
 a removal ("remove the stop loss", "remove the SMA filter"), a side change ("make it short
 only"), a value edit (:mod:`.edit_values`: periods and thresholds) or a statement the
 description grammar reads (:mod:`.edit_rules`: filters, alternatives, replacements, stops,
-targets, trailing stops, time exits, sizing). Nothing is guessed: an unknown or ambiguous
-request raises :class:`EditNotUnderstood` with the candidates and phrasings that work. A
-stored 1.0 spec is edited in its 2.0 form.
+targets, trailing stops, time exits, sizing). A few requests are first said the way that
+grammar reads them: "change the exit to RSI above 60" as "sell when RSI above 60 instead" (the
+rule replaced, said in ``replaced``), "go short too" as "trade both sides", "also require ADX
+above 20" as "only trade when ADX above 20"; "undo" points to restoring a version. Nothing is
+guessed: an unknown or ambiguous request raises :class:`EditNotUnderstood` with the candidates
+and phrasings that work. A stored 1.0 spec is edited in its 2.0 form.
 """
 
 from __future__ import annotations
@@ -89,6 +92,39 @@ _INSTEAD = re.compile(
 _ALSO = re.compile(r"\b(?:also|additionally|as well|too)\b", re.IGNORECASE)
 _FROM_PCT = re.compile(r"\bfrom\s+-?\d+(?:\.\d+)?\s*%\s*(?=to\b)", re.IGNORECASE)
 _SIDES = {"LONGONLY": "long", "SHORTONLY": "short", "BOTHWAYS": "both"}
+# "change the exit to RSI above 60", "replace the entry rule with: buy when ...": the named rule
+# replaced, said as "<its verb> when ... instead" (the verb from the rule and the side)
+_RULE_TO = re.compile(
+    r"^\s*(?:please\s+)?(?:change|set|make|switch|replace|update)\s+(?:the\s+|my\s+)?"
+    r"(?P<rule>(?:long\s+|short\s+)?(?:entry|exit))(?:\s+(?:rules?|conditions?|signal|logic|"
+    r"trigger))?\s+(?:to|with|into)\s*:?\s*(?P<rest>.+?)\s*$",
+    re.IGNORECASE,
+)
+# ... when what follows states a condition ("change the exit to 60" is a value edit)
+_CONDITION_KINDS = frozenset({"CMP", "CROSS", "MOTION", "TOUCH", "RISING", "FALLING", "CLOSEVERB"})
+_ACTION_FIRST = re.compile(
+    r"^(?:buy|sell|exit|enter|go|cover|short|close|get out|take|open)\b", re.IGNORECASE
+)
+_RULE_VERB = {
+    ("entry", "long"): "buy",
+    ("entry", "short"): "short",
+    ("exit", "long"): "sell",
+    ("exit", "short"): "cover",
+}
+# "go short too", "add short trades", "also trade the long side": the other side as well
+_OTHER_SIDE_TOO = re.compile(
+    r"^\s*(?:please\s+)?(?P<also>also\s+)?(?P<verb>go|trade|take|add|allow|include|open)\s+"
+    r"(?:the\s+)?(?P<side>short|long)(?:s|\s+(?:trades|side|positions|entries))?"
+    r"(?P<too>\s+(?:too|as well|also))?\s*$",
+    re.IGNORECASE,
+)
+# "also require X", "add the condition that X", "add a check: X": a filter on the entries
+_REQUIRE = re.compile(
+    r"^\s*(?:please\s+)?(?:also\s+)?(?:require|add\s+(?:the|a|an|one more|another)\s+"
+    r"(?:condition|filter|requirement|check)(?:\s+that|\s*:))\s+(?P<rest>.+?)\s*$",
+    re.IGNORECASE,
+)
+_UNDO = re.compile(r"^\s*(?:please\s+)?(?:undo|revert|go back|roll back)\b", re.IGNORECASE)
 _NOT_STATEMENTS = ("Declare", "Timeframe", "Crossover", "Heading", "ZeroLine")
 
 
@@ -150,7 +186,40 @@ def _sentences(message: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+def _said_plainly(editor: RuleEditor, text: str) -> str:
+    """A request in words the editor reads another way: a rule named and replaced, the other
+    side as well, a required condition (see the patterns above)."""
+    side = editor.data["side"]
+    if (match := _RULE_TO.match(text)) and _CONDITION_KINDS & {
+        lx.kind for lx in lex(match["rest"])
+    }:
+        words = match["rule"].lower().split()
+        rule, sides = words[-1], words[:-1] or ([side] if side != "both" else [])
+        if not sides:
+            raise EditNotUnderstood(
+                f"This strategy trades both sides: say which {rule} to change ('the long "
+                f"{rule}' or 'the short {rule}')."
+            )
+        rest = re.sub(r"^(?:when|if|on)\s+", "", match["rest"], flags=re.IGNORECASE)
+        if _ACTION_FIRST.match(rest):
+            return f"{rest} instead"
+        return f"{_RULE_VERB[rule, sides[0]]} when {rest} instead"
+    match = _OTHER_SIDE_TOO.match(text)
+    said_too = match and (match["also"] or match["too"] or match["verb"].lower() != "go")
+    if match and said_too and side != "both" and match["side"].lower() != side:
+        return "trade both sides"
+    if (match := _REQUIRE.match(text)) and not _ACTION_FIRST.match(match["rest"]):
+        return f"only trade when {match['rest']}"
+    return text
+
+
 def _edit_sentence(editor: RuleEditor, text: str) -> None:
+    if _UNDO.match(text):
+        raise EditNotUnderstood(
+            "Every edit is a new version: to undo one, restore the version before it (the "
+            "strategy's Versions list, or POST /api/strategies/{id}/versions/{n}/restore/)."
+        )
+    text = _said_plainly(editor, text)
     if not _REMOVE.search(text):
         for pattern in reversed(_REMOVE_CONDITION):
             if match := pattern.match(text):

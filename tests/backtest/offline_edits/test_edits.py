@@ -438,3 +438,85 @@ def test_removing_the_stop_loss_is_still_the_setting_not_a_condition() -> None:
     assert result.spec is not None
     assert "stop_loss" not in result.spec
     assert result.spec["rules"] == _filtered()["rules"]
+
+
+_RSI_SMA = (
+    "Buy when RSI(14) is below 30 and the close is above SMA(50). Sell when RSI(14) is above 70."
+)
+
+
+def _parsed(text: str) -> dict[str, Any]:
+    return parse_description(text).spec.model_dump(mode="json", exclude_none=True)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "change the exit to RSI above 60",
+        "replace the exit with RSI above 60",
+        "change the exit rule to: sell when RSI is above 60",
+        "set the long exit to when RSI is above 60",
+    ],
+)
+def test_a_rule_named_and_changed_is_replaced_and_says_so(message: str) -> None:
+    result = apply_edit(_parsed(_RSI_SMA), message)
+    assert result.spec is not None
+    assert result.spec["rules"]["exit"] == _cond("rsi", ">", 60)
+    assert result.spec["rules"]["entry"] == _parsed(_RSI_SMA)["rules"]["entry"]
+    assert result.replaced_rules == ["exit"]
+    assert "(rule replaced)" in result.summary
+
+
+def test_a_rule_named_on_a_strategy_of_both_sides_must_say_which_side() -> None:
+    both = _parsed(
+        "Buy when RSI(14) < 30, sell when RSI(14) > 70. Short when RSI(14) > 70, "
+        "cover when RSI(14) < 30."
+    )
+    with pytest.raises(EditNotUnderstood, match="the long exit' or 'the short exit"):
+        apply_edit(both, "change the exit to RSI above 60")
+    result = apply_edit(both, "change the short exit to RSI below 40")
+    assert result.spec["rules"]["short_exit"] == _cond("rsi", "<", 40)
+    assert result.spec["rules"]["exit"] == both["rules"]["exit"]
+
+
+def test_a_rule_changed_to_a_number_stays_a_value_edit() -> None:
+    result = apply_edit(_parsed(_RSI_SMA), "change the exit to 60")
+    assert result.spec["rules"]["exit"] == _cond("rsi", ">", 60)
+    assert not result.replaced
+
+
+@pytest.mark.parametrize(
+    "message", ["go short too", "add short trades", "also trade the short side"]
+)
+def test_the_other_side_as_well_is_both_sides_mirrored(message: str) -> None:
+    result = apply_edit(_parsed(_RSI_SMA), message)
+    assert result.spec["side"] == "both"
+    assert "Short entry (mirrored)" in result.summary
+    assert result.spec["rules"]["entry"] == _parsed(_RSI_SMA)["rules"]["entry"]
+
+
+def test_go_short_alone_is_not_guessed() -> None:
+    # short only, or both sides? never guessed
+    with pytest.raises(EditNotUnderstood):
+        apply_edit(_parsed(_RSI_SMA), "go short")
+
+
+@pytest.mark.parametrize(
+    ("message", "added"),
+    [
+        ("also require ADX above 20", _cond("adx", ">", 20)),
+        ("add the condition that ADX is above 20", _cond("adx", ">", 20)),
+        ("add a check: ADX is above 20", _cond("adx", ">", 20)),
+    ],
+)
+def test_a_required_condition_is_a_filter_on_the_entry(message: str, added: dict) -> None:
+    result = apply_edit(_parsed(_RSI_SMA), message)
+    assert result.spec["rules"]["entry"]["conditions"][-1] == added
+    assert len(result.spec["rules"]["entry"]["conditions"]) == 3
+    assert not result.replaced
+
+
+@pytest.mark.parametrize("message", ["undo", "revert that", "go back to the previous version"])
+def test_undo_points_to_restoring_a_version(message: str) -> None:
+    with pytest.raises(EditNotUnderstood, match="restore the version before it"):
+        apply_edit(_parsed(_RSI_SMA), message)
