@@ -14,7 +14,8 @@ description grammar reads (:mod:`.edit_rules`: filters, alternatives, replacemen
 targets, trailing stops, time exits, sizing). A few requests are first said the way that
 grammar reads them: "change the exit to RSI above 60" as "sell when RSI above 60 instead" (the
 rule replaced, said in ``replaced``), "go short too" as "trade both sides", "also require ADX
-above 20" as "only trade when ADX above 20"; "undo" points to restoring a version. Nothing is
+above 20" as "only trade when ADX above 20"; "undo" points to restoring a version. "Use EMA
+instead of SMA" swaps the averages' kind (:mod:`.edit_kinds`). Nothing is
 guessed: an unknown or ambiguous request raises :class:`EditNotUnderstood` with the candidates
 and phrasings that work. A stored 1.0 spec is edited in its 2.0 form.
 """
@@ -25,6 +26,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from Backtest.llm.offline.edit_kinds import kind_request, swap_kind
 from Backtest.llm.offline.edit_rules import (
     Markers,
     RuleEditor,
@@ -219,6 +221,10 @@ def _edit_sentence(editor: RuleEditor, text: str) -> None:
             "Every edit is a new version: to undo one, restore the version before it (the "
             "strategy's Versions list, or POST /api/strategies/{id}/versions/{n}/restore/)."
         )
+    if (kinds := kind_request(text)) is not None:
+        editor.data, lines = swap_kind(editor.data, *kinds)
+        editor.outcome.lines += lines
+        return
     text = _said_plainly(editor, text)
     if not _REMOVE.search(text):
         for pattern in reversed(_REMOVE_CONDITION):
