@@ -126,6 +126,11 @@ _REQUIRE = re.compile(
     r"(?:condition|filter|requirement|check)(?:\s+that|\s*:))\s+(?P<rest>.+?)\s*$",
     re.IGNORECASE,
 )
+# "move the take profit to 8%", "move my stop to 3%": the same as "set"
+_MOVE = re.compile(
+    r"^\s*(?:please\s+)?move\s+(?=(?:the|my)\s+(?:stop|take|target|profit|trailing|tp|sl)\b)",
+    re.IGNORECASE,
+)
 _UNDO = re.compile(r"^\s*(?:please\s+)?(?:undo|revert|go back|roll back)\b", re.IGNORECASE)
 _NOT_STATEMENTS = ("Declare", "Timeframe", "Crossover", "Heading", "ZeroLine")
 
@@ -192,6 +197,7 @@ def _said_plainly(editor: RuleEditor, text: str) -> str:
     """A request in words the editor reads another way: a rule named and replaced, the other
     side as well, a required condition (see the patterns above)."""
     side = editor.data["side"]
+    text = _MOVE.sub("set ", text)
     if (match := _RULE_TO.match(text)) and _CONDITION_KINDS & {
         lx.kind for lx in lex(match["rest"])
     }:

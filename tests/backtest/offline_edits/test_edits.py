@@ -520,3 +520,21 @@ def test_a_required_condition_is_a_filter_on_the_entry(message: str, added: dict
 def test_undo_points_to_restoring_a_version(message: str) -> None:
     with pytest.raises(EditNotUnderstood, match="restore the version before it"):
         apply_edit(_parsed(_RSI_SMA), message)
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "value"),
+    [
+        ("move the take profit to 8%", "take_profit", 8),
+        ("move my stop to 3%", "stop_loss", 3),
+    ],
+)
+def test_moving_a_stop_or_target_sets_it(message: str, field: str, value: float) -> None:
+    spec = _parsed(_RSI_SMA + " Stop loss 2%. Take profit 5%.")
+    result = apply_edit(spec, message)
+    assert result.spec[field] == {"percent": value}
+
+
+def test_moving_the_stop_to_break_even_stays_refused() -> None:
+    with pytest.raises(EditNotUnderstood, match="break-even"):
+        apply_edit(_parsed(_RSI_SMA + " Stop loss 2%."), "move the stop to breakeven")
