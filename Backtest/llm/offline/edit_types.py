@@ -18,6 +18,8 @@ EXAMPLE_EDITS: tuple[str, ...] = (
     "remove the SMA(200) condition from the entry",
     "also exit when RSI is above 80",
     "exit when RSI is above 65 instead",
+    "change the exit to RSI above 60",
+    "use EMA instead of SMA",
     "buy when RSI drops below 25 instead of 30",
     "exit after 10 bars",
     "make it short only",
