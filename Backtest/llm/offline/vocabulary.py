@@ -792,6 +792,8 @@ _add(
 # "or when I have 1.5% of profit": read only after a percent, as a target (see
 # :mod:`.grammar.comparisons`)
 _add("PROFIT", "profit|of profit|in profit")
+# "exit at a 10% profit or a 5% loss": read only after a percent, as a stop
+_add("LOSS", "loss")
 # "The exit is happening when ...": read only there (see :mod:`.grammar.rules`)
 _add("HAPPENING", "happening")
 _add("ORDER", "order|orders")

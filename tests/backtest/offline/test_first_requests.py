@@ -505,3 +505,42 @@ def test_settings_as_typed(text: str, expect: dict) -> None:
 )
 def test_settings_as_typed_refused(text: str) -> None:
     assert refused(text)
+
+
+_RSI_ENTRY = "Buy when RSI(14) < 30. "
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("Exit on a 5% trailing stop.", {"trailing": "5%"}),
+        ("Sell with a 3 ATR trailing stop.", {"trailing": "3 ATR(14)"}),
+        (
+            "Exit when RSI(14) > 70 or on a 5% trailing stop.",
+            {"exit": "RSI(14) > 70", "trailing": "5%"},
+        ),
+        ("Exit at a 10% profit.", {"target": "10%"}),
+        ("Exit at a 5% loss.", {"stop": "5%"}),
+        ("Sell at a 10% profit. Sell at a 4% loss.", {"target": "10%", "stop": "4%"}),
+        (
+            "Sell when RSI(14) > 70, or when I have a 5% loss.",
+            {"exit": "RSI(14) > 70", "stop": "5%"},
+        ),
+    ],
+)
+def test_a_stop_a_target_or_a_trail_said_as_the_way_out(text: str, expect: dict) -> None:
+    reads_as(_RSI_ENTRY + text, {"entry": "RSI(14) < 30", **expect})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy after a 5% loss.",  # a stop cannot trigger an entry
+        _RSI_ENTRY + "Exit at a loss.",  # no distance
+        _RSI_ENTRY + "Exit at a 10% profit and a 5% loss.",  # both at once?
+        _RSI_ENTRY + "Sell when RSI(14) > 70 and at a 5% loss.",  # the rule and the loss?
+        _RSI_ENTRY + "Skip the next trade after a 5% loss.",
+    ],
+)
+def test_a_loss_that_is_no_stop_stays_refused(text: str) -> None:
+    assert refused(text)

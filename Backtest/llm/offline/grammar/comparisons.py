@@ -1100,6 +1100,12 @@ risk_atom = alt(
         tok("PROFIT"),
         build=lambda p, w: ir.RiskAtom("target", _distance_pct(p), span=_span(p, w)),
     ),
+    # "... or at a 5% loss": a stop of that distance
+    seq(
+        PCT,
+        tok("LOSS"),
+        build=lambda p, w: ir.RiskAtom("stop", _distance_pct(p), span=_span(p, w)),
+    ),
     seq(
         WHO,
         tok("FALLING", "RISING", "MOTION"),

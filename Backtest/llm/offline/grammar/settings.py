@@ -182,6 +182,24 @@ risk_stmt = alt(
     seq(
         opt(tok("EXIT", "SELL", "COVER")), tok("ON", "AT"), distance, TARGET, build=_risk("target")
     ),
+    # "exit at a 10% profit", "cover at a 5% loss" (a percent only)
+    seq(
+        tok("EXIT", "SELL", "COVER"),
+        tok("AT"),
+        PCT,
+        tok("PROFIT", "LOSS", when=lambda lx: lx.text.lower() in ("profit", "loss")),
+        build=lambda _e, _a, p, w: ir.Risk(
+            "target" if w.kind == "PROFIT" else "stop", _distance_pct(p)
+        ),
+    ),
+    # "exit on a 5% trailing stop", "sell with a 3 ATR trailing stop"
+    seq(
+        opt(tok("EXIT", "SELL", "COVER")),
+        tok("ON", "WITH"),
+        distance,
+        TRAIL,
+        build=_risk("trailing"),
+    ),
     seq(PLACE, PCT, TARGET, build=_risk("target")),
     seq(PLACE, TARGET, LINK, distance, FROM_ENTRY, build=_risk("target")),
     seq(PLACE, distance, TARGET, build=_risk("target")),
