@@ -39,8 +39,9 @@ def test_chains_of_series_and_atr_distances_read(text: str, expect: dict[str, ob
 @pytest.mark.parametrize(
     "text",
     [
-        # a sum in the middle: "+" is shorthand for "and" here, never ATR[20] + Close
-        "atr(10) < atr(10) 20 bars ago + close > yday high = buy. trail 2.5 atr(10)",
+        # a sum in the middle: "+" may be "and", or ATR[20] + Close in a chain that goes one
+        # way ("<" then ">" turns round and is read as "and", see test_prose_round19a)
+        "atr(10) > atr(10) 20 bars ago + close > yday high = buy. trail 2.5 atr(10)",
         # a chain that turns round is no English
         "Buy when the close > SMA(50) < SMA(200). Sell when the close < SMA(50).",
         # a number in the middle

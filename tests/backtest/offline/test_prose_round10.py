@@ -138,11 +138,12 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         (_RSI + "Sell on the first up close above the 5 sma", "close above"),
         (_RSI + "Sell on the first up", "up"),
         (_RSI + "Sell on the first up open", "open"),
-        # "+" where a sum can be read too ("5 + close"), or before no condition
-        ("rsi(2) < 5 + close > 200sma -> buy. rsi(2) > 70 -> sell", "->"),
+        # "+" where a sum can be read too ("5 + close" in a chain that goes one way), or
+        # before no condition
+        ("rsi(2) > 5 + close > 200sma -> buy. rsi(2) > 70 -> sell", "->"),
         ("4 down closes in a row + 200sma -> buy", "->"),
         (
-            "atr(10) < atr(10) 20 bars ago (vol contracting) + close > yday high = buy",
+            "atr(10) > atr(10) 20 bars ago (vol contracting) + close > yday high = buy",
             "=",
         ),
         # the slow line first, the same way twice, or "x" as a times sign

@@ -288,7 +288,7 @@ def test_any_month_understood_as() -> None:
         # "+" after a sum, before a comparison
         ("close > ema(20) + atr(14) + rsi(14) < 30 -> buy. sell after 3 bars", "->"),
         # "+" before a comparison in symbols: a chain with a sum in the middle can be read too
-        ("rsi(2) < 10 + close > sma(200) -> buy. rsi(2) > 70 -> sell", "->"),
+        ("rsi(2) > 10 + close > sma(200) -> buy. rsi(2) > 70 -> sell", "->"),
         ("close > sma(20) + atr(14) > sma(50) -> buy. sell after 3 bars", "->"),
         # ... and before an indicator's crossing ("atr(14) crosses ..." after a sum)
         ("close > sma(20) + atr(14) crosses above sma(50) -> buy. sell after 3 bars", "->"),

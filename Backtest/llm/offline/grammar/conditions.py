@@ -541,17 +541,36 @@ def _cond(first: Any, rest: tuple[tuple[str, Any], ...]) -> Any:
 def _plus_joins(before: Any, after: Any) -> bool:
     """ "+" is "and" only where no sum can be read: after a streak or a bracket ("4 down closes
     in a row + above 200sma", "inside bar (high < prev high, low > prev low) + close < 50sma"),
-    before a comparison with its subject left out, or before a price's crossing ("obv > its 50
-    ema + close crosses above the 50 sma": a sum cannot run on into "crosses"). "rsi < 30 + close >
-    sma" may be "30 + close" in a chain, and "close > sma(20) + atr(14) > sma(50)" a chain
-    with a sum in the middle: both are left to be refused."""
+    before a comparison with its subject left out, or before a comparison of the bar's price
+    where no chain with a sum in the middle can be meant (:func:`_no_chain`). "close >
+    sma(20) + atr(14) > sma(50)" may be such a chain, and is left to be refused."""
     subjectless = isinstance(after, ir.Cmp) and after.left is None
-    crossing = (
+    price_first = (
         isinstance(after, ir.Cmp)
         and type(after.left) is ir.Price
-        and after.op in ("crosses_above", "crosses_below")
+        and after.left.ago == 0
+        and _no_chain(before, after)
     )
-    return isinstance(before, (ir.Trend, ir.Restate)) or subjectless or crossing
+    return isinstance(before, (ir.Trend, ir.Restate)) or subjectless or price_first
+
+
+_UP_OPS = frozenset({">", ">=", "above", "crosses_above"})
+
+
+def _no_chain(before: Any, after: ir.Cmp) -> bool:
+    """Whether "A op B + close op C" cannot be the chain "A op (B + close) op C": the price's
+    test is a crossing or a move ("obv > its 50 ema + close crosses above the 50 sma"), the
+    test before it is not a static comparison ("mfi(10) x above 20 + vol > its 20d avg"), it
+    compares volume (a sum of volume and a price is none: "vol > 1.5x its 50d avg + close more
+    than 2% above yday's close"), or the two go opposite ways (a chain that turns round is no
+    English: "rsi(3) < 15 + close > 200sma")."""
+    if after.kind != "static":
+        return True
+    if not isinstance(before, ir.Cmp) or before.kind != "static":
+        return isinstance(before, ir.Cmp)
+    if isinstance(before.left, ir.Price) and before.left.field == "Volume":
+        return True
+    return (before.op in _UP_OPS) != (after.op in _UP_OPS)
 
 
 def _set_off(head: Any, tail: Any) -> Any:
