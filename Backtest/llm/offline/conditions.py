@@ -137,6 +137,7 @@ class Resolver(OperandResolver):
             left = self._implied_subject(item, right)
         if right is None:
             right = self._partner(item, left)
+        self._check_scales(item, left, right)
         op = item.op
         if item.kind == "touch":
             # "drops to X" is Close <= X, "rises to X" Close >= X; "pulls back to" and plain
@@ -166,6 +167,19 @@ class Resolver(OperandResolver):
         if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
             ctx.pair = (left, right)
         return node
+
+    def _check_scales(self, item: ir.Cmp, left: Expr, right: Expr) -> None:
+        """ "OBV crosses above the 30 EMA", "volume > the close": volume (or OBV) against a
+        price or an average of the price is never meant ("its 30 EMA" is OBV's own average)."""
+        for volume, price, operand in ((left, right, item.right), (right, left, item.left)):
+            if _volume_scale(volume) and is_price_scale(price):
+                span = _span_of(operand) if operand is not None else item.span
+                name = "volume" if isinstance(volume, Series) and volume.inst is None else "OBV"
+                raise ParseError(
+                    span,
+                    f"'{self.ctx.quote(span)}' is on the price scale and {name} is not; for "
+                    f"an average of {name} say 'its ...' ('its 30 EMA')",
+                )
 
     def _the_number(self, left: Expr | None, num: ir.Num, level: float) -> Expr:
         """ "the 50-day SMA crosses above the 200", "the close is above the 200": "the" before
@@ -401,6 +415,20 @@ class Resolver(OperandResolver):
                 f"'{self.ctx.quote(_span_of(note))}' in brackets says something else",
             )
         return first
+
+
+_VOLUME_LINES = frozenset({"OBV", "AD", "ADOSC"})
+
+
+def _volume_scale(expr: Expr) -> bool:
+    """Whether an operand counts shares: volume, OBV, or a line computed from them."""
+    if not isinstance(expr, Series):
+        return False
+    if expr.inst is None:
+        return expr.price == "Volume"
+    if expr.inst.name in _VOLUME_LINES or expr.inst.source == "Volume":
+        return True
+    return expr.inst.source_series is not None and _volume_scale(expr.inst.source_series)
 
 
 def _full_gap(first: RNode, note: RNode) -> bool:

@@ -685,6 +685,43 @@ def _stochastic_lines(lexemes: list[Lexeme]) -> list[Lexeme]:
     return out
 
 
+# Lexemes that may stand between "vol >" and the average it is compared with ("vol > 1.5x its
+# 50d avg", "vol > 2x 20d avg vol"): a multiple, "its", a number of bars
+_TO_AVERAGE = frozenset({"NUM", "TIMES", "TWICE", "ITS", "UNIT", "THAT", "OF"})
+
+
+def _volume_shorthand(text: str, lexemes: list[Lexeme]) -> tuple[list[Lexeme], list[str]]:
+    """ "vol > 2x 20d avg vol", "vol > its 20d avg": the chat shorthand for volume, read only as
+    the subject of a comparison with an average (and as that average's "vol"), noted. Elsewhere
+    "vol" may be volatility ("vol contracting", "vol is low") and stays unknown."""
+    out = list(lexemes)
+    notes: list[str] = []
+
+    def vol(index: int) -> bool:
+        lexeme = lexemes[index]
+        return lexeme.kind == "UNKNOWN" and lexeme.text.lower() == "vol"
+
+    for index in range(len(lexemes)):
+        if (
+            not vol(index)
+            or lexemes[index + 1 : index + 2] == []
+            or lexemes[index + 1].kind != "CMP"
+        ):
+            continue
+        at = index + 2
+        while at < len(lexemes) and lexemes[at].kind in _TO_AVERAGE:
+            at += 1
+        if at >= len(lexemes) or lexemes[at].kind != "AVERAGE":
+            continue
+        read = [index] + ([at + 1] if at + 1 < len(lexemes) and vol(at + 1) else [])
+        for i in read:
+            old = lexemes[i]
+            out[i] = Lexeme("PRICE", "Volume", old.start, old.end, old.text)
+        end = lexemes[read[-1]].end if len(read) > 1 else lexemes[at].end
+        notes.append(f"'vol' in '{text[lexemes[index].start : end]}' read as volume")
+    return out, notes
+
+
 def _percent_b(lexemes: list[Lexeme]) -> list[Lexeme]:
     """ "%B" written as one word: Bollinger %B (see :data:`.grammar.operands.percent_b`)."""
     out: list[Lexeme] = []
@@ -812,7 +849,10 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
-    every = _percent_b(_stochastic_lines(_typed_rules(lex(text, typos=True))))
+    every, volume_notes = _volume_shorthand(
+        text, _percent_b(_stochastic_lines(_typed_rules(lex(text, typos=True))))
+    )
+    reader.warnings += volume_notes
     for lexeme in every:
         for typed, word in lexeme.extra.get("typos", ()):
             reader.warnings.append(f"read '{typed}' as '{word}' (a typo?)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 _OUT = " rsi(2) > 70 -> sell"
@@ -40,10 +41,61 @@ _OUT = " rsi(2) > 70 -> sell"
                 "exit_after_bars": 4,
             },
         ),
+        # "vol" compared with an average: volume (noted); "+" before it joins as "and"
+        (
+            "vol > 2x 20d avg vol and close > yday high -> buy. tp 8% sl 3%",
+            {
+                "entry": "all(Volume > SMA(20, Volume) * 2; Close > High[1])",
+                "target": "8%",
+                "stop": "3%",
+            },
+        ),
+        (
+            "mfi(10) x above 20 + vol > its 20d avg = buy, unless close < 100ema. "
+            "mfi(10) > 80 = sell",
+            {
+                "entry": "all(MFI(10) crosses_above 20; Volume > SMA(20, Volume); "
+                "not(Close < EMA(100)))",
+                "exit": "MFI(10) > 80",
+            },
+        ),
+        (
+            "obv x above its 30ema + vol > 1.5x its 50d avg = long. obv x below its 30ema = flat",
+            {
+                "entry": "all(OBV crosses_above EMA(30, OBV); Volume > SMA(50, Volume) * 1.5)",
+                "exit": "OBV crosses_below EMA(30, OBV)",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
     reads_as(text, expect)
+
+
+def test_vol_is_read_as_volume_with_a_note() -> None:
+    parsed = parse_description("vol > 1.5x its 50d avg -> buy. out after 4 bars")
+    assert "'vol' in 'vol > 1.5x its 50d avg' read as volume" in parsed.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # "vol" not compared with an average may be volatility
+        ("vol > 20 -> buy. out after 5 bars", "vol"),
+        ("vol > 2x atr(14) -> buy. out after 5 bars", "vol"),
+        ("Buy when vol contracts and RSI(2) < 10. Sell after 5 bars.", "vol"),
+        # volume or OBV against a price or an average of the price: never meant
+        ("Buy when OBV crosses above the 30 EMA. Sell after 5 bars.", "price scale"),
+        ("Buy when volume crosses above the 50 SMA. Sell after 5 bars.", "price scale"),
+        ("Buy when OBV is above the close. Sell after 5 bars.", "price scale"),
+        (
+            "obv x above its 30ema + vol > 1.5x its 50d avg = long. obv x below the 30ema = flat",
+            "price scale",
+        ),
+    ],
+)
+def test_vol_and_volume_near_misses_stay_refused(text: str, reason: str) -> None:
+    assert reason in refused(text)
 
 
 @pytest.mark.parametrize(
