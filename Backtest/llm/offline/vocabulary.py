@@ -1347,6 +1347,13 @@ for _touch, (_kind, _way) in [(k, e) for k, e in PHRASES.items() if e[0] == "TOU
         if _way != "up":
             _add("CMP", f"{_touch} or below|{_touch} or under|{_touch} or lower", "<=")
 
+# "RSI rises back above 30", "the close closes back below the SMA": back across the line, a
+# crossing (read as the state "is above 30" it held on most bars, entering again and again);
+# "is back above 30" stays a state
+for _phrase, (_kind, _way) in list(PHRASES.items()):
+    if _kind in ("MOTION", "CLOSEVERB") and _way in ("<", ">") and " back " in _phrase:
+        PHRASES[_phrase] = ("CROSS", "crosses_above" if _way == ">" else "crosses_below")
+
 # The most tokens a phrase of the vocabulary has: the lexer tries no longer ones, and a word
 # inside one is never read as a typo (:mod:`.typos`).
 MAX_PHRASE = 7

@@ -544,3 +544,28 @@ def test_a_stop_a_target_or_a_trail_said_as_the_way_out(text: str, expect: dict)
 )
 def test_a_loss_that_is_no_stop_stays_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # back across the line: a crossing (as the state, "CCI > -100" and "CCI < 100" held on
+        # most bars: in and out again and again)
+        (
+            "Buy when CCI(20) climbs back above -100; sell when it falls back below 100.",
+            {"entry": "CCI(20) crosses_above -100", "exit": "CCI(20) crosses_below 100"},
+        ),
+        (
+            "Buy when RSI(14) rises back above 30, sell when it drops back below 70.",
+            {"entry": "RSI(14) crosses_above 30", "exit": "RSI(14) crosses_below 70"},
+        ),
+        (
+            "Buy when the close closes back above the 20-day SMA.",
+            {"entry": "Close crosses_above SMA(20)"},
+        ),
+        # "is back above" says where it is now: a state
+        ("Buy when RSI(14) is back above 30.", {"entry": "RSI(14) > 30"}),
+    ],
+)
+def test_back_across_a_line_is_a_crossing(text: str, expect: dict) -> None:
+    reads_as(text, expect)

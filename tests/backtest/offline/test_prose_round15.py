@@ -31,7 +31,7 @@ _BB = "(BBANDS(20,2,2).upperband - BBANDS(20,2,2).lowerband) / BBANDS(20,2,2).mi
         # "px": price, the close
         (
             "cci20 under -100 while px above the 100ema = buy. exit when cci gets back over 0",
-            {"entry": "all(CCI(20) < -100; Close > EMA(100))", "exit": "CCI(20) > 0"},
+            {"entry": "all(CCI(20) < -100; Close > EMA(100))", "exit": "CCI(20) crosses_above 0"},
         ),
         (
             "Buy when px crosses above the 50 sma. " + _RSI,

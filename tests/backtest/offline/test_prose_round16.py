@@ -79,7 +79,7 @@ _RSI = "Sell when RSI(2) > 70."
             {
                 "side": "short",
                 "short_entry": "RSI(14) > 75",
-                "short_exit": "RSI(14) < 50",
+                "short_exit": "RSI(14) crosses_below 50",
                 "size": "100 units",
             },
         ),
@@ -178,7 +178,7 @@ _RSI = "Sell when RSI(2) > 70."
             "drops back under the 40. Hard stop 2.5% below my entry.",
             {
                 "entry": "EMA(15) crosses_above EMA(40)",
-                "exit": "EMA(15) < EMA(40)",
+                "exit": "EMA(15) crosses_below EMA(40)",
                 "stop": "2.5%",
             },
         ),
@@ -187,7 +187,7 @@ _RSI = "Sell when RSI(2) > 70."
             "Create a strategy around two weighted moving averages, 10 and 30 days. When the "
             "faster one moves above the slower one, get in; when it slips back beneath it, get "
             "out. Protective stop at 4%.",
-            {"entry": "WMA(10) > WMA(30)", "exit": "WMA(10) < WMA(30)", "stop": "4%"},
+            {"entry": "WMA(10) > WMA(30)", "exit": "WMA(10) crosses_below WMA(30)", "stop": "4%"},
         ),
         # one line going over another: a crossing
         (

@@ -130,7 +130,7 @@ _RSI = "Sell when RSI(2) > 70."
             {
                 "side": "short",
                 "short_entry": "Close > BBANDS(20,2,2).upperband",
-                "short_exit": "Close < BBANDS(20,2,2).middleband",
+                "short_exit": "Close crosses_below BBANDS(20,2,2).middleband",
             },
         ),
         (
