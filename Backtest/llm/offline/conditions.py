@@ -27,6 +27,8 @@ from Backtest.llm.offline.resolve import (
 
 _FLIP = {"<": ">=", ">": "<=", "<=": ">", ">=": "<"}
 _PERCENT_VALUED = frozenset({"ROC", "ROCP", "PPO", "NATR"})
+# the words of a turn ("turns up", "turning back down"), as against a motion ("is rising")
+_TURN_WORDS = re.compile(r"\bturn(?:s|ing|ed)?\s+(?:back\s+)?(?:up|down)\b", re.IGNORECASE)
 
 
 _GOLDEN_PAIR = frozenset({("SMA", 50.0), ("SMA", 200.0)})
@@ -61,6 +63,15 @@ class Resolver(OperandResolver):
             of = self.expr(item.of) if item.of is not None else ctx.last_subject
             if not isinstance(of, Series):
                 raise ParseError(item.span, f"'{ctx.quote(item.span)}': rising or falling what?")
+            if self._supertrend_turn(item, of):
+                # "SuperTrend turns up": its trend flips to up, as "flips up" (its line never
+                # rises on the bar it flips: it jumps to the other side of the price)
+                said = " ".join(ctx.quote(item.span).split())
+                ctx.warnings.append(
+                    f"read '{said}' as SuperTrend's direction turning "
+                    f"{'up' if item.direction == 'rising' else 'down'}"
+                )
+                return self._sign(ir.Sign(item.of, item.direction == "rising", True, item.span))
             ctx.last_subject = of
             ctx.last_trend = of
             return RTrend(of, item.direction, item.bars)
@@ -316,6 +327,24 @@ class Resolver(OperandResolver):
             )
         ctx.last_subject = series
         return RCmp(series, op, float(threshold))
+
+    def _supertrend_turn(self, item: ir.Trend, of: Series) -> bool:
+        """ "SuperTrend turns up / turns down" (not its "line", nor "is rising"): a turn of
+        SuperTrend named as the indicator is a change of its trend."""
+        if of.inst is None or of.inst.name != "SUPERTREND":
+            return False
+        if isinstance(item.of, ir.Mention) and item.of.output is not None:
+            return False  # "the SuperTrend line turns up": the line itself
+        if of.output not in (None, "line", "direction"):
+            return False
+        if not _TURN_WORDS.search(self.ctx.quote(item.span)):
+            return False
+        if item.bars != 1:
+            # "SuperTrend turns up for 3 days": a flip happens on one bar
+            raise ParseError(
+                item.span, f"'{self.ctx.quote(item.span)}': SuperTrend turns on one bar"
+            )
+        return True
 
     def _sign(self, item: ir.Sign) -> RNode:
         ctx = self.ctx
