@@ -37,6 +37,7 @@ from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
+from Backtest.llm.offline.unnamed_settings import unnamed_settings
 from Backtest.spec import (
     SpecValidationError,
     StrategySpec,
@@ -459,6 +460,24 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
         "smoothed line the rules name"
     )
     return out[:index] + out[index + 1 :]
+
+
+def _unsettled(statements: tuple[ir.Statement, ...], name: str) -> tuple[ir.Statement, ...]:
+    """The sentence naming a channel without settings, read before the sentence of its
+    settings ("Could you set up a SuperTrend system? ATR period 12, multiplier 2."): its
+    declaration of the channel with the standard settings is the one the settings complete."""
+    return tuple(
+        statement
+        for statement in statements
+        if not (
+            isinstance(statement, ir.Declare)
+            and len(statement.mentions) == 1
+            and statement.mentions[0].name == name
+            and not statement.mentions[0].numbers
+            and not statement.mentions[0].labelled
+            and statement.mentions[0].source is None
+        )
+    )
 
 
 # Bar sizes other than a day, and the words that count days: "sell after 2 days" on a 5-minute
@@ -884,17 +903,33 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    for index, sentence in enumerate(_named_series(_sentences(every), reader)):
+    sentences = _named_series(_sentences(every), reader)
+    read_at: list[int] = []  # the sentence each reading is of
+    for index, sentence in enumerate(sentences):
+        settled: str | None = None
         if index == 0 and _journal_header(sentence.lexemes):
             reader.warnings.append(
                 f"read '{reader.quote(sentence.start, sentence.end)}' as a journal heading"
             )
             continue
+        before = sentences[index - 1].lexemes if index else []
+        if (settings := unnamed_settings(sentence.lexemes, before, every)) is not None:
+            # "ATR period 10, multiplier 3." after "Could you set up a SuperTrend system?"
+            written, channel = settings
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as the settings of "
+                f"{channel}, the one indicator with an ATR multiple named"
+            )
+            sentence = _Sentence(written, sentence.start, sentence.end)
+            settled = written[0].value[0]
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)
             if statements is not None:
+                if settled is not None and read_at and read_at[-1] == index - 1:
+                    readings[-1] = _unsettled(readings[-1], settled)
                 readings.append(statements)
+                read_at.append(index)
     if reader.problems:
         raise _refuse(text, reader, reader.problems)
     ctx = Context(text)

@@ -56,6 +56,33 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "RSI(2) > 70",
             },
         ),
+        # a channel's settings in a sentence of their own after the sentence naming it, when
+        # the description names one indicator with an ATR multiple (noted)
+        (
+            "Could you set up a SuperTrend system? ATR period 12, multiplier 2. Go long when "
+            "SuperTrend turns up, exit when it turns down.",
+            {
+                "entry": "SUPERTREND(12,2).direction crosses_above 0",
+                "exit": "SUPERTREND(12,2).direction crosses_below 0",
+            },
+        ),
+        (
+            "SuperTrend breakout, daily bars. Settings: ATR period 12, multiplier 2. "
+            "Buy when SuperTrend flips to bullish. Sell when it flips to bearish.",
+            {
+                "entry": "SUPERTREND(12,2).direction crosses_above 0",
+                "exit": "SUPERTREND(12,2).direction crosses_below 0",
+            },
+        ),
+        # ... and after the channel's name and a colon
+        (
+            "SuperTrend: ATR period 12, multiplier 3. Buy when SuperTrend flips up. Sell when it "
+            "flips down.",
+            {
+                "entry": "SUPERTREND(12,3).direction crosses_above 0",
+                "exit": "SUPERTREND(12,3).direction crosses_below 0",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -71,7 +98,48 @@ def test_a_supertrend_turn_is_noted() -> None:
     ("text", "named"),
     [
         ("Buy when SuperTrend turns up for 3 days. " + _RSI, "turns on one bar"),
+        # settings said after the rules, beside two channels, after a sentence that does not
+        # name the channel, without the multiple, or with another indicator's setting
+        (
+            "Buy when SuperTrend flips up. Sell when it flips down. Could you set up a SuperTrend "
+            "system? My settings are ATR period 12 and multiplier 2.",
+            "no rule uses it",
+        ),
+        (
+            "Could you set up a SuperTrend and Keltner system? ATR period 12, multiplier 2. "
+            "Buy when SuperTrend flips up. Sell when the close is below the middle Keltner line.",
+            "period",
+        ),
+        ("Buy when SuperTrend flips up. Sell when it flips down. ATR period 14, multiplier 3.", ""),
+        ("Could you set up a SuperTrend system? ATR period 12. Buy when SuperTrend flips up.", ""),
+        # a rule's SuperTrend with other settings, or one before them, is another SuperTrend
+        (
+            "Could you set up a SuperTrend system? ATR period 12, multiplier 2. Buy when "
+            "SuperTrend(10,3) flips up. " + _RSI,
+            "no rule uses it",
+        ),
+        (
+            "Buy when SuperTrend flips up. ATR period 12, multiplier 2. Sell when it flips down.",
+            "no rule uses it",
+        ),
+        (
+            "Could you set up a SuperTrend system? Settings are ATR period 12 and multiplier 2 and "
+            "RSI 14. Buy when "
+            "SuperTrend flips up. " + _RSI,
+            "",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+def test_unnamed_settings_are_noted() -> None:
+    warnings = parse_description(
+        "Could you set up a SuperTrend system? ATR period 10, multiplier 3. Buy when SuperTrend "
+        "flips up. " + _RSI
+    ).warnings
+    assert (
+        "read 'ATR period 10, multiplier 3' as the settings of SuperTrend, the one indicator "
+        "with an ATR multiple named" in warnings
+    )

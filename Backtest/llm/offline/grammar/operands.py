@@ -203,7 +203,12 @@ ind_single = alt(
     # with its name (never a bare number); one alone only after "with"
     seq(
         IND,
-        opt(alt(tok("WITH"), seq(tok("SETTINGS"), opt(tok("COLON")), build=lambda s, _c: s))),
+        opt(
+            alt(
+                tok("WITH", "COLON"),  # "SuperTrend: ATR period 10, multiplier 3"
+                seq(tok("SETTINGS"), opt(tok("COLON")), build=lambda s, _c: s),
+            )
+        ),
         _said_setting,
         many(seq(opt(tok("COMMA", "AND")), opt(tok("AND")), _said_setting, build=lambda *a: a[-1])),
         build=lambda i, w, first, rest: (
