@@ -83,6 +83,43 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "SUPERTREND(12,3).direction crosses_below 0",
             },
         ),
+        # an exception after the action of a rule said condition first ("when ..., buy,
+        # except in december") or on an event ("Long on a ... crossover, except in May"): it
+        # holds for the whole rule; "in the months (of) May through October"
+        (
+            "when adx(14) goes above 25 and the close is above the 100 ema, buy, except in "
+            "january. then sell when the close falls under the 100 ema",
+            {
+                "entry": "all(ADX(14) > 25; Close > EMA(100); month not in [jan])",
+                "exit": "Close < EMA(100)",
+            },
+        ),
+        (
+            "When RSI(2) < 10, buy, unless ADX(14) > 40 or RSI(14) < 20. " + _RSI,
+            {
+                "entry": "all(RSI(2) < 10; not(any(ADX(14) > 40; RSI(14) < 20)))",
+                "exit": "RSI(2) > 70",
+            },
+        ),
+        (
+            "Long on a 10/30 EMA bullish crossover, except in the months June through August. "
+            "Close on the bearish crossover.",
+            {
+                "entry": "all(EMA(10) crosses_above EMA(30); month not in [jun, jul, aug])",
+                "exit": "EMA(10) crosses_below EMA(30)",
+            },
+        ),
+        (
+            "Buy when RSI(2) < 10 in the months of November through April. " + _RSI,
+            {
+                "entry": "all(RSI(2) < 10; month in [nov, dec, jan, feb, mar, apr])",
+                "exit": "RSI(2) > 70",
+            },
+        ),
+        (
+            "Buy when RSI(2) < 10, only in the months June, July and August. " + _RSI,
+            {"entry": "all(RSI(2) < 10; month in [jun, jul, aug])", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -128,6 +165,12 @@ def test_a_supertrend_turn_is_noted() -> None:
             "SuperTrend flips up. " + _RSI,
             "",
         ),
+        # an exception that is no condition, a negated one, and "the months" with no months
+        ("when adx(14) goes above 20, buy, except december. " + _RSI, "except"),
+        ("when adx(14) goes above 20, buy, except when it is high. " + _RSI, "high"),
+        ("when adx(14) goes above 20, buy, unless it is not december. " + _RSI, ""),
+        ("Buy when RSI(2) < 10 in the months. " + _RSI, "the months"),
+        ("Buy when RSI(2) < 10 in the months after May. " + _RSI, ""),
     ],
 )
 def test_refused(text: str, named: str) -> None:

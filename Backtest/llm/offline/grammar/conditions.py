@@ -62,6 +62,14 @@ def _days(items: tuple[Lexeme, ...]) -> tuple[str, ...]:
     return tuple(values)
 
 
+# "in the months (of) May through October": the months named (the words say nothing more)
+THE_MONTHS = seq(
+    tok("MONTH_N", when=lambda lx: lx.text.lower() == "the months"),
+    opt(tok("OF")),
+    build=lambda m, _o: m,
+)
+
+
 def _month_span(first: Lexeme, last: Lexeme, *spans: Any) -> Any:
     start, end = first.value, last.value
     months = []
@@ -126,8 +134,9 @@ calendar = alt(
     ),
     seq(
         opt(tok("IN")),
+        opt(THE_MONTHS),
         _list(tok("MONTH")),
-        build=lambda i, m: ir.Calendar("months", tuple(x.value for x in m), span=_span(i, m)),
+        build=lambda i, _t, m: ir.Calendar("months", tuple(x.value for x in m), span=_span(i, m)),
     ),
     # "in any month other than August and September": the months named are excluded
     seq(
@@ -140,10 +149,11 @@ calendar = alt(
     ),
     seq(
         opt(tok("FROM", "BETWEEN", "IN")),
+        opt(THE_MONTHS),
         tok("MONTH"),
         tok("TO", "UNTIL", "MINUS", "AND"),
         tok("MONTH"),
-        build=lambda f, a, _t, b: _month_span(a, b, f),
+        build=lambda f, _m, a, _t, b: _month_span(a, b, f),
     ),
     seq(
         tok("BETWEEN", "FROM"),

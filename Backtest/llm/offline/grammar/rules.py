@@ -426,6 +426,15 @@ rule_stmt = alt(
         action_phrase,
         build=lambda x, _c, _t, a: _rule(a, x),
     ),
+    # "when adx(14) goes above 20, buy, except in december": the exception after the action
+    # holds for the whole rule (as after an arrow rule)
+    seq(
+        plain_when,
+        tok("COMMA"),
+        action_phrase,
+        EXCEPTION,
+        build=lambda x, _c, a, e: _rule(a, _when(None, x, e)),
+    ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
     # "close < sma(20)*0.97 -> buy (3% under the 20sma)": the bracket restates the condition,
     # checked to say exactly the same (else refused as saying something else)
@@ -567,6 +576,14 @@ rule_stmt = alt(
         build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
+    # "Long on a 12/40 EMA bullish crossover, except in May": the exception after the event
+    seq(
+        action_phrase,
+        opt(tok("ON")),
+        event_atom,
+        EXCEPTION,
+        build=lambda a, _o, x, e: _rule(a, _when(None, x, e)),
+    ),
     seq(action_phrase, tok("AFTER", "ON"), cond, build=lambda a, _o, x: _rule(a, x)),
     # "Buy the dip (close below the 10-day SMA) while ...": the bracket defines the dip
     seq(
