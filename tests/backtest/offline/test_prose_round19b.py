@@ -120,6 +120,28 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when RSI(2) < 10, only in the months June, July and August. " + _RSI,
             {"entry": "all(RSI(2) < 10; month in [jun, jul, aug])", "exit": "RSI(2) > 70"},
         ),
+        # "default settings (12 26 9)", "settings: 12, 26, 9": a check of the one indicator
+        # with several settings, as "Standard 12/26/9 settings" (never applied)
+        (
+            "macd histogram turns positive -> buy. turns negative -> sell. default settings "
+            "(12 26 9)",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+        (
+            "Buy when the MACD histogram turns positive. Sell when it turns negative. Settings "
+            "12/26/9.",
+            {
+                "entry": "MACD(12,26,9).macdhist crosses_above 0",
+                "exit": "MACD(12,26,9).macdhist crosses_below 0",
+            },
+        ),
+        (
+            "Buy when the close is below the lower Bollinger band. " + _RSI + " Settings 20, 2.",
+            {"entry": "Close < BBANDS(20,2,2).lowerband", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -171,6 +193,18 @@ def test_a_supertrend_turn_is_noted() -> None:
         ("when adx(14) goes above 20, buy, unless it is not december. " + _RSI, ""),
         ("Buy when RSI(2) < 10 in the months. " + _RSI, "the months"),
         ("Buy when RSI(2) < 10 in the months after May. " + _RSI, ""),
+        # settings that differ from the indicator's, or two numbers after spaces (a pair?)
+        (
+            "macd histogram turns positive -> buy. turns negative -> sell. default settings "
+            "(12 26 10)",
+            "match no indicator",
+        ),
+        (
+            "Buy when the 10 SMA crosses above the 30 SMA. Sell when it crosses below. "
+            "Settings 10 30.",
+            "30",
+        ),
+        ("Buy when the MACD line crosses above zero. " + _RSI + " Settings (8 17 9).", "match no"),
     ],
 )
 def test_refused(text: str, named: str) -> None:

@@ -167,7 +167,7 @@ def test_negated_thru_is_read() -> None:
         ),
         ("Buy when RSI(14) < 30. Standard 12/26/9 settings.", "match no indicator"),
         ("Buy when the MACD histogram turns positive. 12/26/9/5 settings.", "match no indicator"),
-        ("Buy when the MACD histogram turns positive. Settings 12/26/9.", "Settings"),
+        ("Buy when the MACD histogram turns positive. Settings 12/26.", "Settings"),
         (
             "Buy when the MACD line crosses above the signal line. Not the standard 12/26/9 "
             "settings.",

@@ -389,9 +389,22 @@ _PERIOD_WORDS = frozenset({"period", "periods", "period length", "lookback", "le
 PERIOD_WORD = tok("UNIT", when=lambda lx: lx.text.lower() in _PERIOD_WORDS)
 # "Standard 12/26/9" ("standard" is filler), "(12,26,9)": checked against the one indicator;
 # "Standard 12/26/9 settings" likewise
+# numbers after spaces ("12 26 9"): three at least (two may be a pair of averages)
+SPACED = seq(NUM, many(NUM, 2), build=lambda first, rest: (first, *rest))
+_LISTED = alt(SLASHED, _numbers("COMMA", 1), SPACED)
 params_note = alt(
     seq(SLASHED, opt(tok("SETTINGS")), build=_params_note),
     _bracketed(_numbers("COMMA", 1), _params_note),
+    # "default settings (12 26 9)", "settings: 12, 26, 9", "settings 12/26/9": the same check
+    seq(
+        tok("SETTINGS"),
+        opt(tok("COLON", "IS")),
+        alt(
+            seq(_LISTED, build=lambda x: (x, None)),
+            seq(tok("LPAR"), _LISTED, tok("RPAR"), build=lambda _l, x, rp: (x, rp)),
+        ),
+        build=lambda s, _c, listed: _params_note(listed[0], s, listed[1]),
+    ),
 )
 # "... under 20 (Stoch 14,3,3)": the parameters of an indicator the sentence's rule uses
 named_params_note = _bracketed(
