@@ -426,12 +426,13 @@ def _ind(name: str, singular: str, plural: str = "") -> None:
 _ind(
     "SMA",
     "sma|simple moving average|simple ma|moving average|mov avg|ma|dma|day moving average|"
-    "moving avrage|moving averge|simple average|day ma|sma line",
+    "moving avrage|moving averge|simple average|day ma|sma line|simple moving avg",
     "smas|simple moving averages|moving averages|mas|dmas|moving avgs",
 )
 _ind(
     "EMA",
-    "ema|exponential moving average|exponential ma|exp moving average|ewma|exponential average",
+    "ema|exponential moving average|exponential ma|exp moving average|ewma|exponential average|"
+    "exponential moving avg",
     "emas|exponential moving averages|exponential averages",
 )
 _ind("WMA", "wma|weighted moving average", "wmas|weighted moving averages")

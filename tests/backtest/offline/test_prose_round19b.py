@@ -142,6 +142,15 @@ _RSI = "Sell when RSI(2) > 70."
             "Buy when the close is below the lower Bollinger band. " + _RSI + " Settings 20, 2.",
             {"entry": "Close < BBANDS(20,2,2).lowerband", "exit": "RSI(2) > 70"},
         ),
+        # "simple moving avg", "exponential moving avg": the average said with "avg"
+        (
+            "Go long when the close crosses above the 50-day simple moving avg. " + _RSI,
+            {"entry": "Close crosses_above SMA(50)", "exit": "RSI(2) > 70"},
+        ),
+        (
+            "Go long when the close crosses above the 20 exponential moving avg. " + _RSI,
+            {"entry": "Close crosses_above EMA(20)", "exit": "RSI(2) > 70"},
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -205,6 +214,12 @@ def test_a_supertrend_turn_is_noted() -> None:
             "30",
         ),
         ("Buy when the MACD line crosses above zero. " + _RSI + " Settings (8 17 9).", "match no"),
+        # the average's noun left out after its period ("the 200 day") is not read yet
+        (
+            "Go long when the 50-day simple moving avg crosses above the 200 day, exit when it "
+            "crosses back under.",
+            "day",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:
