@@ -329,16 +329,25 @@ class Resolver(OperandResolver):
         return RCmp(series, op, float(threshold))
 
     def _supertrend_turn(self, item: ir.Trend, of: Series) -> bool:
-        """ "SuperTrend turns up / turns down" (not its "line", nor "is rising"): a turn of
-        SuperTrend named as the indicator is a change of its trend."""
+        """ "SuperTrend turns up / turns down" (not its "line"): a turn of SuperTrend named as
+        the indicator is a change of its trend; "SuperTrend is rising" (its trend, or its line?)
+        is refused."""
         if of.inst is None or of.inst.name != "SUPERTREND":
             return False
         if isinstance(item.of, ir.Mention) and item.of.output is not None:
             return False  # "the SuperTrend line turns up": the line itself
         if of.output not in (None, "line", "direction"):
             return False
-        if not _TURN_WORDS.search(self.ctx.quote(item.span)):
-            return False
+        said = self.ctx.quote(item.span)
+        if not _TURN_WORDS.search(said):
+            # "SuperTrend is rising": the trend it shows, or its line moving on the bar?
+            up = item.direction == "rising"
+            raise ParseError(
+                item.span,
+                f"SuperTrend's trend or its line? Say 'SuperTrend is "
+                f"{'bullish' if up else 'bearish'}' (its trend) or 'the SuperTrend line is "
+                f"{item.direction}'",
+            )
         if item.bars != 1:
             # "SuperTrend turns up for 3 days": a flip happens on one bar
             raise ParseError(

@@ -569,3 +569,25 @@ def test_a_loss_that_is_no_stop_stays_refused(text: str) -> None:
 )
 def test_back_across_a_line_is_a_crossing(text: str, expect: dict) -> None:
     reads_as(text, expect)
+
+
+def test_supertrend_green_and_red_are_its_trend() -> None:
+    reads_as(
+        "Buy when SuperTrend is green. Sell when SuperTrend is red.",
+        {"entry": "SUPERTREND(10,3).direction > 0", "exit": "SUPERTREND(10,3).direction < 0"},
+    )
+    reads_as("Buy when the SuperTrend line is rising.", {"entry": "rising(SUPERTREND(10,3).line)"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # its trend (bullish) or its line moving on the bar? never guessed
+        "Buy when SuperTrend is rising.",
+        "Buy when SuperTrend goes up.",
+        "Buy when RSI(14) < 30. Sell when SuperTrend is falling.",
+        "Buy when RSI(14) is green.",  # only SuperTrend has a colour
+    ],
+)
+def test_supertrend_moving_or_another_line_coloured_is_refused(text: str) -> None:
+    assert refused(text)

@@ -49,13 +49,6 @@ _RSI = "Sell when RSI(2) > 70."
                 "exit": "RSI(2) > 70",
             },
         ),
-        (
-            "Buy when SuperTrend is rising. " + _RSI,
-            {
-                "entry": "rising(SUPERTREND(10,3).line)",
-                "exit": "RSI(2) > 70",
-            },
-        ),
         # a channel's settings in a sentence of their own after the sentence naming it, when
         # the description names one indicator with an ATR multiple (noted)
         (

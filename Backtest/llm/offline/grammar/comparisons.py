@@ -845,6 +845,14 @@ sign_atom = alt(
             x, "up" in w.text.lower(), True, _span(x, t, w), colour=True, trend=True
         ),
     ),
+    # "SuperTrend is green": SuperTrend bullish (red: bearish), the state; refused for any other
+    # line when resolved
+    seq(
+        operand,
+        IS,
+        tok("COLOR", when=lambda lx: lx.text.lower() in ("green", "red")),
+        build=lambda x, _i, c: ir.Sign(x, c.value == "up", False, _span(x, c), colour=True),
+    ),
     # "supertrend (10,3) flips green": SuperTrend turning bullish (red: bearish); refused for
     # any other line when resolved
     seq(
