@@ -341,6 +341,7 @@ class Assembly:
             series, mentions = _own_lines(statement.pair[0], resolver.ctx), list(statement.pair)
         if len(series) == 2:
             if len(mentions) == 2:
+                _check_two_averages(mentions)
                 _check_fast_first(mentions)
             self.crossover = (series[0], series[1])
             resolver.ctx.pair = self.crossover
@@ -384,6 +385,21 @@ def _declared_pair(mentions: list[ir.Mention]) -> bool:
         and second.output is None
         and first.numbers[0] < second.numbers[0]
     )
+
+
+def _check_two_averages(mentions: list[ir.Mention]) -> None:
+    """ "RSI 30/70 crossover" is two levels of one RSI far more often than an RSI(30) crossing
+    an RSI(70): a crossover of two periods is read for moving averages only, never guessed."""
+    first, second = mentions
+    same = first.name == second.name and first.numbers and second.numbers
+    if same and first.name not in MOVING_AVERAGES:
+        a, b = first.numbers[0], second.numbers[0]
+        raise ParseError(
+            first.span,
+            f"two {first.name}s of periods {a:g} and {b:g}, or one {first.name} crossing the "
+            f"levels {a:g} and {b:g}? say it as a rule, e.g. 'buy when {first.name}(14) "
+            f"crosses above {a:g}, sell when it crosses above {b:g}'",
+        )
 
 
 def _check_fast_first(mentions: list[ir.Mention]) -> None:

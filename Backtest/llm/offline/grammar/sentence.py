@@ -190,11 +190,12 @@ strategy_stmt = alt(
         tok("DEATH"),
         build=lambda _g, _s, _d: ir.Crossover((), "golden"),
     ),
+    # "sma crossover 50/200", "ema cross 9 21": the two periods after the noun
     seq(
         IND,
-        tok("CROSSNOUN"),
+        alt(tok("CROSSNOUN"), tok("CROSS", when=lambda lx: lx.text.lower() == "cross")),
         NUM,
-        tok("SLASH", "AND"),
+        opt(tok("SLASH", "AND")),
         NUM,
         build=lambda i, _c, a, _s, b: _cross_pair(i, a, b),
     ),
