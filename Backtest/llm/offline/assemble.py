@@ -344,7 +344,7 @@ class Assembly:
                 _check_two_averages(mentions)
                 _check_fast_first(mentions)
             self.crossover = (series[0], series[1])
-            resolver.ctx.pair = self.crossover
+            resolver.ctx.crossed(self.crossover)
             for one, mention in zip(series, mentions * (3 - len(mentions)), strict=False):
                 if one.inst is not None:
                     self.declared.append((one.inst, mention.span))

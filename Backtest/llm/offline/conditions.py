@@ -176,7 +176,7 @@ class Resolver(OperandResolver):
         ctx.last_cmp = node
         ctx.compared += 1
         if isinstance(left, Series) and isinstance(right, Series) and op.startswith("cross"):
-            ctx.pair = (left, right)
+            ctx.crossed((left, right))
         return node
 
     def _check_scales(self, item: ir.Cmp, left: Expr, right: Expr) -> None:
@@ -415,7 +415,7 @@ class Resolver(OperandResolver):
                 )
                 ctx.default("golden/death cross: SMA(50) against SMA(200)")
                 pair = (fast, slow)
-                ctx.pair = pair
+                ctx.crossed(pair)
             op = "crosses_above" if item.kind == "golden" else "crosses_below"
             return RCmp(pair[0], op, pair[1])
         if item.kind == "opposite":
@@ -427,6 +427,11 @@ class Resolver(OperandResolver):
             if right is None:
                 right = self._partner(ir.Cmp(item.of, op, None, span=item.span), left)
             node = RCmp(left, op, right)
+        elif ctx.pairs_differ:
+            raise ParseError(
+                item.span,
+                f"'{ctx.quote(item.span)}': which lines cross? more than one pair is named",
+            )
         elif ctx.pair is not None:
             node = RCmp(ctx.pair[0], op, ctx.pair[1])
         elif ctx.declared_pair is not None:
@@ -434,7 +439,7 @@ class Resolver(OperandResolver):
         else:
             raise ParseError(item.span, f"'{ctx.quote(item.span)}': a crossover of what?")
         if isinstance(node.left, Series) and isinstance(node.right, Series):
-            ctx.pair = (node.left, node.right)
+            ctx.crossed((node.left, node.right))
         return node
 
     def _restate(self, item: ir.Restate) -> RNode:

@@ -175,6 +175,8 @@ class Context:
     # the close is above it"): what "it" on the right of the next comparison names
     last_trend: Series | None = None
     pair: tuple[Series, Series] | None = None  # a declared crossover pair
+    # more than one pair crossed so far: "sell on a bear cross" names none of them then
+    pairs_differ: bool = False
     # two averages declared ("20/50 EMA:"), for a crossover said without its lines only
     declared_pair: tuple[Series, Series] | None = None
     declared_subject: Inst | None = None  # the one indicator a first sentence named alone
@@ -186,6 +188,12 @@ class Context:
         if self.rule_subject is not None:
             self.previous_rule_subject = self.rule_subject
         self.rule_subject = None
+
+    def crossed(self, pair: tuple[Series, Series]) -> None:
+        """Two lines crossing were read: the pair a crossing said without its lines names."""
+        if self.pair is not None and self.pair != pair:
+            self.pairs_differ = True
+        self.pair = pair
 
     def quote(self, span: ir.Span) -> str:
         return self.text[span[0] : span[1]]

@@ -6,7 +6,8 @@ so the shorthand dictionary can be read in one place:
 * "bull cross" / "bear cross" (and "bullish/bearish cross"): a crossing up / down, of the pair
   the text named ("EMA 9/21 cross. Long on the bull cross"); without a pair it is refused;
 * "mid" (band): the middle line of the one band indicator named nearby (else refused);
-* "the cross up" (the noun; "the cross down" was already read as the opposite crossing);
+* "the cross up", "a cross down" (the noun; "the cross down" was already read as the opposite
+  crossing), and "cross up" / "cross down" right after "on" ("sell on cross down");
 * "reclaims" / "loses" (a line): crosses above / below it;
 * "out" ("close < mid = out", "out after 3 bars"): leave the position, as "get out";
 * "max hold 10 days", "10 day max hold": a time exit;
@@ -44,6 +45,8 @@ def _add(kind: str, phrases: str, value: Any = None) -> None:
 _add("SIGNCROSS", "the cross up|a cross up|the cross higher|the upside cross", "crosses_above")
 _add("SIGNCROSS", "bull cross|bull crossover|bull x over|bull xover|bullish cross", "crosses_above")
 _add("SIGNCROSS", "bear cross|bear crossover|bear x over|bear xover|bearish cross", "crosses_below")
+# "sell on a cross down": as "a cross up" ("the cross down" is read as the opposite crossing)
+_add("SIGNCROSS", "a cross down", "crosses_below")
 # "price reclaims VWAP" / "loses VWAP": crosses back above / below a line
 _add("CROSS", "reclaims|reclaimed", "crosses_above")
 _add("CROSS", "loses", "crosses_below")

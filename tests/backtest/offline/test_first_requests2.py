@@ -46,3 +46,60 @@ def test_a_crossover_with_the_slower_period_first_is_refused(text: str) -> None:
 def test_two_numbers_of_an_oscillators_crossover_are_never_read_as_two_periods(text: str) -> None:
     # levels 30 and 70 of one RSI, or an RSI(30) crossing an RSI(70)? never guessed
     assert "or one" in refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "go long on ema 12 26 cross up, go short on cross down",
+            {
+                "side": "both",
+                "entry": "EMA(12) crosses_above EMA(26)",
+                "short_entry": "EMA(12) crosses_below EMA(26)",
+            },
+        ),
+        (
+            "buy on ema 12/26 cross up, sell on cross down",
+            {"entry": "EMA(12) crosses_above EMA(26)", "exit": "EMA(12) crosses_below EMA(26)"},
+        ),
+        (
+            "buy on ema 12/26 cross up, sell on a cross down",
+            {"entry": "EMA(12) crosses_above EMA(26)", "exit": "EMA(12) crosses_below EMA(26)"},
+        ),
+        (
+            "buy when the 10 ema crosses above the 30 ema, sell on a cross down",
+            {"entry": "EMA(10) crosses_above EMA(30)", "exit": "EMA(10) crosses_below EMA(30)"},
+        ),
+        ("buy on sma 20 50 cross up", {"entry": "SMA(20) crosses_above SMA(50)"}),
+    ],
+)
+def test_a_cross_up_or_down_of_the_pair_named_before(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("sell on a cross down", "a crossover of what?"),
+        ("buy when rsi < 30, sell on cross down", "a crossover of what?"),
+        ("buy on sma 50 20 cross up", "could not place"),
+        # two RSIs, or one RSI crossing a level? never guessed
+        ("buy on rsi 14 30 cross up", "could not place"),
+        ("buy on rsi 14/30 cross up", "could not place"),
+        ("buy on a bullish rsi 14/30 crossover", "could not place"),
+        # two pairs cross before: which one crosses down?
+        (
+            "buy when close crosses above sma 20 and sma 20 crosses above sma 50, "
+            "sell on a cross down",
+            "which lines cross?",
+        ),
+        (
+            "buy when close crosses above sma 20 and sma 20 crosses above sma 50, "
+            "sell on a bear cross",
+            "which lines cross?",
+        ),
+    ],
+)
+def test_a_cross_of_no_one_pair_is_refused(text: str, reason: str) -> None:
+    assert reason in refused(text)

@@ -20,8 +20,9 @@ from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import IS
 from Backtest.llm.offline.grammar.comparisons import event_atom as named_event
-from Backtest.llm.offline.grammar.operands import NUM, PCT, ind_pair, ind_ref, operand
+from Backtest.llm.offline.grammar.operands import IND, NUM, PCT, _pair, ind_pair, ind_ref, operand
 from Backtest.llm.offline.lexer import Lexeme
+from Backtest.llm.offline.vocabulary import MOVING_AVERAGES
 
 _STOCK = opt(tok("PRICE", when=lambda lx: lx.value == "Close"))
 
@@ -179,14 +180,21 @@ signed_cross = seq(
 )
 _CROSS_NOUNS = frozenset({"cross up", "cross down", "x up", "x down"})
 # "a 5/20 EMA bull cross": the pair named right before the shorthand
-paired_cross = seq(
-    ind_pair,
-    alt(
-        tok("SIGNCROSS"),
-        # "the 8/21 EMA cross up": the noun with its direction (the first crosses the second)
-        tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _CROSS_NOUNS),
+_WAY_CROSS = alt(
+    tok("SIGNCROSS"),
+    # "the 8/21 EMA cross up": the noun with its direction (the first crosses the second)
+    tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _CROSS_NOUNS),
+)
+paired_cross = alt(
+    seq(ind_pair, _WAY_CROSS, build=lambda pair, c: _paired_cross(pair, c)),
+    # "ema 12 26 cross up": the two periods with no sign between, as "sma 50 200 cross"
+    seq(
+        IND,
+        NUM,
+        NUM,
+        _WAY_CROSS,
+        build=lambda i, a, b, c: _paired_cross(_pair(i, a.value, b.value, b), c),
     ),
-    build=lambda pair, c: _paired_cross(pair, c),
 )
 
 
@@ -195,6 +203,8 @@ def _paired_cross(pair: Any, c: Lexeme) -> Any:
     cross is the faster line crossing up, which the order written contradicts."""
     if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]:
         return REJECT
+    if pair[0].name not in MOVING_AVERAGES:
+        return REJECT  # "rsi 14/30 cross up": two RSIs, or RSI(14) crossing up 30?
     return ir.Event("cross", pair[0], c.value, pair[1], _span(pair[0], c))
 
 
@@ -210,6 +220,8 @@ def _signed_pair_cross(word: Lexeme, pair: Any, noun: Lexeme) -> Any:
     slower first is refused: which one crosses up?)."""
     if pair is REJECT or not pair[0].numbers[0] < pair[1].numbers[0]:
         return REJECT
+    if pair[0].name not in MOVING_AVERAGES:
+        return REJECT  # "a bullish rsi 14/30 crossover": two RSIs, or RSI(14) crossing 30?
     return ir.Event("cross", pair[0], _sign_dir(word), pair[1], _span(word, noun))
 
 

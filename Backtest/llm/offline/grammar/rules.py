@@ -25,6 +25,8 @@ from Backtest.llm.offline.grammar.patterns import event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
+_WAY_CROSS_NOUNS = frozenset({"cross up", "cross down"})
+
 # ---- statements -------------------------------------------------------------------------------
 ACTION_KINDS = ("BUY", "SHORT", "SELL", "EXIT", "COVER", "ENTER", "TRADE", "ENTRY_N", "EXIT_N")
 _VERBS = {
@@ -568,6 +570,13 @@ rule_stmt = alt(
         build=lambda a, _c, _w, x: _rule(a, x),
     ),
     seq(action_phrase, tok("ON"), event_atom, build=lambda a, _o, x: _rule(a, x)),
+    # "go short on cross down": the noun with its way and no article, of the pair named before
+    seq(
+        action_phrase,
+        tok("ON"),
+        tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _WAY_CROSS_NOUNS),
+        build=lambda a, _o, c: _rule(a, ir.Event("cross", None, c.value, None, _span(c))),
+    ),
     seq(
         action_phrase,
         opt(tok("ON")),
