@@ -572,7 +572,7 @@ def _hold_then_exit(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
 _SIDES = frozenset({"BUY", "SELL", "SHORT", "EXIT", "COVER"})
 _OPERAND_ENDS = frozenset(
     {"NUM", "RPAR", "IND", "PRICE", "OUTPUT", "PCT", "TIME", "OVERBOUGHT", "OVERSOLD"}
-    | {"RISING", "FALLING"}
+    | {"RISING", "FALLING", "WEEKDAY"}
 )
 
 
@@ -643,6 +643,15 @@ def _setting_ends(before: Sequence[Lexeme]) -> bool:
     return last in _OPERAND_ENDS
 
 
+def _day_after_day(before: Sequence[Lexeme], lexemes: Sequence[Lexeme], index: int) -> bool:
+    """ "buy on monday sell on friday": a side word between two weekdays ends the rule before
+    it (as a comma would)."""
+    after = [lx.kind for lx in lexemes[index + 1 : index + 3]]
+    if after[:1] in (["ON"], ["EVERY"]):
+        after = after[1:]
+    return bool(before) and before[-1].kind == "WEEKDAY" and after[:1] == ["WEEKDAY"]
+
+
 def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
     """``lexemes`` with a comma and a "when" (of no width) where typed rules leave them out."""
     out: list[Lexeme] = []
@@ -657,7 +666,9 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
         starts = (
             side and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
         ) or _setting_starts(lexemes, index)
-        if starts and out and _setting_ends(out):
+        if (starts and out and _setting_ends(out)) or (
+            side and _day_after_day(out, lexemes, index)
+        ):
             out.append(Lexeme("COMMA", ",", lexeme.start, lexeme.start, ""))
         out.append(lexeme)
         if bare:

@@ -103,3 +103,31 @@ def test_a_cross_up_or_down_of_the_pair_named_before(text: str, expect: dict) ->
 )
 def test_a_cross_of_no_one_pair_is_refused(text: str, reason: str) -> None:
     assert reason in refused(text)
+
+
+_MON_FRI = {"entry": "weekday in [mon]", "exit": "weekday in [fri]"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("buy on monday sell on friday", _MON_FRI),
+        ("buy monday sell friday", _MON_FRI),
+        ("buy on mondays sell on fridays", _MON_FRI),
+        ("buy every monday and sell every friday", _MON_FRI),
+        (
+            "short on friday cover on monday",
+            {"side": "short", "short_entry": "weekday in [fri]", "short_exit": "weekday in [mon]"},
+        ),
+        (
+            "buy on monday sell when rsi > 70",
+            {"entry": "weekday in [mon]", "exit": "RSI(14) > 70"},
+        ),
+    ],
+)
+def test_rules_of_weekdays_typed_with_no_comma(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+def test_not_every_friday_is_not_never_on_a_friday() -> None:
+    assert "every" in refused("buy when rsi < 30 but not every friday")

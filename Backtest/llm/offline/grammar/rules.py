@@ -9,7 +9,15 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import _pct_cmp, as_state, zone
-from Backtest.llm.offline.grammar.conditions import _set_off, breakout, calendar, cond, points
+from Backtest.llm.offline.grammar.conditions import (
+    _days,
+    _set_off,
+    breakout,
+    calendar,
+    cond,
+    points,
+    weekday_list,
+)
 from Backtest.llm.offline.grammar.operands import (
     NUM,
     PCT,
@@ -570,6 +578,15 @@ rule_stmt = alt(
         build=lambda a, _c, _w, x: _rule(a, x),
     ),
     seq(action_phrase, tok("ON"), event_atom, build=lambda a, _o, x: _rule(a, x)),
+    # "buy every monday": on each of those days, as "buy on mondays" (right after the side word
+    # only: "but not every friday" is not "never on a friday")
+    seq(
+        action_phrase,
+        opt(tok("ON")),
+        tok("EVERY", when=lambda lx: lx.text.lower() in ("every", "each")),
+        weekday_list,
+        build=lambda a, o, e, d: _rule(a, ir.Calendar("weekdays", _days(d), span=_span(o, e, d))),
+    ),
     # "go short on cross down": the noun with its way and no article, of the pair named before
     seq(
         action_phrase,
