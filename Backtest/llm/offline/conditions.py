@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TypeGuard
 
 from Backtest.llm.offline import ir
@@ -58,6 +59,14 @@ class Resolver(OperandResolver):
                 )
             return RGroup(item.logic, tuple(self.cond(x) for x in item.items))
         if isinstance(item, ir.Not):
+            each = item.cond.right if isinstance(item.cond, ir.Cmp) else None
+            if isinstance(each, ir.Channel) and each.kind == "each":
+                # "not higher than the previous 3 closes": than any of them, or all of them?
+                raise ParseError(
+                    each.span,
+                    f"'{ctx.quote(each.span)}' after a negation: than any of them, or than all "
+                    "of them? say it without 'not'",
+                )
             return _negate(self.cond(item.cond))
         if isinstance(item, ir.Trend):
             of = self.expr(item.of) if item.of is not None else ctx.last_subject
@@ -103,6 +112,8 @@ class Resolver(OperandResolver):
                 f"'{ctx.quote(item.span)}': what is compared? Name both sides ('sell when the "
                 "close is below the 200-day SMA')",
             )
+        if isinstance(item.right, ir.Channel) and item.right.kind == "each":
+            item = self._each_of(item, item.right)
         if item.kind == "close" and isinstance(item.left, ir.Ref) and item.left.kind == "it":
             left: Expr | None = Series(price="Close")  # "it closes above X": the price does
         else:
@@ -384,6 +395,24 @@ class Resolver(OperandResolver):
         if item.turn:
             return RCmp(of, "crosses_above" if item.positive else "crosses_below", 0.0)
         return RCmp(of, ">" if item.positive else "<", 0.0)
+
+    def _each_of(self, item: ir.Cmp, each: ir.Channel) -> ir.Cmp:
+        """ "higher than the previous 3 closes": above each of them is above the highest of
+        them, below each is below the lowest (noted); any other comparison is refused."""
+        kind = {">": "max", "crosses_above": "max", "<": "min", "crosses_below": "min"}
+        if item.op not in kind:
+            raise ParseError(
+                each.span,
+                f"'{self.ctx.quote(each.span)}': above or below each of them? say 'higher than' "
+                "or 'lower than'",
+            )
+        extreme = "highest" if kind[item.op] == "max" else "lowest"
+        field = {"Close": "close", "High": "high", "Low": "low"}[each.field]
+        self.ctx.warnings.append(
+            f"'{self.ctx.quote(each.span)}' read as: the {extreme} {field} of the "
+            f"{each.period:g} bars before the current one"
+        )
+        return replace(item, right=replace(each, kind=kind[item.op]))
 
     def _event(self, item: ir.Event) -> RNode:
         ctx = self.ctx

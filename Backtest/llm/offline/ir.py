@@ -91,7 +91,7 @@ class AvgOf:
 class Channel:
     """Highest/lowest of a price field over ``period`` bars; ``previous``: ending a bar ago."""
 
-    kind: str  # "max" | "min"
+    kind: str  # "max" | "min" | "each" ("the previous 3 closes": the comparison decides)
     field: str
     period: float
     previous: bool

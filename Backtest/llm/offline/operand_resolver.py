@@ -61,6 +61,11 @@ class OperandResolver:
                     f"'{ctx.quote(item.span)}': an N-day high or low is read of the price "
                     "only, not of an indicator",
                 )
+            if item.kind == "each":
+                raise ParseError(
+                    item.span,
+                    f"'{ctx.quote(item.span)}': compare with them as 'higher than' or 'lower than'",
+                )
             name = "MAX" if item.kind == "max" else "MIN"
             inst = ctx.remember(Inst(name, (("timeperiod", int(item.period)),), item.field))
             return Series(inst, ago=1 if item.previous else 0)

@@ -131,3 +131,47 @@ def test_rules_of_weekdays_typed_with_no_comma(text: str, expect: dict) -> None:
 
 def test_not_every_friday_is_not_never_on_a_friday() -> None:
     assert "every" in refused("buy when rsi < 30 but not every friday")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect", "note"),
+    [
+        (
+            "buy if the close is higher than the previous 3 closes",
+            {"entry": "Close > MAX(3)[1]"},
+            "'previous 3 closes' read as: the highest close of the 3 bars before the current one",
+        ),
+        (
+            "buy if close is lower than the previous 3 closes",
+            {"entry": "Close < MIN(3)[1]"},
+            "'previous 3 closes' read as: the lowest close of the 3 bars before the current one",
+        ),
+        (
+            "buy when the close is higher than the last 5 highs",
+            {"entry": "Close > MAX(5,High)[1]"},
+            "'last 5 highs' read as: the highest high of the 5 bars before the current one",
+        ),
+        (
+            "short if the close is lower than the prior 5 lows, cover after 5 days",
+            {"side": "short", "short_entry": "Close < MIN(5,Low)[1]", "exit_after_bars": 5},
+            "'prior 5 lows' read as: the lowest low of the 5 bars before the current one",
+        ),
+    ],
+)
+def test_above_the_previous_n_closes_is_above_the_highest_of_them(
+    text: str, expect: dict, note: str
+) -> None:
+    reads_as(text, expect)
+    assert note in parse_description(text).warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("buy if the close is at least the previous 3 closes", "above or below each of them?"),
+        ("buy if the close is not higher than the previous 3 closes", "after a negation"),
+        ("buy if the close is higher than the previous 1 closes", "could not place"),
+    ],
+)
+def test_other_comparisons_with_the_previous_n_closes_are_refused(text: str, reason: str) -> None:
+    assert reason in refused(text)

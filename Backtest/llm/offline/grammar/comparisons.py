@@ -203,6 +203,8 @@ def _between(left: Any, _is: Any, b: Lexeme, low: Any, _and: Lexeme, high: Any) 
 
 
 def _broken(subject: Any, word: Lexeme) -> Any:
+    if isinstance(subject, ir.Channel) and subject.kind == "each":
+        return REJECT  # "the previous 3 closes are broken": up or down?
     op = ">" if not (isinstance(subject, ir.Channel) and subject.kind == "min") else "<"
     if isinstance(subject, ir.Price) and subject.field == "Low":
         op = "<"

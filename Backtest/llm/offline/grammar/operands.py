@@ -618,7 +618,23 @@ its_channel = seq(
         replace(c, its=True, span=_span(i, c)) if isinstance(c, ir.Channel) else REJECT
     ),
 )
-series = alt(price_ref, ind_ref, pron_ref, channel, its_channel, avg_ref)
+# "higher than the previous 3 closes", "below the last 5 lows": each of the N bars before (the
+# comparison decides which extreme, see :meth:`.conditions.Conditions._each_of`; kept out of
+# ``channel``, whose readers take a high or a low)
+each_of_previous = seq(
+    alt(PRIOR, tok("LAST", when=lambda lx: lx.text.lower() in ("last", "past"))),
+    NUM,
+    alt(
+        tok("CLOSES", when=lambda lx: lx.text.lower() in ("closes", "closing prices")),
+        tok("PRICES"),
+    ),
+    build=lambda p, n, f: (
+        ir.Channel("each", "Close" if f.kind == "CLOSES" else f.value, n.value, True, _span(p, f))
+        if _int(n.value) not in (None, 0, 1)
+        else REJECT
+    ),
+)
+series = alt(price_ref, ind_ref, pron_ref, channel, its_channel, avg_ref, each_of_previous)
 
 
 def _ind_of(mention: Any, _of: Lexeme, base: Any) -> Any:
