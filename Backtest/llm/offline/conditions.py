@@ -179,6 +179,7 @@ class Resolver(OperandResolver):
                     f"trading at the bar's own {str(right.price).lower()} needs a price known "
                     "only after the bar (look-ahead); use a limit or stop order instead",
                 )
+        right = self._broken_channel(item, op, left, right)
         if ctx.rule_subject is None:
             ctx.rule_subject = left.of if isinstance(left, Change) else left
         self._check_percent(item, left)
@@ -395,6 +396,31 @@ class Resolver(OperandResolver):
         if item.turn:
             return RCmp(of, "crosses_above" if item.positive else "crosses_below", 0.0)
         return RCmp(of, ">" if item.positive else "<", 0.0)
+
+    def _broken_channel(self, item: ir.Cmp, op: str, left: Expr | None, right: Expr) -> Expr:
+        """ "the upper Donchian band is broken", "price breaks above the 20 period Donchian
+        upper band": the channel of the bars before the current one (the current bar's always
+        holds its price, as a "20-day breakout"), noted. Only a price moving or crossing through
+        it; "is above the upper band" (a state) is left as said, and refused as never true."""
+        up = {"upper": (">", "crosses_above"), "lower": ("<", "crosses_below")}
+        if (
+            item.kind not in ("motion", "cross")
+            or not isinstance(left, Series)
+            or left.inst is not None
+            or left.ago != 0
+            or not isinstance(right, Series)
+            or right.inst is None
+            or right.inst.name != "DONCHIAN"
+            or right.ago != 0
+            or op not in up.get(right.output or "", ())
+        ):
+            return right
+        period = right.inst.period()
+        self.ctx.warnings.append(
+            f"'{self.ctx.quote(item.span)}' read as: the Donchian {right.output} line of the "
+            f"{period:g} bars before the current one (1 bar ago)"
+        )
+        return right.back(1)
 
     def _each_of(self, item: ir.Cmp, each: ir.Channel) -> ir.Cmp:
         """ "higher than the previous 3 closes": above each of them is above the highest of

@@ -175,3 +175,71 @@ def test_above_the_previous_n_closes_is_above_the_highest_of_them(
 )
 def test_other_comparisons_with_the_previous_n_closes_are_refused(text: str, reason: str) -> None:
     assert reason in refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when the 20 period Donchian channel upper band is broken, sell when the lower "
+            "band is broken",
+            {
+                "entry": "Close > DONCHIAN(20).upper[1]",
+                "exit": "Close < DONCHIAN(20).lower[1]",
+            },
+        ),
+        (
+            "buy when price breaks above the upper donchian channel",
+            {"entry": "Close > DONCHIAN(20).upper[1]"},
+        ),
+        (
+            "short when the 20 period Donchian channel lower band is broken, cover when the upper "
+            "band is broken",
+            {
+                "side": "short",
+                "short_entry": "Close < DONCHIAN(20).lower[1]",
+                "short_exit": "Close > DONCHIAN(20).upper[1]",
+            },
+        ),
+        (
+            "buy when the close crosses above the upper donchian band",
+            {"entry": "Close crosses_above DONCHIAN(20).upper[1]"},
+        ),
+        (
+            "Buy when price breaks the Donchian upper band (20)",
+            {"entry": "Close > DONCHIAN(20).upper[1]"},
+        ),
+        (
+            "Buy when price breaks above the upper Donchian band (20)",
+            {"entry": "Close > DONCHIAN(20).upper[1]"},
+        ),
+    ],
+)
+def test_a_donchian_band_broken_is_the_channel_of_the_bars_before(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+    assert any(
+        "read as: the Donchian" in w and "bars before the current one (1 bar ago)" in w
+        for w in parse_description(text).warnings
+    )
+
+
+def test_a_donchian_band_a_price_is_above_is_still_never_true() -> None:
+    # a state, not a break: left as said, and refused as never true
+    assert "can never be true" in refused("buy when price is above the upper donchian channel")
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy when rsi < 30, sell when the lower bollinger band is broken",
+            {"entry": "RSI(14) < 30", "exit": "Close < BBANDS(20,2,2).lowerband"},
+        ),
+        (
+            "short when the keltner lower band is broken",
+            {"side": "short", "short_entry": "Close < KELTNER(20,10,2).lower"},
+        ),
+    ],
+)
+def test_a_lower_band_broken_is_the_price_falling_through_it(text: str, expect: dict) -> None:
+    reads_as(text, expect)

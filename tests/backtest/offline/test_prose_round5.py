@@ -158,13 +158,10 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         ("Buy when the close drops more than 7% or more over 3 days", "days"),
         ("Buy when the close is 2% or less above the 50 SMA", "above"),
         ("Buy when the close is not 2% or more above the 50 SMA", "2%"),
-        # the current bar's Donchian line includes the bar: never crossed (named as such)
+        # the current bar's Donchian line includes the bar: a close above it is never true
+        # (named as such); a price breaking it is read on the bars before (first requests 2)
         (
-            "Buy when price breaks the Donchian upper band (20)",
-            "can never be true",
-        ),
-        (
-            "Buy when price breaks above the upper Donchian band (20)",
+            "Buy when the close is above the Donchian upper band (20)",
             "can never be true",
         ),
         ("Buy when price breaks the Donchian middle band (20)", ")"),

@@ -208,6 +208,13 @@ def _broken(subject: Any, word: Lexeme) -> Any:
     op = ">" if not (isinstance(subject, ir.Channel) and subject.kind == "min") else "<"
     if isinstance(subject, ir.Price) and subject.field == "Low":
         op = "<"
+    lower = isinstance(subject, ir.Mention) and subject.output == "lower"
+    if (
+        lower
+        or isinstance(subject, ir.Ref)
+        and (subject.kind, subject.detail) == ("output", "lower")
+    ):
+        op = "<"  # "the lower band is broken": the price falls through it
     return ir.Cmp(None, op, subject, "motion", span=_span(subject, word))
 
 
