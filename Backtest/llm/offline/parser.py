@@ -405,9 +405,17 @@ class _Reader:
 
 def _breakout_notes(text: str, lexemes: Sequence[Lexeme]) -> list[str]:
     """ "a 20-day breakout" is read on closes (grammar/conditions.py); said, as it may have
-    meant the day's high."""
+    meant the day's high. "3 red days" is read as candles (close against open); said, as it may
+    have meant closes against the day before."""
     notes = []
     for number, word in zip(lexemes, lexemes[1:], strict=False):
+        if number.kind == "COLOR" and word.kind == "UNIT" and word.text.lower().startswith("day"):
+            # "3 red days in a row": a day's candle colour, which some mean as its change
+            below = "below" if number.value == "down" else "above"
+            notes.append(
+                f"'{text[number.start : word.end]}' read as: the close {below} the open (the "
+                f"candle's colour), not {below} the previous close"
+            )
         if number.kind == "NUM" and word.kind == "BREAKOUT":
             up = word.value == "up"
             notes.append(

@@ -243,3 +243,32 @@ def test_a_donchian_band_a_price_is_above_is_still_never_true() -> None:
 )
 def test_a_lower_band_broken_is_the_price_falling_through_it(text: str, expect: dict) -> None:
     reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy 3 red days in a row, sell after 5 days",
+            {"entry": "for_bars(Close < Open, 3)", "exit_after_bars": 5},
+        ),
+        (
+            "short 3 green days in a row, cover after 3 days",
+            {"side": "short", "short_entry": "for_bars(Close > Open, 3)", "exit_after_bars": 3},
+        ),
+        (
+            "buy 3 red candles, sell 2 green candles",
+            {"entry": "for_bars(Close < Open, 3)", "exit": "for_bars(Close > Open, 2)"},
+        ),
+    ],
+)
+def test_a_side_word_before_a_run_of_candles(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+def test_a_red_day_is_noted_as_the_candles_colour() -> None:
+    warnings = parse_description("buy 3 red days in a row, sell after 5 days").warnings
+    assert (
+        "'red days' read as: the close below the open (the candle's colour), not below the "
+        "previous close"
+    ) in warnings

@@ -151,17 +151,19 @@ _BAR_SUBJECT = opt(
 )
 # "the day closes green", "today is a red candle", "three red daily bars in a row": the colour of
 # the bar's candle, the close against its own open
+# "3 red days in a row", "two green candles": a run of candles of one colour
+candle_run = seq(
+    NUM,
+    opt(tok("ROW")),
+    tok("COLOR"),
+    _BAR,
+    opt(tok("ROW")),
+    build=lambda n, _r, k, b, _r2: _candles(n, k, b),
+)
 candle = alt(
     seq(_BAR_SUBJECT, tok("CLOSES"), tok("COLOR"), build=lambda _s, c, k: _candle(k, c)),
     seq(_BAR_SUBJECT, tok("IS"), tok("COLOR"), opt(_BAR), build=lambda _s, _i, k, b: _candle(k, b)),
-    seq(
-        NUM,
-        opt(tok("ROW")),
-        tok("COLOR"),
-        _BAR,
-        opt(tok("ROW")),
-        build=lambda n, _r, k, b, _r2: _candles(n, k, b),
-    ),
+    candle_run,
     # "the last 3 candles are red": each of them, as "3 red candles in a row"
     seq(
         tok("LAST", when=lambda lx: lx.text.lower() == "last"),

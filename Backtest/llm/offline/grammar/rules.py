@@ -29,7 +29,7 @@ from Backtest.llm.offline.grammar.operands import (
     operand,
     product,
 )
-from Backtest.llm.offline.grammar.patterns import event_atom
+from Backtest.llm.offline.grammar.patterns import candle_run, event_atom
 from Backtest.llm.offline.lexer import Lexeme
 from Backtest.llm.offline.vocabulary import PRICE_SCALE
 
@@ -587,6 +587,8 @@ rule_stmt = alt(
         weekday_list,
         build=lambda a, o, e, d: _rule(a, ir.Calendar("weekdays", _days(d), span=_span(o, e, d))),
     ),
+    # "buy 3 red days in a row": after the run of candles, as "buy after 3 red days in a row"
+    seq(action_phrase, candle_run, build=lambda a, x: _rule(a, x)),
     # "go short on cross down": the noun with its way and no article, of the pair named before
     seq(
         action_phrase,
