@@ -671,9 +671,11 @@ def _typed_rules(lexemes: Sequence[Lexeme]) -> list[Lexeme]:
         bare = side and (
             _compared_after(lexemes, index + 1) or one_line and _level_after(lexemes, index + 1)
         )
-        starts = (
-            side and (bare or lexemes[index + 1 : index + 2] and lexemes[index + 1].kind == "WHEN")
-        ) or _setting_starts(lexemes, index)
+        after = lexemes[index + 1].kind if index + 1 < len(lexemes) else None
+        # "... sell on 10 day low", "... sell after 5 days": "on" / "after" starts a rule too
+        starts = (side and (bare or after in ("WHEN", "ON", "AFTER"))) or _setting_starts(
+            lexemes, index
+        )
         if (starts and out and _setting_ends(out)) or (
             side and _day_after_day(out, lexemes, index)
         ):

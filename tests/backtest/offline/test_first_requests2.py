@@ -272,3 +272,22 @@ def test_a_red_day_is_noted_as_the_candles_colour() -> None:
         "'red days' read as: the close below the open (the candle's colour), not below the "
         "previous close"
     ) in warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy on 20 day high sell on 10 day low",
+            {
+                "entry": "Close > MAX(20,High)[1]",
+                "exit": "Close < MIN(10,Low)[1]",
+            },
+        ),
+        ("buy when rsi < 30 sell after 5 days", {"entry": "RSI(14) < 30", "exit_after_bars": 5}),
+    ],
+)
+def test_a_side_word_and_on_or_after_typed_with_no_comma_starts_a_rule(
+    text: str, expect: dict
+) -> None:
+    reads_as(text, expect)
