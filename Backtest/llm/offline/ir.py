@@ -97,6 +97,7 @@ class Channel:
     previous: bool
     span: Span = dc_field(default=(0, 0), compare=False)
     its: bool = dc_field(default=False, compare=False)  # "its 20-day high": the subject's
+    said: bool = dc_field(default=True, compare=False)  # False: "the highest in 20 days"
 
 
 @dataclass(frozen=True)

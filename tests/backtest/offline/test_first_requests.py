@@ -591,3 +591,34 @@ def test_supertrend_green_and_red_are_its_trend() -> None:
 )
 def test_supertrend_moving_or_another_line_coloured_is_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # the subject's own price when the extreme names none (was the highest high)
+        ("buy if the close is the highest in 20 days", {"entry": "Close >= MAX(20)"}),
+        ("buy when the close is the highest of the last 20 days", {"entry": "Close >= MAX(20)"}),
+        ("buy when the high is the highest in 20 days", {"entry": "High >= MAX(20, High)"}),
+        # a line with a side is broken that way
+        (
+            "buy when the upper bollinger band is broken",
+            {"entry": "Close > BBANDS(20,2,2).upperband"},
+        ),
+    ],
+)
+def test_extremes_and_broken_lines(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buy when RSI(14) is the highest in 20 days",  # the highest what?
+        # broken upward or downward? never guessed (was read as above, also for a short)
+        "buy when the 200 sma is broken",
+        "short when the 200 sma is broken",
+    ],
+)
+def test_extremes_and_broken_lines_refused(text: str) -> None:
+    assert refused(text)

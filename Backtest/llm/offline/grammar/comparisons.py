@@ -202,19 +202,28 @@ def _between(left: Any, _is: Any, b: Lexeme, low: Any, _and: Lexeme, high: Any) 
     )
 
 
+def _broken_way(subject: Any) -> str | None:
+    """The side a line named as broken lies on: a high or an upper band is broken upward, a low
+    or a lower band downward; any other line ("the 200 SMA is broken") could be either."""
+    if isinstance(subject, ir.Channel):
+        return {"max": "up", "min": "down"}.get(subject.kind)
+    if isinstance(subject, ir.Price):
+        return {"High": "up", "Low": "down"}.get(subject.field)
+    output = None
+    if isinstance(subject, ir.Mention):
+        output = subject.output
+    elif isinstance(subject, ir.Ref) and subject.kind == "output":
+        output = subject.detail
+    return {"upper": "up", "lower": "down"}.get(str(output))
+
+
 def _broken(subject: Any, word: Lexeme) -> Any:
-    if isinstance(subject, ir.Channel) and subject.kind == "each":
-        return REJECT  # "the previous 3 closes are broken": up or down?
-    op = ">" if not (isinstance(subject, ir.Channel) and subject.kind == "min") else "<"
-    if isinstance(subject, ir.Price) and subject.field == "Low":
-        op = "<"
-    lower = isinstance(subject, ir.Mention) and subject.output == "lower"
-    if (
-        lower
-        or isinstance(subject, ir.Ref)
-        and (subject.kind, subject.detail) == ("output", "lower")
-    ):
-        op = "<"  # "the lower band is broken": the price falls through it
+    """ "the 20-day high is broken": the price goes above it ("the lower band is broken":
+    below); a line with no side ("the 200 SMA is broken": up or down?) is refused."""
+    way = _broken_way(subject)
+    if way is None:
+        return REJECT
+    op = ">" if way == "up" else "<"
     return ir.Cmp(None, op, subject, "motion", span=_span(subject, word))
 
 
@@ -246,9 +255,17 @@ def _direction(op: str) -> str:
 
 
 def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
+    """ "the close is the highest in 20 days": at or above the highest close of the 20 bars
+    up to this one (the subject's own price when the extreme names none; of anything but a
+    price, "RSI is the highest in 20 days", refused)."""
     if not isinstance(extreme, ir.Channel):
         return REJECT
-    current = ir.Channel(extreme.kind, extreme.field, extreme.period, False, extreme.span)
+    field = extreme.field
+    if not extreme.said:
+        if not isinstance(left, ir.Price) or left.ago:
+            return REJECT
+        field = left.field
+    current = ir.Channel(extreme.kind, field, extreme.period, False, extreme.span)
     return ir.Cmp(left, ">=" if extreme.kind == "max" else "<=", current, span=_span(left, extreme))
 
 

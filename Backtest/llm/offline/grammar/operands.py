@@ -438,7 +438,8 @@ def _channel(kind_lexeme: Lexeme, field: Lexeme | None, period: Lexeme, *spans: 
     name = field.value if field is not None else ("High" if kind == "max" else "Low")
     if _int(period.value) is None:
         return REJECT
-    return ir.Channel(kind, name, period.value, True, _span(kind_lexeme, period, *spans))
+    span = _span(kind_lexeme, period, *spans)
+    return ir.Channel(kind, name, period.value, True, span, said=field is not None)
 
 
 def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
