@@ -9,8 +9,9 @@ For every description of the corpora in ``tests/quality/`` (``descriptions_tunin
 ``descriptions_heldout12.yaml``, ``descriptions_heldout13.yaml``,
 ``descriptions_heldout14.yaml``, ``descriptions_heldout15.yaml``,
 ``descriptions_heldout16.yaml``, ``descriptions_heldout17.yaml``,
-``descriptions_heldout18.yaml``, ``descriptions_heldout19.yaml`` and
-``descriptions_tuning2.yaml``, see that folder's README): parse it, and
+``descriptions_heldout18.yaml``, ``descriptions_heldout19.yaml``,
+``descriptions_heldout20.yaml`` and ``descriptions_tuning2.yaml``, see that folder's
+README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -66,6 +67,7 @@ PARTS = {
     "heldout17": "descriptions_heldout17.yaml",
     "heldout18": "descriptions_heldout18.yaml",
     "heldout19": "descriptions_heldout19.yaml",
+    "heldout20": "descriptions_heldout20.yaml",
     "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000

@@ -35,6 +35,7 @@ HELDOUT16 = generation.load_cases("heldout16")
 HELDOUT17 = generation.load_cases("heldout17")
 HELDOUT18 = generation.load_cases("heldout18")
 HELDOUT19 = generation.load_cases("heldout19")
+HELDOUT20 = generation.load_cases("heldout20")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -57,6 +58,7 @@ ALL_CASES = (
     + HELDOUT17
     + HELDOUT18
     + HELDOUT19
+    + HELDOUT20
     + TUNING2
 )
 
@@ -82,6 +84,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT17) >= 40
     assert len(HELDOUT18) >= 40
     assert len(HELDOUT19) >= 40
+    assert len(HELDOUT20) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -170,6 +173,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout17",
             "heldout18",
             "heldout19",
+            "heldout20",
             "tuning2",
         }
     )
