@@ -36,6 +36,7 @@ HELDOUT17 = generation.load_cases("heldout17")
 HELDOUT18 = generation.load_cases("heldout18")
 HELDOUT19 = generation.load_cases("heldout19")
 HELDOUT20 = generation.load_cases("heldout20")
+HELDOUT21 = generation.load_cases("heldout21")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -59,6 +60,7 @@ ALL_CASES = (
     + HELDOUT18
     + HELDOUT19
     + HELDOUT20
+    + HELDOUT21
     + TUNING2
 )
 
@@ -85,6 +87,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT18) >= 40
     assert len(HELDOUT19) >= 40
     assert len(HELDOUT20) >= 40
+    assert len(HELDOUT21) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -174,6 +177,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout18",
             "heldout19",
             "heldout20",
+            "heldout21",
             "tuning2",
         }
     )
