@@ -100,6 +100,8 @@ class Assembly:
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
     previous: ir.Statement | None = None  # the statement read last ("otherwise" needs it)
+    # "Short." / "Long:" heading no condition or rule of its side yet: it must head one
+    side_heading: ir.Heading | None = None
 
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
@@ -152,7 +154,35 @@ class Assembly:
             self.last_entry_side = role.split("_")[1]
         return role
 
+    def _headed(self, statement: ir.Statement) -> None:
+        """A side heading ("Short.", "Long:") must head conditions or rules of its side: "Short.
+        Buy when ..." (a long rule under it) is refused, never read as long."""
+        heading = self.side_heading
+        if heading is None or isinstance(statement, ir.Heading):
+            return
+        verb = statement.action.verb if isinstance(statement, ir.Rule) else None
+        other = {"buy": ("short", "cover"), "short": ("buy",)}[heading.verb]
+        if verb in other:
+            self.side_heading = None
+            raise ParseError(
+                heading.span,
+                f"'{self.ctx.quote(heading.span)}' heads a rule of the other side; say which "
+                "side the strategy trades ('long only', 'short only' or 'both ways')",
+            )
+        if isinstance(statement, ir.Rule | ir.CondOnly):
+            self.side_heading = None
+
+    def unheaded(self) -> list[Problem]:
+        """A side heading that headed nothing ("Buy when ... . Short.")."""
+        if self.side_heading is None:
+            return []
+        span = self.side_heading.span
+        return [Problem(span, f"'{self.ctx.quote(span)}' heads no rule")]
+
     def _statement(self, statement: ir.Statement, resolver: Resolver) -> None:
+        self._headed(statement)
+        if isinstance(statement, ir.Heading) and statement.verb in ("buy", "short"):
+            self.side_heading = statement
         if isinstance(statement, ir.Rule):
             self._rule(
                 statement.action, statement.cond, resolver, explicit=True, only=statement.only

@@ -451,6 +451,7 @@ class Heading:
 
     verb: str
     colon: bool = dc_field(default=False, compare=False)  # "Sell:" (or a bare "Sell")
+    span: Span = dc_field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)

@@ -965,6 +965,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     resolver = Resolver(ctx)
     for statements in readings:
         assembly.add(statements, resolver)
+    assembly.problems += assembly.unheaded()
     if assembly.problems:
         raise _refuse(text, reader, assembly.problems)
     try:

@@ -622,3 +622,36 @@ def test_extremes_and_broken_lines(text: str, expect: dict) -> None:
 )
 def test_extremes_and_broken_lines_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a side heading over rules of the other side was dropped: "Short." read as long
+        "Short. Buy when RSI(14) < 30, sell when RSI(14) > 70.",
+        "Side: short. Buy when RSI(14) < 30, sell when RSI(14) > 70.",
+        "Long. Short when RSI(14) > 70, cover when RSI(14) < 30.",
+        # ... or heading nothing at the end
+        "Buy when RSI(14) < 30, sell when RSI(14) > 70. Side: short.",
+    ],
+)
+def test_a_side_heading_must_head_its_own_side(text: str) -> None:
+    message = refused(text)
+    assert "heads" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Side: short. Short when RSI(14) > 70, cover when RSI(14) < 30.",
+            {"side": "short", "short_entry": "RSI(14) > 70", "short_exit": "RSI(14) < 30"},
+        ),
+        (
+            "Long: buy when RSI(14) < 30, sell when RSI(14) > 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+    ],
+)
+def test_a_side_heading_over_its_own_side_reads(text: str, expect: dict) -> None:
+    reads_as(text, expect)

@@ -113,13 +113,13 @@ heading = alt(
     seq(
         tok("ENTRY_N", "EXIT_N", "FILTER_N", *ACTION_KINDS),
         opt(tok("COLON")),
-        build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None),
+        build=lambda h, c: ir.Heading(_VERBS.get(h.kind, "filter"), c is not None, _span(h, c)),
     ),
     seq(  # "Short setup:" (a "sell setup" could be either side, so it is not read)
         tok("SHORT", "BUY"),
         tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"),
         tok("COLON"),
-        build=lambda h, _s, _c: ir.Heading(_VERBS[h.kind], True),
+        build=lambda h, _s, c: ir.Heading(_VERBS[h.kind], True, _span(h, c)),
     ),
 )
 timeframe = seq(
