@@ -795,6 +795,8 @@ _add(
 _add("PROFIT", "profit|of profit|in profit")
 # "exit at a 10% profit or a 5% loss": read only after a percent, as a stop
 _add("LOSS", "loss")
+# "Target: none", "Stop: none": a field of a rule list left empty on purpose
+_add("NONE", "none")
 # "The exit is happening when ...": read only there (see :mod:`.grammar.rules`)
 _add("HAPPENING", "happening")
 _add("ORDER", "order|orders")

@@ -655,3 +655,35 @@ def test_a_side_heading_must_head_its_own_side(text: str) -> None:
 )
 def test_a_side_heading_over_its_own_side_reads(text: str, expect: dict) -> None:
     reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # the fields of a rule list
+        (
+            "Rules:\nMarket: AAPL\nTimeframe: 1D\nDirection: long only\n"
+            "Entry: RSI(14) < 30\nExit: RSI(14) > 70\nStop: 3%\nTarget: none\n",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70", "stop": "3%"},
+        ),
+        (
+            "Direction: short. Short when RSI(14) > 70, cover when RSI(14) < 30.",
+            {"side": "short", "short_entry": "RSI(14) > 70", "short_exit": "RSI(14) < 30"},
+        ),
+    ],
+)
+def test_the_fields_of_a_rule_list(text: str, expect: dict) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Direction: long. Short when RSI(14) > 70, cover when RSI(14) < 30.",
+        "Direction: both ways. Buy when RSI(14) < 30, sell when RSI(14) > 70.",  # no short rule
+        "Buy when RSI(14) < 30, sell when RSI(14) > 70. Target: none. Take profit 5%.",
+        "Timeframe: 1W. Buy when RSI(14) < 30. Exit after 10 days.",
+    ],
+)
+def test_fields_that_disagree_with_the_rules_are_refused(text: str) -> None:
+    assert refused(text)

@@ -148,6 +148,9 @@ timeframe = alt(
 )
 
 
+_SYMBOL_FIELDS = frozenset({"market", "symbol", "ticker", "instrument", "asset", "stock"})
+_RISK_KINDS = {"STOP": "stop", "TARGET": "target", "TRAIL": "trailing"}
+_BAR_UNITS = frozenset({"d", "day", "days", "h", "hour", "hours", "w", "week", "m", "min"})
 PERIODS = tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "periods", "lengths"))
 DAYS = tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "days", "bar", "bars"))
 _PAIR_SEP = tok("SLASH", "AND", "COMMA")
@@ -499,6 +502,39 @@ stmt = alt(
         tok("ON", "FOR", "IN", "OF"),
         tok("TICKER"),
         build=lambda _o, t: (ir.Timeframe(t.text, symbol=True),),
+    ),
+    # the fields of a rule list: "Market: AAPL" (the symbol, chosen when run), "Direction: long
+    # only", "Target: none"
+    seq(
+        tok("PRICE", "UNKNOWN", when=lambda lx: lx.text.lower() in _SYMBOL_FIELDS),
+        tok("COLON"),
+        tok("TICKER"),
+        build=lambda _f, _c, t: (ir.Timeframe(t.text, symbol=True),),
+    ),
+    seq(
+        tok("OUTPUT", "UNKNOWN", when=lambda lx: lx.text.lower() in ("direction", "side")),
+        tok("COLON"),
+        alt(
+            seq(side_stmt, build=lambda s: s),
+            seq(
+                tok("BUY", "SHORT", when=lambda lx: lx.text.lower() in ("long", "short")),
+                build=lambda w: ir.Side("long" if w.kind == "BUY" else "short"),
+            ),
+        ),
+        build=lambda _f, _c, s: (s,),
+    ),
+    seq(  # "Timeframe: 1D", "Timeframe: 4 hours": the bar size (chosen when run)
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() == "timeframe"),
+        tok("COLON"),
+        NUM,
+        tok("UNIT", when=lambda lx: lx.text.lower() in _BAR_UNITS),
+        build=lambda _t, _c, n, u: (ir.Timeframe(f"{n.text}{u.text}"),),
+    ),
+    seq(
+        tok("STOP", "TARGET", "TRAIL"),
+        tok("COLON"),
+        tok("NONE"),
+        build=lambda k, _c, n: (ir.NoRisk((_RISK_KINDS[k.kind],), _span(k, n)),),
     ),
     seq(strategy_stmt, build=lambda s: (s,)),
     seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to
