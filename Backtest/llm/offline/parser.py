@@ -87,6 +87,19 @@ _RULE_BEFORE = re.compile(
 )
 
 
+def _comma_before_colon(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "Golden cross, the classic: buy when ...": a comma with only filler before a colon
+    says nothing."""
+    out = []
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind == "COMMA":
+            rest = [lx for lx in lexemes[index + 1 :] if lx.kind != "FILLER"]
+            if rest and rest[0].kind == "COLON":
+                continue
+        out.append(lexeme)
+    return out
+
+
 def _entry_trigger(head: list[Lexeme]) -> bool:
     """ "Trigger:" alone before its colon: the entry trigger's heading, not a title."""
     return len(head) == 1 and head[0].kind == "SIGNAL_N" and head[0].text.lower() == "trigger"
@@ -196,7 +209,7 @@ class _Reader:
             return None
         lexemes = self._request(lexemes, sentence.start)
         lexemes = self._title(lexemes, sentence.start)
-        lexemes = self._explanations(lexemes)
+        lexemes = _comma_before_colon(self._explanations(lexemes))
         while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
             lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
         if not lexemes:

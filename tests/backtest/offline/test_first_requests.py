@@ -687,3 +687,30 @@ def test_the_fields_of_a_rule_list(text: str, expect: dict) -> None:
 )
 def test_fields_that_disagree_with_the_rules_are_refused(text: str) -> None:
     assert refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Golden cross, the classic: buy when the 50-day SMA crosses above the 200-day SMA, "
+            "sell when it crosses back below.",
+            {"entry": "SMA(50) crosses_above SMA(200)", "exit": "SMA(50) crosses_below SMA(200)"},
+        ),
+        (
+            "Slow stochastic 14/3/3: buy when %K crosses above %D with both %K and %D under 20. "
+            "Exit when %K crosses below %D.",
+            {
+                "entry": "all(STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk < 20; STOCH(14,3,3).slowd < 20)",
+                "exit": "STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd",
+            },
+        ),
+        (
+            "Buy when both RSI(14) and RSI(2) are below 30.",
+            {"entry": "all(RSI(14) < 30; RSI(2) < 30)"},
+        ),
+    ],
+)
+def test_titles_with_a_comma_and_both_named(text: str, expect: dict) -> None:
+    reads_as(text, expect)

@@ -254,6 +254,13 @@ def _direction(op: str) -> str:
     return "up" if op in (">", ">=", "above", "crosses_above") else "down"
 
 
+def _both_named(first: Any, second: Any, v: Any, right: Any) -> Any:
+    one, other = _cmp(first, v, right), _cmp(second, v, right)
+    if one is REJECT or other is REJECT:
+        return REJECT
+    return ir.Group("all", (one, other))
+
+
 def _is_extreme(left: Any, _is: Lexeme, extreme: Any) -> Any:
     """ "the close is the highest in 20 days": at or above the highest close of the 20 bars
     up to this one (the subject's own price when the extreme names none; of anything but a
@@ -582,6 +589,17 @@ comparison = alt(
         verb,
         operand,
         build=lambda b, v, right: ir.Cmp(None, v[1], right, v[0], both=True, span=_span(b, right)),
+    ),
+    # "both %K and %D under 20": each of the two named
+    seq(
+        tok("BOTH"),
+        operand,
+        tok("AND"),
+        operand,
+        opt(IS),
+        verb,
+        operand,
+        build=lambda b, x, _a, y, _i, v, right: _both_named(x, y, v, right),
     ),
     # "the close is higher than both of the previous two days' highs": above each of them
     seq(
