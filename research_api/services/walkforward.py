@@ -122,7 +122,7 @@ def strategy_walk_forward(
         )
         ctx.event(
             "window_done",
-            f"{label}best {chosen.params}, test return {result.return_pct}",
+            f"{label}best {chosen.params}, test return {_percent(result.return_pct)}",
             data={
                 "window": window.index,
                 "best_params": chosen.params,
@@ -142,3 +142,8 @@ def strategy_walk_forward(
         "oos_equity": stitched,
         "note": NOTE,
     }
+
+
+def _percent(value: float | None) -> str:
+    """ "+23.31%" for a progress line (the event's data keeps the exact number)."""
+    return "not reported" if value is None else f"{value:+.2f}%"

@@ -7,6 +7,7 @@ from backtesting.test import GOOG
 
 from Backtest.market_data import iso_utc
 from Backtest.research.walkforward import windows
+from jobs.models import JobEvent
 from tests.research_api.conftest import post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -45,6 +46,12 @@ def test_windows_bounds_and_stitched_oos_equity(api_client, strategy, anchored):
     assert body["oos_return_pct"] == pytest.approx((compounded - 1) * 100)
     assert body["oos_equity"][0]["equity"] == pytest.approx(10_000)
     assert body["oos_equity"][-1]["equity"] == pytest.approx(10_000 * compounded)
+    done = JobEvent.objects.filter(kind="window_done").order_by("seq")
+    assert len(done) == 4
+    for event, window in zip(done, body["windows"], strict=True):
+        exact = window["test_stats"]["Return [%]"]
+        assert event.data["test_return_pct"] == pytest.approx(exact)
+        assert event.message.endswith(f"test return {exact:+.2f}%")  # rounded for people
 
 
 def test_windows_that_do_not_fit_are_refused_before_queueing(api_client, strategy):

@@ -107,6 +107,30 @@ _CONDITION_KINDS = frozenset({"CMP", "CROSS", "MOTION", "TOUCH", "RISING", "FALL
 _ACTION_FIRST = re.compile(
     r"^(?:buy|sell|exit|enter|go|cover|short|close|get out|take|open)\b", re.IGNORECASE
 )
+# The rule an action verb opens, by the side it trades ("buy" closes a short: buy to cover)
+_ACTION_RULE = {
+    "buy": {"long": "entry", "short": "exit"},
+    "sell": {"long": "exit", "short": "entry"},
+    "short": {"long": "entry", "short": "entry"},
+    "enter": {"long": "entry", "short": "entry"},
+    "open": {"long": "entry", "short": "entry"},
+    "exit": {"long": "exit", "short": "exit"},
+    "cover": {"long": "exit", "short": "exit"},
+    "close": {"long": "exit", "short": "exit"},
+    "get out": {"long": "exit", "short": "exit"},
+    "take": {"long": "exit", "short": "exit"},
+}
+
+
+def _action_rule(verb: str, rest: str, side: str) -> str | None:
+    """The rule ("entry" or "exit") the action opening ``rest`` states; None when unsure
+    ("go ...", a verb with "short" after it on a long rule)."""
+    verb = verb.lower()
+    if verb == "go":
+        return "entry" if re.match(r"go\s+(?:long|short)\b", rest, re.IGNORECASE) else None
+    return _ACTION_RULE[verb][side] if verb in _ACTION_RULE else None
+
+
 _RULE_VERB = {
     ("entry", "long"): "buy",
     ("entry", "short"): "short",
@@ -209,7 +233,15 @@ def _said_plainly(editor: RuleEditor, text: str) -> str:
                 f"{rule}' or 'the short {rule}')."
             )
         rest = re.sub(r"^(?:when|if|on)\s+", "", match["rest"], flags=re.IGNORECASE)
-        if _ACTION_FIRST.match(rest):
+        if action := _ACTION_FIRST.match(rest):
+            said = _action_rule(action[0], rest, sides[0])
+            if said is not None and said != rule:
+                verb = " ".join(rest.split()[:2]) if action[0].lower() == "go" else action[0]
+                raise EditNotUnderstood(
+                    f"'{match['rule']}' is named, but '{verb}' is the {said}'s verb: "
+                    f"say which rule to change (e.g. 'change the {rule} to: "
+                    f"{_RULE_VERB[rule, sides[0]]} when ...')."
+                )
             return f"{rest} instead"
         return f"{_RULE_VERB[rule, sides[0]]} when {rest} instead"
     match = _OTHER_SIDE_TOO.match(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
@@ -19,3 +21,8 @@ def refused(text: str) -> str:
     with pytest.raises(DescriptionNotUnderstood) as info:
         parse_description(text)
     return " ".join(f"{item['text']}: {item['reason']}" for item in info.value.unrecognised)
+
+
+def spec_data(text: str) -> dict[str, Any]:
+    """The spec ``text`` parses to, as the JSON the API stores (unset fields left out)."""
+    return parse_description(text).spec.model_dump(mode="json", exclude_none=True)

@@ -124,6 +124,18 @@ def test_courtesy_stays_small_talk() -> None:
     assert parsed.understood_as.startswith("Enter long when RSI(14) is below 30.")
 
 
+@pytest.mark.parametrize("talk", ["None of this is tuned.", "I hate a loss."])
+def test_none_and_loss_alone_are_small_talk(talk: str) -> None:
+    parsed = parse_description(f"Buy when RSI(14) < 30, sell when RSI(14) > 70. {talk}")
+    assert parsed.understood_as.startswith("Enter long when RSI(14) is below 30.")
+    assert f"ignored '{talk[:-1]}' (no trading rule in it)" in parsed.warnings
+
+
+def test_none_beside_a_rule_word_is_read_or_refused() -> None:
+    with pytest.raises(DescriptionNotUnderstood):
+        parse_description("Buy when RSI(14) < 30, sell when RSI(14) > 70. None on Fridays.")
+
+
 @pytest.mark.parametrize(
     ("text", "note"),
     [

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from Backtest.llm.offline import parse_description
 from Backtest.llm.offline.edits import EditNotUnderstood, apply_edit
 from Backtest.spec import compile_spec, render_understood_as, validate_spec_v2
 from Backtest.validation import validate_code
+from tests.backtest.offline.readings import spec_data
 
 _CROSS = (
     "Buy when the 10-day SMA crosses above the 30-day SMA, sell when it crosses below. "
     "Only trade when RSI(14) is above 50."
 )
-
-
-def _parsed(text: str) -> dict[str, Any]:
-    return parse_description(text).spec.model_dump(mode="json", exclude_none=True)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +26,7 @@ def _parsed(text: str) -> dict[str, Any]:
     ],
 )
 def test_every_average_of_the_kind_named_becomes_the_other_kind(message: str) -> None:
-    result = apply_edit(_parsed(_CROSS), message)
+    result = apply_edit(spec_data(_CROSS), message)
     assert result.summary == "Updated the strategy: SMA(10) -> EMA(10); SMA(30) -> EMA(30)."
     assert not result.replaced
     spec = validate_spec_v2(result.spec)
@@ -51,7 +45,7 @@ def test_every_average_of_the_kind_named_becomes_the_other_kind(message: str) ->
 
 
 def test_an_id_already_taken_is_kept() -> None:
-    both = _parsed(
+    both = spec_data(
         "Buy when SMA(20) crosses above EMA(50). Sell when SMA(20) crosses below EMA(50)."
     )
     result = apply_edit(both, "use EMA instead of SMA")
@@ -69,4 +63,4 @@ def test_an_id_already_taken_is_kept() -> None:
 )
 def test_a_kind_the_strategy_lacks_or_no_average_is_refused(message: str, said: str) -> None:
     with pytest.raises(EditNotUnderstood, match=said):
-        apply_edit(_parsed(_CROSS), message)
+        apply_edit(spec_data(_CROSS), message)

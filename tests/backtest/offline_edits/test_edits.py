@@ -11,6 +11,7 @@ from Backtest.llm.offline import parse_description
 from Backtest.llm.offline.edits import EditNotUnderstood, EditResult, apply_edit
 from Backtest.spec import compile_spec, example_spec_data, validate_spec, validate_spec_v2
 from Backtest.validation import validate_code
+from tests.backtest.offline.readings import spec_data
 
 
 def _spec(name: str) -> dict[str, Any]:
@@ -340,13 +341,7 @@ _ALL_THREE = ["rsi", "sma", "sma_20_volume"]
 
 
 def _filtered() -> dict[str, Any]:
-    return _parsed(_FILTERED)
-
-
-def _parsed(text: str) -> dict[str, Any]:
-    spec = parse_description(text).spec
-    assert spec is not None, text
-    return spec.model_dump(mode="json", exclude_none=True)
+    return spec_data(_FILTERED)
 
 
 @pytest.mark.parametrize(
@@ -387,7 +382,7 @@ def test_removing_the_weekday_filter() -> None:
 
 
 def test_removing_from_a_two_condition_rule_leaves_the_other_condition_alone() -> None:
-    spec = _parsed(
+    spec = spec_data(
         "Buy when RSI(14) < 30 and the close is above the 200-day SMA. Sell when RSI(14) > 70."
     )
     result = apply_edit(spec, "remove the SMA filter")
@@ -445,10 +440,6 @@ _RSI_SMA = (
 )
 
 
-def _parsed(text: str) -> dict[str, Any]:
-    return parse_description(text).spec.model_dump(mode="json", exclude_none=True)
-
-
 @pytest.mark.parametrize(
     "message",
     [
@@ -459,16 +450,16 @@ def _parsed(text: str) -> dict[str, Any]:
     ],
 )
 def test_a_rule_named_and_changed_is_replaced_and_says_so(message: str) -> None:
-    result = apply_edit(_parsed(_RSI_SMA), message)
+    result = apply_edit(spec_data(_RSI_SMA), message)
     assert result.spec is not None
     assert result.spec["rules"]["exit"] == _cond("rsi", ">", 60)
-    assert result.spec["rules"]["entry"] == _parsed(_RSI_SMA)["rules"]["entry"]
+    assert result.spec["rules"]["entry"] == spec_data(_RSI_SMA)["rules"]["entry"]
     assert result.replaced_rules == ["exit"]
     assert "(rule replaced)" in result.summary
 
 
 def test_a_rule_named_on_a_strategy_of_both_sides_must_say_which_side() -> None:
-    both = _parsed(
+    both = spec_data(
         "Buy when RSI(14) < 30, sell when RSI(14) > 70. Short when RSI(14) > 70, "
         "cover when RSI(14) < 30."
     )
@@ -479,8 +470,36 @@ def test_a_rule_named_on_a_strategy_of_both_sides_must_say_which_side() -> None:
     assert result.spec["rules"]["exit"] == both["rules"]["exit"]
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "said"),
+    [
+        (_RSI_SMA, "change the exit to: buy when RSI is below 20", "'buy' is the entry's verb"),
+        (_RSI_SMA, "change the entry rule to: sell when RSI > 60", "'sell' is the exit's verb"),
+        (_RSI_SMA, "change the exit to: go long when RSI < 20", "'go long' is the entry's"),
+        (
+            "Short when RSI(14) > 70. Cover when RSI(14) < 30.",
+            "change the exit to: sell when RSI < 20",
+            "'sell' is the entry's verb",
+        ),
+    ],
+)
+def test_a_rule_named_with_another_rules_verb_is_refused(
+    text: str, message: str, said: str
+) -> None:
+    with pytest.raises(EditNotUnderstood) as info:
+        apply_edit(spec_data(text), message)
+    assert said in str(info.value)
+
+
+def test_a_short_exit_may_be_said_with_buy() -> None:
+    short = spec_data("Short when RSI(14) > 70. Cover when RSI(14) < 30.")
+    result = apply_edit(short, "change the exit to: buy when RSI is below 20")
+    assert result.spec["rules"]["short_exit"] == _cond("rsi", "<", 20)
+    assert result.replaced_rules == ["short_exit"]
+
+
 def test_a_rule_changed_to_a_number_stays_a_value_edit() -> None:
-    result = apply_edit(_parsed(_RSI_SMA), "change the exit to 60")
+    result = apply_edit(spec_data(_RSI_SMA), "change the exit to 60")
     assert result.spec["rules"]["exit"] == _cond("rsi", ">", 60)
     assert not result.replaced
 
@@ -489,16 +508,16 @@ def test_a_rule_changed_to_a_number_stays_a_value_edit() -> None:
     "message", ["go short too", "add short trades", "also trade the short side"]
 )
 def test_the_other_side_as_well_is_both_sides_mirrored(message: str) -> None:
-    result = apply_edit(_parsed(_RSI_SMA), message)
+    result = apply_edit(spec_data(_RSI_SMA), message)
     assert result.spec["side"] == "both"
     assert "Short entry (mirrored)" in result.summary
-    assert result.spec["rules"]["entry"] == _parsed(_RSI_SMA)["rules"]["entry"]
+    assert result.spec["rules"]["entry"] == spec_data(_RSI_SMA)["rules"]["entry"]
 
 
 def test_go_short_alone_is_not_guessed() -> None:
     # short only, or both sides? never guessed
     with pytest.raises(EditNotUnderstood):
-        apply_edit(_parsed(_RSI_SMA), "go short")
+        apply_edit(spec_data(_RSI_SMA), "go short")
 
 
 @pytest.mark.parametrize(
@@ -510,7 +529,7 @@ def test_go_short_alone_is_not_guessed() -> None:
     ],
 )
 def test_a_required_condition_is_a_filter_on_the_entry(message: str, added: dict) -> None:
-    result = apply_edit(_parsed(_RSI_SMA), message)
+    result = apply_edit(spec_data(_RSI_SMA), message)
     assert result.spec["rules"]["entry"]["conditions"][-1] == added
     assert len(result.spec["rules"]["entry"]["conditions"]) == 3
     assert not result.replaced
@@ -519,7 +538,7 @@ def test_a_required_condition_is_a_filter_on_the_entry(message: str, added: dict
 @pytest.mark.parametrize("message", ["undo", "revert that", "go back to the previous version"])
 def test_undo_points_to_restoring_a_version(message: str) -> None:
     with pytest.raises(EditNotUnderstood, match="restore the version before it"):
-        apply_edit(_parsed(_RSI_SMA), message)
+        apply_edit(spec_data(_RSI_SMA), message)
 
 
 @pytest.mark.parametrize(
@@ -530,11 +549,11 @@ def test_undo_points_to_restoring_a_version(message: str) -> None:
     ],
 )
 def test_moving_a_stop_or_target_sets_it(message: str, field: str, value: float) -> None:
-    spec = _parsed(_RSI_SMA + " Stop loss 2%. Take profit 5%.")
+    spec = spec_data(_RSI_SMA + " Stop loss 2%. Take profit 5%.")
     result = apply_edit(spec, message)
     assert result.spec[field] == {"percent": value}
 
 
 def test_moving_the_stop_to_break_even_stays_refused() -> None:
     with pytest.raises(EditNotUnderstood, match="break-even"):
-        apply_edit(_parsed(_RSI_SMA + " Stop loss 2%."), "move the stop to breakeven")
+        apply_edit(spec_data(_RSI_SMA + " Stop loss 2%."), "move the stop to breakeven")

@@ -34,6 +34,7 @@ from Backtest.llm.offline.grammar.rules import (
     when_clause,
 )
 from Backtest.llm.offline.grammar.settings import (
+    RISK_KIND,
     keyed_risk,
     mirror_stmt,
     no_exit_except,
@@ -149,7 +150,6 @@ timeframe = alt(
 
 
 _SYMBOL_FIELDS = frozenset({"market", "symbol", "ticker", "instrument", "asset", "stock"})
-_RISK_KINDS = {"STOP": "stop", "TARGET": "target", "TRAIL": "trailing"}
 _BAR_UNITS = frozenset({"d", "day", "days", "h", "hour", "hours", "w", "week", "m", "min"})
 PERIODS = tok("UNIT", when=lambda lx: lx.text.lower() in ("period", "periods", "lengths"))
 DAYS = tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "days", "bar", "bars"))
@@ -534,7 +534,7 @@ stmt = alt(
         tok("STOP", "TARGET", "TRAIL"),
         tok("COLON"),
         tok("NONE"),
-        build=lambda k, _c, n: (ir.NoRisk((_RISK_KINDS[k.kind],), _span(k, n)),),
+        build=lambda k, _c, n: (ir.NoRisk((RISK_KIND[k.kind],), _span(k, n)),),
     ),
     seq(strategy_stmt, build=lambda s: (s,)),
     seq(  # "Long/short on the 50/200 SMA": both sides, and the pair the rules refer to

@@ -150,11 +150,12 @@ def _sold_at(kind: str, side: str, items: tuple[Lexeme, ...]) -> ir.Risk:
 
 
 TARGET = tok("TARGET")
-_RISK_KIND = {"STOP": "stop", "TARGET": "target", "TRAIL": "trailing"}
+# the risk a stop, target or trailing-stop word sets (also for "Target: none")
+RISK_KIND = {"STOP": "stop", "TARGET": "target", "TRAIL": "trailing"}
 
 
 def _no_risk(_no: Lexeme, what: Lexeme) -> Lexeme:
-    return Lexeme(what.kind, _RISK_KIND[what.kind], _no.start, what.end, what.text)
+    return Lexeme(what.kind, RISK_KIND[what.kind], _no.start, what.end, what.text)
 
 
 _NO_RISK = seq(
@@ -415,7 +416,7 @@ keyed_risk = seq(
     alt(STOP, TARGET, TRAIL),
     opt(alt(tok("COLON"), tok("ARROW", when=lambda lx: lx.text == "="))),  # "SL=3% TP=6%"
     distance,
-    build=lambda k, _c, d: ir.Risk(_RISK_KIND[k.kind], d),
+    build=lambda k, _c, d: ir.Risk(RISK_KIND[k.kind], d),
 )
 no_exit_except = alt(
     seq(
