@@ -446,6 +446,15 @@ rule_stmt = alt(
         build=lambda x, _c, a, e: _rule(a, _when(None, x, e)),
     ),
     seq(cond, tok("ARROW"), action_phrase, build=lambda x, _a, a: _rule(a, x)),
+    # "When SuperTrend flips up -> go long": "when" or "if" and the arrow (not "as long as X, Y
+    # -> sell", where X may belong to the rule before)
+    seq(
+        tok("WHEN", when=lambda lx: lx.text.lower() in ("when", "if", "whenever")),
+        cond,
+        tok("ARROW"),
+        action_phrase,
+        build=lambda w, x, _a, a: _rule(a, _when(w, x, None)),
+    ),
     # "close < sma(20)*0.97 -> buy (3% under the 20sma)": the bracket restates the condition,
     # checked to say exactly the same (else refused as saying something else)
     seq(

@@ -290,6 +290,13 @@ restated_calendar = alt(
         build=_restated,
     ),
 )
+
+
+def _filter_stmt() -> Parser:
+    """The filter statement itself, for a label before one (defined below)."""
+    return filter_stmt
+
+
 filter_stmt = alt(
     seq(action_phrase, calendar, tok("ONLY"), build=_only_calendar),
     # "Only buy on Fridays, when the close is below the 5-day SMA": the days and the condition,
@@ -338,9 +345,12 @@ filter_stmt = alt(
         cond,
         build=_filter(False),
     ),
+    # "Filter: never open a new trade on a Friday": the label before a whole filter statement
+    seq(tok("FILTER_N"), tok("COLON"), lazy(_filter_stmt), build=lambda _f, _c, s: s),
     # "Trend filter ADX(14) > 25": the label needs no colon before a condition
     seq(tok("FILTER_N", when=lambda lx: "filter" in lx.text.lower()), cond, build=_filter(False)),
 )
+
 cond_stmt = alt(
     seq(cond, build=lambda x: REJECT if isinstance(x, ir.Event) else ir.CondOnly(x)),
     seq(tok("WHEN"), cond, build=lambda _w, x: ir.CondOnly(x)),

@@ -577,12 +577,26 @@ _EVERY_SIGNAL = alt(
 )
 _SHORTS = tok("SHORT", when=lambda lx: lx.text.lower() in ("short", "shorts"))
 _LONGS = tok("BUY", when=lambda lx: lx.text.lower() == "longs")
+_NEVER_LONG = tok("BUY", when=lambda lx: lx.text.lower() in ("go long", "buy", "long", "longs"))
+_NEVER_SHORT = tok(
+    "SHORT", when=lambda lx: lx.text.lower() in ("go short", "short", "shorts", "sell short")
+)
+# "... with this one", "in this system": the strategy itself
+_THIS_ONE = seq(
+    tok("WITH", "IN", "ON"),
+    tok("THAT", when=lambda lx: lx.text.lower() in ("this", "that")),
+    opt(tok("ONE")),
+)
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
     # "Only long, no short please", "No longs at all", "I only want shorts": a whole statement
     # ("no shorts when RSI < 30" holds back some shorts: its condition is left unplaced)
-    seq(tok("NO"), _SHORTS, build=lambda _n, _s: ir.Side("long")),
-    seq(tok("NO"), _LONGS, build=lambda _n, _s: ir.Side("short")),
+    seq(tok("NO"), _SHORTS, opt(_THIS_ONE), build=lambda _n, _s, _t: ir.Side("long")),
+    seq(tok("NO"), _LONGS, opt(_THIS_ONE), build=lambda _n, _s, _t: ir.Side("short")),
+    # "Never go long with this one.", "Never short.": a whole statement, as "no longs" ("never
+    # buy when RSI > 80" has a condition: a filter, read elsewhere)
+    seq(tok("NEVER"), _NEVER_LONG, opt(_THIS_ONE), build=lambda _n, _l, _t: ir.Side("short")),
+    seq(tok("NEVER"), _NEVER_SHORT, opt(_THIS_ONE), build=lambda _n, _s, _t: ir.Side("long")),
     seq(
         tok("ONLY"),
         tok("SHORT", "BUY", when=lambda lx: lx.text.lower() in ("shorts", "longs")),
