@@ -102,6 +102,8 @@ class Assembly:
     previous: ir.Statement | None = None  # the statement read last ("otherwise" needs it)
     # "Short." / "Long:" heading no condition or rule of its side yet: it must head one
     side_heading: ir.Heading | None = None
+    # conditions listed with no action and no heading, waiting for "if both are true, buy"
+    pending: list[tuple[RNode, ir.Span]] = field(default_factory=list)
 
     def add(self, statements: tuple[ir.Statement, ...], resolver: Resolver) -> None:
         for statement in statements:
@@ -179,6 +181,32 @@ class Assembly:
         span = self.side_heading.span
         return [Problem(span, f"'{self.ctx.quote(span)}' heads no rule")]
 
+    def unplaced(self) -> list[Problem]:
+        """Conditions listed with no action that no "if both are true, buy" took."""
+        pending, self.pending = self.pending, []
+        return [Problem(span, "a condition with no action (buy/sell?)") for _n, span in pending]
+
+    def _all_before(self, statement: ir.AllBefore) -> None:
+        """ "If 1 and 2 are both true, buy": the conditions listed before it, all required."""
+        pending, self.pending = self.pending, []
+        said = self.ctx.quote(statement.span)
+        if not pending:
+            raise ParseError(
+                statement.span, f"'{said}' needs the conditions listed before it, with no action"
+            )
+        if statement.count is not None and statement.count != len(pending):
+            raise ParseError(
+                statement.span,
+                f"'{said}' counts {statement.count} conditions, but {len(pending)} are listed "
+                "before it",
+            )
+        action = statement.action
+        node = pending[0][0]
+        for other, _span in pending[1:]:
+            node = RGroup("all", (node, other))
+        self._add_rule(self._role(action.verb, action.span, action.word), node, True)
+        self._note(f"'{said}': the {len(pending)} conditions listed before it, all required")
+
     def _statement(self, statement: ir.Statement, resolver: Resolver) -> None:
         self._headed(statement)
         if isinstance(statement, ir.Heading) and statement.verb in ("buy", "short"):
@@ -189,6 +217,8 @@ class Assembly:
             )
         elif isinstance(statement, ir.CondOnly):
             self._cond_only(statement, resolver)
+        elif isinstance(statement, ir.AllBefore):
+            self._all_before(statement)
         elif isinstance(statement, ir.Heading):
             self.section = statement.verb
         elif isinstance(statement, ir.Filter):
@@ -296,7 +326,8 @@ class Assembly:
             if verb == "filter":
                 self.filters.append((node, None))
                 return
-            raise ParseError(_first_span(statement.cond), "a condition with no action (buy/sell?)")
+            self.pending.append((node, _first_span(statement.cond)))  # refused if still there
+            return
         role = self._role("exit" if verb in ("exit_n", "exit", "sell", "cover") else verb, (0, 0))
         node = resolver.cond(statement.cond)
         entry_section = role.startswith("entry")

@@ -310,6 +310,16 @@ class CondOnly:
 
 
 @dataclass(frozen=True)
+class AllBefore:
+    """ "If 1 and 2 are both true, buy", "When all three conditions are met, go long": the
+    action of the conditions listed before it without one (``count`` of them, when said)."""
+
+    action: Action
+    count: int | None
+    span: Span = dc_field(default=(0, 0), compare=False)
+
+
+@dataclass(frozen=True)
 class Filter:
     """A restriction on entries: ``cond`` must hold (already negated for "don't"/"never")."""
 
@@ -483,6 +493,7 @@ class ZeroLine:
 Statement = (
     Rule
     | CondOnly
+    | AllBefore
     | Filter
     | Risk
     | TargetAt

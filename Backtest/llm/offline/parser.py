@@ -61,7 +61,7 @@ _WEAK = frozenset(
     | {"INDICATOR_N"}  # "I love this indicator." stays talk
     | {"RANGE"}  # "It works best in a range." stays talk; "today's range" is read
     | {"FOR_NOW", "SMOOTHING", "EARLIER", "PRICES"}  # "Thanks for now.", "New highs." stay talk
-    | {"NONE", "LOSS"}  # "None of this is tuned.", "I hate a loss." stay talk
+    | {"NONE", "LOSS", "MET"}  # "None of this is tuned.", "That's true." stay talk
 )
 # A bracket of names and unknown words only ("(momentum)", "(Donchian upper band)", "(daily)")
 # is an explanation and is dropped with a note. Any other word may restate or change a rule
@@ -979,7 +979,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     resolver = Resolver(ctx)
     for statements in readings:
         assembly.add(statements, resolver)
-    assembly.problems += assembly.unheaded()
+    assembly.problems += assembly.unheaded() + assembly.unplaced()
     if assembly.problems:
         raise _refuse(text, reader, assembly.problems)
     try:

@@ -190,6 +190,9 @@ _add(
     "stretches|is stretched|gets stretched|is extended|gets extended",
 )
 
+# "If 1 and 2 are both true, buy": the conditions listed before are met (read only there)
+_add("MET", "true|met|satisfied|fulfilled")
+
 # ---- actions ----------------------------------------------------------------------------------
 _add(
     "BUY",
@@ -373,6 +376,22 @@ _add(
     "tomorrow|next bar|the next bar|the next day|next day|next open|the next open|the open "
     "tomorrow|at the open tomorrow|at the next open|on the next bar|next session|at the open",
 )
+# "buy on the next bar's open", "at the open of the next day": the fill every order has
+for _next in [
+    "the next bar open",
+    "the next day open",
+    "the next session open",
+    "tomorrow open",
+    "the next candle",
+    "the next candle open",
+    "the open of the next bar",
+    "the open of the next day",
+    "the open of the next session",
+    "the open of the next candle",
+    "the following open",
+    "the following bar open",
+]:
+    _add("NEXTBAR", f"{_next}|at {_next}|on {_next}")
 _add("HIGHEST", "highest|maximum|max")
 _add("LOWEST", "lowest|minimum|min")
 _add("LAST", "last|past|recent|latest")

@@ -1,10 +1,12 @@
 """Prose round 20 (lead): an arrow after a when-clause, "Filter:" before a whole filter
-statement, "never go long" as a side."""
+statement, "never go long" as a side, conditions listed first and "if both are true, buy" after
+them, the next bar's open."""
 
 from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 _EMA_SHORT = (
@@ -80,4 +82,78 @@ def test_a_filter_label_before_a_negated_condition() -> None:
     reads_as(
         _ROC + "Filter: never buy when RSI(14) > 80.",
         {"entry": "all(ROC(10) crosses_above 0; RSI(14) <= 80)", "exit": "ROC(10) crosses_below 0"},
+    )
+
+
+_LISTED = "1. Price must be above the 200-day SMA.\n2. RSI(2) closes under 10.\n"
+_BOTH = {"entry": "all(Close > SMA(200); RSI(2) < 10)", "exit": "Close crosses_above SMA(5)"}
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "3. If 1 and 2 are both true, buy at the next open.",
+        "3. Both true → buy at the next open.",
+        "3. If both are true, buy.",
+        "3. When both conditions are met, buy.",
+        "3. Buy when both are true.",
+    ],
+)
+def test_conditions_listed_then_if_both_are_true_buy(then: str) -> None:
+    reads_as(f"{_LISTED}{then}\n4. Sell when the close crosses above the 5-day SMA.", _BOTH)
+
+
+def test_all_conditions_met_takes_every_condition_listed_and_says_so() -> None:
+    parsed = parse_description(
+        "Price above the 200-day SMA. RSI(2) < 10. Volume above its 20-day average. "
+        "When all three conditions are met, go long. Sell when RSI(2) > 70."
+    )
+    assert parsed.understood_as.startswith(
+        "Enter long when Close is above SMA(200) and RSI(2) is below 10 and Volume is above"
+    )
+    assert (
+        "'When all three conditions are met, go long': the 3 conditions listed before it, all "
+        "required" in parsed.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # a count that is not the number listed
+        (
+            "Price above the 200-day SMA. RSI(2) < 10. Volume above its 20-day average. "
+            "If both are true, buy. Sell when RSI(2) > 70.",
+            "counts 2 conditions, but 3 are listed before it",
+        ),
+        # nothing listed without an action
+        (
+            "Buy when RSI(14) < 30. If both are true, buy. Sell when RSI(14) > 70.",
+            "needs the conditions listed before it",
+        ),
+        # items that are not 1..n
+        ("Price above the 200-day SMA. RSI(2) < 10. If 2 and 3 are true, buy.", "are true"),
+        # conditions listed and no action for them
+        ("Price above the 200-day SMA. RSI(2) < 10. Sell when RSI(2) > 70.", "no action"),
+    ],
+)
+def test_conditions_listed_need_their_action_and_count(text: str, said: str) -> None:
+    assert said in refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When RSI(2) < 10, buy on the next bar's open. Sell when RSI(2) > 70.",
+        "When RSI(2) < 10, buy at the open of the next bar. Sell when RSI(2) > 70.",
+        "When RSI(2) < 10, buy on the open of the next day. Sell when RSI(2) > 70.",
+    ],
+)
+def test_the_next_bars_open_is_the_fill_every_order_has(text: str) -> None:
+    reads_as(text, {"entry": "RSI(2) < 10", "exit": "RSI(2) > 70"})
+
+
+def test_a_condition_on_the_next_bars_open_stays_refused() -> None:
+    assert "next bar" in refused(
+        "Buy when the next bar's open is above today's high. Sell when RSI(2) > 70."
     )

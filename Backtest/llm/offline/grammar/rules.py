@@ -187,7 +187,7 @@ action_mod = alt(
         build=lambda _p: ("position", None),
     ),
     seq(tok("TICKER"), build=lambda t: ("ticker", t.value)),
-    seq(opt(tok("AT")), tok("NEXTBAR"), build=lambda _a, _n: ("nextbar", None)),
+    seq(opt(tok("AT", "ON")), tok("NEXTBAR"), build=lambda _a, _n: ("nextbar", None)),
     seq(opt(tok("WITH", "AT")), order_phrase, build=lambda _w, o: ("order", o)),
     seq(
         opt(tok("WITH")),

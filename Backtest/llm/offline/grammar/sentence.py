@@ -11,6 +11,7 @@ from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, m
 from Backtest.llm.offline.grammar.base import _span
 from Backtest.llm.offline.grammar.comparisons import as_state
 from Backtest.llm.offline.grammar.conditions import calendar, cond
+from Backtest.llm.offline.grammar.listed import all_before
 from Backtest.llm.offline.grammar.operands import (
     IND,
     NUM,
@@ -483,6 +484,7 @@ stmt = alt(
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
+    seq(all_before, build=lambda s: (s,)),
     params_note,
     time_or_rule,
     price_sides,
