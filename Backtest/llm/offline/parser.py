@@ -12,6 +12,8 @@ each sentence is tidied in ways that are always reported back (rules typed with 
 * a bracket with no number and no word that states a condition is an explanation (ignored,
   noted): numbers in brackets are parameters or levels and are always read, and a bracket
   that states a condition must say the same as the text it follows;
+* who and where the system comes from ("from a video I liked", "Summary of the video
+  \"...\":", "Donald Lambert's CCI", "Connors-style") is set aside, noted (:mod:`.sources`);
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -36,6 +38,7 @@ from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
+from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
 from Backtest.spec import (
@@ -903,8 +906,10 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     reader = _Reader(text)
+    # who and where the system comes from ("from a video I liked", "Wilder's ADX"), noted
+    lexed, reader.warnings = set_aside_sources(text, lex(text, typos=True))
     every, volume_notes = _volume_shorthand(
-        text, _percent_b(_stochastic_lines(_typed_rules(lex(text, typos=True))))
+        text, _percent_b(_stochastic_lines(_typed_rules(lexed)))
     )
     reader.warnings += volume_notes
     for lexeme in every:
