@@ -50,7 +50,7 @@ _SOURCES = [
     # "from a day-trading YouTube channel", "from my book notes", "from a video I liked"
     re.compile(
         r"(?:,\s*)?\bfrom\s+(?:(?:a|an|my|the|this|that|our|his|her|one\s+of\s+(?:my|the))\s+)?"
-        rf"(?P<middle>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})\b(?P<clause>{_CLAUSE}){_TITLE}",
+        rf"(?P<middle>(?:[\w'’-]+\s+){{0,3}}?)(?P<noun>{_NOUNS})(?![\w'’-])(?P<clause>{_CLAUSE}){_TITLE}",
         re.IGNORECASE,
     ),
     # "Video summary", "Summary of the video \"...\"", "YouTube summary (\"...\")"
@@ -177,10 +177,20 @@ def _credit(text: str, lexemes: Sequence[Lexeme], index: int) -> int:
         and text[lexeme.end : following.start] == "-"
     ):
         return 2
-    word = re.match(r"[A-Za-z']+", following.text)
+    # "Chester Keltner's channel", "Larry Williams' %R": the indicator's name in the
+    # possessive ("Tight Bollinger bands" keeps "Tight", which may say what is meant)
+    word = re.match(r"[A-Za-z]+(?:'s|’s|'|’)", following.text)
+    after = lexemes[index + 2] if index + 2 < len(lexemes) else None
+    if (
+        word is None
+        and after is not None
+        and after.kind == "QUOTE"
+        and after.start == following.end
+    ):
+        word = re.match(r"[A-Za-z]+s'$", following.text + "'")  # "Williams' %R"
     return int(
         _name(lexeme)
         and following.kind == "IND"
         and word is not None
-        and (_surname(word.group()) or word.group().lower()) in AUTHORS
+        and _surname(word.group()) in AUTHORS
     )

@@ -136,3 +136,17 @@ def test_a_credit_sentence_with_no_rule_word_is_small_talk() -> None:
 )
 def test_near_misses_stay_refused(text: str, reason: str) -> None:
     assert reason in refused(text)
+
+
+def test_a_capitalised_word_before_an_indicator_is_no_first_name() -> None:
+    # only an indicator's name in the possessive ("Chester Keltner's channel") is credited
+    parsed = parse_description(
+        "Tight Bollinger bands (20, 2): buy when the close is below the lower band, sell when "
+        "the close is above the middle band."
+    )
+    assert not any("credit" in warning for warning in parsed.warnings)
+
+
+def test_a_source_word_run_into_another_word_is_not_a_source() -> None:
+    # "post-earnings" is no post: the phrase is left to be read (here refused)
+    assert "earnings" in refused("From the post-earnings video" + _RSI)
