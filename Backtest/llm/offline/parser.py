@@ -34,6 +34,7 @@ from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
 from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
@@ -962,6 +963,25 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
             sentence = _Sentence(written, sentence.start, sentence.end)
             settled = written[0].value[0]
+        elif (
+            modern := modern_heading(
+                sentence.lexemes,
+                sentences[index + 1].lexemes if index + 1 < len(sentences) else [],
+                every,
+            )
+        ) is not None:
+            # "The Keltner channel, modern version." before its definition
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as the Keltner channel of "
+                "an EMA middle line and ATR bands, defined in the next sentence"
+            )
+            sentence = _Sentence(modern, sentence.start, sentence.end)
+        elif (defined := keltner_definition(sentence.lexemes, every)) is not None:
+            # "The middle line is the 20-day EMA and the bands sit 2 times the 10-day ATR ..."
+            written, note = defined
+            reader.warnings.append(f"read '{reader.quote(sentence.start, sentence.end)}' as {note}")
+            sentence = _Sentence(written, sentence.start, sentence.end)
+            settled = "KELTNER"
         lexemes = reader.tidy(sentence)
         if lexemes is not None:
             statements = reader.read(sentence, lexemes)

@@ -492,7 +492,10 @@ _ind("BOP", "bop|balance of power")
 _ind("ADOSC", "chaikin oscillator|adosc")
 _ind("LINEARREG", "linear regression|linreg|linearreg")
 _ind("DONCHIAN", "donchian|donchian channel|donchian channels|dc")
-_ind("KELTNER", "keltner|keltner channel|keltner channels|kc|keltner band|keltner bands")
+_ind(
+    "KELTNER",
+    "keltner|keltner channel|keltner channels|kc|keltner band|keltner bands|keltner chanel",
+)  # "chanel": a hurried "channel" (an English word, so no typo the typo reader takes)
 _ind("VWAP", "vwap|volume weighted average price|volume-weighted average price")
 _ind("SUPERTREND", "supertrend|super trend|super-trend|supertrend indicator")
 for _phrase, _value in INDICATORS.items():

@@ -71,6 +71,8 @@ param = alt(
     seq(NUM, tok("TIMES"), build=lambda n, _t: ("mult", None, n.value, None)),
     # "multiplier 2": the channel's ATR multiple (refused for an indicator without one)
     seq(tok("MULT"), NUM, build=lambda _m, n: ("mult", None, n.value, None)),
+    # "(20 EMA, ATR 10, 2x multiplier)": the same, the number first
+    seq(NUM, opt(tok("TIMES")), tok("MULT"), build=lambda n, _t, _m: ("mult", None, n.value, None)),
     seq(tok("PRICE"), build=lambda p: ("source", p.value)),
     named_param,
 )
