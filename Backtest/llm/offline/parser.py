@@ -39,6 +39,7 @@ from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
+from Backtest.llm.offline.setting_heads import setting_head
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
@@ -486,6 +487,24 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
         "smoothed line the rules name"
     )
     return out[:index] + out[index + 1 :]
+
+
+def _setting_heads(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
+    """ "Trade 100 shares each time: buy when ...": the size and the rules, two sentences."""
+    out = []
+    for sentence in sentences:
+        at = setting_head(sentence.lexemes)
+        if at is None:
+            out.append(sentence)
+            continue
+        head, rest = sentence.lexemes[:at], sentence.lexemes[at + 1 :]
+        reader.warnings.append(
+            f"read '{reader.quote(sentence.start, head[-1].end)}' as the size of every trade, "
+            "set before the rules after its colon"
+        )
+        out.append(_Sentence(head, sentence.start, head[-1].end))
+        out.append(_Sentence(rest, rest[0].start, sentence.end))
+    return out
 
 
 def _unsettled(statements: tuple[ir.Statement, ...], name: str) -> tuple[ir.Statement, ...]:
@@ -944,7 +963,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    sentences = _named_series(_sentences(every), reader)
+    sentences = _setting_heads(_named_series(_sentences(every), reader), reader)
     read_at: list[int] = []  # the sentence each reading is of
     for index, sentence in enumerate(sentences):
         settled: str | None = None

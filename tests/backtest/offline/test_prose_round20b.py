@@ -136,3 +136,27 @@ def test_a_keltner_definition_is_noted() -> None:
 )
 def test_near_misses_stay_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+# a position size before a colon that opens the rules (noted)
+def test_a_size_before_the_rules_colon() -> None:
+    text = (
+        "Trade 100 shares each time: buy when RSI(14) crosses above 30, sell when RSI(14) "
+        "crosses above 70."
+    )
+    reads_as(
+        text,
+        {
+            "entry": "RSI(14) crosses_above 30",
+            "exit": "RSI(14) crosses_above 70",
+            "size": "100 units",
+        },
+    )
+    assert (
+        "read 'Trade 100 shares each time' as the size of every trade, set before the rules "
+        "after its colon" in parse_description(text).warnings
+    )
+
+
+def test_a_size_before_a_colon_without_an_action_stays_refused() -> None:
+    assert ":" in refused("Trade 100 shares each time: RSI(14) crosses above 30.")
