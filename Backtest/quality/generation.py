@@ -10,8 +10,9 @@ For every description of the corpora in ``tests/quality/`` (``descriptions_tunin
 ``descriptions_heldout14.yaml``, ``descriptions_heldout15.yaml``,
 ``descriptions_heldout16.yaml``, ``descriptions_heldout17.yaml``,
 ``descriptions_heldout18.yaml``, ``descriptions_heldout19.yaml``,
-``descriptions_heldout20.yaml``, ``descriptions_heldout21.yaml`` and
-``descriptions_tuning2.yaml``, see that folder's README): parse it, and
+``descriptions_heldout20.yaml``, ``descriptions_heldout21.yaml``,
+``descriptions_heldout22.yaml`` and ``descriptions_tuning2.yaml``, see that folder's
+README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -69,6 +70,7 @@ PARTS = {
     "heldout19": "descriptions_heldout19.yaml",
     "heldout20": "descriptions_heldout20.yaml",
     "heldout21": "descriptions_heldout21.yaml",
+    "heldout22": "descriptions_heldout22.yaml",
     "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000

@@ -37,6 +37,7 @@ HELDOUT18 = generation.load_cases("heldout18")
 HELDOUT19 = generation.load_cases("heldout19")
 HELDOUT20 = generation.load_cases("heldout20")
 HELDOUT21 = generation.load_cases("heldout21")
+HELDOUT22 = generation.load_cases("heldout22")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -61,6 +62,7 @@ ALL_CASES = (
     + HELDOUT19
     + HELDOUT20
     + HELDOUT21
+    + HELDOUT22
     + TUNING2
 )
 
@@ -88,6 +90,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT19) >= 40
     assert len(HELDOUT20) >= 40
     assert len(HELDOUT21) >= 40
+    assert len(HELDOUT22) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -178,6 +181,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout19",
             "heldout20",
             "heldout21",
+            "heldout22",
             "tuning2",
         }
     )
