@@ -92,6 +92,33 @@ AUTHORS = frozenset(
 )
 
 
+# What each author made: a credit before another indicator may name an indicator of its own
+# ("Wilder's moving average" is his smoothing, not the SMA), so it is kept (and refused).
+_OWN = {
+    "wilder": {"RSI", "ADX", "ADXR", "DX", "ATR", "SAR", "PLUS_DI", "MINUS_DI"},
+    "lambert": {"CCI"},
+    "appel": {"MACD"},
+    "lane": {"STOCH"},
+    "bollinger": {"BBANDS"},
+    "keltner": {"KELTNER"},
+    "donchian": {"DONCHIAN"},
+    "williams": {"WILLR"},
+    "granville": {"OBV"},
+    "chande": {"CMO", "AROON", "AROONOSC"},
+    "kaufman": {"KAMA"},
+}
+# Words after a credit that may join it into a name of its own ("Wilder's smoothing")
+_JOINS = frozenset({"IND", "AVERAGE", "SMOOTHING", "OUTPUT"})
+
+
+def _credited(surname: str | None, following: Lexeme) -> bool:
+    """A possessive credit before ``following``: an indicator of the author's own, or a word
+    that names no indicator (read or refused after it)."""
+    if following.kind == "IND" and isinstance(following.value, tuple):
+        return following.value[0] in _OWN.get(surname or "", ())
+    return following.kind not in _JOINS
+
+
 def _surname(text: str) -> str | None:
     """The surname of a possessive ("Lambert's" -> "lambert"), or None."""
     for end in ("'s", "’s", "'", "’"):
@@ -167,8 +194,9 @@ def _credit(text: str, lexemes: Sequence[Lexeme], index: int) -> int:
     following = lexemes[index + 1] if index + 1 < len(lexemes) else None
     if lexeme.kind != "UNKNOWN" or following is None:
         return 0
-    if _surname(lexeme.text) in AUTHORS and lexeme.text[:1].isupper():
-        return 1
+    surname = _surname(lexeme.text)
+    if surname in AUTHORS and lexeme.text[:1].isupper():
+        return int(_credited(surname, following))
     if (
         _name(lexeme)
         and lexeme.text.lower() in AUTHORS  # "Turtle-style breakout:" stays a title

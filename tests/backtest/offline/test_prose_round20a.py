@@ -150,3 +150,40 @@ def test_a_capitalised_word_before_an_indicator_is_no_first_name() -> None:
 def test_a_source_word_run_into_another_word_is_not_a_source() -> None:
     # "post-earnings" is no post: the phrase is left to be read (here refused)
     assert "earnings" in refused("From the post-earnings video" + _RSI)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Wilder's moving average is his smoothing, not the SMA the words alone name
+        "Buy when the close crosses above Wilder's moving average (14). Sell when it is below.",
+        "Buy when Wilder's smoothing of the close rises. Sell when it falls.",
+        # a credit before an indicator the author did not make
+        "Buy when Lambert's RSI(14) is below 30. Sell when it is above 70.",
+    ],
+)
+def test_a_credit_that_may_name_an_indicator_of_its_own_is_kept(text: str) -> None:
+    refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Buy when Wilder's RSI(14) is below 30. Sell when it is above 70.",
+            {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"},
+        ),
+        (
+            "Buy when Appel's MACD(12, 26, 9) line crosses above zero. Sell when it crosses "
+            "below zero.",
+            {
+                "entry": "MACD(12,26,9).macd crosses_above 0",
+                "exit": "MACD(12,26,9).macd crosses_below 0",
+            },
+        ),
+    ],
+)
+def test_a_credit_before_the_authors_own_indicator_is_dropped(
+    text: str, expect: dict[str, object]
+) -> None:
+    reads_as(text, expect)
