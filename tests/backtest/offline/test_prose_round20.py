@@ -157,3 +157,55 @@ def test_a_condition_on_the_next_bars_open_stays_refused() -> None:
     assert "next bar" in refused(
         "Buy when the next bar's open is above today's high. Sell when RSI(2) > 70."
     )
+
+
+_ROC12 = "Buy when ROC(12) crosses above zero, sell when ROC(12) crosses below zero. "
+
+
+@pytest.mark.parametrize(
+    "held_back",
+    ["Except in September: no new buys that month.", "In September: no new buys."],
+)
+def test_the_calendar_first_then_the_entries_it_holds_back(held_back: str) -> None:
+    reads_as(
+        _ROC12 + held_back,
+        {
+            "entry": "all(ROC(12) crosses_above 0; month not in [sep])",
+            "exit": "ROC(12) crosses_below 0",
+        },
+    )
+
+
+def test_the_calendar_first_with_another_period_after_it_is_refused() -> None:
+    refused(_ROC12 + "Except in September: no new buys that day.")
+
+
+_FLIPS = {
+    "side": "both",
+    "entry": "SUPERTREND(10,3).direction crosses_above 0",
+    "exit": "SUPERTREND(10,3).direction crosses_below 0",
+    "short_entry": "SUPERTREND(10,3).direction crosses_below 0",
+    "short_exit": "SUPERTREND(10,3).direction crosses_above 0",
+}
+
+
+@pytest.mark.parametrize(
+    ("long_tail", "short_tail"),
+    [
+        (" (and close any short)", " (and close any long)"),
+        (" and close any short", " and close any long"),
+    ],
+)
+def test_an_entry_that_closes_the_other_side_reverses(long_tail: str, short_tail: str) -> None:
+    reads_as(
+        f"When SuperTrend(10, 3) flips from down to up → go long{long_tail}. "
+        f"When SuperTrend(10, 3) flips from up to down → go short{short_tail}.",
+        _FLIPS,
+    )
+
+
+def test_an_entry_that_closes_its_own_side_is_refused() -> None:
+    refused(
+        "When SuperTrend(10, 3) flips from down to up, go long (and close any long). "
+        "When SuperTrend(10, 3) flips from up to down, go short."
+    )

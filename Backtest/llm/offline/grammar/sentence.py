@@ -293,6 +293,33 @@ restated_calendar = alt(
 )
 
 
+def _held_back(cal: Any, what: Lexeme, that: Any) -> Any:
+    """ "Except in September: no new buys that month": the entries held back in the calendar's
+    days ("that month" must name its own period)."""
+    if that is not None and _PERIOD_OF.get(cal.kind) != that[1].text.lower().rstrip("s"):
+        return REJECT
+    return ir.Filter(ir.Not(as_state(cal)), _VERBS.get(what.kind))
+
+
+# "Except in September: no new buys that month", "In September: no new entries": the calendar
+# first, then the entries it holds back
+calendar_first = seq(
+    alt(
+        seq(
+            tok("UNLESS", when=lambda lx: lx.text.lower() == "except in"),
+            calendar,
+            build=lambda _e, cal: cal,
+        ),
+        calendar,
+    ),
+    tok("COLON"),
+    tok("NO"),
+    tok("BUY", "SHORT", "ENTRY_N", "ENTER", "TRADE"),
+    opt(seq(tok("THAT"), tok("MONTH_N", "UNIT"))),
+    build=lambda cal, _c, _n, what, that: _held_back(cal, what, that),
+)
+
+
 def _filter_stmt() -> Parser:
     """The filter statement itself, for a label before one (defined below)."""
     return filter_stmt
@@ -338,6 +365,7 @@ filter_stmt = alt(
     seq(NEG, opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
     seq(NEG, tok(*ACTION_KINDS), when_clause, build=_filter(True)),
     seq(tok("AVOID"), opt(tok(*ACTION_KINDS)), restated_calendar, build=_filter(True)),
+    calendar_first,
     seq(
         tok("FILTER_N"),
         tok("COLON", "IS", "ARROW"),
@@ -468,6 +496,25 @@ atr_period_note = seq(
     tok("RPAR"),
     build=_atr_period_note,
 )
+# "go long (and close any short)": the entry closes the other side's position, as an opposite
+# entry does when both sides are traded (read as that; a verb of the other side is refused)
+_closes_other = seq(
+    opt(tok("LPAR")),
+    tok("AND"),
+    tok("PRICE", when=lambda lx: lx.text.lower() in ("close", "closes")),
+    tok("BUY", "SHORT", when=lambda lx: lx.text.lower() in ("long", "longs", "short", "shorts")),
+    opt(tok("RPAR")),
+    build=lambda lpar, _a, _c, other, rpar: other if (lpar is None) == (rpar is None) else REJECT,
+)
+
+
+def _and_close_other(rule: Any, other: Lexeme) -> Any:
+    verb = getattr(getattr(rule, "action", None), "verb", None)
+    if (verb, other.kind) not in (("buy", "SHORT"), ("short", "BUY")):
+        return REJECT
+    return (rule, ir.Side("reverse"))
+
+
 stmt = alt(
     standard_settings,
     atr_period_note,
@@ -484,6 +531,7 @@ stmt = alt(
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
+    seq(rule_stmt, _closes_other, build=_and_close_other),
     seq(all_before, build=lambda s: (s,)),
     params_note,
     time_or_rule,
