@@ -209,3 +209,49 @@ def test_an_entry_that_closes_its_own_side_is_refused() -> None:
         "When SuperTrend(10, 3) flips from down to up, go long (and close any long). "
         "When SuperTrend(10, 3) flips from up to down, go short."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "buy 50 shares when rsi(3) < 15, limit order 1% below the close. sell when rsi(3) "
+            "> 60.",
+            {
+                "entry": "RSI(3) < 15",
+                "exit": "RSI(3) > 60",
+                "order": "limit Close * 0.99",
+                "size": "50 units",
+            },
+        ),
+        (
+            "short when rsi(3) > 85, limit order 1% above the close. cover when rsi(3) < 40.",
+            {
+                "side": "short",
+                "short_entry": "RSI(3) > 85",
+                "short_exit": "RSI(3) < 40",
+                "order": "limit Close * 1.01",
+            },
+        ),
+    ],
+)
+def test_an_order_after_an_entry_rules_condition_is_the_entrys(
+    text: str, expect: dict[str, object]
+) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an exit's order
+        "sell when rsi(3) > 60, limit order 1% above the close. buy when rsi(3) < 15.",
+        # the other side's order
+        "short when rsi(3) > 85, buy limit order 1% below the close. cover when rsi(3) < 40.",
+        # a second order for the same entry
+        "buy with a limit order 1% below the close when rsi(3) < 15, limit order 2% below the "
+        "close. sell when rsi(3) > 60.",
+    ],
+)
+def test_an_order_after_a_rule_that_cannot_take_it_is_refused(text: str) -> None:
+    refused(text)

@@ -30,6 +30,7 @@ from Backtest.llm.offline.grammar.rules import (
     _action,
     _calendar_only,
     action_phrase,
+    order_phrase,
     plain_when,
     rule_stmt,
     when_clause,
@@ -515,6 +516,18 @@ def _and_close_other(rule: Any, other: Lexeme) -> Any:
     return (rule, ir.Side("reverse"))
 
 
+def _order_after(rule: Any, _comma: Lexeme, _with: Any, order: ir.Order) -> Any:
+    """An order said after an entry rule's condition: the entry's own (an exit, a rule with an
+    order already, or an order of the other side is refused)."""
+    action = getattr(rule, "action", None)
+    if not isinstance(rule, ir.Rule) or action is None or action.order is not None:
+        return REJECT
+    side = {"buy": "buy", "short": "sell"}.get(action.verb)
+    if side is None or order.side not in (None, side):
+        return REJECT
+    return (replace(rule, action=replace(action, order=order)),)
+
+
 stmt = alt(
     standard_settings,
     atr_period_note,
@@ -532,6 +545,8 @@ stmt = alt(
     ),
     seq(rule_stmt, build=lambda s: (s,)),
     seq(rule_stmt, _closes_other, build=_and_close_other),
+    # "buy 50 shares when rsi(3) < 15, limit order 1% below the close": the entry's order
+    seq(rule_stmt, tok("COMMA"), opt(tok("WITH")), order_phrase, build=_order_after),
     seq(all_before, build=lambda s: (s,)),
     params_note,
     time_or_rule,
