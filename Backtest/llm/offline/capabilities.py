@@ -283,6 +283,17 @@ CAPABILITIES: tuple[Capability, ...] = (
         "entry",
         "exit",
     ),
+    _cap(
+        "listed_conditions",
+        "Conditions listed first, the action after",
+        "Numbered conditions, then 'if 1 and 2 are both true, buy' or 'when all three "
+        "conditions are met, go long': all of them required, the count checked.",
+        "1. Price is above the 200-day SMA.\n2. RSI(2) is below 10.\n3. If both are true, buy."
+        "\n4. Sell when RSI(2) is above 70.",
+        "both",
+        "true",
+        "met",
+    ),
 )
 
 
