@@ -96,6 +96,8 @@ class Assembly:
     # "MACD zero line strat": a rule must compare the indicator with zero
     zero_lines: list[tuple[Inst, ir.Span]] = field(default_factory=list)
     risk_sides: list[tuple[str, str, ir.Span]] = field(default_factory=list)  # "3% below entry"
+    # "3% above your short entry": the side whose entry a stop or target was said of
+    risk_entry_sides: list[tuple[str, str, ir.Span]] = field(default_factory=list)
 
     # ---- statements -------------------------------------------------------------------------
     conditions_are_entry: bool = False
@@ -236,6 +238,8 @@ class Assembly:
             self._setting(statement.kind, statement.distance)
             if statement.side_of_entry is not None:
                 self.risk_sides.append((statement.kind, statement.side_of_entry, statement.span))
+            if statement.entry_side is not None:
+                self.risk_entry_sides.append((statement.kind, statement.entry_side, statement.span))
         elif isinstance(statement, ir.TargetAt):
             level = resolver.expr(statement.level)
             self._add_rule(

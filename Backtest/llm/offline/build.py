@@ -101,7 +101,17 @@ def _check_calendar_triggers(assembly: Assembly) -> None:
 
 
 def _check_risk_sides(assembly: Assembly, side: str) -> None:
-    """ "Stop 3% above entry" on a long contradicts itself: refuse rather than flip it."""
+    """ "Stop 3% above entry" on a long contradicts itself: refuse rather than flip it. A stop
+    said of one side's entry ("3% above your short entry") needs that side traded alone: the
+    spec's stop serves every side."""
+    for kind, named, span in assembly.risk_entry_sides:
+        if named != side:
+            raise ParseError(
+                span,
+                f"a {kind} said of the {named} entry, but the strategy trades "
+                f"{'both sides' if side == 'both' else side + ' only'}: the {kind} would hold "
+                "for every trade",
+            )
     if side == "both":
         return  # one distance serves both sides
     for kind, where, span in assembly.risk_sides:

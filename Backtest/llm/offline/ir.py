@@ -335,6 +335,8 @@ class Risk:
     distance: Distance
     side_of_entry: str | None = None  # "<" for "below the entry", ">" for "above it"
     span: Span = dc_field(default=(0, 0), compare=False)
+    # "3% above your short entry": the side whose entry was named ("long" / "short")
+    entry_side: str | None = None
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,12 @@ _add("BUY", "buy the dip|buy dips|buy the dips")
 # "only take the buy when the 50sma is rising": the entry named by its side
 _add("BUY", "take the buy|take the long|take the long trade|take buys")
 _add("SHORT", "take the short|take the short trade")
+# "Short only - don't take the long side of this setup": the side itself (read by side_stmt)
+_add("BUY", "take the long side")
+_add("SHORT", "take the short side")
+# "Close a long when ...", "exit a short when ...": the exit of that side
+_add("EXIT", "close a long|exit a long|close a long position|exit a long position")
+_add("COVER", "close a short|exit a short|close a short position|exit a short position")
 # "Protect it with a 5% trailing stop": the stop placed on the position
 _add("PLACE", "protect it with|protect the position with|protect the trade with")
 _add(

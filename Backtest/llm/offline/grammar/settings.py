@@ -46,7 +46,16 @@ distance = alt(
     ),
     seq(tok("TIMES"), NUM, IND, build=lambda _t, n, i: _distance_atr(n, i, None)),
 )
-FROM_ENTRY = opt(seq(tok("CMP", "FROM"), tok("ENTRY_N", "ENTRY_PRICE")))
+FROM_ENTRY = opt(
+    alt(
+        seq(tok("CMP", "FROM"), tok("ENTRY_N", "ENTRY_PRICE")),
+        # "3% above your short entry": a short's entry (the strategy must trade shorts only)
+        seq(
+            tok("CMP"),
+            tok("BUY", "SHORT", when=lambda lx: lx.text.lower() in ("long entry", "short entry")),
+        ),
+    )
+)
 LINK = opt(tok("OF", "AT", "ARROW", "COLON", "IS", "TO", "BY"))
 PLACE = opt(tok("PLACE", "WITH"))
 
@@ -71,7 +80,9 @@ def _risk(kind: str) -> Any:
         if where is None or where[0].value not in ("<", ">"):
             return ir.Risk(kind, value)
         lexemes = [i for i in items if isinstance(i, Lexeme)]
-        return ir.Risk(kind, value, where[0].value, _span(*lexemes, where))
+        named = where[1]
+        side = {"BUY": "long", "SHORT": "short"}.get(named.kind) if len(where) > 1 else None
+        return ir.Risk(kind, value, where[0].value, _span(*lexemes, where), side)
 
     return build
 
@@ -201,6 +212,15 @@ risk_stmt = alt(
         TRAIL,
         build=_risk("trailing"),
     ),
+    # "Buy to cover with a trailing stop of 2.5 ATR(14)", "sell with a trailing stop of 5%"
+    seq(
+        tok("EXIT", "SELL", "COVER"),
+        tok("WITH"),
+        TRAIL,
+        LINK,
+        distance,
+        build=_risk("trailing"),
+    ),
     seq(PLACE, PCT, TARGET, build=_risk("target")),
     seq(PLACE, TARGET, LINK, distance, FROM_ENTRY, build=_risk("target")),
     seq(PLACE, distance, TARGET, build=_risk("target")),
@@ -301,6 +321,14 @@ risk_stmt = alt(
         build=lambda _e, n, _u, _l: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
     ),
     seq(opt(tok("EXIT", "SELL", "COVER")), time_limit, build=lambda _e, t: t),
+    seq(  # "Exit 5 bars after entry"
+        tok("EXIT", "SELL", "COVER"),
+        NUM,
+        UNIT,
+        tok("AFTER"),
+        tok("ENTRY_N", when=lambda lx: lx.text.lower() == "entry"),
+        build=lambda _e, n, _u, _a, _n: ir.TimeExit(int(n.value)) if _int(n.value) else REJECT,
+    ),
     # "Exit any trade after 5 bars" (understood_as; "any" is filler)
     seq(tok("EXIT"), tok("TRADE"), time_limit, build=lambda _e, _t, t: t),
     seq(
@@ -532,9 +560,9 @@ size_stmt = alt(
         opt(alt(PER_TRADE, tok("EVERY", when=lambda lx: lx.text.lower() == "each"))),
         build=lambda _p, n, _s, _t: ir.Size("units", n.value),
     ),
-    seq(  # "Size: 100 units" (understood_as)
+    seq(  # "Size: 100 units" (understood_as), "size 200 shares"
         tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
-        tok("COLON"),
+        opt(tok("COLON")),
         NUM,
         tok("SHARES"),
         build=lambda _s, _c, n, _u: ir.Size("units", n.value),
@@ -576,16 +604,37 @@ _EVERY_SIGNAL = alt(
     tok("CROSS", when=lambda lx: lx.text.lower() == "cross"),
 )
 _SHORTS = tok("SHORT", when=lambda lx: lx.text.lower() in ("short", "shorts"))
-_LONGS = tok("BUY", when=lambda lx: lx.text.lower() == "longs")
+_LONGS = tok("BUY", when=lambda lx: lx.text.lower() in ("longs", "long trades"))
 _NEVER_LONG = tok("BUY", when=lambda lx: lx.text.lower() in ("go long", "buy", "long", "longs"))
 _NEVER_SHORT = tok(
     "SHORT", when=lambda lx: lx.text.lower() in ("go short", "short", "shorts", "sell short")
 )
 # "... with this one", "in this system": the strategy itself
-_THIS_ONE = seq(
-    tok("WITH", "IN", "ON"),
-    tok("THAT", when=lambda lx: lx.text.lower() in ("this", "that")),
-    opt(tok("ONE")),
+_THIS_ONE = alt(
+    seq(
+        tok("WITH", "IN", "ON"),
+        tok("THAT", when=lambda lx: lx.text.lower() in ("this", "that")),
+        opt(tok("ONE")),
+    ),
+    # "... of this setup"
+    seq(
+        tok("OF"),
+        tok("THAT", when=lambda lx: lx.text.lower() in ("this", "that")),
+        tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"),
+    ),
+)
+# "Don't go long", "don't take the long side of this setup": a whole statement, as "never go
+# long" (with a condition it is a filter, read elsewhere)
+_DONT_LONG = tok("BUY", when=lambda lx: lx.text.lower() in ("go long", "take the long side"))
+_DONT_SHORT = tok("SHORT", when=lambda lx: lx.text.lower() in ("go short", "take the short side"))
+# "Long trades only", "Short trades only": the side traded
+_SIDE_TRADES = alt(
+    tok("BUY", when=lambda lx: lx.text.lower() == "long trades"),
+    tok("SHORT", "SHORTING", when=lambda lx: lx.text.lower() == "short trades"),
+)
+# "Keep it long only", "Trade the short side only": the side traded, said with a verb
+_SIDE_VERB = opt(
+    alt(tok("HOLD", when=lambda lx: lx.text.lower() == "keep it"), tok("TRADE", "ENTER"))
 )
 side_stmt = alt(
     seq(tok("NO"), tok("SHORTING"), build=lambda _n, _s: ir.Side("long")),
@@ -602,8 +651,32 @@ side_stmt = alt(
         tok("SHORT", "BUY", when=lambda lx: lx.text.lower() in ("shorts", "longs")),
         build=lambda _o, s: ir.Side("short" if s.kind == "SHORT" else "long"),
     ),
-    seq(tok("LONGONLY"), build=lambda _l: ir.Side("long")),
-    seq(tok("SHORTONLY"), build=lambda _s: ir.Side("short")),
+    seq(tok("DONT"), _DONT_LONG, opt(_THIS_ONE), build=lambda _n, _l, _t: ir.Side("short")),
+    seq(tok("DONT"), _DONT_SHORT, opt(_THIS_ONE), build=lambda _n, _s, _t: ir.Side("long")),
+    seq(
+        _SIDE_TRADES,
+        tok("ONLY"),
+        build=lambda s, _o: ir.Side("long" if s.kind == "BUY" else "short"),
+    ),
+    # "Short only - don't take the long side of this setup": the side said twice, agreeing
+    seq(
+        tok("LONGONLY"),
+        tok("MINUS", "COMMA"),
+        tok("DONT"),
+        _DONT_SHORT,
+        opt(_THIS_ONE),
+        build=lambda *_a: ir.Side("long"),
+    ),
+    seq(
+        tok("SHORTONLY"),
+        tok("MINUS", "COMMA"),
+        tok("DONT"),
+        _DONT_LONG,
+        opt(_THIS_ONE),
+        build=lambda *_a: ir.Side("short"),
+    ),
+    seq(_SIDE_VERB, tok("LONGONLY"), build=lambda _v, _l: ir.Side("long")),
+    seq(_SIDE_VERB, tok("SHORTONLY"), build=lambda _v, _s: ir.Side("short")),
     seq(opt(tok("TRADE")), tok("BOTHWAYS"), build=lambda _t, _b: ir.Side("both")),
     seq(
         tok("REVERSE"),
