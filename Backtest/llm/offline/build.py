@@ -56,6 +56,12 @@ def _check_period_notes(assembly: Assembly) -> None:
                 note.span,
                 "a period with no indicator; write it with the indicator, e.g. 'RSI(14)'",
             )
+        if note.said:
+            named = next(i for i in assembly.ctx.instances if i.period() is not None)
+            assembly.ctx.warnings.append(
+                f"'Use {note.period:g} periods' read as a check that the one indicator with a "
+                f"period, {named.label()}, has {note.period:g} (it does); it sets nothing"
+            )
 
 
 def _tunable_values(inst: Inst) -> tuple[float, ...]:

@@ -371,6 +371,7 @@ class PeriodNote:
 
     period: float
     span: Span = dc_field(default=(0, 0), compare=False)
+    said: bool = False  # "Use 14 periods" (noted when read), not "Standard 14 period"
 
 
 @dataclass(frozen=True)

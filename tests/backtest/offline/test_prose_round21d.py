@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 _LONG = "Buy when RSI(2) < 10, sell when RSI(2) > 50. "
@@ -87,6 +88,33 @@ _SHORT_EXPECT = {"side": "short", "short_entry": "RSI(2) > 90", "short_exit": "R
                 "size": "200 units",
             },
         ),
+        # "Use 14 periods": a check of the one indicator's period (never sets it)
+        (
+            "Use 14 periods. Buy when MFI drops below 20 and sell when it rises above 80. "
+            "Trade 50 shares, with a stop 6% below the entry price.",
+            {"entry": "MFI(14) < 20", "exit": "MFI(14) > 80", "size": "50 units", "stop": "6%"},
+        ),
+        # a stochastic's settings by name, in any order: a check, as "(14,3,3)"
+        (
+            "Settings: %K 14, slowing 3, %D 3. BUY: %K crosses above %D while %K is below 20. "
+            "SELL: %K crosses below %D while %K is above 80. Long trades only. Stop loss: 2 x "
+            "ATR(14) below the entry price.",
+            {
+                "entry": "all(STOCH(14,3,3).slowk crosses_above STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk < 20)",
+                "exit": "all(STOCH(14,3,3).slowk crosses_below STOCH(14,3,3).slowd; "
+                "STOCH(14,3,3).slowk > 80)",
+                "stop": "2 ATR(14)",
+            },
+        ),
+        (
+            "Settings: %K 5, %D 3, slowing 3. Buy when Stochastic(5,3,3) %K crosses above %D. "
+            "Sell when %K crosses below %D.",
+            {
+                "entry": "STOCH(5,3,3).slowk crosses_above STOCH(5,3,3).slowd",
+                "exit": "STOCH(5,3,3).slowk crosses_below STOCH(5,3,3).slowd",
+            },
+        ),
     ],
 )
 def test_reads(text: str, expect: dict[str, object]) -> None:
@@ -108,7 +136,40 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
         # a time exit after something other than the entry
         (_LONG + "Exit 5 bars after the cross.", "cross"),
         (_LONG + "Exit 5 bars after exit.", "exit"),
+        # a period that disagrees with the indicator's, or with several indicators
+        ("Use 10 periods. Buy when MFI drops below 20 and sell when it rises above 80.", "Use 10"),
+        ("Use 14 periods. Buy when MFI(10) < 20 and sell when MFI(10) > 80.", "Use 14"),
+        (
+            "Use 14 periods. Buy when RSI(14) < 30 and the close is above SMA(200). Sell when "
+            "RSI(14) > 70.",
+            "Use 14",
+        ),
+        # stochastic settings that match no stochastic used, or are incomplete / repeated
+        (
+            "Settings: %K 5, slowing 3, %D 3. Buy when %K crosses above %D. Sell when %K crosses "
+            "below %D.",
+            "match no indicator",
+        ),
+        (
+            "Settings: %K 14, slowing 3, %D 3. Buy when RSI(14) < 30. Sell when RSI(14) > 70.",
+            "match no indicator",
+        ),
+        (
+            "Settings: %K 14, slowing 3. Buy when %K crosses above %D. Sell when %K crosses below "
+            "%D.",
+            "could not place",
+        ),
+        (
+            "Settings: %K 14, %K 3, %D 3. Buy when %K crosses above %D. Sell when %K crosses below "
+            "%D.",
+            "could not place",
+        ),
     ],
 )
 def test_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+def test_use_periods_is_noted() -> None:
+    parsed = parse_description("Use 14 periods. Buy when RSI < 30. Sell when RSI > 70.")
+    assert any("'Use 14 periods' read as a check" in w and "RSI(14)" in w for w in parsed.warnings)

@@ -450,6 +450,35 @@ params_note = alt(
         build=lambda s, _c, listed: _params_note(listed[0], s, listed[1]),
     ),
 )
+_STOCH_KEYS = {"%k": 0, "slowing": 1, "%d": 2}
+
+
+def _stoch_settings(settings: Lexeme | None, _c: Any, first: Any, rest: Any) -> Any:
+    """ "Settings: %K 14, slowing 3, %D 3" (in any order): the stochastic's three settings, as
+    "(14,3,3)" - checked against the stochastic the rules use, never applied."""
+    items = (first, *rest)
+    keys = [_STOCH_KEYS[key.text.lower()] for key, _n in items]
+    if sorted(keys) != [0, 1, 2]:
+        return REJECT
+    numbers = tuple(n for _key, n in sorted(zip(keys, (n for _k, n in items), strict=True)))
+    values = tuple(n.value for n in numbers)
+    stoch = ir.Mention("STOCH", values, span=_span(settings or first[0]))
+    return (ir.ParamsNote(values, stoch, span=_span(settings or first[0], *numbers)),)
+
+
+_STOCH_KEY = alt(
+    tok("OUTPUT", when=lambda lx: lx.text.lower() in ("%k", "%d")),
+    tok("SMOOTHING", when=lambda lx: lx.text.lower() == "slowing"),
+)
+_STOCH_SETTING = seq(_STOCH_KEY, NUM, build=lambda k, n: (k, n))
+stoch_settings = seq(
+    # "Settings:" before them is usually set aside as a title first
+    opt(tok("SETTINGS", when=lambda lx: lx.text.lower() in ("settings", "setting"))),
+    opt(tok("COLON")),
+    _STOCH_SETTING,
+    many(seq(tok("COMMA"), _STOCH_SETTING, build=lambda _c, kn: kn), 2),
+    build=_stoch_settings,
+)
 # "... under 20 (Stoch 14,3,3)": the parameters of an indicator the sentence's rule uses
 named_params_note = _bracketed(
     ind_single,
@@ -530,6 +559,7 @@ def _order_after(rule: Any, _comma: Lexeme, _with: Any, order: ir.Order) -> Any:
 
 stmt = alt(
     standard_settings,
+    stoch_settings,
     atr_period_note,
     # "**Risk:** 3% stop under the entry": the label over a stop or target
     seq(
@@ -542,6 +572,12 @@ stmt = alt(
         NUM,
         PERIOD_WORD,
         build=lambda n, u: (ir.PeriodNote(n.value, _span(n, u)),),
+    ),
+    seq(  # "Use 14 periods": the same check, noted (the one indicator's period is never set)
+        tok("PLACE", when=lambda lx: lx.text.lower() == "use"),
+        NUM,
+        PERIOD_WORD,
+        build=lambda p, n, u: (ir.PeriodNote(n.value, _span(p, n, u), said=True),),
     ),
     seq(rule_stmt, build=lambda s: (s,)),
     seq(rule_stmt, _closes_other, build=_and_close_other),
