@@ -14,6 +14,9 @@ each sentence is tidied in ways that are always reported back (rules typed with 
   that states a condition must say the same as the text it follows;
 * who and where the system comes from ("from a video I liked", "Summary of the video
   \"...\":", "Donald Lambert's CCI", "Connors-style") is set aside, noted (:mod:`.sources`);
+* the lesson around the rules, a label ("Exercise 3:", "Step 2 -", "Mentor's note to Alex:")
+  or a heading of plain words ("Lesson 9 - Keltner channel breakouts."), is set aside, noted
+  (:mod:`.lessons`); the words after a label are read;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -35,6 +38,7 @@ from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
+from Backtest.llm.offline.lessons import set_aside_lessons
 from Backtest.llm.offline.lexer import Lexeme, lex
 from Backtest.llm.offline.named_series import declaration, named
 from Backtest.llm.offline.refusal import refusal
@@ -928,6 +932,9 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     reader = _Reader(text)
     # who and where the system comes from ("from a video I liked", "Wilder's ADX"), noted
     lexed, reader.warnings = set_aside_sources(text, lex(text, typos=True))
+    # the lesson around the rules ("Exercise 3:", "Slide 12 - The stochastic oscillator"), noted
+    lexed, lesson_notes = set_aside_lessons(text, lexed)
+    reader.warnings += lesson_notes
     every, volume_notes = _volume_shorthand(
         text, _percent_b(_stochastic_lines(_typed_rules(lexed)))
     )
