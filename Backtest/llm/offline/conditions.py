@@ -10,6 +10,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline import vocabulary as v
 from Backtest.llm.offline.operand_resolver import OperandResolver, _span_of
 from Backtest.llm.offline.resolve import (
+    Arith,
     Change,
     Context,
     Expr,
@@ -505,7 +506,16 @@ class Resolver(OperandResolver):
         second = self.cond(note)
         if _undirected(second) and isinstance(first, RCmp) and first.op.startswith("cross"):
             second = RCmp(second.left, first.op, second.right)  # "(the fast line crossing ...)"
-        if first != second and not _full_gap(first, second):
+        if _settles_flat_day(first, second):
+            # "no longer rising, meaning it is lower than the day before": the restatement
+            # says how a day with no change is read, and is what the rule does (noted)
+            said = item.cond.cond if isinstance(item.cond, ir.Not) else item.cond
+            self.ctx.warnings.append(
+                f"read the rule on '{self.ctx.quote(_span_of(said))}' as its restatement "
+                f"'{self.ctx.quote(_span_of(note))}' says (a bar with no change does not count)"
+            )
+            return second
+        if _unit_multiples(first) != _unit_multiples(second) and not _full_gap(first, second):
             if isinstance(note, ir.Held):  # "(... each day)": the bracket's own condition
                 note = note.cond
             raise ParseError(
@@ -527,6 +537,34 @@ def _volume_scale(expr: Expr) -> bool:
     if expr.inst.name in _VOLUME_LINES or expr.inst.source == "Volume":
         return True
     return expr.inst.source_series is not None and _volume_scale(expr.inst.source_series)
+
+
+def _settles_flat_day(first: RNode, note: RNode) -> bool:
+    """ "not rising" (lower or unchanged) restated as "falling" (lower than the bar before),
+    or "not falling" as "rising": the same but for a bar with no change."""
+    return (
+        isinstance(first, RNot)
+        and isinstance(first.inner, RTrend)
+        and isinstance(note, RTrend)
+        and first.inner.of == note.of
+        and first.inner.bars == note.bars == 1
+        and {first.inner.direction, note.direction} == {"rising", "falling"}
+    )
+
+
+def _unit_multiples(node: RNode | Expr) -> object:
+    """``node`` with each multiple of one written as what it multiplies ("one ATR(14) above the
+    SMA" is the "SMA(20) + ATR(14)" its restatement says), for comparing a restatement."""
+    if isinstance(node, Arith):
+        left, right = _unit_multiples(node.left), _unit_multiples(node.right)
+        if node.op == "*" and left == 1:
+            return right
+        if node.op == "*" and right == 1:
+            return left
+        return (node.op, left, right)
+    if isinstance(node, RCmp):
+        return (_unit_multiples(node.left), node.op, _unit_multiples(node.right))
+    return node
 
 
 def _full_gap(first: RNode, note: RNode) -> bool:

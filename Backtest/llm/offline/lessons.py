@@ -22,6 +22,13 @@ strategy does, so it is set aside and said in ``warnings``:
   the words after it may be rules ("Exercise 3: ... on daily bars, long only", "Homework,
   short side only: short when ...") and are read or refused.
 
+A teacher also restates a rule after a comma or a dash ("Sell when the 20-day EMA is no longer
+rising, meaning it is lower than it was the day before", "... - in other words, the close is
+greater than SMA(20) + ATR(14)", "... - in code, close < SMA(20) x 0.95"). The restatement is
+written as the bracket it is, read by the grammar and checked to say the same as the rule (as
+any bracketed restatement is), or the description is refused; noted. A "not rising" restated as
+"lower than the day before" is read as the restatement says (a flat bar does not count), noted.
+
 Anything else is left as it was.
 """
 
@@ -178,6 +185,55 @@ def _instruction(text: str, lexemes: list[Lexeme]) -> tuple[list[Lexeme], str | 
     return lexemes[:at] + lexemes[at + 1 :], note
 
 
+# What opens a restatement of the rule before it, after a comma or a dash ("..., meaning it is
+# lower than it was the day before", "... - in other words, the close is greater than SMA(20) +
+# ATR(14)", "... - in code, close < SMA(20) x 0.95", "..., that is, ...").
+_RESTATE = (
+    (("DEFINE", "meaning"),),
+    (("IN", "in"), ("UNKNOWN", "other"), ("UNKNOWN", "words")),
+    (("IN", "in"), ("UNKNOWN", "code"), ("COMMA", ",")),
+    (("THAT", "that"), ("IS", "is"), ("COMMA", ",")),
+)
+
+
+def _restatement(text: str, lexemes: list[Lexeme]) -> tuple[list[Lexeme], str | None]:
+    """A rule restated after a comma or a dash to the end of its sentence, written as the
+    bracket it is ("X, meaning Y" as "X (Y)"): the grammar reads it and it must say the same as
+    the rule (:class:`.ir.Restate`), or the description is refused."""
+    for at in range(1, len(lexemes) - 1):
+        if lexemes[at - 1].kind not in ("COMMA", "MINUS"):
+            continue
+        for marker in _RESTATE:
+            words = [(lx.kind, lx.text.lower()) for lx in lexemes[at : at + len(marker)]]
+            if words != list(marker):
+                continue
+            after = at + len(marker)
+            if after < len(lexemes) and lexemes[after].kind == "COMMA":
+                after += 1
+            said = lexemes[after:]
+            depth = [0]
+            for lx in said:
+                depth.append(depth[-1] + (lx.kind == "LPAR") - (lx.kind == "RPAR"))
+            if not said or min(depth) < 0 or depth[-1] or any(lx.kind == "COLON" for lx in said):
+                return lexemes, None
+            if said[0].kind == "LPAR" or (at > 1 and lexemes[at - 2].kind == "WIDTH"):
+                return lexemes, None  # "the band width, meaning (upper minus lower) ...": read
+            opened, last = lexemes[at - 1], said[-1]
+            written = [
+                *lexemes[: at - 1],
+                # marked: a restatement is read and checked, never dropped as an explanation
+                Lexeme("LPAR", "(", opened.start, opened.start, "", {"restatement": True}),
+                *said,
+                Lexeme("RPAR", ")", last.end, last.end, ""),
+            ]
+            note = (
+                f"read '{_quote(text, lexemes[at].start, last.end)}' as a restatement of the "
+                "rule before it, checked to say the same"
+            )
+            return written, note
+    return lexemes, None
+
+
 def set_aside_lessons(text: str, lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme], list[str]]:
     """``lexemes`` without the lesson labels and headings of ``text``, and notes saying so."""
     out: list[Lexeme] = []
@@ -187,6 +243,9 @@ def set_aside_lessons(text: str, lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme
         if note:
             notes.append(note)
         kept, note = _instruction(text, kept)
+        if note:
+            notes.append(note)
+        kept, note = _restatement(text, kept)
         if note:
             notes.append(note)
         out += kept

@@ -353,6 +353,8 @@ class _Reader:
                 # "the band width (upper minus lower, ...)", "the band width, meaning (upper
                 # band minus lower band) divided by ...": the width's definition, read
                 said = said or (i > 0 and lexemes[i - 1].kind == "WIDTH")
+                # "X, meaning Y" written as "X (Y)" (:mod:`.lessons`): read and checked
+                said = said or bool(lexeme.extra.get("restatement"))
                 said = said or [lx.kind for lx in lexemes[max(i - 3, 0) : i]] == [
                     "WIDTH",
                     "COMMA",

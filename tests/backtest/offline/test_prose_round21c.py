@@ -127,3 +127,95 @@ def test_the_lesson_is_noted() -> None:
 )
 def test_near_misses_stay_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+_EMA_UP = "Buy when the close is above the 20-day EMA. "
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # a restatement after a comma or a dash, checked to say the same as the rule
+        (
+            _EMA_UP + "Sell when the 20-day EMA is no longer rising, meaning it is lower than it "
+            "was the day before.",
+            {"entry": "Close > EMA(20)", "exit": "falling(EMA(20))"},
+        ),
+        (
+            "Buy when the close is more than 5% below the 20-day SMA - in code, close < SMA(20) "
+            "x 0.95. Sell when the close is above the 20-day SMA.",
+            {"entry": "Close < SMA(20) * 0.95", "exit": "Close > SMA(20)"},
+        ),
+        (
+            "Buy when RSI(14) is below 30, that is, RSI(14) < 30. Sell when RSI(14) is above 70.",
+            _RSI_FACTS,
+        ),
+    ],
+)
+def test_restatements_read(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+def test_a_restatement_of_one_atr_above() -> None:
+    parsed = parse_description(
+        "Buy when the close is more than one ATR(14) above the 20-day SMA (a strong push) - in "
+        "other words, the close is greater than SMA(20) + ATR(14). Sell when the close is below "
+        "the 20-day SMA."
+    )
+    assert parsed.understood[0] == "Enter long when Close is above SMA(20) + (1 * ATR(14))."
+
+
+def test_a_restatement_is_noted() -> None:
+    warnings = parse_description(
+        _EMA_UP + "Sell when the 20-day EMA is no longer rising, meaning it is lower than it was "
+        "the day before."
+    ).warnings
+    assert (
+        "read 'meaning it is lower than it was the day before' as a restatement of the rule "
+        "before it, checked to say the same" in warnings
+    )
+    assert (
+        "read the rule on '20-day EMA is no longer rising' as its restatement 'it is lower than "
+        "it was the day before' says (a bar with no change does not count)" in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # a restatement that says something else is refused, never dropped
+        (
+            _EMA_UP + "Sell when the 20-day EMA is no longer rising, meaning it is higher than "
+            "it was the day before.",
+            "says something else",
+        ),
+        (
+            _EMA_UP + "Sell when the 20-day EMA is no longer rising, meaning the 50-day EMA is "
+            "lower than it was the day before.",
+            "says something else",
+        ),
+        (
+            "Buy when the close is more than 5% below the 20-day SMA - in code, close < SMA(20) "
+            "x 0.90. Sell when the close is above the 20-day SMA.",
+            "says something else",
+        ),
+        (
+            "Buy when the close is more than one ATR(14) above the 20-day SMA - in other words, "
+            "the close is greater than SMA(20) + ATR(10). Sell when the close is below the "
+            "20-day SMA.",
+            "says something else",
+        ),
+        (
+            "Buy when RSI(14) is below 30, that is, RSI(14) < 25. Sell when RSI(14) is above 70.",
+            "says something else",
+        ),
+        # a restatement that is no condition is refused
+        (
+            "Buy when RSI(14) is below 30, meaning the market is scared. Sell when RSI(14) is "
+            "above 70.",
+            "scared",
+        ),
+    ],
+)
+def test_restatements_that_differ_stay_refused(text: str, named: str) -> None:
+    assert named in refused(text)
