@@ -255,3 +255,40 @@ def test_an_order_after_an_entry_rules_condition_is_the_entrys(
 )
 def test_an_order_after_a_rule_that_cannot_take_it_is_refused(text: str) -> None:
     refused(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Short when RSI(14) crosses below 70. Stop 2 x ATR(14) above the entry, target 3 x "
+            "ATR(14) below it.",
+            {
+                "side": "short",
+                "short_entry": "RSI(14) crosses_below 70",
+                "stop": "2 ATR(14)",
+                "target": "3 ATR(14)",
+            },
+        ),
+        (
+            "Buy when RSI(14) crosses above 30. Stop 2% below the entry, and target 4% above it.",
+            {"entry": "RSI(14) crosses_above 30", "stop": "2%", "target": "4%"},
+        ),
+    ],
+)
+def test_it_after_a_risk_from_the_entry_is_the_entry(text: str, expect: dict[str, object]) -> None:
+    reads_as(text, expect)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the wrong side of a short's entry
+        "Short when RSI(14) crosses below 70. Stop 2 x ATR(14) above the entry, target 3 x "
+        "ATR(14) above it.",
+        # no entry named before "it"
+        "Buy when RSI(14) crosses above 30. Stop 2%, target 3% above it.",
+    ],
+)
+def test_it_after_a_risk_that_names_no_entry_or_on_the_wrong_side_is_refused(text: str) -> None:
+    refused(text)

@@ -37,6 +37,7 @@ from Backtest.llm.offline.grammar.rules import (
 )
 from Backtest.llm.offline.grammar.settings import (
     RISK_KIND,
+    distance,
     keyed_risk,
     mirror_stmt,
     no_exit_except,
@@ -545,6 +546,22 @@ def _and_close_other(rule: Any, other: Lexeme) -> Any:
     return (rule, ir.Side("reverse"))
 
 
+_risk_of_it = seq(
+    tok("STOP", "TARGET"),
+    distance,
+    tok("CMP", when=lambda lx: lx.value in ("<", ">") and " " not in lx.text.strip()),
+    tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+    build=lambda k, d, cmp, it: ir.Risk(RISK_KIND[k.kind], d, cmp.value, _span(k, it)),
+)
+
+
+def _of_the_entry(first: Any, _comma: Lexeme, _and: Any, second: ir.Risk) -> Any:
+    """The second risk's "it" is the entry the first one is placed from."""
+    if not isinstance(first, ir.Risk) or first.side_of_entry is None:
+        return REJECT
+    return (first, replace(second, entry_side=first.entry_side))
+
+
 def _order_after(rule: Any, _comma: Lexeme, _with: Any, order: ir.Order) -> Any:
     """An order said after an entry rule's condition: the entry's own (an exit, a rule with an
     order already, or an order of the other side is refused)."""
@@ -595,6 +612,9 @@ stmt = alt(
     # "Put a 5% stop loss on every trade", "stop loss 5% per trade": the stop of each trade,
     # which is what a stop is (a size "per trade" is read by size_stmt, not here)
     seq(risk_stmt, tok("PERTRADE"), build=lambda s, _p: (s,)),
+    # "Stop 2 x ATR(14) above the entry, target 3 x ATR(14) below it": "it" is the entry the
+    # risk before it named (only there)
+    seq(risk_stmt, tok("COMMA"), opt(tok("AND")), _risk_of_it, build=_of_the_entry),
     seq(  # "Use a 3% stop loss on both sides": the stop, and both sides traded (checked)
         risk_stmt,
         tok("ON", "FOR"),
