@@ -276,6 +276,13 @@ def build_spec(assembly: Assembly, *, name: str | None, description: str) -> dic
         targets = {"buy": ("entry_long",), "short": ("entry_short",)}.get(
             verb or "", ("entry_long", "entry_short")
         )
+        if verb in ("buy", "short") and targets[0] not in rules:
+            # "only short below it" with no short rule: a side the rules never trade
+            raise ParseError(
+                (0, 0),
+                f"a condition on the {'long' if verb == 'buy' else 'short'} entries, but no "
+                f"{'long' if verb == 'buy' else 'short'} entry rule is given",
+            )
         for role in targets:
             if role in rules:
                 rules[role] = RGroup("all", (rules[role], node))

@@ -292,3 +292,44 @@ def test_it_after_a_risk_from_the_entry_is_the_entry(text: str, expect: dict[str
 )
 def test_it_after_a_risk_that_names_no_entry_or_on_the_wrong_side_is_refused(text: str) -> None:
     refused(text)
+
+
+_BOTH_RSI2 = (
+    " Buy when RSI(2) < 10, sell when RSI(2) > 70. Short when RSI(2) > 90, cover when RSI(2) < 30."
+)
+_REGIME = {
+    "side": "both",
+    "entry": "all(RSI(2) < 10; Close > SMA(200))",
+    "exit": "RSI(2) > 70",
+    "short_entry": "all(RSI(2) > 90; Close < SMA(200))",
+    "short_exit": "RSI(2) < 30",
+}
+
+
+@pytest.mark.parametrize(
+    "regime",
+    [
+        "Above the 200-day SMA we only buy, below it we only short.",
+        "Only buy above the 200-day SMA and only short below it.",
+    ],
+)
+def test_a_regime_line_restricts_each_side_to_its_side(regime: str) -> None:
+    reads_as(regime + _BOTH_RSI2, _REGIME)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # both sides of the line for one side, or one side of it for both
+        "Only buy above the 200-day SMA and only buy below it." + _BOTH_RSI2,
+        "Only buy above the 200-day SMA and only short above it." + _BOTH_RSI2,
+        # a line that is no price line
+        "Only buy above RSI(2) and only short below it." + _BOTH_RSI2,
+        # a condition on short entries with no short rule
+        "Only buy above the 200-day SMA and only short below it. Buy when RSI(2) < 10, sell "
+        "when RSI(2) > 70.",
+        "Only short below the 200-day SMA. Buy when RSI(2) < 10, sell when RSI(2) > 70.",
+    ],
+)
+def test_a_regime_that_cannot_be_meant_is_refused(text: str) -> None:
+    refused(text)

@@ -47,7 +47,12 @@ from Backtest.llm.offline.grammar.settings import (
     size_stmt,
     time_limit,
 )
-from Backtest.llm.offline.grammar.sides import otherwise_flat, price_side, price_sides
+from Backtest.llm.offline.grammar.sides import (
+    otherwise_flat,
+    price_side,
+    price_sides,
+    regime_sides,
+)
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -606,6 +611,7 @@ stmt = alt(
     price_sides,
     otherwise_flat,
     seq(price_side, build=lambda s: (s,)),
+    regime_sides,
     seq(cond_stmt, build=lambda s: (s,)),
     seq(filter_stmt, build=lambda s: (s,)),
     seq(risk_stmt, build=lambda s: (s,)),

@@ -97,3 +97,58 @@ otherwise_flat = alt(
         build=lambda rule, c, verb, o: _otherwise(rule, c, o, verb),
     ),
 )
+
+
+def _regime(first: Any, second_action: ir.Action, cmp: Lexeme) -> Any:
+    """A filter per side of one line: the two sides and the two comparisons must differ."""
+    if first is REJECT:
+        return REJECT
+    verbs = (first.action.verb, second_action.verb)
+    if sorted(verbs) != ["buy", "short"] or cmp.value == first.cond.op:
+        return REJECT
+    line = first.cond.right
+    other = ir.Cmp(ir.Price("Close"), cmp.value, line, span=_span(cmp))
+    return (ir.Filter(first.cond, verbs[0]), ir.Filter(other, verbs[1]))
+
+
+_IT = opt(tok("PRON", when=lambda lx: lx.text.lower() == "it"))
+# "only buy", "only short" ("only short" and "only long" are one lexeme each)
+_ONLY_ACTION = alt(
+    seq(tok("ONLY"), action_phrase, build=lambda _o, a: a),
+    seq(
+        tok(
+            "SHORTONLY", "LONGONLY", when=lambda lx: lx.text.lower() in ("only short", "only long")
+        ),
+        build=lambda w: ir.Action(
+            "short" if w.kind == "SHORTONLY" else "buy", span=_span(w), word=w.text.lower()
+        ),
+    ),
+)
+# "Only buy above the 200-day SMA and only short below it", "Above the 200-day SMA we only buy,
+# below it we only short": each side's entries restricted to its side of the line
+regime_sides = alt(
+    seq(
+        _ONLY_ACTION,
+        SIDE_CMP,
+        operand,
+        tok("COMMA", "AND"),
+        _ONLY_ACTION,
+        SIDE_CMP,
+        _IT,
+        build=lambda action, cmp, line, _s, action2, cmp2, _it: _regime(
+            _side_rule(action, cmp, line), action2, cmp2
+        ),
+    ),
+    seq(
+        SIDE_CMP,
+        operand,
+        _ONLY_ACTION,
+        tok("COMMA", "AND"),
+        SIDE_CMP,
+        _IT,
+        _ONLY_ACTION,
+        build=lambda cmp, line, action, _s, cmp2, _it, action2: _regime(
+            _side_rule(action, cmp, line), action2, cmp2
+        ),
+    ),
+)
