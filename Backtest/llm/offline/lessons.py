@@ -129,12 +129,17 @@ def _audience(lexemes: Sequence[Lexeme], at: int) -> int:
     return at
 
 
+def _risk_word(lexeme: Lexeme) -> bool:
+    """ "Slide 13 - Risk": the word alone names a topic, no rule."""
+    return lexeme.kind == "RISK" and lexeme.text.lower() == "risk"
+
+
 def _topic(lexemes: Sequence[Lexeme]) -> list[Lexeme] | None:
     """The indicator a heading's topic names, with its settings ([] for none), when the topic
     is plain words and indicator names only; None when it says more."""
     kept = []
     for lexeme in lexemes:
-        if _word(lexeme) or lexeme.kind == "QUOTE":
+        if _word(lexeme) or lexeme.kind == "QUOTE" or _risk_word(lexeme):
             continue
         if lexeme.kind not in _DECLARED:
             return None

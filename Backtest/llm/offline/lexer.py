@@ -91,7 +91,9 @@ class _Lexer:
 
     def emit(self, kind: str, value: Any, first: int, last: int) -> None:
         start, end = self.tokens[first].start, self.tokens[last].end
-        lexeme = Lexeme(kind, value, start, end, self.source[start:end])
+        # the words as typed, one space between them: a phrase wrapped over a line reads as one
+        said = " ".join(self.source[start:end].split())
+        lexeme = Lexeme(kind, value, start, end, said)
         typos = [(t.typo, t.norm) for t in self.tokens[first : last + 1] if t.typo]
         if typos:
             lexeme.extra["typos"] = typos

@@ -333,3 +333,22 @@ def test_a_regime_line_restricts_each_side_to_its_side(regime: str) -> None:
 )
 def test_a_regime_that_cannot_be_meant_is_refused(text: str) -> None:
     refused(text)
+
+
+def test_a_phrase_wrapped_over_a_line_reads_as_one() -> None:
+    reads_as("Above the 200-day SMA we only buy, below it we only\nshort." + _BOTH_RSI2, _REGIME)
+
+
+def test_a_side_in_a_bracket_after_a_lesson_heading() -> None:
+    reads_as(
+        "Exercise 9 (long and short)." + _BOTH_RSI2,
+        {k: v.split("; Close")[0].removeprefix("all(") for k, v in _REGIME.items()},
+    )
+
+
+def test_a_risk_heading_on_a_slide_is_set_aside() -> None:
+    parsed = parse_description(
+        "Slide 13 - Risk. Buy when RSI(2) < 10, sell when RSI(2) > 70. Stop loss 2% below the "
+        "entry price."
+    )
+    assert "read 'Slide 13 - Risk' as a lesson heading (no rule in it)" in parsed.warnings

@@ -631,6 +631,8 @@ stmt = alt(
     seq(size_stmt, build=lambda s: (s,)),
     seq(signal_bar_order, build=lambda s: (s,)),
     seq(side_stmt, build=lambda s: (s,)),
+    # "Exercise 9 (long and short).": the side in a bracket of its own, after a heading
+    seq(tok("LPAR"), side_stmt, tok("RPAR"), build=lambda _l, s, _r: (s,)),
     seq(mirror_stmt, build=lambda s: (s,)),
     seq(decl_stmt, build=lambda s: (s,)),
     seq(period_decl, build=lambda s: (s,)),

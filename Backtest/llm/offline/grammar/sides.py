@@ -117,7 +117,9 @@ _ONLY_ACTION = alt(
     seq(tok("ONLY"), action_phrase, build=lambda _o, a: a),
     seq(
         tok(
-            "SHORTONLY", "LONGONLY", when=lambda lx: lx.text.lower() in ("only short", "only long")
+            "SHORTONLY",
+            "LONGONLY",
+            when=lambda lx: " ".join(lx.text.lower().split()) in ("only short", "only long"),
         ),
         build=lambda w: ir.Action(
             "short" if w.kind == "SHORTONLY" else "buy", span=_span(w), word=w.text.lower()
