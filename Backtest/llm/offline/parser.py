@@ -35,6 +35,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
+from Backtest.llm.offline.definitions import macd_definitions
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
@@ -493,6 +494,23 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
         "smoothed line the rules name"
     )
     return out[:index] + out[index + 1 :]
+
+
+def _definitions(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
+    """ "The MACD line is the 12-period EMA minus the 26-period EMA; the signal line is a
+    9-period EMA of the MACD line.": read as the declaration "MACD(12,26,9)", checked against
+    the standard MACD (:mod:`.definitions`), noted."""
+    read, notes = macd_definitions(reader.text, [s.lexemes for s in sentences])
+    if not read:
+        return sentences
+    reader.warnings += notes
+    out = []
+    for index, sentence in enumerate(sentences):
+        if index not in read:
+            out.append(sentence)
+        elif read[index]:
+            out.append(_Sentence(read[index], sentence.start, sentence.end))
+    return out
 
 
 def _setting_heads(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
@@ -972,7 +990,9 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             )
         )
     readings: list[tuple[ir.Statement, ...]] = []
-    sentences = _setting_heads(_named_series(_sentences(every), reader), reader)
+    sentences = _setting_heads(
+        _named_series(_definitions(_sentences(every), reader), reader), reader
+    )
     read_at: list[int] = []  # the sentence each reading is of
     for index, sentence in enumerate(sentences):
         settled: str | None = None

@@ -1,0 +1,180 @@
+"""An indicator defined in prose, read as a check of its settings against the standard one.
+
+Course-style descriptions define the indicator before the rules: "Definitions: the MACD line
+is the 12-period EMA minus the 26-period EMA; the signal line is a 9-period EMA of the MACD
+line; the histogram is the MACD line minus the signal line." Such definitions are read as the
+MACD they define, "MACD(12,26,9)", a declaration the rules' later "MACD line" and "signal
+line" then take (as a Keltner channel defined in prose is, :mod:`.keltner_prose`), and noted
+("read '...' as the definition of MACD(12,26,9); it agrees with the standard MACD"). They are
+read only when:
+
+* each sentence (or, after a heading on the line before, the rest of a sentence) is wholly one
+  definition: the MACD line as a shorter EMA minus a longer one, the signal line as an EMA of
+  the MACD line, the histogram as the MACD line minus the signal line;
+* the definitions follow each other, each given once, and the MACD line and the signal line
+  are defined together (one without the other would leave a setting to guess); the histogram
+  alone is a check with no settings, set aside and noted.
+
+A definition that is not the standard MACD (an SMA, "the 26-period EMA minus the 12-period
+EMA", a signal line of the close, the signal line minus the MACD line) is left as it was, and
+its words are refused as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from Backtest.llm.offline.lexer import Lexeme
+
+_UNITS = frozenset({"period", "periods", "day", "days", "bar", "bars"})
+
+
+@dataclass(frozen=True)
+class _Clause:
+    kind: str  # "line", "signal" or "hist"
+    periods: tuple[float, ...]
+
+
+def _kind(lexemes: Sequence[Lexeme], i: int) -> str:
+    return lexemes[i].kind if 0 <= i < len(lexemes) else ""
+
+
+def _output(lexemes: Sequence[Lexeme], i: int, value: str) -> bool:
+    return _kind(lexemes, i) == "OUTPUT" and lexemes[i].value == value
+
+
+def _macd_line(lexemes: Sequence[Lexeme], i: int) -> int | None:
+    """ "the MACD line" at ``i`` (the index after it), never a bare "main line"."""
+    if _output(lexemes, i, "main") and "macd" in lexemes[i].text.lower():
+        return i + 1
+    return None
+
+
+def _ema(lexemes: Sequence[Lexeme], i: int) -> tuple[float, int] | None:
+    """ "12-period EMA", "12 EMA", "EMA(12)" at ``i``: the period and the index after it."""
+    if _kind(lexemes, i) == "NUM":
+        j = i + 1
+        if _kind(lexemes, j) == "UNIT" and lexemes[j].text.lower().lstrip("-") in _UNITS:
+            j += 1
+        if _kind(lexemes, j) == "IND" and lexemes[j].value[0] == "EMA":
+            return lexemes[i].value, j + 1
+        return None
+    ema = _kind(lexemes, i) == "IND" and lexemes[i].value[0] == "EMA"
+    kinds = tuple(_kind(lexemes, j) for j in range(i + 1, i + 4))
+    if ema and kinds == ("LPAR", "NUM", "RPAR"):
+        return lexemes[i + 2].value, i + 4
+    return None
+
+
+def _clause(lexemes: Sequence[Lexeme]) -> _Clause | None:
+    """The definition ``lexemes`` wholly are, or None."""
+    if _kind(lexemes, 1) != "IS":
+        return None
+    if _macd_line(lexemes, 0) == 1:  # the MACD line is the 12-period EMA minus the 26-period EMA
+        fast = _ema(lexemes, 2)
+        if fast is None or _kind(lexemes, fast[1]) != "MINUS":
+            return None
+        slow = _ema(lexemes, fast[1] + 1)
+        if slow is None or slow[1] != len(lexemes) or not 0 < fast[0] < slow[0]:
+            return None
+        return _Clause("line", (fast[0], slow[0]))
+    if _output(lexemes, 0, "signal"):  # the signal line is a 9-period EMA of the MACD line
+        period = _ema(lexemes, 2)
+        if period is None or _kind(lexemes, period[1]) != "OF":
+            return None
+        if _macd_line(lexemes, period[1] + 1) != len(lexemes) or period[0] <= 0:
+            return None
+        return _Clause("signal", (period[0],))
+    if _output(lexemes, 0, "hist"):  # the histogram is the MACD line minus the signal line
+        if _macd_line(lexemes, 2) != 3 or _kind(lexemes, 3) != "MINUS":
+            return None
+        if not _output(lexemes, 4, "signal") or len(lexemes) != 5:
+            return None
+        return _Clause("hist", ())
+    return None
+
+
+def _found(text: str, lexemes: Sequence[Lexeme]) -> tuple[int, _Clause] | None:
+    """Where the definition in a sentence starts (0: the whole sentence; later: after a
+    heading on the line before, "MACD histogram (12/26/9)\\nThe histogram is ...")."""
+    whole = _clause(lexemes)
+    if whole is not None:
+        return 0, whole
+    for k in range(1, len(lexemes)):
+        if "\n" in text[lexemes[k - 1].end : lexemes[k].start]:
+            tail = _clause(lexemes[k:])
+            if tail is not None:
+                return k, tail
+    return None
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    article = re.search(r"\b(?:the|a|an)\s+$", text[:start], re.IGNORECASE)
+    if article is not None:  # "the MACD line is ...": the article is the definition's too
+        start = article.start()
+    return " ".join(text[start:end].split())
+
+
+def _num(at: Lexeme, value: float) -> Lexeme:
+    return Lexeme("NUM", value, at.start, at.end, f"{value:g}")
+
+
+def macd_definitions(
+    text: str, sentences: Sequence[Sequence[Lexeme]]
+) -> tuple[dict[int, list[Lexeme]], list[str]]:
+    """The sentences of ``text`` defining MACD, by index, each as what is left to read of it
+    (the declaration "MACD(12,26,9)", a heading before the definition, or nothing), and notes
+    saying so. Sentences not in the answer are left as they were."""
+    found = [_found(text, lexemes) for lexemes in sentences]
+    out: dict[int, list[Lexeme]] = {}
+    notes: list[str] = []
+    i = 0
+    while i < len(sentences):
+        here = found[i]
+        if here is None:
+            i += 1
+            continue
+        run = [i]  # the definitions that follow, each a whole sentence
+        while run[-1] + 1 < len(sentences) and (after := found[run[-1] + 1]) and after[0] == 0:
+            run.append(run[-1] + 1)
+        i = run[-1] + 1
+        clauses: dict[str, list[_Clause]] = {}
+        for index in run:
+            clause = found[index]
+            assert clause is not None
+            clauses.setdefault(clause[1].kind, []).append(clause[1])
+        if any(len(c) > 1 for c in clauses.values()):
+            continue
+        if ("line" in clauses) != ("signal" in clauses):
+            continue
+        first = sentences[run[0]]
+        head = list(first[: here[0]])
+        defined = first[here[0]]
+        start, end = defined.start, sentences[run[-1]][-1].end
+        written: list[Lexeme] = []
+        if "line" in clauses:
+            fast, slow = clauses["line"][0].periods
+            (signal,) = clauses["signal"][0].periods
+            settings = f"MACD({fast:g},{slow:g},{signal:g})"
+            written = [Lexeme("IND", ("MACD", False), defined.start, end, "MACD")]
+            written.append(Lexeme("LPAR", "(", defined.start, end, "("))
+            for n, value in enumerate((fast, slow, signal)):
+                if n:
+                    written.append(Lexeme("COMMA", ",", defined.start, end, ","))
+                written.append(_num(defined, value))
+            written.append(Lexeme("RPAR", ")", defined.start, end, ")"))
+            notes.append(
+                f"read '{_quote(text, start, end)}' as the definition of {settings}; it agrees "
+                "with the standard MACD"
+            )
+        else:
+            notes.append(
+                f"read '{_quote(text, start, end)}' as the definition of the MACD histogram (the "
+                "MACD line minus the signal line); it agrees with the standard MACD"
+            )
+        out[run[0]] = head + written
+        for index in run[1:]:
+            out[index] = []
+    return out, notes
