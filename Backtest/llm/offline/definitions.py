@@ -15,6 +15,10 @@ read only when:
   are defined together (one without the other would leave a setting to guess); the histogram
   alone is a check with no settings, set aside and noted.
 
+On-balance volume defined the same way, "OBV (on-balance volume) adds the day's volume on up
+days and subtracts it on down days.", is a check with no settings: the sentence is set aside
+and noted; "adds the volume on down days", "adds the close", anything else is refused.
+
 A definition that is not the standard MACD (an SMA, "the 26-period EMA minus the 12-period
 EMA", a signal line of the close, the signal line minus the MACD line) is left as it was, and
 its words are refused as before.
@@ -177,4 +181,62 @@ def macd_definitions(
         out[run[0]] = head + written
         for index in run[1:]:
             out[index] = []
+    return out, notes
+
+
+def _word(lexemes: Sequence[Lexeme], i: int, kind: str, *words: str) -> bool:
+    return _kind(lexemes, i) == kind and (not words or lexemes[i].text.lower() in words)
+
+
+def _volume_on(lexemes: Sequence[Lexeme], i: int, way: str) -> int | None:
+    """ "volume on up days" / "it on down days" at ``i``: the index after it."""
+    if way == "down" and _word(lexemes, i, "PRON", "it"):
+        i += 1
+    else:
+        if _word(lexemes, i, "TODAY"):  # "the day's volume", "today's volume"
+            i += 1
+        if not (_word(lexemes, i, "PRICE") and lexemes[i].value == "Volume"):
+            return None
+        i += 1
+    kind = "UPWORD" if way == "up" else "DOWNWORD"
+    on = _word(lexemes, i, "ON") and _word(lexemes, i + 1, kind, way)
+    if on and _word(lexemes, i + 2, "UNIT", "days", "bars"):
+        return i + 3
+    return None
+
+
+def _obv(lexemes: Sequence[Lexeme]) -> bool:
+    """ "OBV (on-balance volume) adds the day's volume on up days and subtracts it on down
+    days", wholly."""
+    if not (_kind(lexemes, 0) == "IND" and lexemes[0].value[0] == "OBV"):
+        return False
+    i = 1
+    if _kind(lexemes, 1) == "LPAR" and _kind(lexemes, 3) == "RPAR":
+        if not (_kind(lexemes, 2) == "IND" and lexemes[2].value[0] == "OBV"):
+            return False
+        i = 4
+    if not _word(lexemes, i, "PLACE", "adds"):
+        return False
+    after = _volume_on(lexemes, i + 1, "up")
+    if after is None or not _word(lexemes, after, "AND"):
+        return False
+    if not _word(lexemes, after + 1, "UNKNOWN", "subtracts"):
+        return False
+    return _volume_on(lexemes, after + 2, "down") == len(lexemes)
+
+
+def read_definitions(
+    text: str, sentences: Sequence[Sequence[Lexeme]]
+) -> tuple[dict[int, list[Lexeme]], list[str]]:
+    """The sentences of ``text`` defining an indicator (MACD, OBV), by index, each as what is
+    left to read of it, and notes saying so."""
+    out, notes = macd_definitions(text, sentences)
+    for index, lexemes in enumerate(sentences):
+        if index not in out and lexemes and _obv(lexemes):
+            out[index] = []
+            quoted = _quote(text, lexemes[0].start, lexemes[-1].end)
+            notes.append(
+                f"read '{quoted}' as the definition of OBV (a running total of the volume, added "
+                "on up days and subtracted on down days); it agrees with the standard OBV"
+            )
     return out, notes

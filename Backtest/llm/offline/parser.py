@@ -35,7 +35,7 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
-from Backtest.llm.offline.definitions import macd_definitions
+from Backtest.llm.offline.definitions import read_definitions
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
@@ -499,8 +499,8 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
 def _definitions(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
     """ "The MACD line is the 12-period EMA minus the 26-period EMA; the signal line is a
     9-period EMA of the MACD line.": read as the declaration "MACD(12,26,9)", checked against
-    the standard MACD (:mod:`.definitions`), noted."""
-    read, notes = macd_definitions(reader.text, [s.lexemes for s in sentences])
+    the standard MACD (:mod:`.definitions`), noted; OBV's definition checked and set aside."""
+    read, notes = read_definitions(reader.text, [s.lexemes for s in sentences])
     if not read:
         return sentences
     reader.warnings += notes

@@ -115,3 +115,43 @@ def test_definition_noted() -> None:
 )
 def test_definition_near_miss_refused(text: str) -> None:
     refused(text)
+
+
+_OBV_RULES = (
+    " Buy when OBV crosses above its own 20-day simple moving average. Sell when OBV crosses "
+    "back below its 20-day simple moving average."
+)
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "OBV (on-balance volume) adds the day's volume on up days and subtracts it on down days.",
+        "OBV adds volume on up days and subtracts volume on down days.",
+    ],
+)
+def test_obv_definition_read(definition: str) -> None:
+    reads_as(
+        definition + _OBV_RULES,
+        {"entry": "OBV crosses_above SMA(20, OBV)", "exit": "OBV crosses_below SMA(20, OBV)"},
+    )
+    parsed = parse_description(definition + _OBV_RULES)
+    assert any(
+        "as the definition of OBV" in w and "agrees with the standard OBV" in w
+        for w in parsed.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "OBV adds the day's volume on down days and subtracts it on up days.",
+        "OBV adds the day's volume on up days and subtracts it on up days.",
+        "OBV adds the day's close on up days and subtracts it on down days.",
+        "OBV adds the day's volume on up days.",
+        "RSI (on-balance volume) adds the day's volume on up days and subtracts it on down days.",
+        "OBV adds the day's volume on up weeks and subtracts it on down weeks.",
+    ],
+)
+def test_obv_definition_near_miss_refused(definition: str) -> None:
+    refused(definition + _OBV_RULES)
