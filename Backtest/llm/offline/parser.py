@@ -17,6 +17,11 @@ each sentence is tidied in ways that are always reported back (rules typed with 
 * the lesson around the rules, a label ("Exercise 3:", "Step 2 -", "Mentor's note to Alex:")
   or a heading of plain words ("Lesson 9 - Keltner channel breakouts."), is set aside, noted
   (:mod:`.lessons`); the words after a label are read;
+* an indicator defined in prose (a Keltner channel's middle line and bands, the MACD line and
+  its signal line) is read as that indicator with its settings, a definition that is not the
+  standard indicator refused (:mod:`.keltner_prose`, :mod:`.definitions`), noted; a position
+  size before the rules' colon ("Trade 100 shares each time: buy when ...") is read as the size
+  (:mod:`.setting_heads`), noted;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -1077,5 +1082,5 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     )
 
 
-_ACTIONS = (ir.Rule, ir.Mirror, ir.Heading, ir.OrderStmt, ir.Crossover, ir.HoldWhile)
+_ACTIONS = (ir.Rule, ir.Mirror, ir.Heading, ir.OrderStmt, ir.Crossover, ir.HoldWhile, ir.AllBefore)
 _EXAMPLE = "Buy when RSI(14) drops below 30, sell when it rises above 70. 2% stop loss."

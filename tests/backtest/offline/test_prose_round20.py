@@ -352,3 +352,13 @@ def test_a_risk_heading_on_a_slide_is_set_aside() -> None:
         "entry price."
     )
     assert "read 'Slide 13 - Risk' as a lesson heading (no rule in it)" in parsed.warnings
+
+
+def test_conditions_listed_and_their_action_with_no_other_rule() -> None:
+    parsed = parse_description(
+        "Price above the 200-day SMA. RSI(2) < 10. If both are true, buy. Stop loss 5%."
+    )
+    assert parsed.understood_as.startswith(
+        "Enter long when Close is above SMA(200) and RSI(2) is below 10."
+    )
+    assert "no action word: the conditions are read as the long entry" not in parsed.warnings
