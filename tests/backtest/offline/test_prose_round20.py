@@ -362,3 +362,31 @@ def test_conditions_listed_and_their_action_with_no_other_rule() -> None:
         "Enter long when Close is above SMA(200) and RSI(2) is below 10."
     )
     assert "no action word: the conditions are read as the long entry" not in parsed.warnings
+
+
+_MACD_RULES = (
+    " Go long when the MACD line crosses above the signal line. Sell when the MACD line crosses "
+    "below the signal line."
+)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Use the standard 12, 26, 9 settings.",
+        "Use the 12/26/9 settings.",
+        "Standard 12, 26, 9 settings.",
+    ],
+)
+def test_settings_said_with_use_are_a_check(said: str) -> None:
+    reads_as(
+        said + _MACD_RULES,
+        {
+            "entry": "MACD(12,26,9).macd crosses_above MACD(12,26,9).macdsignal",
+            "exit": "MACD(12,26,9).macd crosses_below MACD(12,26,9).macdsignal",
+        },
+    )
+
+
+def test_settings_said_with_use_that_differ_are_refused() -> None:
+    assert "match no indicator" in refused("Use the 8, 21, 5 settings." + _MACD_RULES)

@@ -444,6 +444,13 @@ SPACED = seq(NUM, many(NUM, 2), build=lambda first, rest: (first, *rest))
 _LISTED = alt(SLASHED, _numbers("COMMA", 1), SPACED)
 params_note = alt(
     seq(SLASHED, opt(tok("SETTINGS")), build=_params_note),
+    # "Use the standard 12, 26, 9 settings" ("the standard" is filler): the same check
+    seq(
+        opt(tok("PLACE", when=lambda lx: lx.text.lower() == "use")),
+        _LISTED,
+        tok("SETTINGS"),
+        build=lambda _u, listed, s: _params_note(listed, s),
+    ),
     _bracketed(_numbers("COMMA", 1), _params_note),
     # "default settings (12 26 9)", "settings: 12, 26, 9", "settings 12/26/9": the same check
     seq(
