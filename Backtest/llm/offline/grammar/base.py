@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from Backtest.llm.offline import ir
+from Backtest.llm.offline.combinators import tok
 from Backtest.llm.offline.lexer import Lexeme
 
 
@@ -27,3 +28,7 @@ def _span(*items: Any) -> ir.Span:
 
 def _int(value: float) -> int | None:
     return int(value) if float(value).is_integer() and value > 0 else None
+
+
+# "it": what the words before it named (each rule says which)
+IT = tok("PRON", when=lambda lx: lx.text.lower() == "it")

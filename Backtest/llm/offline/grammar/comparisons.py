@@ -7,7 +7,7 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, alt, lazy, opt, seq, tok
-from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.base import IT, _int, _span
 from Backtest.llm.offline.grammar.operands import (
     NUM,
     PCT,
@@ -87,7 +87,7 @@ verb = alt(
     # "RSI(14) crossover 30", "the MACD line crossunder the signal line" (Pine Script's
     # ta.crossover / ta.crossunder, as "crosses over" / "crosses under")
     seq(
-        tok("CROSSNOUN", when=lambda lx: " ".join(lx.text.lower().split()) in _PINE),
+        tok("CROSSNOUN", when=lambda lx: lx.text.lower() in _PINE),
         build=lambda c: _pine(c),
     ),
     seq(IS, tok("TOUCH"), build=lambda _i, t: ("touch", t.value or "touch", t)),
@@ -141,9 +141,7 @@ OR_MORE = seq(
     build=lambda o, m: m,
 )
 # "is at least 1% above the 21 EMA" (the copula is inside the phrase)
-IS_MORE_THAN = tok(
-    "CMP", when=lambda lx: " ".join(lx.text.lower().split()) in ("is at least", "are at least")
-)
+IS_MORE_THAN = tok("CMP", when=lambda lx: lx.text.lower() in ("is at least", "are at least"))
 
 
 def _pct_cmp(left: Any, _verb_or_is: Any, pct: Lexeme, cmp: Lexeme, right: Any) -> Any:
@@ -509,7 +507,7 @@ comparison = alt(
     seq(
         opt(alt(_ONE_BAR, tok("CLOSES"), tok("PRICE", when=lambda lx: lx.value == "Close"))),
         tok("CLOSEVERB"),
-        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        IT,
         tok("OPENS", when=lambda lx: lx.text.lower() in ("opened", "opens")),
         build=lambda s, c, _i, o: ir.Cmp(
             ir.Price("Close"), c.value, ir.Price("Open"), "close", span=_span(s, c, o)
@@ -651,7 +649,7 @@ comparison = alt(
             "UPWORD",
             "DOWNWORD",
             "CMP",
-            when=lambda lx: " ".join(lx.text.lower().split()) in _OR_MORE,
+            when=lambda lx: lx.text.lower() in _OR_MORE,
         ),
         build=_or_more,
     ),
@@ -711,7 +709,7 @@ trend = alt(
             seq(
                 tok("LPAR"),
                 tok("CMP", when=lambda lx: lx.value in ("<", ">")),
-                tok("PREV", when=lambda lx: " ".join(lx.text.lower().split()) in _DAY_BEFORE),
+                tok("PREV", when=lambda lx: lx.text.lower() in _DAY_BEFORE),
                 tok("RPAR"),
             )
         ),
@@ -746,9 +744,9 @@ trend = alt(
         operand,
         opt(IS),
         tok("CMP", when=lambda lx: lx.value in ("<", ">")),
-        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        IT,
         tok("IS", when=lambda lx: lx.text.lower() == "was"),
-        tok("PREV", when=lambda lx: " ".join(lx.text.lower().split()) in _DAY_BEFORE),
+        tok("PREV", when=lambda lx: lx.text.lower() in _DAY_BEFORE),
         build=lambda x, _i, c, _p, _w, b: ir.Trend(
             x, "rising" if c.value == ">" else "falling", 1, _span(x, b)
         ),
@@ -815,7 +813,7 @@ zone = alt(
     ),
     # "(it is) oversold according to RSI": that indicator is oversold (an indicator only)
     seq(
-        opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        opt(IT),
         IS,
         ZONE,
         tok("ACCORDING"),
@@ -884,7 +882,7 @@ sign_atom = alt(
     seq(
         opt(operand),
         tok("TURNS", when=lambda lx: lx.text.lower().endswith(" to")),
-        tok("VAGUE", when=lambda lx: " ".join(lx.text.lower().split()) in _TREND_WORDS),
+        tok("VAGUE", when=lambda lx: lx.text.lower() in _TREND_WORDS),
         build=lambda x, t, w: ir.Sign(
             x, "up" in w.text.lower(), True, _span(x, t, w), colour=True, trend=True
         ),

@@ -16,7 +16,7 @@ from Backtest.llm.offline.combinators import (
     seq,
     tok,
 )
-from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.base import IT, _int, _span
 from Backtest.llm.offline.grammar.comparisons import (
     as_state,
     change_atom,
@@ -461,13 +461,11 @@ citem: Parser = alt(
         atom,
         tok("LPAR"),
         tok("CMP", when=lambda lx: lx.value in ("<", ">")),
-        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        IT,
         tok("IS", when=lambda lx: lx.text.lower() == "was"),
         tok(
             "PREV",
-            when=lambda lx: (
-                " ".join(lx.text.lower().split()) in ("the day before", "the bar before")
-            ),
+            when=lambda lx: lx.text.lower() in ("the day before", "the bar before"),
         ),
         tok("RPAR"),
         build=lambda x, _l, c, _p, _i, _b, _r: (
@@ -611,7 +609,7 @@ _cond_list: Parser = seq(citem, many(seq(CONN, citem, build=lambda j, x: (j, x))
 _SAME_BAR = alt(
     seq(
         tok("ON"),
-        tok("THAT", when=lambda lx: " ".join(lx.text.lower().split()) == "the same"),
+        tok("THAT", when=lambda lx: lx.text.lower() == "the same"),
         alt(
             tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session")),
             tok("CLOSES", when=lambda lx: lx.text.lower() == "candle"),
@@ -621,14 +619,12 @@ _SAME_BAR = alt(
         tok("ON"),
         tok(
             "TODAY",
-            when=lambda lx: " ".join(lx.text.lower().split()) in ("the same bar", "same day"),
+            when=lambda lx: lx.text.lower() in ("the same bar", "same day"),
         ),
     ),
     seq(
         tok("ON"),
-        tok(
-            "THATBAR", when=lambda lx: " ".join(lx.text.lower().split()) in ("that bar", "that day")
-        ),
+        tok("THATBAR", when=lambda lx: lx.text.lower() in ("that bar", "that day")),
     ),
 )
 

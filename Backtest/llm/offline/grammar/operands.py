@@ -324,7 +324,7 @@ ind_ref = alt(
     ),
     # "the MACD line (12,26,9)": the line names its indicator, the brackets are its
     seq(
-        tok("OUTPUT", when=lambda lx: " ".join(lx.text.lower().split()) == "macd line"),
+        tok("OUTPUT", when=lambda lx: lx.text.lower() == "macd line"),
         tok("LPAR"),
         params,
         tok("RPAR"),
@@ -399,7 +399,7 @@ price_ref = alt(
     seq(opt(tok("TODAY")), PRICE, build=lambda t, p: ir.Price(p.value, 0, _span(t, p))),
     # "the daily close": the bar's close, on daily bars (checked: no intraday bars named)
     seq(
-        tok("TIMEFRAME", when=lambda lx: " ".join(lx.text.lower().split()) in _DAILY),
+        tok("TIMEFRAME", when=lambda lx: lx.text.lower() in _DAILY),
         PRICE,
         build=lambda t, p: ir.Price(p.value, 0, _span(t, p), daily=True),
     ),

@@ -185,7 +185,7 @@ _CROSS_NOUNS = frozenset({"cross up", "cross down", "x up", "x down"})
 _WAY_CROSS = alt(
     tok("SIGNCROSS"),
     # "the 8/21 EMA cross up": the noun with its direction (the first crosses the second)
-    tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _CROSS_NOUNS),
+    tok("CROSS", when=lambda lx: lx.text.lower() in _CROSS_NOUNS),
 )
 paired_cross = alt(
     seq(ind_pair, _WAY_CROSS, build=lambda pair, c: _paired_cross(pair, c)),

@@ -602,7 +602,7 @@ rule_stmt = alt(
     seq(
         action_phrase,
         tok("ON"),
-        tok("CROSS", when=lambda lx: " ".join(lx.text.lower().split()) in _WAY_CROSS_NOUNS),
+        tok("CROSS", when=lambda lx: lx.text.lower() in _WAY_CROSS_NOUNS),
         build=lambda a, _o, c: _rule(a, ir.Event("cross", None, c.value, None, _span(c))),
     ),
     seq(

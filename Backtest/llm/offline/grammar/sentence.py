@@ -8,7 +8,7 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
-from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.base import IT, _span
 from Backtest.llm.offline.grammar.comparisons import as_state
 from Backtest.llm.offline.grammar.conditions import calendar, cond
 from Backtest.llm.offline.grammar.listed import all_before
@@ -282,8 +282,12 @@ def _restated(
 ) -> Any:
     """ "Avoid September, no new entries that month": the tail says the same again; it must name
     the calendar's own period ("that day" after a month is no restatement)."""
-    said = unit.text.lower().rstrip("s")
-    return x if _PERIOD_OF.get(x.kind) == said else REJECT
+    return x if _own_period(x, unit) else REJECT
+
+
+def _own_period(cal: Any, unit: Lexeme) -> bool:
+    """ "that month" after months, "that day" after weekdays: the calendar's own period."""
+    return _PERIOD_OF.get(cal.kind) == unit.text.lower().rstrip("s")
 
 
 restated_calendar = alt(
@@ -303,7 +307,7 @@ restated_calendar = alt(
 def _held_back(cal: Any, what: Lexeme, that: Any) -> Any:
     """ "Except in September: no new buys that month": the entries held back in the calendar's
     days ("that month" must name its own period)."""
-    if that is not None and _PERIOD_OF.get(cal.kind) != that[1].text.lower().rstrip("s"):
+    if that is not None and not _own_period(cal, that[1]):
         return REJECT
     return ir.Filter(ir.Not(as_state(cal)), _VERBS.get(what.kind))
 
@@ -562,7 +566,7 @@ _risk_of_it = seq(
     tok("STOP", "TARGET"),
     distance,
     tok("CMP", when=lambda lx: lx.value in ("<", ">") and " " not in lx.text.strip()),
-    tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+    IT,
     build=lambda k, d, cmp, it: ir.Risk(RISK_KIND[k.kind], d, cmp.value, _span(k, it)),
 )
 

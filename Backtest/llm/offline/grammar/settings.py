@@ -7,7 +7,7 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, State, alt, lazy, many, opt, seq, tok
-from Backtest.llm.offline.grammar.base import _int, _span
+from Backtest.llm.offline.grammar.base import IT, _int, _span
 from Backtest.llm.offline.grammar.comparisons import _distance_pct, after_bars
 from Backtest.llm.offline.grammar.conditions import cond
 from Backtest.llm.offline.grammar.operands import IND, NUM, PCT, UNIT, operand
@@ -269,7 +269,7 @@ risk_stmt = alt(
     # "trail it with a 3 ATR(14) stop": "it" is the position, the only thing a stop trails
     seq(
         tok("TRAIL"),
-        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        IT,
         tok("WITH"),
         distance,
         opt(alt(STOP, TRAIL)),
@@ -397,7 +397,7 @@ risk_stmt = alt(
     seq(  # "and if that doesn't hit, sell after 10 days": a time exit beside the stop/target
         opt(tok("AND")),
         tok("WHEN"),
-        alt(tok("THAT", "NEITHER"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        alt(tok("THAT", "NEITHER"), IT),
         opt(tok("NOT")),
         opt(tok("IS", "TURNS")),
         tok("TOUCH"),
@@ -416,7 +416,7 @@ risk_stmt = alt(
         NUM,
         UNIT,
         tok("WHEN"),
-        alt(tok("THAT", "NEITHER"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        alt(tok("THAT", "NEITHER"), IT),
         opt(tok("NOT")),
         opt(tok("IS", "TURNS")),
         tok("TOUCH"),
@@ -537,7 +537,7 @@ size_stmt = alt(
     seq(
         tok("SIZE", when=lambda lx: lx.text.lower() == "size"),
         PER_TRADE,
-        alt(tok("TO"), tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+        alt(tok("TO"), IT),
         tok("RISK"),
         PCT,
         opt(seq(tok("OF"), tok("EQUITY"))),
@@ -698,7 +698,7 @@ side_stmt = alt(
         tok("TRADE", when=lambda lx: lx.text.lower() == "position"),
         tok("AND"),
         tok("REVERSE", when=lambda lx: lx.text.lower() == "reverses"),
-        tok("PRON", when=lambda lx: lx.text.lower() == "it"),
+        IT,
         build=lambda *_a: ir.Side("reverse"),
     ),
     # "flip on every cross", "flip on each signal", "each signal flips the position": every
@@ -716,7 +716,7 @@ side_stmt = alt(
         tok("TURNS", when=lambda lx: lx.text.lower().startswith("flip")),
         tok(
             "TRADE",
-            when=lambda lx: " ".join(lx.text.lower().split()) in ("the position", "position"),
+            when=lambda lx: lx.text.lower() in ("the position", "position"),
         ),
         build=lambda *_a: ir.Side("reverse"),
     ),
@@ -777,7 +777,7 @@ mirror_stmt = alt(
     seq(
         action_phrase,
         tok("ON", "WHEN"),
-        tok("OPPOSITE", when=lambda lx: "cross back" in " ".join(lx.text.lower().split())),
+        tok("OPPOSITE", when=lambda lx: "cross back" in lx.text.lower()),
         operand,
         build=lambda a, _o, x, line: _mirror(a, x, line),
     ),

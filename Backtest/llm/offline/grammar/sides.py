@@ -12,7 +12,7 @@ from typing import Any
 
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, alt, opt, seq, tok
-from Backtest.llm.offline.grammar.base import _span
+from Backtest.llm.offline.grammar.base import IT, _span
 from Backtest.llm.offline.grammar.operands import operand
 from Backtest.llm.offline.grammar.rules import _rule, action_phrase, rule_stmt
 from Backtest.llm.offline.lexer import Lexeme
@@ -51,7 +51,7 @@ price_sides = seq(
     action_phrase,
     SIDE_CMP,
     # "flat below it", or just "flat below" (the same line)
-    opt(tok("PRON", when=lambda lx: lx.text.lower() == "it")),
+    opt(IT),
     build=_side_pair,
 )
 
@@ -111,7 +111,7 @@ def _regime(first: Any, second_action: ir.Action, cmp: Lexeme) -> Any:
     return (ir.Filter(first.cond, verbs[0]), ir.Filter(other, verbs[1]))
 
 
-_IT = opt(tok("PRON", when=lambda lx: lx.text.lower() == "it"))
+_IT = opt(IT)
 # "only buy", "only short" ("only short" and "only long" are one lexeme each)
 _ONLY_ACTION = alt(
     seq(tok("ONLY"), action_phrase, build=lambda _o, a: a),
@@ -119,7 +119,7 @@ _ONLY_ACTION = alt(
         tok(
             "SHORTONLY",
             "LONGONLY",
-            when=lambda lx: " ".join(lx.text.lower().split()) in ("only short", "only long"),
+            when=lambda lx: lx.text.lower() in ("only short", "only long"),
         ),
         build=lambda w: ir.Action(
             "short" if w.kind == "SHORTONLY" else "buy", span=_span(w), word=w.text.lower()
