@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -140,6 +141,43 @@ def test_a_lost_event_stream_is_resumed_and_the_result_still_shows(page, workspa
     assert [seq for seq, _ in events] == list(range(1, len(events) + 1))
     assert events[0][1] == "queued"
     assert events[-1][1] == "succeeded"
+
+
+def test_events_written_as_the_job_ends_are_shown_before_its_result(page, workspace_url, recorder):
+    """The page polls (no stream), reads no new events, then finds the job ended: the events
+    written with its end (its "succeeded") are read once more and shown, never skipped."""
+    sign_in(page, new_user(workspace_url, "late")[0])
+    ended: list[str] = []
+
+    def events(route):
+        if route.request.headers.get("accept") == "text/event-stream":
+            route.abort("connectionreset")  # no stream: the page polls
+        elif not ended:
+            route.fulfill(json=[])  # every poll before the job is seen ended reads nothing new
+        else:
+            route.continue_()
+
+    def job(route):
+        response = route.fetch()
+        if response.json().get("status") in ("succeeded", "failed", "cancelled"):
+            ended.append(route.request.url)
+        route.fulfill(response=response)
+
+    page.route(re.compile(r"/api/jobs/[^/]+/events/"), events)
+    page.route(re.compile(r"/api/jobs/[^/]+/$"), job)
+    recorder.expect_console_error("ERR_CONNECTION_RESET")
+    page.get_by_test_id("describe-input").fill(RSI_IDEA)
+    page.get_by_test_id("describe-submit").click()
+    expect(page.get_by_test_id("metric-return")).to_be_visible(timeout=60_000)
+    assert ended, "the job was never seen ended"
+    kinds = (
+        page.get_by_test_id("job-progress")
+        .locator("li")
+        .evaluate_all("items => items.map(i => [Number(i.dataset.seq), i.dataset.kind])")
+    )
+    assert [seq for seq, _ in kinds] == list(range(1, len(kinds) + 1))
+    assert kinds[0][1] == "queued"
+    assert kinds[-1][1] == "succeeded"
 
 
 def test_the_result_says_the_plot_is_being_drawn_until_it_is_ready(page, workspace_url):

@@ -96,7 +96,12 @@ export function followJob(jobId, onEvent, { quietMs = 1500, pollMs = 400 } = {})
         if (finished) return;
         if (!events.length) {
           const job = await api(base);
-          if (TERMINAL.has(job.status)) return finish();
+          if (TERMINAL.has(job.status)) {
+            // It ended after the events were read: its last events (written with its status)
+            // are there now; show them before its outcome.
+            (await api(`${base}events/?after=${lastSeq}`)).forEach(handle);
+            return finish();
+          }
         }
         await new Promise((r) => setTimeout(r, pollMs));
       }
