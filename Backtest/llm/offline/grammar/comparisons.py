@@ -337,12 +337,18 @@ def _makes_new(x: Any, word: Lexeme, line: ir.Channel) -> Any:
     return ir.Cmp(x, op, line, "motion", span=_span(x, word, line))
 
 
-def _breaks_donchian(x: Any, b: Lexeme, line: Any) -> Any:
-    if not (isinstance(line, ir.Mention) and line.name == "DONCHIAN"):
+def _breaks_band(x: Any, b: Lexeme, line: Any) -> Any:
+    """ "breaks the upper band": above a channel's upper line, below its lower one (a line
+    with no side, "breaks the 200 SMA", is not read: up or down?)."""
+    if isinstance(line, ir.Mention) and line.name in ("DONCHIAN", "BBANDS", "KELTNER"):
+        side = line.output
+    elif isinstance(line, ir.Ref) and line.kind in ("output", "its_output"):
+        side = line.detail
+    else:
         return REJECT
-    if line.output not in ("upper", "lower"):
+    if side not in ("upper", "lower"):
         return REJECT
-    op = ">" if line.output == "upper" else "<"
+    op = ">" if side == "upper" else "<"
     return ir.Cmp(x, op, line, "motion", span=_span(x, b, line))
 
 
@@ -441,12 +447,13 @@ comparison = alt(
         channel,
         build=_makes_new,
     ),
-    # "price breaks the Donchian upper band (20)": above its upper line, below its lower one
+    # "price breaks the Donchian upper band (20)", "the close breaks the lower band": above an
+    # upper line, below a lower one
     seq(
         operand,
         tok("BROKEN", when=lambda lx: lx.text.lower() == "breaks"),
         operand,
-        build=_breaks_donchian,
+        build=_breaks_band,
     ),
     seq(operand, verb, opt(tok("BOTH")), lazy(lambda: ind_pair), build=_against_pair),
     seq(operand, verb, operand, tok("CMP", "FROMDIR"), number, build=_cross_and_level),
