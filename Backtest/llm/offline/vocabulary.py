@@ -663,6 +663,15 @@ _add("MOTION", _verbs("turn", "up above|back above|up over"), ">")
 _add("MOTION", _verbs("break", "out above|out over"), ">")
 _add("MOTION", _verbs("break", "out below|out under"), "<")
 _add("MOTION", _verbs("turn", "down below|back below|down under"), "<")
+# "on a breakout above the 55-day high" (the noun "breakout" alone is talk), "a breakdown below"
+_add("MOTION", "breakout above|breakout over|breakouts above", ">")
+_add("MOTION", "breakdown below|breakdown under|breakdowns below", "<")
+# "buy the breakout of the 55-day high", "sell on a break of the 20-day low": no way said, the
+# line's side gives it (above a high or an upper band, below a low or a lower band)
+for _article in ("", "a ", "the "):
+    _add("BREAKOF", f"{_article}break of|{_article}break through", "any")
+    _add("BREAKOF", f"{_article}breakout of|{_article}breakout through", "up")
+    _add("BREAKOF", f"{_article}breakdown of|{_article}breakdown through", "down")
 _add("MOTION", "goes over|gets over|back above|back over|back to above", ">")
 _add("MOTION", "back below|back under|back to below", "<")
 # "the close pulls back below the 10 EMA": a pullback is downward (never "pull above")

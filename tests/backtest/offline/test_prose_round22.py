@@ -1,5 +1,7 @@
 """Prose round 22 (lead): "breaks the upper/lower band" of any channel (Bollinger, Keltner,
-Donchian): above an upper line, below a lower one; a line with no side is not read."""
+Donchian): above an upper line, below a lower one; a line with no side is not read. The noun
+said as the rule: "buy the breakout of the 55-day high", "sell on a break of the 20-day low",
+"a breakdown below the lower band"."""
 
 from __future__ import annotations
 
@@ -62,4 +64,60 @@ def test_a_keltner_band_is_broken_the_way_its_side_says() -> None:
     ],
 )
 def test_a_line_with_no_side_or_no_channel_is_not_broken(text: str, named: str) -> None:
+    assert named in refused(text)
+
+
+_TURTLE = {"entry": "Close above MAX(55, High)[1]", "exit": "Close below MIN(20, Low)[1]"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buy the breakout of the 55-day high, exit on a break of the 20-day low.",
+        "Buy on a break of the 55-day high. Sell on a break of the 20-day low.",
+        "Buy a breakout above the 55-day high, exit on a close under the 20-day low.",
+        "Buy on a breakout above the 55-day high. Sell on a breakdown below the 20-day low.",
+        "Buy a break above the 55-day high. Sell on the breakdown of the 20-day low.",
+    ],
+)
+def test_a_break_of_an_n_day_extreme_is_the_close_beyond_it(text: str) -> None:
+    reads_as(text, _TURTLE)
+
+
+def test_a_break_of_a_band_goes_the_way_its_side_says() -> None:
+    reads_as(
+        "Short the breakdown of the lower Bollinger band (20, 2). "
+        "Cover on a break of the upper band.",
+        {
+            "side": "short",
+            "short_entry": "Close below BBANDS(20,2,2).lowerband",
+            "short_exit": "Close above BBANDS(20,2,2).upperband",
+        },
+    )
+
+
+def test_a_breakout_with_a_condition_after_it_needs_both() -> None:
+    reads_as(
+        "Buy the breakout of the 55-day high when RSI(14) is above 50. Sell after 5 bars.",
+        {"entry": "all(Close above MAX(55, High)[1]; RSI(14) > 50)", "exit_after_bars": 5},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # a breakout is upward: of a low it says two things
+        ("Buy the breakout of the 20-day low. Sell after 5 bars.", "low"),
+        ("Short the breakdown of the 20-day high. Cover after 5 bars.", "high"),
+        # an average has no side: broken up or down?
+        ("Buy on a break of the 200 SMA. Sell after 5 bars.", "SMA"),
+        # a middle band neither
+        (
+            "Buy on a break through the upper Keltner channel (20, 10, 2). "
+            "Sell on a break of the middle band.",
+            "middle band",
+        ),
+    ],
+)
+def test_a_break_with_no_way_or_two_ways_is_refused(text: str, named: str) -> None:
     assert named in refused(text)

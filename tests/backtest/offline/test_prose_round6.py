@@ -154,8 +154,8 @@ def test_negated_thru_is_read() -> None:
         ("cross up = long, cross down = exit", "no rule to mirror"),
         ("EMA 8/21 cross up = long, not crossing back under = exit", "="),
         ("EMA 8/21 cross up = long, cross = exit", "="),
-        # "breakdown" alone is not a label
-        ("Buy on a breakdown below the 20-day low", "breakdown"),
+        # "breakdown" alone is not a label ("a breakdown below the 20-day low" is read: round 22)
+        ("Buy on a breakdown. Sell after 5 bars.", "breakdown"),
         # a negated label is not dropped
         ("not a mean rev system: buy when RSI(2) < 10", ":"),
         ("no breakdown system: short when the close falls below the 20-day low", ":"),

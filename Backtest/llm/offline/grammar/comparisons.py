@@ -337,6 +337,19 @@ def _makes_new(x: Any, word: Lexeme, line: ir.Channel) -> Any:
     return ir.Cmp(x, op, line, "motion", span=_span(x, word, line))
 
 
+def _break_of(b: Lexeme, line: Any) -> Any:
+    """ "(buy on) a break of the 55-day high", "the breakdown of the lower band": the close
+    beyond the line the way its side says; a breakout of a low (a breakdown of a high) is
+    refused."""
+    if isinstance(line, ir.Channel) and line.kind in ("max", "min"):
+        cmp = ir.Cmp(None, ">" if line.kind == "max" else "<", line, "motion", span=_span(b, line))
+    else:
+        cmp = _breaks_band(None, b, line)
+    if cmp is REJECT or b.value == "any" or (b.value == "up") == (cmp.op == ">"):
+        return cmp
+    return REJECT
+
+
 def _breaks_band(x: Any, b: Lexeme, line: Any) -> Any:
     """ "breaks the upper band": above a channel's upper line, below its lower one (a line
     with no side, "breaks the 200 SMA", is not read: up or down?)."""
@@ -380,6 +393,22 @@ def _within(x: Any, _is: Any, _w: Lexeme, pct: Lexeme, _of: Lexeme, y: Any) -> A
 _ONE_BAR = alt(
     tok("UNIT", when=lambda lx: lx.text.lower() in ("day", "bar", "session", "candle")),
     tok("TODAY", when=lambda lx: lx.text.lower() in ("today", "the day", "this bar", "this day")),
+)
+
+
+# "a break of the 55-day high", "the breakdown of the lower band", "a breakout above the
+# 55-day high": the close beyond the line, with no subject ("buy the breakout of ...")
+_BREAK_WORD = tok(
+    "MOTION", when=lambda lx: lx.text.lower().split()[0] in ("break", "breakout", "breakdown")
+)
+break_atom = alt(
+    seq(tok("BREAKOF"), channel, build=_break_of),
+    seq(tok("BREAKOF"), operand, build=_break_of),
+    seq(
+        _BREAK_WORD,
+        alt(channel, operand),
+        build=lambda m, line: ir.Cmp(None, m.value, line, "motion", span=_span(m, line)),
+    ),
 )
 
 
@@ -447,6 +476,7 @@ comparison = alt(
         channel,
         build=_makes_new,
     ),
+    break_atom,
     # "price breaks the Donchian upper band (20)", "the close breaks the lower band": above an
     # upper line, below a lower one
     seq(

@@ -8,7 +8,7 @@ from typing import Any
 from Backtest.llm.offline import ir
 from Backtest.llm.offline.combinators import REJECT, Parser, alt, many, opt, seq, tok
 from Backtest.llm.offline.grammar.base import _span
-from Backtest.llm.offline.grammar.comparisons import _pct_cmp, as_state, zone
+from Backtest.llm.offline.grammar.comparisons import _pct_cmp, as_state, break_atom, zone
 from Backtest.llm.offline.grammar.conditions import (
     _days,
     _set_off,
@@ -613,6 +613,15 @@ rule_stmt = alt(
         build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
     ),
     seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
+    # "Buy the breakout of the 55-day high", "short a breakdown below the lower band"
+    seq(action_phrase, break_atom, build=lambda a, x: _rule(a, x)),
+    seq(
+        action_phrase,
+        opt(tok("ON")),
+        break_atom,
+        when_clause,
+        build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
+    ),
     # "Long on a 12/40 EMA bullish crossover, except in May": the exception after the event
     seq(
         action_phrase,
