@@ -121,3 +121,23 @@ def test_a_breakout_with_a_condition_after_it_needs_both() -> None:
 )
 def test_a_break_with_no_way_or_two_ways_is_refused(text: str, named: str) -> None:
     assert named in refused(text)
+
+
+@pytest.mark.parametrize(
+    ("up", "down"),
+    [("upward", "downward"), ("upwards", "downwards"), ("to the upside", "to the downside")],
+)
+def test_the_way_of_a_crossing_said_after_what_was_crossed(up: str, down: str) -> None:
+    reads_as(
+        f"Buy when the 5 SMA crosses the 20 SMA {up}. Sell when the 5 SMA crosses the 20 SMA "
+        f"{down}.",
+        {"entry": "SMA(5) crosses_above SMA(20)", "exit": "SMA(5) crosses_below SMA(20)"},
+    )
+    reads_as(
+        f"Buy when RSI(14) crosses 30 {up}. Sell when RSI(14) crosses 70 {down}.",
+        {"entry": "RSI(14) crosses_above 30", "exit": "RSI(14) crosses_below 70"},
+    )
+
+
+def test_a_crossing_with_two_ways_is_refused() -> None:
+    assert "downward" in refused("Buy when the 5 SMA crosses above the 20 SMA downward.")

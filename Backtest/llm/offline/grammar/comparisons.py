@@ -62,6 +62,9 @@ def _objectless(word: Lexeme) -> bool:
 
 
 _WAYLESS_CROSS = tok("CROSS", when=lambda lx: lx.value == "cross")
+_WAY_AFTER = frozenset(
+    {"upward", "upwards", "downward", "downwards", "to the upside", "to the downside"}
+)
 verb = alt(
     seq(IS, tok("CMP"), build=_verb("static")),
     seq(IS, tok("MOTION"), build=_verb("motion")),
@@ -503,6 +506,24 @@ comparison = alt(
         ),
     ),
     seq(operand, verb, operand, tok("FROMDIR"), build=_cmp_from),
+    # "the 5 SMA crosses the 20 SMA upward / to the downside": the way after what was crossed
+    seq(
+        operand,
+        _WAYLESS_CROSS,
+        operand,
+        tok("UPWORD", "DOWNWORD", when=lambda lx: lx.text.lower() in _WAY_AFTER),
+        build=lambda left, c, right, way: (
+            REJECT
+            if isinstance(left, ir.Num)
+            else ir.Cmp(
+                left,
+                "crosses_above" if way.kind == "UPWORD" else "crosses_below",
+                right,
+                "cross",
+                span=_span(left, c, right, way),
+            )
+        ),
+    ),
     # "line x signal up": a crossing with its way said after the line crossed (an "x" between
     # two numbers, or a number and a line, is a product: "2 x ATR")
     seq(
