@@ -225,12 +225,66 @@ def _obv(lexemes: Sequence[Lexeme]) -> bool:
     return _volume_on(lexemes, after + 2, "down") == len(lexemes)
 
 
+INSIDE_DAY = "its high below the previous bar's high and its low above the previous bar's low"
+
+
+def _bar_clause(lexemes: Sequence[Lexeme], i: int) -> tuple[tuple[str, str, str], int] | None:
+    """ "whose high is below the previous bar's high" at ``i``: (price, comparison, the
+    previous bar's price) and the index after it."""
+    if not _word(lexemes, i, "UNKNOWN", "whose") or _kind(lexemes, i + 1) != "PRICE":
+        return None
+    j = i + 2 + (_kind(lexemes, i + 2) == "IS")
+    if _kind(lexemes, j) != "CMP" or _kind(lexemes, j + 1) != "PREV":
+        return None
+    if lexemes[j + 1].value != 1 or _kind(lexemes, j + 2) != "PRICE":
+        return None
+    said = (str(lexemes[i + 1].value), str(lexemes[j].value), str(lexemes[j + 2].value))
+    return said, j + 3
+
+
+def inside_day(lexemes: Sequence[Lexeme]) -> bool | None:
+    """ "An inside day is a bar whose high is below the previous bar's high and whose low is
+    above the previous bar's low", wholly: True when it is the inside day the parser reads
+    (High < High[1] and Low > Low[1]), False when it defines one that differs, None when the
+    sentence is no such definition."""
+    lx = [lexeme for lexeme in lexemes if lexeme.kind != "FILLER"]
+    if not (_kind(lx, 0) == "INSIDE" and _kind(lx, 1) == "IS"):
+        return None
+    if not _word(lx, 2, "UNIT", "bar", "day", "candle"):
+        return None
+    clauses = []
+    i = 3
+    while True:
+        clause = _bar_clause(lx, i)
+        if clause is None:
+            return None
+        clauses.append(clause[0])
+        i = clause[1]
+        if i == len(lx):
+            break
+        if not _word(lx, i, "AND"):
+            return None
+        i += 1
+    return sorted(clauses) == [("High", "<", "High"), ("Low", ">", "Low")]
+
+
 def read_definitions(
     text: str, sentences: Sequence[Sequence[Lexeme]]
 ) -> tuple[dict[int, list[Lexeme]], list[str]]:
-    """The sentences of ``text`` defining an indicator (MACD, OBV), by index, each as what is
-    left to read of it, and notes saying so."""
+    """The sentences of ``text`` defining an indicator (MACD, OBV) or a bar (an inside day),
+    by index, each as what is left to read of it, and notes saying so. An inside day defined
+    otherwise than the parser reads it is not in the answer (see :func:`differing`)."""
     out, notes = macd_definitions(text, sentences)
+    for index, lexemes in enumerate(sentences):
+        others = [s for k, s in enumerate(sentences) if k != index]
+        used = any(lx.kind == "INSIDE" for s in others for lx in s)
+        if index not in out and lexemes and used and inside_day(lexemes):
+            out[index] = []
+            quoted = _quote(text, lexemes[0].start, lexemes[-1].end)
+            notes.append(
+                f"read '{quoted}' as the definition of the inside day the rules name ({INSIDE_DAY}"
+                "); it agrees with the inside day the strategy tests"
+            )
     for index, lexemes in enumerate(sentences):
         if index not in out and lexemes and _obv(lexemes):
             out[index] = []
@@ -240,3 +294,19 @@ def read_definitions(
                 "on up days and subtracted on down days); it agrees with the standard OBV"
             )
     return out, notes
+
+
+def differing(sentences: Sequence[Sequence[Lexeme]]) -> list[tuple[tuple[int, int], str]]:
+    """The spans and reasons of definitions that differ from what the parser reads by the
+    name they define (an inside day with its high above the previous high, at or below it)."""
+    found = []
+    for lexemes in sentences:
+        if lexemes and inside_day(lexemes) is False:
+            found.append(
+                (
+                    (lexemes[0].start, lexemes[-1].end),
+                    "this definition differs from the inside day the strategy can test "
+                    f"({INSIDE_DAY}); say the bar's conditions in the rules instead",
+                )
+            )
+    return found

@@ -134,12 +134,22 @@ def _risk_word(lexeme: Lexeme) -> bool:
     return lexeme.kind == "RISK" and lexeme.text.lower() == "risk"
 
 
-def _topic(lexemes: Sequence[Lexeme]) -> list[Lexeme] | None:
+# bar patterns a heading's topic may name ("Lesson 10: the inside day breakout.") when the
+# rules name them too: the topic then says nothing the rules do not
+_PATTERNS = frozenset({"INSIDE"})
+
+
+def _topic(
+    lexemes: Sequence[Lexeme], elsewhere: frozenset[str] = frozenset()
+) -> list[Lexeme] | None:
     """The indicator a heading's topic names, with its settings ([] for none), when the topic
-    is plain words and indicator names only; None when it says more."""
+    is plain words, indicator names and bar patterns named ``elsewhere`` only; None when it
+    says more."""
     kept = []
     for lexeme in lexemes:
         if _word(lexeme) or lexeme.kind == "QUOTE" or _risk_word(lexeme):
+            continue
+        if lexeme.kind in _PATTERNS and lexeme.kind in elsewhere:
             continue
         if lexeme.kind not in _DECLARED:
             return None
@@ -244,7 +254,9 @@ def set_aside_lessons(text: str, lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme
     out: list[Lexeme] = []
     notes: list[str] = []
     for sentence, sep in _sentences(lexemes):
-        kept, note = _lesson(text, sentence)
+        mine = {id(lx) for lx in sentence}
+        others = frozenset(lx.kind for lx in lexemes if id(lx) not in mine) & _PATTERNS
+        kept, note = _lesson(text, sentence, others)
         if note:
             notes.append(note)
         kept, note = _instruction(text, kept)
@@ -259,7 +271,9 @@ def set_aside_lessons(text: str, lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme
     return out, notes
 
 
-def _lesson(text: str, sentence: list[Lexeme]) -> tuple[list[Lexeme], str | None]:
+def _lesson(
+    text: str, sentence: list[Lexeme], elsewhere: frozenset[str] = frozenset()
+) -> tuple[list[Lexeme], str | None]:
     """The sentence without its lesson label or heading, and the note saying so."""
     meaningful = [i for i, lx in enumerate(sentence) if lx.kind not in ("BULLET", "QUOTE")]
     if not meaningful:
@@ -303,7 +317,7 @@ def _lesson(text: str, sentence: list[Lexeme]) -> tuple[list[Lexeme], str | None
         said, after = rest[0], rest[1:]
         if not after:
             return lead, f"read '{_quote(text, first, said.end)}' as a lesson heading"
-        declared = _topic(after)
+        declared = _topic(after, elsewhere)
         if declared is not None and said.kind != "COMMA":
             heading = _quote(text, first, after[-1].end)
             if declared:

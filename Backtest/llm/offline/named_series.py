@@ -58,6 +58,56 @@ def _of(at: Lexeme) -> Lexeme:
     return Lexeme("OF", None, at.start, at.start, "of")
 
 
+def _in_steps(lx: Sequence[Lexeme], at: int, src: int) -> tuple[list[Lexeme], Lexeme] | None:
+    """ "Take RSI(14) and compute a 9-period SMA of it" / "Take RSI(14) and a 9-period EMA
+    of that RSI": the source at ``at`` (``src`` lexemes long), the average after it, the whole
+    rest of the sentence."""
+    n = len(lx)
+    source = lx[at : at + src]
+    j = at + src
+    if j >= n or lx[j].kind != "AND":
+        return None
+    j += 1
+    if j < n and _word(lx[j], "compute"):
+        avg = _average(lx, j + 1)
+        end = j + 1 + avg
+        it = end + 1 < n and lx[end + 1].kind == "PRON" and lx[end + 1].text.lower() == "it"
+        if avg and lx[end].kind == "OF" and it and end + 2 == n:
+            return [*lx[j + 1 : end + 1], *source], source[0]
+        return None
+    avg = _average(lx, j)
+    end = j + avg
+    if avg and end + 3 == n and lx[end].kind == "OF" and lx[end + 1].kind == "THAT":
+        same = lx[end + 2]
+        if same.kind == "IND" and same.value[0] == source[0].value[0]:
+            return [*lx[j : end + 1], *source], source[0]
+    return None
+
+
+def restated(lexemes: Sequence[Lexeme], written: Sequence[Lexeme], source: Lexeme) -> bool:
+    """Whether ``lexemes`` say the declared average of the source again in full, "RSI(14)
+    crosses above its 9-period SMA": the same source with the same settings before "its", the
+    same period and average after it."""
+    key = [(lx.kind, lx.value) for lx in written if lx.kind != "UNIT"]
+    of = next(i for i, (kind, _v) in enumerate(key) if kind == "OF")
+    average, settings = key[:of], key[of:][1:]
+    for i, lexeme in enumerate(lexemes):
+        if lexeme.kind != "ITS":
+            continue
+        after = [(lx.kind, lx.value) for lx in lexemes[i + 1 : i + 4] if lx.kind != "UNIT"]
+        if after[: len(average)] != average:
+            continue
+        owner = next(  # the nearest series before "its": an indicator or a price
+            (k for k in range(i - 1, -1, -1) if lexemes[k].kind in ("IND", "PRICE")), None
+        )
+        if owner is None or lexemes[owner].value[0] != source.value[0]:
+            continue
+        said = [(lx.kind, lx.value) for lx in lexemes[owner : owner + len(settings)]]
+        if said == settings:
+            return True
+    return False
+
+
 def declaration(lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme], Lexeme] | None:
     """The average's lexemes written out ("5 period EMA of RSI ( 14 )") and the source
     indicator's lexeme, when the whole sentence declares a smoothed indicator; else None."""
@@ -83,6 +133,9 @@ def declaration(lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme], Lexeme] | None
         # "Take RSI(9) and smooth it with a 5-period EMA"
         src = _source(lx, start + 1)
         at = start + 1 + src
+        stepped = _in_steps(lx, start + 1, src) if named is None and src else None
+        if stepped is not None:
+            return stepped
         if (
             named is None
             and src
@@ -110,14 +163,32 @@ def declaration(lexemes: Sequence[Lexeme]) -> tuple[list[Lexeme], Lexeme] | None
     return None
 
 
-def named(lexemes: Sequence[Lexeme], written: Sequence[Lexeme], source: Lexeme) -> list[Lexeme]:
+def other_average(lexemes: Sequence[Lexeme]) -> bool:
+    """Whether ``lexemes`` name a moving average of their own (then "that average" could
+    mean either, and is left to be refused)."""
+    return any(lx.kind == "IND" and lx.value[0] in _AVERAGES for lx in lexemes)
+
+
+def named(
+    lexemes: Sequence[Lexeme],
+    written: Sequence[Lexeme],
+    source: Lexeme,
+    average: bool = False,
+) -> list[Lexeme]:
     """``lexemes`` with each "that / the smoothed RSI" (or "... line") written out as the
-    declared average, spanning the words it replaces."""
+    declared average, spanning the words it replaces; with ``average`` (no other average is
+    named after the declaration) "that average" too."""
     out: list[Lexeme] = []
     i = 0
     while i < len(lexemes):
         lexeme = lexemes[i]
         after = lexemes[i + 1] if i + 1 < len(lexemes) else None
+        that = lexeme.kind == "THAT" and after is not None and after.kind == "AVERAGE"
+        if average and that and after is not None and after.text.lower() == "average":
+            # "that average"
+            out += [replace(w, start=lexeme.start, end=after.end) for w in written]
+            i += 2
+            continue
         beyond = lexemes[i + 2] if i + 2 < len(lexemes) else None
         same = (
             after is not None

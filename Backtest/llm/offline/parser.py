@@ -40,13 +40,13 @@ from Backtest.llm.offline import ir
 from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
-from Backtest.llm.offline.definitions import read_definitions
+from Backtest.llm.offline.definitions import differing, read_definitions
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
 from Backtest.llm.offline.lessons import set_aside_lessons
 from Backtest.llm.offline.lexer import Lexeme, lex
-from Backtest.llm.offline.named_series import declaration, named
+from Backtest.llm.offline.named_series import declaration, named, other_average, restated
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.llm.offline.setting_heads import setting_head
@@ -488,12 +488,21 @@ def _named_series(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence
         return sentences
     index, (written, source) = found[0]
     out = sentences[: index + 1]
+    average = not any(other_average(s.lexemes) for s in sentences[index + 1 :])
     for sentence in sentences[index + 1 :]:
-        lexemes = named(sentence.lexemes, written, source)
+        lexemes = named(sentence.lexemes, written, source, average)
         out.append(_Sentence(lexemes, sentence.start, sentence.end))
-    if all(a.lexemes == b.lexemes for a, b in zip(out, sentences, strict=True)):
-        return sentences  # named nowhere: the declaration's words are refused
     declared = sentences[index]
+    if all(a.lexemes == b.lexemes for a, b in zip(out, sentences, strict=True)):
+        if not any(restated(s.lexemes, written, source) for s in sentences[index + 1 :]):
+            return sentences  # named nowhere: the declaration's words are refused
+        # "Take RSI(14) and compute a 9-period SMA of it. Buy when RSI(14) crosses above its
+        # 9-period SMA": the rules say the same average again in full
+        reader.warnings.append(
+            f"read '{reader.quote(declared.start, declared.end)}' as the definition of the "
+            "average the rules name again in full"
+        )
+        return out[:index] + out[index + 1 :]
     reader.warnings.append(
         f"read '{reader.quote(declared.start, declared.end)}' as the definition of the "
         "smoothed line the rules name"
@@ -505,6 +514,8 @@ def _definitions(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]
     """ "The MACD line is the 12-period EMA minus the 26-period EMA; the signal line is a
     9-period EMA of the MACD line.": read as the declaration "MACD(12,26,9)", checked against
     the standard MACD (:mod:`.definitions`), noted; OBV's definition checked and set aside."""
+    for span, reason in differing([s.lexemes for s in sentences]):
+        reader.problems.append(Problem(span, reason))
     read, notes = read_definitions(reader.text, [s.lexemes for s in sentences])
     if not read:
         return sentences
@@ -636,6 +647,35 @@ def _hold_then_exit(lexemes: Sequence[Lexeme]) -> list[tuple[int, int]]:
             ["COVER", "WHEN"],
         ):
             found.append((lexeme.start, lexemes[at].end))
+    return found
+
+
+def _trail_from_extreme(lexemes: Sequence[Lexeme]) -> list[tuple[int, int, str]]:
+    """ "a trailing stop 3 x ATR(14) from the highest high since entry": the compiled trailing
+    stop is pulled toward each bar's close (never loosened), so it trails the highest close
+    since entry, not the highest high (or a short's lowest low); the words and what differs."""
+    found: list[tuple[int, int, str]] = []
+    for index, lexeme in enumerate(lexemes):
+        if lexeme.kind != "TRAIL":
+            continue
+        for at in range(index + 1, min(index + 10, len(lexemes) - 1)):
+            extreme, price = lexemes[at], lexemes[at + 1]
+            if lexemes[at].kind in ("SEP", "TRAIL", "STOP", "TARGET"):
+                break
+            if extreme.kind not in ("HIGHEST", "LOWEST") or price.kind != "PRICE":
+                continue
+            said = price.text.lower()
+            if said in ("high", "low"):
+                found.append(
+                    (
+                        extreme.start,
+                        price.end,
+                        f"the trailing stop trails the {extreme.text.lower()} close since "
+                        f"entry (it is pulled toward each bar's close), not the "
+                        f"{extreme.text.lower()} {said}",
+                    )
+                )
+            break
     return found
 
 
@@ -994,6 +1034,8 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
                 "beside the rule say 'exit when ... or after N bars'",
             )
         )
+    for start, end, reason in _trail_from_extreme(every):
+        reader.problems.append(Problem((start, end), reason))
     readings: list[tuple[ir.Statement, ...]] = []
     sentences = _setting_heads(
         _named_series(_definitions(_sentences(every), reader), reader), reader

@@ -713,6 +713,12 @@ _HEADING_CLASH = {
 
 
 def _headed(heading_stmt: Any, colon: Any, rest: Any) -> Any:
+    said = heading_stmt.colon or colon is not None
+    exits = heading_stmt.verb in ("exit", "exit_n", "sell", "cover")
+    if said and exits and rest and all(isinstance(r, ir.Risk) for r in rest):
+        # "Exit: a trailing stop 3 x ATR(14) from the highest close since entry": the exit
+        # heading over a stop, target or trailing stop (each an exit)
+        return rest
     if not rest or not isinstance(rest[0], ir.Rule):
         return REJECT  # "Long the breakout: buy when ...": a label before a full rule
     if not heading_stmt.colon and colon is None:

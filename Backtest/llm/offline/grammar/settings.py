@@ -266,6 +266,20 @@ risk_stmt = alt(
         tok("SINCE_ENTRY"),
         build=_trail_since_entry,
     ),
+    # "a trailing stop 3 x ATR(14) from the highest close since entry": the compiled trail is
+    # pulled toward each close and never loosened, the trail of the highest close (a long's);
+    # "from the lowest close" a short's; "from the highest high" is not it, and stays refused
+    seq(
+        TRAIL,
+        distance,
+        tok("FROM"),
+        HIGHLOW,
+        tok("PRICE", when=lambda lx: lx.text.lower() == "close"),
+        tok("SINCE_ENTRY"),
+        build=lambda t, d, _f, h, *rest: ir.Risk(
+            "trailing", d, "<" if h.kind == "HIGHEST" else ">", _span(t, *rest)
+        ),
+    ),
     # "trail it with a 3 ATR(14) stop": "it" is the position, the only thing a stop trails
     seq(
         tok("TRAIL"),
