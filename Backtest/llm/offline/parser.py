@@ -41,6 +41,7 @@ from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.definitions import differing, read_definitions
+from Backtest.llm.offline.entry_filters import entry_filter, when_it_is
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
@@ -526,6 +527,33 @@ def _definitions(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]
             out.append(sentence)
         elif read[index]:
             out.append(_Sentence(read[index], sentence.start, sentence.end))
+    return out
+
+
+def _entry_filters(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
+    """ "ADX(14) must be above 25 before any trade is opened, long or short.": read as "Only
+    trade when ADX(14) must be above 25" (:mod:`.entry_filters`), noted; a next "When it is,"
+    set aside."""
+    out: list[_Sentence] = []
+    after_filter = False
+    for index, sentence in enumerate(sentences):
+        lexemes = sentence.lexemes
+        if after_filter and (skip := when_it_is(lexemes)):
+            reader.warnings.append(
+                f"read '{reader.quote(lexemes[0].start, lexemes[skip - 1].end)}' as the filter "
+                "on every entry said before it"
+            )
+            lexemes = lexemes[skip:]
+        others = [lx for k, s in enumerate(sentences) if k != index for lx in s.lexemes]
+        written = entry_filter(lexemes, others)
+        after_filter = written is not None
+        if written is not None:
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as a filter on every entry "
+                "(only trade when it holds)"
+            )
+            lexemes = written
+        out.append(_Sentence(lexemes, sentence.start, sentence.end))
     return out
 
 
@@ -1037,8 +1065,9 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     for start, end, reason in _trail_from_extreme(every):
         reader.problems.append(Problem((start, end), reason))
     readings: list[tuple[ir.Statement, ...]] = []
-    sentences = _setting_heads(
-        _named_series(_definitions(_sentences(every), reader), reader), reader
+    sentences = _entry_filters(
+        _setting_heads(_named_series(_definitions(_sentences(every), reader), reader), reader),
+        reader,
     )
     read_at: list[int] = []  # the sentence each reading is of
     for index, sentence in enumerate(sentences):

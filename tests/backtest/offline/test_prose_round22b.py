@@ -20,6 +20,19 @@ _INSIDE = (
     "place a buy stop order at the inside day's high. Exit 5 bars after entry. Stop loss 2%."
 )
 _EMA = "Buy when the close crosses above the 20 EMA. "
+_DI = (
+    "Go long when +DI(14) crosses above -DI(14), and go short when -DI(14) crosses above "
+    "+DI(14). Exit a long when +DI(14) crosses back below -DI(14); exit a short when -DI(14) "
+    "crosses back below +DI(14)."
+)
+_DI_EXPECT = {
+    "side": "both",
+    "entry": "all(ADX(14) > 25; PLUS_DI(14) crosses_above MINUS_DI(14))",
+    "exit": "PLUS_DI(14) crosses_below MINUS_DI(14)",
+    "short_entry": "all(ADX(14) > 25; MINUS_DI(14) crosses_above PLUS_DI(14))",
+    "short_exit": "MINUS_DI(14) crosses_below PLUS_DI(14)",
+}
+_LONG_DI = "Buy when +DI(14) crosses above -DI(14). Sell when +DI(14) crosses below -DI(14)."
 
 
 @pytest.mark.parametrize(
@@ -81,6 +94,25 @@ _EMA = "Buy when the close crosses above the 20 EMA. "
         (
             _EMA + "Exit: a trailing stop 3 x ATR(14).",
             {"entry": "Close crosses_above EMA(20)", "trailing": "3 ATR(14)"},
+        ),
+        # a condition every entry must meet, both sides traded
+        (
+            "ADX(14) must be above 25 before any trade is opened, long or short. " + _DI,
+            _DI_EXPECT,
+        ),
+        (
+            "ADX(14) must be above 25 before any trade is opened, long or short. When it is, "
+            + _DI[0].lower()
+            + _DI[1:],
+            _DI_EXPECT,
+        ),
+        (
+            "ADX(14) must be above 25 before any trade is opened. Buy when +DI(14) crosses "
+            "above -DI(14). Sell when +DI(14) crosses below -DI(14).",
+            {
+                "entry": "all(ADX(14) > 25; PLUS_DI(14) crosses_above MINUS_DI(14))",
+                "exit": "PLUS_DI(14) crosses_below MINUS_DI(14)",
+            },
         ),
     ],
 )
@@ -161,6 +193,15 @@ def test_reads(text: str, expect: dict[str, object]) -> None:
             "trailing stop 3 x ATR(14) from the lowest close since entry",
         ),
         (_EMA + "Exit: a trailing stop 3 x ATR(14) from the close.", "the close"),
+        # "long or short" on a long-only strategy; no "must"; another moment than the entry
+        (
+            "ADX(14) must be above 25 before any trade is opened, long or short. " + _LONG_DI,
+            "trade",
+        ),
+        ("ADX(14) is above 25 before any trade is opened. " + _LONG_DI, "trade"),
+        ("ADX(14) must be above 25 before any trade is closed. " + _LONG_DI, "closed"),
+        # "When it is," with no filter before it
+        ("When it is, buy when +DI(14) crosses above -DI(14). " + _LONG_DI, ","),
         # an "Entry:" heading over a trailing stop
         (_EMA + "Entry: a trailing stop 3 x ATR(14).", ")"),
     ],
