@@ -22,6 +22,10 @@ each sentence is tidied in ways that are always reported back (rules typed with 
   standard indicator refused (:mod:`.keltner_prose`, :mod:`.definitions`), noted; a position
   size before the rules' colon ("Trade 100 shares each time: buy when ...") is read as the size
   (:mod:`.setting_heads`), noted;
+* a form of a known verb that changes nothing in a bar rule ("Entries come from ...", "crosses
+  above 30 again") is read as the plain verb (:mod:`.verb_forms`), and "today's high and low
+  are inside yesterday's range" as the inside day's two comparisons (:mod:`.inside_range`),
+  noted;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -44,6 +48,7 @@ from Backtest.llm.offline.definitions import differing, read_definitions
 from Backtest.llm.offline.entry_filters import entry_filter, when_it_is
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
+from Backtest.llm.offline.inside_range import inside_yesterday
 from Backtest.llm.offline.keltner_prose import keltner_definition, modern_heading
 from Backtest.llm.offline.lessons import set_aside_lessons
 from Backtest.llm.offline.lexer import Lexeme, lex
@@ -54,6 +59,7 @@ from Backtest.llm.offline.setting_heads import setting_head
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
+from Backtest.llm.offline.verb_forms import again_after_event, come_from, pierces_line
 from Backtest.spec import (
     SpecValidationError,
     StrategySpec,
@@ -227,6 +233,12 @@ class _Reader:
         lexemes = self._request(lexemes, sentence.start)
         lexemes = self._title(lexemes, sentence.start)
         lexemes = _comma_before_colon(self._explanations(lexemes))
+        lexemes, come = come_from(lexemes)
+        lexemes, again = again_after_event(lexemes)
+        lexemes, inside = inside_yesterday(lexemes)
+        lexemes, pierce = pierces_line(lexemes)
+        notes = come + again + inside + pierce
+        self.warnings.extend(n for n in notes if n not in self.warnings)
         while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
             lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
         if not lexemes:

@@ -57,6 +57,7 @@ def _forms(verb: str) -> list[str]:
         "drop": ["drop", "drops", "dropping", "dropped"],
         "slip": ["slip", "slips", "slipping", "slipped"],
         "pop": ["pop", "pops", "popping", "popped"],
+        "poke": ["poke", "pokes", "poking", "poked"],
         "stay": ["stay", "stays", "staying", "stayed"],
         "trade": ["trade", "trades", "trading", "traded"],
         "move": ["move", "moves", "moving", "moved"],
@@ -646,9 +647,10 @@ _add("CMP", "is under|is below|trails|underperforms", "<")
 # "the close beats the prior 20-day high", "today's low undercuts yesterday's low"
 _add("CMP", "beats", ">")
 _add("CMP", "undercuts|undercut", "<")
-_MOTION_UP = "rise|climb|jump|pop|push|spike|move|go|get|break|tick|pierce|return|come"
+# "RSI(14) pokes above 75": pops above it ("pokes" with no way said stays unknown)
+_MOTION_UP = "rise|climb|jump|pop|poke|push|spike|move|go|get|break|tick|pierce|return|come"
 _MOTION_DOWN = (
-    "drop|fall|dip|sink|slip|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
+    "drop|fall|dip|sink|slip|poke|plunge|decline|slide|move|go|get|break|tick|pierce|come|return"
 )
 _add(
     "MOTION", _verbs(_MOTION_UP, "above|over|up above|up over|up through|up thru|higher than"), ">"
@@ -722,6 +724,7 @@ _add(
         for back in ("", " back")
     )
     + "|gets back to|get back to|goes back to|returns to|comes back to|reverts to|back to|"
+    "come back to|came back to|coming back to|"
     "reaches back to|is at|are at|gets to|goes to",
 )
 # Touch words that say which way the price moves: down to the level, up to it, or back against
@@ -1357,6 +1360,16 @@ FILLER = frozenset(
         # "5% trailing stop on top of that": in addition, as "also" (the stop itself is read)
         "on top of that",
         "on top of this",
+        # "Fixed 3% stop", "trade a fixed 100 shares", "no fixed target": a stop, a size or a
+        # target as said is fixed (a trailing stop is said so; "fixed" names no other kind)
+        "fixed",
+        # "Once filled, I'm out after 5 days": exits and stops always follow the entry's fill
+        "once filled",
+        "if filled",
+        "once it is filled",
+        "once it's filled",
+        "once the order is filled",
+        "if the order is filled",
     }
 )
 
