@@ -58,6 +58,7 @@ from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.llm.offline.setting_heads import setting_head
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
+from Backtest.llm.offline.structured import unstructure
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
 from Backtest.llm.offline.verb_forms import again_after_event, come_from, pierces_line
 from Backtest.spec import (
@@ -1034,9 +1035,13 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             f"{MAX_DESCRIPTION_CHARS}); describe the entry and exit rules briefly.",
             example=_EXAMPLE,
         )
+    # tables, config lines and emoji list marks, as the sentences they say (noted)
+    text, structure_notes, structure_problems = unstructure(text)
     reader = _Reader(text)
     # who and where the system comes from ("from a video I liked", "Wilder's ADX"), noted
     lexed, reader.warnings = set_aside_sources(text, lex(text, typos=True))
+    reader.warnings = structure_notes + reader.warnings
+    reader.problems += [Problem(problem.span, problem.reason) for problem in structure_problems]
     # the lesson around the rules ("Exercise 3:", "Slide 12 - The stochastic oscillator"), noted
     lexed, lesson_notes = set_aside_lessons(text, lexed)
     reader.warnings += lesson_notes
