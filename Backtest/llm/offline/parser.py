@@ -5,6 +5,10 @@ Fail closed: every word is placed in the spec or is known filler. Before the gra
 each sentence is tidied in ways that are always reported back (rules typed with no comma or no
 "when", "buy rsi<30 sell rsi>70", are given them first):
 
+* structure around the rules is written as the sentences it says (:mod:`.structured`), noted:
+  a markdown table of rules ("| Entry | close crosses above the 20 EMA |" as "Entry: ..."),
+  config lines ("symbol = MSFT", "Bars: daily", "CCI period: 20"), emoji list marks ("✅ ...",
+  "❌ Sell when ..."), "short side:" as a heading; an unknown row label or key is refused;
 * a request to the tool that opens a sentence ("Create a strategy that buys when ...", "Can you
   build a short-only strategy?") is set aside, noted; its words that may change the strategy
   ("short-only") stay and are read or refused;

@@ -21,8 +21,9 @@ their cells and values are. Each is rewritten line by line, and said in ``warnin
   ``N = atr(20)`` with no config line is left as it was;
 * an emoji list mark at the start of a line (✅ ❌ 👉 ➡️ 📈 🔴 🟢 ...) in a list of at least two such
   lines is a bullet; a mark that carries a meaning is one only where the line agrees with it:
-  ❌ 🔴 📉 before a sell, an exit, a cover, a short or a stop ("❌ Sell when ..."), 🟢 📈 before a
-  buy, an entry or a long. Any other use is left as it was (and refused, as an emoji that
+  ❌ before a sell, an exit, a cover or a close ("❌ Sell when ..."; "❌ Short selling" may say
+  "no shorts"), 🔴 📉 before those or a short, 🛑 before a stop, 🟢 📈 before a buy, an entry or
+  a long. Any other use is left as it was (and refused, as an emoji that
   may say something);
 * "short side" / "long side" as a heading ("Short side: short when ...", "Mean reversion, short
   side: short when ..."): right after the start of a line or a comma and right before a colon,
@@ -111,9 +112,13 @@ _INTEGER = re.compile(r"^\d{1,4}$")
 
 # Emoji list marks: neutral ones, and those whose meaning the line must agree with.
 _NEUTRAL_MARKS = frozenset({"✅", "✔", "☑", "👉", "➡", "▶", "🔹", "🔸", "▪", "•", "🔷", "🔶"})
-_SELL_MARKS = frozenset({"❌", "✖", "❎", "🔴", "🟥", "📉", "🔻", "🛑"})
+# a mark that says "no" (❌) is a list mark only before an exit ("❌ Sell when ..."): before a
+# side or a stop ("❌ Short selling", "❌ Stop loss") it may say there is none, and is refused
+_NO_MARKS = frozenset({"❌", "✖", "❎"})
+_SELL_MARKS = _NO_MARKS | {"🔴", "🟥", "📉", "🔻"}
+_STOP_MARKS = frozenset({"🛑"})
 _BUY_MARKS = frozenset({"🟢", "🟩", "📈", "🔺"})
-_SELL_WORDS = frozenset({"sell", "exit", "cover", "short", "stop", "close", "take", "target"})
+_EXIT_WORDS = frozenset({"sell", "exit", "cover", "close"})
 _BUY_WORDS = frozenset({"buy", "long", "enter", "entry", "go"})
 _MARK = re.compile(r"^(?P<lead>\s*)(?P<mark>[^\w\s\-*(\[\"'|]{1,3}?)\ufe0f?\s+(?P<rest>\S.*)$")
 
@@ -258,7 +263,7 @@ def _mark(line: str) -> tuple[str, str, str] | None:
     if found is None:
         return None
     mark = found["mark"].replace("\ufe0f", "")
-    if mark in _NEUTRAL_MARKS | _SELL_MARKS | _BUY_MARKS:
+    if mark in _NEUTRAL_MARKS | _SELL_MARKS | _BUY_MARKS | _STOP_MARKS:
         return found["lead"], mark, found["rest"]
     return None
 
@@ -266,8 +271,12 @@ def _mark(line: str) -> tuple[str, str, str] | None:
 def _marked(mark: str, rest: str) -> bool:
     """Whether the line agrees with its mark (a sell mark before a sell, ...)."""
     first = rest.split()[0].lower().strip(":,") if rest.split() else ""
+    if mark in _NO_MARKS:
+        return first in _EXIT_WORDS
     if mark in _SELL_MARKS:
-        return first in _SELL_WORDS
+        return first in _EXIT_WORDS | {"short"}
+    if mark in _STOP_MARKS:
+        return first in ("stop", "stop-loss")
     if mark in _BUY_MARKS:
         return first in _BUY_WORDS
     return True

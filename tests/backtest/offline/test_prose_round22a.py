@@ -154,6 +154,8 @@ def test_notes() -> None:
         ("❌ Buy when RSI(14) < 30\n✅ Sell when RSI(14) > 70\n", "❌"),
         ("✅ Buy when RSI(14) < 30\n🟢 Sell when RSI(14) > 70\n", "🟢"),
         ("❌ Buy when RSI(14) < 30. Sell when RSI(14) > 70.", "❌"),
+        ("✅ Buy when RSI(14) < 30\n✅ Sell when RSI(14) > 70\n❌ Short selling\n", "❌"),
+        ("✅ Buy when RSI(14) < 30\n✅ Sell when RSI(14) > 70\n❌ Stop loss 2%\n", "❌"),
         # "side" not as a heading
         (
             "I trade the short side: short when RSI(14) > 70, cover when RSI(14) < 30.",
