@@ -62,7 +62,7 @@ from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.llm.offline.setting_heads import setting_head
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
-from Backtest.llm.offline.structured import unstructure
+from Backtest.llm.offline.structured import Unstructured, original_span, unstructure
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
 from Backtest.llm.offline.verb_forms import again_after_event, come_from, pierces_line
 from Backtest.spec import (
@@ -224,6 +224,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
         self.read_ok: list[str] = []
+        self.written = text  # the text as the user wrote it (before tables, config lines, ...)
+        self.structure: Unstructured | None = None  # how it was rewritten (:mod:`.structured`)
 
     def quote(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split())
@@ -1014,15 +1016,20 @@ def _merge(unknown: list[Lexeme], lexemes: list[Lexeme]) -> list[tuple[int, int]
 
 
 def _refuse(text: str, reader: _Reader, problems: list[Problem]) -> DescriptionNotUnderstood:
+    """The refusal naming ``problems``, quoted from the text as the user wrote it (a table or
+    a config line rewritten before reading is quoted as written: ``original_span``)."""
     items: list[Unrecognised] = []
+    written = reader.written
     for problem in problems:
         start, end = problem.span
         if (start, end) == (0, 0):
             start, end = 0, len(text)
+        if reader.structure is not None:
+            start, end = original_span(written, reader.structure, (start, end))
         items.append(
-            Unrecognised(text=text[start:end], start=start, end=end, reason=problem.reason)
+            Unrecognised(text=written[start:end], start=start, end=end, reason=problem.reason)
         )
-    return refusal(text, items, reader.read_ok, parse_description)
+    return refusal(written, items, reader.read_ok, parse_description)
 
 
 def parse_description(text: str, *, name: str | None = None) -> ParsedDescription:
@@ -1040,8 +1047,11 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
             example=_EXAMPLE,
         )
     # tables, config lines and emoji list marks, as the sentences they say (noted)
-    text, structure_notes, structure_problems = unstructure(text)
+    as_written = text
+    structure = unstructure(text)
+    text, structure_notes, structure_problems = structure.text, structure.notes, structure.problems
     reader = _Reader(text)
+    reader.written, reader.structure = as_written, structure
     # who and where the system comes from ("from a video I liked", "Wilder's ADX"), noted
     lexed, reader.warnings = set_aside_sources(text, lex(text, typos=True))
     reader.warnings = structure_notes + reader.warnings

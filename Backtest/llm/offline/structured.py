@@ -37,6 +37,8 @@ Anything else is left as it was.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from typing import NamedTuple
 
 from Backtest.llm.offline.assemble import symbol_note
 from Backtest.llm.offline.lexer import lex
@@ -136,6 +138,12 @@ class _Out:
         self.lines: list[str] = []
         self.notes: list[str] = []
         self.problems: list[StructureProblem] = []
+        # the lines of the text as written each line came from (first, last + 1)
+        self.origins: list[tuple[int, int]] = []
+
+    def came_from(self, first: int, last: int) -> None:
+        """The lines added since the last call came from the written lines first..last - 1."""
+        self.origins += [(first, last)] * (len(self.lines) - len(self.origins))
 
     @property
     def offset(self) -> int:
@@ -295,7 +303,17 @@ def _side_headings(text: str, notes: list[str]) -> str:
     return _SIDE_HEADING.sub(only, text)
 
 
-def unstructure(text: str) -> tuple[str, list[str], list[StructureProblem]]:
+class Unstructured(NamedTuple):
+    """The text rewritten, the notes saying so, the parts that cannot be read (spans in the
+    rewritten text), and for each rewritten line the written lines it came from."""
+
+    text: str
+    notes: list[str]
+    problems: list[StructureProblem]
+    origins: list[tuple[int, int]]
+
+
+def unstructure(text: str) -> Unstructured:
     """``text`` with its tables, config lines and emoji list marks written as the sentences
     they say, the notes saying so, and the parts that cannot be read (spans in the new text)."""
     lines = text.split("\n")
@@ -313,7 +331,10 @@ def unstructure(text: str) -> tuple[str, list[str], list[StructureProblem]]:
     index = 0
     bulleted = False
     configured = False
+    first = 0
     while index < len(lines):
+        out.came_from(first, max(index, first + 1))
+        first = index
         line = lines[index]
         if line.lstrip().startswith("|"):
             end = index
@@ -346,8 +367,43 @@ def unstructure(text: str) -> tuple[str, list[str], list[StructureProblem]]:
             out.lines.append(f"{mark[0]}- {mark[2]}")
             continue
         out.lines.append(line)
+    out.came_from(first, max(index, first + 1))
     if configured:
         out.notes.append("read the config lines as the settings they name")
     if bulleted:
         out.notes.append("read the emoji at the start of the lines as list marks")
-    return _side_headings("\n".join(out.lines), out.notes), out.notes, out.problems
+    rewritten = _side_headings("\n".join(out.lines), out.notes)
+    return Unstructured(rewritten, out.notes, out.problems, out.origins)
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return starts
+
+
+def original_span(written: str, read: Unstructured, span: tuple[int, int]) -> tuple[int, int]:
+    """Where a span of the rewritten text is in the text as written: the same words where
+    their line was left as it was or they are in the line(s) it came from, else those whole
+    lines (a table, a config line), so that a refusal quotes what the user wrote."""
+    if written == read.text:
+        return span
+    old, new = written.split("\n"), read.text.split("\n")
+    old_at, new_at = _line_starts(old), _line_starts(new)
+    start, end = span
+    first = bisect_right(new_at, start) - 1
+    last = bisect_right(new_at, max(end - 1, start)) - 1
+    if not 0 <= first <= last < len(read.origins):
+        return 0, len(written)
+    lo, hi = read.origins[first][0], read.origins[last][1]
+    if first == last and hi - lo == 1 and new[first] == old[lo]:
+        shift = old_at[lo] - new_at[first]
+        return start + shift, end + shift
+    block_start, block_end = old_at[lo], old_at[hi - 1] + len(old[hi - 1])
+    phrase = read.text[start:end]
+    at = written.find(phrase, block_start, block_end) if phrase.strip() else -1
+    if at >= 0:
+        return at, at + len(phrase)
+    return block_start, block_end

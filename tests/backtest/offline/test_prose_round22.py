@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from Backtest.llm.offline import DescriptionNotUnderstood, parse_description
 from tests.backtest.offline.readings import reads_as, refused
 
 
@@ -141,3 +142,41 @@ def test_the_way_of_a_crossing_said_after_what_was_crossed(up: str, down: str) -
 
 def test_a_crossing_with_two_ways_is_refused() -> None:
     assert "downward" in refused("Buy when the 5 SMA crosses above the 20 SMA downward.")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (
+            "Mean reversion, short side: short when RSI(14) > 70 and moon is up. "
+            "Cover when RSI(14) < 50.",
+            "moon",
+        ),
+        (
+            "symbol = MSFT\nbars = daily\nfast = ema\n"
+            "Buy when RSI(14) < 30. Sell when RSI(14) > 70.",
+            "fast",
+        ),
+        (
+            "| Field | Rule |\n|---|---|\n| Entry | close crosses above the 20 EMA and the moon is "
+            "full |\n| Exit | close crosses below the 20 EMA |",
+            "moon",
+        ),
+        (
+            "| Field | Rule |\n|---|---|\n| Entry | close crosses above the 20 EMA |\n"
+            "| Mood | bullish |",
+            "Mood",
+        ),
+        ("✅ Buy when RSI(14) < 30 and the moon is full\n❌ Sell when RSI(14) > 70", "moon"),
+    ],
+)
+def test_a_refusal_of_structured_text_quotes_what_was_written(text: str, named: str) -> None:
+    """Tables, config lines and emoji lists are rewritten before they are read; the phrases a
+    refusal names are still the user's own words at their own offsets."""
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        parse_description(text)
+    items = info.value.unrecognised
+    assert named in [item["text"] for item in items]
+    for item in items:
+        assert text[item["start"] : item["end"]] == item["text"]
+    assert "short only" not in str(info.value)
