@@ -11,8 +11,8 @@ For every description of the corpora in ``tests/quality/`` (``descriptions_tunin
 ``descriptions_heldout16.yaml``, ``descriptions_heldout17.yaml``,
 ``descriptions_heldout18.yaml``, ``descriptions_heldout19.yaml``,
 ``descriptions_heldout20.yaml``, ``descriptions_heldout21.yaml``,
-``descriptions_heldout22.yaml`` and ``descriptions_tuning2.yaml``, see that folder's
-README): parse it, and
+``descriptions_heldout22.yaml``, ``descriptions_heldout23.yaml`` and
+``descriptions_tuning2.yaml``, see that folder's README): parse it, and
 
 * **faithful** - accepted, and the spec equals the reference reading (:mod:`.reference`);
 * **refused** - refused (for a "must refuse" case that is the right answer);
@@ -71,6 +71,7 @@ PARTS = {
     "heldout20": "descriptions_heldout20.yaml",
     "heldout21": "descriptions_heldout21.yaml",
     "heldout22": "descriptions_heldout22.yaml",
+    "heldout23": "descriptions_heldout23.yaml",
     "tuning2": "descriptions_tuning2.yaml",
 }
 CASH = 100_000

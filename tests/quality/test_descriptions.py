@@ -38,6 +38,7 @@ HELDOUT19 = generation.load_cases("heldout19")
 HELDOUT20 = generation.load_cases("heldout20")
 HELDOUT21 = generation.load_cases("heldout21")
 HELDOUT22 = generation.load_cases("heldout22")
+HELDOUT23 = generation.load_cases("heldout23")
 TUNING2 = generation.load_cases("tuning2")
 ALL_CASES = (
     TUNING
@@ -63,6 +64,7 @@ ALL_CASES = (
     + HELDOUT20
     + HELDOUT21
     + HELDOUT22
+    + HELDOUT23
     + TUNING2
 )
 
@@ -91,6 +93,7 @@ def test_corpora_are_big_enough_split_and_ids_unique() -> None:
     assert len(HELDOUT20) >= 40
     assert len(HELDOUT21) >= 40
     assert len(HELDOUT22) >= 40
+    assert len(HELDOUT23) >= 40
     assert len(TUNING2) >= 80
     ids = [case["id"] for case in ALL_CASES]
     assert len(set(ids)) == len(ids)
@@ -182,6 +185,7 @@ def test_every_corpus_part_is_scored_by_default() -> None:
             "heldout20",
             "heldout21",
             "heldout22",
+            "heldout23",
             "tuning2",
         }
     )
