@@ -12,7 +12,7 @@ so), one direction is never mirrored into the other unless the text asks ("vice 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from Backtest.llm.offline import ir
@@ -354,7 +354,18 @@ class Assembly:
     def _order(self, order: ir.Order | None, role: str, resolver: Resolver) -> None:
         if order is None or order.price is None:
             raise ParseError((0, 0), "a limit or stop order needs its price")
-        base = resolver.expr(order.price)
+        price = order.price
+        if isinstance(price, ir.Channel) and price.previous and not price.prior:
+            # "a buy stop at the highest high of the last 5 bars": the order is for the next
+            # bar, so the last 5 bars are those up to the signal bar (the 5 before the fill);
+            # "of the previous 5 bars" / "the prior 5-day high" are the 5 before the signal bar
+            price = replace(price, previous=False)
+            self._note(
+                f"'{resolver.ctx.quote(price.span)}' in the order's price read as the bars up to "
+                "and including the signal bar (the order is for the next bar); say 'the "
+                "previous N bars' for the N bars before it"
+            )
+        base = resolver.expr(price)
         if order.offset_pct is not None:
             factor = (
                 1 - order.offset_pct / 100 if order.offset_op == "<" else 1 + order.offset_pct / 100

@@ -98,6 +98,8 @@ class Channel:
     span: Span = dc_field(default=(0, 0), compare=False)
     its: bool = dc_field(default=False, compare=False)  # "its 20-day high": the subject's
     said: bool = dc_field(default=True, compare=False)  # False: "the highest in 20 days"
+    # "the prior 20-day high", "of the previous 5 bars": the bars before the current one said
+    prior: bool = dc_field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

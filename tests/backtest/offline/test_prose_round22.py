@@ -180,3 +180,33 @@ def test_a_refusal_of_structured_text_quotes_what_was_written(text: str, named: 
     for item in items:
         assert text[item["start"] : item["end"]] == item["text"]
     assert "short only" not in str(info.value)
+
+
+_EMA = "When the close is above the 50 EMA, place a buy stop at "
+
+
+@pytest.mark.parametrize(
+    ("price", "expect", "noted"),
+    [
+        # the order is for the next bar: the last 5 bars are those up to the signal bar
+        ("the highest high of the last 5 bars", "stop MAX(5, High)", True),
+        ("the 5-day high", "stop MAX(5, High)", True),
+        # the previous / prior 5 bars are those before the signal bar
+        ("the highest high of the previous 5 bars", "stop MAX(5, High)[1]", False),
+        ("the prior 5-day high", "stop MAX(5, High)[1]", False),
+    ],
+)
+def test_an_n_bar_extreme_in_an_order_price_ends_at_the_signal_bar_unless_prior_is_said(
+    price: str, expect: str, noted: bool
+) -> None:
+    text = _EMA + price + ". Sell after 5 bars."
+    reads_as(text, {"entry": "Close > EMA(50)", "order": expect, "exit_after_bars": 5})
+    notes = parse_description(text).warnings
+    assert any("including the signal bar" in note for note in notes) is noted
+
+
+def test_an_n_bar_extreme_in_a_rule_is_still_that_of_the_bars_before() -> None:
+    reads_as(
+        "Buy when the close is above the highest high of the last 20 bars. Sell after 5 bars.",
+        {"entry": "Close > MAX(20, High)[1]", "exit_after_bars": 5},
+    )

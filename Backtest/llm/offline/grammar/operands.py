@@ -444,6 +444,16 @@ def _channel(kind_lexeme: Lexeme, field: Lexeme | None, period: Lexeme, *spans: 
     return ir.Channel(kind, name, period.value, True, span, said=field is not None)
 
 
+def _prior(channel: Any) -> Any:
+    """The channel, marked as said of the bars before the current one ("the prior 20-day
+    high")."""
+    return replace(channel, prior=True) if isinstance(channel, ir.Channel) else channel
+
+
+def _said_prior(window: Lexeme) -> bool:
+    return any(word in window.text.lower() for word in ("previous", "prior", "preceding"))
+
+
 def _nday(period: Lexeme, extreme: Lexeme | None, field: Lexeme) -> Any:
     if field.value not in ("High", "Low", "Close") or _int(period.value) is None:
         return REJECT
@@ -510,8 +520,8 @@ PRIOR = tok("PREV", when=lambda lx: lx.text.lower() in ("prior", "previous", "pr
 channel = alt(
     seq(NUM, UNIT, PRICE, build=lambda n, _u, f: _nday(n, None, f)),
     seq(NUM, UNIT, HIGHLOW, PRICE, build=lambda n, _u, e, f: _nday(n, e, f)),
-    seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _nday(n, None, f)),
-    seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _nday(n, e, f)),
+    seq(PRIOR, NUM, UNIT, PRICE, build=lambda _p, n, _u, f: _prior(_nday(n, None, f))),
+    seq(PRIOR, NUM, UNIT, HIGHLOW, PRICE, build=lambda _p, n, _u, e, f: _prior(_nday(n, e, f))),
     # "a new 100-day closing high": the highest close of the N bars before
     seq(
         opt(PRIOR),
@@ -541,7 +551,11 @@ channel = alt(
         opt(tok("LAST", "PREV")),
         NUM,
         UNIT,
-        build=lambda h, f, _w, _l, n, u: _channel(h, f, n, u),
+        build=lambda h, f, w, last, n, u: (
+            _prior(_channel(h, f, n, u))
+            if _said_prior(w) or (last is not None and last.kind == "PREV")
+            else _channel(h, f, n, u)
+        ),
     ),
 )
 avg_ref = alt(
