@@ -64,7 +64,12 @@ from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.structured import Unstructured, original_span, unstructure
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
-from Backtest.llm.offline.verb_forms import again_after_event, come_from, pierces_line
+from Backtest.llm.offline.verb_forms import (
+    again_after_event,
+    come_from,
+    or_on_risk,
+    pierces_line,
+)
 from Backtest.spec import (
     SpecValidationError,
     StrategySpec,
@@ -95,6 +100,8 @@ _WEAK = frozenset(
 # ("(today's open below yesterday's close)", "(but not on Fridays)", "(close half)"): such a
 # bracket is read, and must say the same as the text it explains, or the description is refused.
 _EXPLANATION = _WEAK | {"IND", "OUTPUT", "PRICE", "AVERAGE", "TIMEFRAME", "FILLER"}
+# Windows said in calendar units an approximate restatement may name ("roughly a 52-week high")
+_LONG_UNITS = frozenset({"week", "month", "year"})
 # What a title ("Turtle-style breakout:") may contain besides unknown words.
 _TITLE = frozenset(
     {"UNKNOWN", "IND", "NUM", "LPAR", "RPAR", "COMMA", "CROSSNOUN", "UNIT", "TICKER", "PRICE"}
@@ -216,6 +223,31 @@ def _sentences(lexemes: Sequence[Lexeme]) -> list[_Sentence]:
     return [_Sentence(kept, every[0].start, every[-1].end) for kept, every in out if kept]
 
 
+def _weak(lexemes: Sequence[Lexeme], i: int) -> bool:
+    """Whether the lexeme at ``i`` carries no trading meaning on its own: a weak kind, or
+    "stocks" / "shares" with no number before it ("energy stocks tend to trend in winter")."""
+    lexeme = lexemes[i]
+    if lexeme.kind in _WEAK:
+        return True
+    return (
+        lexeme.kind == "SHARES"
+        and lexeme.text.lower() in ("stocks", "shares")
+        and (i == 0 or lexemes[i - 1].kind != "NUM")
+    )
+
+
+def _extreme(lexeme: Lexeme) -> str | None:
+    """ "max" / "min" for a word naming a highest or lowest value ("highest", "closing high",
+    "high"), else None."""
+    if lexeme.kind in ("HIGHEST", "LOWEST"):
+        return "max" if lexeme.kind == "HIGHEST" else "min"
+    if lexeme.kind == "CLOSINGEXT":
+        return str(lexeme.value)
+    if lexeme.kind == "PRICE" and lexeme.value in ("High", "Low"):
+        return "max" if lexeme.value == "High" else "min"
+    return None
+
+
 class _Reader:
     """Tidies sentences, collects problems and notes, and reads each sentence."""
 
@@ -240,17 +272,19 @@ class _Reader:
         lexemes = self._request(lexemes, sentence.start)
         lexemes = self._title(lexemes, sentence.start)
         lexemes = _comma_before_colon(self._explanations(lexemes))
+        lexemes = self._reason_before_so(lexemes)
         lexemes, come = come_from(lexemes)
         lexemes, again = again_after_event(lexemes)
         lexemes, inside = inside_yesterday(lexemes)
         lexemes, pierce = pierces_line(lexemes)
-        notes = come + again + inside + pierce
+        lexemes, risk = or_on_risk(lexemes)
+        notes = come + again + inside + pierce + risk
         self.warnings.extend(n for n in notes if n not in self.warnings)
         while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
             lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
         if not lexemes:
             return None
-        if all(lexeme.kind in _WEAK for lexeme in lexemes):
+        if all(_weak(lexemes, i) for i in range(len(lexemes))):
             self._symbols(lexemes)
             if any(lexeme.kind == "UNKNOWN" for lexeme in lexemes):
                 self.warnings.append(
@@ -291,6 +325,23 @@ class _Reader:
             for start, end in _merge(unknown, lexemes):
                 self.problems.append(Problem((start, end), "unknown"))
             return None
+        return lexemes
+
+    def _reason_before_so(self, lexemes: list[Lexeme]) -> list[Lexeme]:
+        """ "Seasonality matters to me, so I never open new longs in June": a reason with no
+        trading word in it before ", so" is set aside (noted); the rest is read. A reason with
+        any word that may place a rule ("I don't like chasing, so ...") is left as it was."""
+        for i, lexeme in enumerate(lexemes[:-1]):
+            if lexeme.kind != "COMMA":
+                continue
+            between = self.text[lexeme.end : lexemes[i + 1].start].split()
+            if [w.lower() for w in between[:1]] != ["so"]:
+                continue
+            if i == 0 or not all(_weak(lexemes, k) for k in range(i)):
+                return lexemes
+            reason = self.quote(lexemes[0].start, lexeme.start)
+            self.warnings.append(f"set aside '{reason}' (the reason before 'so': no rule in it)")
+            return lexemes[i + 1 :]
         return lexemes
 
     def _symbols(self, lexemes: Sequence[Lexeme]) -> None:
@@ -391,9 +442,38 @@ class _Reader:
                     self.warnings.append(f"ignored the explanation {span}")
                     i = close + 1
                     continue
+                approximate = self._approximate(lexeme, inside, lexemes[:i])
+                if close is not None and not said and approximate:
+                    span = self.quote(lexeme.start, lexemes[close].end)
+                    self.warnings.append(
+                        f"ignored the approximate restatement {span}: the rule's own numbers "
+                        "are read"
+                    )
+                    i = close + 1
+                    continue
             out.append(lexeme)
             i += 1
         return out
+
+    def _approximate(
+        self, lpar: Lexeme, inside: Sequence[Lexeme], before: Sequence[Lexeme]
+    ) -> bool:
+        """ "(roughly a 52-week closing high)" after "the highest close of the prior 250 days":
+        a bracket that says it is approximate, of a window in weeks, months or years and an
+        extreme, after an extreme of the rule, with nothing else that could place a rule."""
+        rule = [_extreme(lx) for lx in before if _extreme(lx) is not None]
+        said_extremes = [_extreme(lx) for lx in inside if _extreme(lx) is not None]
+        if not rule or not said_extremes or set(said_extremes) != {rule[-1]}:
+            return False  # the same extreme as the rule's last one ("highest" ... "high")
+        said = self.text[lpar.end : inside[0].start if inside else lpar.end].split()
+        if [w.lower() for w in said[:1]] not in (["roughly"], ["approximately"], ["about"]):
+            return False
+        kinds = [lx.kind for lx in inside]
+        weeks = any(
+            lx.kind in ("UNKNOWN", "MONTH_N") and lx.text.lower().rstrip("s") in _LONG_UNITS
+            for lx in inside
+        )
+        return weeks and all(k in _EXPLANATION | {"NUM", "CLOSINGEXT", "MONTH_N"} for k in kinds)
 
     def read(self, sentence: _Sentence, lexemes: list[Lexeme]) -> tuple[ir.Statement, ...] | None:
         result = read_sentence(lexemes)

@@ -84,6 +84,33 @@ def _event_before(before: list[Lexeme]) -> bool:
     return False
 
 
+_RISKS = frozenset({"TRAIL", "STOP", "TARGET"})
+
+
+def or_on_risk(lexemes: list[Lexeme]) -> tuple[list[Lexeme], list[str]]:
+    """ "Exit when it crosses back below zero, or on a 7% trailing stop": a stop, a target or a
+    trailing stop after "or on" in an exit rule is that exit beside the rule (each closes the
+    trade on its own), noted; in any other rule "or on" is left as it was."""
+    first = next((lx for lx in lexemes if lx.kind not in ("BULLET", "QUOTE")), None)
+    if first is None or first.kind not in ("EXIT", "SELL", "COVER"):
+        return lexemes, []
+    for i in range(len(lexemes) - 2):
+        comma, either, on = lexemes[i : i + 3]
+        if (comma.kind, either.kind, on.kind) != ("COMMA", "OR", "ON"):
+            continue
+        rest = [lx for lx in lexemes[i + 3 :] if lx.kind not in ("FILLER", "SEP")]
+        if not any(lx.kind in _RISKS for lx in rest[:6]) or any(
+            lx.kind in ("WHEN", "OR", "AND", "COMMA") for lx in rest
+        ):
+            continue
+        note = (
+            f"'{either.text} {on.text} ...' after the exit rule read as a stop beside it (each "
+            "closes the trade on its own)"
+        )
+        return lexemes[: i + 1] + lexemes[i + 3 :], [note]
+    return lexemes, []
+
+
 _PIERCES = ("pierce", "pierces", "pierced", "piercing")
 _LINE_SIDE = {
     "upper": "crosses_above",

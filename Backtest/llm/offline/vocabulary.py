@@ -251,6 +251,13 @@ _add(
     "take any signals that fire",
 )
 _add("TRADE", "trade|trades|trading|position|positions|the trade|the position|a trade")
+# "this strategy only opens trades from November to March": as "only trade ..." (a verb of the
+# third person before trades; "close all open trades" is not one)
+_add(
+    "TRADE",
+    "opens trades|opens new trades|opens positions|opens new positions|takes trades|"
+    "takes new trades|enters trades|enters new trades",
+)
 _add("HOLD", "hold|holds|holding|stay in|keep it|keep the position|hold it|hold the position")
 _add("PLACE", "use only|only use|only invest|invest only")
 _add("BUY", "buy the dip|buy dips|buy the dips")
@@ -1141,6 +1148,13 @@ FILLER = frozenset(
         "ideas",
         "strategy",
         "strategies",
+        # the word as it is often typed (a typo of a filler word is not read as one by
+        # typos.py; these are the common ones, as filler as the word itself)
+        "stratgey",
+        "startegy",
+        "stratagy",
+        "stategy",
+        "stratergy",
         "strat",
         "strats",
         "system",
@@ -1286,6 +1300,8 @@ FILLER = frozenset(
         "a simple",
         "the strategy",
         "this strategy",
+        "this stratgey",
+        "this startegy",
         "my strategy",
         "the system",
         "the idea",

@@ -210,3 +210,100 @@ def test_an_n_bar_extreme_in_a_rule_is_still_that_of_the_bars_before() -> None:
         "Buy when the close is above the highest high of the last 20 bars. Sell after 5 bars.",
         {"entry": "Close > MAX(20, High)[1]", "exit_after_bars": 5},
     )
+
+
+_MACD = "Buy when the MACD line (12,26,9) crosses above zero. "
+
+
+def test_a_reason_with_no_rule_in_it_before_so_is_set_aside() -> None:
+    text = (
+        "Context: I've noticed energy stocks tend to trend in the winter, so this strategy only "
+        "opens trades from November to March. " + _MACD + "Exit when it crosses back below zero."
+    )
+    reads_as(
+        text,
+        {
+            "entry": "all(MACD(12,26,9).macd crosses_above 0; month in [nov, dec, jan, feb, mar])",
+            "exit": "MACD(12,26,9).macd crosses_below 0",
+        },
+    )
+    assert any("the reason before 'so'" in note for note in parse_description(text).warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # a reason that may place a rule is read, and refused when it cannot be
+        ("I don't like chasing, so I never buy when RSI(14) is above 70. " + _MACD, "chasing"),
+        # the stocks of a size keep their number
+        ("I trade 100 stocks now, so buy when RSI(14) > 60. Sell after 5 bars.", ""),
+    ],
+)
+def test_a_reason_that_may_say_something_is_not_set_aside(text: str, named: str) -> None:
+    assert named in refused(text)
+
+
+def test_a_stop_after_or_on_in_an_exit_rule_is_a_stop_beside_it() -> None:
+    text = _MACD + "Exit when it crosses back below zero, or on a 7% trailing stop."
+    reads_as(
+        text,
+        {
+            "entry": "MACD(12,26,9).macd crosses_above 0",
+            "exit": "MACD(12,26,9).macd crosses_below 0",
+            "trailing": "7%",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # in an entry rule "or on a trailing stop" says nothing an entry can do
+        "Buy when the MACD line (12,26,9) crosses above zero, or on a 7% trailing stop. "
+        "Sell after 5 bars.",
+        # a stop with a condition of its own is no plain stop
+        "Exit when it crosses back below zero, or on a 7% trailing stop when RSI(14) > 70. "
+        + _MACD,
+    ],
+)
+def test_or_on_a_stop_anywhere_else_is_refused(text: str) -> None:
+    assert "7%" in refused(text)
+
+
+def test_an_approximate_restatement_of_an_extreme_in_weeks_is_set_aside() -> None:
+    text = (
+        "Buy a close above the highest close of the prior 250 days (roughly a 52-week closing "
+        "high). Sell after 5 bars."
+    )
+    reads_as(text, {"entry": "Close above MAX(250, Close)[1]", "exit_after_bars": 5})
+    assert any("approximate restatement" in n for n in parse_description(text).warnings)
+
+
+@pytest.mark.parametrize(
+    "bracket",
+    [
+        "(a 52-week closing high)",  # not said to be approximate: weeks are refused
+        "(roughly a 52-week closing low)",  # another extreme
+        "(roughly a 52-week closing high, above the 200 SMA)",  # says more
+    ],
+)
+def test_a_restatement_in_weeks_that_is_not_plainly_approximate_is_refused(bracket: str) -> None:
+    text = (
+        f"Buy a close above the highest close of the prior 250 days {bracket}. Sell after 5 bars."
+    )
+    assert "52-week" in refused(text)
+
+
+def test_an_approximate_bracket_of_no_extreme_is_refused() -> None:
+    assert "weeks" in refused("Buy when RSI(14) < 30 (roughly 3 weeks). Sell after 5 bars.")
+
+
+def test_strategy_typed_with_a_typo_is_the_word_itself() -> None:
+    reads_as(
+        "This stratgey only trades from November to March. Buy when RSI(14) < 30. "
+        "Sell when RSI(14) > 70.",
+        {
+            "entry": "all(RSI(14) < 30; month in [nov, dec, jan, feb, mar])",
+            "exit": "RSI(14) > 70",
+        },
+    )
