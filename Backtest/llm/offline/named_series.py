@@ -41,10 +41,13 @@ def _average(lexemes: Sequence[Lexeme], i: int) -> int:
 
 
 def _source(lexemes: Sequence[Lexeme], i: int) -> int:
-    """Length of an indicator with its parameters in brackets ("RSI(14)") at ``i`` (0: none)."""
-    if i + 3 >= len(lexemes) or lexemes[i].kind != "IND":
+    """Length of an indicator with its parameters in brackets ("RSI(14)") or one number after
+    it ("RSI 7") at ``i`` (0: none)."""
+    if i + 2 >= len(lexemes) or lexemes[i].kind != "IND" or lexemes[i].value[0] in _AVERAGES:
         return 0
-    if lexemes[i].value[0] in _AVERAGES or lexemes[i + 1].kind != "LPAR":
+    if lexemes[i + 1].kind == "NUM" and lexemes[i + 2].kind not in ("UNIT", "PCT", "NUM"):
+        return 2  # "RSI 7"
+    if i + 3 >= len(lexemes) or lexemes[i + 1].kind != "LPAR":
         return 0
     j = i + 2
     while j + 1 < len(lexemes) and lexemes[j].kind == "NUM" and lexemes[j + 1].kind == "COMMA":
@@ -189,6 +192,13 @@ def named(
             out += [replace(w, start=lexeme.start, end=after.end) for w in written]
             i += 2
             continue
+        of_source = _average_of_source(lexemes, i, written, source)
+        if of_source:
+            # "that EMA of the RSI": the declared average, said by its kind and source
+            last = lexemes[i + of_source - 1]
+            out += [replace(w, start=lexeme.start, end=last.end) for w in written]
+            i += of_source
+            continue
         beyond = lexemes[i + 2] if i + 2 < len(lexemes) else None
         same = (
             after is not None
@@ -206,3 +216,25 @@ def named(
         out.append(lexeme)
         i += 1
     return out
+
+
+def _average_of_source(
+    lexemes: Sequence[Lexeme], i: int, written: Sequence[Lexeme], source: Lexeme
+) -> int:
+    """How many lexemes at ``i`` say "(that) EMA of the RSI" of the declared average (its kind
+    of average and its source, with no period of their own), 0 if none."""
+    kinds = [w.value[0] for w in written if w.kind == "IND" and w.value[0] in _AVERAGES]
+    at = i + (lexemes[i].kind == "THAT")
+    if at + 2 >= len(lexemes) or not kinds:
+        return 0
+    average, of, named_source = lexemes[at], lexemes[at + 1], lexemes[at + 2]
+    if not (average.kind == "IND" and average.value[0] == kinds[0] and of.kind == "OF"):
+        return 0
+    if i > 0 and lexemes[i - 1].kind == "NUM" and at == i:
+        return 0  # "the 9 EMA of the RSI": a period of its own
+    if named_source.kind != "IND" or named_source.value[0] != source.value[0]:
+        return 0
+    after = lexemes[at + 3] if at + 3 < len(lexemes) else None
+    if after is not None and after.kind in ("LPAR", "NUM"):
+        return 0  # "EMA of RSI(14)": settings of its own
+    return at + 3 - i

@@ -307,3 +307,40 @@ def test_strategy_typed_with_a_typo_is_the_word_itself() -> None:
             "exit": "RSI(14) > 70",
         },
     )
+
+
+_SMOOTHED = {
+    "entry": "EMA(5, RSI(7)) crosses_above 30",
+    "exit": "EMA(5, RSI(7)) crosses_below 70",
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take RSI 7 and smooth it with a 5 period EMA. Buy when the smoothed RSI crosses above "
+        "30, sell when it crosses below 70.",
+        "Take RSI(7) and smooth it with a 5 period EMA. Buy when that EMA of the RSI crosses "
+        "above 30, sell when it crosses below 70.",
+    ],
+)
+def test_a_smoothed_indicator_declared_with_its_number_after_and_named_by_its_average(
+    text: str,
+) -> None:
+    reads_as(text, _SMOOTHED)
+
+
+@pytest.mark.parametrize(
+    ("rule", "named"),
+    [
+        ("the 9 EMA of the RSI", "smooth"),  # a period of its own: not the declared one
+        ("that SMA of the RSI", "RSI"),  # another average
+        ("that EMA of the CCI", "CCI"),  # another source
+    ],
+)
+def test_an_average_named_otherwise_is_not_the_declared_one(rule: str, named: str) -> None:
+    text = (
+        f"Take RSI(7) and smooth it with a 5 period EMA. Buy when {rule} crosses above 30, "
+        "sell when it crosses below 70."
+    )
+    assert named in refused(text)
