@@ -63,6 +63,7 @@ from Backtest.llm.offline.setting_heads import setting_head
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.structured import Unstructured, original_span, unstructure
+from Backtest.llm.offline.typos import said_as
 from Backtest.llm.offline.unnamed_settings import unnamed_settings
 from Backtest.llm.offline.verb_forms import (
     again_after_event,
@@ -1145,7 +1146,7 @@ def parse_description(text: str, *, name: str | None = None) -> ParsedDescriptio
     reader.warnings += volume_notes
     for lexeme in every:
         for typed, word in lexeme.extra.get("typos", ()):
-            reader.warnings.append(f"read '{typed}' as '{word}' (a typo?)")
+            reader.warnings.append(f"read '{typed}' as '{said_as(typed, word)}' (a typo?)")
     reader.warnings += _breakout_notes(text, every)
     for unit, frame in _days_on_other_bars(every):
         reader.problems.append(

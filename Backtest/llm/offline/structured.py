@@ -292,6 +292,15 @@ def _marked(mark: str, rest: str) -> bool:
 
 # "Short side: ...", "Mean reversion, short side: ...": the one side traded, as "short only"
 _SIDE_HEADING = re.compile(r"(?P<before>^|,\s*)(?P<side>short|long) side(?=\s*:)", re.I | re.M)
+# "Momentum short: short when ...": a style and a side as the label of the rule that follows,
+# which trades that side; the style says nothing the rule does not ("Never short: short when"
+# and "Momentum short: buy when" are left as they were)
+_STYLE_HEADING = re.compile(
+    r"^(?P<style>momentum|trend|trend-following|breakout|breakdown|mean reversion|"
+    r"mean-reversion|reversal|fade|swing|pullback|counter-trend|intraday) (?P<side>short|long)"
+    r"(?=\s*:\s*(?:go\s+)?(?P=side)\b)",
+    re.I | re.M,
+)
 
 
 def _side_headings(text: str, notes: list[str]) -> str:
@@ -300,7 +309,15 @@ def _side_headings(text: str, notes: list[str]) -> str:
         notes.append(f"read '{found['side']} side' as '{said}' (the one side traded)")
         return found["before"] + said
 
-    return _SIDE_HEADING.sub(only, text)
+    def style(found: re.Match[str]) -> str:
+        said = f"{found['side']} only"
+        notes.append(
+            f"set aside '{found['style']}' (a label) and read '{found['side']}' as '{said}'"
+            " (the one side traded)"
+        )
+        return said
+
+    return _STYLE_HEADING.sub(style, _SIDE_HEADING.sub(only, text))
 
 
 class Unstructured(NamedTuple):

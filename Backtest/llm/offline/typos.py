@@ -13,6 +13,11 @@ A word is taken as a typo only when all of these hold, else it stays unknown and
   word of its own (the vocabulary knows some misspellings too), or only one makes a phrase with
   the word before or after it;
 * that word is not its plural or singular ("SMAs" is no typo of "sma").
+
+An English word ("trough", "bellow") is read as the word one edit away only where that word is
+certain (:func:`_in_place`): it completes a crossing or motion phrase with the words before it
+("crosses up trough" -> "crosses up through", "falls bellow" -> "falls below") and a number or a
+line follows; anywhere else it stays refused.
 """
 
 from __future__ import annotations
@@ -117,16 +122,75 @@ def meant(word: str, original: str, before: str = "", after: str = "") -> str | 
     return candidate
 
 
+# The phrases an English word may complete as a typo: a crossing or a motion, whose last word
+# (the way: "below", "through") is the one meant
+_PLACE_KINDS = frozenset({"CROSS", "MOTION", "CLOSEVERB"})
+
+
+def _in_place(tokens: Sequence[Token], index: int) -> str | None:
+    """The word an English word at ``index`` was typed for, where only that word fits: exactly
+    one word one edit away ends a crossing or motion phrase begun by the one to three words
+    before it ("crosses up trough 20": "crosses up through"), and a number or a known word ("the
+    20 SMA", "its upper band") follows; else None."""
+    word = tokens[index].norm
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if len(word) < MIN_LETTERS or not word.isalpha() or following is None:
+        return None
+    if following.kind != "num" and not (
+        following.kind == "word" and (following.norm in v.PHRASES or following.norm in _filler())
+    ):
+        return None
+    found = set()
+    for other in _one_edit(word) & _known():
+        for start in range(max(0, index - 3), index):
+            words = [t.norm for t in tokens[start:index]]
+            if any(t.kind != "word" for t in tokens[start:index]):
+                continue
+            entry = v.PHRASES.get(" ".join([*words, other]))
+            if entry is not None and entry[0] in _PLACE_KINDS:
+                found.add(other)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+# "sell when its over 55": "its" typed for "it's", read so only between a "when" and a
+# comparison ("when its 50 SMA is over 55" keeps the possessive)
+_ITS_BEFORE = frozenset({"when", "if", "once", "while", "until", "whenever"})
+_ITS_AFTER = frozenset({"over", "above", "below", "under", "beneath", "between", "back"})
+# the words a typo note names for a dropped apostrophe: "read 'its' as 'it's'"
+APOSTROPHE = {"its": "it's"}
+
+
+def _its(tokens: Sequence[Token], index: int) -> bool:
+    """The "its" at ``index`` stands for "it's" ("when its over 55")."""
+    return (
+        tokens[index].norm == "its"
+        and 0 < index < len(tokens) - 1
+        and tokens[index - 1].norm in _ITS_BEFORE
+        and tokens[index + 1].kind == "word"
+        and tokens[index + 1].norm in _ITS_AFTER
+    )
+
+
+def said_as(typed: str, word: str) -> str:
+    """The word a typo note says ``typed`` was read as."""
+    return APOSTROPHE.get(typed, word)
+
+
 def corrected(tokens: Sequence[Token], source: str) -> list[Token]:
     """``tokens`` with each typo's ``norm`` the word meant (its span and ``typo``, the word as
-    typed, kept for the warning)."""
+    typed, kept for the warning); "its" for "it's" is the two words "it is"."""
     out = []
     for index, token in enumerate(tokens):
         word = None
+        if _its(tokens, index):
+            out += [replace(token, norm="it", typo=token.norm), replace(token, norm="is")]
+            continue
         if token.kind == "word" and not _in_phrase(tokens, index):
             before = tokens[index - 1].norm if index else ""
             after = tokens[index + 1].norm if index + 1 < len(tokens) else ""
             word = meant(token.norm, source[token.start : token.end], before, after)
+            if word is None and token.norm not in v.PHRASES and token.norm not in _filler():
+                word = _in_place(tokens, index)
         out.append(token if word is None else replace(token, norm=word, typo=token.norm))
     return out
 

@@ -295,6 +295,9 @@ _add(
 _add("SHORTONLY", "short only|only short|shorts only|only shorts|short side only|only go short")
 _add("LONGONLY", "only for the long side|only on the long side|only the long side")
 _add("SHORTONLY", "only for the short side|only on the short side|only the short side")
+# "I only want to test the short side of this one": the side, read only after "only" (side_stmt)
+_add("SIDE_N", "short side", "short")
+_add("SIDE_N", "long side", "long")
 _add(
     "BOTHWAYS",
     "both ways|both directions|long and short|long/short|both long and short|both sides|"
@@ -345,6 +348,9 @@ PRICE_WORDS = {
 for _phrase, _field in PRICE_WORDS.items():
     _add("PRICE", _phrase, _field)
 _add("CLOSES", "closes|closing prices|candles|candle")
+# "it has closed lower 3 days in a row": the past tense of "closes lower ..." ("closed above" is a
+# CLOSEVERB; "closed" alone is placed by no rule and refused)
+_add("CLOSES", "closed")
 _add("UNIT", "day|days|period|periods|bar|bars|session|sessions|d|length|trading days")
 _add("UNIT", "day period|period length|day lookback|bar lookback|lookback|periods long")
 # "Standard 12/26/9 settings": the word after a parameter check (see grammar.sentence)

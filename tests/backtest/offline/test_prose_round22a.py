@@ -161,7 +161,7 @@ def test_notes() -> None:
             "I trade the short side: short when RSI(14) > 70, cover when RSI(14) < 30.",
             "side",
         ),
-        ("Reversion (short side): short when RSI(14) > 70, cover when RSI(14) < 30.", "side"),
+        ("Reversion (short side): short when RSI(14) > 70, cover when RSI(14) < 30.", "Reversion"),
         ("Long side: short when RSI(14) > 70, cover when RSI(14) < 30.", "long only"),
     ],
 )

@@ -634,7 +634,7 @@ _THIS_ONE = alt(
     seq(
         tok("OF"),
         tok("THAT", when=lambda lx: lx.text.lower() in ("this", "that")),
-        tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"),
+        alt(tok("SIGNAL_N", when=lambda lx: lx.text.lower() == "setup"), tok("ONE")),
     ),
 )
 # "Don't go long", "don't take the long side of this setup": a whole statement, as "never go
@@ -664,6 +664,13 @@ side_stmt = alt(
         tok("ONLY"),
         tok("SHORT", "BUY", when=lambda lx: lx.text.lower() in ("shorts", "longs")),
         build=lambda _o, s: ir.Side("short" if s.kind == "SHORT" else "long"),
+    ),
+    # "I only want to test the short side of this one" (the wish is filler)
+    seq(
+        tok("ONLY"),
+        tok("SIDE_N"),
+        opt(_THIS_ONE),
+        build=lambda _o, s, _t: ir.Side(str(s.value)),
     ),
     seq(tok("DONT"), _DONT_LONG, opt(_THIS_ONE), build=lambda _n, _l, _t: ir.Side("short")),
     seq(tok("DONT"), _DONT_SHORT, opt(_THIS_ONE), build=lambda _n, _s, _t: ir.Side("long")),
