@@ -225,11 +225,13 @@ def _sentences(lexemes: Sequence[Lexeme]) -> list[_Sentence]:
 
 
 def _weak(lexemes: Sequence[Lexeme], i: int) -> bool:
-    """Whether the lexeme at ``i`` carries no trading meaning on its own: a weak kind, or
-    "stocks" / "shares" with no number before it ("energy stocks tend to trend in winter")."""
+    """Whether the lexeme at ``i`` carries no trading meaning on its own: a weak kind, "closed",
+    or "stocks" / "shares" with no number before it ("energy stocks tend to trend in winter")."""
     lexeme = lexemes[i]
     if lexeme.kind in _WEAK:
         return True
+    if lexeme.kind == "CLOSES" and lexeme.text.lower() == "closed":
+        return True  # "I closed the trade early." stays talk ("closed lower 3 days" is read)
     return (
         lexeme.kind == "SHARES"
         and lexeme.text.lower() in ("stocks", "shares")

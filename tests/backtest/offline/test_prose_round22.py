@@ -344,3 +344,9 @@ def test_an_average_named_otherwise_is_not_the_declared_one(rule: str, named: st
         "sell when it crosses below 70."
     )
     assert named in refused(text)
+
+
+def test_closed_alone_stays_a_talk_word() -> None:
+    text = "I closed the trade early. Buy when RSI(14) < 30. Sell when RSI(14) > 70."
+    reads_as(text, {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"})
+    assert any("ignored 'I closed the trade early'" in n for n in parse_description(text).warnings)
