@@ -239,6 +239,25 @@ def _weak(lexemes: Sequence[Lexeme], i: int) -> bool:
     )
 
 
+def _reverse_after(lexemes: list[Lexeme]) -> list[Lexeme]:
+    """ "SMA 10/40 stop-and-reverse": a reversal said last, right after what it is of, as if
+    after a comma ("SMA 10/40, stop and reverse"); "Each new signal closes the old trade and
+    flips": the reversal (every signal does it)."""
+    if len(lexemes) < 2 or lexemes[-1].kind != "REVERSE":
+        return lexemes
+    if [lx.kind for lx in lexemes] == ["EVERY", "OUTPUT", "REVERSE"] and lexemes[
+        1
+    ].text.lower() in (
+        "signal",
+        "signals",
+    ):
+        return lexemes[2:]
+    if lexemes[-2].kind not in ("NUM", "RPAR", "IND"):
+        return lexemes
+    at = lexemes[-1].start
+    return [*lexemes[:-1], Lexeme("COMMA", ",", at, at, ""), lexemes[-1]]
+
+
 def _extreme(lexeme: Lexeme) -> str | None:
     """ "max" / "min" for a word naming a highest or lowest value ("highest", "closing high",
     "high"), else None."""
@@ -276,6 +295,7 @@ class _Reader:
         lexemes = self._title(lexemes, sentence.start)
         lexemes = _comma_before_colon(self._explanations(lexemes))
         lexemes = self._reason_before_so(lexemes)
+        lexemes = _reverse_after(lexemes)
         lexemes, come = come_from(lexemes)
         lexemes, again = again_after_event(lexemes)
         lexemes, inside = inside_yesterday(lexemes)

@@ -832,6 +832,13 @@ _add("MARKET", "market order|at market|market orders|at the market")
 _add("REVERSE", "always in the market|always in a position|stop and reverse")
 # "always in, just flip": in the market, as "always in the market" ("always" alone is filler)
 _add("REVERSE", "always in")
+# "Each new signal closes the old trade and flips": every opposite signal reverses the position
+# ("each new signal" before it: parser._reverse_after)
+_add(
+    "REVERSE",
+    "closes the old trade and flips|closes the open trade and flips|"
+    "closes the old position and flips|closes the old trade and reverses",
+)
 _add("NEITHER", "neither|neither one|neither of them|none of them")
 _add("LATER", "later|afterwards")
 # "ride it with an 8% trailing stop": the position, held until the trailing stop is hit

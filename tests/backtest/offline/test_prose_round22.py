@@ -350,3 +350,32 @@ def test_closed_alone_stays_a_talk_word() -> None:
     text = "I closed the trade early. Buy when RSI(14) < 30. Sell when RSI(14) > 70."
     reads_as(text, {"entry": "RSI(14) < 30", "exit": "RSI(14) > 70"})
     assert any("ignored 'I closed the trade early'" in n for n in parse_description(text).warnings)
+
+
+_SAR = {
+    "side": "both",
+    "entry": "SMA(10) crosses_above SMA(40)",
+    "exit": "SMA(10) crosses_below SMA(40)",
+    "short_entry": "SMA(10) crosses_below SMA(40)",
+    "short_exit": "SMA(10) crosses_above SMA(40)",
+}
+_SAR_RULES = "Long when the 10 crosses above the 40, short when the 10 crosses below the 40."
+
+
+@pytest.mark.parametrize("head", ["SMA 10/40 stop-and-reverse.", "SMA 10/40, stop and reverse."])
+def test_a_reversal_said_right_after_the_pair_it_is_of(head: str) -> None:
+    reads_as(f"{head} {_SAR_RULES}", _SAR)
+
+
+def test_each_new_signal_closes_the_old_trade_and_flips_is_the_reversal() -> None:
+    reads_as(
+        "Long when SMA(10) crosses above SMA(40), short when SMA(10) crosses below SMA(40). "
+        "Each new signal closes the old trade and flips.",
+        _SAR,
+    )
+
+
+def test_a_reversal_with_no_short_rule_is_refused() -> None:
+    assert "no short entry rule" in refused(
+        "SMA 10/40 stop-and-reverse. Long when the 10 crosses above the 40. Sell after 5 bars."
+    )
