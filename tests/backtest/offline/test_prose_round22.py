@@ -379,3 +379,16 @@ def test_a_reversal_with_no_short_rule_is_refused() -> None:
     assert "no short entry rule" in refused(
         "SMA 10/40 stop-and-reverse. Long when the 10 crosses above the 40. Sell after 5 bars."
     )
+
+
+def test_the_other_crossing_of_the_pair_named_as_my_sell() -> None:
+    reads_as(
+        "WMA 5 crossing above WMA 15 is my buy, crossing below is my sell.",
+        {"entry": "WMA(5) crosses_above WMA(15)", "exit": "WMA(5) crosses_below WMA(15)"},
+    )
+
+
+def test_a_crossing_of_nothing_named_before_is_refused() -> None:
+    assert "Crossing below" in refused(
+        "Crossing below is my sell. WMA 5 crossing above WMA 15 is my buy."
+    )

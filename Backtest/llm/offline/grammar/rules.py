@@ -778,6 +778,19 @@ rule_stmt = alt(
         tok(*_NAMED_ACTIONS, when=lambda lx: lx.text.lower() in _NAMED_ACTION_WORDS),
         build=lambda x, _i, a: _rule(_action(None, a, ()), x),
     ),
+    # "..., crossing below is my sell": the crossing of the pair just named, the other way
+    seq(
+        tok(
+            "CROSS",
+            when=lambda lx: lx.text.lower().startswith("crossing ")
+            and lx.value in ("crosses_above", "crosses_below"),
+        ),
+        tok("IS"),
+        tok(*_NAMED_ACTIONS, when=lambda lx: lx.text.lower() in _NAMED_ACTION_WORDS),
+        build=lambda c, _i, a: _rule(
+            _action(None, a, ()), ir.Cmp(None, c.value, None, "cross", span=_span(c))
+        ),
+    ),
     seq(action_phrase, zone, build=lambda a, x: _rule(a, x)),
     seq(tok("TARGET"), when_clause, build=lambda t, x: _rule(ir.Action("exit", span=_span(t)), x)),
     seq(CLOSE_VERB, when_clause, build=lambda c, x: _rule(ir.Action("exit", span=_span(c)), x)),
