@@ -11,6 +11,11 @@ sides' entries) and noted. It is read only when:
 * a next sentence opening "When it is, ..." refers back to the filter, which is already on
   every entry: the words are set aside, noted.
 
+A sentence that is wholly the days every weekday but some ("Any weekday except Thursday and
+Friday.") is a filter on every entry too: read as "Only trade on any weekday except Thursday
+and Friday", noted (:func:`days_filter`). The days named are a list only: a sentence with any
+other word ("Any weekday except Thursday, sell.") is left as it was.
+
 Anything else is left as it was.
 """
 
@@ -49,6 +54,26 @@ def entry_filter(lexemes: Sequence[Lexeme], others: Sequence[Lexeme]) -> list[Le
         Lexeme("TRADE", None, first.start, first.start, "trade"),
         Lexeme("WHEN", None, first.start, first.start, "when"),
         *condition,
+    ]
+
+
+def days_filter(lexemes: Sequence[Lexeme]) -> list[Lexeme] | None:
+    """ "Any weekday except Thursday and Friday." written as "Only trade on any weekday except
+    Thursday and Friday", when the sentence is wholly that; else None."""
+    lx = [lexeme for lexeme in lexemes if lexeme.kind != "FILLER"]
+    kinds = _kinds(lx)
+    if len(kinds) < 2 or kinds[0] != "ANYDAYEXCEPT" or kinds[-1] != "WEEKDAY":
+        return None
+    days = kinds[1::2]
+    joins = kinds[2::2]
+    if set(days) != {"WEEKDAY"} or not set(joins) <= {"AND", "OR", "COMMA"}:
+        return None
+    first = lx[0]
+    return [
+        Lexeme("ONLY", None, first.start, first.start, "only"),
+        Lexeme("TRADE", None, first.start, first.start, "trade"),
+        Lexeme("ON", None, first.start, first.start, "on"),
+        *lx,
     ]
 
 

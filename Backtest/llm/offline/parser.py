@@ -29,7 +29,8 @@ each sentence is tidied in ways that are always reported back (rules typed with 
 * a form of a known verb that changes nothing in a bar rule ("Entries come from ...", "crosses
   above 30 again") is read as the plain verb (:mod:`.verb_forms`), and "today's high and low
   are inside yesterday's range" as the inside day's two comparisons (:mod:`.inside_range`),
-  noted;
+  noted; "(all three 14 period)" after the indicators it counts as each one's period
+  (:mod:`.shared_periods`), noted;
 * a sentence with no trading word at all is small talk (ignored; noted when it had words the
   parser does not know).
 
@@ -49,7 +50,7 @@ from Backtest.llm.offline.assemble import Assembly, symbol_note
 from Backtest.llm.offline.build import build_spec
 from Backtest.llm.offline.conditions import Resolver
 from Backtest.llm.offline.definitions import differing, read_definitions
-from Backtest.llm.offline.entry_filters import entry_filter, when_it_is
+from Backtest.llm.offline.entry_filters import days_filter, entry_filter, when_it_is
 from Backtest.llm.offline.errors import DescriptionNotUnderstood, Unrecognised
 from Backtest.llm.offline.grammar import read_sentence
 from Backtest.llm.offline.inside_range import inside_yesterday
@@ -60,6 +61,7 @@ from Backtest.llm.offline.named_series import declaration, named, other_average,
 from Backtest.llm.offline.refusal import refusal
 from Backtest.llm.offline.resolve import Context, ParseError, Problem
 from Backtest.llm.offline.setting_heads import setting_head
+from Backtest.llm.offline.shared_periods import shared_period
 from Backtest.llm.offline.sources import set_aside_sources
 from Backtest.llm.offline.statements import days_against_lines, inside_prices, settle_inside
 from Backtest.llm.offline.structured import Unstructured, original_span, unstructure
@@ -139,6 +141,11 @@ def _comma_before_colon(lexemes: list[Lexeme]) -> list[Lexeme]:
 def _entry_trigger(head: list[Lexeme]) -> bool:
     """ "Trigger:" alone before its colon: the entry trigger's heading, not a title."""
     return len(head) == 1 and head[0].kind == "SIGNAL_N" and head[0].text.lower() == "trigger"
+
+
+# A label's verb before the indicator whose settings it gives ("Fading the Keltner channel (EMA
+# 20, ATR 10, 2x): ..."): set aside, the rules after the colon saying what is traded.
+_LABEL_VERBS = frozenset({"fading", "trading"})
 
 
 def _title_word(lexeme: Lexeme) -> bool:
@@ -301,7 +308,8 @@ class _Reader:
         lexemes, inside = inside_yesterday(lexemes)
         lexemes, pierce = pierces_line(lexemes)
         lexemes, risk = or_on_risk(lexemes)
-        notes = come + again + inside + pierce + risk
+        lexemes, shared = shared_period(lexemes)
+        notes = come + again + inside + pierce + risk + ([shared] if shared else [])
         self.warnings.extend(n for n in notes if n not in self.warnings)
         while lexemes and lexemes[0].kind in ("COLON", "COMMA"):
             lexemes = lexemes[1:]  # "Mean reversion: buy ...": the label was filler
@@ -399,6 +407,20 @@ class _Reader:
         if colon is None or colon == 0:
             return lexemes
         head = lexemes[:colon]
+        if (
+            len(head) > 3
+            and head[0].kind == "UNKNOWN"
+            and head[0].text.lower() in _LABEL_VERBS
+            and [lx.kind for lx in head[1:3]] == ["IND", "LPAR"]
+            and _closing(head, 2) == len(head) - 1
+        ):
+            # "Fading the Keltner channel (EMA 20, ATR 10, 2x): short when ...": the label's
+            # verb is set aside; the indicator and its settings are read, the rules say the side
+            self.warnings.append(
+                f"set aside '{head[0].text}' in the label '{self.quote(start, head[-1].end)}' "
+                "(the rules after the colon say what is traded)"
+            )
+            return lexemes[1:]
         if colon == len(lexemes) - 1:  # a title on its own line ("## Turtle-ish")
             if (
                 all(lx.kind in _TITLE for lx in head)
@@ -655,7 +677,7 @@ def _definitions(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]
 def _entry_filters(sentences: list[_Sentence], reader: _Reader) -> list[_Sentence]:
     """ "ADX(14) must be above 25 before any trade is opened, long or short.": read as "Only
     trade when ADX(14) must be above 25" (:mod:`.entry_filters`), noted; a next "When it is,"
-    set aside."""
+    set aside. "Any weekday except Thursday and Friday.": as "Only trade on ...", noted."""
     out: list[_Sentence] = []
     after_filter = False
     for index, sentence in enumerate(sentences):
@@ -675,6 +697,12 @@ def _entry_filters(sentences: list[_Sentence], reader: _Reader) -> list[_Sentenc
                 "(only trade when it holds)"
             )
             lexemes = written
+        elif (days := days_filter(lexemes)) is not None:
+            reader.warnings.append(
+                f"read '{reader.quote(sentence.start, sentence.end)}' as a filter on every entry "
+                "(only trade on those days)"
+            )
+            lexemes = days
         out.append(_Sentence(lexemes, sentence.start, sentence.end))
     return out
 

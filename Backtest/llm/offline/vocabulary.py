@@ -807,6 +807,9 @@ _add(
     "trailing stop|trailing stop loss|trailing|trail|tsl|trail the stop|trailing sl|"
     "trailing stoploss|trails|trail by|chandelier stop",
 )
+# "Initial stop 2 ATR(14), then trail it at 3 ATR(14)": the stop (or the position) trailed at
+# that distance, as "trail by"
+_add("TRAIL", "trail it by|trail it at")
 _add(
     "ENTRY_PRICE",
     "entry price|my entry|the fill|fill price|purchase price|"

@@ -100,6 +100,14 @@ verb = alt(
 )
 
 
+def _than_it_was(x: Any, c: Lexeme, n: Lexeme, ago: Lexeme) -> Any:
+    """ "<x> is higher than it was 5 bars ago": x against its own value 5 bars back."""
+    bars = _int(n.value)
+    if not isinstance(x, ir.Price | ir.Mention) or x.ago or bars is None or bars < 1:
+        return REJECT
+    return ir.Cmp(x, c.value, replace(x, ago=bars), "static", span=_span(x, ago))
+
+
 def _cmp(left: Any, v: Any, right: Any, *spans: Any) -> Any:
     kind, op, lexeme = v
     if (
@@ -808,6 +816,21 @@ trend = alt(
         build=lambda x, _i, c, _p, _w, b: ir.Trend(
             x, "rising" if c.value == ">" else "falling", 1, _span(x, b)
         ),
+    ),
+    # "the EMA(100) is higher than it was 5 bars ago": against its own value then ("it" is the
+    # subject; a subject already said of an earlier bar, or "than it was 5%", is not read)
+    seq(
+        operand,
+        opt(IS),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        IT,
+        tok("IS", when=lambda lx: lx.text.lower() == "was"),
+        NUM,
+        alt(
+            seq(UNIT, tok("AGO"), build=lambda _u, a: a),
+            tok("AGO", when=lambda lx: lx.text.lower() in ("days ago", "bars ago", "periods ago")),
+        ),
+        build=lambda x, _i, c, _p, _w, n, a: _than_it_was(x, c, n, a),
     ),
     seq(  # "closes down 3 days in a row", "the close is down 3 days in a row"
         operand,

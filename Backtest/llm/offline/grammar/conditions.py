@@ -83,6 +83,9 @@ def _month_span(first: Lexeme, last: Lexeme, *spans: Any) -> Any:
 
 
 TIME = tok("TIME")
+# "... and we're in November through April": the date is in those months ("we are in" read
+# only before months here; "we're in a trade" is not a date and stays refused)
+WE_ARE_IN = tok("IMIN", when=lambda lx: not lx.text.lower().startswith("i"))
 # "is" / "is not" after "the day" or "the month": whether the calendar is negated
 IS_OR_NOT = alt(
     seq(tok("IS"), build=lambda _i: False),
@@ -133,7 +136,7 @@ calendar = alt(
         build=lambda o, a, d: ir.Calendar("weekdays", _days(d), negate=True, span=_span(o, a, d)),
     ),
     seq(
-        opt(tok("IN")),
+        opt(alt(tok("IN"), WE_ARE_IN)),
         opt(THE_MONTHS),
         _list(tok("MONTH")),
         build=lambda i, _t, m: ir.Calendar("months", tuple(x.value for x in m), span=_span(i, m)),
@@ -148,7 +151,7 @@ calendar = alt(
         ),
     ),
     seq(
-        opt(tok("FROM", "BETWEEN", "IN")),
+        opt(alt(tok("FROM", "BETWEEN", "IN"), WE_ARE_IN)),
         opt(THE_MONTHS),
         tok("MONTH"),
         tok("TO", "UNTIL", "MINUS", "AND"),
@@ -476,6 +479,23 @@ citem: Parser = alt(
             else REJECT
         ),
     ),
+    # "sma(50) is no longer rising (lower than the bar before)": the one-bar move the rule's
+    # negated trend restates, its subject left out; checked against the rule as any restatement is
+    # (a "not rising" restated as falling is read as the restatement says, noted)
+    seq(
+        atom,
+        tok("LPAR"),
+        opt(IT),
+        tok("CMP", when=lambda lx: lx.value in ("<", ">")),
+        opt(seq(IT, tok("IS", when=lambda lx: lx.text.lower() == "was"), build=lambda i, _w: i)),
+        tok(
+            "PREV",
+            when=lambda lx: lx.text.lower() in ("the day before", "the bar before"),
+        ),
+        tok("RPAR"),
+        # ("rising (higher than the day before)" is read by the rules above)
+        build=lambda x, _l, _s, c, _w, b, _r: _trend_restated(x, c, b),
+    ),
     seq(  # "%K crosses above %D (that's the fast line crossing the slow line)"
         atom,
         tok("LPAR"),
@@ -497,6 +517,16 @@ citem: Parser = alt(
         build=lambda x, _o, _t: x,
     ),
 )
+
+
+def _trend_restated(x: Any, c: Lexeme, said: Lexeme) -> Any:
+    """The rule's negated one-bar trend ("no longer rising") with the bracket's one-bar move,
+    to check (a plain trend with its bracket is read by the rules above)."""
+    trend = x.cond if isinstance(x, ir.Not) else None
+    if not isinstance(trend, ir.Trend) or trend.bars != 1:
+        return REJECT
+    direction = "rising" if c.value == ">" else "falling"
+    return ir.Restate(x, ir.Trend(trend.of, direction, 1, _span(c, said)))
 
 
 def _only(joiners: list[Lexeme], *_rest: Any) -> str:
