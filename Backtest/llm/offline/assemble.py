@@ -90,7 +90,8 @@ class Assembly:
     # "the only exit is a 3% trailing stop": its kind; no exit rule, no other stop or target
     only_exit: tuple[str, ir.Span] | None = None
     no_risk: list[tuple[str, ir.Span]] = field(default_factory=list)  # "No stops, no targets"
-    calendar_triggers: list[tuple[str, ir.Span]] = field(default_factory=list)
+    # entries on a date or time window alone: (role, span, the verb said: "buy", "trade", ...)
+    calendar_triggers: list[tuple[str, ir.Span, str]] = field(default_factory=list)
     time_unless_hit: bool = False  # "if neither is hit within N bars": needs a stop or target
     declared: list[tuple[Inst, ir.Span]] = field(default_factory=list)  # must be used by a rule
     # "MACD zero line strat": a rule must compare the indicator with zero
@@ -312,7 +313,7 @@ class Assembly:
             self.restrictions.setdefault(role, []).append((node, _first_span(cond)))
         else:
             if role.startswith("entry") and is_calendar_only(node):
-                self.calendar_triggers.append((role, _first_span(cond)))
+                self.calendar_triggers.append((role, _first_span(cond), action.verb))
             self._add_rule(role, node, explicit)
         if action.order is not None:
             self._order(action.order, role, resolver)

@@ -96,9 +96,14 @@ def _check_calendar_triggers(assembly: Assembly) -> None:
     "Entries only between 10:00 and 15:00. Buy when ..." means a filter, but read as a rule
     of its own it would become "enter at 10:00 or when ...": never guess which, say so.
     """
-    for role, span in assembly.calendar_triggers:
+    for role, span, verb in assembly.calendar_triggers:
         items = assembly.rules.get(role, [])
-        if len(items) > 1 and any(alternative for _node, alternative in items[1:]):
+        alternative = len(items) > 1 and any(alternative for _node, alternative in items[1:])
+        # "Short when RSI(14) > 70 ... Trade on Mondays": "trade" / "enter" names no side, and
+        # beside the other side's entries the window is a filter, not a long entry of its own
+        other = "entry_short" if role == "entry_long" else "entry_long"
+        sideless = verb in ("trade", "enter", "entry_n") and bool(assembly.rules.get(other))
+        if alternative or sideless:
             raise ParseError(
                 span,
                 "a date or time window is not an entry signal next to another entry rule; "

@@ -392,3 +392,14 @@ def test_a_crossing_of_nothing_named_before_is_refused() -> None:
     assert "Crossing below" in refused(
         "Crossing below is my sell. WMA 5 crossing above WMA 15 is my buy."
     )
+
+
+@pytest.mark.parametrize("window", ["Trade on Mondays.", "Trade any weekday except Thursday."])
+def test_a_sideless_date_window_beside_the_other_sides_entries_is_not_a_long_entry(
+    window: str,
+) -> None:
+    """Found in review: on a short strategy "Trade on Mondays" was read as "enter long on
+    Mondays" (and the position reversed); "trade" names no side, so it is refused as beside a
+    long strategy's entries."""
+    text = f"Short when RSI(14) > 70. Cover when RSI(14) < 50. {window}"
+    assert "not an entry signal next to another entry rule" in refused(text)

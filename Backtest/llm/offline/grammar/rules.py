@@ -782,8 +782,10 @@ rule_stmt = alt(
     seq(
         tok(
             "CROSS",
-            when=lambda lx: lx.text.lower().startswith("crossing ")
-            and lx.value in ("crosses_above", "crosses_below"),
+            when=lambda lx: (
+                lx.text.lower().startswith("crossing ")
+                and lx.value in ("crosses_above", "crosses_below")
+            ),
         ),
         tok("IS"),
         tok(*_NAMED_ACTIONS, when=lambda lx: lx.text.lower() in _NAMED_ACTION_WORDS),
