@@ -273,8 +273,9 @@ def test_any_month_understood_as() -> None:
         ("ema 9/21 x up = long, x down = flat. sl 2%. h", "h"),
         ("ema 9/21 x up = long, x down = flat. exit after 5 days. 1h", "days"),
         ("ema 9/21 x up = long, x down = flat. 1h. daily chart", "two bar sizes"),
-        # "than it was" a number of days ago, or as low as, or another subject's value
-        ("Buy when RSI(14) < 30. Sell when the 50-day SMA is lower than it was 5 days ago.", "5"),
+        # "than it was" a percent ago (N days ago is read since round 23e: x < x[N]), or as low
+        # as, or another subject's value
+        ("Buy when RSI(14) < 30. Sell when the 50-day SMA is lower than it was 5% ago.", "5%"),
         (
             "Buy when RSI(14) < 30. Sell when the 50-day SMA is at least as low as it was the "
             "day before.",

@@ -805,7 +805,7 @@ trend = alt(
         ),
     ),
     # "the 50-day SMA is lower than it was the day before": its one-bar move ("it" is the
-    # subject; "than it was 5 days ago" is not read)
+    # subject; "than it was 5 days ago" is the rule after this one)
     seq(
         operand,
         opt(IS),

@@ -408,6 +408,7 @@ def _calendar_only(x: Any) -> bool:
     return isinstance(x, ir.Calendar)
 
 
+_EVENT_OR_BREAK = alt(event_atom, break_atom)
 _NAMED_ACTIONS = ("BUY", "SELL", "SHORT", "COVER", "EXIT", "ENTRY_N", "EXIT_N")
 _NAMED_ACTION_WORDS = frozenset({"buy", "sell", "short", "cover", "exit", "entry", "long entry"})
 rule_stmt = alt(
@@ -605,23 +606,16 @@ rule_stmt = alt(
         tok("CROSS", when=lambda lx: lx.text.lower() in _WAY_CROSS_NOUNS),
         build=lambda a, _o, c: _rule(a, ir.Event("cross", None, c.value, None, _span(c))),
     ),
+    # an event, or a break said as a noun ("Buy the breakout of the 55-day high", "short a
+    # breakdown below the lower band"), and perhaps a when-clause after it
     seq(
         action_phrase,
         opt(tok("ON")),
-        event_atom,
+        _EVENT_OR_BREAK,
         when_clause,
         build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
     ),
-    seq(action_phrase, event_atom, build=lambda a, x: _rule(a, x)),
-    # "Buy the breakout of the 55-day high", "short a breakdown below the lower band"
-    seq(action_phrase, break_atom, build=lambda a, x: _rule(a, x)),
-    seq(
-        action_phrase,
-        opt(tok("ON")),
-        break_atom,
-        when_clause,
-        build=lambda a, _o, x, w: _rule(a, ir.Group("all", (x, w))),
-    ),
+    seq(action_phrase, _EVENT_OR_BREAK, build=lambda a, x: _rule(a, x)),
     # "Long on a 12/40 EMA bullish crossover, except in May": the exception after the event
     seq(
         action_phrase,
