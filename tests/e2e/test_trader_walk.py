@@ -27,8 +27,9 @@ def test_a_refusal_says_why_each_phrase_was_refused_and_the_draft_survives_a_rel
 ):
     recorder.expect_console_error("422")
     sign_in(page, user[0])
-    # "bellow" is an English word, so it is never read as a typo of "below": refused, with a guess
-    typo = "Buy when RSI(14) drops bellow 30 and sell when it rises above 70"
+    # "bellow" is an English word: read as "below" only where nothing else fits, after a verb of
+    # motion ("drops bellow 30", noted); after "is" it is refused, with a guess
+    typo = "Buy when RSI(14) is bellow 30 and sell when it rises above 70"
     page.get_by_test_id("describe-input").fill(typo)
     page.reload()
     wait_for_screen(page, "renderDescribe")
